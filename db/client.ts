@@ -1,0 +1,78 @@
+// One way to open the database: PGlite in a data folder by default, PostgreSQL when DATABASE_URL is set.
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import postgres from 'postgres';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type { SQL } from 'drizzle-orm';
+import * as schema from './schema';
+
+export { schema };
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+export interface DbHandle {
+  db: Db;
+  driver: 'pglite' | 'postgres';
+  /** Where the data lives, for messages: a folder or a URL without its password. */
+  location: string;
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
+export const defaultDataDir = fileURLToPath(new URL('../data/pglite', import.meta.url));
+
+// Hide the password when a URL is printed.
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+}
+
+// Picks the driver from the environment so scripts, the server and tests agree.
+export function openDatabase(options: { url?: string; dataDir?: string; poolSize?: number } = {}): DbHandle {
+  const url = options.url ?? process.env.DATABASE_URL;
+  if (url) return openPostgres(url, options.poolSize);
+  return openPglite(options.dataDir ?? process.env.PGLITE_DIR ?? defaultDataDir);
+}
+
+export function openPostgres(url: string, poolSize = 10): DbHandle {
+  const client = postgres(url, { max: poolSize, onnotice: () => {} });
+  const db = drizzlePostgres(client, { schema }) as unknown as Db;
+  return {
+    db,
+    driver: 'postgres',
+    location: redactUrl(url),
+    migrate: () => migratePostgres(db as never, { migrationsFolder }),
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+/** 'memory://' or an open PGlite (a clone, in tests) gives a throwaway database. */
+export function openPglite(dataDir: string | PGlite): DbHandle {
+  const client = typeof dataDir === 'string' ? new PGlite(dataDir) : dataDir;
+  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  return {
+    db,
+    driver: 'pglite',
+    location: typeof dataDir === 'string' ? dataDir : 'memory://',
+    migrate: () => migratePglite(db as never, { migrationsFolder }),
+    close: () => client.close(),
+  };
+}
+
+// Both drivers answer db.execute differently: postgres.js an array, PGlite an object with rows.
+export async function queryRows<T extends Record<string, unknown>>(db: Db | Tx, query: SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown as T[] | { rows: T[] };
+  return Array.isArray(result) ? result : result.rows;
+}
+
+let shared: DbHandle | undefined;
+
+// The server process opens the database once; PGlite allows one process per data folder.
+export function sharedDatabase(): DbHandle {
+  shared ??= openDatabase();
+  return shared;
+}

@@ -1,0 +1,185 @@
+// The database shape. Money columns are whole đồng in bigint; counters on houses and pool lots
+// are caches of the journal kept so that CHECK constraints can refuse an overdraft under any race.
+import { sql } from 'drizzle-orm';
+import {
+  pgTable, serial, integer, bigint, text, boolean, jsonb, timestamp, date, primaryKey, index, check,
+} from 'drizzle-orm/pg-core';
+
+const vnd = (name: string) => bigint(name, { mode: 'number' });
+
+export const campaigns = pgTable('campaigns', {
+  id: serial('id').primaryKey(),
+  code: text('code').notNull().unique(),
+  name: text('name').notNull(),
+  targetHouses: integer('target_houses').notNull(),
+  baseline: jsonb('baseline').notNull(),
+  supportLevels: jsonb('support_levels').notNull(),
+  labourDayRateVnd: vnd('labour_day_rate_vnd').notNull(),
+  startsOn: date('starts_on').notNull(),
+  endsOn: date('ends_on').notNull(),
+  isDemo: boolean('is_demo').notNull().default(false),
+});
+
+export const areas = pgTable('areas', {
+  id: serial('id').primaryKey(),
+  code: text('code').notNull().unique(),
+  name: text('name').notNull(),
+  level: text('level', { enum: ['province', 'district', 'commune'] }).notNull(),
+  parentId: integer('parent_id'),
+  newCommuneName: text('new_commune_name'),
+  newProvinceName: text('new_province_name'),
+  labourDayRateVnd: vnd('labour_day_rate_vnd'),
+}, (t) => [index('areas_parent_idx').on(t.parentId)]);
+
+export const households = pgTable('households', {
+  id: serial('id').primaryKey(),
+  areaId: integer('area_id').notNull().references(() => areas.id),
+  headFullName: text('head_full_name').notNull(),
+  headInitials: text('head_initials').notNull(),
+  publishFullName: boolean('publish_full_name').notNull().default(false),
+  nationalId: text('national_id'),
+  phone: text('phone'),
+  address: text('address'),
+  povertyStatus: text('poverty_status', { enum: ['poor', 'near_poor'] }).notNull(),
+  members: integer('members').notNull(),
+});
+
+export const houses = pgTable('houses', {
+  id: serial('id').primaryKey(),
+  publicCode: text('public_code').notNull().unique(),
+  campaignId: integer('campaign_id').notNull().references(() => campaigns.id),
+  householdId: integer('household_id').notNull().references(() => households.id),
+  areaId: integer('area_id').notNull().references(() => areas.id),
+  type: text('type', { enum: ['new_build', 'repair'] }).notNull(),
+  budgetVnd: vnd('budget_vnd').notNull(),
+  minutesRef: text('minutes_ref').notNull(),
+  approvedOn: date('approved_on').notNull(),
+  fundedOn: date('funded_on'),
+  constructionOn: date('construction_on'),
+  completedOn: date('completed_on'),
+  handedOverOn: date('handed_over_on'),
+  allocatedVnd: vnd('allocated_vnd').notNull().default(0),
+  cashAllocatedVnd: vnd('cash_allocated_vnd').notNull().default(0),
+  disbursedVnd: vnd('disbursed_vnd').notNull().default(0),
+}, (t) => [
+  index('houses_area_idx').on(t.areaId),
+  check('houses_budget_positive', sql`${t.budgetVnd} > 0`),
+  check('houses_allocated_within_budget', sql`${t.allocatedVnd} >= 0 AND ${t.allocatedVnd} <= ${t.budgetVnd}`),
+  check('houses_cash_within_allocated', sql`${t.cashAllocatedVnd} >= 0 AND ${t.cashAllocatedVnd} <= ${t.allocatedVnd}`),
+  check('houses_disbursed_within_cash', sql`${t.disbursedVnd} >= 0 AND ${t.disbursedVnd} <= ${t.cashAllocatedVnd}`),
+]);
+
+export const donors = pgTable('donors', {
+  id: serial('id').primaryKey(),
+  kind: text('kind', { enum: ['individual', 'business', 'organisation', 'state'] }).notNull(),
+  displayName: text('display_name'),
+  anonymous: boolean('anonymous').notNull().default(false),
+  email: text('email'),
+  phone: text('phone'),
+  taxCode: text('tax_code'),
+});
+
+export const contributions = pgTable('contributions', {
+  id: serial('id').primaryKey(),
+  receiptCode: text('receipt_code').notNull().unique(),
+  campaignId: integer('campaign_id').notNull().references(() => campaigns.id),
+  donorId: integer('donor_id').notNull().references(() => donors.id),
+  kind: text('kind', { enum: ['cash', 'in_kind', 'labour', 'state_budget'] }).notNull(),
+  channel: text('channel', { enum: ['card', 'bank_transfer', 'office'] }),
+  amountVnd: vnd('amount_vnd').notNull(),
+  targetType: text('target_type', { enum: ['house', 'commune', 'general'] }).notNull(),
+  targetHouseId: integer('target_house_id').references(() => houses.id),
+  targetAreaId: integer('target_area_id').references(() => areas.id),
+  receivedAt: timestamp('received_at', { withTimezone: true, mode: 'date' }).notNull(),
+  details: jsonb('details'),
+}, (t) => [
+  index('contributions_target_house_idx').on(t.targetHouseId),
+  index('contributions_received_idx').on(t.receivedAt),
+  check('contributions_amount_positive', sql`${t.amountVnd} > 0`),
+]);
+
+// Gapless: id is the position in the hash chain, assigned by ledger_post() under the chain lock.
+export const journalEntries = pgTable('journal_entries', {
+  id: bigint('id', { mode: 'number' }).primaryKey(),
+  kind: text('kind').notNull(),
+  occurredAt: timestamp('occurred_at', { withTimezone: true, mode: 'date' }).notNull(),
+  description: text('description').notNull(),
+  contributionId: integer('contribution_id').references(() => contributions.id),
+  reversesEntryId: bigint('reverses_entry_id', { mode: 'number' }).unique(),
+  reason: text('reason'),
+  prevHash: text('prev_hash').notNull(),
+  hash: text('hash').notNull(),
+}, (t) => [index('journal_entries_contribution_idx').on(t.contributionId)]);
+
+export const journalLines = pgTable('journal_lines', {
+  entryId: bigint('entry_id', { mode: 'number' }).notNull().references(() => journalEntries.id),
+  lineNo: integer('line_no').notNull(),
+  account: text('account').notNull(),
+  houseId: integer('house_id'),
+  areaId: integer('area_id'),
+  contributionId: integer('contribution_id'),
+  amountVnd: vnd('amount_vnd').notNull(),
+}, (t) => [
+  primaryKey({ columns: [t.entryId, t.lineNo] }),
+  index('journal_lines_house_idx').on(t.houseId),
+  index('journal_lines_contribution_idx').on(t.contributionId),
+  check('journal_lines_nonzero', sql`${t.amountVnd} <> 0`),
+]);
+
+export const chainHead = pgTable('chain_head', {
+  id: integer('id').primaryKey().default(1),
+  entryCount: bigint('entry_count', { mode: 'number' }).notNull(),
+  headHash: text('head_hash').notNull(),
+}, (t) => [check('chain_head_single_row', sql`${t.id} = 1`)]);
+
+// What is left of each contribution in a pool (a commune's or the general fund's), consumed first-in
+// first-out by allocations; a pool's balance is the sum of its lots, which can never go below zero.
+export const poolLots = pgTable('pool_lots', {
+  poolKey: text('pool_key').notNull(),
+  contributionId: integer('contribution_id').notNull(),
+  seq: bigint('seq', { mode: 'number' }).notNull().generatedByDefaultAsIdentity(),
+  areaId: integer('area_id'),
+  remainingVnd: vnd('remaining_vnd').notNull(),
+}, (t) => [
+  primaryKey({ columns: [t.poolKey, t.contributionId] }),
+  index('pool_lots_fifo_idx').on(t.poolKey, t.seq).where(sql`${t.remainingVnd} > 0`),
+  check('pool_lots_not_negative', sql`${t.remainingVnd} >= 0`),
+]);
+
+export const allocations = pgTable('allocations', {
+  id: serial('id').primaryKey(),
+  entryId: bigint('entry_id', { mode: 'number' }).notNull().references(() => journalEntries.id),
+  houseId: integer('house_id').notNull().references(() => houses.id),
+  poolKey: text('pool_key').notNull(),
+  amountVnd: vnd('amount_vnd').notNull(),
+  decisionRef: text('decision_ref').notNull(),
+  createdBy: text('created_by').notNull(),
+});
+
+export const disbursements = pgTable('disbursements', {
+  id: serial('id').primaryKey(),
+  houseId: integer('house_id').notNull().references(() => houses.id),
+  amountVnd: vnd('amount_vnd').notNull(),
+  purpose: text('purpose').notNull(),
+  recordedBy: text('recorded_by').notNull(),
+  recordedAt: timestamp('recorded_at', { withTimezone: true, mode: 'date' }).notNull(),
+  status: text('status', { enum: ['pending', 'approved', 'rejected'] }).notNull().default('pending'),
+  decidedBy: text('decided_by'),
+  decidedAt: timestamp('decided_at', { withTimezone: true, mode: 'date' }),
+  decisionReason: text('decision_reason'),
+  entryId: bigint('entry_id', { mode: 'number' }).references(() => journalEntries.id),
+}, (t) => [
+  index('disbursements_house_idx').on(t.houseId),
+  check('disbursements_amount_positive', sql`${t.amountVnd} > 0`),
+  check('disbursements_four_eyes', sql`${t.decidedBy} IS NULL OR ${t.decidedBy} <> ${t.recordedBy}`),
+  check('disbursements_posted_when_approved', sql`(${t.status} = 'approved') = (${t.entryId} IS NOT NULL)`),
+]);
+
+// One row per external event or form submission; the result is replayed for a repeat.
+export const idempotencyKeys = pgTable('idempotency_keys', {
+  key: text('key').primaryKey(),
+  requestHash: text('request_hash').notNull(),
+  result: jsonb('result'),
+  createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+});
+

@@ -1,0 +1,60 @@
+// Payments to households: one person records, a different person approves, and only then it posts.
+import { eq } from 'drizzle-orm';
+import { schema, type Db } from '../../db/client';
+import { assertDisbursable } from '../ledger/allocation';
+import { disbursementEntry } from '../ledger/postings';
+import { lockHouse } from './contributions';
+import { DomainError, notFound } from './errors';
+import { postEntry, runOnce, type Outcome } from './journal';
+import { disbursementDecisionInput, disbursementInput } from './schemas';
+import { parseInput } from './validate';
+
+const { disbursements } = schema;
+
+export async function proposeDisbursement(db: Db, raw: unknown): Promise<Outcome<{ disbursementId: number }>> {
+  const input = parseInput(disbursementInput, raw);
+  const { idempotencyKey, ...request } = input;
+  return runOnce(db, idempotencyKey, request, async (tx) => {
+    const house = await lockHouse(tx, input.houseId);
+    assertDisbursable(input.amountVnd, house.cashAllocatedVnd, house.disbursedVnd, house.publicCode);
+    const [created] = await tx.insert(disbursements).values(request).returning({ id: disbursements.id });
+    return { disbursementId: created!.id };
+  });
+}
+
+export interface DecisionResult {
+  disbursementId: number;
+  status: 'approved' | 'rejected';
+  entryId: number | null;
+}
+
+// Approval posts the payment; the approver must differ from the recorder (the database checks too).
+export async function decideDisbursement(db: Db, raw: unknown): Promise<Outcome<DecisionResult>> {
+  const input = parseInput(disbursementDecisionInput, raw);
+  const { idempotencyKey, ...request } = input;
+  return runOnce(db, idempotencyKey, request, async (tx) => {
+    const [pending] = await tx.select().from(disbursements).where(eq(disbursements.id, input.disbursementId)).for('update');
+    if (!pending) throw notFound(`khoản chi #${input.disbursementId}`, `Payment #${input.disbursementId}`);
+    if (pending.status !== 'pending') {
+      throw new DomainError(409, 'already_decided', `Khoản chi #${pending.id} đã được xử lý (${pending.status}).`,
+        `Payment #${pending.id} was already decided (${pending.status}).`);
+    }
+    if (pending.recordedBy === input.decidedBy) {
+      throw new DomainError(403, 'four_eyes', 'Người ghi khoản chi không được tự duyệt; cần một người duyệt khác.',
+        'Whoever recorded a payment cannot decide on it; another approver is needed.');
+    }
+    const decided = { decidedBy: input.decidedBy, decidedAt: input.decidedAt, decisionReason: input.reason ?? null };
+    if (!input.approve) {
+      await tx.update(disbursements).set({ ...decided, status: 'rejected' }).where(eq(disbursements.id, pending.id));
+      return { disbursementId: pending.id, status: 'rejected', entryId: null };
+    }
+    const house = await lockHouse(tx, pending.houseId);
+    assertDisbursable(pending.amountVnd, house.cashAllocatedVnd, house.disbursedVnd, house.publicCode);
+    const entry = await postEntry(tx, disbursementEntry({
+      houseId: house.id, amountVnd: pending.amountVnd, occurredAt: input.decidedAt,
+      description: `Chi cho hộ nhà ${house.publicCode}: ${pending.purpose}`,
+    }));
+    await tx.update(disbursements).set({ ...decided, status: 'approved', entryId: entry.id }).where(eq(disbursements.id, pending.id));
+    return { disbursementId: pending.id, status: 'approved', entryId: entry.id };
+  });
+}

@@ -1,0 +1,141 @@
+// Writing to the journal: every domain operation ends here, inside one transaction.
+import { createHash } from 'node:crypto';
+import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import { queryRows, schema, type Db, type Tx } from '../../db/client';
+import { effectsOf } from '../ledger/effects';
+import { assertBalanced, type EntryDraft, type PostedEntry } from '../ledger/entry';
+import { canonicalTail } from '../ledger/hash';
+import type { Lot } from '../ledger/allocation';
+import type { PoolKey } from '../ledger/accounts';
+import { DomainError, translateDbError } from './errors';
+
+const { houses, poolLots, idempotencyKeys } = schema;
+
+// Posts a balanced draft: counters first (their CHECKs refuse overdrafts), then the chain append,
+// which takes the single chain lock last so it is held for as short a time as possible.
+export async function postEntry(tx: Tx, draft: EntryDraft): Promise<PostedEntry> {
+  assertBalanced(draft);
+  const effects = effectsOf(draft.lines);
+  for (const houseId of [...effects.houses.keys()].sort((a, b) => a - b)) {
+    const delta = effects.houses.get(houseId)!;
+    const updated = await tx
+      .update(houses)
+      .set({
+        allocatedVnd: sql`${houses.allocatedVnd} + ${delta.allocatedVnd}`,
+        cashAllocatedVnd: sql`${houses.cashAllocatedVnd} + ${delta.cashAllocatedVnd}`,
+        disbursedVnd: sql`${houses.disbursedVnd} + ${delta.disbursedVnd}`,
+      })
+      .where(eq(houses.id, houseId))
+      .returning({ id: houses.id });
+    if (updated.length === 0) throw new DomainError(404, 'house_unknown', `Không có nhà #${houseId}.`, `No house #${houseId}.`);
+  }
+  const lots = [...effects.lots.values()].sort((a, b) => a.poolKey.localeCompare(b.poolKey) || a.contributionId - b.contributionId);
+  const added = lots.filter((lot) => lot.deltaVnd > 0);
+  if (added.length > 0) {
+    await tx
+      .insert(poolLots)
+      .values(added.map((lot) => ({
+        poolKey: lot.poolKey,
+        contributionId: lot.contributionId,
+        areaId: effects.pools.get(lot.poolKey)?.areaId ?? null,
+        remainingVnd: lot.deltaVnd,
+      })))
+      .onConflictDoUpdate({
+        target: [poolLots.poolKey, poolLots.contributionId],
+        set: { remainingVnd: sql`${poolLots.remainingVnd} + excluded.remaining_vnd` },
+      });
+  }
+  // A proposed INSERT row is checked before ON CONFLICT, so money taken out is a plain UPDATE.
+  const taken = lots.filter((lot) => lot.deltaVnd < 0);
+  if (taken.length > 0) {
+    const updated = await queryRows(tx, sql`
+      UPDATE pool_lots p SET remaining_vnd = p.remaining_vnd + v.delta_vnd
+      FROM jsonb_to_recordset(${JSON.stringify(taken.map((lot) => ({ pool_key: lot.poolKey, contribution_id: lot.contributionId, delta_vnd: lot.deltaVnd })))}::jsonb)
+        AS v(pool_key text, contribution_id integer, delta_vnd bigint)
+      WHERE p.pool_key = v.pool_key AND p.contribution_id = v.contribution_id
+      RETURNING p.contribution_id`);
+    if (updated.length !== taken.length) {
+      throw new DomainError(409, 'lot_unknown', 'Khoản tiền trong quỹ không tồn tại.', 'The pooled money does not exist.');
+    }
+  }
+  const lines = draft.lines.map((l) => [l.account, l.houseId, l.areaId, l.contributionId, l.amountVnd]);
+  const [posted] = await queryRows<{ entry_id: string | number; entry_prev_hash: string; entry_hash: string }>(tx, sql`
+    SELECT entry_id, entry_prev_hash, entry_hash FROM ledger_post(
+      ${draft.kind}, ${draft.occurredAt.toISOString()}::timestamptz, ${draft.description}, ${draft.contributionId}::integer,
+      ${draft.reversesEntryId}::bigint, ${draft.reason}, ${canonicalTail(draft)}, ${JSON.stringify(lines)}::jsonb)`);
+  const id = Number(posted!.entry_id);
+  return { ...draft, id, prevHash: posted!.entry_prev_hash, hash: posted!.entry_hash };
+}
+
+// Open lots of a pool, oldest first, locked; the pool's advisory lock keeps two allocations
+// from the same pool from reading the same lots.
+export async function lockPoolLots(tx: Tx, key: PoolKey, neededVnd: number): Promise<Lot[]> {
+  await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`pool:${key}`}))`);
+  const lots: Lot[] = [];
+  let afterSeq = 0;
+  let gathered = 0;
+  const page = 500;
+  while (gathered < neededVnd) {
+    const rows = await tx
+      .select({ contributionId: poolLots.contributionId, remainingVnd: poolLots.remainingVnd, seq: poolLots.seq })
+      .from(poolLots)
+      .where(and(eq(poolLots.poolKey, key), gt(poolLots.remainingVnd, 0), gt(poolLots.seq, afterSeq)))
+      .orderBy(asc(poolLots.seq))
+      .limit(page)
+      .for('update');
+    for (const row of rows) {
+      lots.push(row);
+      gathered += row.remainingVnd;
+      afterSeq = row.seq;
+    }
+    if (rows.length < page) break;
+  }
+  return lots;
+}
+
+// Stable JSON (sorted keys) so the same request always hashes the same.
+function stableJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => a.localeCompare(b));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
+}
+
+export function requestHash(request: unknown): string {
+  return createHash('sha256').update(stableJson(request)).digest('hex');
+}
+
+export interface Outcome<T> {
+  result: T;
+  /** True when this key was seen before and the first result is returned unchanged. */
+  replayed: boolean;
+}
+
+// Runs a write once per idempotency key, in one transaction: a repeat with the same content
+// returns the first result; a repeat with different content is refused (409).
+export async function runOnce<T>(db: Db, key: string, request: unknown, write: (tx: Tx) => Promise<T>): Promise<Outcome<T>> {
+  const hash = requestHash(request);
+  try {
+    return await db.transaction(async (tx) => {
+      const claimed = await tx.insert(idempotencyKeys).values({ key, requestHash: hash }).onConflictDoNothing().returning({ key: idempotencyKeys.key });
+      if (claimed.length === 0) {
+        const [first] = await tx.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, key));
+        if (first!.requestHash !== hash) {
+          throw new DomainError(
+            409,
+            'idempotency_conflict',
+            `Mã chống trùng "${key}" đã được dùng cho một yêu cầu khác; không có gì thay đổi.`,
+            `Idempotency key "${key}" was already used for a different request; nothing changed.`,
+          );
+        }
+        return { result: first!.result as T, replayed: true };
+      }
+      const result = await write(tx);
+      await tx.update(idempotencyKeys).set({ result: result as never }).where(eq(idempotencyKeys.key, key));
+      return { result, replayed: false };
+    });
+  } catch (error) {
+    translateDbError(error);
+  }
+}

@@ -1,0 +1,196 @@
+// The whole ledger in memory: the same rules as the database, used to generate demo data in bulk
+// and to drive property tests. The database path reads the same state under row locks instead.
+import { poolKey, type PoolKey } from './accounts';
+import { assertDisbursable, assertWithinNeed, splitGift, takeFifo, type GiftTarget, type Lot } from './allocation';
+import { effectsOf } from './effects';
+import { assertBalanced, reversalOf, type EntryDraft, type PostedEntry } from './entry';
+import { LedgerRuleError } from './errors';
+import { chainHash, GENESIS_HASH } from './hash';
+import { allocationEntry, cashGiftEntry, disbursementEntry, inKindEntry, labourEntry, stateBudgetEntry, type CashChannel } from './postings';
+import type { Vnd } from './money';
+
+export interface BookHouse {
+  id: number;
+  code: string;
+  areaId: number;
+  budgetVnd: Vnd;
+  allocatedVnd: Vnd;
+  cashAllocatedVnd: Vnd;
+  disbursedVnd: Vnd;
+}
+
+interface BookLot extends Lot {
+  seq: number;
+}
+
+interface PoolState {
+  areaId: number | null;
+  balanceVnd: Vnd;
+  lots: BookLot[];
+  /** Index of the oldest lot that may still hold money: FIFO scans start here. */
+  openFrom: number;
+  lotIndex: Map<number, number>;
+}
+
+export class Book {
+  readonly houses = new Map<number, BookHouse>();
+  readonly pools = new Map<PoolKey, PoolState>();
+  readonly entries: PostedEntry[] = [];
+  readonly reversed = new Set<number>();
+  private readonly housesByArea = new Map<number, BookHouse[]>();
+
+  get headHash(): string {
+    return this.entries.at(-1)?.hash ?? GENESIS_HASH;
+  }
+
+  addHouse(house: Omit<BookHouse, 'allocatedVnd' | 'cashAllocatedVnd' | 'disbursedVnd'>): void {
+    const full = { ...house, allocatedVnd: 0, cashAllocatedVnd: 0, disbursedVnd: 0 };
+    this.houses.set(house.id, full);
+    const list = this.housesByArea.get(house.areaId) ?? [];
+    list.push(full);
+    this.housesByArea.set(house.areaId, list);
+  }
+
+  house(houseId: number): BookHouse {
+    const found = this.houses.get(houseId);
+    if (!found) throw new LedgerRuleError('house_unknown', `Không có nhà #${houseId}.`, `No house #${houseId}.`);
+    return found;
+  }
+
+  pool(key: PoolKey, areaId: number | null = null): PoolState {
+    let found = this.pools.get(key);
+    if (!found) {
+      found = { areaId, balanceVnd: 0, lots: [], openFrom: 0, lotIndex: new Map() };
+      this.pools.set(key, found);
+    }
+    return found;
+  }
+
+  // What a commune's pool may still take: its houses' unmet need less what the pool already holds.
+  communeCapacityVnd(areaId: number): Vnd {
+    let need = 0;
+    for (const house of this.housesByArea.get(areaId) ?? []) need += house.budgetVnd - house.allocatedVnd;
+    return need - (this.pools.get(poolKey(areaId))?.balanceVnd ?? 0);
+  }
+
+  openLots(key: PoolKey): BookLot[] {
+    const pool = this.pool(key);
+    while (pool.openFrom < pool.lots.length && pool.lots[pool.openFrom]!.remainingVnd === 0) pool.openFrom++;
+    return pool.lots.slice(pool.openFrom).filter((lot) => lot.remainingVnd > 0);
+  }
+
+  // Checks every counter the database guards with CHECK constraints, then appends and hashes.
+  post(draft: EntryDraft): PostedEntry {
+    assertBalanced(draft);
+    const effects = effectsOf(draft.lines);
+    for (const [houseId, delta] of effects.houses) {
+      const house = this.house(houseId);
+      const allocated = house.allocatedVnd + delta.allocatedVnd;
+      const cash = house.cashAllocatedVnd + delta.cashAllocatedVnd;
+      const disbursed = house.disbursedVnd + delta.disbursedVnd;
+      if (allocated > house.budgetVnd) assertWithinNeed(delta.allocatedVnd, house.budgetVnd - house.allocatedVnd, house.code);
+      if (disbursed > cash) {
+        throw new LedgerRuleError(
+          'house_overdrawn',
+          `Nhà ${house.code} đã chi nhiều hơn số tiền được phân bổ; hãy đảo khoản chi trước.`,
+          `House ${house.code} would have paid out more than it was given; reverse the payment first.`,
+        );
+      }
+    }
+    for (const [key, delta] of effects.pools) {
+      if (this.pool(key, delta.areaId).balanceVnd + delta.deltaVnd < 0) {
+        throw new LedgerRuleError('pool_negative', `Quỹ ${key} sẽ bị âm.`, `Pool ${key} would go negative.`);
+      }
+    }
+    for (const lot of effects.lots.values()) {
+      const pool = this.pool(lot.poolKey);
+      const index = pool.lotIndex.get(lot.contributionId);
+      const remaining = (index === undefined ? 0 : pool.lots[index]!.remainingVnd) + lot.deltaVnd;
+      if (remaining < 0) {
+        throw new LedgerRuleError(
+          'lot_spent',
+          `Tiền của đóng góp #${lot.contributionId} đã được phân bổ; hãy đảo phân bổ trước.`,
+          `Contribution #${lot.contributionId} has already been allocated; reverse the allocation first.`,
+        );
+      }
+    }
+    const id = this.entries.length + 1;
+    const posted: PostedEntry = { ...draft, id, prevHash: this.headHash, hash: chainHash(this.headHash, id, draft) };
+    for (const [houseId, delta] of effects.houses) {
+      const house = this.house(houseId);
+      house.allocatedVnd += delta.allocatedVnd;
+      house.cashAllocatedVnd += delta.cashAllocatedVnd;
+      house.disbursedVnd += delta.disbursedVnd;
+    }
+    for (const [key, delta] of effects.pools) this.pool(key, delta.areaId).balanceVnd += delta.deltaVnd;
+    for (const lot of effects.lots.values()) {
+      const pool = this.pool(lot.poolKey);
+      const index = pool.lotIndex.get(lot.contributionId);
+      if (index === undefined) {
+        pool.lotIndex.set(lot.contributionId, pool.lots.length);
+        pool.lots.push({ contributionId: lot.contributionId, seq: id, remainingVnd: lot.deltaVnd });
+      } else {
+        pool.lots[index]!.remainingVnd += lot.deltaVnd;
+        if (lot.deltaVnd > 0) pool.openFrom = Math.min(pool.openFrom, index);
+      }
+    }
+    if (draft.reversesEntryId !== null) this.reversed.add(draft.reversesEntryId);
+    this.entries.push(posted);
+    return posted;
+  }
+
+  giveCash(input: {
+    contributionId: number; channel: CashChannel; amountVnd: Vnd; feeVnd?: Vnd;
+    target: GiftTarget; houseId?: number; areaId?: number; occurredAt: Date; description: string;
+  }): PostedEntry {
+    const house = input.houseId === undefined ? undefined : this.house(input.houseId);
+    const communeAreaId = house?.areaId ?? input.areaId ?? null;
+    const netVnd = input.amountVnd - (input.feeVnd ?? 0);
+    const split = splitGift({
+      amountVnd: netVnd,
+      target: input.target,
+      houseRemainingVnd: house ? house.budgetVnd - house.allocatedVnd : 0,
+      communeCapacityVnd: communeAreaId === null ? 0 : this.communeCapacityVnd(communeAreaId),
+    });
+    return this.post(cashGiftEntry({ ...input, split, houseId: house?.id ?? null, communeAreaId }));
+  }
+
+  giveInKind(input: { contributionId: number; houseId: number; valueVnd: Vnd; occurredAt: Date; description: string }): PostedEntry {
+    const house = this.house(input.houseId);
+    assertWithinNeed(input.valueVnd, house.budgetVnd - house.allocatedVnd, house.code);
+    return this.post(inKindEntry(input));
+  }
+
+  giveLabour(input: { contributionId: number; houseId: number; estimateVnd: Vnd; occurredAt: Date; description: string }): PostedEntry {
+    this.house(input.houseId);
+    return this.post(labourEntry(input));
+  }
+
+  giveStateBudget(input: { contributionId: number; houseId: number; amountVnd: Vnd; occurredAt: Date; description: string }): PostedEntry {
+    const house = this.house(input.houseId);
+    assertWithinNeed(input.amountVnd, house.budgetVnd - house.allocatedVnd, house.code);
+    return this.post(stateBudgetEntry(input));
+  }
+
+  allocate(input: { houseId: number; poolAreaId: number | null; amountVnd: Vnd; occurredAt: Date; description: string }): PostedEntry {
+    const house = this.house(input.houseId);
+    assertWithinNeed(input.amountVnd, house.budgetVnd - house.allocatedVnd, house.code);
+    const takes = takeFifo(this.openLots(poolKey(input.poolAreaId)), input.amountVnd);
+    return this.post(allocationEntry({ ...input, takes }));
+  }
+
+  disburse(input: { houseId: number; amountVnd: Vnd; occurredAt: Date; description: string }): PostedEntry {
+    const house = this.house(input.houseId);
+    assertDisbursable(input.amountVnd, house.cashAllocatedVnd, house.disbursedVnd, house.code);
+    return this.post(disbursementEntry(input));
+  }
+
+  reverse(entryId: number, reason: string, occurredAt: Date): PostedEntry {
+    const original = this.entries[entryId - 1];
+    if (!original) throw new LedgerRuleError('entry_unknown', `Không có bút toán #${entryId}.`, `No entry #${entryId}.`);
+    if (this.reversed.has(entryId)) {
+      throw new LedgerRuleError('already_reversed', `Bút toán #${entryId} đã được đảo.`, `Entry #${entryId} was already reversed.`);
+    }
+    return this.post(reversalOf(original, reason, occurredAt));
+  }
+}

@@ -1,0 +1,64 @@
+import type { JournalLine } from './accounts';
+import { LedgerRuleError } from './errors';
+import { assertVnd } from './money';
+
+export type EntryKind =
+  | 'contribution' | 'in_kind' | 'labour' | 'state_budget' | 'allocation' | 'disbursement' | 'reversal';
+
+export interface EntryDraft {
+  kind: EntryKind;
+  occurredAt: Date;
+  /** Public text: never holds private data, since it is published and hashed. */
+  description: string;
+  contributionId: number | null;
+  reversesEntryId: number | null;
+  reason: string | null;
+  lines: JournalLine[];
+}
+
+export interface PostedEntry extends EntryDraft {
+  id: number;
+  prevHash: string;
+  hash: string;
+}
+
+// An unbalanced or empty entry would create or destroy money: refuse it before it is written.
+export function assertBalanced(draft: EntryDraft): void {
+  if (draft.lines.length < 2) {
+    throw new LedgerRuleError('entry_too_short', 'Bút toán cần ít nhất hai dòng.', 'An entry needs at least two lines.');
+  }
+  let total = 0;
+  for (const item of draft.lines) {
+    assertVnd(item.amountVnd);
+    if (item.amountVnd === 0) {
+      throw new LedgerRuleError('zero_line', 'Dòng bút toán không được bằng 0.', 'A journal line cannot be zero.');
+    }
+    total += item.amountVnd;
+  }
+  if (total !== 0) {
+    throw new LedgerRuleError('unbalanced', `Bút toán lệch ${total} đồng.`, `The entry is off by ${total} đồng.`);
+  }
+}
+
+// A correction never edits: it posts the mirror image of the original, naming it and the reason.
+export function reversalOf(original: PostedEntry, reason: string, occurredAt: Date): EntryDraft {
+  if (original.kind === 'reversal') {
+    throw new LedgerRuleError(
+      'reverse_reversal',
+      `Bút toán #${original.id} đã là bút toán đảo; hãy ghi lại nghiệp vụ đúng thay vì đảo tiếp.`,
+      `Entry #${original.id} is itself a reversal; post the correct operation instead.`,
+    );
+  }
+  if (!reason.trim()) {
+    throw new LedgerRuleError('reason_required', 'Cần ghi lý do đảo bút toán.', 'A reversal needs a reason.');
+  }
+  return {
+    kind: 'reversal',
+    occurredAt,
+    description: `Đảo bút toán #${original.id}`,
+    contributionId: original.contributionId,
+    reversesEntryId: original.id,
+    reason,
+    lines: original.lines.map((item) => ({ ...item, amountVnd: -item.amountVnd })),
+  };
+}
