@@ -73,10 +73,11 @@ export class Book {
     return need - (this.pools.get(poolKey(areaId))?.balanceVnd ?? 0);
   }
 
-  openLots(key: PoolKey): BookLot[] {
+  // Lazily, so taking a little from a pool of fifty thousand lots does not copy them all.
+  *openLots(key: PoolKey): Generator<BookLot> {
     const pool = this.pool(key);
     while (pool.openFrom < pool.lots.length && pool.lots[pool.openFrom]!.remainingVnd === 0) pool.openFrom++;
-    return pool.lots.slice(pool.openFrom).filter((lot) => lot.remainingVnd > 0);
+    for (let i = pool.openFrom; i < pool.lots.length; i++) if (pool.lots[i]!.remainingVnd > 0) yield pool.lots[i]!;
   }
 
   // Checks every counter the database guards with CHECK constraints, then appends and hashes.

@@ -27,15 +27,16 @@ export function assertBalanced(draft: EntryDraft): void {
   if (draft.lines.length < 2) {
     throw new LedgerRuleError('entry_too_short', 'Bút toán cần ít nhất hai dòng.', 'An entry needs at least two lines.');
   }
-  let total = 0;
+  // Bigint: a float running total can round an off-by-one entry to exactly zero near the safe limit.
+  let total = 0n;
   for (const item of draft.lines) {
     assertVnd(item.amountVnd);
     if (item.amountVnd === 0) {
       throw new LedgerRuleError('zero_line', 'Dòng bút toán không được bằng 0.', 'A journal line cannot be zero.');
     }
-    total += item.amountVnd;
+    total += BigInt(item.amountVnd);
   }
-  if (total !== 0) {
+  if (total !== 0n) {
     throw new LedgerRuleError('unbalanced', `Bút toán lệch ${total} đồng.`, `The entry is off by ${total} đồng.`);
   }
 }

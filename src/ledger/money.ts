@@ -10,10 +10,14 @@ export function assertVnd(value: unknown, what = 'amount_vnd'): Vnd {
 }
 
 // Sums amounts exactly; throws if a total would leave the safe integer range.
+// Bigint so a float running total can never round past the safe range and come back looking valid.
 export function sumVnd(values: Iterable<Vnd>): Vnd {
-  let total = 0;
-  for (const value of values) total += value;
-  return assertVnd(total, 'total');
+  let total = 0n;
+  for (const value of values) total += BigInt(assertVnd(value));
+  if (total > BigInt(Number.MAX_SAFE_INTEGER) || total < -BigInt(Number.MAX_SAFE_INTEGER)) {
+    throw new TypeError(`total must be a whole number of đồng, got ${total}`);
+  }
+  return Number(total);
 }
 
 // Vietnamese convention: dot as thousands separator, ₫ after a space ("1.234.567 ₫").
