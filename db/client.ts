@@ -1,5 +1,5 @@
 // One way to open the database: PGlite in a data folder by default, PostgreSQL when DATABASE_URL is set.
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import postgres from 'postgres';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -19,12 +19,15 @@ export interface DbHandle {
   driver: 'pglite' | 'postgres';
   /** Where the data lives, for messages: a folder or a URL without its password. */
   location: string;
+  /** The connection URL, for handing to a child process (PostgreSQL only). */
+  url?: string;
   migrate(): Promise<void>;
   close(): Promise<void>;
 }
 
-export const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
-export const defaultDataDir = fileURLToPath(new URL('../data/pglite', import.meta.url));
+// Relative to the project root (npm runs every script there): the bundled server lives in dist/.
+export const migrationsFolder = resolve('db/migrations');
+export const defaultDataDir = resolve('data/pglite');
 
 // Hide the password when a URL is printed.
 export function redactUrl(url: string): string {
@@ -45,6 +48,7 @@ export function openPostgres(url: string, poolSize = 10): DbHandle {
     db,
     driver: 'postgres',
     location: redactUrl(url),
+    url,
     migrate: () => migratePostgres(db as never, { migrationsFolder }),
     close: () => client.end({ timeout: 5 }),
   };

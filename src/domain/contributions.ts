@@ -68,11 +68,13 @@ export async function recordCashContribution(db: Db, raw: unknown): Promise<Outc
     const house = target.type === 'house' ? await lockHouse(tx, target.houseId) : undefined;
     if (target.type === 'commune') await requireCommune(tx, target.areaId);
     const communeAreaId = house?.areaId ?? (target.type === 'commune' ? target.areaId : null);
+    const houseRemainingVnd = house ? house.budgetVnd - house.allocatedVnd : 0;
     const split = splitGift({
       amountVnd: input.amountVnd - input.feeVnd,
       target: target.type,
-      houseRemainingVnd: house ? house.budgetVnd - house.allocatedVnd : 0,
-      communeCapacityVnd: communeAreaId === null ? 0 : await communeCapacityVnd(tx, communeAreaId),
+      houseRemainingVnd,
+      // The house's own need is met first, so it is not room in the commune's pool.
+      communeCapacityVnd: communeAreaId === null ? 0 : (await communeCapacityVnd(tx, communeAreaId)) - houseRemainingVnd,
     });
     const contribution = await insertContribution(tx, {
       receiptCode: input.receiptCode,

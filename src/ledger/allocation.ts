@@ -57,6 +57,17 @@ export function takeFifo(lotsOldestFirst: Iterable<Lot>, amountVnd: Vnd): Take[]
   return takes;
 }
 
+// A commune's pool holds money donors gave for that commune's houses; the general fund may go anywhere.
+export function assertPoolServes(poolAreaId: number | null, houseAreaId: number, houseCode: string): void {
+  if (poolAreaId !== null && poolAreaId !== houseAreaId) {
+    throw new LedgerRuleError(
+      'pool_other_commune',
+      `Quỹ của xã #${poolAreaId} chỉ dành cho các nhà trong xã đó, không cho nhà ${houseCode}.`,
+      `The pool of commune #${poolAreaId} is only for houses in that commune, not house ${houseCode}.`,
+    );
+  }
+}
+
 // A house can take no more than its budget minus what it already has from every source.
 export function assertWithinNeed(amountVnd: Vnd, remainingVnd: Vnd, houseCode: string): void {
   if (amountVnd > remainingVnd) {

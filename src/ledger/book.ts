@@ -1,7 +1,7 @@
 // The whole ledger in memory: the same rules as the database, used to generate demo data in bulk
 // and to drive property tests. The database path reads the same state under row locks instead.
 import { poolKey, type PoolKey } from './accounts';
-import { assertDisbursable, assertWithinNeed, splitGift, takeFifo, type GiftTarget, type Lot } from './allocation';
+import { assertDisbursable, assertPoolServes, assertWithinNeed, splitGift, takeFifo, type GiftTarget, type Lot } from './allocation';
 import { effectsOf } from './effects';
 import { assertBalanced, reversalOf, type EntryDraft, type PostedEntry } from './entry';
 import { LedgerRuleError } from './errors';
@@ -90,6 +90,13 @@ export class Book {
       const cash = house.cashAllocatedVnd + delta.cashAllocatedVnd;
       const disbursed = house.disbursedVnd + delta.disbursedVnd;
       if (allocated > house.budgetVnd) assertWithinNeed(delta.allocatedVnd, house.budgetVnd - house.allocatedVnd, house.code);
+      if (allocated < 0 || cash < 0 || cash > allocated || disbursed < 0) {
+        throw new LedgerRuleError(
+          'house_counter_negative',
+          `Bút toán sẽ làm số liệu của nhà ${house.code} bị âm.`,
+          `The entry would take house ${house.code} below what it was given or paid.`,
+        );
+      }
       if (disbursed > cash) {
         throw new LedgerRuleError(
           'house_overdrawn',
@@ -151,7 +158,8 @@ export class Book {
       amountVnd: netVnd,
       target: input.target,
       houseRemainingVnd: house ? house.budgetVnd - house.allocatedVnd : 0,
-      communeCapacityVnd: communeAreaId === null ? 0 : this.communeCapacityVnd(communeAreaId),
+      // The house's own need is met first, so it is not room in the commune's pool.
+      communeCapacityVnd: communeAreaId === null ? 0 : this.communeCapacityVnd(communeAreaId) - (house ? house.budgetVnd - house.allocatedVnd : 0),
     });
     return this.post(cashGiftEntry({ ...input, split, houseId: house?.id ?? null, communeAreaId }));
   }
@@ -175,6 +183,7 @@ export class Book {
 
   allocate(input: { houseId: number; poolAreaId: number | null; amountVnd: Vnd; occurredAt: Date; description: string }): PostedEntry {
     const house = this.house(input.houseId);
+    assertPoolServes(input.poolAreaId, house.areaId, house.code);
     assertWithinNeed(input.amountVnd, house.budgetVnd - house.allocatedVnd, house.code);
     const takes = takeFifo(this.openLots(poolKey(input.poolAreaId)), input.amountVnd);
     return this.post(allocationEntry({ ...input, takes }));

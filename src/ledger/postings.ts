@@ -10,6 +10,13 @@ export type CashChannel = 'card' | 'bank_transfer' | 'office';
 
 const cashAccount = { card: 'cash_card', bank_transfer: 'cash_bank', office: 'cash_office' } as const;
 
+// A negative amount would build a balanced entry that quietly undoes an earlier one: that is what a reversal is for.
+function assertPositive(amountVnd: Vnd): void {
+  if (!(amountVnd > 0)) {
+    throw new LedgerRuleError('amount_not_positive', 'Số tiền phải lớn hơn 0.', 'The amount must be above zero.');
+  }
+}
+
 function draft(kind: EntryDraft['kind'], occurredAt: Date, description: string, contributionId: number | null, lines: JournalLine[]): EntryDraft {
   const entry: EntryDraft = { kind, occurredAt, description, contributionId, reversesEntryId: null, reason: null, lines };
   assertBalanced(entry);
@@ -45,6 +52,7 @@ export function cashGiftEntry(input: {
 
 // Goods go straight to a house at their valuation; they count towards its budget.
 export function inKindEntry(input: { contributionId: number; houseId: number; valueVnd: Vnd; occurredAt: Date; description: string }): EntryDraft {
+  assertPositive(input.valueVnd);
   return draft('in_kind', input.occurredAt, input.description, input.contributionId, [
     line('in_kind_received', input.valueVnd, { contributionId: input.contributionId }),
     line('house_in_kind', -input.valueVnd, { houseId: input.houseId, contributionId: input.contributionId }),
@@ -53,6 +61,7 @@ export function inKindEntry(input: { contributionId: number; houseId: number; va
 
 // Labour is recorded at an estimated value, kept on its own accounts so it never counts as money.
 export function labourEntry(input: { contributionId: number; houseId: number; estimateVnd: Vnd; occurredAt: Date; description: string }): EntryDraft {
+  assertPositive(input.estimateVnd);
   return draft('labour', input.occurredAt, input.description, input.contributionId, [
     line('labour_estimate', input.estimateVnd, { contributionId: input.contributionId }),
     line('house_labour', -input.estimateVnd, { houseId: input.houseId, contributionId: input.contributionId }),
@@ -61,6 +70,7 @@ export function labourEntry(input: { contributionId: number; houseId: number; es
 
 // State budget support is a source of a house's budget that does not pass through the fund.
 export function stateBudgetEntry(input: { contributionId: number; houseId: number; amountVnd: Vnd; occurredAt: Date; description: string }): EntryDraft {
+  assertPositive(input.amountVnd);
   return draft('state_budget', input.occurredAt, input.description, input.contributionId, [
     line('state_budget', input.amountVnd, { contributionId: input.contributionId }),
     line('house_state', -input.amountVnd, { houseId: input.houseId, contributionId: input.contributionId }),
@@ -79,6 +89,7 @@ export function allocationEntry(input: { houseId: number; poolAreaId: number | n
 
 // A payment to the household leaves the bank account.
 export function disbursementEntry(input: { houseId: number; amountVnd: Vnd; occurredAt: Date; description: string }): EntryDraft {
+  assertPositive(input.amountVnd);
   return draft('disbursement', input.occurredAt, input.description, null, [
     line('house_paid', input.amountVnd, { houseId: input.houseId }),
     line('cash_bank', -input.amountVnd),

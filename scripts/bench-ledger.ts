@@ -1,0 +1,147 @@
+// npm run bench:ledger — posting rate through the domain layer against bare INSERTs on the same
+// PostgreSQL, and the time ledger:verify takes over a million journal entries.
+import { spawnSync } from 'node:child_process';
+import os from 'node:os';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import postgres from 'postgres';
+import { openPostgres, redactUrl } from '../db/client';
+import { createArea, createCampaign } from '../src/domain/campaigns';
+import { recordCashContribution } from '../src/domain/contributions';
+import { registerHouseProject } from '../src/domain/houses';
+import { DEMO_CAMPAIGN } from '../src/domain/demo/generate';
+import { GENESIS_HASH, chainHash } from '../src/ledger/hash';
+import { cashGiftEntry } from '../src/ledger/postings';
+import { parseFlags, progress, runCli } from './lib/cli';
+
+const flags = parseFlags(process.argv.slice(2), ['seconds', 'entries']);
+const SECONDS = Number(flags.seconds ?? 5);
+const VERIFY_ENTRIES = Number(flags.entries ?? 1_000_000);
+
+// Runs `workers` loops of `op` for the given time and returns operations per second.
+async function rate(workers: number, op: (worker: number, i: number) => Promise<unknown>): Promise<{ perSecond: number; count: number }> {
+  const deadline = Date.now() + SECONDS * 1000;
+  let count = 0;
+  const started = performance.now();
+  await Promise.all(Array.from({ length: workers }, async (_, worker) => {
+    for (let i = 0; Date.now() < deadline; i++) {
+      await op(worker, i);
+      count++;
+    }
+  }));
+  return { perSecond: count / ((performance.now() - started) / 1000), count };
+}
+
+await runCli(async () => {
+  const baseUrl = process.env.DATABASE_URL;
+  if (!baseUrl) {
+    console.error('bench:ledger measures a real PostgreSQL: set DATABASE_URL, e.g.');
+    console.error('  DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run bench:ledger');
+    return 2;
+  }
+  const admin = postgres(baseUrl, { max: 1, onnotice: () => {} });
+  const benchUrl = new URL(baseUrl);
+  benchUrl.pathname = '/ancu_bench';
+  await admin.unsafe('DROP DATABASE IF EXISTS ancu_bench WITH (FORCE)');
+  await admin.unsafe('CREATE DATABASE ancu_bench');
+  const [version] = await admin`SELECT current_setting('server_version') AS v, current_setting('synchronous_commit') AS sc`;
+  console.log(`Machine: ${os.cpus().length} × ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, PostgreSQL ${version!.v} (synchronous_commit=${version!.sc}) at ${redactUrl(baseUrl)}`);
+  console.log(`Scratch database ancu_bench; ${SECONDS} s per measurement.\n`);
+
+  const setup = openPostgres(benchUrl.toString(), 2);
+  await setup.migrate();
+  const { id: _id, ...campaign } = DEMO_CAMPAIGN;
+  const campaignId = await createCampaign(setup.db, campaign);
+  const province = await createArea(setup.db, { code: 'P', name: 'Tỉnh', level: 'province', parentId: null });
+  const communes: number[] = [];
+  for (let c = 0; c < 10; c++) communes.push(await createArea(setup.db, { code: `C${c}`, name: `Xã ${c}`, level: 'commune', parentId: province }));
+  const houseIds: number[] = [];
+  for (let h = 0; h < 400; h++) {
+    houseIds.push((await registerHouseProject(setup.db, { campaignId, areaId: communes[h % 10]!, type: 'new_build', minutesRef: 'BB', approvedOn: '2024-08-01', household: { headFullName: `Hộ ${h}`, povertyStatus: 'poor', members: 3 } })).houseId);
+  }
+  await setup.db.execute('CREATE TABLE bench_plain (id bigserial PRIMARY KEY, amount_vnd bigint NOT NULL, note text NOT NULL)');
+  await setup.close();
+
+  const rows: string[] = [];
+  let run = 0;
+  for (const connections of [1, 8]) {
+    const plainClient = postgres(benchUrl.toString(), { max: connections, onnotice: () => {} });
+    const plain = await rate(connections, (w, i) => plainClient`INSERT INTO bench_plain (amount_vnd, note) VALUES (${100_000 + i}, ${`w${w}`})`);
+    await plainClient.end();
+    const handle = openPostgres(benchUrl.toString(), connections);
+    run++;
+    const domain = await rate(connections, (w, i) => {
+      const pick = (i * 7 + w) % 20;
+      const target = pick < 3 ? { type: 'house', houseId: houseIds[(i * 13 + w) % houseIds.length] } : pick < 6 ? { type: 'commune', areaId: communes[i % 10] } : { type: 'general' };
+      return recordCashContribution(handle.db, {
+        idempotencyKey: `bench-${run}-${w}-${i}`, campaignId, channel: 'bank_transfer', amountVnd: 200_000 + (i % 50) * 10_000,
+        target, receivedAt: new Date(), donor: { kind: 'individual', displayName: `Nhà hảo tâm ${w}-${i}` },
+      });
+    });
+    await handle.close();
+    const ratio = domain.perSecond / plain.perSecond;
+    rows.push(`| ${connections} | ${plain.perSecond.toFixed(0)} | ${domain.perSecond.toFixed(0)} | ${ratio.toFixed(2)} (${ratio >= 1 / 3 ? 'meets' : 'below'} the 1/3 aim) |`);
+    console.log(`${connections} connection(s): bare INSERT ${plain.perSecond.toFixed(0)}/s, recorded contributions ${domain.perSecond.toFixed(0)}/s, ratio ${ratio.toFixed(2)}`);
+  }
+
+  console.log(`\nLoading ${VERIFY_ENTRIES.toLocaleString('en')} journal entries for the verify benchmark ...`);
+  const loadStarted = Date.now();
+  const load = postgres(benchUrl.toString(), { max: 1, onnotice: () => {} });
+  await load.begin(async (tx) => {
+    // Bulk load only: the triggers (and foreign keys) are skipped here and verify checks everything after.
+    await tx.unsafe('SET LOCAL session_replication_role = replica');
+    await tx.unsafe('TRUNCATE journal_lines, journal_entries, pool_lots, idempotency_keys, contributions CASCADE');
+    const [donor] = await tx`SELECT min(id) AS id FROM donors`;
+    const report = progress('entries generated');
+    let prev = GENESIS_HASH;
+    const files = { contributions: [] as string[], entries: [] as string[], lines: [] as string[], lots: [] as string[] };
+    const flush = async () => {
+      for (const [table, columns, lines] of [
+        ['contributions', '(id, receipt_code, campaign_id, donor_id, kind, channel, amount_vnd, target_type, received_at)', files.contributions],
+        ['journal_entries', '(id, kind, occurred_at, description, contribution_id, prev_hash, hash)', files.entries],
+        ['journal_lines', '(entry_id, line_no, account, contribution_id, amount_vnd)', files.lines],
+        ['pool_lots', '(pool_key, contribution_id, seq, remaining_vnd)', files.lots],
+      ] as const) {
+        const sink = (await tx.unsafe(`COPY ${table} ${columns} FROM STDIN`).writable()) as Writable;
+        await pipeline(Readable.from([lines.join('')]), sink);
+        lines.length = 0;
+      }
+    };
+    const t0 = Date.parse('2024-08-01T00:00:00Z');
+    for (let id = 1; id <= VERIFY_ENTRIES; id++) {
+      const amountVnd = 100_000 + (id % 97) * 1_000;
+      const occurredAt = new Date(t0 + id * 1000);
+      const draft = cashGiftEntry({ contributionId: id, channel: 'bank_transfer', split: { houseVnd: 0, communeVnd: 0, generalVnd: amountVnd }, houseId: null, communeAreaId: null, occurredAt, description: `Đóng góp B${id}` });
+      const hash = chainHash(prev, id, draft);
+      files.contributions.push(`${id}\tB${id}\t${campaignId}\t${donor!.id}\tcash\tbank_transfer\t${amountVnd}\tgeneral\t${occurredAt.toISOString()}\n`);
+      files.entries.push(`${id}\tcontribution\t${occurredAt.toISOString()}\t${draft.description}\t${id}\t${prev}\t${hash}\n`);
+      draft.lines.forEach((l, n) => files.lines.push(`${id}\t${n + 1}\t${l.account}\t${id}\t${l.amountVnd}\n`));
+      files.lots.push(`general\t${id}\t${id}\t${amountVnd}\n`);
+      prev = hash;
+      if (id % 50_000 === 0 || id === VERIFY_ENTRIES) {
+        await flush();
+        report(id, VERIFY_ENTRIES);
+      }
+    }
+    await tx`UPDATE chain_head SET entry_count = ${VERIFY_ENTRIES}, head_hash = ${prev}`;
+    await tx.unsafe('UPDATE houses SET allocated_vnd = 0, cash_allocated_vnd = 0, disbursed_vnd = 0');
+  });
+  await load.end();
+  console.log(`Loaded in ${((Date.now() - loadStarted) / 1000).toFixed(1)} s. Running npm run ledger:verify ...`);
+  const verifyStarted = performance.now();
+  const verify = spawnSync('npx', ['tsx', 'scripts/verify-ledger.ts'], { env: { ...process.env, DATABASE_URL: benchUrl.toString() }, encoding: 'utf8' });
+  const verifySeconds = (performance.now() - verifyStarted) / 1000;
+  if (verify.status !== 0) {
+    console.error(verify.stdout, verify.stderr);
+    throw new Error('ledger:verify failed on the benchmark journal');
+  }
+  console.log(verify.stdout.trim().split('\n').at(-1));
+
+  console.log('\n| connections | bare INSERT /s | recorded contributions /s | ratio |');
+  console.log('| --- | --- | --- | --- |');
+  for (const row of rows) console.log(row);
+  console.log(`\nledger:verify over ${VERIFY_ENTRIES.toLocaleString('en')} entries: ${verifySeconds.toFixed(1)} s wall clock, including process start (${verifySeconds < 10 ? 'meets' : 'misses'} the 10 s aim).`);
+  await admin.unsafe('DROP DATABASE IF EXISTS ancu_bench WITH (FORCE)');
+  await admin.end();
+});

@@ -1,0 +1,4 @@
+import { ledgerSuite } from './ledger.suite';
+import { pgliteFresh } from './harness';
+
+ledgerSuite('pglite', pgliteFresh);
