@@ -127,6 +127,7 @@ await runCli(async () => {
     await tx`UPDATE chain_head SET entry_count = ${VERIFY_ENTRIES}, head_hash = ${prev}`;
     await tx.unsafe('UPDATE houses SET allocated_vnd = 0, cash_allocated_vnd = 0, disbursed_vnd = 0');
   });
+  await load.unsafe('ANALYZE');
   await load.end();
   console.log(`Loaded in ${((Date.now() - loadStarted) / 1000).toFixed(1)} s. Running npm run ledger:verify ...`);
   const verifyStarted = performance.now();

@@ -1,11 +1,11 @@
 // Recording what was given: cash (card, bank transfer, office), goods in kind, labour days, state budget.
 import { eq, sql } from 'drizzle-orm';
 import { queryRows, schema, type Db, type Tx } from '../../db/client';
-import { poolKey } from '../ledger/accounts';
 import { assertWithinNeed, splitGift, type GiftSplit } from '../ledger/allocation';
 import { cashGiftEntry, inKindEntry, labourEntry, stateBudgetEntry } from '../ledger/postings';
+import type { EntryDraft } from '../ledger/entry';
 import { newReceiptCode } from './codes';
-import { resolveDonor } from './donors';
+import type { DonorRef } from './donors';
 import { DomainError, notFound } from './errors';
 import { postEntry, runOnce, type Outcome } from './journal';
 import { cashContributionInput, inKindInput, labourInput, stateBudgetInput } from './schemas';
@@ -33,24 +33,49 @@ export async function lockHouse(tx: Tx, houseId: number) {
 }
 
 // A commune's pool takes overflow only up to what its houses still need beyond what it holds.
-export async function communeCapacityVnd(tx: Tx, areaId: number): Promise<number> {
-  const [row] = await queryRows<{ capacity: string | number | bigint }>(tx, sql`
-    SELECT (SELECT coalesce(sum(budget_vnd - allocated_vnd), 0) FROM houses WHERE area_id = ${areaId})
-         - (SELECT coalesce(sum(remaining_vnd), 0) FROM pool_lots WHERE pool_key = ${poolKey(areaId)}) AS capacity`);
-  return Number(row!.capacity);
+// Found from the house when the gift names one, so it can be pipelined behind the house lock.
+async function communeRoom(tx: Tx, target: { houseId: number } | { areaId: number }): Promise<{ areaId: number; level: string; capacityVnd: number } | undefined> {
+  const areaId = 'houseId' in target ? sql`(SELECT area_id FROM houses WHERE id = ${target.houseId})` : sql`${target.areaId}::integer`;
+  const [row] = await queryRows<{ id: number; level: string; capacity: string | number | bigint }>(tx, sql`
+    SELECT a.id, a.level,
+      (SELECT coalesce(sum(budget_vnd - allocated_vnd), 0) FROM houses WHERE area_id = a.id)
+      - (SELECT coalesce(sum(remaining_vnd), 0) FROM pool_lots WHERE pool_key = 'commune:' || a.id) AS capacity
+    FROM areas a WHERE a.id = ${areaId}`);
+  return row && { areaId: Number(row.id), level: row.level, capacityVnd: Number(row.capacity) };
 }
 
-async function requireCommune(tx: Tx, areaId: number): Promise<void> {
-  const [area] = await tx.select({ level: areas.level }).from(areas).where(eq(areas.id, areaId));
-  if (!area) throw notFound(`xã #${areaId}`, `Commune #${areaId}`);
-  if (area.level !== 'commune') throw new DomainError(400, 'not_a_commune', 'Chỉ có thể ủng hộ cho một xã.', 'Only a commune can be a target.');
+interface ReservedIds {
+  contributionId: number;
+  donorId: number | null;
 }
 
-async function insertContribution(tx: Tx, values: Omit<typeof contributions.$inferInsert, 'receiptCode'> & { receiptCode?: string }) {
-  const [created] = await tx.insert(contributions)
-    .values({ ...values, receiptCode: values.receiptCode ?? newReceiptCode() })
-    .returning({ id: contributions.id, receiptCode: contributions.receiptCode });
-  return created!;
+// Ids for the rows a gift adds, taken up front so the rows can be written in the same pipeline as the entry.
+async function reserveIds(tx: Tx, newDonor: boolean): Promise<ReservedIds> {
+  const [row] = await queryRows<{ contribution_id: string | number; donor_id: string | number | null }>(tx, sql`
+    SELECT nextval('contributions_id_seq') AS contribution_id,
+           CASE WHEN ${newDonor} THEN nextval('donors_id_seq') END AS donor_id`);
+  return { contributionId: Number(row!.contribution_id), donorId: row!.donor_id === null ? null : Number(row!.donor_id) };
+}
+
+type ContributionValues = Omit<typeof contributions.$inferInsert, 'id' | 'donorId' | 'receiptCode'> & { receiptCode?: string };
+
+// Writes the donor (when new), the contribution and its journal entry in one pipelined round trip.
+// Private donor fields stay in the donors table; an unknown donor id is refused by the foreign key.
+async function writeGift(
+  tx: Tx,
+  donor: DonorRef,
+  ids: ReservedIds,
+  values: ContributionValues,
+  entryFor: (contributionId: number, receiptCode: string) => EntryDraft,
+): Promise<ContributionResult> {
+  const receiptCode = values.receiptCode ?? newReceiptCode();
+  const donorId = 'donorId' in donor ? donor.donorId : ids.donorId!;
+  const rows = Promise.all([
+    'donor' in donor ? tx.insert(donors).values({ ...donor.donor, id: donorId, displayName: donor.donor.anonymous ? null : donor.donor.displayName }).then(() => undefined) : undefined,
+    tx.insert(contributions).values({ ...values, id: ids.contributionId, donorId, receiptCode }).then(() => undefined),
+  ]);
+  const [, entry] = await Promise.all([rows, postEntry(tx, entryFor(ids.contributionId, receiptCode))]);
+  return { contributionId: ids.contributionId, receiptCode, entryId: entry.id, entryHash: entry.hash };
 }
 
 // The request as hashed for idempotency: everything but the key itself.
@@ -63,23 +88,28 @@ function requestOf<T extends { idempotencyKey: string }>(input: T): Omit<T, 'ide
 export async function recordCashContribution(db: Db, raw: unknown): Promise<Outcome<CashResult>> {
   const input = parseInput(cashContributionInput, raw);
   return runOnce(db, input.idempotencyKey, requestOf(input), async (tx) => {
-    const donorId = await resolveDonor(tx, input);
     const { target } = input;
-    const house = target.type === 'house' ? await lockHouse(tx, target.houseId) : undefined;
-    if (target.type === 'commune') await requireCommune(tx, target.areaId);
-    const communeAreaId = house?.areaId ?? (target.type === 'commune' ? target.areaId : null);
+    const [house, room, ids] = await Promise.all([
+      target.type === 'house' ? lockHouse(tx, target.houseId) : undefined,
+      target.type === 'general' ? undefined : communeRoom(tx, target),
+      reserveIds(tx, 'donor' in input),
+    ]);
+    if (target.type === 'commune' && !room) throw notFound(`xã #${target.areaId}`, `Commune #${target.areaId}`);
+    if (target.type === 'commune' && room!.level !== 'commune') {
+      throw new DomainError(400, 'not_a_commune', 'Chỉ có thể ủng hộ cho một xã.', 'Only a commune can be a target.');
+    }
+    const communeAreaId = room?.areaId ?? null;
     const houseRemainingVnd = house ? house.budgetVnd - house.allocatedVnd : 0;
     const split = splitGift({
       amountVnd: input.amountVnd - input.feeVnd,
       target: target.type,
       houseRemainingVnd,
       // The house's own need is met first, so it is not room in the commune's pool.
-      communeCapacityVnd: communeAreaId === null ? 0 : (await communeCapacityVnd(tx, communeAreaId)) - houseRemainingVnd,
+      communeCapacityVnd: room ? room.capacityVnd - houseRemainingVnd : 0,
     });
-    const contribution = await insertContribution(tx, {
+    const written = await writeGift(tx, input, ids, {
       receiptCode: input.receiptCode,
       campaignId: input.campaignId,
-      donorId,
       kind: 'cash',
       channel: input.channel,
       amountVnd: input.amountVnd,
@@ -88,18 +118,17 @@ export async function recordCashContribution(db: Db, raw: unknown): Promise<Outc
       targetAreaId: communeAreaId,
       receivedAt: input.receivedAt,
       details: { feeVnd: input.feeVnd, officeReceiptNo: input.officeReceiptNo ?? null },
-    });
-    const entry = await postEntry(tx, cashGiftEntry({
-      contributionId: contribution.id,
+    }, (contributionId, receiptCode) => cashGiftEntry({
+      contributionId,
       channel: input.channel,
       split,
       houseId: house?.id ?? null,
       communeAreaId,
       feeVnd: input.feeVnd,
       occurredAt: input.receivedAt,
-      description: `Đóng góp ${contribution.receiptCode}`,
+      description: `Đóng góp ${receiptCode}`,
     }));
-    return { contributionId: contribution.id, receiptCode: contribution.receiptCode, entryId: entry.id, entryHash: entry.hash, split, feeVnd: input.feeVnd };
+    return { ...written, split, feeVnd: input.feeVnd };
   });
 }
 
@@ -107,20 +136,17 @@ export async function recordCashContribution(db: Db, raw: unknown): Promise<Outc
 export async function recordInKind(db: Db, raw: unknown): Promise<Outcome<ContributionResult>> {
   const input = parseInput(inKindInput, raw);
   return runOnce(db, input.idempotencyKey, requestOf(input), async (tx) => {
-    const donorId = await resolveDonor(tx, input);
-    const house = await lockHouse(tx, input.houseId);
+    const [house, ids] = await Promise.all([lockHouse(tx, input.houseId), reserveIds(tx, 'donor' in input)]);
     const valueVnd = input.items.reduce((sum, item) => sum + item.valueVnd, 0);
     assertWithinNeed(valueVnd, house.budgetVnd - house.allocatedVnd, house.publicCode);
-    const contribution = await insertContribution(tx, {
-      campaignId: input.campaignId, donorId, kind: 'in_kind', channel: null, amountVnd: valueVnd,
+    return writeGift(tx, input, ids, {
+      campaignId: input.campaignId, kind: 'in_kind', channel: null, amountVnd: valueVnd,
       targetType: 'house', targetHouseId: house.id, targetAreaId: house.areaId, receivedAt: input.receivedAt,
       details: { items: input.items },
-    });
-    const entry = await postEntry(tx, inKindEntry({
-      contributionId: contribution.id, houseId: house.id, valueVnd, occurredAt: input.receivedAt,
-      description: `Hiện vật ${contribution.receiptCode} cho nhà ${house.publicCode}`,
+    }, (contributionId, receiptCode) => inKindEntry({
+      contributionId, houseId: house.id, valueVnd, occurredAt: input.receivedAt,
+      description: `Hiện vật ${receiptCode} cho nhà ${house.publicCode}`,
     }));
-    return { contributionId: contribution.id, receiptCode: contribution.receiptCode, entryId: entry.id, entryHash: entry.hash };
   });
 }
 
@@ -128,25 +154,26 @@ export async function recordInKind(db: Db, raw: unknown): Promise<Outcome<Contri
 export async function recordLabour(db: Db, raw: unknown): Promise<Outcome<ContributionResult & { estimateVnd: number }>> {
   const input = parseInput(labourInput, raw);
   return runOnce(db, input.idempotencyKey, requestOf(input), async (tx) => {
-    const donorId = await resolveDonor(tx, input);
-    const [house] = await tx.select({ id: houses.id, areaId: houses.areaId, publicCode: houses.publicCode, areaRate: areas.labourDayRateVnd, campaignRate: campaigns.labourDayRateVnd })
-      .from(houses).innerJoin(areas, eq(areas.id, houses.areaId)).innerJoin(campaigns, eq(campaigns.id, houses.campaignId))
-      .where(eq(houses.id, input.houseId));
+    const [[house], ids] = await Promise.all([
+      tx.select({ id: houses.id, areaId: houses.areaId, publicCode: houses.publicCode, areaRate: areas.labourDayRateVnd, campaignRate: campaigns.labourDayRateVnd })
+        .from(houses).innerJoin(areas, eq(areas.id, houses.areaId)).innerJoin(campaigns, eq(campaigns.id, houses.campaignId))
+        .where(eq(houses.id, input.houseId)),
+      reserveIds(tx, 'donor' in input),
+    ]);
     if (!house) throw notFound(`nhà #${input.houseId}`, `House #${input.houseId}`);
     const dayRateVnd = input.dayRateVnd ?? house.areaRate ?? house.campaignRate;
     const personDays = input.people * input.days;
     const estimateVnd = Math.round(personDays * dayRateVnd);
     const workedAt = new Date(`${input.workedOn}T00:00:00+07:00`);
-    const contribution = await insertContribution(tx, {
-      campaignId: input.campaignId, donorId, kind: 'labour', channel: null, amountVnd: estimateVnd,
+    const written = await writeGift(tx, input, ids, {
+      campaignId: input.campaignId, kind: 'labour', channel: null, amountVnd: estimateVnd,
       targetType: 'house', targetHouseId: house.id, targetAreaId: house.areaId, receivedAt: workedAt,
       details: { organisation: input.organisation, people: input.people, days: input.days, personDays, dayRateVnd },
-    });
-    const entry = await postEntry(tx, labourEntry({
-      contributionId: contribution.id, houseId: house.id, estimateVnd, occurredAt: workedAt,
-      description: `${personDays} ngày công (ước tính) ${contribution.receiptCode} cho nhà ${house.publicCode}`,
+    }, (contributionId, receiptCode) => labourEntry({
+      contributionId, houseId: house.id, estimateVnd, occurredAt: workedAt,
+      description: `${personDays} ngày công (ước tính) ${receiptCode} cho nhà ${house.publicCode}`,
     }));
-    return { contributionId: contribution.id, receiptCode: contribution.receiptCode, entryId: entry.id, entryHash: entry.hash, estimateVnd };
+    return { ...written, estimateVnd };
   });
 }
 
@@ -154,19 +181,16 @@ export async function recordLabour(db: Db, raw: unknown): Promise<Outcome<Contri
 export async function recordStateBudget(db: Db, raw: unknown): Promise<Outcome<ContributionResult>> {
   const input = parseInput(stateBudgetInput, raw);
   return runOnce(db, input.idempotencyKey, requestOf(input), async (tx) => {
-    const house = await lockHouse(tx, input.houseId);
+    const [house, ids, donorId] = await Promise.all([lockHouse(tx, input.houseId), reserveIds(tx, false), stateDonorId(tx)]);
     assertWithinNeed(input.amountVnd, house.budgetVnd - house.allocatedVnd, house.publicCode);
-    const donorId = await stateDonorId(tx);
-    const contribution = await insertContribution(tx, {
-      campaignId: input.campaignId, donorId, kind: 'state_budget', channel: null, amountVnd: input.amountVnd,
+    return writeGift(tx, { donorId }, ids, {
+      campaignId: input.campaignId, kind: 'state_budget', channel: null, amountVnd: input.amountVnd,
       targetType: 'house', targetHouseId: house.id, targetAreaId: house.areaId, receivedAt: input.receivedAt,
       details: { programme: input.programme, decisionRef: input.decisionRef },
-    });
-    const entry = await postEntry(tx, stateBudgetEntry({
-      contributionId: contribution.id, houseId: house.id, amountVnd: input.amountVnd, occurredAt: input.receivedAt,
+    }, (contributionId) => stateBudgetEntry({
+      contributionId, houseId: house.id, amountVnd: input.amountVnd, occurredAt: input.receivedAt,
       description: `Ngân sách nhà nước (${input.decisionRef}) cho nhà ${house.publicCode}`,
     }));
-    return { contributionId: contribution.id, receiptCode: contribution.receiptCode, entryId: entry.id, entryHash: entry.hash };
   });
 }
 

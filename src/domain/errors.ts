@@ -63,6 +63,9 @@ export function translateDbError(error: unknown): never {
   if (pg?.code === '23505' && constraint === 'journal_entries_reverses_entry_id_unique') {
     throw new DomainError(409, 'already_reversed', 'Bút toán này đã được đảo.', 'This entry was already reversed.');
   }
+  if (pg?.code === '23503') {
+    throw new DomainError(404, 'unknown_reference', `Không tìm thấy bản ghi được tham chiếu (${constraint}).`, `A referenced record does not exist (${constraint}).`);
+  }
   if (pg?.code === '23514' || pg?.code === 'P0001') {
     throw new DomainError(409, 'ledger_refused', `Sổ cái từ chối: ${pg.message}`, `The ledger refused: ${pg.message}`);
   }

@@ -12,13 +12,14 @@ import { DomainError, translateDbError } from './errors';
 const { houses, poolLots, idempotencyKeys } = schema;
 
 // Posts a balanced draft: counters first (their CHECKs refuse overdrafts), then the chain append,
-// which takes the single chain lock last so it is held for as short a time as possible.
+// which takes the single chain lock last. The statements are pipelined on the connection (sent
+// together, answered in order), so the lock is held for one round trip rather than several.
 export async function postEntry(tx: Tx, draft: EntryDraft): Promise<PostedEntry> {
   assertBalanced(draft);
   const effects = effectsOf(draft.lines);
-  for (const houseId of [...effects.houses.keys()].sort((a, b) => a - b)) {
+  const houseUpdates = [...effects.houses.keys()].sort((a, b) => a - b).map((houseId) => {
     const delta = effects.houses.get(houseId)!;
-    const updated = await tx
+    return tx
       .update(houses)
       .set({
         allocatedVnd: sql`${houses.allocatedVnd} + ${delta.allocatedVnd}`,
@@ -26,45 +27,45 @@ export async function postEntry(tx: Tx, draft: EntryDraft): Promise<PostedEntry>
         disbursedVnd: sql`${houses.disbursedVnd} + ${delta.disbursedVnd}`,
       })
       .where(eq(houses.id, houseId))
-      .returning({ id: houses.id });
-    if (updated.length === 0) throw new DomainError(404, 'house_unknown', `Không có nhà #${houseId}.`, `No house #${houseId}.`);
-  }
+      .returning({ id: houses.id })
+      .then((updated) => {
+        if (updated.length === 0) throw new DomainError(404, 'house_unknown', `Không có nhà #${houseId}.`, `No house #${houseId}.`);
+      });
+  });
   const lots = [...effects.lots.values()].sort((a, b) => a.poolKey.localeCompare(b.poolKey) || a.contributionId - b.contributionId);
   const added = lots.filter((lot) => lot.deltaVnd > 0);
-  if (added.length > 0) {
-    await tx
-      .insert(poolLots)
-      .values(added.map((lot) => ({
-        poolKey: lot.poolKey,
-        contributionId: lot.contributionId,
-        areaId: effects.pools.get(lot.poolKey)?.areaId ?? null,
-        remainingVnd: lot.deltaVnd,
-      })))
-      .onConflictDoUpdate({
-        target: [poolLots.poolKey, poolLots.contributionId],
-        set: { remainingVnd: sql`${poolLots.remainingVnd} + excluded.remaining_vnd` },
-      });
-  }
+  const lotsAdded = added.length === 0 ? [] : [tx
+    .insert(poolLots)
+    .values(added.map((lot) => ({
+      poolKey: lot.poolKey,
+      contributionId: lot.contributionId,
+      areaId: effects.pools.get(lot.poolKey)?.areaId ?? null,
+      remainingVnd: lot.deltaVnd,
+    })))
+    .onConflictDoUpdate({
+      target: [poolLots.poolKey, poolLots.contributionId],
+      set: { remainingVnd: sql`${poolLots.remainingVnd} + excluded.remaining_vnd` },
+    })
+    .then(() => undefined)];
   // A proposed INSERT row is checked before ON CONFLICT, so money taken out is a plain UPDATE.
   const taken = lots.filter((lot) => lot.deltaVnd < 0);
-  if (taken.length > 0) {
-    const updated = await queryRows(tx, sql`
-      UPDATE pool_lots p SET remaining_vnd = p.remaining_vnd + v.delta_vnd
-      FROM jsonb_to_recordset(${JSON.stringify(taken.map((lot) => ({ pool_key: lot.poolKey, contribution_id: lot.contributionId, delta_vnd: lot.deltaVnd })))}::jsonb)
-        AS v(pool_key text, contribution_id integer, delta_vnd bigint)
-      WHERE p.pool_key = v.pool_key AND p.contribution_id = v.contribution_id
-      RETURNING p.contribution_id`);
+  const lotsTaken = taken.length === 0 ? [] : [queryRows(tx, sql`
+    UPDATE pool_lots p SET remaining_vnd = p.remaining_vnd + v.delta_vnd
+    FROM jsonb_to_recordset(${JSON.stringify(taken.map((lot) => ({ pool_key: lot.poolKey, contribution_id: lot.contributionId, delta_vnd: lot.deltaVnd })))}::jsonb)
+      AS v(pool_key text, contribution_id integer, delta_vnd bigint)
+    WHERE p.pool_key = v.pool_key AND p.contribution_id = v.contribution_id
+    RETURNING p.contribution_id`).then((updated) => {
     if (updated.length !== taken.length) {
       throw new DomainError(409, 'lot_unknown', 'Khoản tiền trong quỹ không tồn tại.', 'The pooled money does not exist.');
     }
-  }
+  })];
   const lines = draft.lines.map((l) => [l.account, l.houseId, l.areaId, l.contributionId, l.amountVnd]);
-  const [posted] = await queryRows<{ entry_id: string | number; entry_prev_hash: string; entry_hash: string }>(tx, sql`
+  const append = queryRows<{ entry_id: string | number; entry_prev_hash: string; entry_hash: string }>(tx, sql`
     SELECT entry_id, entry_prev_hash, entry_hash FROM ledger_post(
       ${draft.kind}, ${draft.occurredAt.toISOString()}::timestamptz, ${draft.description}, ${draft.contributionId}::integer,
       ${draft.reversesEntryId}::bigint, ${draft.reason}, ${canonicalTail(draft)}, ${JSON.stringify(lines)}::jsonb)`);
-  const id = Number(posted!.entry_id);
-  return { ...draft, id, prevHash: posted!.entry_prev_hash, hash: posted!.entry_hash };
+  const [, [posted]] = await Promise.all([Promise.all([...houseUpdates, ...lotsAdded, ...lotsTaken]), append]);
+  return { ...draft, id: Number(posted!.entry_id), prevHash: posted!.entry_prev_hash, hash: posted!.entry_hash };
 }
 
 // Open lots of a pool, oldest first, locked; the pool's advisory lock keeps two allocations

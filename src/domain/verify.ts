@@ -1,13 +1,9 @@
 // Recomputes the hash chain, every entry's balance and every counter from the journal alone.
-import { and, asc, gt, lte } from 'drizzle-orm';
-import { schema, type Db } from '../../db/client';
-import type { AccountCode } from '../ledger/accounts';
-import { effectsOf, type Effects } from '../ledger/effects';
-import { assertBalanced, type PostedEntry } from '../ledger/entry';
-import { LedgerRuleError } from '../ledger/errors';
-import { GENESIS_HASH, verifyChain } from '../ledger/hash';
-
-const { journalEntries, journalLines, chainHead, houses, poolLots } = schema;
+// The database renders each entry's lines and sums them, so a million entries stream through in
+// seconds; the hashing and the comparisons happen here.
+import { sql } from 'drizzle-orm';
+import { queryRows, type Db, type Tx } from '../../db/client';
+import { GENESIS_HASH, canonicalTailOf, verifyChain, type ChainLink } from '../ledger/hash';
 
 export interface VerifyReport {
   ok: boolean;
@@ -17,65 +13,127 @@ export interface VerifyReport {
   fault?: { entryId: number | null; reason: string };
 }
 
-// Reads the journal in id order a batch at a time, so a national-size journal never sits in memory.
-export async function* journalBatches(db: Db, batchSize = 5000): AsyncGenerator<PostedEntry[]> {
-  let after = 0;
-  for (;;) {
-    const entries = await db.select().from(journalEntries).where(gt(journalEntries.id, after)).orderBy(asc(journalEntries.id)).limit(batchSize);
-    if (entries.length === 0) return;
-    const last = entries.at(-1)!.id;
-    const lines = await db.select().from(journalLines)
-      .where(and(gt(journalLines.entryId, after), lte(journalLines.entryId, last)))
-      .orderBy(asc(journalLines.entryId), asc(journalLines.lineNo));
-    const byEntry = new Map<number, PostedEntry['lines']>();
-    for (const l of lines) {
-      const list = byEntry.get(l.entryId) ?? [];
-      list.push({ account: l.account as AccountCode, houseId: l.houseId, areaId: l.areaId, contributionId: l.contributionId, amountVnd: l.amountVnd });
-      byEntry.set(l.entryId, list);
-    }
-    yield entries.map((e) => ({ ...e, kind: e.kind as PostedEntry['kind'], lines: byEntry.get(e.id) ?? [] }));
-    after = last;
-  }
+interface EntryRow extends Record<string, unknown> {
+  id: string | number;
+  kind: string;
+  occurred_at: string;
+  description: string;
+  contribution_id: string | number | null;
+  reverses_entry_id: string | number | null;
+  reason: string | null;
+  prev_hash: string;
+  hash: string;
+  lines_json: string | null;
+  line_count: string | number;
+  total_vnd: string | number | null;
+  zero_lines: string | number;
 }
 
-export async function verifyLedger(db: Db, onProgress?: (entries: number) => void): Promise<VerifyReport> {
-  const effects: Effects = { houses: new Map(), pools: new Map(), lots: new Map() };
+const num = (value: unknown) => (value === null ? null : Number(value));
+
+// One batch of entries after `afterId`, each with its lines rendered as in src/ledger/hash.ts lineJson,
+// aggregated over one range scan of the lines' primary key.
+function entryBatch(db: Db | Tx, afterId: number, batchSize: number) {
+  return queryRows<EntryRow>(db, sql`
+    WITH e AS (
+      SELECT id, kind, to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS occurred_at,
+             description, contribution_id, reverses_entry_id, reason, prev_hash, hash
+      FROM journal_entries WHERE id > ${afterId} ORDER BY id LIMIT ${batchSize}),
+    l AS (
+      SELECT entry_id,
+             string_agg(format('[%s,%s,%s,%s,%s]', to_json(account)::text, coalesce(house_id::text, 'null'),
+               coalesce(area_id::text, 'null'), coalesce(contribution_id::text, 'null'), amount_vnd::text), ',' ORDER BY line_no) AS lines_json,
+             count(*) AS line_count, sum(amount_vnd) AS total_vnd, count(*) FILTER (WHERE amount_vnd = 0) AS zero_lines
+      FROM journal_lines WHERE entry_id > ${afterId} AND entry_id <= (SELECT max(id) FROM e) GROUP BY entry_id)
+    SELECT e.*, l.lines_json, coalesce(l.line_count, 0) AS line_count, l.total_vnd, coalesce(l.zero_lines, 0) AS zero_lines
+    FROM e LEFT JOIN l ON l.entry_id = e.id ORDER BY e.id`);
+}
+
+// Counters the journal implies, side by side with the stored ones: the SQL mirror of
+// src/ledger/effects.ts (the test suite checks the two agree on the demo data).
+export async function counterMismatch(db: Db | Tx): Promise<string | undefined> {
+  const [house] = await queryRows<Record<string, string | number>>(db, sql`
+    SELECT h.public_code, h.allocated_vnd, h.cash_allocated_vnd, h.disbursed_vnd,
+           coalesce(j.allocated, 0) AS j_allocated, coalesce(j.cash, 0) AS j_cash, coalesce(j.disbursed, 0) AS j_disbursed
+    FROM houses h LEFT JOIN (
+      SELECT house_id,
+             -sum(amount_vnd) FILTER (WHERE account IN ('house_cash', 'house_in_kind', 'house_state')) AS allocated,
+             -sum(amount_vnd) FILTER (WHERE account = 'house_cash') AS cash,
+             sum(amount_vnd) FILTER (WHERE account = 'house_paid') AS disbursed
+      FROM journal_lines WHERE house_id IS NOT NULL GROUP BY house_id) j ON j.house_id = h.id
+    WHERE (h.allocated_vnd, h.cash_allocated_vnd, h.disbursed_vnd)
+      IS DISTINCT FROM (coalesce(j.allocated, 0), coalesce(j.cash, 0), coalesce(j.disbursed, 0))
+    LIMIT 1`);
+  if (house) {
+    return `house ${house.public_code} counters (${house.allocated_vnd}/${house.cash_allocated_vnd}/${house.disbursed_vnd}) differ from the journal (${house.j_allocated}/${house.j_cash}/${house.j_disbursed})`;
+  }
+  const [lot] = await queryRows<Record<string, string | number | null>>(db, sql`
+    WITH journal AS (
+      SELECT CASE WHEN account = 'pool_general' THEN 'general' ELSE 'commune:' || area_id END AS pool_key,
+             contribution_id, -sum(amount_vnd) AS remaining
+      FROM journal_lines WHERE account IN ('pool_general', 'pool_commune') AND contribution_id IS NOT NULL
+      GROUP BY 1, 2)
+    SELECT coalesce(j.pool_key, p.pool_key) AS pool_key, coalesce(j.contribution_id, p.contribution_id) AS contribution_id,
+           p.remaining_vnd AS stored, j.remaining AS journal
+    FROM journal j FULL JOIN pool_lots p ON p.pool_key = j.pool_key AND p.contribution_id = j.contribution_id
+    WHERE p.remaining_vnd IS DISTINCT FROM j.remaining
+    LIMIT 1`);
+  if (lot) {
+    return `pool ${lot.pool_key} lot of contribution #${lot.contribution_id} holds ${lot.stored ?? 'nothing'}, the journal says ${lot.journal ?? 'nothing'}`;
+  }
+  return undefined;
+}
+
+// One read-only snapshot, so postings that continue meanwhile neither break nor slip into the check.
+export function verifyLedger(db: Db, onProgress?: (entries: number) => void, batchSize = 20_000): Promise<VerifyReport> {
+  return db.transaction(async (tx) => {
+    // These queries are cheap per row but look costly to the planner; compiling them would cost more.
+    await tx.execute(sql`SET LOCAL jit = off`);
+    return verifyInSnapshot(tx, onProgress, batchSize);
+  }, { isolationLevel: 'repeatable read', accessMode: 'read only' });
+}
+
+async function verifyInSnapshot(tx: Tx, onProgress: ((entries: number) => void) | undefined, batchSize: number): Promise<VerifyReport> {
   let position = { count: 0, headHash: GENESIS_HASH };
   const fail = (entryId: number | null, reason: string): VerifyReport => ({ ok: false, entries: position.count, headHash: position.headHash, fault: { entryId, reason } });
 
-  for await (const batch of journalBatches(db)) {
-    for (const entry of batch) {
-      try {
-        assertBalanced(entry);
-      } catch (error) {
-        return fail(entry.id, error instanceof LedgerRuleError ? error.messageEn : String(error));
+  let afterId = 0;
+  let next = entryBatch(tx, afterId, batchSize);
+  for (;;) {
+    const rows = await next;
+    if (rows.length === 0) break;
+    // Ask for the next batch now, so the database works while this one is hashed.
+    afterId = Number(rows.at(-1)!.id);
+    next = entryBatch(tx, afterId, batchSize);
+    const links: ChainLink[] = [];
+    for (const row of rows) {
+      const id = Number(row.id);
+      if (Number(row.line_count) < 2 || Number(row.zero_lines) > 0 || Number(row.total_vnd) !== 0) {
+        await next.catch(() => undefined);
+        return fail(id, `entry does not balance (${row.line_count} lines, sum ${row.total_vnd ?? 0} đồng)`);
       }
-      effectsOf(entry.lines, effects);
+      links.push({
+        id, prevHash: row.prev_hash, hash: row.hash,
+        tail: canonicalTailOf({
+          kind: row.kind, occurredAtIso: row.occurred_at, description: row.description, contributionId: num(row.contribution_id),
+          reversesEntryId: num(row.reverses_entry_id), reason: row.reason, linesJson: row.lines_json ?? '',
+        }),
+      });
     }
-    const chain = verifyChain(batch, position);
-    const step = chain.next();
-    if (!step.done) return fail(step.value.entryId, step.value.reason);
+    const step = verifyChain(links, position).next();
+    if (!step.done) {
+      await next.catch(() => undefined);
+      return fail(step.value.entryId, step.value.reason);
+    }
     position = step.value;
     onProgress?.(position.count);
   }
 
-  const [head] = await db.select().from(chainHead);
-  if (!head || head.entryCount !== position.count || head.headHash !== position.headHash) {
-    return fail(null, `chain head says ${head?.entryCount} entries ending ${head?.headHash}, the journal has ${position.count} ending ${position.headHash}`);
+  const [head] = await queryRows<{ entry_count: string | number; head_hash: string }>(tx, sql`SELECT entry_count, head_hash FROM chain_head`);
+  if (!head || Number(head.entry_count) !== position.count || head.head_hash !== position.headHash) {
+    return fail(null, `chain head says ${head?.entry_count} entries ending ${head?.head_hash}, the journal has ${position.count} ending ${position.headHash}`);
   }
-  for (const house of await db.select().from(houses)) {
-    const expected = effects.houses.get(house.id) ?? { allocatedVnd: 0, cashAllocatedVnd: 0, disbursedVnd: 0 };
-    if (house.allocatedVnd !== expected.allocatedVnd || house.cashAllocatedVnd !== expected.cashAllocatedVnd || house.disbursedVnd !== expected.disbursedVnd) {
-      return fail(null, `house ${house.publicCode} counters (${house.allocatedVnd}/${house.cashAllocatedVnd}/${house.disbursedVnd}) differ from the journal (${expected.allocatedVnd}/${expected.cashAllocatedVnd}/${expected.disbursedVnd})`);
-    }
-  }
-  const lots = await db.select().from(poolLots);
-  for (const lot of lots) {
-    const expected = effects.lots.get(`${lot.poolKey}|${lot.contributionId}`)?.deltaVnd ?? 0;
-    if (lot.remainingVnd !== expected) {
-      return fail(null, `pool ${lot.poolKey} lot of contribution #${lot.contributionId} holds ${lot.remainingVnd}, the journal says ${expected}`);
-    }
-  }
-  if (lots.length !== effects.lots.size) return fail(null, `the journal has ${effects.lots.size} pool lots, the table ${lots.length}`);
+  const mismatch = await counterMismatch(tx);
+  if (mismatch) return fail(null, mismatch);
   return { ok: true, entries: position.count, headHash: position.headHash };
 }

@@ -68,6 +68,11 @@ export function sumLines(lines: readonly JournalLine[], accounts?: readonly stri
   return lines.filter((l) => !accounts || accounts.includes(l.account)).reduce((total, l) => total + l.amountVnd, 0);
 }
 
+/** Credits as positive amounts; `0 -` so an empty sum is 0, not -0. */
+export function creditsOf(lines: readonly JournalLine[], accounts?: readonly string[]): number {
+  return 0 - sumLines(lines, accounts);
+}
+
 // ---- Book scenarios -------------------------------------------------------------------------
 
 export interface HouseSpec {
@@ -105,7 +110,8 @@ export type Op =
   | { kind: 'in_kind'; house: number; amount: AmountSpec }
   | { kind: 'state_budget'; house: number; amount: AmountSpec }
   | { kind: 'labour'; house: number; estimateVnd: number }
-  | { kind: 'allocate'; house: number; poolArea: number | null; amount: AmountSpec }
+  /** 'own' is the house's commune; a numbered area may be another commune's pool, which must be refused. */
+  | { kind: 'allocate'; house: number; poolArea: 'own' | number | null; amount: AmountSpec }
   | { kind: 'disburse'; house: number; amount: AmountSpec }
   | { kind: 'reverse'; pick: number; reason: string };
 
@@ -140,7 +146,11 @@ export const opArb: fc.Arbitrary<Op> = fc.oneof(
     arbitrary: fc.record({
       kind: fc.constant('allocate' as const),
       house: houseArb,
-      poolArea: fc.option(fc.constantFrom(...AREA_IDS), { nil: null, freq: 2 }),
+      poolArea: fc.oneof(
+        { weight: 3, arbitrary: fc.constant<'own'>('own') },
+        { weight: 3, arbitrary: fc.constant(null) },
+        { weight: 1, arbitrary: fc.constantFrom(...AREA_IDS) },
+      ),
       amount: amountSpecArb,
     }),
   },
@@ -155,7 +165,8 @@ export const opArb: fc.Arbitrary<Op> = fc.oneof(
   },
 );
 
-export const opsArb = fc.array(opArb, { maxLength: 60 });
+// size 'max': fast-check's default size would cap sequences at 10 ops, too short to reach deep states.
+export const opsArb = fc.array(opArb, { maxLength: 60, size: 'max' });
 
 export interface BookSnapshot {
   entries: number;
@@ -173,6 +184,7 @@ export function snapshot(book: Book): BookSnapshot {
     houses: [...book.houses.values()].map((h) => [h.id, h.allocatedVnd, h.cashAllocatedVnd, h.disbursedVnd]),
     pools: [...book.pools.entries()]
       .filter(([, pool]) => pool.lots.length > 0 || pool.balanceVnd !== 0)
+      .sort(([a], [b]) => a.localeCompare(b))
       .map(([key, pool]) => [key, pool.balanceVnd, pool.lots.map((lot) => [lot.contributionId, lot.remainingVnd] as [number, number])]),
     reversed: [...book.reversed].sort((a, b) => a - b),
   };
@@ -231,12 +243,14 @@ export function planStep(book: Book, op: Op, step: number, nextContributionId: (
       };
     }
     case 'allocate': {
-      const available = poolBalance(book, op.poolArea);
+      const poolAreaId = op.poolArea === 'own' ? house.areaId : op.poolArea;
+      const available = poolBalance(book, poolAreaId);
       const amountVnd = share(Math.min(need, available), op.amount);
+      const serves = poolAreaId === null || poolAreaId === house.areaId;
       return {
-        run: () => book.allocate({ houseId: house.id, poolAreaId: op.poolArea, amountVnd, occurredAt, description: `Phân bổ cho ${house.code}` }),
-        mustSucceed: amountVnd > 0 && amountVnd <= need && amountVnd <= available,
-        allowed: ['over_budget', 'pool_insufficient', 'entry_too_short', 'amount_not_positive'],
+        run: () => book.allocate({ houseId: house.id, poolAreaId, amountVnd, occurredAt, description: `Phân bổ cho ${house.code}` }),
+        mustSucceed: serves && amountVnd > 0 && amountVnd <= need && amountVnd <= available,
+        allowed: ['pool_other_commune', 'over_budget', 'pool_insufficient', 'entry_too_short', 'amount_not_positive'],
       };
     }
     case 'disburse': {

@@ -48,4 +48,6 @@ export async function loadDemo(db: Db, data: DemoData, onProgress: (done: number
       await tx.execute(sql.raw(`SELECT setval(pg_get_serial_sequence('${table}', '${column}'), coalesce((SELECT max(${column}) FROM ${table}), 0) + 1, false)`));
     }
   });
+  // Fresh statistics, or the planner guesses badly about tables that were empty a moment ago.
+  await db.execute(sql`ANALYZE`);
 }
