@@ -291,11 +291,11 @@ export function ledgerSuite(driver: string, fresh: FreshDb): void {
         const houseId = world.houses[0]!.houseId;
         await give(handle.db, world, { amountVnd: 40_000_000, target: { type: 'house', houseId } });
         expect((await verifyLedger(handle.db)).ok).toBe(true);
-        await handle.db.execute(sql`UPDATE houses SET allocated_vnd = allocated_vnd - 1 WHERE id = ${houseId}`);
+        await handle.db.execute(sql`UPDATE houses SET disbursed_vnd = disbursed_vnd + 1 WHERE id = ${houseId}`);
         const house = await verifyLedger(handle.db);
         expect(house.ok).toBe(false);
         expect(house.fault!.reason).toMatch(new RegExp(`house ${world.houses[0]!.publicCode} counters`));
-        await handle.db.execute(sql`UPDATE houses SET allocated_vnd = allocated_vnd + 1 WHERE id = ${houseId}`);
+        await handle.db.execute(sql`UPDATE houses SET disbursed_vnd = disbursed_vnd - 1 WHERE id = ${houseId}`);
         await handle.db.execute(sql`UPDATE pool_lots SET remaining_vnd = remaining_vnd + 5`);
         expect((await verifyLedger(handle.db)).fault!.reason).toMatch(/pool commune:\d+ lot of contribution #\d+ holds/);
       });
