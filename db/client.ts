@@ -1,5 +1,7 @@
 // One way to open the database: PGlite in a data folder by default, PostgreSQL when DATABASE_URL is set.
 import { resolve } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { PGlite } from '@electric-sql/pglite';
 import postgres from 'postgres';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -22,7 +24,14 @@ export interface DbHandle {
   /** The connection URL, for handing to a child process (PostgreSQL only). */
   url?: string;
   migrate(): Promise<void>;
+  /** One transaction of COPY loads (tab-separated text) and plain statements, for seeding and benchmarks. */
+  bulkLoad(load: (bulk: BulkWriter) => Promise<void>): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface BulkWriter {
+  copy(table: string, columns: string[], tsv: string): Promise<void>;
+  exec(statement: string): Promise<void>;
 }
 
 // Relative to the project root (npm runs every script there): the bundled server lives in dist/.
@@ -50,6 +59,17 @@ export function openPostgres(url: string, poolSize = 10): DbHandle {
     location: redactUrl(url),
     url,
     migrate: () => migratePostgres(db as never, { migrationsFolder }),
+    bulkLoad: async (load) => {
+      await client.begin((tx) => load({
+        copy: async (table, columns, tsv) => {
+          const sink = await tx.unsafe(`COPY ${table} (${columns.join(', ')}) FROM STDIN`).writable();
+          await pipeline(Readable.from([tsv]), sink);
+        },
+        exec: async (statement) => {
+          await tx.unsafe(statement);
+        },
+      }));
+    },
     close: () => client.end({ timeout: 5 }),
   };
 }
@@ -63,6 +83,16 @@ export function openPglite(dataDir: string | PGlite): DbHandle {
     driver: 'pglite',
     location: typeof dataDir === 'string' ? dataDir : 'memory://',
     migrate: () => migratePglite(db as never, { migrationsFolder }),
+    bulkLoad: async (load) => {
+      await client.transaction((tx) => load({
+        copy: async (table, columns, tsv) => {
+          await tx.query(`COPY ${table} (${columns.join(', ')}) FROM '/dev/blob'`, [], { blob: new Blob([tsv]) });
+        },
+        exec: async (statement) => {
+          await tx.exec(statement);
+        },
+      }));
+    },
     close: () => client.close(),
   };
 }

@@ -2,11 +2,9 @@
 // PostgreSQL, and the time ledger:verify takes over a million journal entries.
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
-import { Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { Readable } from 'node:stream';
+import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
-import { openPostgres, redactUrl } from '../db/client';
+import { openPostgres, queryRows, redactUrl } from '../db/client';
 import { createArea, createCampaign } from '../src/domain/campaigns';
 import { recordCashContribution } from '../src/domain/contributions';
 import { registerHouseProject } from '../src/domain/houses';
@@ -87,24 +85,23 @@ await runCli(async () => {
 
   console.log(`\nLoading ${VERIFY_ENTRIES.toLocaleString('en')} journal entries for the verify benchmark ...`);
   const loadStarted = Date.now();
-  const load = postgres(benchUrl.toString(), { max: 1, onnotice: () => {} });
-  await load.begin(async (tx) => {
+  const load = openPostgres(benchUrl.toString(), 1);
+  const [donor] = await queryRows<{ id: number }>(load.db, sql`SELECT min(id) AS id FROM donors`);
+  await load.bulkLoad(async (bulk) => {
     // Bulk load only: the triggers (and foreign keys) are skipped here and verify checks everything after.
-    await tx.unsafe('SET LOCAL session_replication_role = replica');
-    await tx.unsafe('TRUNCATE journal_lines, journal_entries, pool_lots, idempotency_keys, contributions CASCADE');
-    const [donor] = await tx`SELECT min(id) AS id FROM donors`;
+    await bulk.exec('SET LOCAL session_replication_role = replica');
+    await bulk.exec('TRUNCATE journal_lines, journal_entries, pool_lots, idempotency_keys, contributions CASCADE');
     const report = progress('entries generated');
     let prev = GENESIS_HASH;
     const files = { contributions: [] as string[], entries: [] as string[], lines: [] as string[], lots: [] as string[] };
     const flush = async () => {
       for (const [table, columns, lines] of [
-        ['contributions', '(id, receipt_code, campaign_id, donor_id, kind, channel, amount_vnd, target_type, received_at)', files.contributions],
-        ['journal_entries', '(id, kind, occurred_at, description, contribution_id, prev_hash, hash)', files.entries],
-        ['journal_lines', '(entry_id, line_no, account, contribution_id, amount_vnd)', files.lines],
-        ['pool_lots', '(pool_key, contribution_id, seq, remaining_vnd)', files.lots],
+        ['contributions', ['id', 'receipt_code', 'campaign_id', 'donor_id', 'kind', 'channel', 'amount_vnd', 'target_type', 'received_at'], files.contributions],
+        ['journal_entries', ['id', 'kind', 'occurred_at', 'description', 'contribution_id', 'prev_hash', 'hash'], files.entries],
+        ['journal_lines', ['entry_id', 'line_no', 'account', 'contribution_id', 'amount_vnd'], files.lines],
+        ['pool_lots', ['pool_key', 'contribution_id', 'seq', 'remaining_vnd'], files.lots],
       ] as const) {
-        const sink = (await tx.unsafe(`COPY ${table} ${columns} FROM STDIN`).writable()) as Writable;
-        await pipeline(Readable.from([lines.join('')]), sink);
+        await bulk.copy(table, [...columns], lines.join(''));
         lines.length = 0;
       }
     };
@@ -124,11 +121,11 @@ await runCli(async () => {
         report(id, VERIFY_ENTRIES);
       }
     }
-    await tx`UPDATE chain_head SET entry_count = ${VERIFY_ENTRIES}, head_hash = ${prev}`;
-    await tx.unsafe('UPDATE houses SET allocated_vnd = 0, cash_allocated_vnd = 0, disbursed_vnd = 0');
+    await bulk.exec(`UPDATE chain_head SET entry_count = ${VERIFY_ENTRIES}, head_hash = '${prev}'`);
+    await bulk.exec('UPDATE houses SET allocated_vnd = 0, cash_allocated_vnd = 0, disbursed_vnd = 0');
   });
-  await load.unsafe('ANALYZE');
-  await load.end();
+  await load.db.execute(sql`ANALYZE`);
+  await load.close();
   console.log(`Loaded in ${((Date.now() - loadStarted) / 1000).toFixed(1)} s. Running npm run ledger:verify ...`);
   const verifyStarted = performance.now();
   const verify = spawnSync('npx', ['tsx', 'scripts/verify-ledger.ts'], { env: { ...process.env, DATABASE_URL: benchUrl.toString() }, encoding: 'utf8' });

@@ -32,7 +32,7 @@ await runCli(async () => {
   const data = generateDemo(options);
   console.log(`Generated ${data.houses.length} houses, ${data.contributions.length} contributions, ${data.entries.length} journal entries in ${Date.now() - started} ms (seed ${options.seed}).`);
   started = Date.now();
-  await loadDemo(handle.db, data, progress('rows written'));
+  await loadDemo(handle, data, progress('rows written'));
   console.log(`Demo data written in ${Date.now() - started} ms.`);
   await handle.close();
 });

@@ -19,7 +19,7 @@ await runCli(async () => {
   await handle.migrate();
   if (await isEmpty(handle.db)) {
     console.log('[2/3] The database is empty: generating the demo campaign (about half a minute, once) ...');
-    await loadDemo(handle.db, generateDemo(), progress('demo rows written'));
+    await loadDemo(handle, generateDemo(), progress('demo rows written'));
   } else {
     console.log('[2/3] The database already has data: no seeding.');
   }

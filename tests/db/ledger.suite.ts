@@ -273,7 +273,7 @@ export function ledgerSuite(driver: string, fresh: FreshDb): void {
         const demo = await fresh();
         try {
           const data = generateDemo(SMALL_DEMO);
-          await loadDemo(demo.db, data);
+          await loadDemo(demo, data);
           const report = await verifyLedger(demo.db);
           expect(report).toMatchObject({ ok: true, entries: data.entries.length, headHash: data.entries.at(-1)!.hash });
           const totals = await campaignTotals(demo.db, 1);
@@ -305,7 +305,7 @@ export function ledgerSuite(driver: string, fresh: FreshDb): void {
         const target = dataDir ? openPglite(dataDir) : await fresh();
         try {
           if (dataDir) await target.migrate();
-          await loadDemo(target.db, generateDemo(SMALL_DEMO));
+          await loadDemo(target, generateDemo(SMALL_DEMO));
           const env = { ...process.env, ...(dataDir ? { PGLITE_DIR: dataDir, DATABASE_URL: '' } : { DATABASE_URL: target.url }) };
           const runVerify = async () => {
             if (dataDir) await target.close();

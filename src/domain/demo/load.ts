@@ -1,26 +1,18 @@
-// Writes generated demo data into an empty database in one transaction, in multi-row batches.
+// Writes generated demo data into an empty database in one transaction, with COPY.
 import { sql } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
-import { schema, type Db, type Tx } from '../../../db/client';
+import { schema, type Db, type DbHandle } from '../../../db/client';
+import { toTsv } from '../../../db/tsv';
 import type { DemoData } from './generate';
-
-// PostgreSQL takes at most 65,535 parameters a statement; stay well below it.
-async function insertBatched(tx: Tx, table: PgTable, rows: Record<string, unknown>[], onRows: (n: number) => void): Promise<void> {
-  if (rows.length === 0) return;
-  const batch = Math.max(1, Math.floor(30_000 / Object.keys(rows[0]!).length));
-  for (let i = 0; i < rows.length; i += batch) {
-    const slice = rows.slice(i, i + batch);
-    await tx.insert(table).values(slice as never);
-    onRows(slice.length);
-  }
-}
 
 export async function isEmpty(db: Db): Promise<boolean> {
   const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(schema.campaigns);
   return Number(row!.n) === 0;
 }
 
-export async function loadDemo(db: Db, data: DemoData, onProgress: (done: number, total: number) => void = () => {}): Promise<void> {
+const CHUNK_ROWS = 50_000;
+
+export async function loadDemo(handle: DbHandle, data: DemoData, onProgress: (done: number, total: number) => void = () => {}): Promise<void> {
   const lines = data.entries.flatMap((entry) => entry.lines.map((l, index) => ({ entryId: entry.id, lineNo: index + 1, ...l })));
   const tables: [PgTable, Record<string, unknown>[]][] = [
     [schema.campaigns, [data.campaign]],
@@ -37,17 +29,21 @@ export async function loadDemo(db: Db, data: DemoData, onProgress: (done: number
   ];
   const total = tables.reduce((sum, [, rows]) => sum + rows.length, 0);
   let done = 0;
-  await db.transaction(async (tx) => {
+  await handle.bulkLoad(async (bulk) => {
     for (const [table, rows] of tables) {
-      await insertBatched(tx, table, rows, (n) => onProgress((done += n), total));
+      for (let i = 0; i < rows.length; i += CHUNK_ROWS) {
+        const chunk = toTsv(table, rows.slice(i, i + CHUNK_ROWS));
+        await bulk.copy(chunk.name, chunk.columns, chunk.tsv);
+        onProgress((done += Math.min(CHUNK_ROWS, rows.length - i)), total);
+      }
     }
     const head = data.entries.at(-1);
-    if (head) await tx.update(schema.chainHead).set({ entryCount: head.id, headHash: head.hash });
+    if (head) await bulk.exec(`UPDATE chain_head SET entry_count = ${head.id}, head_hash = '${head.hash}'`);
     // Explicit ids were written: move each sequence past them so live inserts do not collide.
     for (const [table, column] of [['campaigns', 'id'], ['areas', 'id'], ['households', 'id'], ['houses', 'id'], ['donors', 'id'], ['contributions', 'id'], ['allocations', 'id'], ['disbursements', 'id'], ['pool_lots', 'seq']] as const) {
-      await tx.execute(sql.raw(`SELECT setval(pg_get_serial_sequence('${table}', '${column}'), coalesce((SELECT max(${column}) FROM ${table}), 0) + 1, false)`));
+      await bulk.exec(`SELECT setval(pg_get_serial_sequence('${table}', '${column}'), coalesce((SELECT max(${column}) FROM ${table}), 0) + 1, false)`);
     }
   });
   // Fresh statistics, or the planner guesses badly about tables that were empty a moment ago.
-  await db.execute(sql`ANALYZE`);
+  await handle.db.execute(sql`ANALYZE`);
 }
