@@ -1,7 +1,7 @@
 // Giving pooled money to a house, by a decision, oldest gifts first.
 import { schema, type Db } from '../../db/client';
 import { poolKey } from '../ledger/accounts';
-import { assertWithinNeed, takeFifo, type Take } from '../ledger/allocation';
+import { assertPoolServes, assertWithinNeed, takeFifo, type Take } from '../ledger/allocation';
 import { allocationEntry } from '../ledger/postings';
 import { lockHouse } from './contributions';
 import { lockPoolLots, postEntry, runOnce, type Outcome } from './journal';
@@ -21,6 +21,7 @@ export async function allocateFromPool(db: Db, raw: unknown): Promise<Outcome<Al
   const { idempotencyKey, ...request } = input;
   return runOnce(db, idempotencyKey, request, async (tx) => {
     const house = await lockHouse(tx, input.houseId);
+    assertPoolServes(input.fromAreaId, house.areaId, house.publicCode);
     assertWithinNeed(input.amountVnd, house.budgetVnd - house.allocatedVnd, house.publicCode);
     const key = poolKey(input.fromAreaId);
     const takes = takeFifo(await lockPoolLots(tx, key, input.amountVnd), input.amountVnd);

@@ -154,9 +154,15 @@ export function ledgerSuite(driver: string, fresh: FreshDb): void {
         const before = await counts(handle);
         const overBudget = await refusal(() => allocateFromPool(handle.db, { idempotencyKey: nextKey(), houseId: world.houses[0]!.houseId, fromAreaId: null, amountVnd: 31_000_000, decisionRef: 'QĐ', createdBy: 'A', occurredAt: '2024-09-02' }));
         expect(overBudget).toMatchObject({ status: 409, code: 'over_budget' });
-        const overPool = await refusal(() => allocateFromPool(handle.db, { idempotencyKey: nextKey(), houseId: world.houses[0]!.houseId, fromAreaId: world.communeB, amountVnd: 1_000, decisionRef: 'QĐ', createdBy: 'A', occurredAt: '2024-09-02' }));
+        const overPool = await refusal(() => allocateFromPool(handle.db, { idempotencyKey: nextKey(), houseId: world.houses[0]!.houseId, fromAreaId: world.communeA, amountVnd: 1_000, decisionRef: 'QĐ', createdBy: 'A', occurredAt: '2024-09-02' }));
         expect(overPool).toMatchObject({ status: 409, code: 'pool_insufficient' });
         expect(await counts(handle)).toEqual(before);
+        // A commune's pool serves only its own houses, as its donors chose.
+        await give(handle.db, world, { amountVnd: 5_000_000, target: { type: 'commune', areaId: world.communeB } });
+        const before2 = await counts(handle);
+        const otherCommune = await refusal(() => allocateFromPool(handle.db, { idempotencyKey: nextKey(), houseId: world.houses[0]!.houseId, fromAreaId: world.communeB, amountVnd: 1_000, decisionRef: 'QĐ', createdBy: 'A', occurredAt: '2024-09-02' }));
+        expect(otherCommune).toMatchObject({ status: 409, code: 'pool_other_commune' });
+        expect(await counts(handle)).toEqual(before2);
       });
 
       it('rejects malformed input with a clear 400 in Vietnamese and English', async () => {

@@ -199,6 +199,22 @@ describe('Book: corrections by reversal', () => {
     expect(again.lines[0]).toMatchObject({ contributionId: older.contributionId, amountVnd: 100_000 });
   });
 
+  // The Book skips drained lots from a moving start; a refilled old lot must pull that start back.
+  it('takes a refilled old lot first even after later allocations skipped past it', () => {
+    const book = village();
+    const older = cash(book, 400_000);
+    const newer = cash(book, 400_000);
+    const drain = book.allocate({ houseId: 1, poolAreaId: null, amountVnd: 400_000, occurredAt: at(50), description: 'QĐ 1' });
+    const past = book.allocate({ houseId: 3, poolAreaId: null, amountVnd: 100_000, occurredAt: at(51), description: 'QĐ 2' });
+    expect(past.lines[0]?.contributionId).toBe(newer.contributionId);
+    book.reverse(drain.id, 'Sai nhà', at(52));
+    const next = book.allocate({ houseId: 3, poolAreaId: null, amountVnd: 500_000, occurredAt: at(53), description: 'QĐ 3' });
+    expect(next.lines.filter((l) => l.account === 'pool_general').map((l) => [l.contributionId, l.amountVnd])).toEqual([
+      [older.contributionId, 400_000],
+      [newer.contributionId, 100_000],
+    ]);
+  });
+
   it('refuses to reverse an allocation already paid out, until the payment is reversed', () => {
     const book = village();
     cash(book, 1_000_000);
@@ -209,6 +225,19 @@ describe('Book: corrections by reversal', () => {
     book.reverse(allocation.id, 'Sai nhà', at(54));
     expect(counters(book, 1)).toEqual({ allocatedVnd: 0, cashAllocatedVnd: 0, disbursedVnd: 0 });
     expect(poolBalance(book, null)).toBe(1_000_000);
+  });
+
+  it('refuses a reversal that would leave a house paid one đồng more than it holds, and allows it at exactly equal', () => {
+    const book = village();
+    cash(book, 1_000_000);
+    book.allocate({ houseId: 1, poolAreaId: null, amountVnd: 600_000, occurredAt: at(50), description: 'QĐ 1' });
+    const second = book.allocate({ houseId: 1, poolAreaId: null, amountVnd: 400_000, occurredAt: at(51), description: 'QĐ 2' });
+    const payment = book.disburse({ houseId: 1, amountVnd: 600_001, occurredAt: at(52), description: 'Chi' });
+    refused(book, 'house_overdrawn', () => book.reverse(second.id, 'Sai nhà', at(53)));
+    book.reverse(payment.id, 'Chi nhầm', at(54));
+    book.disburse({ houseId: 1, amountVnd: 600_000, occurredAt: at(55), description: 'Chi' });
+    book.reverse(second.id, 'Sai nhà', at(56));
+    expect(counters(book, 1)).toEqual({ allocatedVnd: 600_000, cashAllocatedVnd: 600_000, disbursedVnd: 600_000 });
   });
 
   it('refuses to reverse a gift whose pooled money was given to a house', () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { line } from '../../src/ledger/accounts';
 import { reversalOf, type EntryDraft, type PostedEntry } from '../../src/ledger/entry';
 import { canonicalEntry, canonicalTail, chainHash, GENESIS_HASH, verifyChain, type ChainFault } from '../../src/ledger/hash';
-import { at, bookSetupArb, chainOf, opsArb, runOps, sampleDraft } from './arbitraries';
+import { at, BOOK_RUNS, bookSetupArb, chainOf, opsArb, runOps, sampleDraft } from './arbitraries';
 
 type Verifiable = Parameters<typeof verifyChain>[0];
 
@@ -34,6 +34,33 @@ describe('canonical form: bytes anyone can rebuild', () => {
     expect(parsed.occurred_at).toBe(draft.occurredAt.toISOString());
     expect(parsed.lines).toEqual(draft.lines.map((l) => [l.account, l.houseId, l.areaId, l.contributionId, l.amountVnd]));
     expect(parsed.reason).toBe('Nhập trùng "thẻ"');
+  });
+
+  // The tail is written by hand for speed; it must stay byte-for-byte what JSON.stringify gives,
+  // or a verifier in another language would compute different hashes.
+  it('property: the tail is exactly the JSON.stringify form, for any text and amounts', () => {
+    const text = fc.string({ unit: 'binary', maxLength: 40 });
+    const id = fc.option(fc.integer({ min: 1, max: 2 ** 31 - 1 }), { nil: null });
+    const lineArb = fc.record({
+      account: fc.constantFrom('cash_bank', 'house_cash', 'pool_commune', 'card_fees'),
+      houseId: id, areaId: id, contributionId: id,
+      amountVnd: fc.maxSafeInteger(),
+    });
+    const draftArb = fc.record({
+      kind: fc.constantFrom('contribution', 'allocation', 'reversal'),
+      occurredAt: fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('2999-12-31T00:00:00Z'), noInvalidDate: true }),
+      description: text, contributionId: id, reversesEntryId: id,
+      reason: fc.option(text, { nil: null }),
+      lines: fc.array(lineArb, { maxLength: 5 }),
+    }) as fc.Arbitrary<EntryDraft>;
+    fc.assert(fc.property(draftArb, (d) => {
+      const reference = JSON.stringify({
+        kind: d.kind, occurred_at: d.occurredAt.toISOString(), description: d.description,
+        contribution_id: d.contributionId, reverses_entry_id: d.reversesEntryId, reason: d.reason,
+        lines: d.lines.map((l) => [l.account, l.houseId, l.areaId, l.contributionId, l.amountVnd]),
+      }).slice(1);
+      expect(canonicalTail(d)).toBe(reference);
+    }));
   });
 
   it('ignores fields that are not part of the entry (posting metadata, key order of the input)', () => {
@@ -128,6 +155,13 @@ describe('verifyChain: names the first entry that is wrong', () => {
     expect(verify(chain.slice(2), { count: 1, headHash: chain[1]!.hash }).faults[0]?.entryId).toBe(3);
   });
 
+  it('checks links that carry their canonical tail already rendered, as ledger:verify reads them', () => {
+    const links = chain.map(({ id, prevHash, hash, ...draft }) => ({ id, prevHash, hash, tail: canonicalTail(draft) }));
+    expect(verify(links).faults).toEqual([]);
+    const forged = links.map((l) => (l.id === 3 ? { ...l, tail: l.tail.replace('"kind":"contribution"', '"kind":"in_kind"') } : l));
+    expect(verify(forged).faults).toEqual([{ entryId: 3, reason: 'hash does not match the entry content' }]);
+  });
+
   it('checks reversals like any other entry', () => {
     const original = chain[1]!;
     const withReversal = chainOf([...fiveDrafts, reversalOf(original, 'Nhập trùng', at(900))]);
@@ -158,7 +192,7 @@ describe('verifyChain over journals a Book wrote', () => {
         const tampered = entries.map((e, i) => (i === target ? tampers[which]!(e) : e));
         expect(verify(tampered).faults[0]?.entryId).toBe(tampered[target]!.id);
       }),
-      { numRuns: 100 },
+      BOOK_RUNS,
     );
   });
 });
