@@ -11,7 +11,7 @@ export default defineConfig({
   i18n: { defaultLocale: 'vi', locales: ['vi', 'en'], routing: { prefixDefaultLocale: false } },
   vite: {
     // PGlite loads its WebAssembly and data files next to its own module: keep it out of the bundle.
-    ssr: { external: ['@electric-sql/pglite', 'postgres'] },
+    ssr: { external: ['@electric-sql/pglite', 'postgres', 'sharp', '@node-rs/argon2'] },
     optimizeDeps: { exclude: ['@electric-sql/pglite'] },
   },
 });
