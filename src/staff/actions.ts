@@ -17,6 +17,7 @@ import { z } from 'zod';
 import { stageInput } from '../domain/schemas';
 import { manageAccount, type SignedIn } from './accounts';
 import { cleanPhoto, photoHash, storePhoto } from './photos';
+import { importHouseholds } from './households-import';
 
 export interface ActionContext extends SignedIn {
   db: Db;
@@ -33,9 +34,10 @@ export interface Done {
 }
 
 // Runs one action, logging it as done or refused; any other failure is a bug and propagates.
-async function logged(ctx: ActionContext, action: string, target: string | null, run: () => Promise<Done & { details?: Record<string, unknown> }>): Promise<Done> {
+async function logged<T extends Done>(ctx: ActionContext, action: string, target: string | null, run: () => Promise<T & { details?: Record<string, unknown> }>): Promise<T> {
   try {
-    const { details, ...done } = await run();
+    const { details, ...rest } = await run();
+    const done = rest as unknown as T;
     await audit(ctx.db, { actor: ctx.user.username, action, outcome: 'ok', target, details: { ...details, replayed: done.replayed ?? false }, ip: ctx.ip });
     return done;
   } catch (error) {
@@ -364,5 +366,22 @@ export async function manageAccountAction(ctx: ActionContext, form: Fields): Pro
     }
     await manageAccount(ctx.db, username, change as 'unlock');
     return { vi: `Đã thực hiện "${change}" cho tài khoản ${username}.`, en: `Applied "${change}" to account ${username}.` };
+  });
+}
+
+// Row problems travel in the refusal's details, so the page can list them.
+export async function importHouseholdsAction(ctx: ActionContext, form: Fields): Promise<Done> {
+  const file = form.get('file');
+  return logged(ctx, 'households.import', typeof file === 'object' && file ? file.name : null, async () => {
+    if (!file || typeof file === 'string' || file.size === 0) throw new DomainError(400, 'invalid_input', 'Hãy chọn tệp CSV.', 'Choose a CSV file.');
+    const csv = new TextDecoder('utf-8', { fatal: false }).decode(await file.arrayBuffer());
+    const result = await importHouseholds(ctx.db, csv, { idempotencyKey: keyOf('import', form), communeIds: ctx.communeIds });
+    if (result.problems.length > 0) {
+      throw new DomainError(400, 'import_rows', `Tệp có ${result.problems.length} dòng lỗi; chưa nhập dòng nào.`, `The file has ${result.problems.length} rows with problems; nothing was imported.`, result.problems);
+    }
+    return {
+      vi: `Đã nhập ${result.imported} hộ: ${result.houseCodes.join(', ')}.`, en: `Imported ${result.imported} households.`,
+      replayed: result.replayed, details: { imported: result.imported, first: result.houseCodes[0], last: result.houseCodes.at(-1) },
+    };
   });
 }
