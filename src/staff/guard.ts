@@ -25,12 +25,9 @@ export function refusalPage(status: number, vi: string, en: string, headers: Rec
   return new Response(body, { status, headers: { 'Content-Type': 'text/html; charset=utf-8', ...securityHeaders, ...headers } });
 }
 
-// The client address; X-Forwarded-For only when the server is told it sits behind a proxy it trusts.
-export function clientIp(context: Pick<APIContext, 'request' | 'clientAddress'>): string {
-  if (process.env.TRUST_PROXY === '1') {
-    const forwarded = context.request.headers.get('x-forwarded-for')?.split(',').at(-1)?.trim();
-    if (forwarded) return forwarded;
-  }
+// The client address as Astro's Node adapter gives it: the first X-Forwarded-For entry when there is
+// one, so in production a reverse proxy must set that header (README, staff workspace section).
+export function clientIp(context: Pick<APIContext, 'clientAddress'>): string {
   try {
     return context.clientAddress;
   } catch {
