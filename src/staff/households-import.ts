@@ -132,45 +132,49 @@ export function planImport(csv: string): ImportPlan {
   return { rows, problems: [] };
 }
 
-export interface ImportResult { imported: number; problems: RowProblem[]; replayed: boolean; houseCodes: string[] }
+export interface ImportResult { imported: number; replayed: boolean; houseCodes: string[] }
+
+const rowsRefused = (problems: RowProblem[]) => new DomainError(400, 'import_rows', `Tệp có ${problems.length} dòng lỗi; chưa nhập dòng nào.`,
+  `The file has ${problems.length} rows with problems; nothing was imported.`, problems);
 
 // Checks every row against the database (commune, the recorder's areas, a national ID seen before)
-// and writes nothing unless every row is clean.
+// inside the import's transaction, and writes nothing unless every row is clean (the refusal's
+// details list the rows). A repeat of the same submission returns the first result.
 export async function importHouseholds(db: Db, csv: string, options: { idempotencyKey: string; communeIds: Set<number> | null }): Promise<ImportResult> {
   const plan = planImport(csv);
-  if (plan.problems.length > 0) return { imported: 0, problems: plan.problems, replayed: false, houseCodes: [] };
+  if (plan.problems.length > 0) throw rowsRefused(plan.problems);
   const campaign = await currentCampaign(db);
   if (!campaign) throw new DomainError(409, 'no_campaign', 'Chưa có chiến dịch nào.', 'There is no campaign yet.');
-  const communes = new Map((await db.select().from(schema.areas).where(inArray(schema.areas.code, [...new Set(plan.rows.map((r) => r.commune))])))
-    .map((a) => [a.code, a]));
-  const ids = plan.rows.map((r) => (r.input as { household: { nationalId: string | null } }).household.nationalId).filter((v): v is string => !!v);
-  const known = new Set(ids.length > 0 ? (await db.select({ id: schema.households.nationalId }).from(schema.households).where(inArray(schema.households.nationalId, ids))).map((r) => r.id) : []);
-  const seen = new Set<string>();
-  const problems: RowProblem[] = [];
-  const inputs: { row: number; input: ReturnType<typeof parseInput<typeof houseProjectInput>> }[] = [];
-  for (const { row, commune, input } of plan.rows) {
-    const area = communes.get(commune);
-    if (!area || area.level !== 'commune') { problems.push({ row, vi: `Không có xã mã "${commune}".`, en: `No commune with code "${commune}".` }); continue; }
-    if (options.communeIds !== null && !options.communeIds.has(area.id)) { problems.push({ row, vi: `Xã ${commune} ngoài phạm vi được giao.`, en: `Commune ${commune} is outside your areas.` }); continue; }
-    try {
-      const parsed = parseInput(houseProjectInput, { ...(input as object), campaignId: campaign.id, areaId: area.id });
-      const nationalId = parsed.household.nationalId;
-      if (nationalId && (known.has(nationalId) || seen.has(nationalId))) {
-        problems.push({ row, vi: `Số CCCD ${nationalId} đã có trong danh sách.`, en: `National ID ${nationalId} is already registered.` });
-        continue;
-      }
-      if (nationalId) seen.add(nationalId);
-      inputs.push({ row, input: parsed });
-    } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-      problems.push({ row, vi: error.message, en: error.messageEn });
-    }
-  }
-  if (problems.length > 0) return { imported: 0, problems, replayed: false, houseCodes: [] };
   const { result, replayed } = await runOnce(db, options.idempotencyKey, { csv }, async (tx) => {
+    const communes = new Map((await tx.select().from(schema.areas).where(inArray(schema.areas.code, [...new Set(plan.rows.map((r) => r.commune))])))
+      .map((a) => [a.code, a]));
+    const ids = plan.rows.map((r) => (r.input as { household: { nationalId: string | null } }).household.nationalId).filter((v): v is string => !!v);
+    const known = new Set(ids.length > 0 ? (await tx.select({ id: schema.households.nationalId }).from(schema.households).where(inArray(schema.households.nationalId, ids))).map((r) => r.id) : []);
+    const seen = new Set<string>();
+    const problems: RowProblem[] = [];
+    const inputs: ReturnType<typeof parseInput<typeof houseProjectInput>>[] = [];
+    for (const { row, commune, input } of plan.rows) {
+      const area = communes.get(commune);
+      if (!area || area.level !== 'commune') { problems.push({ row, vi: `Không có xã mã "${commune}".`, en: `No commune with code "${commune}".` }); continue; }
+      if (options.communeIds !== null && !options.communeIds.has(area.id)) { problems.push({ row, vi: `Xã ${commune} ngoài phạm vi được giao.`, en: `Commune ${commune} is outside your areas.` }); continue; }
+      try {
+        const parsed = parseInput(houseProjectInput, { ...(input as object), campaignId: campaign.id, areaId: area.id });
+        const nationalId = parsed.household.nationalId;
+        if (nationalId && (known.has(nationalId) || seen.has(nationalId))) {
+          problems.push({ row, vi: `Số CCCD ${nationalId} đã có trong danh sách.`, en: `National ID ${nationalId} is already registered.` });
+          continue;
+        }
+        if (nationalId) seen.add(nationalId);
+        inputs.push(parsed);
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        problems.push({ row, vi: error.message, en: error.messageEn });
+      }
+    }
+    if (problems.length > 0) throw rowsRefused(problems);
     const codes: string[] = [];
-    for (const { input } of inputs) codes.push((await insertHouse(tx, campaign, input)).publicCode);
+    for (const input of inputs) codes.push((await insertHouse(tx, campaign, input)).publicCode);
     return codes;
   });
-  return { imported: result.length, problems: [], replayed, houseCodes: result };
+  return { imported: result.length, replayed, houseCodes: result };
 }
