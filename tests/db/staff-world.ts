@@ -1,6 +1,7 @@
 // A test world with staff: the small campaign of world.ts plus one account per role, a second
 // recorder for the other commune and a second approver.
-import type { Db } from '../../db/client';
+import { sql } from 'drizzle-orm';
+import { queryRows, type Db } from '../../db/client';
 import { signIn, saveStaffUser, loadSession, type StaffUser } from '../../src/staff/accounts';
 import type { ActionContext } from '../../src/staff/actions';
 import { buildWorld, type World } from './world';
@@ -40,4 +41,16 @@ export function formOf(fields: Record<string, string>, submission = `sub-${++sub
   form.set('submission', submission);
   for (const [name, value] of Object.entries(fields)) form.set(name, value);
   return form;
+}
+
+// A fingerprint of every table money and records live in (not the sign-in bookkeeping or the audit log).
+export async function recordsDigest(db: Db): Promise<string> {
+  const tables = ['journal_entries', 'journal_lines', 'contributions', 'donors', 'households', 'houses', 'disbursements', 'allocations', 'pool_lots', 'photos', 'idempotency_keys', 'staff_users'];
+  const parts = [];
+  for (const table of tables) {
+    const columns = table === 'staff_users' ? 'username, role, area_ids, password_hash, disabled' : 't';
+    const [row] = await queryRows<{ digest: string | null; n: string }>(db, sql.raw(`SELECT md5(string_agg(r::text, '|' ORDER BY r::text)) AS digest, count(*) AS n FROM (SELECT ${columns} FROM ${table} t) r`));
+    parts.push(`${table}:${row!.n}:${row!.digest}`);
+  }
+  return parts.join(' ');
 }

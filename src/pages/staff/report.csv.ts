@@ -4,12 +4,14 @@ import { sharedDatabase } from '../../../db/client';
 import { DomainError } from '../../domain/errors';
 import { sixMonthReport } from '../../staff/report';
 import { reportCsv } from '../../staff/report-render';
+import { defaultPeriod } from '../../staff/report-period';
 
 export const prerender = false;
 
 export const GET: APIRoute = async ({ url }) => {
-  const from = url.searchParams.get('from') ?? '';
-  const to = url.searchParams.get('to') ?? '';
+  const fallback = defaultPeriod();
+  const from = url.searchParams.get('from') || fallback.from;
+  const to = url.searchParams.get('to') || fallback.to;
   try {
     const report = await sixMonthReport(sharedDatabase().db, from, to);
     return new Response(`\uFEFF${reportCsv(report)}`, {
