@@ -61,7 +61,7 @@ export function reportBody(report: SixMonthReport): string {
   const p = report.province;
   const m = p.money;
   const pct = (done: number) => (report.campaign.targetHouses > 0 ? `${formatCount(Math.round((done / report.campaign.targetHouses) * 1000) / 10)}%` : '');
-  const places = [{ code: 'Toàn tỉnh', name: 'Province', inPeriod: p.inPeriod, toDate: p.toDate, money: m as AreaMoney }, ...report.areas];
+  const places = [{ code: '', name: 'Toàn tỉnh / Province', inPeriod: p.inPeriod, toDate: p.toDate, money: m as AreaMoney }, ...report.areas];
   const parts: string[] = [];
   parts.push(`<p>Kỳ báo cáo / Period: <strong>${formatDate(report.from)} – ${formatDate(report.to)}</strong>. ${escapeHtml(report.campaign.name)}${report.campaign.isDemo ? ' <span class="demo">Dữ liệu mẫu / demo data</span>' : ''}</p>`);
   parts.push(`<h2>1. Nhà ở / Houses</h2><p>Mục tiêu / Target: <strong>${formatCount(report.campaign.targetHouses)}</strong> nhà. Lũy kế đến ${formatDate(report.to)} đã bàn giao <strong>${formatCount(p.toDate.handedOver)}</strong> (${pct(p.toDate.handedOver)}), hoàn thành ${formatCount(p.toDate.completed)} (${pct(p.toDate.completed)}).</p>`);
