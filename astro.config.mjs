@@ -3,15 +3,20 @@ import { defineConfig } from 'astro/config';
 import node from '@astrojs/node';
 import react from '@astrojs/react';
 
+// Host names the server answers as: Astro builds each request's URL from a Host header only when it
+// matches, and refuses a form POST whose Origin differs. Add the public domain with ALLOWED_HOSTS at build.
+const allowedHosts = ['localhost', '127.0.0.1', ...(process.env.ALLOWED_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean)];
+
 export default defineConfig({
   output: 'static',
   adapter: node({ mode: 'standalone' }),
   integrations: [react()],
   server: { host: '127.0.0.1', port: 4321 },
+  security: { allowedDomains: allowedHosts.map((hostname) => ({ hostname })) },
   i18n: { defaultLocale: 'vi', locales: ['vi', 'en'], routing: { prefixDefaultLocale: false } },
   vite: {
     // PGlite loads its WebAssembly and data files next to its own module: keep it out of the bundle.
-    ssr: { external: ['@electric-sql/pglite', 'postgres'] },
+    ssr: { external: ['@electric-sql/pglite', 'postgres', 'sharp', '@node-rs/argon2'] },
     optimizeDeps: { exclude: ['@electric-sql/pglite'] },
   },
 });

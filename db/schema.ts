@@ -183,3 +183,72 @@ export const idempotencyKeys = pgTable('idempotency_keys', {
   createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
 });
 
+
+// ---- Issue 5: the staff workspace (accounts, sessions, sign-in throttling, audit log, photos) ----
+
+export const staffRoles = ['administrator', 'recorder', 'approver', 'auditor'] as const;
+
+// No self sign-up: rows come from `npm run staff:add`. The username is the identity written into
+// ledger records (recorded_by, decided_by), so it is never renamed.
+export const staffUsers = pgTable('staff_users', {
+  id: serial('id').primaryKey(),
+  username: text('username').notNull().unique(),
+  displayName: text('display_name').notNull(),
+  role: text('role', { enum: staffRoles }).notNull(),
+  /** Areas a recorder may record for (any level; their communes are included); empty for other roles. */
+  areaIds: integer('area_ids').array().notNull().default(sql`'{}'::integer[]`),
+  passwordHash: text('password_hash').notNull(),
+  failedCount: integer('failed_count').notNull().default(0),
+  lastFailedAt: timestamp('last_failed_at', { withTimezone: true, mode: 'date' }),
+  lockedUntil: timestamp('locked_until', { withTimezone: true, mode: 'date' }),
+  disabled: boolean('disabled').notNull().default(false),
+  createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+});
+
+// Only a SHA-256 of the session token is stored, so a copy of this table cannot sign anyone in.
+export const staffSessions = pgTable('staff_sessions', {
+  idHash: text('id_hash').primaryKey(),
+  userId: integer('user_id').notNull().references(() => staffUsers.id),
+  csrfToken: text('csrf_token').notNull(),
+  ip: text('ip'),
+  createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
+  lastSeenAt: timestamp('last_seen_at', { withTimezone: true, mode: 'date' }).notNull(),
+  expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+}, (t) => [index('staff_sessions_user_idx').on(t.userId)]);
+
+// Failed sign-ins per client address, slowed and then locked like an account.
+export const loginThrottle = pgTable('login_throttle', {
+  address: text('address').primaryKey(),
+  failedCount: integer('failed_count').notNull().default(0),
+  lastFailedAt: timestamp('last_failed_at', { withTimezone: true, mode: 'date' }),
+  lockedUntil: timestamp('locked_until', { withTimezone: true, mode: 'date' }),
+});
+
+// Append-only (a trigger refuses UPDATE, DELETE and TRUNCATE): who did what, when, from where.
+export const auditLog = pgTable('audit_log', {
+  id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+  at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  actor: text('actor'),
+  action: text('action').notNull(),
+  outcome: text('outcome', { enum: ['ok', 'refused'] }).notNull(),
+  target: text('target'),
+  details: jsonb('details'),
+  ip: text('ip'),
+}, (t) => [
+  index('audit_log_at_idx').on(t.at),
+  index('audit_log_actor_idx').on(t.actor, t.at),
+  index('audit_log_action_idx').on(t.action, t.at),
+]);
+
+// Photos of a house at a stage, re-encoded without metadata and stored under a random name.
+export const photos = pgTable('photos', {
+  id: serial('id').primaryKey(),
+  houseId: integer('house_id').notNull().references(() => houses.id),
+  stage: text('stage', { enum: ['approved', 'funded', 'under_construction', 'completed', 'handed_over'] }).notNull(),
+  storedName: text('stored_name').notNull().unique(),
+  width: integer('width').notNull(),
+  height: integer('height').notNull(),
+  bytes: integer('bytes').notNull(),
+  createdBy: text('created_by').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+}, (t) => [index('photos_house_idx').on(t.houseId)]);

@@ -59,7 +59,8 @@ export async function startServer(env: NodeJS.ProcessEnv = {}): Promise<RunningS
     url,
     process: child,
     stop: () => new Promise((resolve) => {
-      if (child.exitCode !== null) return resolve();
+      // A process ended by a signal has a null exitCode: check both, or a second stop waits forever.
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
       child.once('exit', () => resolve());
       child.kill('SIGTERM');
     }),

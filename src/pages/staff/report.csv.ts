@@ -1,0 +1,24 @@
+// The six-monthly report as CSV (UTF-8 with a byte-order mark, so Excel reads the Vietnamese).
+import type { APIRoute } from 'astro';
+import { sharedDatabase } from '../../../db/client';
+import { DomainError } from '../../domain/errors';
+import { sixMonthReport } from '../../staff/report';
+import { reportCsv } from '../../staff/report-render';
+import { defaultPeriod } from '../../staff/report-period';
+
+export const prerender = false;
+
+export const GET: APIRoute = async ({ url }) => {
+  const fallback = defaultPeriod();
+  const from = url.searchParams.get('from') || fallback.from;
+  const to = url.searchParams.get('to') || fallback.to;
+  try {
+    const report = await sixMonthReport(sharedDatabase().db, from, to);
+    return new Response(`\uFEFF${reportCsv(report)}`, {
+      headers: { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="bao-cao-${from}-${to}.csv"` },
+    });
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    return new Response(`${error.message}\n${error.messageEn}\n`, { status: error.status, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
+  }
+};

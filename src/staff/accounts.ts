@@ -1,0 +1,195 @@
+// Staff accounts, sign-in with throttling, and server-side sessions stored as token hashes.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { queryRows, schema, type Db } from '../../db/client';
+import { DomainError } from '../domain/errors';
+import { parseInput } from '../domain/validate';
+import { audit } from './audit';
+import { assertAcceptablePassword, hashPassword, verifyAgainstDummy, verifyPassword } from './password';
+import { staffRoles } from './permissions';
+import { ACCOUNT_POLICY, ADDRESS_POLICY, CLEARED, afterFailure, gate, type Gate, type ThrottleState } from './throttle';
+
+const { staffUsers, staffSessions, loginThrottle, areas } = schema;
+
+export const SESSION_IDLE_MS = 30 * 60_000;
+export const SESSION_ABSOLUTE_MS = 12 * 60 * 60_000;
+// lastSeen is written at most this often, so browsing does not write on every page.
+const TOUCH_EVERY_MS = 60_000;
+
+export type StaffUser = typeof staffUsers.$inferSelect;
+export interface SignedIn {
+  user: StaffUser;
+  csrfToken: string;
+  /** Communes a recorder may record for; null means every area (roles that do not record). */
+  communeIds: Set<number> | null;
+}
+
+export const randomToken = (bytes = 32) => randomBytes(bytes).toString('base64url');
+export const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
+
+// Compares secrets in constant time, so a wrong guess says nothing about how close it was.
+export function sameSecret(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+// Secure, host-only, HttpOnly cookie everywhere but plain-HTTP localhost, where browsers refuse Secure.
+export function sessionCookie(url: URL): { name: string; secure: boolean } {
+  const local = url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  return local ? { name: 'ancu_staff', secure: false } : { name: '__Host-ancu_staff', secure: true };
+}
+
+export const newUserInput = z.object({
+  username: z.string().trim().toLowerCase().regex(/^[a-z0-9][a-z0-9._-]{2,39}$/, 'Tên đăng nhập 3–40 ký tự a-z, 0-9, . _ - / Usernames are 3–40 characters a-z, 0-9, . _ -'),
+  displayName: z.string().trim().min(2).max(100),
+  role: z.enum(staffRoles),
+  areaCodes: z.array(z.string().trim().min(1)).default([]),
+  password: z.string(),
+}).refine((u) => (u.role === 'recorder') === (u.areaCodes.length > 0), {
+  message: 'Người ghi sổ cần --areas; vai trò khác thì không / A recorder needs --areas; other roles take none',
+});
+
+async function areaIdsOf(db: Db, codes: string[]): Promise<number[]> {
+  const ids: number[] = [];
+  for (const code of codes) {
+    const [area] = await db.select({ id: areas.id }).from(areas).where(eq(areas.code, code));
+    if (!area) throw new DomainError(400, 'area_unknown', `Không có địa bàn mã "${code}".`, `No area with code "${code}".`);
+    ids.push(area.id);
+  }
+  return ids;
+}
+
+// Creates an account (or, with reset, sets a new password and unlocks it); the password never leaves as text.
+export async function saveStaffUser(db: Db, raw: unknown, options: { reset?: boolean; actor?: string } = {}): Promise<StaffUser> {
+  const input = parseInput(newUserInput, raw);
+  assertAcceptablePassword(input.password, input.username);
+  const areaIds = await areaIdsOf(db, input.areaCodes);
+  const values = { displayName: input.displayName, role: input.role, areaIds, passwordHash: await hashPassword(input.password), ...CLEARED };
+  const [saved] = options.reset
+    ? await db.update(staffUsers).set(values).where(eq(staffUsers.username, input.username)).returning()
+    : await db.insert(staffUsers).values({ username: input.username, ...values }).onConflictDoNothing().returning();
+  if (!saved) {
+    throw options.reset
+      ? new DomainError(404, 'not_found', `Không có tài khoản "${input.username}".`, `No account "${input.username}".`)
+      : new DomainError(409, 'username_taken', `Tên đăng nhập "${input.username}" đã có; dùng --reset để đặt lại mật khẩu.`, `Username "${input.username}" exists; use --reset to set a new password.`);
+  }
+  if (options.reset) await db.delete(staffSessions).where(eq(staffSessions.userId, saved.id));
+  await audit(db, { actor: options.actor ?? 'cli', action: options.reset ? 'account.reset' : 'account.create', outcome: 'ok', target: `user:${saved.username}`, details: { role: saved.role, areaCodes: input.areaCodes } });
+  return saved;
+}
+
+function refusalOf(closed: Exclude<Gate, { open: true }>, scope: 'account' | 'address'): DomainError {
+  const minutes = Math.ceil(closed.retryAfterMs / 60_000);
+  const seconds = Math.ceil(closed.retryAfterMs / 1000);
+  const who = scope === 'account' ? ['Tài khoản', 'The account'] : ['Địa chỉ mạng này', 'This network address'];
+  return closed.reason === 'locked'
+    ? new DomainError(429, 'locked', `${who[0]} tạm khóa do đăng nhập sai nhiều lần; thử lại sau ${minutes} phút hoặc nhờ quản trị viên mở khóa.`,
+      `${who[1]} is locked after repeated failed sign-ins; try again in ${minutes} minutes or ask an administrator.`, { retryAfterMs: closed.retryAfterMs })
+    : new DomainError(429, 'slowed', `Đăng nhập sai nhiều lần; vui lòng đợi ${seconds} giây rồi thử lại.`,
+      `Too many failed sign-ins; wait ${seconds} seconds and try again.`, { retryAfterMs: closed.retryAfterMs });
+}
+
+const badCredentials = () => new DomainError(401, 'bad_credentials', 'Tên đăng nhập hoặc mật khẩu không đúng.', 'Wrong username or password.');
+
+export interface SignInResult {
+  token: string;
+  user: StaffUser;
+}
+
+// Checks the address and account throttles before the password, so a locked account stays locked
+// even for the right password; every attempt lands in the audit log.
+export async function signIn(db: Db, input: { username: string; password: string; ip: string; now?: Date }): Promise<SignInResult> {
+  const now = input.now ?? new Date();
+  const username = input.username.trim().toLowerCase().slice(0, 60);
+  const refuse = async (error: DomainError) => {
+    await audit(db, { actor: username || null, action: 'sign_in', outcome: 'refused', target: `user:${username}`, details: { reason: error.code }, ip: input.ip });
+    return error;
+  };
+  const [address] = await db.select().from(loginThrottle).where(eq(loginThrottle.address, input.ip));
+  const addressGate = gate(address ?? CLEARED, now, ADDRESS_POLICY);
+  if (!addressGate.open) throw await refuse(refusalOf(addressGate, 'address'));
+  const [user] = await db.select().from(staffUsers).where(eq(staffUsers.username, username));
+  if (user) {
+    const accountGate = gate(user, now, ACCOUNT_POLICY);
+    if (!accountGate.open) throw await refuse(refusalOf(accountGate, 'account'));
+  }
+  const valid = user && !user.disabled ? await verifyPassword(user.passwordHash, input.password) : await verifyAgainstDummy(input.password);
+  if (!valid) {
+    const account = await recordFailure(db, input.ip, user?.id, now);
+    if (account?.failedCount === ACCOUNT_POLICY.lockAfter) {
+      await audit(db, { actor: null, action: 'account.locked', outcome: 'ok', target: `user:${username}`, ip: input.ip });
+      const locked = gate(account, now, ACCOUNT_POLICY);
+      if (!locked.open) throw await refuse(refusalOf(locked, 'account'));
+    }
+    throw await refuse(badCredentials());
+  }
+  await db.update(staffUsers).set(CLEARED).where(eq(staffUsers.id, user!.id));
+  const token = randomToken();
+  await db.insert(staffSessions).values({
+    idHash: tokenHash(token), userId: user!.id, csrfToken: randomToken(), ip: input.ip,
+    createdAt: now, lastSeenAt: now, expiresAt: new Date(now.getTime() + SESSION_ABSOLUTE_MS),
+  });
+  await audit(db, { actor: user!.username, action: 'sign_in', outcome: 'ok', target: `user:${user!.username}`, ip: input.ip });
+  return { token, user: user! };
+}
+
+// Counts one failure against the address and the account under row locks; returns the account's new state.
+async function recordFailure(db: Db, ip: string, userId: number | undefined, now: Date): Promise<ThrottleState | undefined> {
+  return db.transaction(async (tx) => {
+    await tx.insert(loginThrottle).values({ address: ip }).onConflictDoNothing();
+    const [address] = await tx.select().from(loginThrottle).where(eq(loginThrottle.address, ip)).for('update');
+    await tx.update(loginThrottle).set(afterFailure(address!, now, ADDRESS_POLICY)).where(eq(loginThrottle.address, ip));
+    if (userId === undefined) return undefined;
+    const [user] = await tx.select().from(staffUsers).where(eq(staffUsers.id, userId)).for('update');
+    const next: ThrottleState = afterFailure(user!, now, ACCOUNT_POLICY);
+    await tx.update(staffUsers).set(next).where(eq(staffUsers.id, userId));
+    return next;
+  });
+}
+
+// The signed-in user for a session token, or undefined once it is idle too long, past its lifetime or the account is disabled.
+export async function loadSession(db: Db, token: string | undefined, now = new Date()): Promise<SignedIn | undefined> {
+  if (!token || token.length > 100) return undefined;
+  const idHash = tokenHash(token);
+  const [row] = await db.select({ session: staffSessions, user: staffUsers }).from(staffSessions)
+    .innerJoin(staffUsers, eq(staffUsers.id, staffSessions.userId)).where(eq(staffSessions.idHash, idHash));
+  if (!row) return undefined;
+  const idle = now.getTime() - row.session.lastSeenAt.getTime() > SESSION_IDLE_MS;
+  if (idle || row.session.expiresAt <= now || row.user.disabled) {
+    await db.delete(staffSessions).where(eq(staffSessions.idHash, idHash));
+    return undefined;
+  }
+  if (now.getTime() - row.session.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
+    await db.update(staffSessions).set({ lastSeenAt: now }).where(eq(staffSessions.idHash, idHash));
+  }
+  return { user: row.user, csrfToken: row.session.csrfToken, communeIds: await communesInScope(db, row.user) };
+}
+
+export async function endSession(db: Db, token: string): Promise<void> {
+  await db.delete(staffSessions).where(eq(staffSessions.idHash, tokenHash(token)));
+}
+
+// A recorder's areas may be districts or the province: their scope is every commune beneath them.
+export async function communesInScope(db: Db, user: Pick<StaffUser, 'role' | 'areaIds'>): Promise<Set<number> | null> {
+  if (user.role !== 'recorder') return null;
+  if (user.areaIds.length === 0) return new Set();
+  const rows = await queryRows<{ id: number }>(db, sql`
+    WITH RECURSIVE scope AS (
+      SELECT id, level FROM areas WHERE id IN (${sql.join(user.areaIds.map((id) => sql`${id}`), sql`, `)})
+      UNION SELECT a.id, a.level FROM areas a JOIN scope s ON a.parent_id = s.id)
+    SELECT id FROM scope WHERE level = 'commune'`);
+  return new Set(rows.map((r) => Number(r.id)));
+}
+
+// Administrator actions on an account: unlock clears the failure count, disable also ends its sessions.
+export async function manageAccount(db: Db, username: string, change: 'unlock' | 'disable' | 'enable' | 'end_sessions'): Promise<StaffUser> {
+  const set = { unlock: CLEARED, disable: { disabled: true }, enable: { disabled: false }, end_sessions: {} }[change];
+  const [user] = Object.keys(set).length > 0
+    ? await db.update(staffUsers).set(set).where(eq(staffUsers.username, username)).returning()
+    : await db.select().from(staffUsers).where(eq(staffUsers.username, username));
+  if (!user) throw new DomainError(404, 'not_found', `Không có tài khoản "${username}".`, `No account "${username}".`);
+  if (change === 'disable' || change === 'end_sessions') await db.delete(staffSessions).where(eq(staffSessions.userId, user.id));
+  return user;
+}

@@ -1,0 +1,383 @@
+// What each staff form does: read its fields, check the recorder's areas, call the domain operation
+// with the form's submission id as the idempotency key, and write the outcome to the audit log.
+import { eq, sql } from 'drizzle-orm';
+import { queryRows, schema, type Db } from '../../db/client';
+import { allocateFromPool } from '../domain/allocations';
+import { currentCampaign } from '../domain/campaigns';
+import { recordCashContribution, recordInKind, recordLabour, recordStateBudget } from '../domain/contributions';
+import { reverseEntry } from '../domain/corrections';
+import { decideDisbursement, proposeDisbursement } from '../domain/disbursements';
+import { DomainError, notFound } from '../domain/errors';
+import { advanceStage, registerHouseProject } from '../domain/houses';
+import { runOnce } from '../domain/journal';
+import { formatVnd } from '../i18n/format';
+import { audit } from './audit';
+import { checkbox, decimal, integer, optionalText, optionalVnd, pastDate, startOfDayVn, submissionId, text, vnd, type Fields } from './forms';
+import { z } from 'zod';
+import { stageInput } from '../domain/schemas';
+import { manageAccount, type SignedIn } from './accounts';
+import { cleanPhoto, photoHash, storePhoto } from './photos';
+import { importHouseholds } from './households-import';
+
+export interface ActionContext extends SignedIn {
+  db: Db;
+  ip: string;
+}
+
+export interface Done {
+  vi: string;
+  en: string;
+  /** True when this submission had already been recorded: nothing was posted twice. */
+  replayed?: boolean;
+  /** Where the result can be seen, if anywhere. */
+  link?: string;
+}
+
+// Runs one action, logging it as done or refused; any other failure is a bug and propagates.
+async function logged<T extends Done>(ctx: ActionContext, action: string, target: string | null, run: () => Promise<T & { details?: Record<string, unknown> }>): Promise<T> {
+  try {
+    const { details, ...rest } = await run();
+    const done = rest as unknown as T;
+    await audit(ctx.db, { actor: ctx.user.username, action, outcome: 'ok', target, details: { ...details, replayed: done.replayed ?? false }, ip: ctx.ip });
+    return done;
+  } catch (error) {
+    if (error instanceof DomainError) {
+      await audit(ctx.db, { actor: ctx.user.username, action, outcome: 'refused', target, details: { code: error.code, message: error.messageEn }, ip: ctx.ip });
+    }
+    throw error;
+  }
+}
+
+const keyOf = (action: string, form: Fields) => `staff:${action}:${submissionId(form)}`;
+
+// Recorders record only for the communes of their areas.
+function assertInScope(ctx: ActionContext, areaId: number | null): void {
+  if (ctx.communeIds === null || (areaId !== null && ctx.communeIds.has(areaId))) return;
+  throw new DomainError(403, 'out_of_scope', 'Địa bàn này nằm ngoài phạm vi được giao cho bạn.', 'This area is outside the areas assigned to you.');
+}
+
+export interface HouseRef { id: number; publicCode: string; areaId: number; campaignId: number; areaRateVnd: number | null; campaignRateVnd: number }
+
+// Staff name houses by their public code, which is printed on every paper record.
+export async function houseByCode(db: Db, code: string): Promise<HouseRef> {
+  const wanted = code.trim().toUpperCase();
+  const [house] = await db.select({
+    id: schema.houses.id, publicCode: schema.houses.publicCode, areaId: schema.houses.areaId, campaignId: schema.houses.campaignId,
+    areaRateVnd: schema.areas.labourDayRateVnd, campaignRateVnd: schema.campaigns.labourDayRateVnd,
+  }).from(schema.houses)
+    .innerJoin(schema.areas, eq(schema.areas.id, schema.houses.areaId))
+    .innerJoin(schema.campaigns, eq(schema.campaigns.id, schema.houses.campaignId))
+    .where(eq(schema.houses.publicCode, wanted));
+  if (!house) throw notFound(`nhà mã "${wanted}"`, `House "${wanted}"`);
+  return house;
+}
+
+export async function areaByCode(db: Db, code: string) {
+  const [area] = await db.select().from(schema.areas).where(eq(schema.areas.code, code.trim()));
+  if (!area) throw notFound(`địa bàn mã "${code}"`, `Area "${code}"`);
+  return area;
+}
+
+async function campaignId(db: Db): Promise<number> {
+  const campaign = await currentCampaign(db);
+  if (!campaign) throw new DomainError(409, 'no_campaign', 'Chưa có chiến dịch nào.', 'There is no campaign yet.');
+  return campaign.id;
+}
+
+// A new donor from the form's donor fields; private fields (phone, email, tax code) stay in the donors table.
+function donorOf(form: Fields, kindDefault: 'individual' | 'business' | 'organisation' = 'individual') {
+  const anonymous = checkbox(form, 'anonymous');
+  return {
+    kind: (text(form, 'donorKind') || kindDefault) as 'individual',
+    displayName: anonymous ? null : optionalText(form, 'donorName'),
+    anonymous,
+    phone: optionalText(form, 'donorPhone'),
+    email: optionalText(form, 'donorEmail'),
+    taxCode: optionalText(form, 'donorTaxCode'),
+  };
+}
+
+// Runs a domain operation that has no idempotency key of its own once per form submission;
+// the operation's own transaction becomes a savepoint inside runOnce's.
+function once<T>(db: Db, key: string, request: unknown, run: (db: Db) => Promise<T>) {
+  return runOnce(db, key, request, (tx) => run(tx as unknown as Db));
+}
+
+export async function registerHouseholdAction(ctx: ActionContext, form: Fields): Promise<Done> {
+  return logged(ctx, 'house.register', null, async () => {
+    const area = await areaByCode(ctx.db, text(form, 'commune'));
+    assertInScope(ctx, area.id);
+    const input = {
+      campaignId: await campaignId(ctx.db),
+      areaId: area.id,
+      type: text(form, 'type'),
+      source: text(form, 'source') || undefined,
+      budgetVnd: optionalVnd(form, 'budget'),
+      minutesRef: text(form, 'minutesRef'),
+      approvedOn: pastDate(form, 'approvedOn'),
+      household: {
+        headFullName: text(form, 'headFullName'),
+        publishFullName: checkbox(form, 'publishFullName'),
+        nationalId: optionalText(form, 'nationalId'),
+        phone: optionalText(form, 'phone'),
+        address: optionalText(form, 'address'),
+        povertyStatus: text(form, 'povertyStatus'),
+        members: integer(form, 'members'),
+      },
+    };
+    const { result, replayed } = await once(ctx.db, keyOf('house.register', form), input, (db) => registerHouseProject(db, input));
+    return {
+      vi: `Đã đăng ký nhà ${result.publicCode}.`, en: `House ${result.publicCode} registered.`, replayed,
+      link: `/staff/houses/${result.houseId}`, details: { house: result.publicCode },
+    };
+  });
+}
+
+export async function labourAction(ctx: ActionContext, form: Fields): Promise<Done> {
+  return logged(ctx, 'labour.record', text(form, 'house') || null, async () => {
+    const house = await houseByCode(ctx.db, text(form, 'house'));
+    assertInScope(ctx, house.areaId);
+    const organisation = text(form, 'organisation');
+    const { result, replayed } = await recordLabour(ctx.db, {
+      idempotencyKey: keyOf('labour', form),
+      campaignId: house.campaignId,
+      houseId: house.id,
+      organisation,
+      people: integer(form, 'people'),
+      days: decimal(form, 'days'),
+      workedOn: pastDate(form, 'workedOn'),
+      donor: { kind: 'organisation', displayName: organisation || null, anonymous: false },
+    });
+    const rate = house.areaRateVnd ?? house.campaignRateVnd;
+    const personDays = integer(form, 'people') * decimal(form, 'days');
+    return {
+      vi: `Đã ghi ${personDays} ngày công của ${organisation} cho nhà ${house.publicCode} (biên nhận ${result.receiptCode}). Giá trị ước tính: ${formatVnd(result.estimateVnd)} theo đơn giá ${formatVnd(rate)}/ngày công — chỉ là ước tính, không phải tiền.`,
+      en: `Recorded ${personDays} labour days by ${organisation} on house ${house.publicCode} (receipt ${result.receiptCode}). Estimated value: ${formatVnd(result.estimateVnd)} at ${formatVnd(rate)} a day — an estimate, not money.`,
+      replayed, link: `/staff/houses/${house.id}`,
+      details: { receipt: result.receiptCode, personDays, estimateVnd: result.estimateVnd, entryId: result.entryId },
+    };
+  });
+}
+
+const ITEM_ROWS = 5;
+export const itemRows = Array.from({ length: ITEM_ROWS }, (_, i) => i);
+
+export async function inKindAction(ctx: ActionContext, form: Fields): Promise<Done> {
+  return logged(ctx, 'in_kind.record', text(form, 'house') || null, async () => {
+    const house = await houseByCode(ctx.db, text(form, 'house'));
+    assertInScope(ctx, house.areaId);
+    const items = itemRows
+      .filter((i) => text(form, `item${i}Name`) || text(form, `item${i}Value`))
+      .map((i) => ({ name: text(form, `item${i}Name`), quantity: decimal(form, `item${i}Quantity`), unit: text(form, `item${i}Unit`), valueVnd: vnd(form, `item${i}Value`) }));
+    const { result, replayed } = await recordInKind(ctx.db, {
+      idempotencyKey: keyOf('in_kind', form),
+      campaignId: house.campaignId, houseId: house.id, items,
+      receivedAt: startOfDayVn(pastDate(form, 'receivedOn')),
+      donor: donorOf(form),
+    });
+    const total = items.reduce((sum, item) => sum + item.valueVnd, 0);
+    return {
+      vi: `Đã ghi hiện vật trị giá ${formatVnd(total)} cho nhà ${house.publicCode} (biên nhận ${result.receiptCode}).`,
+      en: `Recorded goods worth ${formatVnd(total)} for house ${house.publicCode} (receipt ${result.receiptCode}).`,
+      replayed, link: `/staff/houses/${house.id}`, details: { receipt: result.receiptCode, valueVnd: total, entryId: result.entryId },
+    };
+  });
+}
+
+// The gift's target from the form: the general fund, a commune by code, or a house by code.
+async function targetOf(ctx: ActionContext, form: Fields) {
+  const kind = text(form, 'targetType');
+  if (kind === 'house') {
+    const house = await houseByCode(ctx.db, text(form, 'targetCode'));
+    assertInScope(ctx, house.areaId);
+    return { type: 'house' as const, houseId: house.id };
+  }
+  if (kind === 'commune') {
+    const area = await areaByCode(ctx.db, text(form, 'targetCode'));
+    assertInScope(ctx, area.id);
+    return { type: 'commune' as const, areaId: area.id };
+  }
+  return { type: 'general' as const };
+}
+
+export async function officeCashAction(ctx: ActionContext, form: Fields): Promise<Done> {
+  return logged(ctx, 'office_cash.record', text(form, 'receiptNo') || null, async () => {
+    const receiptNo = text(form, 'receiptNo');
+    if (!receiptNo) throw new DomainError(400, 'invalid_input', 'Cần số biên lai thu tiền.', 'The office receipt number is required.');
+    const { result, replayed } = await recordCashContribution(ctx.db, {
+      idempotencyKey: keyOf('office_cash', form),
+      campaignId: await campaignId(ctx.db),
+      channel: 'office',
+      amountVnd: vnd(form, 'amount'),
+      target: await targetOf(ctx, form),
+      receivedAt: startOfDayVn(pastDate(form, 'receivedOn')),
+      officeReceiptNo: receiptNo,
+      donor: donorOf(form),
+    });
+    return {
+      vi: `Đã ghi tiền mặt ${formatVnd(vnd(form, 'amount'))}, biên lai ${receiptNo}, mã đóng góp ${result.receiptCode}.`,
+      en: `Recorded ${formatVnd(vnd(form, 'amount'))} cash, receipt ${receiptNo}, contribution ${result.receiptCode}.`,
+      replayed, details: { receipt: result.receiptCode, officeReceiptNo: receiptNo, entryId: result.entryId },
+    };
+  });
+}
+
+export async function stateBudgetAction(ctx: ActionContext, form: Fields): Promise<Done> {
+  return logged(ctx, 'state_budget.record', text(form, 'house') || null, async () => {
+    const house = await houseByCode(ctx.db, text(form, 'house'));
+    assertInScope(ctx, house.areaId);
+    const { result, replayed } = await recordStateBudget(ctx.db, {
+      idempotencyKey: keyOf('state_budget', form),
+      campaignId: house.campaignId, houseId: house.id, amountVnd: vnd(form, 'amount'),
+      programme: text(form, 'programme'), decisionRef: text(form, 'decisionRef'),
+      receivedAt: startOfDayVn(pastDate(form, 'receivedOn')),
+    });
+    return {
+      vi: `Đã ghi ngân sách nhà nước ${formatVnd(vnd(form, 'amount'))} cho nhà ${house.publicCode}.`,
+      en: `Recorded ${formatVnd(vnd(form, 'amount'))} of state budget for house ${house.publicCode}.`,
+      replayed, link: `/staff/houses/${house.id}`, details: { entryId: result.entryId },
+    };
+  });
+}
+
+export async function allocateAction(ctx: ActionContext, form: Fields): Promise<Done> {
+  return logged(ctx, 'allocation.create', text(form, 'house') || null, async () => {
+    const house = await houseByCode(ctx.db, text(form, 'house'));
+    const { result, replayed } = await allocateFromPool(ctx.db, {
+      idempotencyKey: keyOf('allocation', form),
+      houseId: house.id,
+      // The commune's pool serves only its own houses, so the pool is the house's commune or the general fund.
+      fromAreaId: text(form, 'pool') === 'commune' ? house.areaId : null,
+      amountVnd: vnd(form, 'amount'),
+      decisionRef: text(form, 'decisionRef'),
+      createdBy: ctx.user.username,
+      occurredAt: new Date(),
+    });
+    return {
+      vi: `Đã phân bổ ${formatVnd(vnd(form, 'amount'))} cho nhà ${house.publicCode} (bút toán #${result.entryId}).`,
+      en: `Allocated ${formatVnd(vnd(form, 'amount'))} to house ${house.publicCode} (entry #${result.entryId}).`,
+      replayed, link: `/staff/houses/${house.id}`, details: { entryId: result.entryId, amountVnd: vnd(form, 'amount') },
+    };
+  });
+}
+
+export async function proposeDisbursementAction(ctx: ActionContext, form: Fields): Promise<Done> {
+  return logged(ctx, 'disbursement.propose', text(form, 'house') || null, async () => {
+    const house = await houseByCode(ctx.db, text(form, 'house'));
+    assertInScope(ctx, house.areaId);
+    const { result, replayed } = await proposeDisbursement(ctx.db, {
+      idempotencyKey: keyOf('disbursement', form),
+      houseId: house.id, amountVnd: vnd(form, 'amount'), purpose: text(form, 'purpose'),
+      recordedBy: ctx.user.username, recordedAt: new Date(),
+    });
+    return {
+      vi: `Đã ghi đề nghị chi #${result.disbursementId} ${formatVnd(vnd(form, 'amount'))} cho nhà ${house.publicCode}; khoản chi chỉ được ghi sổ sau khi một người khác duyệt.`,
+      en: `Payment #${result.disbursementId} of ${formatVnd(vnd(form, 'amount'))} for house ${house.publicCode} proposed; it posts only once someone else approves it.`,
+      replayed, link: `/staff/disbursements/${result.disbursementId}`, details: { disbursementId: result.disbursementId },
+    };
+  });
+}
+
+export async function decideDisbursementAction(ctx: ActionContext, form: Fields, disbursementId: number): Promise<Done> {
+  const approve = text(form, 'decision') === 'approve';
+  return logged(ctx, approve ? 'disbursement.approve' : 'disbursement.reject', `disbursement:${disbursementId}`, async () => {
+    const { result, replayed } = await decideDisbursement(ctx.db, {
+      idempotencyKey: keyOf('decision', form),
+      disbursementId, decidedBy: ctx.user.username, decidedAt: new Date(), approve,
+      reason: optionalText(form, 'reason') ?? undefined,
+    });
+    return result.status === 'approved'
+      ? { vi: `Đã duyệt khoản chi #${disbursementId}; đã ghi sổ (bút toán #${result.entryId}).`, en: `Payment #${disbursementId} approved and posted (entry #${result.entryId}).`, replayed, details: { entryId: result.entryId } }
+      : { vi: `Đã từ chối khoản chi #${disbursementId}.`, en: `Payment #${disbursementId} rejected.`, replayed, details: { reason: optionalText(form, 'reason') } };
+  });
+}
+
+export async function reverseAction(ctx: ActionContext, form: Fields): Promise<Done> {
+  const entryId = integer(form, 'entryId');
+  return logged(ctx, 'entry.reverse', `entry:${entryId}`, async () => {
+    const { result, replayed } = await reverseEntry(ctx.db, {
+      idempotencyKey: keyOf('reversal', form),
+      entryId, reason: text(form, 'reason'), requestedBy: ctx.user.username, occurredAt: new Date(),
+    });
+    return {
+      vi: `Đã đảo bút toán #${result.reversesEntryId} bằng bút toán #${result.entryId}.`,
+      en: `Entry #${result.reversesEntryId} reversed by entry #${result.entryId}.`,
+      replayed, details: { reversalEntryId: result.entryId, reason: text(form, 'reason') },
+    };
+  });
+}
+
+export async function advanceStageAction(ctx: ActionContext, form: Fields, houseId: number): Promise<Done> {
+  return logged(ctx, 'house.stage', `house:${houseId}`, async () => {
+    const [house] = await ctx.db.select({ areaId: schema.houses.areaId }).from(schema.houses).where(eq(schema.houses.id, houseId));
+    if (!house) throw notFound(`nhà #${houseId}`, `House #${houseId}`);
+    assertInScope(ctx, house.areaId);
+    const input = { houseId, stage: text(form, 'stage'), on: pastDate(form, 'on') };
+    const { result, replayed } = await once(ctx.db, keyOf('stage', form), input, (db) => advanceStage(db, input));
+    return { vi: `Đã chuyển nhà sang giai đoạn "${stageNames[result.stage][0]}".`, en: `House moved to "${stageNames[result.stage][1]}".`, replayed, details: input };
+  });
+}
+
+export const stageNames = {
+  approved: ['Đã phê duyệt', 'Approved'],
+  funded: ['Đã đủ kinh phí', 'Funded'],
+  under_construction: ['Đang xây dựng', 'Under construction'],
+  completed: ['Đã hoàn thành', 'Completed'],
+  handed_over: ['Đã bàn giao', 'Handed over'],
+} as const;
+
+// Communes a form may offer: a recorder's own, everyone else's all.
+export async function communesFor(ctx: Pick<ActionContext, 'db' | 'communeIds'>) {
+  const rows = await queryRows<{ id: number; code: string; name: string; district: string | null }>(ctx.db, sql`
+    SELECT c.id, c.code, c.name, d.name AS district FROM areas c LEFT JOIN areas d ON d.id = c.parent_id
+    WHERE c.level = 'commune' ORDER BY d.name, c.name`);
+  return rows.filter((r) => ctx.communeIds === null || ctx.communeIds.has(Number(r.id)));
+}
+
+export async function uploadPhotoAction(ctx: ActionContext, form: Fields, houseId: number): Promise<Done> {
+  return logged(ctx, 'photo.upload', `house:${houseId}`, async () => {
+    const [house] = await ctx.db.select({ areaId: schema.houses.areaId }).from(schema.houses).where(eq(schema.houses.id, houseId));
+    if (!house) throw notFound(`nhà #${houseId}`, `House #${houseId}`);
+    assertInScope(ctx, house.areaId);
+    const file = form.get('photo');
+    if (!file || typeof file === 'string' || file.size === 0) {
+      throw new DomainError(400, 'invalid_input', 'Hãy chọn một tệp ảnh.', 'Choose a photo file.');
+    }
+    const stage = stageInput.shape.stage.or(z.literal('approved')).safeParse(text(form, 'stage'));
+    if (!stage.success) throw new DomainError(400, 'invalid_input', 'Giai đoạn không hợp lệ.', 'Unknown stage.');
+    const bytes = Buffer.from(await file.arrayBuffer());
+    const request = { houseId, stage: stage.data, sha256: photoHash(bytes) };
+    const photo = await cleanPhoto(bytes);
+    const { result, replayed } = await once(ctx.db, keyOf('photo', form), request, (db) => storePhoto(db, { houseId, stage: stage.data, photo, createdBy: ctx.user.username }));
+    return {
+      vi: `Đã tải ảnh lên (${result.width}×${result.height}, đã xóa toàn bộ siêu dữ liệu).`, en: `Photo uploaded (${result.width}×${result.height}, all metadata removed).`,
+      replayed, details: { photo: result.storedName, stage: stage.data, sourceBytes: bytes.length },
+    };
+  });
+}
+
+export async function manageAccountAction(ctx: ActionContext, form: Fields): Promise<Done> {
+  const username = text(form, 'username');
+  const change = text(form, 'change');
+  return logged(ctx, `account.${change}`, `user:${username}`, async () => {
+    if (!['unlock', 'disable', 'enable', 'end_sessions'].includes(change)) throw new DomainError(400, 'invalid_input', 'Thao tác không hợp lệ.', 'Unknown action.');
+    if (username === ctx.user.username && change === 'disable') {
+      throw new DomainError(409, 'self_disable', 'Không thể tự khóa tài khoản của mình.', 'You cannot disable your own account.');
+    }
+    await manageAccount(ctx.db, username, change as 'unlock');
+    return { vi: `Đã thực hiện "${change}" cho tài khoản ${username}.`, en: `Applied "${change}" to account ${username}.` };
+  });
+}
+
+export async function importHouseholdsAction(ctx: ActionContext, form: Fields): Promise<Done> {
+  const file = form.get('file');
+  return logged(ctx, 'households.import', typeof file === 'object' && file ? file.name : null, async () => {
+    if (!file || typeof file === 'string' || file.size === 0) throw new DomainError(400, 'invalid_input', 'Hãy chọn tệp CSV.', 'Choose a CSV file.');
+    const csv = new TextDecoder('utf-8', { fatal: false }).decode(await file.arrayBuffer());
+    const result = await importHouseholds(ctx.db, csv, { idempotencyKey: keyOf('import', form), communeIds: ctx.communeIds });
+    return {
+      vi: `Đã nhập ${result.imported} hộ: ${result.houseCodes.join(', ')}.`, en: `Imported ${result.imported} households.`,
+      replayed: result.replayed, details: { imported: result.imported, first: result.houseCodes[0], last: result.houseCodes.at(-1) },
+    };
+  });
+}

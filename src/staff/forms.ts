@@ -1,0 +1,73 @@
+// Reading HTML form fields into the shapes the domain's zod schemas expect. Pure: no I/O.
+// Fields arrive as text; a field that does not parse becomes NaN or '' so that zod names it.
+import { DomainError } from '../domain/errors';
+
+export type Fields = Pick<FormData, 'get'>;
+
+export function text(form: Fields, name: string): string {
+  const value = form.get(name);
+  return typeof value === 'string' ? value.trim() : '';
+}
+
+export function optionalText(form: Fields, name: string): string | null {
+  return text(form, name) || null;
+}
+
+// Whole đồng as staff type it: "1.500.000", "1 500 000" or "1500000" (a comma decimal is refused).
+export function vnd(form: Fields, name: string): number {
+  const raw = text(form, name).replace(/[\s.₫đ]/gi, '');
+  return /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+}
+
+export function optionalVnd(form: Fields, name: string): number | undefined {
+  return text(form, name) ? vnd(form, name) : undefined;
+}
+
+// Decimals accept a comma or a point ("2,5" days).
+export function decimal(form: Fields, name: string): number {
+  const raw = text(form, name).replace(',', '.');
+  return /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : Number.NaN;
+}
+
+export function integer(form: Fields, name: string): number {
+  const raw = text(form, name);
+  return /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+}
+
+export function checkbox(form: Fields, name: string): boolean {
+  return form.get(name) !== null;
+}
+
+const VN_OFFSET_MS = 7 * 3_600_000;
+
+// Today's date in Vietnam, yyyy-mm-dd.
+export function todayInVietnam(now = new Date()): string {
+  return new Date(now.getTime() + VN_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+// A date field: yyyy-mm-dd, a real calendar day, not in the future (things are recorded after they happen).
+export function pastDate(form: Fields, name: string, now = new Date()): string {
+  const value = text(form, name);
+  const parsed = /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T00:00:00Z`) : undefined;
+  if (!parsed || Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== value) {
+    throw new DomainError(400, 'invalid_input', `Ngày "${name}" không hợp lệ (dd/mm/yyyy).`, `The date "${name}" is not valid.`);
+  }
+  if (value > todayInVietnam(now)) {
+    throw new DomainError(400, 'invalid_input', `Ngày "${name}" không được ở tương lai.`, `The date "${name}" cannot be in the future.`);
+  }
+  return value;
+}
+
+// The start of a Vietnamese calendar day as an instant.
+export function startOfDayVn(isoDate: string): Date {
+  return new Date(`${isoDate}T00:00:00+07:00`);
+}
+
+// The per-render token that makes a double-submitted form post once (its idempotency key).
+export function submissionId(form: Fields): string {
+  const value = text(form, 'submission');
+  if (!/^[A-Za-z0-9_-]{16,64}$/.test(value)) {
+    throw new DomainError(400, 'invalid_input', 'Biểu mẫu thiếu mã gửi; hãy tải lại trang và nhập lại.', 'The form has no submission id; reload the page and try again.');
+  }
+  return value;
+}

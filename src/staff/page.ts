@@ -1,0 +1,55 @@
+// Glue between Astro pages and the staff actions: the signed-in context, running a posted form,
+// and keeping what was typed when a submission is refused.
+import type { AstroGlobal } from 'astro';
+import { sharedDatabase } from '../../db/client';
+import { DomainError } from '../domain/errors';
+import type { ActionContext, Done } from './actions';
+import { randomToken } from './accounts';
+import type { RowProblem } from './households-import';
+import { can, type Permission } from './permissions';
+
+export interface Outcome extends Partial<Done> {
+  ok: boolean;
+  vi: string;
+  en: string;
+  rows?: RowProblem[];
+}
+
+// The guard has already refused any request without a session, so a page can rely on one.
+export function actionContext(astro: AstroGlobal): ActionContext {
+  const staff = astro.locals.staff;
+  if (!staff) throw new Error('staff page rendered without a session: is src/middleware.ts in place?');
+  return { ...staff, db: sharedDatabase().db };
+}
+
+export function allowed(astro: AstroGlobal, permission: Permission): boolean {
+  const staff = astro.locals.staff;
+  return !!staff && can(staff.user.role, permission);
+}
+
+// Runs the posted form through an action; a refusal sets the HTTP status and comes back as an outcome.
+export async function handlePost(astro: AstroGlobal, run: (ctx: ActionContext, form: FormData) => Promise<Done>): Promise<Outcome | undefined> {
+  if (astro.request.method !== 'POST' || !astro.locals.form) return undefined;
+  try {
+    return { ok: true, ...(await run(actionContext(astro), astro.locals.form)) };
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    astro.response.status = error.status;
+    const rows = error.code === 'import_rows' ? (error.details as RowProblem[]) : undefined;
+    return { ok: false, vi: error.message, en: error.messageEn, rows };
+  }
+}
+
+// A field's value to show again: what was typed after a refusal, else the default.
+export function sticky(astro: AstroGlobal, outcome: Outcome | undefined, name: string, fallback = ''): string {
+  if (!outcome || outcome.ok) return fallback;
+  const value = astro.locals.form?.get(name);
+  return typeof value === 'string' ? value : fallback;
+}
+
+export const newSubmissionId = () => randomToken(18);
+
+// Only a path inside the workspace may follow sign-in, so the login link cannot send anyone elsewhere.
+export function safeNextPath(next: string | null): string {
+  return next && /^\/staff(\/[A-Za-z0-9\-_/.?=&%]*)?$/.test(next) && !next.startsWith('//') ? next : '/staff';
+}

@@ -1,0 +1,98 @@
+// Who may do what in the staff workspace: one table of routes and the permission each method needs,
+// read by the request guard and enumerated by the tests. Pure: no I/O.
+import { staffRoles } from '../../db/schema';
+
+export type Role = (typeof staffRoles)[number];
+export { staffRoles };
+
+export const permissions = [
+  'workspace.view', 'records.read', 'records.write', 'allocations.create', 'disbursements.decide',
+  'entries.reverse', 'audit.read', 'reports.read', 'accounts.manage',
+] as const;
+export type Permission = (typeof permissions)[number];
+
+const everyone: Permission[] = ['workspace.view', 'records.read', 'reports.read'];
+
+// Recorders record and propose; approvers decide (never their own); auditors only read; administrators run accounts.
+export const grants: Record<Role, readonly Permission[]> = {
+  administrator: [...everyone, 'accounts.manage', 'audit.read'],
+  recorder: [...everyone, 'records.write'],
+  approver: [...everyone, 'allocations.create', 'disbursements.decide', 'entries.reverse'],
+  auditor: [...everyone, 'audit.read'],
+};
+
+export function can(role: Role, permission: Permission): boolean {
+  return grants[role].includes(permission);
+}
+
+export type Method = 'GET' | 'POST';
+
+export interface StaffRoute {
+  /** Astro's route pattern, the page file's path under src/pages without its extension. */
+  pattern: string;
+  /** 'public' only for the sign-in page; every other method needs a session and the permission. */
+  methods: Partial<Record<Method, Permission | 'public'>>;
+  /** Largest request body accepted, checked before the body is read. */
+  maxBodyBytes?: number;
+  /** Nav label (Vietnamese / English) for pages listed in the workspace menu. */
+  nav?: [string, string];
+}
+
+export const FORM_BODY_BYTES = 64 * 1024;
+export const PHOTO_BODY_BYTES = 9 * 1024 * 1024;
+export const IMPORT_BODY_BYTES = 2 * 1024 * 1024;
+
+export const staffRoutes: readonly StaffRoute[] = [
+  { pattern: '/staff/login', methods: { GET: 'public', POST: 'public' } },
+  { pattern: '/staff/logout', methods: { POST: 'workspace.view' } },
+  { pattern: '/staff', methods: { GET: 'workspace.view' }, nav: ['Tổng quan', 'Dashboard'] },
+  { pattern: '/staff/households', methods: { GET: 'records.read', POST: 'records.write' }, nav: ['Hộ gia đình', 'Households'] },
+  { pattern: '/staff/households/import', methods: { GET: 'records.write', POST: 'records.write' }, maxBodyBytes: IMPORT_BODY_BYTES, nav: ['Nhập danh sách', 'Import list'] },
+  { pattern: '/staff/houses/[id]', methods: { GET: 'records.read', POST: 'records.write' }, maxBodyBytes: PHOTO_BODY_BYTES },
+  { pattern: '/staff/in-kind', methods: { GET: 'records.write', POST: 'records.write' }, nav: ['Hiện vật', 'In kind'] },
+  { pattern: '/staff/labour', methods: { GET: 'records.write', POST: 'records.write' }, nav: ['Ngày công', 'Labour'] },
+  { pattern: '/staff/office-cash', methods: { GET: 'records.write', POST: 'records.write' }, nav: ['Tiền mặt tại quỹ', 'Office cash'] },
+  { pattern: '/staff/state-budget', methods: { GET: 'records.write', POST: 'records.write' }, nav: ['Ngân sách nhà nước', 'State budget'] },
+  { pattern: '/staff/allocations', methods: { GET: 'records.read', POST: 'allocations.create' }, nav: ['Phân bổ', 'Allocations'] },
+  { pattern: '/staff/disbursements', methods: { GET: 'records.read', POST: 'records.write' }, nav: ['Chi cho hộ', 'Payments'] },
+  { pattern: '/staff/disbursements/[id]', methods: { GET: 'records.read', POST: 'disbursements.decide' } },
+  { pattern: '/staff/corrections', methods: { GET: 'records.read', POST: 'entries.reverse' }, nav: ['Điều chỉnh', 'Corrections'] },
+  { pattern: '/staff/report', methods: { GET: 'reports.read' }, nav: ['Báo cáo 6 tháng', 'Six-monthly report'] },
+  { pattern: '/staff/report.csv', methods: { GET: 'reports.read' } },
+  { pattern: '/staff/audit', methods: { GET: 'audit.read' }, nav: ['Nhật ký', 'Audit log'] },
+  { pattern: '/staff/accounts', methods: { GET: 'accounts.manage', POST: 'accounts.manage' }, nav: ['Tài khoản', 'Accounts'] },
+];
+
+// '/staff/houses/[id]' matches '/staff/houses/12' (one path segment per parameter).
+function patternRegex(pattern: string): RegExp {
+  const body = pattern.split('/').map((part) => (/^\[\w+\]$/.test(part) ? '[^/]+' : part.replace(/[.*+?^${}()|\\]/g, '\\$&'))).join('/');
+  return new RegExp(`^${body}/?$`);
+}
+const compiled = staffRoutes.map((route) => ({ route, regex: patternRegex(route.pattern) }));
+
+export function matchStaffRoute(pathname: string): StaffRoute | undefined {
+  return compiled.find(({ regex }) => regex.test(pathname))?.route;
+}
+
+// The page file's route, as Astro derives it: 'src/pages/staff/houses/[id].astro' → '/staff/houses/[id]'.
+export function routeOfPageFile(file: string): string {
+  const route = file.replace(/\\/g, '/').replace(/^.*src\/pages/, '').replace(/\.(astro|ts)$/, '').replace(/\/index$/, '');
+  return route || '/';
+}
+
+export type Decision =
+  | { kind: 'allow' }
+  | { kind: 'not_found' }
+  | { kind: 'method_not_allowed'; allowed: Method[] }
+  | { kind: 'sign_in' }
+  | { kind: 'forbidden'; permission: Permission };
+
+// The whole access rule in one place: route known, method known, signed in, role granted.
+export function decide(route: StaffRoute | undefined, method: string, role: Role | undefined): Decision {
+  if (!route) return { kind: 'not_found' };
+  const needed = route.methods[method as Method];
+  if (!needed) return { kind: 'method_not_allowed', allowed: Object.keys(route.methods) as Method[] };
+  if (needed === 'public') return { kind: 'allow' };
+  if (!role) return { kind: 'sign_in' };
+  return can(role, needed) ? { kind: 'allow' } : { kind: 'forbidden', permission: needed };
+}

@@ -1,0 +1,90 @@
+// What the workspace pages show, read in a few queries each; pages only render these.
+import { and, desc, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
+import { queryRows, schema, type Db } from '../../db/client';
+import { loadEntry } from '../domain/corrections';
+import { publicDonorName } from '../domain/donors';
+import { stageOf } from '../domain/houses';
+
+const { houses, households, areas, disbursements, allocations, photos, contributions, donors, journalEntries, staffUsers } = schema;
+
+export const PAGE_SIZE = 50;
+
+export async function listHouses(db: Db, filter: { q?: string; page?: number }) {
+  const where: SQL[] = [];
+  const q = filter.q?.trim();
+  if (q) {
+    const like = `%${q.replace(/[%_\\]/g, '\\$&')}%`;
+    where.push(or(ilike(houses.publicCode, like), ilike(households.headFullName, like), ilike(areas.name, like))!);
+  }
+  const page = Math.max(1, filter.page ?? 1);
+  const rows = await db.select({ house: houses, head: households.headFullName, area: areas.name })
+    .from(houses).innerJoin(households, eq(households.id, houses.householdId)).innerJoin(areas, eq(areas.id, houses.areaId))
+    .where(and(...where)).orderBy(houses.id).limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE);
+  return { rows: rows.slice(0, PAGE_SIZE).map((r) => ({ ...r, stage: stageOf(r.house) })), page, more: rows.length > PAGE_SIZE };
+}
+
+export async function houseDetail(db: Db, houseId: number) {
+  const [row] = await db.select({ house: houses, household: households, area: areas })
+    .from(houses).innerJoin(households, eq(households.id, houses.householdId)).innerJoin(areas, eq(areas.id, houses.areaId))
+    .where(eq(houses.id, houseId));
+  if (!row) return undefined;
+  const [gifts, payments, allocated, pictures] = await Promise.all([
+    db.select({ c: contributions, donor: donors }).from(contributions).innerJoin(donors, eq(donors.id, contributions.donorId))
+      .where(eq(contributions.targetHouseId, houseId)).orderBy(desc(contributions.receivedAt)).limit(200),
+    db.select().from(disbursements).where(eq(disbursements.houseId, houseId)).orderBy(desc(disbursements.id)),
+    db.select().from(allocations).where(eq(allocations.houseId, houseId)).orderBy(desc(allocations.id)),
+    db.select().from(photos).where(eq(photos.houseId, houseId)).orderBy(photos.id),
+  ]);
+  return {
+    ...row,
+    stage: stageOf(row.house),
+    gifts: gifts.map(({ c, donor }) => ({ ...c, donorName: publicDonorName(donor) })),
+    payments, allocated, pictures,
+  };
+}
+
+export async function listDisbursements(db: Db) {
+  return db.select({ d: disbursements, publicCode: houses.publicCode }).from(disbursements).innerJoin(houses, eq(houses.id, disbursements.houseId))
+    .orderBy(sql`${disbursements.status} <> 'pending'`, desc(disbursements.id)).limit(100);
+}
+
+export async function disbursementDetail(db: Db, id: number) {
+  const [row] = await db.select({ d: disbursements, house: houses }).from(disbursements).innerJoin(houses, eq(houses.id, disbursements.houseId))
+    .where(eq(disbursements.id, id));
+  return row;
+}
+
+export async function recentAllocations(db: Db) {
+  return db.select({ a: allocations, publicCode: houses.publicCode }).from(allocations).innerJoin(houses, eq(houses.id, allocations.houseId))
+    .orderBy(desc(allocations.id)).limit(30);
+}
+
+// What each pool holds now: the general fund and the fullest commune pools.
+export async function poolBalances(db: Db) {
+  return queryRows<{ pool_key: string; name: string | null; code: string | null; remaining: string }>(db, sql`
+    SELECT p.pool_key, a.name, a.code, sum(p.remaining_vnd) AS remaining FROM pool_lots p LEFT JOIN areas a ON a.id = p.area_id
+    GROUP BY p.pool_key, a.name, a.code HAVING sum(p.remaining_vnd) > 0 ORDER BY p.pool_key <> 'general', sum(p.remaining_vnd) DESC LIMIT 30`);
+}
+
+export async function entryForCorrection(db: Db, entryId: number) {
+  const entry = await loadEntry(db, entryId);
+  if (!entry) return undefined;
+  const [reversal] = await db.select({ id: journalEntries.id }).from(journalEntries).where(eq(journalEntries.reversesEntryId, entryId));
+  return { entry, reversedBy: reversal?.id ?? null };
+}
+
+export async function recentEntries(db: Db) {
+  return db.select().from(journalEntries).orderBy(desc(journalEntries.id)).limit(20);
+}
+
+export async function listAccounts(db: Db) {
+  return db.select({
+    id: staffUsers.id, username: staffUsers.username, displayName: staffUsers.displayName, role: staffUsers.role, areaIds: staffUsers.areaIds,
+    failedCount: staffUsers.failedCount, lockedUntil: staffUsers.lockedUntil, disabled: staffUsers.disabled, createdAt: staffUsers.createdAt,
+  }).from(staffUsers).orderBy(staffUsers.username);
+}
+
+export async function pendingCount(db: Db): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(disbursements).where(eq(disbursements.status, 'pending'));
+  return Number(row?.n ?? 0);
+}

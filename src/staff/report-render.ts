@@ -1,0 +1,110 @@
+// The six-monthly report as CSV (one figure a row, for spreadsheets) and as printable HTML. Pure.
+import { formatCount, formatDate, formatVnd } from '../i18n/format';
+import { escapeHtml } from './html';
+import type { AreaMoney, HouseCounts, SixMonthReport } from './report';
+
+const houseLabels: [keyof HouseCounts, string, string][] = [
+  ['approved', 'Được phê duyệt', 'Approved'],
+  ['started', 'Khởi công', 'Started'],
+  ['completed', 'Hoàn thành', 'Completed'],
+  ['handedOver', 'Bàn giao', 'Handed over'],
+];
+
+const moneyLabels: [keyof AreaMoney, string, string][] = [
+  ['stateBudgetVnd', 'Ngân sách nhà nước', 'State budget'],
+  ['fundAllocatedVnd', 'Quỹ Vì người nghèo phân bổ', 'Allocated from the fund'],
+  ['designatedVnd', 'Ủng hộ trực tiếp cho nhà', 'Donations designated to houses'],
+  ['communePoolVnd', 'Ủng hộ cho quỹ xã', 'Donations to commune pools'],
+  ['inKindVnd', 'Hiện vật (giá trị)', 'In kind (valuation)'],
+  ['labourPersonDays', 'Ngày công', 'Labour days'],
+  ['labourEstimateVnd', 'Ngày công — giá trị ước tính', 'Labour — estimated value'],
+  ['disbursedVnd', 'Đã chi cho hộ', 'Paid to households'],
+];
+
+function csvField(value: string | number): string {
+  const text = String(value);
+  // A leading =, +, - or @ would run as a formula in a spreadsheet; quote and prefix it.
+  const safe = /^[=+\-@\t\r]/.test(text) && typeof value === 'string' ? `'${text}` : text;
+  return /[",\n\r]/.test(safe) || safe !== text ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+// Rows of section, area code, area, measure (Vietnamese), measure (English), value: amounts in whole đồng.
+export function reportCsv(report: SixMonthReport): string {
+  const rows: (string | number)[][] = [['section', 'area_code', 'area', 'measure_vi', 'measure_en', 'value']];
+  const places = [{ code: 'province', name: 'Toàn tỉnh / Province', inPeriod: report.province.inPeriod, toDate: report.province.toDate, money: report.province.money as AreaMoney }, ...report.areas];
+  rows.push(['target', 'province', 'Toàn tỉnh / Province', 'Mục tiêu (nhà)', 'Target (houses)', report.campaign.targetHouses]);
+  for (const place of places) {
+    for (const [key, vi, en] of houseLabels) rows.push(['houses_in_period', place.code, place.name, vi, en, place.inPeriod[key]]);
+    for (const [key, vi, en] of houseLabels) rows.push(['houses_to_date', place.code, place.name, vi, en, place.toDate[key]]);
+    for (const [key, vi, en] of moneyLabels) rows.push(['money_in_period', place.code, place.name, vi, en, place.money[key]]);
+  }
+  const m = report.province.money;
+  const provinceOnly: [string, string, number][] = [
+    ['Tiền mặt ủng hộ (sau phí thẻ)', 'Cash donations (net of card fees)', m.cashDonationsVnd],
+    ['— chuyển khoản', '— bank transfer', m.cashByChannel.bank_transfer],
+    ['— thẻ', '— card', m.cashByChannel.card],
+    ['— tiền mặt tại quỹ', '— office cash', m.cashByChannel.office],
+    ['Phí thẻ', 'Card fees', m.cardFeesVnd],
+    ['Ủng hộ quỹ chung', 'Donations to the general fund', m.generalFundVnd],
+    ['Tiền đã đến các nhà (trực tiếp + phân bổ)', 'Cash that reached houses (designated + allocated)', m.allocatedCashVnd],
+  ];
+  for (const [vi, en, value] of provinceOnly) rows.push(['money_in_period', 'province', 'Toàn tỉnh / Province', vi, en, value]);
+  report.contributors.forEach((c, i) => rows.push(['top_contributor', String(i + 1), c.name, 'Tổng giá trị đóng góp', 'Total contributed (cash, in kind, labour estimate)', c.totalVnd]));
+  return `${rows.map((row) => row.map(csvField).join(',')).join('\r\n')}\r\n`;
+}
+
+const money = (value: number) => escapeHtml(formatVnd(value));
+const th = (vi: string, en: string, cls = '') => `<th${cls ? ` class="${cls}"` : ''}>${escapeHtml(vi)}<br><span class="en">${escapeHtml(en)}</span></th>`;
+
+// The report's body (tables only), shared by the workspace page and the printable file.
+export function reportBody(report: SixMonthReport): string {
+  const p = report.province;
+  const m = p.money;
+  const pct = (done: number) => (report.campaign.targetHouses > 0 ? `${formatCount(Math.round((done / report.campaign.targetHouses) * 1000) / 10)}%` : '');
+  const places = [{ code: '', name: 'Toàn tỉnh / Province', inPeriod: p.inPeriod, toDate: p.toDate, money: m as AreaMoney }, ...report.areas];
+  const parts: string[] = [];
+  parts.push(`<p>Kỳ báo cáo / Period: <strong>${formatDate(report.from)} – ${formatDate(report.to)}</strong>. ${escapeHtml(report.campaign.name)}${report.campaign.isDemo ? ' <span class="demo">Dữ liệu mẫu / demo data</span>' : ''}</p>`);
+  parts.push(`<h2>1. Nhà ở / Houses</h2><p>Mục tiêu / Target: <strong>${formatCount(report.campaign.targetHouses)}</strong> nhà. Lũy kế đến ${formatDate(report.to)} đã bàn giao <strong>${formatCount(p.toDate.handedOver)}</strong> (${pct(p.toDate.handedOver)}), hoàn thành ${formatCount(p.toDate.completed)} (${pct(p.toDate.completed)}).</p>`);
+  parts.push(`<table><thead><tr>${th('Địa bàn', 'Area')}${houseLabels.map(([, vi, en]) => th(`${vi} (trong kỳ)`, `${en} (period)`, 'num')).join('')}${th('Bàn giao lũy kế', 'Handed over to date', 'num')}</tr></thead><tbody>`
+    + places.map((pl) => `<tr><td>${escapeHtml(pl.name)} <span class="muted">${escapeHtml(pl.code)}</span></td>${houseLabels.map(([key]) => `<td class="num">${formatCount(pl.inPeriod[key])}</td>`).join('')}<td class="num">${formatCount(pl.toDate.handedOver)}</td></tr>`).join('')
+    + '</tbody></table>');
+  parts.push('<h2>2. Huy động theo nguồn / Mobilised by source</h2><table><tbody>'
+    + [
+      ['Tiền mặt ủng hộ (sau phí thẻ)', 'Cash donations (net of card fees)', money(m.cashDonationsVnd)],
+      ['— chuyển khoản / thẻ / tại quỹ', '— bank transfer / card / office', `${money(m.cashByChannel.bank_transfer)} / ${money(m.cashByChannel.card)} / ${money(m.cashByChannel.office)}`],
+      ['Phí thẻ (không vào quỹ)', 'Card fees (never reach the fund)', money(m.cardFeesVnd)],
+      ['Ngân sách nhà nước', 'State budget', money(m.stateBudgetVnd)],
+      ['Hiện vật (giá trị)', 'In kind (valuation)', money(m.inKindVnd)],
+      ['Ngày công', 'Labour days', `${formatCount(m.labourPersonDays)} ngày công — ước tính ${money(m.labourEstimateVnd)} (estimate, not money)`],
+    ].map(([vi, en, value]) => `<tr>${th(vi!, en!)}<td class="num">${value}</td></tr>`).join('')
+    + '</tbody></table>');
+  parts.push('<h2>3. Phân bổ và chi / Allocated and paid</h2><table><tbody>'
+    + [
+      ['Quỹ Vì người nghèo phân bổ cho nhà', 'Allocated from the fund to houses', m.fundAllocatedVnd],
+      ['Ủng hộ trực tiếp cho nhà', 'Donations designated to houses', m.designatedVnd],
+      ['Tổng tiền đã đến các nhà', 'Cash that reached houses', m.allocatedCashVnd],
+      ['Đã chi cho hộ', 'Paid to households', m.disbursedVnd],
+    ].map(([vi, en, value]) => `<tr>${th(String(vi), String(en))}<td class="num">${money(Number(value))}</td></tr>`).join('')
+    + '</tbody></table>');
+  parts.push(`<h2>4. Theo địa bàn / By area</h2><table><thead><tr>${th('Địa bàn', 'Area')}${moneyLabels.map(([, vi, en]) => th(vi, en, 'num')).join('')}</tr></thead><tbody>`
+    + places.map((pl) => `<tr><td>${escapeHtml(pl.name)}</td>${moneyLabels.map(([key]) => `<td class="num">${key === 'labourPersonDays' ? formatCount(pl.money[key]) : money(pl.money[key])}</td>`).join('')}</tr>`).join('')
+    + '</tbody></table>');
+  parts.push(`<h2>5. Đóng góp lớn nhất / Largest contributors</h2><p class="muted">Chỉ tên công khai; người ẩn danh không được liệt kê. / Public names only; anonymous donors are not listed.</p><table><thead><tr>${th('#', '#')}${th('Tên', 'Name')}${th('Tiền mặt', 'Cash', 'num')}${th('Hiện vật', 'In kind', 'num')}${th('Ngày công', 'Labour days', 'num')}${th('Tổng (gồm ước tính ngày công)', 'Total (incl. labour estimate)', 'num')}</tr></thead><tbody>`
+    + report.contributors.map((c, i) => `<tr><td>${i + 1}</td><td>${escapeHtml(c.name)}</td><td class="num">${money(c.cashVnd)}</td><td class="num">${money(c.inKindVnd)}</td><td class="num">${formatCount(c.labourPersonDays)}</td><td class="num">${money(c.totalVnd)}</td></tr>`).join('')
+    + '</tbody></table>');
+  parts.push(`<p class="muted">Sổ cái / Ledger: ${formatCount(report.ledger.entries)} bút toán, mã băm cuối <code>${escapeHtml(report.ledger.headHash)}</code>.</p>`);
+  return parts.join('\n');
+}
+
+// A standalone printable page (the CLI writes it to a file).
+export function reportDocument(report: SixMonthReport): string {
+  return `<!doctype html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Báo cáo 6 tháng ${formatDate(report.from)} – ${formatDate(report.to)}</title>
+<style>${REPORT_CSS}</style></head><body><h1>Báo cáo sáu tháng — Six-monthly report</h1>
+${reportBody(report)}</body></html>\n`;
+}
+
+export const REPORT_CSS = `body{font-family:system-ui,sans-serif;color:#1d2b36;max-width:70rem;margin:1rem auto;padding:0 1rem}
+table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem}th,td{text-align:left;padding:.3rem .45rem;border-bottom:1px solid #d8dee4;vertical-align:top}
+.num{text-align:right;font-variant-numeric:tabular-nums}.en{font-weight:normal;color:#55636f;font-size:.85em}.muted{color:#55636f;font-size:.9em}
+.demo{background:#fff3cd;padding:0 .3rem}@media print{body{margin:0;max-width:none}h2{break-after:avoid}tr{break-inside:avoid}}`;

@@ -1,0 +1,4 @@
+import { staffSuite } from './staff.suite';
+import { pgliteFresh } from './harness';
+
+staffSuite('pglite', pgliteFresh);

@@ -1,0 +1,56 @@
+// A test world with staff: the small campaign of world.ts plus one account per role, a second
+// recorder for the other commune and a second approver.
+import { sql } from 'drizzle-orm';
+import { queryRows, type Db } from '../../db/client';
+import { signIn, saveStaffUser, loadSession, type StaffUser } from '../../src/staff/accounts';
+import type { ActionContext } from '../../src/staff/actions';
+import { buildWorld, type World } from './world';
+
+export const PASSWORD = 'Mùa-lúa-chín-2025';
+
+export interface StaffWorld extends World {
+  users: Record<'admin' | 'thu' | 'duc' | 'hanh' | 'chung' | 'kiem', StaffUser>;
+}
+
+export async function buildStaffWorld(db: Db): Promise<StaffWorld> {
+  const world = await buildWorld(db);
+  const add = (username: string, role: string, areaCodes: string[] = []) =>
+    saveStaffUser(db, { username, displayName: username.toUpperCase(), role, areaCodes, password: PASSWORD });
+  const users = {
+    admin: await add('admin', 'administrator'),
+    thu: await add('thu', 'recorder', ['T-D-A']),
+    duc: await add('duc', 'recorder', ['T-D-B']),
+    hanh: await add('hanh', 'approver'),
+    chung: await add('chung', 'approver'),
+    kiem: await add('kiem', 'auditor'),
+  };
+  return { ...world, users };
+}
+
+// Signs in and returns what a page would get, as the guard builds it.
+export async function contextOf(db: Db, username: string, ip = '127.0.0.11'): Promise<ActionContext & { token: string }> {
+  const { token } = await signIn(db, { username, password: PASSWORD, ip });
+  const session = await loadSession(db, token);
+  return { ...session!, db, ip, token };
+}
+
+let submissions = 0;
+// A form as the browser posts it, with a fresh submission id unless one is given.
+export function formOf(fields: Record<string, string>, submission = `sub-${++submissions}-${Date.now().toString(36)}-xxxx`): FormData {
+  const form = new FormData();
+  form.set('submission', submission);
+  for (const [name, value] of Object.entries(fields)) form.set(name, value);
+  return form;
+}
+
+// A fingerprint of every table money and records live in (not the sign-in bookkeeping or the audit log).
+export async function recordsDigest(db: Db): Promise<string> {
+  const tables = ['journal_entries', 'journal_lines', 'contributions', 'donors', 'households', 'houses', 'disbursements', 'allocations', 'pool_lots', 'photos', 'idempotency_keys', 'staff_users'];
+  const parts = [];
+  for (const table of tables) {
+    const columns = table === 'staff_users' ? 'username, role, area_ids, password_hash, disabled' : 't';
+    const [row] = await queryRows<{ digest: string | null; n: string }>(db, sql.raw(`SELECT md5(string_agg(r::text, '|' ORDER BY r::text)) AS digest, count(*) AS n FROM (SELECT ${columns} FROM ${table} t) r`));
+    parts.push(`${table}:${row!.n}:${row!.digest}`);
+  }
+  return parts.join(' ');
+}
