@@ -322,7 +322,7 @@ export function staffSuite(driver: string, fresh: FreshDb): void {
     let handle: DbHandle;
     beforeAll(async () => {
       handle = await fresh();
-      await loadDemo(handle.db, generateDemo({ seed: 11, houses: 60, cashContributions: 1500, today: '2025-10-31' }));
+      await loadDemo(handle, generateDemo({ seed: 11, houses: 60, cashContributions: 1500, today: '2025-10-31' }));
     });
     afterAll(async () => {
       await handle?.close();
