@@ -86,15 +86,22 @@ async function importBatch(tx: Tx, statementId: number, batch: { row: StatementR
     if (decision.status === 'matched') pledgesByCode.set(decision.code, { ...decision.pledge, status: 'confirmed' });
     return { ...b, decision };
   });
-  const inserted = await tx.insert(bankStatementRows).values(decisions.map(({ row, key, decision }) => ({
-    statementId, rowKey: key, lineNo: row.lineNo, bookedAt: row.bookedAt, reference: row.reference,
-    creditVnd: row.creditVnd, debitVnd: row.debitVnd, balanceVnd: row.balanceVnd, memo: row.memo,
-    matchedCode: decision.status === 'debit' ? null : decision.code ?? null,
-    pledgeId: decision.status === 'debit' ? null : decision.pledge?.id ?? null,
-    status: decision.status,
-  }))).onConflictDoNothing().returning({ id: bankStatementRows.id, rowKey: bankStatementRows.rowKey });
-  const idByKey = new Map(inserted.map((r) => [r.rowKey, r.id]));
+  // One JSON parameter instead of twelve per row: a thousand-row insert stays one cheap statement.
+  const inserted = await queryRows<{ id: number; row_key: string }>(tx, sql`
+    INSERT INTO bank_statement_rows (statement_id, row_key, line_no, booked_at, reference, credit_vnd, debit_vnd, balance_vnd, memo, matched_code, pledge_id, status)
+    SELECT ${statementId}, r.row_key, r.line_no, r.booked_at, r.reference, r.credit_vnd, r.debit_vnd, r.balance_vnd, r.memo, r.matched_code, r.pledge_id, r.status
+    FROM jsonb_to_recordset(${JSON.stringify(decisions.map(({ row, key, decision }) => ({
+      row_key: key, line_no: row.lineNo, booked_at: row.bookedAt.toISOString(), reference: row.reference, credit_vnd: row.creditVnd,
+      debit_vnd: row.debitVnd, balance_vnd: row.balanceVnd, memo: row.memo,
+      matched_code: decision.status === 'debit' ? null : decision.code ?? null,
+      pledge_id: decision.status === 'debit' ? null : decision.pledge?.id ?? null, status: decision.status,
+    })))}::jsonb) AS r(row_key text, line_no integer, booked_at timestamptz, reference text, credit_vnd bigint, debit_vnd bigint,
+      balance_vnd bigint, memo text, matched_code text, pledge_id integer, status text)
+    ON CONFLICT (row_key) DO NOTHING
+    RETURNING id, row_key`);
+  const idByKey = new Map(inserted.map((r) => [r.row_key, Number(r.id)]));
   const reviews: { key: string; rowId: number; reason: ReviewReason; detail: string; pledgeId: number | null; amountVnd: number }[] = [];
+  const confirmed: { pledge_id: number; row_id: number; contribution_id: number; confirmed_at: string }[] = [];
   for (const { row, key, decision } of decisions) {
     const rowId = idByKey.get(key);
     if (rowId === undefined) continue;
@@ -102,15 +109,30 @@ async function importBatch(tx: Tx, statementId: number, batch: { row: StatementR
     if (decision.status === 'debit') report.debits++;
     else if (decision.status === 'review') reviews.push({ key, rowId, reason: decision.reason, detail: decision.detail, pledgeId: decision.pledge?.id ?? null, amountVnd: row.creditVnd });
     else {
-      const refused = await confirmTransfer(tx, decision.pledge, row, key, rowId);
-      if (refused) reviews.push({ key, rowId, reason: 'posting_refused', detail: refused, pledgeId: decision.pledge.id, amountVnd: row.creditVnd });
-      else { report.matched++; report.matchedVnd += row.creditVnd; }
+      const posted = await confirmTransfer(tx, decision.pledge, row, key);
+      if (typeof posted === 'string') {
+        reviews.push({ key, rowId, reason: 'posting_refused', detail: posted, pledgeId: decision.pledge.id, amountVnd: row.creditVnd });
+      } else {
+        confirmed.push({ pledge_id: decision.pledge.id, row_id: rowId, contribution_id: posted, confirmed_at: row.bookedAt.toISOString() });
+        report.matched++;
+        report.matchedVnd += row.creditVnd;
+      }
     }
   }
+  if (confirmed.length > 0) {
+    const values = sql`jsonb_to_recordset(${JSON.stringify(confirmed)}::jsonb) AS v(pledge_id integer, row_id integer, contribution_id integer, confirmed_at timestamptz)`;
+    await tx.execute(sql`UPDATE pledges p SET status = 'confirmed', status_reason = NULL, contribution_id = v.contribution_id, confirmed_at = v.confirmed_at FROM ${values} WHERE p.id = v.pledge_id`);
+    await tx.execute(sql`UPDATE bank_statement_rows r SET contribution_id = v.contribution_id FROM ${values} WHERE r.id = v.row_id`);
+  }
+  const refusedRows = reviews.filter((r) => r.reason === 'posting_refused').map((r) => r.rowId);
+  if (refusedRows.length > 0) await tx.update(bankStatementRows).set({ status: 'review' }).where(inArray(bankStatementRows.id, refusedRows));
   if (reviews.length > 0) {
-    await tx.insert(schema.paymentReviews).values(reviews.map((r) => ({
-      source: 'bank' as const, reference: r.key, reason: r.reason, detail: r.detail, pledgeId: r.pledgeId, bankRowId: r.rowId, amountVnd: r.amountVnd,
-    }))).onConflictDoNothing();
+    await tx.execute(sql`
+      INSERT INTO payment_reviews (source, reference, reason, detail, pledge_id, bank_row_id, amount_vnd)
+      SELECT 'bank', r.reference, r.reason, r.detail, r.pledge_id, r.bank_row_id, r.amount_vnd
+      FROM jsonb_to_recordset(${JSON.stringify(reviews.map((r) => ({ reference: r.key, reason: r.reason, detail: r.detail, pledge_id: r.pledgeId, bank_row_id: r.rowId, amount_vnd: r.amountVnd })))}::jsonb)
+        AS r(reference text, reason text, detail text, pledge_id integer, bank_row_id integer, amount_vnd bigint)
+      ON CONFLICT (source, reference) DO NOTHING`);
     for (const r of reviews) {
       report.review[r.reason] = (report.review[r.reason] ?? 0) + 1;
       report.reviewVnd += r.amountVnd;
@@ -119,8 +141,8 @@ async function importBatch(tx: Tx, statementId: number, batch: { row: StatementR
   return { rows: fresh.length };
 }
 
-// A matched transfer becomes the pledge's contribution, receipt code and all; a refusal is returned for review.
-async function confirmTransfer(tx: Tx, pledge: Pledge, row: StatementRow, key: string, rowId: number): Promise<string | undefined> {
+// A matched transfer becomes the pledge's contribution, receipt code and all; a refusal comes back as text for review.
+async function confirmTransfer(tx: Tx, pledge: Pledge, row: StatementRow, key: string): Promise<number | string> {
   const target = pledge.targetType === 'house' ? { type: 'house', houseId: pledge.targetHouseId }
     : pledge.targetType === 'commune' ? { type: 'commune', areaId: pledge.targetAreaId } : { type: 'general' };
   try {
@@ -129,12 +151,9 @@ async function confirmTransfer(tx: Tx, pledge: Pledge, row: StatementRow, key: s
       target, receivedAt: row.bookedAt, receiptCode: pledge.receiptCode,
       donor: { kind: 'individual', displayName: pledge.displayName, anonymous: pledge.anonymous, email: pledge.email },
     });
-    await tx.update(pledges).set({ status: 'confirmed', statusReason: null, contributionId: result.contributionId, confirmedAt: row.bookedAt }).where(eq(pledges.id, pledge.id));
-    await tx.update(bankStatementRows).set({ contributionId: result.contributionId }).where(eq(bankStatementRows.id, rowId));
-    return undefined;
+    return result.contributionId;
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
-    await tx.update(bankStatementRows).set({ status: 'review' }).where(eq(bankStatementRows.id, rowId));
     return `${pledge.receiptCode}: ${error.messageEn}`;
   }
 }

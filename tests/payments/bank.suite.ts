@@ -11,6 +11,9 @@ import { verifyLedger } from '../../src/domain/verify';
 import { parseGeneric, parseVietcombank } from '../../src/payments/bank-statement';
 import { importStatement, reconcile } from '../../src/payments/bank-import';
 import { createPledge, pledgeView, type PledgeRequest } from '../../src/payments/pledges';
+import { fundBankAccount } from '../../src/payments/config';
+import { donatePage, receiptPage } from '../../src/payments/donate-page';
+import { parseVietQr } from '../../src/payments/vietqr';
 import { readStatementFile } from '../../src/payments/statement-file';
 import { vietcombankCsv, type FixtureRow } from '../../scripts/lib/statement-fixture';
 import { buildWorld, type World } from '../db/world';
@@ -156,6 +159,24 @@ export function bankSuite(driver: string, fresh: FreshDb): void {
       expect(error).toMatchObject({ status: 409, code: 'house_fully_funded', details: { suggestCommuneId: world.communeA } });
       expect((error as DomainError).message).toMatch(/đã đủ kinh phí.*Xã A/);
       expect(await intakeState(handle.db)).toEqual(before);
+    });
+    it('serves the form without Stripe: the card option says so, a card POST is refused, a bank POST gets a VietQR receipt', async () => {
+      const runtime = { db: handle.db, bank: fundBankAccount({}) };
+      const get = await donatePage(runtime, new Request(`http://127.0.0.1/ung-ho?house=${world.houses[0]!.publicCode}`), 'vi');
+      expect(get).toMatchObject({ status: 200, model: { cardEnabled: false, values: { target: 'house', house: world.houses[0]!.publicCode }, house: { remainingVnd: 30_000_000 } } });
+      const post = (fields: Record<string, string>) => donatePage(runtime, new Request('http://127.0.0.1/ung-ho', { method: 'POST', body: new URLSearchParams(fields) }), 'vi');
+      const before = await intakeState(handle.db);
+      const card = await post({ target: 'general', amountQuick: '200000', anonymous: 'on', method: 'card' });
+      expect(card).toMatchObject({ status: 409, model: { notice: { en: expect.stringMatching(/not configured/) } } });
+      const fraction = await post({ target: 'general', amount: '200.000,5', anonymous: 'on', method: 'bank_transfer' });
+      expect(fraction).toMatchObject({ status: 400, model: { errors: [{ field: 'amount', vi: expect.stringMatching(/số đồng nguyên/) }] } });
+      expect(await intakeState(handle.db)).toEqual(before);
+      const bank = await post({ target: 'commune', commune: String(world.communeA), amount: '250.000', displayName: 'Tổ dân phố 3', method: 'bank_transfer' });
+      expect(bank).toMatchObject({ redirect: expect.stringMatching(/^\/ung-ho\/AC[0-9A-Z]{8}$/) });
+      const code = (bank as { redirect: string }).redirect.split('/').at(-1)!;
+      const receipt = await receiptPage(runtime, code, 'vi');
+      expect(receipt?.qr?.svg).toMatch(/^<svg/);
+      expect(parseVietQr(receipt!.qr!.payload)).toMatchObject({ '38.01.00': '970436', '38.01.01': '0011000000000', '54': '250000', '62.08': code });
     });
   });
 }
