@@ -26,8 +26,6 @@ export interface StandInSession {
 export interface StripeStandIn {
   url: string;
   sessions: Map<string, StandInSession>;
-  /** Every API request seen, for assertions: method, path and the decoded form body. */
-  requests: { method: string; path: string; body: URLSearchParams }[];
   /** Payments created outside Checkout (replays, benchmarks): PaymentIntent id → amount in đồng. */
   payments: Map<string, number>;
   close(): Promise<void>;
@@ -56,7 +54,6 @@ export async function startStripeStandIn(options: { webhook?: { url: string; sec
   const sessions = new Map<string, StandInSession>();
   const byIdempotencyKey = new Map<string, string>();
   const payments = new Map<string, number>();
-  const requests: StripeStandIn['requests'] = [];
   let counter = 0;
   let base = '';
   const send = (res: import('node:http').ServerResponse, status: number, body: unknown, type = 'application/json') => {
@@ -67,7 +64,6 @@ export async function startStripeStandIn(options: { webhook?: { url: string; sec
     const url = new URL(req.url ?? '/', base);
     const raw = await bodyOf(req);
     const body = new URLSearchParams(raw);
-    requests.push({ method: req.method ?? 'GET', path: url.pathname, body });
     if (req.method === 'POST' && url.pathname === '/v1/checkout/sessions') {
       const key = String(req.headers['idempotency-key'] ?? '');
       const existing = key && byIdempotencyKey.get(key);
@@ -120,7 +116,7 @@ export async function startStripeStandIn(options: { webhook?: { url: string; sec
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    url: base, sessions, requests, payments,
+    url: base, sessions, payments,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

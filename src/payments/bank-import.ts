@@ -1,7 +1,7 @@
 // Importing a parsed bank statement: each new credit row is matched by receipt code and amount to a
 // pending bank-transfer pledge and confirmed through the domain; anything else waits for staff in
 // the review queue with its reason. Rows are keyed, so importing the same statement twice changes nothing.
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { queryRows, schema, type Db, type Tx } from '../../db/client';
 import { recordCashContribution } from '../domain/contributions';
 import { DomainError } from '../domain/errors';
@@ -9,7 +9,6 @@ import { runOnce } from '../domain/journal';
 import { formatVnd } from '../i18n/format';
 import { receiptCodesIn, rowKeys, type ParsedStatement, type StatementRow } from './bank-statement';
 import type { Pledge } from './pledges';
-import { queueReview } from './reviews';
 
 const { bankStatements, bankStatementRows, pledges } = schema;
 
@@ -192,9 +191,4 @@ export async function reconcile(db: Db, statementId: number): Promise<Reconcilia
     matchedVnd: Number(sums!.matched), awaitingReviewVnd: Number(sums!.review), ledgerBankVnd,
     differenceVnd: closing === null ? null : closing - ledgerBankVnd,
   };
-}
-
-// The open review queue for bank rows, oldest first (the staff workspace reads the same).
-export async function openBankReviews(db: Db) {
-  return db.select().from(schema.paymentReviews).where(and(eq(schema.paymentReviews.source, 'bank'), sql`${schema.paymentReviews.resolvedAt} IS NULL`)).orderBy(schema.paymentReviews.id);
 }

@@ -1,6 +1,6 @@
 // Pledges: what a donor chose on the donation page, before the money is confirmed. The receipt code
 // is given at once and becomes the contribution's receipt code when the card or transfer is confirmed.
-import { and, eq, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { queryRows, schema, type Db } from '../../db/client';
 import { currentCampaign } from '../domain/campaigns';
@@ -208,6 +208,6 @@ export async function communeChoices(db: Db): Promise<{ id: number; name: string
 // The house a donor arrived from (?house=BK-00012), with what it still needs.
 export async function houseChoice(db: Db, publicCode: string) {
   const [house] = await db.select({ publicCode: houses.publicCode, areaId: houses.areaId, areaName: areas.name, budgetVnd: houses.budgetVnd, allocatedVnd: houses.allocatedVnd })
-    .from(houses).innerJoin(areas, eq(areas.id, houses.areaId)).where(and(eq(houses.publicCode, publicCode.toUpperCase())));
+    .from(houses).innerJoin(areas, eq(areas.id, houses.areaId)).where(eq(houses.publicCode, publicCode.toUpperCase()));
   return house ? { ...house, remainingVnd: house.budgetVnd - house.allocatedVnd } : undefined;
 }
