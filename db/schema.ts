@@ -2,7 +2,7 @@
 // are caches of the journal kept so that CHECK constraints can refuse an overdraft under any race.
 import { sql } from 'drizzle-orm';
 import {
-  pgTable, serial, integer, bigint, text, boolean, jsonb, timestamp, date, primaryKey, index, check,
+  pgTable, serial, integer, bigint, text, boolean, jsonb, timestamp, date, primaryKey, index, uniqueIndex, check,
 } from 'drizzle-orm/pg-core';
 
 const vnd = (name: string) => bigint(name, { mode: 'number' });
@@ -252,3 +252,98 @@ export const photos = pgTable('photos', {
   createdBy: text('created_by').notNull(),
   createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
 }, (t) => [index('photos_house_idx').on(t.houseId)]);
+
+// ── Issue 4: donation intake (pledges, Stripe events waiting for their payment, bank statements, review queue) ──
+
+// A donor's intention, made before any money moves: the receipt code is the donor's at once and
+// becomes the contribution's receipt code when the money is confirmed. Email stays private.
+export const pledges = pgTable('pledges', {
+  id: serial('id').primaryKey(),
+  receiptCode: text('receipt_code').notNull().unique(),
+  campaignId: integer('campaign_id').notNull().references(() => campaigns.id),
+  targetType: text('target_type', { enum: ['house', 'commune', 'general'] }).notNull(),
+  targetHouseId: integer('target_house_id').references(() => houses.id),
+  targetAreaId: integer('target_area_id').references(() => areas.id),
+  amountVnd: vnd('amount_vnd').notNull(),
+  displayName: text('display_name'),
+  anonymous: boolean('anonymous').notNull().default(false),
+  email: text('email'),
+  method: text('method', { enum: ['card', 'bank_transfer'] }).notNull(),
+  status: text('status', { enum: ['pending', 'confirmed', 'failed', 'refunded', 'disputed', 'review'] }).notNull().default('pending'),
+  statusReason: text('status_reason'),
+  stripeSessionId: text('stripe_session_id').unique(),
+  stripePaymentIntentId: text('stripe_payment_intent_id').unique(),
+  contributionId: integer('contribution_id').references(() => contributions.id),
+  createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  confirmedAt: timestamp('confirmed_at', { withTimezone: true, mode: 'date' }),
+}, (t) => [
+  index('pledges_status_idx').on(t.status),
+  check('pledges_amount_positive', sql`${t.amountVnd} > 0`),
+  check('pledges_confirmed_has_contribution', sql`${t.status} NOT IN ('confirmed', 'refunded', 'disputed') OR ${t.contributionId} IS NOT NULL`),
+]);
+
+// A refund or dispute can arrive before the payment it belongs to is known: it waits here and is
+// applied in the same transaction that confirms the payment.
+export const stripeParkedEvents = pgTable('stripe_parked_events', {
+  eventId: text('event_id').primaryKey(),
+  paymentIntentId: text('payment_intent_id').notNull(),
+  type: text('type').notNull(),
+  object: jsonb('object').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  appliedAt: timestamp('applied_at', { withTimezone: true, mode: 'date' }),
+}, (t) => [index('stripe_parked_events_pi_idx').on(t.paymentIntentId)]);
+
+export const bankStatements = pgTable('bank_statements', {
+  id: serial('id').primaryKey(),
+  fileSha256: text('file_sha256').notNull().unique(),
+  fileName: text('file_name').notNull(),
+  layout: text('layout').notNull(),
+  accountNo: text('account_no'),
+  openingBalanceVnd: vnd('opening_balance_vnd'),
+  closingBalanceVnd: vnd('closing_balance_vnd'),
+  rowCount: integer('row_count').notNull(),
+  importedAt: timestamp('imported_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  completedAt: timestamp('completed_at', { withTimezone: true, mode: 'date' }),
+});
+
+// One row per bank transaction, kept once however many statements repeat it (row_key). The raw
+// memo is private: only the matched receipt code is ever published.
+export const bankStatementRows = pgTable('bank_statement_rows', {
+  id: serial('id').primaryKey(),
+  statementId: integer('statement_id').notNull().references(() => bankStatements.id),
+  rowKey: text('row_key').notNull().unique(),
+  lineNo: integer('line_no').notNull(),
+  bookedAt: timestamp('booked_at', { withTimezone: true, mode: 'date' }).notNull(),
+  reference: text('reference'),
+  creditVnd: vnd('credit_vnd').notNull(),
+  debitVnd: vnd('debit_vnd').notNull(),
+  balanceVnd: vnd('balance_vnd'),
+  memo: text('memo').notNull(),
+  matchedCode: text('matched_code'),
+  pledgeId: integer('pledge_id').references(() => pledges.id),
+  contributionId: integer('contribution_id').references(() => contributions.id),
+  status: text('status', { enum: ['matched', 'review', 'debit'] }).notNull(),
+}, (t) => [
+  index('bank_statement_rows_statement_idx').on(t.statementId),
+  check('bank_statement_rows_one_side', sql`(${t.creditVnd} > 0 AND ${t.debitVnd} = 0) OR (${t.creditVnd} = 0 AND ${t.debitVnd} > 0)`),
+]);
+
+// Money that arrived but could not be posted automatically waits for staff here, with its reason.
+export const paymentReviews = pgTable('payment_reviews', {
+  id: serial('id').primaryKey(),
+  source: text('source', { enum: ['stripe', 'bank'] }).notNull(),
+  /** The Stripe event id or the bank row key: one review per external item. */
+  reference: text('reference').notNull(),
+  reason: text('reason').notNull(),
+  detail: text('detail').notNull(),
+  pledgeId: integer('pledge_id').references(() => pledges.id),
+  bankRowId: integer('bank_row_id').references(() => bankStatementRows.id),
+  amountVnd: vnd('amount_vnd'),
+  createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  resolvedAt: timestamp('resolved_at', { withTimezone: true, mode: 'date' }),
+  resolvedBy: text('resolved_by'),
+  resolution: text('resolution'),
+}, (t) => [
+  uniqueIndex('payment_reviews_source_reference_idx').on(t.source, t.reference),
+  index('payment_reviews_open_idx').on(t.createdAt).where(sql`${t.resolvedAt} IS NULL`),
+]);

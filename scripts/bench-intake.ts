@@ -1,0 +1,177 @@
+// npm run bench:intake — signed Stripe webhook events posted over HTTP to the built server (PostgreSQL
+// behind it) at 1 and 16 concurrent clients, beside bare one-row INSERTs on the same server in the
+// same run; then the time `npm run import:bank` takes for a 100,000-row statement (--matched 0,0.1,1
+// sets the shares of rows that match a pledge and so post a ledger entry each).
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import postgres from 'postgres';
+import { openPostgres, redactUrl, type Db } from '../db/client';
+import { schema } from '../db/client';
+import { createArea, createCampaign } from '../src/domain/campaigns';
+import { registerHouseProject } from '../src/domain/houses';
+import { DEMO_CAMPAIGN } from '../src/domain/demo/generate';
+import { newReceiptCode } from '../src/domain/codes';
+import { startServer } from '../tests/e2e/browser';
+import { parseFlags, progress, runCli } from './lib/cli';
+import { sessionObject, signatureFor, startStripeStandIn, stripeEvent } from './lib/stripe-stand-in';
+import { vietcombankCsv, type FixtureRow } from './lib/statement-fixture';
+
+const flags = parseFlags(process.argv.slice(2), ['seconds', 'rows', 'matched', 'skip-build']);
+const SECONDS = Number(flags.seconds ?? 5);
+const STATEMENT_ROWS = Number(flags.rows ?? 100_000);
+// Shares of the statement's rows that carry a pending pledge's code (each becomes one ledger entry).
+const MATCHED_SHARES = (flags.matched ?? '0,0.1').split(',').map(Number);
+const SECRET = 'whsec_bench_intake';
+const DB_NAME = 'ancu_bench_intake';
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+
+// Runs `workers` loops of `op` for the configured time; returns the rate and each operation's latency.
+async function measure(workers: number, op: (worker: number) => Promise<void>) {
+  const latencies: number[] = [];
+  const deadline = Date.now() + SECONDS * 1000;
+  const started = performance.now();
+  await Promise.all(Array.from({ length: workers }, async (_, worker) => {
+    while (Date.now() < deadline) {
+      const t = performance.now();
+      await op(worker);
+      latencies.push(performance.now() - t);
+    }
+  }));
+  const elapsed = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return { perSecond: latencies.length / elapsed, count: latencies.length, medianMs: percentile(latencies, 50), p99Ms: percentile(latencies, 99) };
+}
+
+// Pending pledges in bulk, as the donation page would have recorded them.
+async function insertPledges(db: Db, campaignId: number, count: number, method: 'card' | 'bank_transfer', target: (i: number) => { targetType: 'house' | 'commune' | 'general'; targetHouseId: number | null; targetAreaId: number | null }) {
+  const rows = [];
+  for (let i = 0; i < count; i++) {
+    rows.push({ receiptCode: newReceiptCode(), campaignId, ...target(i), amountVnd: 100_000 + (i % 40) * 10_000, anonymous: true, method, stripeSessionId: method === 'card' ? `cs_bench_${i}` : null });
+  }
+  for (let i = 0; i < rows.length; i += 2000) await db.insert(schema.pledges).values(rows.slice(i, i + 2000));
+  return rows;
+}
+
+await runCli(async () => {
+  const baseUrl = process.env.DATABASE_URL;
+  if (!baseUrl) {
+    console.error('bench:intake measures a real PostgreSQL: set DATABASE_URL, e.g.');
+    console.error('  DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run bench:intake');
+    return 2;
+  }
+  const admin = postgres(baseUrl, { max: 1, onnotice: () => {} });
+  const url = new URL(baseUrl);
+  url.pathname = `/${DB_NAME}`;
+  await admin.unsafe(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
+  await admin.unsafe(`CREATE DATABASE ${DB_NAME}`);
+  const [version] = await admin`SELECT current_setting('server_version') AS v, current_setting('synchronous_commit') AS sc`;
+  console.log(`Machine: ${os.cpus().length} × ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, PostgreSQL ${version!.v} (synchronous_commit=${version!.sc}) at ${redactUrl(baseUrl)}`);
+  console.log(`Scratch database ${DB_NAME}; ${SECONDS} s per measurement.\n`);
+
+  const setup = openPostgres(url.toString(), 4);
+  await setup.migrate();
+  const { id: _id, ...campaign } = DEMO_CAMPAIGN;
+  const campaignId = await createCampaign(setup.db, campaign);
+  const province = await createArea(setup.db, { code: 'P', name: 'Tỉnh', level: 'province', parentId: null });
+  const communes: number[] = [];
+  for (let c = 0; c < 10; c++) communes.push(await createArea(setup.db, { code: `C${c}`, name: `Xã ${c}`, level: 'commune', parentId: province }));
+  const houses: { houseId: number; areaId: number }[] = [];
+  for (let h = 0; h < 400; h++) {
+    const areaId = communes[h % 10]!;
+    houses.push({ ...(await registerHouseProject(setup.db, { campaignId, areaId, type: 'new_build', minutesRef: 'BB', approvedOn: '2024-08-01', household: { headFullName: `Hộ ${h}`, povertyStatus: 'poor', members: 3 } })), areaId });
+  }
+  // The mix of the ledger benchmark: 15% to a house, 15% to a commune, the rest to the general fund.
+  const target = (i: number) => {
+    const pick = i % 20;
+    if (pick < 3) { const house = houses[(i * 13) % houses.length]!; return { targetType: 'house' as const, targetHouseId: house.houseId, targetAreaId: house.areaId }; }
+    if (pick < 6) return { targetType: 'commune' as const, targetHouseId: null, targetAreaId: communes[i % 10]! };
+    return { targetType: 'general' as const, targetHouseId: null, targetAreaId: null };
+  };
+  console.log('Preparing 40,000 card pledges ...');
+  const cardPledges = await insertPledges(setup.db, campaignId, 40_000, 'card', target);
+  await setup.db.execute('CREATE TABLE bench_plain (id bigserial PRIMARY KEY, amount_vnd bigint NOT NULL, note text NOT NULL)');
+  await setup.close();
+
+  if (!flags['skip-build']) {
+    console.log('Building the site (astro build) ...');
+    execFileSync('npx', ['astro', 'build'], { stdio: 'ignore' });
+  }
+  const webhook = { url: '', secret: SECRET };
+  const standIn = await startStripeStandIn({ webhook });
+  cardPledges.forEach((p, i) => standIn.payments.set(`pi_bench_${i}`, p.amountVnd));
+  const server = await startServer({ DATABASE_URL: url.toString(), STRIPE_SECRET_KEY: 'sk_test_bench', STRIPE_WEBHOOK_SECRET: SECRET, STRIPE_API_BASE: standIn.url });
+  webhook.url = `${server.url}/api/stripe/webhook`;
+  console.log(`Built server at ${server.url}, Stripe API stand-in at ${standIn.url}.`);
+
+  const rows: string[] = [];
+  let next = 0;
+  try {
+    for (const clients of [1, 16]) {
+      const plainClient = postgres(url.toString(), { max: clients, onnotice: () => {} });
+      let n = 0;
+      const plain = await measure(clients, async (w) => { await plainClient`INSERT INTO bench_plain (amount_vnd, note) VALUES (${100_000 + n++}, ${`w${w}`})`; });
+      await plainClient.end();
+      const events = await measure(clients, async () => {
+        const i = next++;
+        const p = cardPledges[i]!;
+        const event = stripeEvent('checkout.session.completed', sessionObject({ id: `cs_bench_${i}`, paymentIntent: `pi_bench_${i}`, amountVnd: p.amountVnd, receiptCode: p.receiptCode, paid: true }));
+        const payload = JSON.stringify(event);
+        const response = await fetch(webhook.url, { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': signatureFor(payload, SECRET) }, body: payload });
+        const body = await response.json() as { outcome?: string };
+        if (response.status !== 200 || body.outcome !== 'confirmed') throw new Error(`event ${i}: ${response.status} ${JSON.stringify(body)}`);
+      });
+      const meets = clients === 16 ? ` (${events.p99Ms < 50 ? 'meets' : 'misses'} the 50 ms aim)` : '';
+      rows.push(`| ${clients} | ${plain.perSecond.toFixed(0)} | ${events.perSecond.toFixed(0)} | ${events.medianMs.toFixed(1)} | ${events.p99Ms.toFixed(1)}${meets} | ${events.count} |`);
+      console.log(`${clients} client(s): bare INSERT ${plain.perSecond.toFixed(0)}/s; webhook ${events.perSecond.toFixed(0)} events/s, median ${events.medianMs.toFixed(1)} ms, p99 ${events.p99Ms.toFixed(1)} ms`);
+    }
+  } finally {
+    await server.stop();
+    await standIn.close();
+  }
+
+  console.log(`\nPreparing a ${STATEMENT_ROWS.toLocaleString('en')}-row Vietcombank statement ...`);
+  const imports: string[] = [];
+  const dir = mkdtempSync(join(os.tmpdir(), 'ancu-bench-intake-'));
+  try {
+    for (const matchedShare of MATCHED_SHARES) {
+      const handle = openPostgres(url.toString(), 2);
+      const matchedRows = Math.round(STATEMENT_ROWS * matchedShare);
+      const bankPledges = await insertPledges(handle.db, campaignId, matchedRows, 'bank_transfer', target);
+      await handle.close();
+      const fixture: FixtureRow[] = [];
+      for (let i = 0; i < STATEMENT_ROWS; i++) {
+        const p = bankPledges[i];
+        const day = String(1 + (i % 28)).padStart(2, '0');
+        fixture.push(p
+          ? { date: `${day}/09/2024 10:${String(i % 60).padStart(2, '0')}`, reference: `FT${matchedShare}-${i}`, creditVnd: p.amountVnd, memo: `MBVCB.${1_000_000 + i}.${p.receiptCode}.CT tu 0123456789 NGUYEN VAN ${i}` }
+          : { date: `${day}/09/2024 11:00`, reference: `FT${matchedShare}-${i}`, creditVnd: 50_000 + (i % 30) * 10_000, memo: `ung ho dong bao lu lut ${i}` });
+      }
+      const file = join(dir, `statement-${matchedShare}.csv`);
+      writeFileSync(file, vietcombankCsv(fixture, { openingVnd: 0 }));
+      const report = progress(`import (${Math.round(matchedShare * 100)}% matched)`);
+      report(0);
+      const started = performance.now();
+      const { stdout } = await promisify(execFile)('npx', ['tsx', 'scripts/import-bank.ts', file], { env: { ...process.env, DATABASE_URL: url.toString() }, maxBuffer: 64 * 1024 * 1024 });
+      const seconds = (performance.now() - started) / 1000;
+      const matched = /matched and confirmed: (\d+)/.exec(stdout)?.[1];
+      if (Number(matched) !== matchedRows) throw new Error(`expected ${matchedRows} matched rows, the import said:\n${stdout}`);
+      imports.push(`| ${STATEMENT_ROWS.toLocaleString('en')} | ${Math.round(matchedShare * 100)}% (${matchedRows.toLocaleString('en')} ledger entries) | ${seconds.toFixed(1)} s (${seconds < 20 ? 'meets' : 'misses'} the 20 s aim) |`);
+      console.log(`${STATEMENT_ROWS.toLocaleString('en')} rows, ${Math.round(matchedShare * 100)}% matched: ${seconds.toFixed(1)} s wall clock including process start and parsing`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  console.log('\n| clients | bare INSERT /s | webhook events /s | median ms | p99 ms | events |');
+  console.log('| --- | --- | --- | --- | --- | --- |');
+  for (const row of rows) console.log(row);
+  console.log('\n| statement rows | rows matching a pledge | npm run import:bank |');
+  console.log('| --- | --- | --- |');
+  for (const row of imports) console.log(row);
+  await admin.unsafe(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
+  await admin.end();
+});

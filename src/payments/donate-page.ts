@@ -1,0 +1,99 @@
+// The donation form's server side, kept out of Astro so it can be tested with plain Request objects:
+// GET shows the form (prefilled from ?house= or ?commune=), POST validates, records the pledge and
+// redirects to Stripe Checkout or to the receipt page with the VietQR code.
+import QRCode from 'qrcode';
+import { DomainError } from '../domain/errors';
+import { formatVnd } from '../i18n/format';
+import type { FundBankAccount } from './config';
+import { communeChoices, createPledge, houseChoice, MIN_AMOUNT_VND, pledgeView, QUICK_AMOUNTS_VND, readPledgeForm, type FieldError, type PledgeView } from './pledges';
+import type { PaymentsRuntime } from './runtime';
+import { startCheckout } from './stripe';
+import { vietQrPayload } from './vietqr';
+
+export type Lang = 'vi' | 'en';
+
+export const donatePath = (lang: Lang) => (lang === 'en' ? '/en/donate' : '/ung-ho');
+export const receiptPath = (lang: Lang, code: string) => `${donatePath(lang)}/${code}`;
+
+export interface DonateFormModel {
+  lang: Lang;
+  values: Record<string, string>;
+  errors: FieldError[];
+  notice?: { vi: string; en: string; communeId?: number };
+  communes: { id: number; name: string; district: string | null }[];
+  house?: { publicCode: string; areaName: string; remainingVnd: number; budgetVnd: number };
+  cardEnabled: boolean;
+  quickAmounts: number[];
+  minimums: typeof MIN_AMOUNT_VND;
+}
+
+export type DonateOutcome = { redirect: string } | { status: number; model: DonateFormModel };
+
+async function formModel(runtime: PaymentsRuntime, lang: Lang, values: Record<string, string>, errors: FieldError[] = [], notice?: DonateFormModel['notice']): Promise<DonateFormModel> {
+  const house = values.house ? await houseChoice(runtime.db, values.house) : undefined;
+  return {
+    lang, values, errors, notice, communes: await communeChoices(runtime.db), house, cardEnabled: Boolean(runtime.stripe),
+    quickAmounts: QUICK_AMOUNTS_VND, minimums: MIN_AMOUNT_VND,
+  };
+}
+
+// One request to the donation page, whatever its method.
+export async function donatePage(runtime: PaymentsRuntime, request: Request, lang: Lang): Promise<DonateOutcome> {
+  const url = new URL(request.url);
+  if (request.method !== 'POST') {
+    const house = url.searchParams.get('house')?.trim().toUpperCase() ?? '';
+    const commune = url.searchParams.get('commune') ?? '';
+    const values = { target: house ? 'house' : commune ? 'commune' : 'general', house, commune, method: 'bank_transfer', amountQuick: '200000' };
+    return { status: 200, model: await formModel(runtime, lang, values) };
+  }
+  const form = await request.formData();
+  const values = Object.fromEntries([...form.entries()].map(([k, v]) => [k, String(v)]));
+  const read = readPledgeForm(values);
+  if (!read.ok) return { status: 400, model: await formModel(runtime, lang, values, read.errors) };
+  const stripe = runtime.stripe;
+  const origin = process.env.PUBLIC_SITE_URL ?? url.origin;
+  try {
+    const { pledge, checkoutUrl } = await createPledge(runtime.db, read.request, stripe && ((p) => startCheckout(stripe.client, p, {
+      success: `${origin}${receiptPath(lang, p.receiptCode)}`,
+      cancel: `${origin}${donatePath(lang)}${read.request.target.type === 'house' ? `?house=${read.request.target.houseCode}` : ''}`,
+    }, lang === 'en' ? `Gift to the "For the Poor" fund (${p.receiptCode})` : `Ủng hộ Quỹ Vì người nghèo (${p.receiptCode})`)));
+    return { redirect: checkoutUrl ?? receiptPath(lang, pledge.receiptCode) };
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    const communeId = (error.details as { suggestCommuneId?: number } | undefined)?.suggestCommuneId;
+    return { status: error.status, model: await formModel(runtime, lang, values, [], { vi: error.message, en: error.messageEn, communeId }) };
+  }
+}
+
+export interface ReceiptModel {
+  lang: Lang;
+  view: PledgeView;
+  bank: FundBankAccount;
+  /** For a bank pledge still waiting for its transfer: the VietQR payload and its SVG. */
+  qr?: { payload: string; svg: string };
+}
+
+// The receipt page: the code at once, the QR code while a transfer is awaited, the split once confirmed.
+export async function receiptPage(runtime: PaymentsRuntime, code: string, lang: Lang): Promise<ReceiptModel | undefined> {
+  if (!/^AC[0-9A-Z]{8}$/i.test(code)) return undefined;
+  const view = await pledgeView(runtime.db, code);
+  if (!view) return undefined;
+  let qr: ReceiptModel['qr'];
+  if (view.pledge.method === 'bank_transfer' && view.pledge.status === 'pending') {
+    const payload = vietQrPayload({ bankBin: runtime.bank.bankBin, accountNo: runtime.bank.accountNo, amountVnd: view.pledge.amountVnd, purpose: view.pledge.receiptCode });
+    qr = { payload, svg: await QRCode.toString(payload, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 }) };
+  }
+  return { lang, view, bank: runtime.bank, qr };
+}
+
+// "1.000.000 ₫ to house BK-00012, 200.000 ₫ to the commune's pool…": what the receipt says was done.
+export function splitSentence(lang: Lang, view: PledgeView): string[] {
+  const split = view.split;
+  if (!split) return [];
+  const parts: string[] = [];
+  if (split.houseVnd > 0) parts.push(lang === 'en' ? `${formatVnd(split.houseVnd)} to house ${view.houseCode}` : `${formatVnd(split.houseVnd)} cho nhà ${view.houseCode}`);
+  if (split.communeVnd > 0) parts.push(lang === 'en' ? `${formatVnd(split.communeVnd)} to the pool of ${view.communeName}` : `${formatVnd(split.communeVnd)} vào quỹ của ${view.communeName}`);
+  if (split.generalVnd > 0) parts.push(lang === 'en' ? `${formatVnd(split.generalVnd)} to the general fund` : `${formatVnd(split.generalVnd)} vào quỹ chung`);
+  if (split.feeVnd > 0) parts.push(lang === 'en' ? `${formatVnd(split.feeVnd)} card fee kept by the processor` : `${formatVnd(split.feeVnd)} phí thẻ do cổng thanh toán giữ`);
+  return parts;
+}

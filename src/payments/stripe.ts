@@ -1,0 +1,330 @@
+// Card payments through Stripe Checkout: opening a session for a pledge, and the webhook that turns
+// Stripe's events into ledger entries exactly once, whatever order or how often they arrive.
+import Stripe from 'stripe';
+import { and, asc, eq, isNull, or, sql } from 'drizzle-orm';
+import { schema, type Db, type Tx } from '../../db/client';
+import { recordCashContribution, type CashResult } from '../domain/contributions';
+import { reverseEntry } from '../domain/corrections';
+import { DomainError } from '../domain/errors';
+import { runOnce } from '../domain/journal';
+import { formatVnd } from '../i18n/format';
+import type { StripeSettings } from './config';
+import type { Pledge } from './pledges';
+import { queueReview } from './reviews';
+
+const { pledges, stripeParkedEvents, idempotencyKeys, journalEntries } = schema;
+
+// Stripe's own events are a few kilobytes; anything far larger is not from Stripe.
+export const MAX_WEBHOOK_BYTES = 256 * 1024;
+// Stripe's recommended tolerance: a signed event older than this is a replay.
+export const WEBHOOK_TOLERANCE_SECONDS = 300;
+
+// The real client; a base URL points it at a local stand-in for Stripe's API (tests, benchmarks).
+export function stripeClient(settings: StripeSettings): Stripe {
+  const base = settings.apiBase;
+  return new Stripe(settings.secretKey, {
+    maxNetworkRetries: 2,
+    timeout: 10_000,
+    telemetry: false,
+    ...(base ? { host: base.hostname, port: base.port || (base.protocol === 'https:' ? 443 : 80), protocol: base.protocol.replace(':', '') as 'http' | 'https' } : {}),
+  });
+}
+
+// The Checkout Session for a card pledge: VND is zero-decimal, so the amount is in đồng as is.
+export async function startCheckout(stripe: Stripe, pledge: Pledge, urls: { success: string; cancel: string }, label: string) {
+  const metadata = {
+    receipt_code: pledge.receiptCode,
+    campaign_id: String(pledge.campaignId),
+    target_type: pledge.targetType,
+    target_house_id: pledge.targetHouseId === null ? '' : String(pledge.targetHouseId),
+    target_area_id: pledge.targetAreaId === null ? '' : String(pledge.targetAreaId),
+  };
+  const session = await stripe.checkout.sessions.create({
+    mode: 'payment',
+    client_reference_id: pledge.receiptCode,
+    customer_email: pledge.email ?? undefined,
+    line_items: [{ quantity: 1, price_data: { currency: 'vnd', unit_amount: pledge.amountVnd, product_data: { name: label } } }],
+    metadata,
+    payment_intent_data: { metadata, description: `An Cư ${pledge.receiptCode}` },
+    success_url: urls.success,
+    cancel_url: urls.cancel,
+  }, { idempotencyKey: `checkout-${pledge.receiptCode}` });
+  if (!session.url) throw new Error('Stripe returned a Checkout Session without a URL');
+  return { sessionId: session.id, url: session.url };
+}
+
+export interface WebhookDeps {
+  db: Db;
+  stripe: Stripe;
+  webhookSecret: string;
+}
+
+export type WebhookOutcome =
+  | { outcome: 'confirmed'; receiptCode: string; split: CashResult['split']; feeVnd: number }
+  | { outcome: 'reversed'; receiptCode: string; kind: 'refund' | 'dispute'; entryId: number }
+  | { outcome: 'parked' | 'review' | 'noted' | 'ignored' | 'already_done'; detail: string };
+
+function json(status: number, body: unknown): Response {
+  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8' } });
+}
+
+function refusal(status: number, code: string, vi: string, en: string): Response {
+  return json(status, { error: code, message: vi, messageEn: en });
+}
+
+// Reads the raw body, stopping as soon as it passes the limit so a huge body costs nothing.
+async function readLimited(request: Request, limit: number): Promise<Uint8Array | undefined> {
+  const declared = Number(request.headers.get('content-length') ?? 0);
+  if (declared > limit) return undefined;
+  if (!request.body) return new Uint8Array();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = request.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
+}
+
+// POST /api/stripe/webhook: verify the signature on the raw bytes, then process once per event id.
+export async function handleStripeWebhook(deps: WebhookDeps, request: Request): Promise<Response> {
+  const raw = await readLimited(request, MAX_WEBHOOK_BYTES);
+  if (!raw) return refusal(413, 'too_large', 'Nội dung quá lớn; không có gì thay đổi.', 'The body is too large; nothing changed.');
+  const signature = request.headers.get('stripe-signature');
+  if (!signature) return refusal(400, 'unsigned', 'Thiếu chữ ký Stripe; không có gì thay đổi.', 'The Stripe signature is missing; nothing changed.');
+  let event: Stripe.Event;
+  try {
+    event = deps.stripe.webhooks.constructEvent(Buffer.from(raw), signature, deps.webhookSecret, WEBHOOK_TOLERANCE_SECONDS);
+  } catch (error) {
+    const stale = /timestamp outside the tolerance/i.test(String((error as Error).message));
+    return stale
+      ? refusal(400, 'stale', 'Sự kiện đã quá hạn (có thể là gửi lại sự kiện cũ); không có gì thay đổi.', 'The event is too old (a replay?); nothing changed.')
+      : refusal(400, 'bad_signature', 'Chữ ký Stripe không đúng; không có gì thay đổi.', 'The Stripe signature does not verify; nothing changed.');
+  }
+  try {
+    return json(200, { received: true, ...(await processStripeEvent(deps, event)) });
+  } catch (error) {
+    if (error instanceof DomainError) return refusal(error.status, error.code, error.message, error.messageEn);
+    console.error(`stripe webhook ${event.id}:`, error);
+    // Stripe retries anything but a 2xx, so a passing fault (database, Stripe API) loses nothing.
+    return refusal(500, 'retry_later', 'Lỗi tạm thời; Stripe sẽ gửi lại.', 'A passing fault; Stripe will send the event again.');
+  }
+}
+
+type Handled = WebhookOutcome;
+const idOf = (value: string | { id: string } | null | undefined) => (typeof value === 'string' ? value : value?.id ?? null);
+
+// Dispatches one verified event; every write happens in the transaction that claims the event id.
+export async function processStripeEvent(deps: WebhookDeps, event: Stripe.Event): Promise<Handled> {
+  const eventKey = `stripe-event:${event.id}`;
+  const object = event.data.object as { id: string };
+  const request = { type: event.type, objectId: object.id };
+  const [seen] = await deps.db.select({ result: idempotencyKeys.result }).from(idempotencyKeys).where(eq(idempotencyKeys.key, eventKey));
+  if (seen?.result) return seen.result as Handled;
+  const occurredAt = new Date(event.created * 1000);
+  switch (event.type) {
+    case 'checkout.session.completed':
+    case 'checkout.session.async_payment_succeeded': {
+      const session = event.data.object as Stripe.Checkout.Session;
+      if (session.payment_status !== 'paid') {
+        return (await runOnce(deps.db, eventKey, request, (tx) => noteAwaiting(tx, session))).result;
+      }
+      const feeVnd = await feeFor(deps, session);
+      return (await runOnce(deps.db, eventKey, request, (tx) => confirm(tx, event.id, session, feeVnd, occurredAt))).result;
+    }
+    case 'checkout.session.async_payment_failed':
+    case 'checkout.session.expired': {
+      const session = event.data.object as Stripe.Checkout.Session;
+      return (await runOnce(deps.db, eventKey, request, (tx) => fail(tx, session, event.type))).result;
+    }
+    case 'charge.refunded':
+    case 'charge.dispute.created':
+    case 'charge.dispute.closed': {
+      const paymentIntentId = idOf((event.data.object as Stripe.Charge | Stripe.Dispute).payment_intent);
+      if (!paymentIntentId) return { outcome: 'ignored', detail: 'no payment intent' };
+      return (await runOnce(deps.db, eventKey, request, (tx) => reversalEvent(tx, { eventId: event.id, type: event.type, object: event.data.object, paymentIntentId, occurredAt }))).result;
+    }
+    default:
+      return { outcome: 'ignored', detail: event.type };
+  }
+}
+
+// Serialises every event of one payment: a refund can never slip between a confirmation's reads.
+async function lockPayment(tx: Tx, paymentIntentId: string): Promise<void> {
+  await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`stripe-pi:${paymentIntentId}`}))`);
+}
+
+async function lockPledgeForSession(tx: Tx, session: Stripe.Checkout.Session): Promise<Pledge | undefined> {
+  const byCode = session.client_reference_id ?? session.metadata?.receipt_code ?? '';
+  const [pledge] = await tx.select().from(pledges)
+    .where(or(eq(pledges.stripeSessionId, session.id), and(eq(pledges.receiptCode, byCode), isNull(pledges.stripeSessionId))))
+    .for('update');
+  return pledge;
+}
+
+// The processing fee, from the charge's balance transaction, converted to đồng pro rata when the
+// account settles in another currency. Fetched before the transaction so no lock waits on Stripe.
+async function feeFor(deps: WebhookDeps, session: Stripe.Checkout.Session): Promise<number> {
+  const paymentIntentId = idOf(session.payment_intent);
+  if (!paymentIntentId) return 0;
+  const [pledge] = await deps.db.select({ status: pledges.status }).from(pledges).where(eq(pledges.stripeSessionId, session.id));
+  if (pledge && pledge.status !== 'pending') return 0;
+  const intent = await deps.stripe.paymentIntents.retrieve(paymentIntentId, { expand: ['latest_charge.balance_transaction'] });
+  const charge = intent.latest_charge as Stripe.Charge | null;
+  const balance = charge?.balance_transaction as Stripe.BalanceTransaction | null | undefined;
+  if (!balance || typeof balance !== 'object') {
+    throw new Error(`payment ${paymentIntentId} has no balance transaction yet; retry later`);
+  }
+  if (balance.currency === 'vnd') return balance.fee;
+  return Math.round((balance.fee * (session.amount_total ?? 0)) / balance.amount);
+}
+
+async function noteAwaiting(tx: Tx, session: Stripe.Checkout.Session): Promise<Handled> {
+  const paymentIntentId = idOf(session.payment_intent);
+  if (paymentIntentId) await lockPayment(tx, paymentIntentId);
+  const pledge = await lockPledgeForSession(tx, session);
+  if (!pledge) return { outcome: 'ignored', detail: 'unknown session' };
+  if (paymentIntentId && pledge.stripePaymentIntentId === null) {
+    await tx.update(pledges).set({ stripeSessionId: session.id, stripePaymentIntentId: paymentIntentId }).where(eq(pledges.id, pledge.id));
+  }
+  return { outcome: 'noted', detail: `awaiting payment ${paymentIntentId ?? ''}`.trim() };
+}
+
+async function fail(tx: Tx, session: Stripe.Checkout.Session, reason: string): Promise<Handled> {
+  const pledge = await lockPledgeForSession(tx, session);
+  if (!pledge) return { outcome: 'ignored', detail: 'unknown session' };
+  if (pledge.status !== 'pending') return { outcome: 'already_done', detail: pledge.status };
+  await tx.update(pledges).set({ status: 'failed', statusReason: reason }).where(eq(pledges.id, pledge.id));
+  return { outcome: 'noted', detail: reason };
+}
+
+// Paid: the pledge becomes a contribution through the domain, allocated as the donor chose.
+async function confirm(tx: Tx, eventId: string, session: Stripe.Checkout.Session, feeVnd: number, occurredAt: Date): Promise<Handled> {
+  const paymentIntentId = idOf(session.payment_intent);
+  if (!paymentIntentId) throw new DomainError(400, 'no_payment_intent', 'Phiên thanh toán không có PaymentIntent.', 'The session has no PaymentIntent.');
+  await lockPayment(tx, paymentIntentId);
+  const pledge = await lockPledgeForSession(tx, session);
+  const amountVnd = session.amount_total ?? 0;
+  if (!pledge) {
+    await queueReview(tx, { source: 'stripe', reference: eventId, reason: 'unknown_pledge', amountVnd,
+      detail: `Stripe session ${session.id} (${paymentIntentId}) is paid but matches no pledge` });
+    return { outcome: 'review', detail: 'unknown_pledge' };
+  }
+  if (pledge.status === 'confirmed' || pledge.status === 'refunded' || pledge.status === 'disputed' || pledge.status === 'review') {
+    return { outcome: 'already_done', detail: pledge.status };
+  }
+  const mismatch = session.currency !== 'vnd' ? 'currency_mismatch'
+    : amountVnd !== pledge.amountVnd ? 'amount_mismatch'
+    : session.metadata?.receipt_code !== pledge.receiptCode ? 'metadata_mismatch' : null;
+  if (mismatch) {
+    await tx.update(pledges).set({ status: 'review', statusReason: mismatch, stripeSessionId: session.id, stripePaymentIntentId: paymentIntentId }).where(eq(pledges.id, pledge.id));
+    await queueReview(tx, { source: 'stripe', reference: eventId, reason: mismatch, pledgeId: pledge.id, amountVnd,
+      detail: `Paid ${amountVnd} ${session.currency}, pledge ${pledge.receiptCode} is ${formatVnd(pledge.amountVnd)}; not posted` });
+    return { outcome: 'review', detail: mismatch };
+  }
+  const target = pledge.targetType === 'house' ? { type: 'house', houseId: pledge.targetHouseId }
+    : pledge.targetType === 'commune' ? { type: 'commune', areaId: pledge.targetAreaId } : { type: 'general' };
+  let posted: CashResult;
+  try {
+    posted = (await recordCashContribution(tx as unknown as Db, {
+      idempotencyKey: `stripe:${paymentIntentId}`,
+      campaignId: pledge.campaignId,
+      channel: 'card',
+      amountVnd,
+      feeVnd,
+      target,
+      receivedAt: occurredAt,
+      receiptCode: pledge.receiptCode,
+      donor: { kind: 'individual', displayName: pledge.displayName, anonymous: pledge.anonymous, email: pledge.email },
+    })).result;
+  } catch (error) {
+    // The money was taken: whatever the ledger refuses here must reach a person, not vanish in retries.
+    if (!(error instanceof DomainError)) throw error;
+    await tx.update(pledges).set({ status: 'review', statusReason: error.code, stripeSessionId: session.id, stripePaymentIntentId: paymentIntentId }).where(eq(pledges.id, pledge.id));
+    await queueReview(tx, { source: 'stripe', reference: eventId, reason: 'posting_refused', pledgeId: pledge.id, amountVnd, detail: `${pledge.receiptCode}: ${error.messageEn}` });
+    return { outcome: 'review', detail: 'posting_refused' };
+  }
+  await tx.update(pledges).set({
+    status: 'confirmed', statusReason: null, contributionId: posted.contributionId, confirmedAt: occurredAt,
+    stripeSessionId: session.id, stripePaymentIntentId: paymentIntentId,
+  }).where(eq(pledges.id, pledge.id));
+  const parked = await tx.select().from(stripeParkedEvents)
+    .where(and(eq(stripeParkedEvents.paymentIntentId, paymentIntentId), isNull(stripeParkedEvents.appliedAt)))
+    .orderBy(asc(stripeParkedEvents.createdAt), asc(stripeParkedEvents.eventId));
+  for (const event of parked) {
+    await applyReversal(tx, { eventId: event.eventId, type: event.type, object: event.object, paymentIntentId, occurredAt: event.createdAt });
+    await tx.update(stripeParkedEvents).set({ appliedAt: new Date() }).where(eq(stripeParkedEvents.eventId, event.eventId));
+  }
+  return { outcome: 'confirmed', receiptCode: pledge.receiptCode, split: posted.split, feeVnd };
+}
+
+interface ReversalEvent {
+  eventId: string;
+  type: string;
+  object: unknown;
+  paymentIntentId: string;
+  occurredAt: Date;
+}
+
+// A refund or dispute for a payment not yet confirmed waits for it; otherwise it is applied now.
+async function reversalEvent(tx: Tx, event: ReversalEvent): Promise<Handled> {
+  await lockPayment(tx, event.paymentIntentId);
+  const [pledge] = await tx.select({ status: pledges.status }).from(pledges).where(eq(pledges.stripePaymentIntentId, event.paymentIntentId));
+  if (!pledge || pledge.status === 'pending' || pledge.status === 'failed') {
+    await tx.insert(stripeParkedEvents).values({ eventId: event.eventId, paymentIntentId: event.paymentIntentId, type: event.type, object: event.object as never, createdAt: event.occurredAt })
+      .onConflictDoNothing();
+    return { outcome: 'parked', detail: `waiting for payment ${event.paymentIntentId}` };
+  }
+  return applyReversal(tx, event);
+}
+
+// Full refunds and lost-money disputes reverse the contribution's entry; anything partial, a won
+// dispute, or a reversal the ledger refuses (the money was already allocated) goes to staff review.
+async function applyReversal(tx: Tx, event: ReversalEvent): Promise<Handled> {
+  const [pledge] = await tx.select().from(pledges).where(eq(pledges.stripePaymentIntentId, event.paymentIntentId)).for('update');
+  if (!pledge) return { outcome: 'ignored', detail: 'unknown payment' };
+  const review = async (reason: string, detail: string, amountVnd: number | null): Promise<Handled> => {
+    await queueReview(tx, { source: 'stripe', reference: event.eventId, reason, pledgeId: pledge.id, amountVnd, detail });
+    return { outcome: 'review', detail: reason };
+  };
+  if (event.type === 'charge.dispute.closed') {
+    const dispute = event.object as Stripe.Dispute;
+    return dispute.status === 'won'
+      ? review('dispute_won', `Dispute ${dispute.id} won: ${formatVnd(dispute.amount)} reinstated for ${pledge.receiptCode}; re-record if it was reversed`, dispute.amount)
+      : { outcome: 'noted', detail: `dispute closed: ${dispute.status}` };
+  }
+  const kind = event.type === 'charge.refunded' ? 'refund' : 'dispute';
+  if (pledge.status === 'refunded' || pledge.status === 'disputed') {
+    return { outcome: 'already_done', detail: `already ${pledge.status}` };
+  }
+  if (pledge.status !== 'confirmed' || pledge.contributionId === null) {
+    return review(`${kind}_of_unposted`, `${kind} for ${pledge.receiptCode} whose payment was never posted (status ${pledge.status})`, null);
+  }
+  const takenVnd = kind === 'refund' ? (event.object as Stripe.Charge).amount_refunded : (event.object as Stripe.Dispute).amount;
+  if (takenVnd < pledge.amountVnd) {
+    return review(`partial_${kind}`, `${kind} of ${formatVnd(takenVnd)} of ${formatVnd(pledge.amountVnd)} for ${pledge.receiptCode}: decide what to reverse`, takenVnd);
+  }
+  const [entry] = await tx.select({ id: journalEntries.id }).from(journalEntries)
+    .where(and(eq(journalEntries.contributionId, pledge.contributionId), eq(journalEntries.kind, 'contribution')));
+  try {
+    const { result } = await reverseEntry(tx as unknown as Db, {
+      idempotencyKey: `stripe-reversal:${event.paymentIntentId}`,
+      entryId: entry!.id,
+      reason: kind === 'refund' ? `Hoàn tiền thẻ (Stripe ${event.eventId})` : `Khiếu nại thẻ, tiền bị thu hồi (Stripe ${event.eventId})`,
+      requestedBy: 'Stripe webhook',
+      occurredAt: event.occurredAt,
+    });
+    await tx.update(pledges).set({ status: kind === 'refund' ? 'refunded' : 'disputed', statusReason: event.eventId }).where(eq(pledges.id, pledge.id));
+    return { outcome: 'reversed', receiptCode: pledge.receiptCode, kind, entryId: result.entryId };
+  } catch (error) {
+    if (!(error instanceof DomainError) || error.status !== 409) throw error;
+    return review(`${kind}_refused_by_ledger`, `${kind} for ${pledge.receiptCode} not posted: ${error.messageEn}`, takenVnd);
+  }
+}

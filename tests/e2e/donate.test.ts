@@ -1,0 +1,141 @@
+// The donation flow against the built server, as a donor without JavaScript and Stripe would drive it:
+// bank pledge → VietQR receipt → npm run import:bank → confirmed; card pledge → local Stripe stand-in
+// → signed webhook → confirmed. PostgreSQL when DATABASE_URL is set, PGlite in a scratch folder otherwise.
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../db/client';
+import { buildWorld, type World } from '../db/world';
+import { startServer, type RunningServer } from './browser';
+import { deliver, startStripeStandIn, stripeEvent, type StripeStandIn } from '../../scripts/lib/stripe-stand-in';
+import { vietcombankCsv } from '../../scripts/lib/statement-fixture';
+
+const WEBHOOK_SECRET = 'whsec_e2e_donate';
+const baseUrl = process.env.DATABASE_URL;
+const dbName = `ancu_e2e_donate_${process.pid}`;
+
+describe('donation flow on the built server', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ancu-donate-'));
+  let env: NodeJS.ProcessEnv;
+  let server: RunningServer;
+  let standIn: StripeStandIn;
+  let world: World;
+  const webhook = { url: '', secret: WEBHOOK_SECRET };
+
+  const start = async () => {
+    server = await startServer(env);
+    webhook.url = `${server.url}/api/stripe/webhook`;
+  };
+  // PGlite admits one process per data folder: the import command runs while the server is stopped.
+  const withServerStopped = async <T>(fn: () => T | Promise<T>): Promise<T> => {
+    if (baseUrl) return fn();
+    await server.stop();
+    try { return await fn(); } finally { await start(); }
+  };
+  // Async, so the test process keeps answering its sockets while the command runs.
+  const importBank = (file: string) => withServerStopped(() => promisify(execFile)('npx', ['tsx', 'scripts/import-bank.ts', file], { env: { ...process.env, ...env }, encoding: 'utf8' }));
+  const form = (path: string, fields: Record<string, string>) => fetch(`${server.url}${path}`, {
+    method: 'POST', redirect: 'manual', body: new URLSearchParams(fields),
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: server.url },
+  });
+
+  beforeAll(async () => {
+    execFileSync('npx', ['astro', 'build'], { stdio: 'ignore' });
+    standIn = await startStripeStandIn({ webhook });
+    let url: string | undefined;
+    if (baseUrl) {
+      const admin = postgres(baseUrl, { max: 1, onnotice: () => {} });
+      await admin.unsafe(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+      await admin.unsafe(`CREATE DATABASE ${dbName}`);
+      await admin.end();
+      const u = new URL(baseUrl);
+      u.pathname = `/${dbName}`;
+      url = u.toString();
+    }
+    env = {
+      ...(url ? { DATABASE_URL: url } : { DATABASE_URL: '', PGLITE_DIR: join(dir, 'pglite') }),
+      STRIPE_SECRET_KEY: 'sk_test_e2e', STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_API_BASE: standIn.url,
+    };
+    const handle = openDatabase({ url, dataDir: join(dir, 'pglite') });
+    await handle.migrate();
+    world = await buildWorld(handle.db);
+    await handle.close();
+    await start();
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+    await standIn?.close();
+    if (baseUrl) {
+      const admin = postgres(baseUrl, { max: 1, onnotice: () => {} });
+      await admin.unsafe(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+      await admin.end();
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('takes a bank pledge without JavaScript, shows the VietQR code, and confirms it after import:bank', async () => {
+    const house = world.houses[0]!;
+    const page = await (await fetch(`${server.url}/ung-ho?house=${house.publicCode}`)).text();
+    expect(page).toContain(`value="${house.publicCode}"`);
+    expect(page).toContain('còn cần 30.000.000 ₫');
+    const posted = await form('/ung-ho', { target: 'house', house: house.publicCode, amount: '1.500.000', displayName: 'Gia đình Anh Minh', email: 'minh@example.vn', method: 'bank_transfer' });
+    expect(posted.status).toBe(303);
+    const receiptUrl = posted.headers.get('location')!;
+    const code = /\/ung-ho\/(AC[0-9A-Z]{8})$/.exec(receiptUrl)?.[1];
+    expect(code).toBeDefined();
+    const receipt = await (await fetch(`${server.url}/ung-ho/${code}`)).text();
+    expect(receipt).toContain('<svg');
+    expect(receipt).toContain('0011000000000');
+    expect(receipt).toMatch(new RegExp(`data-testid="memo"[^>]*>${code}<`));
+    expect(receipt).toContain('data-status="pending"');
+    expect(receipt).not.toContain('minh@example.vn');
+
+    const statement = join(dir, 'vcb.csv');
+    writeFileSync(statement, vietcombankCsv([{ date: '05/09/2024 10:00', reference: 'FT001', creditVnd: 1_500_000, memo: `MBVCB.555.${code!.toLowerCase()}.CT tu 0123 NGUYEN ANH MINH` }], { openingVnd: 5_000_000 }));
+    const run = await importBank(statement);
+    expect(run.stdout).toMatch(/matched and confirmed: 1 transfers, 1\.500\.000 ₫/);
+    expect(run.stdout).toMatch(/statement closing balance +6\.500\.000 ₫/);
+    const again = await importBank(statement);
+    expect(again.stdout).toContain('already imported: nothing changed');
+
+    const confirmed = await (await fetch(`${server.url}/ung-ho/${code}`)).text();
+    expect(confirmed).toContain('data-status="confirmed"');
+    expect(confirmed).toContain(`1.500.000 ₫ cho nhà ${house.publicCode}`);
+    expect(confirmed).not.toContain('<svg');
+  });
+
+  it('refuses bad amounts with the reason beside the field, in Vietnamese and in English', async () => {
+    for (const amount of ['0', '-50000', '150000.5']) {
+      const response = await form('/ung-ho', { target: 'general', amount, anonymous: 'on', method: 'bank_transfer' });
+      expect(response.status).toBe(400);
+      expect(await response.text()).toMatch(/Số tiền (tối thiểu|không được âm|phải là số đồng nguyên)/);
+    }
+    const english = await form('/en/donate', { target: 'general', amount: '5000', anonymous: 'on', method: 'bank_transfer' });
+    expect(english.status).toBe(400);
+    expect(await english.text()).toContain('The minimum is 10.000 ₫');
+  });
+
+  it('completes a card gift through the Stripe stand-in and the signed webhook', async () => {
+    const posted = await form('/en/donate', { target: 'commune', commune: String(world.communeA), amountQuick: '500000', displayName: 'Mai', method: 'card' });
+    expect(posted.status).toBe(303);
+    const checkout = posted.headers.get('location')!;
+    expect(checkout.startsWith(`${standIn.url}/pay/`)).toBe(true);
+    const paid = await fetch(checkout, { method: 'POST', redirect: 'manual' });
+    expect(paid.status).toBe(303);
+    const receipt = await (await fetch(paid.headers.get('location')!)).text();
+    expect(receipt).toContain('data-status="confirmed"');
+    expect(receipt).toMatch(/17\.000 ₫ card fee kept by the processor/);
+    expect(receipt).toMatch(/483\.000 ₫ to the pool of Xã A/);
+  });
+
+  it('answers 400 over HTTP to a forged webhook and 303-redirects nothing it should not', async () => {
+    const forged = await deliver(`${server.url}/api/stripe/webhook`, 'whsec_not_ours', stripeEvent('checkout.session.completed', { id: 'cs_x', object: 'checkout.session' }));
+    expect(forged.status).toBe(400);
+    expect(await forged.json()).toMatchObject({ error: 'bad_signature' });
+  });
+});

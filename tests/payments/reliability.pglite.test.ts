@@ -1,0 +1,4 @@
+import { reliabilitySuite } from './reliability.suite';
+import { pgliteFresh } from '../db/harness';
+
+reliabilitySuite('pglite', pgliteFresh);
