@@ -1,7 +1,7 @@
 // The donation flow against the built server, as a donor without JavaScript and Stripe would drive it:
 // bank pledge → VietQR receipt → npm run import:bank → confirmed; card pledge → local Stripe stand-in
 // → signed webhook → confirmed. PostgreSQL when DATABASE_URL is set, PGlite in a scratch folder otherwise.
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +10,7 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/client';
 import { buildWorld, type World } from '../db/world';
-import { startServer, type RunningServer } from './browser';
+import { ensureBuilt, startServer, type RunningServer } from './browser';
 import { deliver, startStripeStandIn, stripeEvent, type StripeStandIn } from '../../scripts/lib/stripe-stand-in';
 import { vietcombankCsv } from '../../scripts/lib/statement-fixture';
 
@@ -44,7 +44,7 @@ describe('donation flow on the built server', () => {
   });
 
   beforeAll(async () => {
-    execFileSync('npx', ['astro', 'build'], { stdio: 'ignore' });
+    await ensureBuilt();
     standIn = await startStripeStandIn({ webhook });
     let url: string | undefined;
     if (baseUrl) {
