@@ -85,7 +85,7 @@ function requestOf<T extends { idempotencyKey: string }>(input: T): Omit<T, 'ide
 }
 
 // Confirmed cash: allocated as the donor chose, the house up to its need, overflow to the pools.
-export async function recordCashContribution(db: Db, raw: unknown): Promise<Outcome<CashResult>> {
+export async function recordCashContribution(db: Db | Tx, raw: unknown): Promise<Outcome<CashResult>> {
   const input = parseInput(cashContributionInput, raw);
   return runOnce(db, input.idempotencyKey, requestOf(input), async (tx) => {
     const { target } = input;

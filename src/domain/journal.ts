@@ -113,9 +113,9 @@ export interface Outcome<T> {
   replayed: boolean;
 }
 
-// Runs a write once per idempotency key, in one transaction: a repeat with the same content
+// Runs a write once per idempotency key, in one transaction (a savepoint inside a caller's batch): a repeat with the same content
 // returns the first result; a repeat with different content is refused (409).
-export async function runOnce<T>(db: Db, key: string, request: unknown, write: (tx: Tx) => Promise<T>): Promise<Outcome<T>> {
+export async function runOnce<T>(db: Db | Tx, key: string, request: unknown, write: (tx: Tx) => Promise<T>): Promise<Outcome<T>> {
   const hash = requestHash(request);
   try {
     return await db.transaction(async (tx) => {

@@ -145,7 +145,7 @@ async function confirmTransfer(tx: Tx, pledge: Pledge, row: StatementRow, key: s
   const target = pledge.targetType === 'house' ? { type: 'house', houseId: pledge.targetHouseId }
     : pledge.targetType === 'commune' ? { type: 'commune', areaId: pledge.targetAreaId } : { type: 'general' };
   try {
-    const { result } = await recordCashContribution(tx as unknown as Db, {
+    const { result } = await recordCashContribution(tx, {
       idempotencyKey: `bank:${key}`, campaignId: pledge.campaignId, channel: 'bank_transfer', amountVnd: row.creditVnd,
       target, receivedAt: row.bookedAt, receiptCode: pledge.receiptCode,
       donor: { kind: 'individual', displayName: pledge.displayName, anonymous: pledge.anonymous, email: pledge.email },

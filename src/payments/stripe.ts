@@ -233,7 +233,7 @@ async function confirm(tx: Tx, eventId: string, session: Stripe.Checkout.Session
     : pledge.targetType === 'commune' ? { type: 'commune', areaId: pledge.targetAreaId } : { type: 'general' };
   let posted: CashResult;
   try {
-    posted = (await recordCashContribution(tx as unknown as Db, {
+    posted = (await recordCashContribution(tx, {
       idempotencyKey: `stripe:${paymentIntentId}`,
       campaignId: pledge.campaignId,
       channel: 'card',
