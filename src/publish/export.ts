@@ -19,7 +19,8 @@ import {
   type PublicCampaign, type PublicContribution, type PublicDisbursement, type PublicHouse, type StageCounts, type Summary,
 } from './format';
 import { grantOf } from './giving360';
-import { publicDonorName, publicFee, publicHeadName, publicItems, publicLabour } from './privacy';
+import { selectContributions } from './contribution-rows';
+import { publicDonorName, publicHeadName, publicItems, publicLabour } from './privacy';
 import { totalsFromBalances } from './totals';
 
 const { areas, houses, households, allocations, disbursements, journalEntries, chainHead } = schema;
@@ -95,7 +96,7 @@ export async function publishDataset(db: Db, outDir: string, options: PublishOpt
     const totals = totalsFromBalances(balances);
 
     const contributionsDone = await exportContributions(tx, campaign.id, tmp, done, progress);
-    const housesDone = await exportHouses(tx, campaign, areaRows, areaCode, tmp, done, progress);
+    const housesDone = await exportHouses(tx, campaign, areaRows, areaCode, contributionsDone.pageOf, tmp, done, progress);
 
     const summary: Summary = {
       generated_at: generatedAt,
@@ -104,7 +105,7 @@ export async function publishDataset(db: Db, outDir: string, options: PublishOpt
       monthly: [...contributionsDone.monthly].sort(([a], [b]) => a.localeCompare(b)).map(([month, m]) => ({ month, count: m.count, amount_vnd: m.amountVnd })),
       districts: areaRows.filter((a) => a.level === 'district').map((a) => ({ code: a.code, name: a.name, houses: housesDone.byArea.get(a.id)?.houses ?? emptyCounts() })),
       newest: contributionsDone.newest.slice().reverse(),
-      ledger: { contributions: contributionsDone.count, pages: contributionsDone.pages, page_size: LEDGER_PAGE_SIZE },
+      ledger: { contributions: contributionsDone.count, pages: contributionsDone.pages, page_size: LEDGER_PAGE_SIZE, index: contributionsDone.index },
       entry_count: chain.count,
       head_hash: chain.headHash,
     };
@@ -162,46 +163,21 @@ async function exportContributions(tx: Tx, campaignId: number, root: string, don
   let cashCount = 0;
   let labourPersonDays = 0;
   const newest: PublicContribution[] = [];
+  // Which static ledger page shows each contribution, for the links on the house pages.
+  const pageOf = new Map<number, number>();
+  const index: Summary['ledger']['index'] = [];
   const flushPage = async () => {
     if (page.length === 0) return;
     await writeJson(root, FILES.ledgerPage(++pages), page, done);
+    index.push({ page: pages, from: page[0]!.received_at, to: page.at(-1)!.received_at });
     page = [];
   };
   for (let after = 0; ;) {
-    const rows = await queryRows(tx, sql`
-      SELECT c.id, c.receipt_code, c.received_at, c.kind, c.channel, c.amount_vnd, c.target_type, c.details,
-             h.public_code AS house_code, a.code AS area_code, d.display_name, d.anonymous, d.kind AS donor_kind,
-             e.id AS entry_id, e.hash AS entry_hash, r.id AS reversed_by
-      FROM contributions c
-      JOIN donors d ON d.id = c.donor_id
-      LEFT JOIN houses h ON h.id = c.target_house_id
-      LEFT JOIN areas a ON a.id = c.target_area_id
-      LEFT JOIN LATERAL (SELECT id, hash FROM journal_entries WHERE contribution_id = c.id AND kind <> 'reversal' ORDER BY id LIMIT 1) e ON true
-      LEFT JOIN journal_entries r ON r.reverses_entry_id = e.id
-      WHERE c.campaign_id = ${campaignId} AND c.id > ${after}
-      ORDER BY c.id LIMIT ${CONTRIBUTION_BATCH}`);
+    const rows = await selectContributions(tx, sql`c.campaign_id = ${campaignId} AND c.id > ${after}`, sql`ORDER BY c.id LIMIT ${CONTRIBUTION_BATCH}`);
     if (rows.length === 0) break;
-    for (const row of rows) {
-      const record: PublicContribution = {
-        id: n(row.id),
-        receipt_code: String(row.receipt_code),
-        received_at: iso(row.received_at),
-        donor: publicDonorName({ anonymous: Boolean(row.anonymous), displayName: (row.display_name as string | null) ?? null }),
-        donor_kind: row.donor_kind as PublicContribution['donor_kind'],
-        kind: row.kind as PublicContribution['kind'],
-        channel: (row.channel as PublicContribution['channel']) ?? null,
-        amount_vnd: n(row.amount_vnd),
-        fee_vnd: publicFee(row.details),
-        target: row.target_type as PublicContribution['target'],
-        house_code: (row.house_code as string | null) ?? null,
-        area_code: (row.area_code as string | null) ?? null,
-        entry_id: row.entry_id === null ? null : n(row.entry_id),
-        entry_hash: (row.entry_hash as string | null) ?? null,
-        reversed_by_entry_id: row.reversed_by === null ? null : n(row.reversed_by),
-        items: row.kind === 'in_kind' ? publicItems(row.details) : null,
-        labour: row.kind === 'labour' ? publicLabour(row.details) : null,
-      };
+    for (const record of rows) {
       page.push(record);
+      pageOf.set(record.id, pages + 1);
       await csv.write(csvRow(CONTRIBUTION_CSV_HEADER.map((key) => record[key])));
       if (page.length === LEDGER_PAGE_SIZE) await flushPage();
       count++;
@@ -218,12 +194,12 @@ async function exportContributions(tx: Tx, campaignId: number, root: string, don
       }
       if (record.labour) labourPersonDays += record.labour.person_days;
     }
-    after = n(rows.at(-1)!.id);
+    after = rows.at(-1)!.id;
     progress('contributions', count);
   }
   await flushPage();
   await csv.close();
-  return { count, pages, cashCount, labourPersonDays, monthly, newest };
+  return { count, pages, index, cashCount, labourPersonDays, monthly, newest, pageOf };
 }
 
 const HOUSE_CSV_HEADER = ['code', 'area_code', 'commune', 'type', 'poverty_status', 'head', 'stage', 'budget_vnd', 'allocated_vnd', 'state_budget_vnd', 'designated_vnd', 'pooled_vnd', 'in_kind_vnd', 'labour_estimate_vnd', 'labour_person_days', 'disbursed_vnd', ...stages.map((s) => `${s}_on`)] as const;
@@ -235,6 +211,7 @@ async function exportHouses(
   campaign: typeof schema.campaigns.$inferSelect,
   areaRows: (typeof areas.$inferSelect)[],
   areaCode: Map<number, string>,
+  pageOf: Map<number, number>,
   root: string,
   done: (file: DatasetFile) => void,
   progress: (what: string, done: number) => void,
@@ -261,7 +238,7 @@ async function exportHouses(
     if (batch.length === 0) break;
     const first = batch[0]!.house.id;
     const last = batch.at(-1)!.house.id;
-    const funders = await houseFunders(tx, first, last);
+    const funders = await houseFunders(tx, first, last, pageOf);
     const houseAllocations = await tx.select({ a: allocations, occurredAt: journalEntries.occurredAt, code: houses.publicCode, reversedBy: reversals.id })
       .from(allocations).innerJoin(journalEntries, eq(journalEntries.id, allocations.entryId)).innerJoin(houses, eq(houses.id, allocations.houseId))
       .leftJoin(reversals, eq(reversals.reversesEntryId, allocations.entryId))
@@ -279,7 +256,7 @@ async function exportHouses(
       const house: PublicHouse = {
         id: h.id, code: h.publicCode, area_code: areaCode.get(h.areaId)!, type: h.type, poverty_status: row.povertyStatus,
         head: publicHeadName(row), minutes_ref: h.minutesRef,
-        budget_vnd: h.budgetVnd, allocated_vnd: h.allocatedVnd, cash_allocated_vnd: h.cashAllocatedVnd, disbursed_vnd: h.disbursedVnd,
+        budget_vnd: h.budgetVnd, allocated_vnd: h.allocatedVnd, remaining_vnd: h.budgetVnd - h.allocatedVnd, cash_allocated_vnd: h.cashAllocatedVnd, disbursed_vnd: h.disbursedVnd,
         funding: {
           state_budget_vnd: sum((f) => f.account === 'house_state'),
           designated_vnd: sum((f) => f.account === 'house_cash' && f.via === 'designated'),
@@ -345,7 +322,7 @@ async function exportHouses(
 
 // Lineage: the net amount each gift gave each house in the id range, read from the house's journal lines.
 // A line of an entry that names its contribution is the gift itself (designated); an allocation's lines carry pooled money.
-async function houseFunders(tx: Tx, firstHouseId: number, lastHouseId: number): Promise<Map<number, (HouseFunder & { account: string })[]>> {
+async function houseFunders(tx: Tx, firstHouseId: number, lastHouseId: number, pageOf: Map<number, number>): Promise<Map<number, (HouseFunder & { account: string })[]>> {
   const rows = await queryRows(tx, sql`
     SELECT f.house_id, f.account, f.direct, f.amount_vnd, c.id AS contribution_id, c.receipt_code, c.received_at, c.kind, c.details,
            d.display_name, d.anonymous
@@ -368,6 +345,7 @@ async function houseFunders(tx: Tx, firstHouseId: number, lastHouseId: number): 
       account: String(row.account),
       receipt_code: String(row.receipt_code),
       contribution_id: n(row.contribution_id),
+      ledger_page: pageOf.get(n(row.contribution_id)) ?? null,
       donor: publicDonorName({ anonymous: Boolean(row.anonymous), displayName: (row.display_name as string | null) ?? null }),
       kind: row.kind as HouseFunder['kind'],
       via: row.account === 'house_cash' ? (row.direct ? 'designated' : 'pool') : null,

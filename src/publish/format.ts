@@ -93,6 +93,8 @@ export interface PublicHouse {
   minutes_ref: string;
   budget_vnd: number;
   allocated_vnd: number;
+  /** What the budget still lacks: budget less everything allocated to the house. */
+  remaining_vnd: number;
   cash_allocated_vnd: number;
   disbursed_vnd: number;
   funding: HouseFunding;
@@ -104,6 +106,8 @@ export interface PublicHouse {
 export interface HouseFunder {
   receipt_code: string;
   contribution_id: number;
+  /** The static ledger page that lists the gift. */
+  ledger_page: number | null;
   donor: string;
   kind: ContributionKind;
   via: 'designated' | 'pool' | null;
@@ -213,7 +217,8 @@ export interface Summary {
   monthly: { month: string; count: number; amount_vnd: number }[];
   districts: { code: string; name: string; houses: StageCounts }[];
   newest: PublicContribution[];
-  ledger: { contributions: number; pages: number; page_size: number };
+  /** The static ledger pages, with the receipt dates each one spans. */
+  ledger: { contributions: number; pages: number; page_size: number; index: { page: number; from: string; to: string }[] };
   entry_count: number;
   head_hash: string;
 }

@@ -34,3 +34,28 @@ export const dataset = {
   house: (code: string) => readOnce<HouseDetail>(FILES.house(code)),
   ledgerPage: (page: number) => readOnce<PublicContribution[]>(FILES.ledgerPage(page)),
 };
+
+let areaIndex: Map<string, PublicArea> | undefined;
+
+// Areas by code, and the district above a commune, for naming places on every page.
+export function areaByCode(code: string | null): PublicArea | undefined {
+  areaIndex ??= new Map(dataset.areas().map((a) => [a.code, a]));
+  return code === null ? undefined : areaIndex.get(code);
+}
+
+export function districtOf(communeCode: string): PublicArea | undefined {
+  return areaByCode(areaByCode(communeCode)?.parent_code ?? null);
+}
+
+// The download list: top-level files one by one, each folder (journal, houses, ledger pages) as one row.
+export function fileGroups(checkpoint: Checkpoint): { path: string; count: number; bytes: number }[] {
+  const groups = new Map<string, { path: string; count: number; bytes: number }>([[FILES.checkpoint, { path: FILES.checkpoint, count: 1, bytes: 0 }]]);
+  for (const file of checkpoint.files) {
+    const path = file.path.includes('/') ? `${file.path.split('/')[0]}/` : file.path;
+    const group = groups.get(path) ?? { path, count: 0, bytes: 0 };
+    group.count++;
+    group.bytes += file.bytes;
+    groups.set(path, group);
+  }
+  return [...groups.values()];
+}
