@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { openDatabase } from '../db/client';
 import { publishDataset } from '../src/publish/export';
 import { datasetDir } from '../src/publish/read';
-import { parseFlags, progress, runCli } from './lib/cli';
+import { parseFlags, runCli, stagedProgress } from './lib/cli';
 
 await runCli(async () => {
   const flags = parseFlags(process.argv.slice(2), ['out']);
@@ -11,13 +11,7 @@ await runCli(async () => {
   const handle = openDatabase();
   console.log(`Publishing the open dataset from the ${handle.driver} database at ${handle.location} into ${out} ...`);
   const started = Date.now();
-  const reporters = new Map<string, ReturnType<typeof progress>>();
-  const report = await publishDataset(handle.db, out, {
-    onProgress: (what, done, total) => {
-      if (!reporters.has(what)) reporters.set(what, progress(what));
-      reporters.get(what)!(done, total);
-    },
-  });
+  const report = await publishDataset(handle.db, out, { onProgress: stagedProgress() });
   await handle.close();
   const seconds = (Date.now() - started) / 1000;
   console.log(`Published ${report.entries.toLocaleString('en')} journal entries, ${report.contributions.toLocaleString('en')} contributions and ${report.houses.toLocaleString('en')} houses`);

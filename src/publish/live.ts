@@ -32,7 +32,7 @@ export function parseQuery<S extends z.ZodTypeAny>(schema: S, raw: unknown): z.o
 // Form fields arrive as strings and an empty field means "not given".
 const optional = <T extends z.ZodTypeAny>(schema: T) => z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
 const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Ngày phải có dạng yyyy-mm-dd / Dates are yyyy-mm-dd')
-  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'Ngày không tồn tại / No such date');
+  .refine((d) => new Date(Date.parse(`${d}T00:00:00Z`) || 0).toISOString().startsWith(d), 'Ngày không tồn tại / No such date');
 // "1.000.000", "1 000 000" and "1000000" are the same amount.
 const amount = z.preprocess((v) => (typeof v === 'string' ? Number(v.replace(/[.\s₫]/g, '')) : v),
   z.number({ invalid_type_error: 'Số tiền phải là số / The amount must be a number' })
