@@ -8,6 +8,7 @@ import { publicDonorName, publicFee, publicItems, publicLabour } from './privacy
 const n = (value: unknown) => Number(value ?? 0);
 
 // Selects contributions (alias c) with their donor's public fields, target codes, journal entry and reversal.
+// A contribution posts exactly one entry of its own (allocations carry no contribution_id); only a reversal shares it.
 export async function selectContributions(db: Db | Tx, where: SQL, tail: SQL): Promise<PublicContribution[]> {
   const rows = await queryRows(db, sql`
     SELECT c.id, c.receipt_code, c.received_at, c.kind, c.channel, c.amount_vnd, c.target_type, c.details,
@@ -17,7 +18,7 @@ export async function selectContributions(db: Db | Tx, where: SQL, tail: SQL): P
     JOIN donors d ON d.id = c.donor_id
     LEFT JOIN houses h ON h.id = c.target_house_id
     LEFT JOIN areas a ON a.id = c.target_area_id
-    LEFT JOIN LATERAL (SELECT id, hash FROM journal_entries WHERE contribution_id = c.id AND kind <> 'reversal' ORDER BY id LIMIT 1) e ON true
+    LEFT JOIN journal_entries e ON e.contribution_id = c.id AND e.kind <> 'reversal'
     LEFT JOIN journal_entries r ON r.reverses_entry_id = e.id
     WHERE ${where}
     ${tail}`);

@@ -35,10 +35,10 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-// Starts the built server (dist/server/entry.mjs) and waits until it answers.
-export async function startServer(env: NodeJS.ProcessEnv = {}): Promise<RunningServer> {
+// Starts the built server (dist/server/entry.mjs, or another build's entry) and waits until it answers.
+export async function startServer(env: NodeJS.ProcessEnv = {}, entry = 'dist/server/entry.mjs'): Promise<RunningServer> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['dist/server/entry.mjs'], { env: { ...process.env, ...env, HOST: '127.0.0.1', PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [entry], { env: { ...process.env, ...env, HOST: '127.0.0.1', PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
