@@ -27,7 +27,7 @@ const { areas, houses, households, allocations, disbursements, journalEntries, c
 const reversals = alias(journalEntries, 'reversals');
 
 export interface PublishOptions {
-  /** The time written into the checkpoint (tests fix it to compare two publishes). */
+  /** The time written into the checkpoint (defaults to now). */
   now?: Date;
   onProgress?: (what: string, done: number, total?: number) => void;
 }
@@ -64,76 +64,89 @@ export async function publishDataset(db: Db, outDir: string, options: PublishOpt
   const generatedAt = (options.now ?? new Date()).toISOString();
 
   // One snapshot for every query, so a gift recorded mid-publish is either wholly in or wholly out.
-  const report = await db.transaction(async (tx) => {
-    const areaRows = await tx.select().from(areas).orderBy(asc(areas.id));
-    const areaCode = new Map(areaRows.map((a) => [a.id, a.code]));
-
-    // The journal, chunked, checked link by link as it is written: a broken chain is never published.
-    const chain = startChain();
-    const journalChunks: string[] = [];
-    let chunk: FileSink | undefined;
-    for await (const batch of journalBatches(tx as unknown as Db)) {
-      for (const entry of batch) {
-        if ((entry.id - 1) % JOURNAL_CHUNK_ENTRIES === 0) {
-          await chunk?.close();
-          const path = FILES.journalChunk(journalChunks.length + 1);
-          journalChunks.push(path);
-          chunk = await FileSink.open(tmp, path, done);
-        }
-        const record = recordOfEntry(entry);
-        const fault = await checkRecord(chain, record, sha256Hex);
-        if (fault) throw new Error(`Journal entry #${fault.entryId}: ${fault.reason}. Nothing was published; run npm run ledger:verify.`);
-        await chunk!.write(`${JSON.stringify(record)}\n`);
-      }
-      progress('journal entries', chain.count);
-    }
-    await chunk?.close();
-    const [head] = await tx.select().from(chainHead);
-    if (!head || head.entryCount !== chain.count || head.headHash !== chain.headHash) {
-      throw new Error(`The chain head (${head?.entryCount} entries) does not match the journal (${chain.count}). Nothing was published; run npm run ledger:verify.`);
-    }
-    const balances = balancesOf(chain);
-    const totals = totalsFromBalances(balances);
-
-    const contributionsDone = await exportContributions(tx, campaign.id, tmp, done, progress);
-    const housesDone = await exportHouses(tx, campaign, areaRows, areaCode, contributionsDone.pageOf, tmp, done, progress);
-
-    const summary: Summary = {
-      generated_at: generatedAt,
-      totals: { ...totals, cash_contributions: contributionsDone.cashCount, labour_person_days: contributionsDone.labourPersonDays },
-      houses_by_stage: housesDone.all,
-      monthly: [...contributionsDone.monthly].sort(([a], [b]) => a.localeCompare(b)).map(([month, m]) => ({ month, count: m.count, amount_vnd: m.amountVnd })),
-      districts: areaRows.filter((a) => a.level === 'district').map((a) => ({ code: a.code, name: a.name, houses: housesDone.byArea.get(a.id)?.houses ?? emptyCounts() })),
-      newest: contributionsDone.newest.slice().reverse(),
-      ledger: { contributions: contributionsDone.count, pages: contributionsDone.pages, page_size: LEDGER_PAGE_SIZE, index: contributionsDone.index },
-      entry_count: chain.count,
-      head_hash: chain.headHash,
-    };
-    await writeJson(tmp, FILES.summary, summary, done);
-    await writeJson(tmp, FILES.areas, areaRows.map((a): PublicArea => ({
-      id: a.id, code: a.code, name: a.name, level: a.level, parent_code: a.parentId === null ? null : areaCode.get(a.parentId) ?? null,
-      new_commune_name: a.newCommuneName, new_province_name: a.newProvinceName,
-      ...(housesDone.byArea.get(a.id) ?? { houses: emptyCounts(), budget_vnd: 0, allocated_vnd: 0, disbursed_vnd: 0 }),
-    })), done);
-
-    const checkpoint: Checkpoint = {
-      format: DATASET_FORMAT,
-      campaign_code: campaign.code,
-      generated_at: generatedAt,
-      entry_count: chain.count,
-      head_hash: chain.headHash,
-      journal_chunks: journalChunks,
-      account_balances: balances,
-      totals,
-      files: files.slice().sort((a, b) => a.path.localeCompare(b.path)),
-    };
-    await writeFile(`${tmp}/${FILES.checkpoint}`, `${JSON.stringify(checkpoint, null, 1)}\n`);
-    return { entries: chain.count, contributions: contributionsDone.count, houses: housesDone.count, headHash: chain.headHash };
-  }, { isolationLevel: 'repeatable read', accessMode: 'read only' });
-
+  const report = await db.transaction((tx) => writeDataset(tx, campaign, tmp, generatedAt, done, files, progress), { isolationLevel: 'repeatable read', accessMode: 'read only' })
+    .catch(async (error: unknown) => {
+      await rm(tmp, { recursive: true, force: true });
+      throw error;
+    });
   await rm(outDir, { recursive: true, force: true });
   await rename(tmp, outDir);
   return { dir: outDir, ...report, files: files.length + 1, bytes: files.reduce((sum, f) => sum + f.bytes, 0) };
+}
+
+async function writeDataset(
+  tx: Tx,
+  campaign: typeof schema.campaigns.$inferSelect,
+  tmp: string,
+  generatedAt: string,
+  done: (file: DatasetFile) => void,
+  files: DatasetFile[],
+  progress: (what: string, done: number, total?: number) => void,
+) {
+  const areaRows = await tx.select().from(areas).orderBy(asc(areas.id));
+  const areaCode = new Map(areaRows.map((a) => [a.id, a.code]));
+
+  // The journal, chunked, checked link by link as it is written: a broken chain is never published.
+  const chain = startChain();
+  const journalChunks: string[] = [];
+  let chunk: FileSink | undefined;
+  for await (const batch of journalBatches(tx as unknown as Db)) {
+    for (const entry of batch) {
+      if ((entry.id - 1) % JOURNAL_CHUNK_ENTRIES === 0) {
+        await chunk?.close();
+        const path = FILES.journalChunk(journalChunks.length + 1);
+        journalChunks.push(path);
+        chunk = await FileSink.open(tmp, path, done);
+      }
+      const record = recordOfEntry(entry);
+      const fault = await checkRecord(chain, record, sha256Hex);
+      if (fault) throw new Error(`Journal entry #${fault.entryId}: ${fault.reason}. Nothing was published; run npm run ledger:verify.`);
+      await chunk!.write(`${JSON.stringify(record)}\n`);
+    }
+    progress('journal entries', chain.count);
+  }
+  await chunk?.close();
+  const [head] = await tx.select().from(chainHead);
+  if (!head || head.entryCount !== chain.count || head.headHash !== chain.headHash) {
+    throw new Error(`The chain head (${head?.entryCount} entries) does not match the journal (${chain.count}). Nothing was published; run npm run ledger:verify.`);
+  }
+  const balances = balancesOf(chain);
+  const totals = totalsFromBalances(balances);
+
+  const contributionsDone = await exportContributions(tx, campaign.id, tmp, done, progress);
+  const housesDone = await exportHouses(tx, campaign, areaRows, areaCode, contributionsDone.pageOf, tmp, done, progress);
+
+  const summary: Summary = {
+    generated_at: generatedAt,
+    totals: { ...totals, cash_contributions: contributionsDone.cashCount, labour_person_days: contributionsDone.labourPersonDays },
+    houses_by_stage: housesDone.all,
+    monthly: [...contributionsDone.monthly].sort(([a], [b]) => a.localeCompare(b)).map(([month, m]) => ({ month, count: m.count, amount_vnd: m.amountVnd })),
+    districts: areaRows.filter((a) => a.level === 'district').map((a) => ({ code: a.code, name: a.name, houses: housesDone.byArea.get(a.id)?.houses ?? emptyCounts() })),
+    newest: contributionsDone.newest.slice().reverse(),
+    ledger: { contributions: contributionsDone.count, pages: contributionsDone.pages, page_size: LEDGER_PAGE_SIZE, index: contributionsDone.index },
+    entry_count: chain.count,
+    head_hash: chain.headHash,
+  };
+  await writeJson(tmp, FILES.summary, summary, done);
+  await writeJson(tmp, FILES.areas, areaRows.map((a): PublicArea => ({
+    id: a.id, code: a.code, name: a.name, level: a.level, parent_code: a.parentId === null ? null : areaCode.get(a.parentId) ?? null,
+    new_commune_name: a.newCommuneName, new_province_name: a.newProvinceName,
+    ...(housesDone.byArea.get(a.id) ?? { houses: emptyCounts(), budget_vnd: 0, allocated_vnd: 0, disbursed_vnd: 0 }),
+  })), done);
+
+  const checkpoint: Checkpoint = {
+    format: DATASET_FORMAT,
+    campaign_code: campaign.code,
+    generated_at: generatedAt,
+    entry_count: chain.count,
+    head_hash: chain.headHash,
+    journal_chunks: journalChunks,
+    account_balances: balances,
+    totals,
+    files: files.slice().sort((a, b) => a.path.localeCompare(b.path)),
+  };
+  await writeFile(`${tmp}/${FILES.checkpoint}`, `${JSON.stringify(checkpoint, null, 1)}\n`);
+  return { entries: chain.count, contributions: contributionsDone.count, houses: housesDone.count, headHash: chain.headHash };
 }
 
 async function writeJson(root: string, path: string, value: unknown, done: (file: DatasetFile) => void): Promise<void> {

@@ -122,13 +122,11 @@ export function publishSuite(driver: string, fresh: FreshDb): void {
       const byCode = await searchContributions(handle.db, { code: named.receipt_code.toLowerCase() });
       expect(byCode.results).toEqual([named]);
 
-      const day = named.received_at.slice(0, 10);
       const byAmountAndDay = await searchContributions(handle.db, { amount: named.amount_vnd.toLocaleString('de-DE'), from: '2024-07-01', to: '2025-12-31' });
       expect(byAmountAndDay.results.every((r) => r.amount_vnd === named.amount_vnd)).toBe(true);
       expect(byAmountAndDay.total).toBe(demo.contributions.filter((c) => c.amountVnd === named.amount_vnd).length);
       const sameDay = await searchContributions(handle.db, { from: '2024-08-15', to: '2024-08-15' });
       expect(sameDay.total).toBe(demo.contributions.filter((c) => new Date(c.receivedAt.getTime() + 7 * 3_600_000).toISOString().startsWith('2024-08-15')).length);
-      expect(day).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     });
 
     it('never finds an anonymous donor by name, and shows them as "Nhà hảo tâm"', async () => {
