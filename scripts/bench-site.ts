@@ -115,13 +115,9 @@ await runCli(async () => {
       await page.goto(server.url + path, { waitUntil: 'networkidle' });
       loaded = true;
       // Then what scrolling down costs: the charts' code, fetched once they come into view.
-      for (const figure of await page.locator('figure[data-chart]').all()) {
-        await figure.scrollIntoViewIfNeeded();
-        await figure.locator('canvas').evaluate((canvas: HTMLCanvasElement) => new Promise<void>((drawn) => {
-          const check = () => (canvas.width > 300 ? drawn() : setTimeout(check, 50));
-          check();
-        }));
-      }
+      for (const figure of await page.locator('figure[data-chart]').all()) await figure.scrollIntoViewIfNeeded();
+      // A string, not a function: tsx would wrap a named function in a helper the page does not have.
+      await page.waitForFunction('[...document.querySelectorAll("figure[data-chart] canvas")].every((c) => c.width > 300)');
       await Promise.all(bodies);
       weights.set(name, weight);
       await page.close();
