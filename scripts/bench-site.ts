@@ -28,7 +28,7 @@ const dataDir = join(root, 'data');
 const siteDir = join(root, 'site');
 
 // The scratch database: a PostgreSQL database of its own when DATABASE_URL is set, else a PGlite folder kept between runs.
-async function scratchDatabase(): Promise<{ handle: DbHandle; serverEnv: NodeJS.ProcessEnv; label: string }> {
+async function scratchDatabase(): Promise<{ handle: DbHandle; serverEnv: NodeJS.ProcessEnv; label: string; drop: () => Promise<void> }> {
   const baseUrl = process.env.DATABASE_URL;
   if (baseUrl) {
     const admin = postgres(baseUrl, { max: 1, onnotice: () => {} });
@@ -37,10 +37,15 @@ async function scratchDatabase(): Promise<{ handle: DbHandle; serverEnv: NodeJS.
     await admin.end();
     const url = new URL(baseUrl);
     url.pathname = '/ancu_bench_site';
-    return { handle: openPostgres(url.toString()), serverEnv: { DATABASE_URL: url.toString() }, label: `PostgreSQL ${redactUrl(url.toString())}` };
+    const drop = async () => {
+      const cleanup = postgres(baseUrl, { max: 1, onnotice: () => {} });
+      await cleanup.unsafe('DROP DATABASE IF EXISTS ancu_bench_site WITH (FORCE)');
+      await cleanup.end();
+    };
+    return { handle: openPostgres(url.toString()), serverEnv: { DATABASE_URL: url.toString() }, label: `PostgreSQL ${redactUrl(url.toString())}`, drop };
   }
   const dir = join(root, 'pglite');
-  return { handle: openPglite(dir), serverEnv: { PGLITE_DIR: dir, DATABASE_URL: undefined }, label: `PGlite ${dir}` };
+  return { handle: openPglite(dir), serverEnv: { PGLITE_DIR: dir, DATABASE_URL: undefined }, label: `PGlite ${dir}`, drop: async () => {} };
 }
 
 function* htmlFiles(dir: string): Generator<string> {
@@ -59,7 +64,7 @@ await runCli(async () => {
     console.error(`Chromium not found at ${CHROMIUM_PATH}: apt-get install -y chromium (or set CHROMIUM_PATH).`);
     return 2;
   }
-  const { handle, serverEnv, label } = await scratchDatabase();
+  const { handle, serverEnv, label, drop } = await scratchDatabase();
   console.log(`Machine: ${os.cpus().length} × ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}; database ${label}.`);
   await handle.migrate();
   if (await isEmpty(handle.db)) {
@@ -171,5 +176,6 @@ await runCli(async () => {
     for (const row of latency) console.log(row);
   } finally {
     await server.stop();
+    await drop();
   }
 });
