@@ -1,4 +1,7 @@
 // @ts-check
+import { cp } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { defineConfig } from 'astro/config';
 import node from '@astrojs/node';
 import react from '@astrojs/react';
@@ -7,10 +10,23 @@ import react from '@astrojs/react';
 // matches, and refuses a form POST whose Origin differs. Add the public domain with ALLOWED_HOSTS at build.
 const allowedHosts = ['localhost', '127.0.0.1', ...(process.env.ALLOWED_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean)];
 
+// The open dataset the pages were built from is served beside them for download, at /du-lieu/.
+const datasetDir = resolve(process.env.ANCU_DATASET_DIR ?? 'public-data');
+const serveDataset = {
+  name: 'ancu-open-dataset',
+  hooks: {
+    /** @param {{ dir: URL }} options */
+    'astro:build:done': async ({ dir }) => {
+      if (!existsSync(datasetDir)) throw new Error(`No open dataset at ${datasetDir}: run "npm run publish" first.`);
+      await cp(datasetDir, new URL('du-lieu/', dir), { recursive: true });
+    },
+  },
+};
+
 export default defineConfig({
   output: 'static',
   adapter: node({ mode: 'standalone' }),
-  integrations: [react()],
+  integrations: [react(), serveDataset],
   server: { host: '127.0.0.1', port: 4321 },
   security: { allowedDomains: allowedHosts.map((hostname) => ({ hostname })) },
   i18n: { defaultLocale: 'vi', locales: ['vi', 'en'], routing: { prefixDefaultLocale: false } },

@@ -1,5 +1,6 @@
 // One way to open the database: PGlite in a data folder by default, PostgreSQL when DATABASE_URL is set.
-import { resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { PGlite } from '@electric-sql/pglite';
@@ -76,6 +77,8 @@ export function openPostgres(url: string, poolSize = 10): DbHandle {
 
 /** 'memory://' or an open PGlite (a clone, in tests) gives a throwaway database. */
 export function openPglite(dataDir: string | PGlite): DbHandle {
+  // PGlite creates its own folder but not the ones above it (./data on a fresh clone).
+  if (typeof dataDir === 'string' && !dataDir.includes('://')) mkdirSync(dirname(resolve(dataDir)), { recursive: true });
   const client = typeof dataDir === 'string' ? new PGlite(dataDir) : dataDir;
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   return {

@@ -46,3 +46,12 @@ export function parseFlags(argv: string[], known: string[]): Record<string, stri
   }
   return flags;
 }
+
+// Progress for a job of several named stages: one progress line per stage name.
+export function stagedProgress(): (what: string, done: number, total?: number) => void {
+  const lines = new Map<string, ReturnType<typeof progress>>();
+  return (what, done, total) => {
+    if (!lines.has(what)) lines.set(what, progress(what));
+    lines.get(what)!(done, total);
+  };
+}

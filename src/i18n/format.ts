@@ -15,3 +15,9 @@ export function formatDate(value: Date | string): string {
 export function formatCount(value: number): string {
   return new Intl.NumberFormat('de-DE', { maximumFractionDigits: 1 }).format(value);
 }
+
+// File sizes for download lists: kB below a megabyte, MB with one decimal above.
+export function formatBytes(bytes: number): string {
+  const mebibyte = 1024 * 1024;
+  return bytes >= mebibyte ? `${formatCount(Math.round((bytes / mebibyte) * 10) / 10)} MB` : `${formatCount(Math.max(1, Math.round(bytes / 1024)))} kB`;
+}

@@ -15,12 +15,11 @@ import { DomainError } from '../../src/domain/errors';
 import { advanceStage } from '../../src/domain/houses';
 import { campaignTotals } from '../../src/domain/totals';
 import { verifyLedger } from '../../src/domain/verify';
-import { generateDemo } from '../../src/domain/demo/generate';
+import { generateDemo, SMALL_DEMO } from '../../src/domain/demo/generate';
 import { loadDemo } from '../../src/domain/demo/load';
 import { buildWorld, give, nextKey, type World } from './world';
 import type { FreshDb } from './harness';
 
-const SMALL_DEMO = { seed: 7, houses: 60, cashContributions: 1500, today: '2025-10-31' };
 
 // Runs fn and returns the DomainError it throws, failing the test if it does not throw one.
 async function refusal(fn: () => Promise<unknown>): Promise<DomainError> {

@@ -4,9 +4,14 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createServer } from 'node:net';
 import { chromium, type Browser } from 'playwright-core';
+import { openPglite } from '../../db/client';
+import { generateDemo, SMALL_DEMO } from '../../src/domain/demo/generate';
+import { loadDemo } from '../../src/domain/demo/load';
+import { publishDataset } from '../../src/publish/export';
+
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -38,10 +43,10 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-// Starts the built server (dist/server/entry.mjs) and waits until it answers.
-export async function startServer(env: NodeJS.ProcessEnv = {}): Promise<RunningServer> {
+// Starts the built server (dist/server/entry.mjs, or another build's entry) and waits until it answers.
+export async function startServer(env: NodeJS.ProcessEnv = {}, entry = 'dist/server/entry.mjs'): Promise<RunningServer> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['dist/server/entry.mjs'], { env: { ...process.env, ...env, HOST: '127.0.0.1', PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [entry], { env: { ...process.env, ...env, HOST: '127.0.0.1', PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
@@ -83,7 +88,8 @@ function newestSource(paths: string[]): number {
 }
 
 // Builds the site once for all test files (a lock folder keeps parallel files from building twice),
-// and only when a source file is newer than the built server.
+// and only when a source file is newer than the built server. The static pages come from a small
+// demo dataset published once into .build/, since a fresh clone has no public-data/.
 export async function ensureBuilt(): Promise<void> {
   const lock = join(tmpdir(), `ancu-build-${createHash('sha256').update(process.cwd()).digest('hex').slice(0, 12)}.lock`);
   for (;;) {
@@ -95,13 +101,26 @@ export async function ensureBuilt(): Promise<void> {
     }
   }
   try {
+    const dataset = resolve('.build', 'e2e-dataset');
+    if (!existsSync(join(dataset, 'checkpoint.json'))) await publishSmallDemo(dataset);
     const entry = 'dist/server/entry.mjs';
     const stale = !existsSync(entry) || statSync(entry).mtimeMs < newestSource(['src', 'db', 'astro.config.mjs', 'package.json']);
     if (stale) {
-      const built = spawnSync('npx', ['astro', 'build'], { encoding: 'utf8', env: process.env });
+      const built = spawnSync('npx', ['astro', 'build'], { encoding: 'utf8', env: { ...process.env, ANCU_DATASET_DIR: dataset } });
       if (built.status !== 0) throw new Error(`astro build failed:\n${built.stdout}\n${built.stderr}`);
     }
   } finally {
     rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+async function publishSmallDemo(dataset: string): Promise<void> {
+  const handle = openPglite('memory://');
+  try {
+    await handle.migrate();
+    await loadDemo(handle, generateDemo(SMALL_DEMO));
+    await publishDataset(handle.db, dataset);
+  } finally {
+    await handle.close();
   }
 }

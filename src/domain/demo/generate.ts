@@ -20,6 +20,9 @@ export interface DemoOptions {
 
 export const FULL_DEMO: DemoOptions = { seed: 2024, houses: 2150, cashContributions: 52_000, today: '2025-10-31' };
 
+// Small enough for a test to load and build in seconds, large enough to cover every stage and kind.
+export const SMALL_DEMO: DemoOptions = { seed: 7, houses: 60, cashContributions: 1500, today: '2025-10-31' };
+
 export const DEMO_CAMPAIGN = {
   id: 1,
   code: 'BK',

@@ -1,0 +1,122 @@
+// The journal as published: one NDJSON line per entry, exactly the ledger's canonical form plus its
+// prev_hash and hash. No Node imports: the open-data page runs this in the browser with Web Crypto.
+import type { EntryDraft, PostedEntry } from '../ledger/entry';
+import { totalsFromBalances } from './totals';
+import type { DatasetTotals } from './format';
+
+export const GENESIS = '0'.repeat(64);
+
+export type RecordLine = [account: string, houseId: number | null, areaId: number | null, contributionId: number | null, amountVnd: number];
+
+export interface JournalRecord {
+  id: number;
+  kind: string;
+  occurred_at: string;
+  description: string;
+  contribution_id: number | null;
+  reverses_entry_id: number | null;
+  reason: string | null;
+  lines: RecordLine[];
+  prev_hash: string;
+  hash: string;
+}
+
+// The bytes that were hashed, rebuilt from a record's own fields in the ledger's fixed key order.
+export function canonicalOfRecord(record: JournalRecord): string {
+  return JSON.stringify({
+    id: record.id,
+    kind: record.kind,
+    occurred_at: record.occurred_at,
+    description: record.description,
+    contribution_id: record.contribution_id,
+    reverses_entry_id: record.reverses_entry_id,
+    reason: record.reason,
+    lines: record.lines,
+  });
+}
+
+// A posted entry as its published record (the NDJSON line is JSON.stringify of this).
+export function recordOfEntry(entry: PostedEntry): JournalRecord {
+  return {
+    id: entry.id,
+    kind: entry.kind,
+    occurred_at: entry.occurredAt.toISOString(),
+    description: entry.description,
+    contribution_id: entry.contributionId,
+    reverses_entry_id: entry.reversesEntryId,
+    reason: entry.reason,
+    lines: entry.lines.map((l) => [l.account, l.houseId, l.areaId, l.contributionId, l.amountVnd]),
+    prev_hash: entry.prevHash,
+    hash: entry.hash,
+  };
+}
+
+// The lines as the ledger's rules read them, for recomputing house counters from a download.
+export function linesOfRecord(record: JournalRecord): EntryDraft['lines'] {
+  return record.lines.map(([account, houseId, areaId, contributionId, amountVnd]) => ({
+    account: account as EntryDraft['lines'][number]['account'], houseId, areaId, contributionId, amountVnd,
+  }));
+}
+
+/** SHA-256 of a UTF-8 string as lowercase hex: node:crypto on the command line, Web Crypto in a browser. */
+export type Sha256Hex = (text: string) => Promise<string> | string;
+
+export interface ChainState {
+  count: number;
+  headHash: string;
+  balances: Map<string, bigint>;
+}
+
+export interface ChainFault {
+  entryId: number | null;
+  reason: string;
+}
+
+export function startChain(): ChainState {
+  return { count: 0, headHash: GENESIS, balances: new Map() };
+}
+
+// Checks one record against the chain so far and folds it in; returns the fault, if any.
+export async function checkRecord(state: ChainState, record: JournalRecord, sha256: Sha256Hex): Promise<ChainFault | undefined> {
+  const expectedId = state.count + 1;
+  if (record.id !== expectedId) return { entryId: record.id, reason: `expected entry #${expectedId} next, found #${record.id}` };
+  if (record.prev_hash !== state.headHash) return { entryId: record.id, reason: 'prev_hash does not match the hash of the entry before it' };
+  const hash = await sha256(`${state.headHash}\n${canonicalOfRecord(record)}`);
+  if (hash !== record.hash) return { entryId: record.id, reason: 'hash does not match the entry content' };
+  let sum = 0n;
+  for (const [account, , , , amountVnd] of record.lines) {
+    if (!Number.isSafeInteger(amountVnd)) return { entryId: record.id, reason: `line amount ${amountVnd} is not whole đồng` };
+    state.balances.set(account, (state.balances.get(account) ?? 0n) + BigInt(amountVnd));
+    sum += BigInt(amountVnd);
+  }
+  if (sum !== 0n) return { entryId: record.id, reason: `the entry is off by ${sum} đồng` };
+  state.count = record.id;
+  state.headHash = record.hash;
+  return undefined;
+}
+
+export function balancesOf(state: ChainState): Record<string, number> {
+  return Object.fromEntries([...state.balances].sort(([a], [b]) => a.localeCompare(b)).map(([account, sum]) => [account, Number(sum)]));
+}
+
+// Compares what the journal adds up to with what the checkpoint claims; names the first difference.
+export function compareWithCheckpoint(
+  state: ChainState,
+  checkpoint: { entry_count: number; head_hash: string; account_balances: Record<string, number>; totals: DatasetTotals },
+): ChainFault | undefined {
+  if (state.count !== checkpoint.entry_count || state.headHash !== checkpoint.head_hash) {
+    return { entryId: null, reason: `the checkpoint says ${checkpoint.entry_count} entries ending ${checkpoint.head_hash}, the journal has ${state.count} ending ${state.headHash}` };
+  }
+  const balances = balancesOf(state);
+  const accounts = new Set([...Object.keys(balances), ...Object.keys(checkpoint.account_balances)]);
+  for (const account of accounts) {
+    if ((balances[account] ?? 0) !== (checkpoint.account_balances[account] ?? 0)) {
+      return { entryId: null, reason: `account ${account}: the journal sums to ${balances[account] ?? 0}, the checkpoint says ${checkpoint.account_balances[account] ?? 0}` };
+    }
+  }
+  const totals = totalsFromBalances(balances);
+  for (const [name, value] of Object.entries(totals) as [keyof DatasetTotals, number][]) {
+    if (checkpoint.totals[name] !== value) return { entryId: null, reason: `total ${name}: the journal gives ${value}, the checkpoint says ${checkpoint.totals[name]}` };
+  }
+  return undefined;
+}

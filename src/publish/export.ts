@@ -1,0 +1,373 @@
+// `npm run publish`: exports the public, privacy-filtered dataset from the database in one consistent
+// snapshot, a batch at a time (nothing assumes the journal or the contributions fit in memory), into
+// a fresh folder that replaces the previous one only once every file is written.
+import { rename, rm, writeFile } from 'node:fs/promises';
+import { and, asc, eq, gt, gte, lte, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import { queryRows, schema, type Db, type Tx } from '../../db/client';
+import { currentCampaign } from '../domain/campaigns';
+import { DomainError } from '../domain/errors';
+import { stageColumn, stageOf } from '../domain/houses';
+import { stages } from '../domain/schemas';
+import { journalBatches } from '../domain/journal-read';
+import { balancesOf, checkRecord, recordOfEntry, startChain } from './chain';
+import { csvRow } from './csv';
+import { FileSink, JsonArraySink, sha256Hex } from './files';
+import {
+  DATASET_FORMAT, FILES, JOURNAL_CHUNK_ENTRIES, LEDGER_PAGE_SIZE,
+  type Checkpoint, type DatasetFile, type HouseDetail, type HouseFunder, type PublicAllocation, type PublicArea,
+  type PublicCampaign, type PublicContribution, type PublicDisbursement, type PublicHouse, type StageCounts, type Summary,
+} from './format';
+import { grantOf } from './giving360';
+import { selectContributions } from './contribution-rows';
+import { publicDonorName, publicHeadName, publicItems, publicLabour } from './privacy';
+import { totalsFromBalances } from './totals';
+
+const { areas, houses, households, allocations, disbursements, journalEntries, chainHead } = schema;
+const reversals = alias(journalEntries, 'reversals');
+
+export interface PublishOptions {
+  /** The time written into the checkpoint (defaults to now). */
+  now?: Date;
+  onProgress?: (what: string, done: number, total?: number) => void;
+}
+
+export interface PublishReport {
+  dir: string;
+  entries: number;
+  contributions: number;
+  houses: number;
+  files: number;
+  bytes: number;
+  headHash: string;
+}
+
+const CONTRIBUTION_BATCH = 5000;
+const HOUSE_BATCH = 200;
+const VN_OFFSET_MS = 7 * 3_600_000;
+
+const n = (value: unknown) => Number(value ?? 0);
+const iso = (value: unknown) => new Date(value as string | Date).toISOString();
+const emptyCounts = (): StageCounts => ({ total: 0, approved: 0, funded: 0, under_construction: 0, completed: 0, handed_over: 0 });
+
+export async function publishDataset(db: Db, outDir: string, options: PublishOptions = {}): Promise<PublishReport> {
+  const campaign = await currentCampaign(db);
+  if (!campaign) {
+    throw new DomainError(409, 'no_campaign', 'Chưa có chiến dịch nào để công bố: chạy npm run seed:demo hoặc tạo một chiến dịch trước.',
+      'There is no campaign to publish: run npm run seed:demo or create a campaign first.');
+  }
+  const tmp = `${outDir}.tmp-${process.pid}`;
+  await rm(tmp, { recursive: true, force: true });
+  const files: DatasetFile[] = [];
+  const done = (file: DatasetFile) => files.push(file);
+  const progress = options.onProgress ?? (() => {});
+  const generatedAt = (options.now ?? new Date()).toISOString();
+
+  // One snapshot for every query, so a gift recorded mid-publish is either wholly in or wholly out.
+  const report = await db.transaction((tx) => writeDataset(tx, campaign, tmp, generatedAt, done, files, progress), { isolationLevel: 'repeatable read', accessMode: 'read only' })
+    .catch(async (error: unknown) => {
+      await rm(tmp, { recursive: true, force: true });
+      throw error;
+    });
+  await rm(outDir, { recursive: true, force: true });
+  await rename(tmp, outDir);
+  return { dir: outDir, ...report, files: files.length + 1, bytes: files.reduce((sum, f) => sum + f.bytes, 0) };
+}
+
+async function writeDataset(
+  tx: Tx,
+  campaign: typeof schema.campaigns.$inferSelect,
+  tmp: string,
+  generatedAt: string,
+  done: (file: DatasetFile) => void,
+  files: DatasetFile[],
+  progress: (what: string, done: number, total?: number) => void,
+) {
+  const areaRows = await tx.select().from(areas).orderBy(asc(areas.id));
+  const areaCode = new Map(areaRows.map((a) => [a.id, a.code]));
+
+  // The journal, chunked, checked link by link as it is written: a broken chain is never published.
+  const chain = startChain();
+  const journalChunks: string[] = [];
+  let chunk: FileSink | undefined;
+  for await (const batch of journalBatches(tx)) {
+    for (const entry of batch) {
+      if ((entry.id - 1) % JOURNAL_CHUNK_ENTRIES === 0) {
+        await chunk?.close();
+        const path = FILES.journalChunk(journalChunks.length + 1);
+        journalChunks.push(path);
+        chunk = await FileSink.open(tmp, path, done);
+      }
+      const record = recordOfEntry(entry);
+      const fault = await checkRecord(chain, record, sha256Hex);
+      if (fault) throw new Error(`Journal entry #${fault.entryId}: ${fault.reason}. Nothing was published; run npm run ledger:verify.`);
+      await chunk!.write(`${JSON.stringify(record)}\n`);
+    }
+    progress('journal entries', chain.count);
+  }
+  await chunk?.close();
+  const [head] = await tx.select().from(chainHead);
+  if (!head || head.entryCount !== chain.count || head.headHash !== chain.headHash) {
+    throw new Error(`The chain head (${head?.entryCount} entries) does not match the journal (${chain.count}). Nothing was published; run npm run ledger:verify.`);
+  }
+  const balances = balancesOf(chain);
+  const totals = totalsFromBalances(balances);
+
+  const contributionsDone = await exportContributions(tx, campaign.id, tmp, done, progress);
+  const housesDone = await exportHouses(tx, campaign, areaRows, areaCode, contributionsDone.pageOf, tmp, done, progress);
+
+  const summary: Summary = {
+    generated_at: generatedAt,
+    totals: { ...totals, cash_contributions: contributionsDone.cashCount, labour_person_days: contributionsDone.labourPersonDays },
+    houses_by_stage: housesDone.all,
+    monthly: [...contributionsDone.monthly].sort(([a], [b]) => a.localeCompare(b)).map(([month, m]) => ({ month, count: m.count, amount_vnd: m.amountVnd })),
+    districts: areaRows.filter((a) => a.level === 'district').map((a) => ({ code: a.code, name: a.name, houses: housesDone.byArea.get(a.id)?.houses ?? emptyCounts() })),
+    newest: contributionsDone.newest.slice().reverse(),
+    ledger: { contributions: contributionsDone.count, pages: contributionsDone.pages, page_size: LEDGER_PAGE_SIZE, index: contributionsDone.index },
+    entry_count: chain.count,
+    head_hash: chain.headHash,
+  };
+  await writeJson(tmp, FILES.summary, summary, done);
+  await writeJson(tmp, FILES.areas, areaRows.map((a): PublicArea => ({
+    id: a.id, code: a.code, name: a.name, level: a.level, parent_code: a.parentId === null ? null : areaCode.get(a.parentId) ?? null,
+    new_commune_name: a.newCommuneName, new_province_name: a.newProvinceName,
+    ...(housesDone.byArea.get(a.id) ?? { houses: emptyCounts(), budget_vnd: 0, allocated_vnd: 0, disbursed_vnd: 0 }),
+  })), done);
+
+  const checkpoint: Checkpoint = {
+    format: DATASET_FORMAT,
+    campaign_code: campaign.code,
+    generated_at: generatedAt,
+    entry_count: chain.count,
+    head_hash: chain.headHash,
+    journal_chunks: journalChunks,
+    account_balances: balances,
+    totals,
+    files: files.slice().sort((a, b) => a.path.localeCompare(b.path)),
+  };
+  await writeFile(`${tmp}/${FILES.checkpoint}`, `${JSON.stringify(checkpoint, null, 1)}\n`);
+  return { entries: chain.count, contributions: contributionsDone.count, houses: housesDone.count, headHash: chain.headHash };
+}
+
+async function writeJson(root: string, path: string, value: unknown, done: (file: DatasetFile) => void): Promise<void> {
+  const sink = await FileSink.open(root, path, done);
+  await sink.write(`${JSON.stringify(value)}\n`);
+  await sink.close();
+}
+
+function campaignRecord(campaign: typeof schema.campaigns.$inferSelect): PublicCampaign {
+  return {
+    code: campaign.code, name: campaign.name, is_demo: campaign.isDemo, target_houses: campaign.targetHouses,
+    baseline: campaign.baseline as PublicCampaign['baseline'], support_levels: campaign.supportLevels as PublicCampaign['support_levels'],
+    labour_day_rate_vnd: campaign.labourDayRateVnd, starts_on: campaign.startsOn, ends_on: campaign.endsOn,
+  };
+}
+
+const CONTRIBUTION_CSV_HEADER = ['id', 'receipt_code', 'received_at', 'donor', 'donor_kind', 'kind', 'channel', 'amount_vnd', 'fee_vnd', 'target', 'house_code', 'area_code', 'entry_id', 'entry_hash', 'reversed_by_entry_id'] as const;
+
+// Every contribution in id order: static ledger pages of LEDGER_PAGE_SIZE, the CSV, and the figures the home page charts.
+async function exportContributions(tx: Tx, campaignId: number, root: string, done: (file: DatasetFile) => void, progress: (what: string, done: number) => void) {
+  const csv = await FileSink.open(root, FILES.contributionsCsv, done);
+  await csv.write(csvRow(CONTRIBUTION_CSV_HEADER));
+  const monthly = new Map<string, { count: number; amountVnd: number }>();
+  let page: PublicContribution[] = [];
+  let pages = 0;
+  let count = 0;
+  let cashCount = 0;
+  let labourPersonDays = 0;
+  const newest: PublicContribution[] = [];
+  // Which static ledger page shows each contribution, for the links on the house pages.
+  const pageOf = new Map<number, number>();
+  const index: Summary['ledger']['index'] = [];
+  const flushPage = async () => {
+    if (page.length === 0) return;
+    await writeJson(root, FILES.ledgerPage(++pages), page, done);
+    index.push({ page: pages, from: page[0]!.received_at, to: page.at(-1)!.received_at });
+    page = [];
+  };
+  for (let after = 0; ;) {
+    const rows = await selectContributions(tx, sql`c.campaign_id = ${campaignId} AND c.id > ${after}`, sql`ORDER BY c.id LIMIT ${CONTRIBUTION_BATCH}`);
+    if (rows.length === 0) break;
+    for (const record of rows) {
+      page.push(record);
+      pageOf.set(record.id, pages + 1);
+      await csv.write(csvRow(CONTRIBUTION_CSV_HEADER.map((key) => record[key])));
+      if (page.length === LEDGER_PAGE_SIZE) await flushPage();
+      count++;
+      newest.push(record);
+      if (newest.length > 10) newest.shift();
+      if (record.reversed_by_entry_id !== null) continue;
+      if (record.kind === 'cash') {
+        cashCount++;
+        const month = new Date(Date.parse(record.received_at) + VN_OFFSET_MS).toISOString().slice(0, 7);
+        const m = monthly.get(month) ?? { count: 0, amountVnd: 0 };
+        m.count++;
+        m.amountVnd += record.amount_vnd;
+        monthly.set(month, m);
+      }
+      if (record.labour) labourPersonDays += record.labour.person_days;
+    }
+    after = rows.at(-1)!.id;
+    progress('contributions', count);
+  }
+  await flushPage();
+  await csv.close();
+  return { count, pages, index, cashCount, labourPersonDays, monthly, newest, pageOf };
+}
+
+const HOUSE_CSV_HEADER = ['code', 'area_code', 'commune', 'type', 'poverty_status', 'head', 'stage', 'budget_vnd', 'allocated_vnd', 'state_budget_vnd', 'designated_vnd', 'pooled_vnd', 'in_kind_vnd', 'labour_estimate_vnd', 'labour_person_days', 'disbursed_vnd', ...stages.map((s) => `${s}_on`)] as const;
+
+// Houses a batch at a time: each house's file with every gift that funded it (designated, or pooled
+// money assigned to it by lineage), the house list, its CSV and grants, and the per-area progress.
+async function exportHouses(
+  tx: Tx,
+  campaign: typeof schema.campaigns.$inferSelect,
+  areaRows: (typeof areas.$inferSelect)[],
+  areaCode: Map<number, string>,
+  pageOf: Map<number, number>,
+  root: string,
+  done: (file: DatasetFile) => void,
+  progress: (what: string, done: number) => void,
+) {
+  const publicCampaign = campaignRecord(campaign);
+  await writeJson(root, FILES.campaign, publicCampaign, done);
+  const areaById = new Map(areaRows.map((a) => [a.id, a]));
+  const byArea = new Map<number, Pick<PublicArea, 'houses' | 'budget_vnd' | 'allocated_vnd' | 'disbursed_vnd'>>();
+  const all = emptyCounts();
+  const list = await JsonArraySink.open(root, FILES.houses, done);
+  const csv = await FileSink.open(root, FILES.housesCsv, done);
+  await csv.write(csvRow(HOUSE_CSV_HEADER));
+  const grants = await JsonArraySink.open(root, FILES.giving360, done, ['{"grants":', '}']);
+  const allocationsOut = await FileSink.open(root, FILES.allocations, done);
+  const disbursementsOut = await FileSink.open(root, FILES.disbursements, done);
+  const fundId = `ancu-${campaign.code}`;
+  let count = 0;
+
+  for (let after = 0; ;) {
+    const batch = await tx.select({ house: houses, headFullName: households.headFullName, headInitials: households.headInitials, publishFullName: households.publishFullName, povertyStatus: households.povertyStatus })
+      .from(houses).innerJoin(households, eq(households.id, houses.householdId))
+      .where(and(eq(houses.campaignId, campaign.id), gt(houses.id, after)))
+      .orderBy(asc(houses.id)).limit(HOUSE_BATCH);
+    if (batch.length === 0) break;
+    const first = batch[0]!.house.id;
+    const last = batch.at(-1)!.house.id;
+    const funders = await houseFunders(tx, first, last, pageOf);
+    const houseAllocations = await tx.select({ a: allocations, occurredAt: journalEntries.occurredAt, code: houses.publicCode, reversedBy: reversals.id })
+      .from(allocations).innerJoin(journalEntries, eq(journalEntries.id, allocations.entryId)).innerJoin(houses, eq(houses.id, allocations.houseId))
+      .leftJoin(reversals, eq(reversals.reversesEntryId, allocations.entryId))
+      .where(and(gte(allocations.houseId, first), lte(allocations.houseId, last))).orderBy(asc(allocations.houseId), asc(allocations.id));
+    const houseDisbursements = await tx.select({ d: disbursements, code: houses.publicCode, reversedBy: reversals.id })
+      .from(disbursements).innerJoin(houses, eq(houses.id, disbursements.houseId))
+      .leftJoin(reversals, eq(reversals.reversesEntryId, disbursements.entryId))
+      .where(and(gte(disbursements.houseId, first), lte(disbursements.houseId, last), eq(disbursements.status, 'approved')))
+      .orderBy(asc(disbursements.houseId), asc(disbursements.id));
+
+    for (const row of batch) {
+      const h = row.house;
+      const mine = funders.get(h.id) ?? [];
+      const sum = (pick: (f: HouseFunder & { account: string }) => boolean) => mine.filter(pick).reduce((s, f) => s + f.amount_vnd, 0);
+      const house: PublicHouse = {
+        id: h.id, code: h.publicCode, area_code: areaCode.get(h.areaId)!, type: h.type, poverty_status: row.povertyStatus,
+        head: publicHeadName(row), minutes_ref: h.minutesRef,
+        budget_vnd: h.budgetVnd, allocated_vnd: h.allocatedVnd, remaining_vnd: h.budgetVnd - h.allocatedVnd, cash_allocated_vnd: h.cashAllocatedVnd, disbursed_vnd: h.disbursedVnd,
+        funding: {
+          state_budget_vnd: sum((f) => f.account === 'house_state'),
+          designated_vnd: sum((f) => f.account === 'house_cash' && f.via === 'designated'),
+          pooled_vnd: sum((f) => f.account === 'house_cash' && f.via === 'pool'),
+          in_kind_vnd: sum((f) => f.account === 'house_in_kind'),
+          labour_estimate_vnd: sum((f) => f.account === 'house_labour'),
+          labour_person_days: mine.reduce((s, f) => s + (f.labour?.person_days ?? 0), 0),
+        },
+        stage: stageOf(h),
+        stages: stages.map((stage) => ({ stage, on: h[stageColumn[stage]], photos: [] })),
+      };
+      const detail: HouseDetail = {
+        code: h.publicCode,
+        funders: mine.map(({ account: _account, ...funder }) => funder),
+        allocations: houseAllocations.filter((a) => a.a.houseId === h.id).map(({ a, occurredAt, code, reversedBy }): PublicAllocation => ({
+          id: a.id, entry_id: a.entryId, occurred_at: occurredAt.toISOString(), house_code: code,
+          pool: a.poolKey === 'general' ? 'general' : 'commune',
+          pool_area_code: a.poolKey === 'general' ? null : areaCode.get(Number(a.poolKey.split(':')[1])) ?? null,
+          amount_vnd: a.amountVnd, decision_ref: a.decisionRef, reversed_by_entry_id: reversedBy,
+        })),
+        disbursements: houseDisbursements.filter((d) => d.d.houseId === h.id).map(({ d, code, reversedBy }): PublicDisbursement => ({
+          id: d.id, entry_id: d.entryId!, paid_at: (d.decidedAt ?? d.recordedAt).toISOString(), house_code: code, amount_vnd: d.amountVnd, purpose: d.purpose,
+          reversed_by_entry_id: reversedBy,
+        })),
+      };
+      await writeJson(root, FILES.house(h.publicCode), detail, done);
+      for (const a of detail.allocations) await allocationsOut.write(`${JSON.stringify(a)}\n`);
+      for (const d of detail.disbursements) await disbursementsOut.write(`${JSON.stringify(d)}\n`);
+      await list.push(house);
+      const commune = areaById.get(h.areaId);
+      await csv.write(csvRow([
+        house.code, house.area_code, commune?.name ?? null, house.type, house.poverty_status, house.head, house.stage,
+        house.budget_vnd, house.allocated_vnd, house.funding.state_budget_vnd, house.funding.designated_vnd, house.funding.pooled_vnd,
+        house.funding.in_kind_vnd, house.funding.labour_estimate_vnd, house.funding.labour_person_days, house.disbursed_vnd,
+        ...house.stages.map((s) => s.on),
+      ]));
+      const grant = grantOf(house, publicCampaign, commune?.name, fundId, 'Quỹ "Vì người nghèo"');
+      if (grant) await grants.push(grant);
+      // Every area up the tree counts the house.
+      all.total++;
+      all[house.stage]++;
+      for (let area = commune; area; area = area.parentId === null ? undefined : areaById.get(area.parentId)) {
+        const agg = byArea.get(area.id) ?? { houses: emptyCounts(), budget_vnd: 0, allocated_vnd: 0, disbursed_vnd: 0 };
+        agg.houses.total++;
+        agg.houses[house.stage]++;
+        agg.budget_vnd += house.budget_vnd;
+        agg.allocated_vnd += house.allocated_vnd;
+        agg.disbursed_vnd += house.disbursed_vnd;
+        byArea.set(area.id, agg);
+      }
+      count++;
+    }
+    after = last;
+    progress('houses', count);
+  }
+  await list.close();
+  await csv.close();
+  await grants.close();
+  await allocationsOut.close();
+  await disbursementsOut.close();
+  return { count, byArea, all };
+}
+
+// Lineage: the net amount each gift gave each house in the id range, read from the house's journal lines.
+// A line of an entry that names its contribution is the gift itself (designated); an allocation's lines carry pooled money.
+async function houseFunders(tx: Tx, firstHouseId: number, lastHouseId: number, pageOf: Map<number, number>): Promise<Map<number, (HouseFunder & { account: string })[]>> {
+  const rows = await queryRows(tx, sql`
+    SELECT f.house_id, f.account, f.direct, f.amount_vnd, c.id AS contribution_id, c.receipt_code, c.received_at, c.kind, c.details,
+           d.display_name, d.anonymous
+    FROM (
+      SELECT l.house_id, l.account, l.contribution_id, (e.contribution_id IS NOT NULL) AS direct, -sum(l.amount_vnd) AS amount_vnd
+      FROM journal_lines l JOIN journal_entries e ON e.id = l.entry_id
+      WHERE l.house_id BETWEEN ${firstHouseId} AND ${lastHouseId}
+        AND l.account IN ('house_cash', 'house_in_kind', 'house_state', 'house_labour')
+      GROUP BY l.house_id, l.account, l.contribution_id, (e.contribution_id IS NOT NULL)
+      HAVING sum(l.amount_vnd) <> 0
+    ) f
+    JOIN contributions c ON c.id = f.contribution_id
+    JOIN donors d ON d.id = c.donor_id
+    ORDER BY f.house_id, c.id, f.account, f.direct DESC`);
+  const byHouse = new Map<number, (HouseFunder & { account: string })[]>();
+  for (const row of rows) {
+    const houseId = n(row.house_id);
+    const list = byHouse.get(houseId) ?? [];
+    list.push({
+      account: String(row.account),
+      receipt_code: String(row.receipt_code),
+      contribution_id: n(row.contribution_id),
+      ledger_page: pageOf.get(n(row.contribution_id)) ?? null,
+      donor: publicDonorName({ anonymous: Boolean(row.anonymous), displayName: (row.display_name as string | null) ?? null }),
+      kind: row.kind as HouseFunder['kind'],
+      via: row.account === 'house_cash' ? (row.direct ? 'designated' : 'pool') : null,
+      amount_vnd: n(row.amount_vnd),
+      received_at: iso(row.received_at),
+      items: row.kind === 'in_kind' ? publicItems(row.details) : null,
+      labour: row.kind === 'labour' ? publicLabour(row.details) : null,
+    });
+    byHouse.set(houseId, list);
+  }
+  return byHouse;
+}

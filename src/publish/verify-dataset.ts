@@ -1,0 +1,166 @@
+// Checks a downloaded (or online) open dataset with no database: the hash chain of every journal
+// entry, the checkpoint's head and totals, each house's counters, and every file's SHA-256.
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { effectsOf, type Effects } from '../ledger/effects';
+import { checkRecord, compareWithCheckpoint, linesOfRecord, startChain, type JournalRecord } from './chain';
+import { DATASET_FORMAT, FILES, type Checkpoint, type PublicHouse, type Summary } from './format';
+import { sha256Hex } from './files';
+import { totalsFromBalances } from './totals';
+
+export interface DatasetReport {
+  ok: boolean;
+  entries: number;
+  headHash: string;
+  checked: string[];
+  fault?: { entryId: number | null; file: string; reason: string };
+}
+
+const vnd = z.number().int().refine(Number.isSafeInteger, 'not a whole number of đồng');
+const id = z.number().int().positive();
+const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'not a SHA-256 hex digest');
+
+const recordSchema = z.object({
+  id,
+  kind: z.string(),
+  occurred_at: z.string(),
+  description: z.string(),
+  contribution_id: id.nullable(),
+  reverses_entry_id: id.nullable(),
+  reason: z.string().nullable(),
+  lines: z.array(z.tuple([z.string(), id.nullable(), id.nullable(), id.nullable(), vnd])).min(2),
+  prev_hash: hex64,
+  hash: hex64,
+}).strict();
+
+const totalsSchema = z.object({
+  cash_received_vnd: vnd, card_fees_vnd: vnd, state_budget_vnd: vnd, in_kind_vnd: vnd, labour_estimate_vnd: vnd,
+  allocated_vnd: vnd, cash_allocated_vnd: vnd, disbursed_vnd: vnd, general_pool_vnd: vnd, commune_pools_vnd: vnd,
+});
+
+const checkpointSchema = z.object({
+  format: z.literal(DATASET_FORMAT),
+  campaign_code: z.string(),
+  generated_at: z.string(),
+  entry_count: z.number().int().nonnegative(),
+  head_hash: hex64,
+  journal_chunks: z.array(z.string().regex(/^journal\/\d{6}\.ndjson$/)),
+  account_balances: z.record(vnd),
+  totals: totalsSchema,
+  files: z.array(z.object({ path: z.string().regex(/^[\w./-]+$/).refine((p) => !p.includes('..')), bytes: z.number().int().nonnegative(), sha256: hex64 })),
+});
+
+const isUrl = (source: string) => /^https?:\/\//i.test(source);
+
+// The bytes of one dataset file, streamed from a folder or over HTTP.
+async function* bytesOf(source: string, path: string): AsyncGenerator<Uint8Array> {
+  if (isUrl(source)) {
+    const response = await fetch(new URL(path, source.endsWith('/') ? source : `${source}/`));
+    if (!response.ok || !response.body) throw new Error(`${path}: HTTP ${response.status}`);
+    yield* response.body as unknown as AsyncIterable<Uint8Array>;
+  } else {
+    yield* createReadStream(join(source, path)) as AsyncIterable<Uint8Array>;
+  }
+}
+
+async function readText(source: string, path: string): Promise<string> {
+  const decoder = new TextDecoder();
+  let text = '';
+  for await (const chunk of bytesOf(source, path)) text += decoder.decode(chunk, { stream: true });
+  return text + decoder.decode();
+}
+
+class Fault extends Error {
+  constructor(readonly entryId: number | null, readonly file: string, reason: string) {
+    super(reason);
+  }
+}
+
+export async function verifyDataset(source: string, onProgress?: (entries: number, total: number) => void): Promise<DatasetReport> {
+  const checked: string[] = [];
+  const state = startChain();
+  try {
+    const parsedCheckpoint = checkpointSchema.safeParse(JSON.parse(await readText(source, FILES.checkpoint)));
+    if (!parsedCheckpoint.success) throw new Fault(null, FILES.checkpoint, `not a valid checkpoint: ${parsedCheckpoint.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    const checkpoint = parsedCheckpoint.data as Checkpoint;
+    const fileHashes = new Map(checkpoint.files.map((f) => [f.path, f]));
+    const effects: Effects = { houses: new Map(), pools: new Map(), lots: new Map() };
+
+    // The chain, a line at a time: each chunk's bytes are hashed as they stream past.
+    for (const path of checkpoint.journal_chunks) {
+      const hash = createHash('sha256');
+      const decoder = new TextDecoder();
+      let pending = '';
+      let lineNo = 0;
+      const handle = async (line: string) => {
+        lineNo++;
+        if (!line.trim()) return;
+        let record: JournalRecord;
+        try {
+          const parsed = recordSchema.safeParse(JSON.parse(line));
+          if (!parsed.success) throw new Error(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+          record = parsed.data as JournalRecord;
+        } catch (error) {
+          throw new Fault(state.count + 1, path, `line ${lineNo} is not a journal record: ${(error as Error).message}`);
+        }
+        const fault = await checkRecord(state, record, sha256Hex);
+        if (fault) throw new Fault(fault.entryId, path, fault.reason);
+        effectsOf(linesOfRecord(record), effects);
+      };
+      for await (const chunk of bytesOf(source, path)) {
+        hash.update(chunk);
+        pending += decoder.decode(chunk, { stream: true });
+        const lines = pending.split('\n');
+        pending = lines.pop()!;
+        for (const line of lines) await handle(line);
+      }
+      await handle(pending + decoder.decode());
+      const expected = fileHashes.get(path);
+      if (!expected || expected.sha256 !== hash.digest('hex')) throw new Fault(null, path, 'the file differs from the SHA-256 in the checkpoint');
+      onProgress?.(state.count, checkpoint.entry_count);
+    }
+    checked.push(`hash chain of ${state.count.toLocaleString('en')} entries`);
+
+    const mismatch = compareWithCheckpoint(state, checkpoint);
+    if (mismatch) throw new Fault(mismatch.entryId, FILES.checkpoint, mismatch.reason);
+    checked.push('checkpoint head hash, entry count, account balances and totals');
+
+    for (const file of checkpoint.files) {
+      if (checkpoint.journal_chunks.includes(file.path)) continue;
+      const hash = createHash('sha256');
+      let bytes = 0;
+      for await (const chunk of bytesOf(source, file.path)) {
+        hash.update(chunk);
+        bytes += chunk.length;
+      }
+      if (bytes !== file.bytes || hash.digest('hex') !== file.sha256) throw new Fault(null, file.path, 'the file differs from the SHA-256 in the checkpoint');
+    }
+    checked.push(`SHA-256 of ${checkpoint.files.length.toLocaleString('en')} files`);
+
+    const houses = JSON.parse(await readText(source, FILES.houses)) as PublicHouse[];
+    for (const house of houses) {
+      const expected = effects.houses.get(house.id) ?? { allocatedVnd: 0, cashAllocatedVnd: 0, disbursedVnd: 0 };
+      if (house.allocated_vnd !== expected.allocatedVnd || house.cash_allocated_vnd !== expected.cashAllocatedVnd || house.disbursed_vnd !== expected.disbursedVnd) {
+        throw new Fault(null, FILES.houses, `house ${house.code} shows ${house.allocated_vnd}/${house.cash_allocated_vnd}/${house.disbursed_vnd} allocated/cash/paid, the journal gives ${expected.allocatedVnd}/${expected.cashAllocatedVnd}/${expected.disbursedVnd}`);
+      }
+      const f = house.funding;
+      if (f.state_budget_vnd + f.designated_vnd + f.pooled_vnd + f.in_kind_vnd !== house.allocated_vnd) {
+        throw new Fault(null, FILES.houses, `house ${house.code}: its funding by source does not add up to what it was allocated`);
+      }
+    }
+    checked.push(`counters and funding of ${houses.length.toLocaleString('en')} houses`);
+
+    const summary = JSON.parse(await readText(source, FILES.summary)) as Summary;
+    const totals = totalsFromBalances(checkpoint.account_balances);
+    for (const [name, value] of Object.entries(totals) as [keyof typeof totals, number][]) {
+      if (summary.totals[name] !== value) throw new Fault(null, FILES.summary, `total ${name} is ${summary.totals[name]}, the journal gives ${value}`);
+    }
+    checked.push('the summary totals shown on the home page');
+    return { ok: true, entries: state.count, headHash: state.headHash, checked };
+  } catch (error) {
+    const fault = error instanceof Fault ? { entryId: error.entryId, file: error.file, reason: error.message } : { entryId: null, file: '', reason: String((error as Error)?.message ?? error) };
+    return { ok: false, entries: state.count, headHash: state.headHash, checked, fault };
+  }
+}

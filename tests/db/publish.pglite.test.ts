@@ -1,0 +1,4 @@
+import { publishSuite } from './publish.suite';
+import { pgliteFresh } from './harness';
+
+publishSuite('pglite', pgliteFresh);

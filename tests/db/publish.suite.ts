@@ -1,0 +1,177 @@
+// Publishing the open dataset, and the live search and lookup, on one driver: the small demo is
+// loaded once, published once, and everything after only reads.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryRows, type DbHandle } from '../../db/client';
+import { DomainError } from '../../src/domain/errors';
+import { campaignTotals } from '../../src/domain/totals';
+import { generateDemo, SMALL_DEMO, type DemoData } from '../../src/domain/demo/generate';
+import { loadDemo } from '../../src/domain/demo/load';
+import { publishDataset, type PublishReport } from '../../src/publish/export';
+import { FILES, type Checkpoint, type HouseDetail, type PublicContribution, type PublicHouse, type Summary } from '../../src/publish/format';
+import { lookupReceipt, searchContributions } from '../../src/publish/live';
+import { verifyDataset } from '../../src/publish/verify-dataset';
+import type { FreshDb } from './harness';
+import { privateValues, scanForPrivateValues } from './privacy';
+
+
+async function refusal(fn: () => Promise<unknown>): Promise<DomainError> {
+  try {
+    await fn();
+  } catch (error) {
+    if (error instanceof DomainError) return error;
+    throw error;
+  }
+  throw new Error('expected a refusal, but it succeeded');
+}
+
+export function publishSuite(driver: string, fresh: FreshDb): void {
+  describe(`open dataset and live reads (${driver})`, () => {
+    let handle: DbHandle;
+    let demo: DemoData;
+    let dir: string;
+    let report: PublishReport;
+    const read = <T>(path: string) => JSON.parse(readFileSync(join(dir, path), 'utf8')) as T;
+
+    beforeAll(async () => {
+      handle = await fresh();
+      demo = generateDemo(SMALL_DEMO);
+      await loadDemo(handle, demo);
+      dir = join(mkdtempSync(join(tmpdir(), 'ancu-publish-')), 'data');
+      report = await publishDataset(handle.db, dir, { now: new Date('2025-11-01T00:00:00Z') });
+    });
+    afterAll(async () => {
+      await handle?.close();
+      if (dir) rmSync(join(dir, '..'), { recursive: true, force: true });
+    });
+
+    it('publishes every entry, contribution and house, and the dataset verifies without the database', async () => {
+      expect(report).toMatchObject({ entries: demo.entries.length, contributions: demo.contributions.length, houses: demo.houses.length, headHash: demo.entries.at(-1)!.hash });
+      const verified = await verifyDataset(dir);
+      expect(verified.fault).toBeUndefined();
+      expect(verified).toMatchObject({ ok: true, entries: demo.entries.length });
+    });
+
+    it('gives the same totals as the ledger', async () => {
+      const checkpoint = read<Checkpoint>(FILES.checkpoint);
+      const summary = read<Summary>(FILES.summary);
+      const totals = await campaignTotals(handle.db, 1);
+      expect(checkpoint).toMatchObject({ entry_count: totals.entries, head_hash: totals.headHash });
+      expect(checkpoint.totals).toMatchObject({
+        cash_received_vnd: totals.cashVnd, state_budget_vnd: totals.stateBudgetVnd, in_kind_vnd: totals.inKindVnd,
+        labour_estimate_vnd: totals.labourEstimateVnd, allocated_vnd: totals.allocatedVnd, disbursed_vnd: totals.disbursedVnd,
+        general_pool_vnd: totals.generalPoolVnd, commune_pools_vnd: totals.communePoolsVnd,
+      });
+      expect(summary.totals).toMatchObject({ cash_contributions: totals.cashContributions, labour_person_days: totals.labourPersonDays });
+      expect(summary.houses_by_stage).toEqual(totals.houses);
+      expect(summary.monthly.reduce((s, m) => s + m.amount_vnd, 0)).toBe(totals.cashVnd);
+    });
+
+    it("lists, for each house, every gift that funded it, adding up to the ledger's house lines", async () => {
+      const houses = read<PublicHouse[]>(FILES.houses);
+      const ledger = await queryRows<{ house_id: number; account: string; contribution_id: number; amount: string | number }>(handle.db, sql`
+        SELECT house_id, account, contribution_id, -sum(amount_vnd) AS amount FROM journal_lines
+        WHERE account IN ('house_cash', 'house_in_kind', 'house_state', 'house_labour') GROUP BY 1, 2, 3 HAVING sum(amount_vnd) <> 0`);
+      const receipts = new Map(demo.contributions.map((c) => [c.id, c.receiptCode]));
+      let pooledHouses = 0;
+      for (const house of houses) {
+        const detail = read<HouseDetail>(FILES.house(house.code));
+        const expected = ledger.filter((l) => Number(l.house_id) === house.id).map((l) => `${receipts.get(Number(l.contribution_id))} ${Number(l.amount)}`).sort();
+        const published = Object.entries(detail.funders.reduce<Record<string, number>>((acc, f) => ({ ...acc, [f.receipt_code]: (acc[f.receipt_code] ?? 0) + f.amount_vnd }), {}))
+          .map(([code, amount]) => `${code} ${amount}`).sort();
+        expect(published, house.code).toEqual(expected);
+        const dbHouse = demo.houses.find((h) => h.id === house.id)!;
+        const f = house.funding;
+        expect(f.state_budget_vnd + f.designated_vnd + f.pooled_vnd + f.in_kind_vnd, house.code).toBe(dbHouse.allocatedVnd);
+        if (f.pooled_vnd > 0) pooledHouses++;
+      }
+      expect(pooledHouses).toBeGreaterThan(10);
+    });
+
+    it('contains no private value of the seeded data', async () => {
+      const values = await privateValues(handle.db);
+      expect(values.digits.size + values.emails.size).toBeGreaterThan(500);
+      expect(values.texts.length).toBeGreaterThan(40);
+      const { hits, files } = scanForPrivateValues(dir, values);
+      expect(files).toBeGreaterThan(60);
+      expect(hits).toEqual([]);
+    });
+
+    it('the scan would catch a leak', async () => {
+      const values = await privateValues(handle.db);
+      const leaky = mkdtempSync(join(tmpdir(), 'ancu-leak-'));
+      const household = (await queryRows<{ national_id: string; address: string }>(handle.db, sql`SELECT national_id, address FROM households LIMIT 1`))[0]!;
+      const { writeFileSync } = await import('node:fs');
+      writeFileSync(join(leaky, 'page.html'), `<td>x${household.national_id}y</td><p>${household.address}</p>`);
+      expect(scanForPrivateValues(leaky, values).hits).toHaveLength(2);
+      rmSync(leaky, { recursive: true, force: true });
+    });
+
+    it('searches by accent-free name, receipt code, amount and dates, newest first', async () => {
+      const page = read<PublicContribution[]>(FILES.ledgerPage(2));
+      const named = page.find((c) => c.donor !== 'Nhà hảo tâm' && c.donor_kind === 'individual')!;
+      const byName = await searchContributions(handle.db, { q: named.donor.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/Đ/g, 'D').replace(/đ/g, 'd').toUpperCase() });
+      expect(byName.total).toBeGreaterThan(0);
+      expect(byName.results.every((r) => r.donor === named.donor || r.donor.includes(named.donor))).toBe(true);
+      expect(byName.results.map((r) => r.id)).toEqual([...byName.results.map((r) => r.id)].sort((a, b) => b - a));
+
+      const byCode = await searchContributions(handle.db, { code: named.receipt_code.toLowerCase() });
+      expect(byCode.results).toEqual([named]);
+
+      const byAmountAndDay = await searchContributions(handle.db, { amount: named.amount_vnd.toLocaleString('de-DE'), from: '2024-07-01', to: '2025-12-31' });
+      expect(byAmountAndDay.results.every((r) => r.amount_vnd === named.amount_vnd)).toBe(true);
+      expect(byAmountAndDay.total).toBe(demo.contributions.filter((c) => c.amountVnd === named.amount_vnd).length);
+      const sameDay = await searchContributions(handle.db, { from: '2024-08-15', to: '2024-08-15' });
+      expect(sameDay.total).toBe(demo.contributions.filter((c) => new Date(c.receivedAt.getTime() + 7 * 3_600_000).toISOString().startsWith('2024-08-15')).length);
+    });
+
+    it('never finds an anonymous donor by name, and shows them as "Nhà hảo tâm"', async () => {
+      const anonymous = demo.donors.find((d) => d.anonymous)!;
+      const gift = demo.contributions.find((c) => c.donorId === anonymous.id)!;
+      const [found] = (await searchContributions(handle.db, { code: gift.receiptCode })).results;
+      expect(found!.donor).toBe('Nhà hảo tâm');
+      expect((await searchContributions(handle.db, { q: 'Nhà hảo tâm' })).total).toBe(0);
+    });
+
+    it('refuses bad search parameters with a clear message in each language, before any query', async () => {
+      for (const [params, fragment] of [
+        [{}, 'ít nhất một điều kiện'],
+        [{ foo: '1', q: 'an' }, 'foo: tham số không được hỗ trợ'],
+        [{ amount: 'abc' }, 'amount: Số tiền phải là số'],
+        [{ amount: '-5' }, 'amount: Số tiền phải lớn hơn 0'],
+        [{ from: '2025-02-30' }, 'from: Ngày không tồn tại'],
+        [{ from: '2025-03-01', to: '2025-02-01' }, 'Ngày bắt đầu phải trước ngày kết thúc'],
+        [{ q: 'a' }, 'q: Tên cần ít nhất 2 ký tự'],
+        [{ code: "AC'; DROP TABLE x" }, 'code: Mã biên nhận chỉ gồm'],
+        [{ q: 'an', page: '0' }, 'page:'],
+      ] as const) {
+        const error = await refusal(() => searchContributions(handle.db, params));
+        expect(error.status, JSON.stringify(params)).toBe(400);
+        expect(error.message, JSON.stringify(params)).toContain(fragment);
+        expect(error.messageEn).not.toMatch(/[ạảấầậắằặẹẻếềệịọỏốồộớờợụủứừựỳỵỷỹđ]/);
+      }
+    });
+
+    it('follows a receipt to its entry and to the houses its pooled money went to', async () => {
+      const pooled = await queryRows<{ receipt_code: string; contribution_id: number }>(handle.db, sql`
+        SELECT c.receipt_code, c.id AS contribution_id FROM contributions c
+        WHERE c.target_type = 'general' AND EXISTS (SELECT 1 FROM journal_lines l WHERE l.contribution_id = c.id AND l.account = 'house_cash') LIMIT 1`);
+      const { receipt_code: code, contribution_id: id } = pooled[0]!;
+      const found = await lookupReceipt(handle.db, { code });
+      expect(found.contribution.receipt_code).toBe(code);
+      expect(found.entry!.hash).toBe(demo.entries.find((e) => e.contributionId === Number(id) && e.kind === 'contribution')!.hash);
+      const lines = demo.entries.flatMap((e) => e.lines).filter((l) => l.contributionId === Number(id) && l.account === 'house_cash');
+      expect(found.houses.reduce((s, h) => s + h.amount_vnd, 0)).toBe(-lines.reduce((s, l) => s + l.amountVnd, 0));
+      expect(found.houses.every((h) => h.via === 'pool' && h.stages.length === 5)).toBe(true);
+      const ledgerPage = read<PublicContribution[]>(FILES.ledgerPage(found.ledger_page));
+      expect(ledgerPage.map((c) => c.receipt_code)).toContain(code);
+
+      expect((await refusal(() => lookupReceipt(handle.db, { code: 'ACZZZZZZZZ' }))).status).toBe(404);
+      expect((await refusal(() => lookupReceipt(handle.db, { code: 'A' }))).status).toBe(400);
+      expect((await refusal(() => lookupReceipt(handle.db, {}))).messageEn).toContain('A receipt code is required');
+    });
+  });
+}
