@@ -2,7 +2,7 @@
 // behind it) at 1 and 16 concurrent clients, beside bare one-row INSERTs on the same server in the
 // same run; then the time `npm run import:bank` takes for a 100,000-row statement (--matched 0,0.1,1
 // sets the shares of rows that match a pledge and so post a ledger entry each).
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -14,12 +14,12 @@ import { createArea, createCampaign } from '../src/domain/campaigns';
 import { registerHouseProject } from '../src/domain/houses';
 import { DEMO_CAMPAIGN } from '../src/domain/demo/generate';
 import { newReceiptCode } from '../src/domain/codes';
-import { startServer } from '../tests/e2e/browser';
+import { ensureBuilt, startServer } from '../tests/e2e/browser';
 import { parseFlags, progress, runCli } from './lib/cli';
 import { sessionObject, signatureFor, startStripeStandIn, stripeEvent } from './lib/stripe-stand-in';
 import { vietcombankCsv, type FixtureRow } from './lib/statement-fixture';
 
-const flags = parseFlags(process.argv.slice(2), ['seconds', 'rows', 'matched', 'skip-build']);
+const flags = parseFlags(process.argv.slice(2), ['seconds', 'rows', 'matched']);
 const SECONDS = Number(flags.seconds ?? 5);
 const STATEMENT_ROWS = Number(flags.rows ?? 100_000);
 // Shares of the statement's rows that carry a pending pledge's code (each becomes one ledger entry).
@@ -96,10 +96,8 @@ await runCli(async () => {
   await setup.db.execute('CREATE TABLE bench_plain (id bigserial PRIMARY KEY, amount_vnd bigint NOT NULL, note text NOT NULL)');
   await setup.close();
 
-  if (!flags['skip-build']) {
-    console.log('Building the site (astro build) ...');
-    execFileSync('npx', ['astro', 'build'], { stdio: 'ignore' });
-  }
+  console.log('Building the site when its sources changed (astro build) ...');
+  await ensureBuilt();
   const webhook = { url: '', secret: SECRET };
   const standIn = await startStripeStandIn({ webhook });
   cardPledges.forEach((p, i) => standIn.payments.set(`pi_bench_${i}`, p.amountVnd));
