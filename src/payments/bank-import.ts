@@ -100,7 +100,7 @@ async function importBatch(tx: Tx, statementId: number, batch: { row: StatementR
     RETURNING id, row_key`);
   const idByKey = new Map(inserted.map((r) => [r.row_key, Number(r.id)]));
   const reviews: { key: string; rowId: number; reason: ReviewReason; detail: string; pledgeId: number | null; amountVnd: number }[] = [];
-  const confirmed: { pledge_id: number; row_id: number; contribution_id: number; confirmed_at: string }[] = [];
+  const confirmed: ConfirmedTransfer[] = [];
   for (const { row, key, decision } of decisions) {
     const rowId = idByKey.get(key);
     if (rowId === undefined) continue;
@@ -118,11 +118,7 @@ async function importBatch(tx: Tx, statementId: number, batch: { row: StatementR
       }
     }
   }
-  if (confirmed.length > 0) {
-    const values = sql`jsonb_to_recordset(${JSON.stringify(confirmed)}::jsonb) AS v(pledge_id integer, row_id integer, contribution_id integer, confirmed_at timestamptz)`;
-    await tx.execute(sql`UPDATE pledges p SET status = 'confirmed', status_reason = NULL, contribution_id = v.contribution_id, confirmed_at = v.confirmed_at FROM ${values} WHERE p.id = v.pledge_id`);
-    await tx.execute(sql`UPDATE bank_statement_rows r SET contribution_id = v.contribution_id FROM ${values} WHERE r.id = v.row_id`);
-  }
+  await markConfirmed(tx, confirmed);
   const refusedRows = reviews.filter((r) => r.reason === 'posting_refused').map((r) => r.rowId);
   if (refusedRows.length > 0) await tx.update(bankStatementRows).set({ status: 'review' }).where(inArray(bankStatementRows.id, refusedRows));
   if (reviews.length > 0) {
@@ -140,13 +136,29 @@ async function importBatch(tx: Tx, statementId: number, batch: { row: StatementR
   return { rows: fresh.length };
 }
 
+// The one idempotency key a bank row's money posts under, whoever posts it.
+export const bankPostingKey = (rowKey: string) => `bank:${rowKey}`;
+
+export interface ConfirmedTransfer { pledge_id: number; row_id: number; contribution_id: number; confirmed_at: string }
+
+// Pledges and their bank rows point at the contribution that confirmed them: one statement for a whole batch.
+export async function markConfirmed(tx: Tx, confirmed: ConfirmedTransfer[]): Promise<void> {
+  if (confirmed.length === 0) return;
+  const values = sql`jsonb_to_recordset(${JSON.stringify(confirmed)}::jsonb) AS v(pledge_id integer, row_id integer, contribution_id integer, confirmed_at timestamptz)`;
+  await tx.execute(sql`UPDATE pledges p SET status = 'confirmed', status_reason = NULL, contribution_id = v.contribution_id, confirmed_at = v.confirmed_at FROM ${values} WHERE p.id = v.pledge_id`);
+  await tx.execute(sql`
+    UPDATE bank_statement_rows r SET contribution_id = v.contribution_id, pledge_id = v.pledge_id, matched_code = p.receipt_code, status = 'matched'
+    FROM ${values} JOIN pledges p ON p.id = v.pledge_id WHERE r.id = v.row_id`);
+}
+
 // A matched transfer becomes the pledge's contribution, receipt code and all; a refusal comes back as text for review.
-async function confirmTransfer(tx: Tx, pledge: Pledge, row: StatementRow, key: string): Promise<number | string> {
+// The key is the bank row's, so a row can post once whether the importer or staff confirm it.
+export async function confirmTransfer(tx: Tx, pledge: Pledge, row: Pick<StatementRow, 'creditVnd' | 'bookedAt'>, key: string): Promise<number | string> {
   const target = pledge.targetType === 'house' ? { type: 'house', houseId: pledge.targetHouseId }
     : pledge.targetType === 'commune' ? { type: 'commune', areaId: pledge.targetAreaId } : { type: 'general' };
   try {
     const { result } = await recordCashContribution(tx, {
-      idempotencyKey: `bank:${key}`, campaignId: pledge.campaignId, channel: 'bank_transfer', amountVnd: row.creditVnd,
+      idempotencyKey: bankPostingKey(key), campaignId: pledge.campaignId, channel: 'bank_transfer', amountVnd: row.creditVnd,
       target, receivedAt: row.bookedAt, receiptCode: pledge.receiptCode,
       donor: { kind: 'individual', displayName: pledge.displayName, anonymous: pledge.anonymous, email: pledge.email },
     });

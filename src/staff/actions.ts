@@ -18,6 +18,7 @@ import { stageInput } from '../domain/schemas';
 import { manageAccount, type SignedIn } from './accounts';
 import { cleanPhoto, photoHash, storePhoto } from './photos';
 import { importHouseholds } from './households-import';
+import { resolveReview, type Resolution } from '../payments/review-queue';
 
 export interface ActionContext extends SignedIn {
   db: Db;
@@ -379,5 +380,31 @@ export async function importHouseholdsAction(ctx: ActionContext, form: Fields): 
       vi: `Đã nhập ${result.imported} hộ: ${result.houseCodes.join(', ')}.`, en: `Imported ${result.imported} households.`,
       replayed: result.replayed, details: { imported: result.imported, first: result.houseCodes[0], last: result.houseCodes.at(-1) },
     };
+  });
+}
+
+// Reads the reviewer's decision: a pledge's receipt code, the general fund, or a note only.
+function resolutionOf(form: Fields): Resolution {
+  const how = text(form, 'how');
+  if (how === 'pledge') return { how, receiptCode: text(form, 'receiptCode'), acceptAmountVnd: optionalVnd(form, 'acceptAmount') ?? null };
+  if (how === 'general_fund') return { how, donorName: optionalText(form, 'donorName') };
+  if (how === 'note') return { how };
+  throw new DomainError(400, 'invalid_input', 'Hãy chọn cách xử lý.', 'Choose how to resolve the item.');
+}
+
+export async function resolveReviewAction(ctx: ActionContext, form: Fields): Promise<Done> {
+  const reviewId = integer(form, 'reviewId');
+  return logged(ctx, 'payment_review.resolve', `payment_review:${reviewId}`, async () => {
+    if (!Number.isSafeInteger(reviewId)) throw new DomainError(400, 'invalid_input', 'Thiếu mục đối soát.', 'The review item is missing.');
+    const resolution = resolutionOf(form);
+    const note = optionalText(form, 'note');
+    if (note && note.length > 500) throw new DomainError(400, 'invalid_input', 'Ghi chú quá dài (tối đa 500 ký tự).', 'The note is too long (500 characters at most).');
+    const { result, replayed } = await runOnce(ctx.db, keyOf('payment_review', form), { reviewId, resolution, note },
+      (tx) => resolveReview(tx, reviewId, resolution, { username: ctx.user.username, note, at: new Date() }));
+    const posted = result.contributionId !== null;
+    const [vi, en] = !posted ? ['đã đóng, không ghi sổ', 'closed, nothing posted']
+      : result.how === 'pledge' ? [`đã ghi ${formatVnd(result.amountVnd ?? 0)} cho cam kết ${result.receiptCode}`, `${formatVnd(result.amountVnd ?? 0)} posted to pledge ${result.receiptCode}`]
+        : [`đã ghi ${formatVnd(result.amountVnd ?? 0)} vào quỹ chung (biên nhận ${result.receiptCode})`, `${formatVnd(result.amountVnd ?? 0)} posted to the general fund (receipt ${result.receiptCode})`];
+    return { vi: `Mục #${reviewId}: ${vi}.`, en: `Item #${reviewId}: ${en}.`, replayed, details: { ...result, note } };
   });
 }

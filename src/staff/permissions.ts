@@ -7,17 +7,19 @@ export { staffRoles };
 
 export const permissions = [
   'workspace.view', 'records.read', 'records.write', 'allocations.create', 'disbursements.decide',
-  'entries.reverse', 'audit.read', 'reports.read', 'accounts.manage',
+  'entries.reverse', 'audit.read', 'reports.read', 'accounts.manage', 'payments.review', 'bank.memo.read',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
 const everyone: Permission[] = ['workspace.view', 'records.read', 'reports.read'];
 
 // Recorders record and propose; approvers decide (never their own); auditors only read; administrators run accounts.
+// Posting queued bank money is an approver's decision: it says where money goes, and the general fund has no area
+// to scope a recorder to. A bank memo (the sender's name and account) is read only by those who handle donors.
 export const grants: Record<Role, readonly Permission[]> = {
   administrator: [...everyone, 'accounts.manage', 'audit.read'],
-  recorder: [...everyone, 'records.write'],
-  approver: [...everyone, 'allocations.create', 'disbursements.decide', 'entries.reverse'],
+  recorder: [...everyone, 'records.write', 'bank.memo.read'],
+  approver: [...everyone, 'allocations.create', 'disbursements.decide', 'entries.reverse', 'payments.review', 'bank.memo.read'],
   auditor: [...everyone, 'audit.read'],
 };
 
@@ -56,6 +58,7 @@ export const staffRoutes: readonly StaffRoute[] = [
   { pattern: '/staff/allocations', methods: { GET: 'records.read', POST: 'allocations.create' }, nav: ['Phân bổ', 'Allocations'] },
   { pattern: '/staff/disbursements', methods: { GET: 'records.read', POST: 'records.write' }, nav: ['Chi cho hộ', 'Payments'] },
   { pattern: '/staff/disbursements/[id]', methods: { GET: 'records.read', POST: 'disbursements.decide' } },
+  { pattern: '/staff/payment-reviews', methods: { GET: 'records.read', POST: 'payments.review' }, nav: ['Đối soát tiền vào', 'Payment review'] },
   { pattern: '/staff/corrections', methods: { GET: 'records.read', POST: 'entries.reverse' }, nav: ['Điều chỉnh', 'Corrections'] },
   { pattern: '/staff/report', methods: { GET: 'reports.read' }, nav: ['Báo cáo 6 tháng', 'Six-monthly report'] },
   { pattern: '/staff/report.csv', methods: { GET: 'reports.read' } },

@@ -48,7 +48,8 @@ describe('the staff route table', () => {
     expect(postAllowed('auditor')).toEqual(['/staff/logout']);
     expect(postAllowed('administrator')).toEqual(['/staff/accounts', '/staff/logout']);
     expect(postAllowed('recorder')).toEqual(['/staff/disbursements', '/staff/households', '/staff/households/import', '/staff/houses/[id]', '/staff/in-kind', '/staff/labour', '/staff/logout', '/staff/office-cash', '/staff/state-budget']);
-    expect(postAllowed('approver')).toEqual(['/staff/allocations', '/staff/corrections', '/staff/disbursements/[id]', '/staff/logout']);
+    expect(postAllowed('approver')).toEqual(['/staff/allocations', '/staff/corrections', '/staff/disbursements/[id]', '/staff/logout', '/staff/payment-reviews']);
+    expect(staffRoles.filter((role) => can(role, 'bank.memo.read'))).toEqual(['recorder', 'approver']);
     expect(can('auditor', 'audit.read') && can('administrator', 'audit.read')).toBe(true);
     expect(can('recorder', 'audit.read') || can('approver', 'audit.read')).toBe(false);
     for (const role of staffRoles) expect(grants[role].every((p) => permissions.includes(p))).toBe(true);

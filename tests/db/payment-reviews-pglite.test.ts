@@ -1,0 +1,4 @@
+import { paymentReviewSuite } from './payment-reviews.suite';
+import { pgliteFresh } from './harness';
+
+paymentReviewSuite('pglite', pgliteFresh);
