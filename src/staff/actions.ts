@@ -18,6 +18,7 @@ import { stageInput } from '../domain/schemas';
 import { manageAccount, type SignedIn } from './accounts';
 import { cleanPhoto, photoHash, storePhoto } from './photos';
 import { importHouseholds } from './households-import';
+import { startPublish } from './publish';
 
 export interface ActionContext extends SignedIn {
   db: Db;
@@ -378,6 +379,18 @@ export async function importHouseholdsAction(ctx: ActionContext, form: Fields): 
     return {
       vi: `Đã nhập ${result.imported} hộ: ${result.houseCodes.join(', ')}.`, en: `Imported ${result.imported} households.`,
       replayed: result.replayed, details: { imported: result.imported, first: result.houseCodes[0], last: result.houseCodes.at(-1) },
+    };
+  });
+}
+
+// Publishing only reads: no idempotency key is needed, and a second click while one runs is refused.
+export async function publishAction(ctx: ActionContext): Promise<Done> {
+  return logged(ctx, 'site.publish', null, async () => {
+    startPublish(ctx.db, ctx.user.username, ctx.ip);
+    return {
+      vi: 'Đã bắt đầu xuất bản. Trang công khai hiện tại vẫn được phục vụ cho đến khi bản mới hoàn tất; tải lại trang này để xem tiến độ.',
+      en: 'Publishing has started. The current public site stays served until the new one is complete; reload this page to see progress.',
+      link: '/staff/publish',
     };
   });
 }
