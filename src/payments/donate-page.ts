@@ -12,7 +12,7 @@ import { vietQrPayload } from './vietqr';
 
 export type Lang = 'vi' | 'en';
 
-export const donatePath = (lang: Lang) => (lang === 'en' ? '/en/donate' : '/ung-ho');
+export const donatePath = (lang: Lang) => (lang === 'en' ? '/en/ung-ho' : '/ung-ho');
 export const receiptPath = (lang: Lang, code: string) => `${donatePath(lang)}/${code}`;
 
 export interface DonateFormModel {

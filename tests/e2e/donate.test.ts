@@ -115,13 +115,13 @@ describe('donation flow on the built server', () => {
       expect(response.status).toBe(400);
       expect(await response.text()).toMatch(/Số tiền (tối thiểu|không được âm|phải là số đồng nguyên)/);
     }
-    const english = await form('/en/donate', { target: 'general', amount: '5000', anonymous: 'on', method: 'bank_transfer' });
+    const english = await form('/en/ung-ho', { target: 'general', amount: '5000', anonymous: 'on', method: 'bank_transfer' });
     expect(english.status).toBe(400);
     expect(await english.text()).toContain('The minimum is 10.000 ₫');
   });
 
   it('completes a card gift through the Stripe stand-in and the signed webhook', async () => {
-    const posted = await form('/en/donate', { target: 'commune', commune: String(world.communeA), amountQuick: '500000', displayName: 'Mai', method: 'card' });
+    const posted = await form('/en/ung-ho', { target: 'commune', commune: String(world.communeA), amountQuick: '500000', displayName: 'Mai', method: 'card' });
     expect(posted.status).toBe(303);
     const checkout = posted.headers.get('location')!;
     expect(checkout.startsWith(`${standIn.url}/pay/`)).toBe(true);
