@@ -19,6 +19,7 @@ import {
   type PublicCampaign, type PublicContribution, type PublicDisbursement, type PublicHouse, type StageCounts, type Summary,
 } from './format';
 import { grantOf } from './giving360';
+import { photosOfHouseRange, stagesWithPhotos } from './photos';
 import { selectContributions } from './contribution-rows';
 import { publicDonorName, publicHeadName, publicItems, publicLabour } from './privacy';
 import { totalsFromBalances } from './totals';
@@ -252,6 +253,7 @@ async function exportHouses(
     const first = batch[0]!.house.id;
     const last = batch.at(-1)!.house.id;
     const funders = await houseFunders(tx, first, last, pageOf);
+    const photos = await photosOfHouseRange(tx, first, last);
     const houseAllocations = await tx.select({ a: allocations, occurredAt: journalEntries.occurredAt, code: houses.publicCode, reversedBy: reversals.id })
       .from(allocations).innerJoin(journalEntries, eq(journalEntries.id, allocations.entryId)).innerJoin(houses, eq(houses.id, allocations.houseId))
       .leftJoin(reversals, eq(reversals.reversesEntryId, allocations.entryId))
@@ -279,7 +281,7 @@ async function exportHouses(
           labour_person_days: mine.reduce((s, f) => s + (f.labour?.person_days ?? 0), 0),
         },
         stage: stageOf(h),
-        stages: stages.map((stage) => ({ stage, on: h[stageColumn[stage]], photos: [] })),
+        stages: stagesWithPhotos(stages, (stage) => h[stageColumn[stage]], photos.get(h.id)),
       };
       const detail: HouseDetail = {
         code: h.publicCode,

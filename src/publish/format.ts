@@ -78,8 +78,15 @@ export interface HouseFunding {
 export interface HouseStage {
   stage: Stage;
   on: string | null;
-  /** Public paths of the photos attached to this stage. */
-  photos: string[];
+  /** The photos attached to this stage, oldest first. */
+  photos: PublicPhoto[];
+}
+
+export interface PublicPhoto {
+  /** Public path, served by the same server as the site. */
+  src: string;
+  width: number;
+  height: number;
 }
 
 export interface PublicHouse {

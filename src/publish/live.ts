@@ -9,6 +9,7 @@ import { MAX_AMOUNT_VND, stages } from '../domain/schemas';
 import { DomainError, notFound } from '../domain/errors';
 import { recordOfEntry, type JournalRecord } from './chain';
 import { selectContributions } from './contribution-rows';
+import { photosOfHouses, stagesWithPhotos } from './photos';
 import { LEDGER_PAGE_SIZE, type HouseStage, type PublicContribution } from './format';
 
 export const SEARCH_PAGE_SIZE = 50;
@@ -151,6 +152,7 @@ export async function lookupReceipt(db: Db, raw: unknown): Promise<ReceiptLookup
     .from(schema.houses).innerJoin(schema.areas, eq(schema.areas.id, schema.houses.areaId))
     .where(inArray(schema.houses.id, houseIds)).orderBy(asc(schema.houses.id));
   const byId = new Map(houseInfo.map((h) => [h.house.id, h]));
+  const photos = await photosOfHouses(db, houseIds);
   const areaIds = [...new Set(entry?.lines.map((l) => l.areaId).filter((a): a is number => a !== null) ?? [])];
   const areaCodes = new Map((areaIds.length === 0 ? [] : await db.select({ id: schema.areas.id, code: schema.areas.code }).from(schema.areas).where(inArray(schema.areas.id, areaIds))).map((a) => [a.id, a.code]));
   return {
@@ -165,7 +167,7 @@ export async function lookupReceipt(db: Db, raw: unknown): Promise<ReceiptLookup
       const { house, commune } = byId.get(Number(r.house_id))!;
       return {
         code: house.publicCode, commune, stage: stageOf(house),
-        stages: stages.map((stage) => ({ stage, on: house[stageColumn[stage]], photos: [] })),
+        stages: stagesWithPhotos(stages, (stage) => house[stageColumn[stage]], photos.get(house.id)),
         amount_vnd: Number(r.amount_vnd), via: r.account === 'house_cash' ? (r.direct ? 'designated' : 'pool') : null,
       };
     }),

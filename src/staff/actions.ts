@@ -19,6 +19,7 @@ import { manageAccount, type SignedIn } from './accounts';
 import { cleanPhoto, photoHash, storePhoto } from './photos';
 import { importHouseholds } from './households-import';
 import { resolveReview, type Resolution } from '../payments/review-queue';
+import { startPublish } from './publish';
 
 export interface ActionContext extends SignedIn {
   db: Db;
@@ -406,5 +407,17 @@ export async function resolveReviewAction(ctx: ActionContext, form: Fields): Pro
       : result.how === 'pledge' ? [`đã ghi ${formatVnd(result.amountVnd ?? 0)} cho cam kết ${result.receiptCode}`, `${formatVnd(result.amountVnd ?? 0)} posted to pledge ${result.receiptCode}`]
         : [`đã ghi ${formatVnd(result.amountVnd ?? 0)} vào quỹ chung (biên nhận ${result.receiptCode})`, `${formatVnd(result.amountVnd ?? 0)} posted to the general fund (receipt ${result.receiptCode})`];
     return { vi: `Mục #${reviewId}: ${vi}.`, en: `Item #${reviewId}: ${en}.`, replayed, details: { ...result, note } };
+  });
+}
+
+// Publishing only reads: no idempotency key is needed, and a second click while one runs is refused.
+export async function publishAction(ctx: ActionContext): Promise<Done> {
+  return logged(ctx, 'site.publish', null, async () => {
+    startPublish(ctx.db, ctx.user.username, ctx.ip);
+    return {
+      vi: 'Đã bắt đầu xuất bản. Trang công khai hiện tại vẫn được phục vụ cho đến khi bản mới hoàn tất; tải lại trang này để xem tiến độ.',
+      en: 'Publishing has started. The current public site stays served until the new one is complete; reload this page to see progress.',
+      link: '/staff/publish',
+    };
   });
 }

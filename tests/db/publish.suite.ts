@@ -3,9 +3,9 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sql } from 'drizzle-orm';
+import { asc, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { queryRows, type DbHandle } from '../../db/client';
+import { queryRows, schema, type DbHandle } from '../../db/client';
 import { DomainError } from '../../src/domain/errors';
 import { campaignTotals } from '../../src/domain/totals';
 import { generateDemo, SMALL_DEMO, type DemoData } from '../../src/domain/demo/generate';
@@ -13,6 +13,7 @@ import { loadDemo } from '../../src/domain/demo/load';
 import { publishDataset, type PublishReport } from '../../src/publish/export';
 import { FILES, type Checkpoint, type HouseDetail, type PublicContribution, type PublicHouse, type Summary } from '../../src/publish/format';
 import { lookupReceipt, searchContributions } from '../../src/publish/live';
+import { photosOfHouses } from '../../src/publish/photos';
 import { verifyDataset } from '../../src/publish/verify-dataset';
 import type { FreshDb } from './harness';
 import { privateValues, scanForPrivateValues } from './privacy';
@@ -28,18 +29,28 @@ async function refusal(fn: () => Promise<unknown>): Promise<DomainError> {
   throw new Error('expected a refusal, but it succeeded');
 }
 
+const PHOTO_NAMES = ['0123456789abcdef0123456789abcdef.jpg', 'fedcba9876543210fedcba9876543210.jpg'] as const;
+
 export function publishSuite(driver: string, fresh: FreshDb): void {
   describe(`open dataset and live reads (${driver})`, () => {
     let handle: DbHandle;
     let demo: DemoData;
     let dir: string;
     let report: PublishReport;
+    let photoHouseId = 0;
     const read = <T>(path: string) => JSON.parse(readFileSync(join(dir, path), 'utf8')) as T;
 
     beforeAll(async () => {
       handle = await fresh();
       demo = generateDemo(SMALL_DEMO);
       await loadDemo(handle, demo);
+      // A photo of a stage, as the staff workspace stores it (the file itself is not part of the dataset).
+      const [house] = await handle.db.select({ id: schema.houses.id }).from(schema.houses).orderBy(asc(schema.houses.id)).limit(1);
+      await handle.db.insert(schema.photos).values([
+        { houseId: house!.id, stage: 'funded', storedName: PHOTO_NAMES[0], width: 1600, height: 1200, bytes: 1000, createdBy: 'thu' },
+        { houseId: house!.id, stage: 'funded', storedName: PHOTO_NAMES[1], width: 900, height: 1600, bytes: 1000, createdBy: 'thu' },
+      ]);
+      photoHouseId = house!.id;
       dir = join(mkdtempSync(join(tmpdir(), 'ancu-publish-')), 'data');
       report = await publishDataset(handle.db, dir, { now: new Date('2025-11-01T00:00:00Z') });
     });
@@ -53,6 +64,21 @@ export function publishSuite(driver: string, fresh: FreshDb): void {
       const verified = await verifyDataset(dir);
       expect(verified.fault).toBeUndefined();
       expect(verified).toMatchObject({ ok: true, entries: demo.entries.length });
+    });
+
+    it("puts each stage's photos, oldest first, in the house record and the live lookup", async () => {
+      const houses = read<PublicHouse[]>(FILES.houses);
+      const withPhotos = houses.filter((h) => h.stages.some((st) => st.photos.length > 0));
+      expect(withPhotos.map((h) => h.id)).toEqual([photoHouseId]);
+      const stagesOfHouse = withPhotos[0]!.stages;
+      expect(stagesOfHouse.find((st) => st.stage === 'funded')!.photos).toEqual([
+        { src: `/photos/${PHOTO_NAMES[0]}`, width: 1600, height: 1200 },
+        { src: `/photos/${PHOTO_NAMES[1]}`, width: 900, height: 1600 },
+      ]);
+      expect(stagesOfHouse.filter((st) => st.stage !== 'funded').every((st) => st.photos.length === 0)).toBe(true);
+      const live = await photosOfHouses(handle.db, [photoHouseId, photoHouseId + 1]);
+      expect([...live.keys()]).toEqual([photoHouseId]);
+      expect(live.get(photoHouseId)!.get('funded')!.map((p) => p.src)).toEqual(PHOTO_NAMES.map((n) => `/photos/${n}`));
     });
 
     it('gives the same totals as the ledger', async () => {

@@ -1,6 +1,6 @@
 // A built server on a fresh database holding the staff test world, for the route and browser tests:
 // PGlite in a temporary folder (the server owns it while running), or a fresh PostgreSQL database.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openPglite, type DbHandle } from '../../db/client';
@@ -11,7 +11,8 @@ export { ensureBuilt } from './browser';
 export interface StagedServer {
   /** The database, open only between start and stop for PGlite (the server owns the folder meanwhile). */
   open(): Promise<DbHandle>;
-  start(): Promise<RunningServer>;
+  /** Starts the built server (dist/, or a site folder's server/entry.mjs). */
+  start(entry?: string): Promise<RunningServer>;
   cleanup(): Promise<void>;
 }
 
@@ -23,7 +24,7 @@ export async function stageServer(driver: 'pglite' | 'postgres', prepare: (handl
     await prepare(handle);
     return {
       open: async () => handle,
-      start: () => startServer({ DATABASE_URL: handle.url!, PHOTOS_DIR: photos }),
+      start: (entry) => startServer({ DATABASE_URL: handle.url!, PHOTOS_DIR: photos }, entry),
       cleanup: async () => { await handle.close(); rmSync(photos, { recursive: true, force: true }); },
     };
   }
@@ -35,12 +36,30 @@ export async function stageServer(driver: 'pglite' | 'postgres', prepare: (handl
   let open: DbHandle | undefined;
   return {
     open: async () => { open = openPglite(dir); return open; },
-    start: async () => {
+    start: async (entry) => {
       await open?.close();
       open = undefined;
       const env: NodeJS.ProcessEnv = { PGLITE_DIR: dir, PHOTOS_DIR: photos };
-      return startServer({ ...env, DATABASE_URL: '' });
+      return startServer({ ...env, DATABASE_URL: '' }, entry);
     },
     cleanup: async () => { await open?.close(); rmSync(dir, { recursive: true, force: true }); rmSync(photos, { recursive: true, force: true }); },
   };
+}
+
+export interface SwappableSite {
+  root: string;
+  entry: string;
+  cleanup(): void;
+}
+
+// A private copy of the built site in the layout `npm start` makes (client/ a link into builds/), so a
+// test can publish into it without touching dist/, which other test files serve meanwhile.
+export function swappableSite(name: string): SwappableSite {
+  const root = join('.build', `${name}-${process.pid}`);
+  rmSync(root, { recursive: true, force: true });
+  mkdirSync(join(root, 'builds', '00000000-initial'), { recursive: true });
+  cpSync(join('dist', 'server'), join(root, 'server'), { recursive: true });
+  cpSync(join('dist', 'client'), join(root, 'builds', '00000000-initial', 'client'), { recursive: true });
+  symlinkSync(join('builds', '00000000-initial', 'client'), join(root, 'client'));
+  return { root, entry: join(root, 'server', 'entry.mjs'), cleanup: () => rmSync(root, { recursive: true, force: true }) };
 }
