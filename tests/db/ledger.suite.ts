@@ -11,7 +11,6 @@ import { allocateFromPool } from '../../src/domain/allocations';
 import { reverseEntry } from '../../src/domain/corrections';
 import { decideDisbursement, proposeDisbursement } from '../../src/domain/disbursements';
 import { recordInKind, recordLabour, recordStateBudget } from '../../src/domain/contributions';
-import { DomainError } from '../../src/domain/errors';
 import { advanceStage } from '../../src/domain/houses';
 import { campaignTotals } from '../../src/domain/totals';
 import { verifyLedger } from '../../src/domain/verify';
@@ -19,18 +18,8 @@ import { generateDemo, SMALL_DEMO } from '../../src/domain/demo/generate';
 import { loadDemo } from '../../src/domain/demo/load';
 import { buildWorld, give, nextKey, type World } from './world';
 import type { FreshDb } from './harness';
+import { refusal } from '../refusal';
 
-
-// Runs fn and returns the DomainError it throws, failing the test if it does not throw one.
-async function refusal(fn: () => Promise<unknown>): Promise<DomainError> {
-  try {
-    await fn();
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('expected a refusal, but the operation succeeded');
-}
 
 // Any raw error (trigger, constraint) as text, failing if the statement succeeded.
 async function rawFailure(fn: () => Promise<unknown>): Promise<string> {

@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { queryRows, schema, type DbHandle } from '../../db/client';
-import { DomainError } from '../../src/domain/errors';
 import { verifyLedger } from '../../src/domain/verify';
 import { importStatement } from '../../src/payments/bank-import';
 import { parseVietcombank } from '../../src/payments/bank-statement';
@@ -21,19 +20,10 @@ import { vietcombankCsv, type FixtureRow } from '../../scripts/lib/statement-fix
 import { intakeState } from '../payments/intake-world';
 import type { FreshDb } from './harness';
 import { buildStaffWorld, contextOf, formOf, type StaffWorld } from './staff-world';
+import { refusal } from '../refusal';
 
 const dir = mkdtempSync(join(tmpdir(), 'ancu-reviews-'));
 let files = 0;
-
-async function refusal(fn: () => Promise<unknown>): Promise<DomainError> {
-  try {
-    await fn();
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('expected a refusal, but it succeeded');
-}
 
 export function paymentReviewSuite(driver: string, fresh: FreshDb): void {
   describe(`payment review queue (${driver})`, () => {

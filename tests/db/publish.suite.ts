@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { asc, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows, schema, type DbHandle } from '../../db/client';
-import { DomainError } from '../../src/domain/errors';
 import { campaignTotals } from '../../src/domain/totals';
 import { generateDemo, SMALL_DEMO, type DemoData } from '../../src/domain/demo/generate';
 import { loadDemo } from '../../src/domain/demo/load';
@@ -17,17 +16,8 @@ import { photosOfHouses } from '../../src/publish/photos';
 import { verifyDataset } from '../../src/publish/verify-dataset';
 import type { FreshDb } from './harness';
 import { privateValues, scanForPrivateValues } from './privacy';
+import { refusal } from '../refusal';
 
-
-async function refusal(fn: () => Promise<unknown>): Promise<DomainError> {
-  try {
-    await fn();
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('expected a refusal, but it succeeded');
-}
 
 const PHOTO_NAMES = ['0123456789abcdef0123456789abcdef.jpg', 'fedcba9876543210fedcba9876543210.jpg'] as const;
 

@@ -31,16 +31,7 @@ import { buildStaffWorld, contextOf, formOf, PASSWORD, recordsDigest, type Staff
 
 const state = (handle: DbHandle) => recordsDigest(handle.db);
 import type { FreshDb } from './harness';
-
-async function refusal(fn: () => Promise<unknown>): Promise<DomainError> {
-  try {
-    await fn();
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('expected a refusal, but it succeeded');
-}
+import { refusal } from '../refusal';
 
 const at = (iso: string) => new Date(iso);
 

@@ -2,18 +2,8 @@
 import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { DomainError } from '../../src/domain/errors';
 import { cleanPhoto, PHOTO_MAX_BYTES, sniffImage } from '../../src/staff/photos';
-
-async function refusal(fn: () => Promise<unknown>): Promise<DomainError> {
-  try {
-    await fn();
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('expected a refusal');
-}
+import { refusal } from '../refusal';
 
 // CRC-32 as PNG chunks need it.
 function crc32(bytes: Buffer): number {
