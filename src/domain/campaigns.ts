@@ -1,4 +1,3 @@
-import { eq } from 'drizzle-orm';
 import { schema, type Db } from '../../db/client';
 import type { z } from 'zod';
 import { campaignInput, areaInput, fundingSource, houseType } from './schemas';
@@ -34,10 +33,5 @@ export function supportLevelVnd(campaign: Campaign, source: z.output<typeof fund
 // The campaign everything is shown for; the first one created is the current one.
 export async function currentCampaign(db: Db): Promise<Campaign | undefined> {
   const [campaign] = await db.select().from(campaigns).orderBy(campaigns.id).limit(1);
-  return campaign;
-}
-
-export async function campaignById(db: Db, id: number): Promise<Campaign | undefined> {
-  const [campaign] = await db.select().from(campaigns).where(eq(campaigns.id, id));
   return campaign;
 }

@@ -14,8 +14,6 @@ import { verifyLedger } from '../../src/domain/verify';
 import { generateDemo } from '../../src/domain/demo/generate';
 import { loadDemo } from '../../src/domain/demo/load';
 import { recordInKind, recordLabour, recordStateBudget } from '../../src/domain/contributions';
-import { allocateFromPool } from '../../src/domain/allocations';
-import { decideDisbursement, proposeDisbursement } from '../../src/domain/disbursements';
 import { reverseEntry } from '../../src/domain/corrections';
 import { endSession, loadSession, manageAccount, saveStaffUser, signIn, tokenHash, SESSION_ABSOLUTE_MS, SESSION_IDLE_MS } from '../../src/staff/accounts';
 import {
