@@ -88,6 +88,8 @@ export function verifyLedger(db: Db, onProgress?: (entries: number) => void, bat
   return db.transaction(async (tx) => {
     // These queries are cheap per row but look costly to the planner; compiling them would cost more.
     await tx.execute(sql`SET LOCAL jit = off`);
+    // A batch's rows sort in memory rather than spilling to disk.
+    await tx.execute(sql`SET LOCAL work_mem = '64MB'`);
     return verifyInSnapshot(tx, onProgress, batchSize);
   }, { isolationLevel: 'repeatable read', accessMode: 'read only' });
 }
