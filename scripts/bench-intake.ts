@@ -8,7 +8,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import postgres from 'postgres';
-import { openPostgres, redactUrl, type Db } from '../db/client';
+import { openPostgres, type Db } from '../db/client';
 import { schema } from '../db/client';
 import { createArea, createCampaign } from '../src/domain/campaigns';
 import { registerHouseProject } from '../src/domain/houses';
@@ -16,6 +16,7 @@ import { DEMO_CAMPAIGN } from '../src/domain/demo/generate';
 import { newReceiptCode } from '../src/domain/codes';
 import { ensureBuilt, startServer } from '../tests/e2e/browser';
 import { parseFlags, progress, runCli } from './lib/cli';
+import { scratchDatabase } from './lib/bench';
 import { sessionObject, signatureFor, startStripeStandIn, stripeEvent } from './lib/stripe-stand-in';
 import { vietcombankCsv, type FixtureRow } from './lib/statement-fixture';
 
@@ -57,19 +58,9 @@ async function insertPledges(db: Db, campaignId: number, count: number, method: 
 }
 
 await runCli(async () => {
-  const baseUrl = process.env.DATABASE_URL;
-  if (!baseUrl) {
-    console.error('bench:intake measures a real PostgreSQL: set DATABASE_URL, e.g.');
-    console.error('  DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run bench:intake');
-    return 2;
-  }
-  const admin = postgres(baseUrl, { max: 1, onnotice: () => {} });
-  const url = new URL(baseUrl);
-  url.pathname = `/${DB_NAME}`;
-  await admin.unsafe(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
-  await admin.unsafe(`CREATE DATABASE ${DB_NAME}`);
-  const [version] = await admin`SELECT current_setting('server_version') AS v, current_setting('synchronous_commit') AS sc`;
-  console.log(`Machine: ${os.cpus().length} × ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, PostgreSQL ${version!.v} (synchronous_commit=${version!.sc}) at ${redactUrl(baseUrl)}`);
+  const scratch = await scratchDatabase('bench:intake', DB_NAME);
+  if (!scratch) return 2;
+  const { admin, url } = scratch;
   console.log(`Scratch database ${DB_NAME}; ${SECONDS} s per measurement.\n`);
 
   const setup = openPostgres(url.toString(), 4);
@@ -170,6 +161,6 @@ await runCli(async () => {
   console.log('\n| statement rows | rows matching a pledge | npm run import:bank |');
   console.log('| --- | --- | --- |');
   for (const row of imports) console.log(row);
-  await admin.unsafe(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
+  await scratch.drop();
   await admin.end();
 });

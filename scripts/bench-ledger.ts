@@ -1,10 +1,9 @@
 // npm run bench:ledger — posting rate through the domain layer against bare INSERTs on the same
 // PostgreSQL, and the time ledger:verify takes over a million journal entries.
 import { spawnSync } from 'node:child_process';
-import os from 'node:os';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
-import { openPostgres, queryRows, redactUrl } from '../db/client';
+import { openPostgres, queryRows } from '../db/client';
 import { createArea, createCampaign } from '../src/domain/campaigns';
 import { recordCashContribution } from '../src/domain/contributions';
 import { registerHouseProject } from '../src/domain/houses';
@@ -12,6 +11,7 @@ import { DEMO_CAMPAIGN } from '../src/domain/demo/generate';
 import { GENESIS_HASH, chainHash } from '../src/ledger/hash';
 import { cashGiftEntry } from '../src/ledger/postings';
 import { parseFlags, progress, runCli } from './lib/cli';
+import { scratchDatabase } from './lib/bench';
 
 const flags = parseFlags(process.argv.slice(2), ['seconds', 'entries', 'keep']);
 const SECONDS = Number(flags.seconds ?? 5);
@@ -32,19 +32,9 @@ async function rate(workers: number, op: (worker: number, i: number) => Promise<
 }
 
 await runCli(async () => {
-  const baseUrl = process.env.DATABASE_URL;
-  if (!baseUrl) {
-    console.error('bench:ledger measures a real PostgreSQL: set DATABASE_URL, e.g.');
-    console.error('  DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run bench:ledger');
-    return 2;
-  }
-  const admin = postgres(baseUrl, { max: 1, onnotice: () => {} });
-  const benchUrl = new URL(baseUrl);
-  benchUrl.pathname = '/ancu_bench';
-  await admin.unsafe('DROP DATABASE IF EXISTS ancu_bench WITH (FORCE)');
-  await admin.unsafe('CREATE DATABASE ancu_bench');
-  const [version] = await admin`SELECT current_setting('server_version') AS v, current_setting('synchronous_commit') AS sc`;
-  console.log(`Machine: ${os.cpus().length} × ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, PostgreSQL ${version!.v} (synchronous_commit=${version!.sc}) at ${redactUrl(baseUrl)}`);
+  const scratch = await scratchDatabase('bench:ledger', 'ancu_bench');
+  if (!scratch) return 2;
+  const { admin, url: benchUrl } = scratch;
   console.log(`Scratch database ancu_bench; ${SECONDS} s per measurement.\n`);
 
   const setup = openPostgres(benchUrl.toString(), 2);
@@ -141,6 +131,6 @@ await runCli(async () => {
   for (const row of rows) console.log(row);
   console.log(`\nledger:verify over ${VERIFY_ENTRIES.toLocaleString('en')} entries: ${verifySeconds.toFixed(1)} s wall clock, including process start (${verifySeconds < 10 ? 'meets' : 'misses'} the 10 s aim).`);
   // --keep leaves the million-entry journal in ancu_bench for looking into verify.
-  if (!flags.keep) await admin.unsafe('DROP DATABASE IF EXISTS ancu_bench WITH (FORCE)');
+  if (!flags.keep) await scratch.drop();
   await admin.end();
 });

@@ -2,7 +2,10 @@
 // database on the PostgreSQL server at DATABASE_URL.
 import postgres from 'postgres';
 import { PGlite } from '@electric-sql/pglite';
-import { openPglite, openPostgres, type DbHandle } from '../../db/client';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { migrationsFolder, openPglite, openPostgres, type DbHandle } from '../../db/client';
 
 export type FreshDb = () => Promise<DbHandle>;
 
@@ -17,19 +20,36 @@ export const pgliteFresh: FreshDb = async () => {
   return openPglite((await (await pgliteTemplate).clone()) as PGlite);
 };
 
-// One migrated template per worker; each test gets CREATE DATABASE ... TEMPLATE, dropped on close.
+// One migrated template per version of the migrations, shared by every worker and kept between runs
+// (an advisory lock lets one worker build it); each test gets CREATE DATABASE ... TEMPLATE, dropped on close.
 export function postgresFresh(url: string): FreshDb {
   const admin = postgres(url, { max: 1, onnotice: () => {} });
-  const template = `ancu_tpl_${process.pid}`;
+  const migrationsHash = createHash('sha256');
+  for (const file of readdirSync(migrationsFolder, { recursive: true }).map(String).sort()) {
+    const path = join(migrationsFolder, file);
+    if (statSync(path).isFile()) migrationsHash.update(file).update(readFileSync(path));
+  }
+  const template = `ancu_tpl_${migrationsHash.digest('hex').slice(0, 16)}`;
   let ready: Promise<void> | undefined;
   let counter = 0;
   const urlFor = (name: string) => { const u = new URL(url); u.pathname = `/${name}`; return u.toString(); };
   const prepare = async () => {
-    await admin.unsafe(`DROP DATABASE IF EXISTS ${template}`);
-    await admin.unsafe(`CREATE DATABASE ${template}`);
-    const handle = openPostgres(urlFor(template), 1);
-    await handle.migrate();
-    await handle.close();
+    const session = await admin.reserve();
+    try {
+      await session`SELECT pg_advisory_lock(hashtext(${template}))`;
+      const [exists] = await session`SELECT 1 FROM pg_database WHERE datname = ${template}`;
+      if (exists) return;
+      await session.unsafe(`DROP DATABASE IF EXISTS ${template}_building WITH (FORCE)`);
+      await session.unsafe(`CREATE DATABASE ${template}_building`);
+      const handle = openPostgres(urlFor(`${template}_building`), 1);
+      await handle.migrate();
+      await handle.close();
+      // Renamed only once complete, so a crashed build is never used as a template.
+      await session.unsafe(`ALTER DATABASE ${template}_building RENAME TO ${template}`);
+    } finally {
+      await session`SELECT pg_advisory_unlock(hashtext(${template}))`;
+      session.release();
+    }
   };
   return async () => {
     ready ??= prepare();
