@@ -10,13 +10,10 @@ import { promisify } from 'node:util';
 import postgres from 'postgres';
 import { openPostgres, type Db } from '../db/client';
 import { schema } from '../db/client';
-import { createArea, createCampaign } from '../src/domain/campaigns';
-import { registerHouseProject } from '../src/domain/houses';
-import { DEMO_CAMPAIGN } from '../src/domain/demo/generate';
 import { newReceiptCode } from '../src/domain/codes';
 import { ensureBuilt, startServer } from '../tests/e2e/browser';
 import { parseFlags, progress, runCli } from './lib/cli';
-import { scratchDatabase } from './lib/bench';
+import { benchWorld, scratchDatabase } from './lib/bench';
 import { sessionObject, signatureFor, startStripeStandIn, stripeEvent } from './lib/stripe-stand-in';
 import { vietcombankCsv, type FixtureRow } from './lib/statement-fixture';
 
@@ -65,16 +62,7 @@ await runCli(async () => {
 
   const setup = openPostgres(url.toString(), 4);
   await setup.migrate();
-  const { id: _id, ...campaign } = DEMO_CAMPAIGN;
-  const campaignId = await createCampaign(setup.db, campaign);
-  const province = await createArea(setup.db, { code: 'P', name: 'Tỉnh', level: 'province', parentId: null });
-  const communes: number[] = [];
-  for (let c = 0; c < 10; c++) communes.push(await createArea(setup.db, { code: `C${c}`, name: `Xã ${c}`, level: 'commune', parentId: province }));
-  const houses: { houseId: number; areaId: number }[] = [];
-  for (let h = 0; h < 400; h++) {
-    const areaId = communes[h % 10]!;
-    houses.push({ ...(await registerHouseProject(setup.db, { campaignId, areaId, type: 'new_build', minutesRef: 'BB', approvedOn: '2024-08-01', household: { headFullName: `Hộ ${h}`, povertyStatus: 'poor', members: 3 } })), areaId });
-  }
+  const { campaignId, communes, houses } = await benchWorld(setup.db);
   // The mix of the ledger benchmark: 15% to a house, 15% to a commune, the rest to the general fund.
   const target = (i: number) => {
     const pick = i % 20;
@@ -84,7 +72,6 @@ await runCli(async () => {
   };
   console.log('Preparing 40,000 card pledges ...');
   const cardPledges = await insertPledges(setup.db, campaignId, 40_000, 'card', target);
-  await setup.db.execute('CREATE TABLE bench_plain (id bigserial PRIMARY KEY, amount_vnd bigint NOT NULL, note text NOT NULL)');
   await setup.close();
 
   console.log('Building the site when its sources changed (astro build) ...');

@@ -4,14 +4,11 @@ import { spawnSync } from 'node:child_process';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { openPostgres, queryRows } from '../db/client';
-import { createArea, createCampaign } from '../src/domain/campaigns';
 import { recordCashContribution } from '../src/domain/contributions';
-import { registerHouseProject } from '../src/domain/houses';
-import { DEMO_CAMPAIGN } from '../src/domain/demo/generate';
 import { GENESIS_HASH, chainHash } from '../src/ledger/hash';
 import { cashGiftEntry } from '../src/ledger/postings';
 import { parseFlags, progress, runCli } from './lib/cli';
-import { scratchDatabase } from './lib/bench';
+import { benchWorld, scratchDatabase } from './lib/bench';
 
 const flags = parseFlags(process.argv.slice(2), ['seconds', 'entries', 'keep']);
 const SECONDS = Number(flags.seconds ?? 5);
@@ -39,16 +36,8 @@ await runCli(async () => {
 
   const setup = openPostgres(benchUrl.toString(), 2);
   await setup.migrate();
-  const { id: _id, ...campaign } = DEMO_CAMPAIGN;
-  const campaignId = await createCampaign(setup.db, campaign);
-  const province = await createArea(setup.db, { code: 'P', name: 'Tỉnh', level: 'province', parentId: null });
-  const communes: number[] = [];
-  for (let c = 0; c < 10; c++) communes.push(await createArea(setup.db, { code: `C${c}`, name: `Xã ${c}`, level: 'commune', parentId: province }));
-  const houseIds: number[] = [];
-  for (let h = 0; h < 400; h++) {
-    houseIds.push((await registerHouseProject(setup.db, { campaignId, areaId: communes[h % 10]!, type: 'new_build', minutesRef: 'BB', approvedOn: '2024-08-01', household: { headFullName: `Hộ ${h}`, povertyStatus: 'poor', members: 3 } })).houseId);
-  }
-  await setup.db.execute('CREATE TABLE bench_plain (id bigserial PRIMARY KEY, amount_vnd bigint NOT NULL, note text NOT NULL)');
+  const { campaignId, communes, houses } = await benchWorld(setup.db);
+  const houseIds = houses.map((house) => house.houseId);
   await setup.close();
 
   const rows: string[] = [];
