@@ -4,6 +4,7 @@ import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../db/client';
 import { signIn, saveStaffUser, loadSession, type StaffUser } from '../../src/staff/accounts';
 import type { ActionContext } from '../../src/staff/actions';
+import type { Role } from '../../src/staff/permissions';
 import { buildWorld, type World } from './world';
 
 export const PASSWORD = 'Mùa-lúa-chín-2025';
@@ -25,6 +26,18 @@ export async function buildStaffWorld(db: Db): Promise<StaffWorld> {
     kiem: await add('kiem', 'auditor'),
   };
   return { ...world, users };
+}
+
+// One signed-in session (cookie token and CSRF token) for each role of the staff world.
+export const roleUsernames: Record<Role, string> = { administrator: 'admin', recorder: 'thu', approver: 'hanh', auditor: 'kiem' };
+
+export async function signInEveryRole(db: Db): Promise<Record<Role, { token: string; csrf: string }>> {
+  const sessions = {} as Record<Role, { token: string; csrf: string }>;
+  for (const role of Object.keys(roleUsernames) as Role[]) {
+    const { token } = await signIn(db, { username: roleUsernames[role], password: PASSWORD, ip: '127.0.0.1' });
+    sessions[role] = { token, csrf: (await loadSession(db, token))!.csrfToken };
+  }
+  return sessions;
 }
 
 // Signs in and returns what a page would get, as the guard builds it.

@@ -4,26 +4,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schema, type DbHandle } from '../../db/client';
 import { importStatement } from '../../src/payments/bank-import';
 import { parseVietcombank } from '../../src/payments/bank-statement';
-import { loadSession, signIn } from '../../src/staff/accounts';
 import type { Role } from '../../src/staff/permissions';
 import { vietcombankCsv } from '../../scripts/lib/statement-fixture';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readStatementFile } from '../../src/payments/statement-file';
-import { buildStaffWorld, PASSWORD, recordsDigest } from '../db/staff-world';
+import { buildStaffWorld, recordsDigest, signInEveryRole } from '../db/staff-world';
 import type { RunningServer } from './browser';
 import { ensureBuilt, stageServer, type StagedServer } from './staff-server';
 
 const drivers = (['pglite', 'postgres'] as const).filter((d) => d === 'pglite' || process.env.DATABASE_URL);
-const usernames: Record<Role, string> = { administrator: 'admin', recorder: 'thu', approver: 'hanh', auditor: 'kiem' };
 const MEMO = 'NGUYEN VAN BINH 0912345678 ung ho';
 
 for (const driver of drivers) {
   describe(`payment review page on the built server (${driver})`, () => {
     let staged: StagedServer;
     let server: RunningServer;
-    const sessions = {} as Record<Role, { token: string; csrf: string }>;
+    let sessions: Record<Role, { token: string; csrf: string }>;
 
     beforeAll(async () => {
       await ensureBuilt();
@@ -33,10 +31,7 @@ for (const driver of drivers) {
         writeFileSync(path, vietcombankCsv([{ date: '05/09/2024', reference: 'FT55', creditVnd: 150_000, memo: MEMO }]));
         const file = await readStatementFile(path);
         await importStatement(handle.db, parseVietcombank(file.table), file);
-        for (const role of Object.keys(usernames) as Role[]) {
-          const { token } = await signIn(handle.db, { username: usernames[role], password: PASSWORD, ip: '127.0.0.1' });
-          sessions[role] = { token, csrf: (await loadSession(handle.db, token))!.csrfToken };
-        }
+        sessions = await signInEveryRole(handle.db);
       });
       server = await staged.start();
     }, 600_000);

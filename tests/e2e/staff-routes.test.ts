@@ -4,22 +4,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle } from '../../db/client';
 import { proposeDisbursement } from '../../src/domain/disbursements';
-import { loadSession, signIn } from '../../src/staff/accounts';
 import { can, matchStaffRoute, staffRoles, type Role } from '../../src/staff/permissions';
-import { buildStaffWorld, PASSWORD, recordsDigest } from '../db/staff-world';
+import { buildStaffWorld, PASSWORD, recordsDigest, signInEveryRole } from '../db/staff-world';
 import { give, nextKey } from '../db/world';
 import { staffPageRoutes } from '../unit/staff-pages';
 import type { RunningServer } from './browser';
 import { ensureBuilt, stageServer, type StagedServer } from './staff-server';
 
 const drivers = (['pglite', 'postgres'] as const).filter((d) => d === 'pglite' || process.env.DATABASE_URL);
-const usernames: Record<Role, string> = { administrator: 'admin', recorder: 'thu', approver: 'hanh', auditor: 'kiem' };
 
 for (const driver of drivers) {
   describe(`staff routes on the built server (${driver})`, () => {
     let staged: StagedServer;
     let server: RunningServer;
-    const sessions = {} as Record<Role, { token: string; csrf: string }>;
+    let sessions: Record<Role, { token: string; csrf: string }>;
     let houseId = 0;
     let houseCode = '';
     let disbursementId = 0;
@@ -32,10 +30,7 @@ for (const driver of drivers) {
         houseCode = world.houses[0]!.publicCode;
         await give(handle.db, world, { amountVnd: 30_000_000, target: { type: 'house', houseId } });
         disbursementId = (await proposeDisbursement(handle.db, { idempotencyKey: nextKey(), houseId, amountVnd: 1_000_000, purpose: 'Đợt 1', recordedBy: 'thu', recordedAt: new Date() })).result.disbursementId;
-        for (const role of staffRoles) {
-          const { token } = await signIn(handle.db, { username: usernames[role], password: PASSWORD, ip: '127.0.0.1' });
-          sessions[role] = { token, csrf: (await loadSession(handle.db, token))!.csrfToken };
-        }
+        sessions = await signInEveryRole(handle.db);
       });
       server = await staged.start();
     }, 600_000);
