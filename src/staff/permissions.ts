@@ -79,24 +79,50 @@ export function matchStaffRoute(pathname: string): StaffRoute | undefined {
   return compiled.find(({ regex }) => regex.test(pathname))?.route;
 }
 
+const byPattern = new Map(staffRoutes.map((route) => [route.pattern, route]));
+// The staff route for the pattern Astro matched (context.routePattern): what the gate authorises on,
+// since the path text can be spelt many ways (//staff, /staff/./x, %2F) that reach the same page.
+export function staffRouteByPattern(pattern: string | undefined): StaffRoute | undefined {
+  return pattern === undefined ? undefined : byPattern.get(pattern);
+}
+
+// Whether a path, however spelt, points into the staff workspace: such a path that matched no staff
+// route is refused rather than passed on.
+export function looksLikeStaffPath(pathname: string): boolean {
+  let text = pathname;
+  try {
+    text = decodeURIComponent(pathname);
+  } catch {
+    // malformed percent-encoding: judge the raw text
+  }
+  return /^[\\/]*staff(?:[\\/;?.]|$)/i.test(text.replace(/^(?:[\\/]+\.{1,2})+/, '/'));
+}
+
 // The page file's route, as Astro derives it: 'src/pages/staff/houses/[id].astro' → '/staff/houses/[id]'.
 export function routeOfPageFile(file: string): string {
   const route = file.replace(/\\/g, '/').replace(/^.*src\/pages/, '').replace(/\.(astro|ts)$/, '').replace(/\/index$/, '');
   return route || '/';
 }
 
+// The methods a route answers, HEAD wherever GET works.
+export function allowedMethods(route: StaffRoute): string[] {
+  const methods = Object.keys(route.methods);
+  return route.methods.GET ? ['GET', 'HEAD', ...methods.filter((m) => m !== 'GET')] : methods;
+}
+
 export type Decision =
   | { kind: 'allow' }
   | { kind: 'not_found' }
-  | { kind: 'method_not_allowed'; allowed: Method[] }
+  | { kind: 'method_not_allowed'; allowed: string[] }
   | { kind: 'sign_in' }
   | { kind: 'forbidden'; permission: Permission };
 
 // The whole access rule in one place: route known, method known, signed in, role granted.
 export function decide(route: StaffRoute | undefined, method: string, role: Role | undefined): Decision {
   if (!route) return { kind: 'not_found' };
-  const needed = route.methods[method as Method];
-  if (!needed) return { kind: 'method_not_allowed', allowed: Object.keys(route.methods) as Method[] };
+  // HEAD is GET without the body, so it needs what GET needs.
+  const needed = route.methods[(method === 'HEAD' ? 'GET' : method) as Method];
+  if (!needed) return { kind: 'method_not_allowed', allowed: allowedMethods(route) };
   if (needed === 'public') return { kind: 'allow' };
   if (!role) return { kind: 'sign_in' };
   return can(role, needed) ? { kind: 'allow' } : { kind: 'forbidden', permission: needed };

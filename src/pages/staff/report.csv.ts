@@ -5,10 +5,14 @@ import { DomainError } from '../../domain/errors';
 import { sixMonthReport } from '../../staff/report';
 import { reportCsv } from '../../staff/report-render';
 import { defaultPeriod } from '../../staff/report-period';
+import { requireStaffRoute } from '../../staff/page';
 
 export const prerender = false;
 
-export const GET: APIRoute = async ({ url }) => {
+export const GET: APIRoute = async (context) => {
+  const refused = requireStaffRoute(context, '/staff/report.csv');
+  if (refused) return refused;
+  const { url } = context;
   const fallback = defaultPeriod();
   const from = url.searchParams.get('from') || fallback.from;
   const to = url.searchParams.get('to') || fallback.to;
