@@ -77,10 +77,13 @@ export async function recentEntries(db: Db) {
   return db.select().from(journalEntries).orderBy(desc(journalEntries.id)).limit(20);
 }
 
+// Each account with its failed sign-ins still remembered, summed over the addresses they came from.
 export async function listAccounts(db: Db) {
+  const failures = sql<number>`coalesce((SELECT sum(t.failed_count)::int FROM login_throttle t
+    WHERE position(' ' in t.address) > 0 AND substr(t.address, position(' ' in t.address) + 1) = ${staffUsers.username}), 0)`;
   return db.select({
     id: staffUsers.id, username: staffUsers.username, displayName: staffUsers.displayName, role: staffUsers.role, areaIds: staffUsers.areaIds,
-    failedCount: staffUsers.failedCount, lockedUntil: staffUsers.lockedUntil, disabled: staffUsers.disabled, createdAt: staffUsers.createdAt,
+    failedCount: failures, disabled: staffUsers.disabled, createdAt: staffUsers.createdAt,
   }).from(staffUsers).orderBy(staffUsers.username);
 }
 
