@@ -10,6 +10,8 @@ declare namespace App {
     requestId?: string;
     /** The staff route pattern the gate authorised this request for; each staff page checks it is its own. */
     staffRoute?: string;
+    /** The staff route's query parameters, parsed by src/staff/query-params.ts. */
+    query?: Record<string, unknown>;
     /** The request's form, read once by the gate (within the route's size limit) after the CSRF check. */
     form?: FormData;
   }

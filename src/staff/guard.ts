@@ -8,6 +8,10 @@ import { loadSession, sameSecret, sessionCookie } from './accounts';
 import { BodyTooLarge, FORM_TYPES, readForm } from '../request-body';
 import { staffHeaders } from '../security-headers';
 import { decide, FORM_BODY_BYTES, type StaffRoute } from './permissions';
+import { parseStaffQuery } from './query-params';
+
+// Control and invisible characters (NUL, ESC, bidi overrides, zero-width); line breaks and tabs are text.
+const CONTROL = /(?![\n\r\t])[\p{Cc}\p{Cf}]/u;
 
 export const LOGIN_CSRF_COOKIE = 'ancu_login_csrf';
 
@@ -43,6 +47,9 @@ export async function staffGuard(context: APIContext, next: MiddlewareNext, rout
   }
   context.locals.staff = signedIn ? { ...signedIn, ip } : undefined;
   context.locals.staffRoute = route!.pattern;
+  const query = parseStaffQuery(route!.pattern, url.searchParams);
+  if (!query.ok) return refusalPage(400, `Tham số không hợp lệ: ${query.vi}.`, `Invalid parameter: ${query.en}.`);
+  context.locals.query = query.query;
   if (request.method === 'POST') {
     const type = request.headers.get('content-type') ?? '';
     if (!FORM_TYPES.test(type)) {
@@ -54,6 +61,11 @@ export async function staffGuard(context: APIContext, next: MiddlewareNext, rout
     } catch (error) {
       if (error instanceof BodyTooLarge) return refusalPage(413, 'Dữ liệu gửi lên quá lớn.', 'The submission is too large.');
       return refusalPage(400, 'Biểu mẫu không đọc được.', 'The form could not be read.');
+    }
+    for (const value of form.values()) {
+      if (typeof value === 'string' && CONTROL.test(value)) {
+        return refusalPage(400, 'Biểu mẫu chứa ký tự điều khiển hoặc ký tự ẩn; hãy gõ lại.', 'The form contains control or invisible characters; type it again.');
+      }
     }
     const sent = form.get('csrf');
     const expected = signedIn ? signedIn.csrfToken : context.cookies.get(LOGIN_CSRF_COOKIE)?.value;

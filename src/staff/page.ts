@@ -8,6 +8,7 @@ import { randomToken } from './accounts';
 import type { RowProblem } from './households-import';
 import { refusalPage } from './guard';
 import { can, decide, staffRouteByPattern, type Permission } from './permissions';
+import type { StaffQuery } from './query-params';
 
 export interface Outcome extends Partial<Done> {
   ok: boolean;
@@ -34,6 +35,11 @@ export function requireStaffRoute(context: { locals: App.Locals; request: Reques
     case 'forbidden':
       return refusalPage(403, 'Vai trò của bạn không có quyền này.', 'Your role does not allow this.');
   }
+}
+
+// The route's query as the gate parsed it (src/staff/query-params.ts): pages never read the raw URL.
+export function staffQuery<P extends string>(astro: { locals: App.Locals }, pattern: P): StaffQuery<P> {
+  return (astro.locals.staffRoute === pattern ? astro.locals.query ?? {} : {}) as StaffQuery<P>;
 }
 
 // The guard has already refused any request without a session, so a page can rely on one.
