@@ -16,13 +16,14 @@ export function hasControlCharacters(text: string, multiline = false): boolean {
 }
 
 // One string schema for every free-text input: NFC, trimmed, min..max characters, no Cc/Cf.
-export function freeText(min: number, max: number, options: { multiline?: boolean } = {}) {
+export function freeText(min: number, max: number, options: { multiline?: boolean; tooShort?: string; tooLong?: string } = {}) {
+  const tooLong = options.tooLong ?? `Văn bản quá dài (tối đa ${max} ký tự) / The text is too long (at most ${max} characters)`;
   return z.string()
     // Bound the work before normalising: NFC never makes text more than a few times longer.
-    .max(max * 4 + 64, `Văn bản quá dài (tối đa ${max} ký tự) / The text is too long (at most ${max} characters)`)
+    .max(max * 4 + 64, tooLong)
     .transform((text) => text.normalize('NFC').replace(/\r\n?/g, '\n').trim())
     .pipe(z.string()
-      .min(min, min <= 1 ? 'Không được để trống / Required' : `Cần ít nhất ${min} ký tự / At least ${min} characters`)
-      .max(max, `Văn bản quá dài (tối đa ${max} ký tự) / The text is too long (at most ${max} characters)`)
+      .min(min, options.tooShort ?? (min <= 1 ? 'Không được để trống / Required' : `Cần ít nhất ${min} ký tự / At least ${min} characters`))
+      .max(max, tooLong)
       .refine((text) => !hasControlCharacters(text, options.multiline), CONTROL_MESSAGE));
 }

@@ -8,6 +8,7 @@ export { staffRoles };
 export const permissions = [
   'workspace.view', 'records.read', 'records.write', 'allocations.create', 'disbursements.decide',
   'entries.reverse', 'audit.read', 'reports.read', 'accounts.manage', 'payments.review', 'bank.memo.read', 'site.publish',
+  'household.private.read',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -17,15 +18,23 @@ const everyone: Permission[] = ['workspace.view', 'records.read', 'reports.read'
 // Posting queued bank money is an approver's decision: it says where money goes, and the general fund has no area
 // to scope a recorder to. A bank memo (the sender's name and account) is read only by those who handle donors.
 // Approvers and administrators may publish the public site (it only shows what is already recorded).
+// A household's ID number, phone and address are for those who deal with the household: recorders
+// (within their own areas) and approvers (who pay the household); not administrators or auditors.
 export const grants: Record<Role, readonly Permission[]> = {
   administrator: [...everyone, 'accounts.manage', 'audit.read', 'site.publish'],
-  recorder: [...everyone, 'records.write', 'bank.memo.read'],
-  approver: [...everyone, 'allocations.create', 'disbursements.decide', 'entries.reverse', 'payments.review', 'bank.memo.read', 'site.publish'],
+  recorder: [...everyone, 'records.write', 'bank.memo.read', 'household.private.read'],
+  approver: [...everyone, 'allocations.create', 'disbursements.decide', 'entries.reverse', 'payments.review', 'bank.memo.read', 'site.publish', 'household.private.read'],
   auditor: [...everyone, 'audit.read'],
 };
 
 export function can(role: Role, permission: Permission): boolean {
   return grants[role].includes(permission);
+}
+
+// Whether this person may see a household's private fields: the permission, and for a recorder the
+// household's commune within their areas (communeIds null means every area).
+export function maySeeHouseholdPrivate(role: Role, communeIds: ReadonlySet<number> | null, communeId: number): boolean {
+  return can(role, 'household.private.read') && (communeIds === null || communeIds.has(communeId));
 }
 
 export type Method = 'GET' | 'POST';
