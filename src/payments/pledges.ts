@@ -46,7 +46,8 @@ const optionalText = z.preprocess((v) => (typeof v === 'string' && v.trim() === 
 const pledgeForm = z.object({
   target: z.enum(['house', 'commune', 'general'], { message: 'target' }),
   house: optionalText.pipe(z.string().toUpperCase().regex(/^[A-Z]{1,10}-\d{5}$/, 'house').optional()),
-  commune: optionalText.pipe(z.coerce.number({ message: 'commune' }).int('commune').positive('commune').optional()),
+  // Decimal digits only, within an integer column: no '0x10', '1e3' or 99999999999.
+  commune: optionalText.pipe(z.string().regex(/^[1-9]\d{0,8}$/, 'commune').transform(Number).optional()),
   amount: optionalText,
   amountQuick: optionalText,
   displayName: optionalText.pipe(freeText(1, 120).optional()),
