@@ -292,7 +292,7 @@ export function generateDemo(options: DemoOptions = FULL_DEMO): DemoData {
       const channel: CashChannel = channelRoll < 0.7 ? 'bank_transfer' : channelRoll < 0.9 ? 'card' : 'office';
       const feeVnd = channel === 'card' ? Math.round(amountVnd * 0.033) : 0;
       const row = contribution({ donorId, kind: 'cash', channel, amountVnd, targetType: target, targetHouseId: target === 'house' ? needy!.id : null, targetAreaId: areaId, receivedAt: at(day, rng.int(6, 22), rng.int(0, 59)), details: { feeVnd, officeReceiptNo: channel === 'office' ? `PT-${rng.digits(5)}` : null } });
-      const entry = book.giveCash({ contributionId: row.id, channel, amountVnd, feeVnd, target, houseId: row.targetHouseId ?? undefined, areaId: areaId ?? undefined, occurredAt: row.receivedAt, description: `Đóng góp ${row.receiptCode}` });
+      const entry = book.giveCash({ contributionId: row.id, channel, amountVnd, feeVnd, target, houseId: row.targetHouseId ?? undefined, areaId: areaId ?? undefined, occurredAt: row.receivedAt, receiptCode: row.receiptCode });
       if (target === 'house') { syncCounters(needy!); markFunded(needy!, day); }
       // A few gifts were entered twice by mistake and reversed the same day.
       if (target === 'general' && rng.chance(0.0008)) {
