@@ -224,6 +224,8 @@ interface Waiting {
 export class GiftCommitter {
   private readonly queue: Waiting[] = [];
   private inFlight = 0;
+  /** Batches written and gifts in them: their ratio is how much the group commit is sharing. */
+  readonly stats = { batches: 0, gifts: 0 };
   private readonly writing = new Set<string>();
 
   constructor(private readonly db: Db, private readonly maxBatch = 256, private readonly maxInFlight = 2) {}
@@ -248,6 +250,8 @@ export class GiftCommitter {
       }
       if (batch.length === 0) return;
       this.inFlight++;
+      this.stats.batches++;
+      this.stats.gifts += batch.length;
       postCashGiftsIsolated(this.db, batch.map((w) => w.input))
         .then((replies) => replies.forEach((reply, i) => batch[i]!.resolve(reply)), (error) => batch.forEach((w) => w.reject(error)))
         .finally(() => {
@@ -261,10 +265,15 @@ export class GiftCommitter {
 
 const committers = new WeakMap<Db, GiftCommitter>();
 
+// The group commit of one database handle (the server has one): made on first use.
+export function committerFor(db: Db): GiftCommitter {
+  let committer = committers.get(db);
+  if (!committer) committers.set(db, (committer = new GiftCommitter(db)));
+  return committer;
+}
+
 // Inside a caller's transaction the gift joins that transaction; otherwise it joins the database's batch.
 export function postCashGift(db: Db | Tx, input: CashInput): Promise<GiftReply> {
   if (db instanceof PgTransaction) return postCashGiftsIsolated(db, [input]).then(([reply]) => reply!);
-  let committer = committers.get(db as Db);
-  if (!committer) committers.set(db as Db, (committer = new GiftCommitter(db as Db)));
-  return committer.submit(input);
+  return committerFor(db as Db).submit(input);
 }
