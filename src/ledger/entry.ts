@@ -2,8 +2,9 @@ import type { JournalLine } from './accounts';
 import { LedgerRuleError } from './errors';
 import { assertVnd } from './money';
 
-export type EntryKind =
-  | 'contribution' | 'in_kind' | 'labour' | 'state_budget' | 'allocation' | 'disbursement' | 'reversal';
+// A closed list: the database CHECKs journal_entries.kind against it (db/schema.ts).
+export const ENTRY_KINDS = ['contribution', 'in_kind', 'labour', 'state_budget', 'allocation', 'disbursement', 'reversal'] as const;
+export type EntryKind = (typeof ENTRY_KINDS)[number];
 
 export interface EntryDraft {
   kind: EntryKind;

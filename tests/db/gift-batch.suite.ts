@@ -109,6 +109,22 @@ export function giftBatchSuite(driver: string, fresh: FreshDb): void {
       expect((await verifyLedger(handle.db)).ok).toBe(true);
     });
 
+    it('typed accounts and keys: the database refuses an unknown account, entry kind or a pool key that names another commune', async () => {
+      const refusedBy = async (statement: ReturnType<typeof sql>) => {
+        try {
+          await handle.db.transaction(async (tx) => { await tx.execute(statement); });
+        } catch (error) {
+          return String((error as { cause?: { constraint_name?: string; constraint?: string } }).cause?.constraint_name ?? (error as { cause?: { constraint?: string } }).cause?.constraint ?? error);
+        }
+        return 'accepted';
+      };
+      expect(await refusedBy(sql`SELECT * FROM ledger_post('contribution', now(), 'x', NULL, NULL, NULL, '{}', '[["cash_bnak",null,null,null,100],["pool_general",null,null,null,-100]]'::jsonb)`)).toMatch(/journal_lines_account_known/);
+      expect(await refusedBy(sql`SELECT * FROM ledger_post('gift', now(), 'x', NULL, NULL, NULL, '{}', '[["cash_bank",null,null,null,100],["pool_general",null,null,null,-100]]'::jsonb)`)).toMatch(/journal_entries_kind_known/);
+      const { result } = await recordCashContribution(handle.db, gift(world));
+      expect(await refusedBy(sql`INSERT INTO pool_lots (pool_key, contribution_id, area_id, remaining_vnd) VALUES (${`commune:${world.communeB}`}, ${result.contributionId}, ${world.communeA}, 1)`)).toMatch(/pool_lots_key_matches_area/);
+      expect(await refusedBy(sql`INSERT INTO pool_lots (pool_key, contribution_id, area_id, remaining_vnd) VALUES (${`commune:${world.communeA}`}, ${result.contributionId}, ${world.communeA}, 1)`)).toBe('accepted');
+    });
+
     it('property: random concurrent gifts write the journal the in-memory Book writes, byte for byte', async () => {
       const giftArb = fc.record({
         target: fc.constantFrom('house0', 'house1', 'communeA', 'communeB', 'general'),

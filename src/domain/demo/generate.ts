@@ -1,5 +1,6 @@
 // Generates the demo campaign in memory through the ledger's Book, so every demo entry obeys the
 // same rules as a live posting; load.ts then writes it in bulk. Deterministic for a seed number.
+import { poolKey } from '../../ledger/accounts';
 import { Book } from '../../ledger/book';
 import { LedgerRuleError } from '../../ledger/errors';
 import type { PostedEntry } from '../../ledger/entry';
@@ -306,11 +307,11 @@ export function generateDemo(options: DemoOptions = FULL_DEMO): DemoData {
       for (const house of openHouses) {
         for (const poolAreaId of [house.areaId, null]) {
           const need = house.budgetVnd - book.house(house.id).allocatedVnd;
-          const pool = book.pools.get(poolAreaId === null ? 'general' : `commune:${poolAreaId}`);
+          const pool = book.pools.get(poolKey(poolAreaId));
           const amountVnd = Math.min(need, pool?.balanceVnd ?? 0);
           if (amountVnd <= 0) continue;
           const entry = book.allocate({ houseId: house.id, poolAreaId, amountVnd, occurredAt: at(day, 16), description: `Phân bổ cho nhà ${house.publicCode} theo ${decisionNo}/QĐ-MTTQ` });
-          data.allocations.push({ id: data.allocations.length + 1, entryId: entry.id, houseId: house.id, poolKey: poolAreaId === null ? 'general' : `commune:${poolAreaId}`, amountVnd, decisionRef: `${decisionNo}/QĐ-MTTQ`, createdBy: rng.pick(RECORDERS) });
+          data.allocations.push({ id: data.allocations.length + 1, entryId: entry.id, houseId: house.id, poolKey: poolKey(poolAreaId), amountVnd, decisionRef: `${decisionNo}/QĐ-MTTQ`, createdBy: rng.pick(RECORDERS) });
         }
         syncCounters(house);
         markFunded(house, day);
