@@ -125,6 +125,26 @@ export function giftBatchSuite(driver: string, fresh: FreshDb): void {
       expect(await refusedBy(sql`INSERT INTO pool_lots (pool_key, contribution_id, area_id, remaining_vnd) VALUES (${`commune:${world.communeA}`}, ${result.contributionId}, ${world.communeA}, 1)`)).toBe('accepted');
     });
 
+    it('ledger:verify in parallel segments finds a changed entry inside a segment and a broken link at a seam', async () => {
+      for (let i = 0; i < 30; i++) await recordCashContribution(handle.db, gift(world, { amountVnd: 1_000_000 + i }));
+      // Batches of 4 in 3 segments: entries 1-10, 11-20 and 21-30 (in parallel on PostgreSQL).
+      let seen = 0;
+      expect(await verifyLedger(handle.db, (n) => { seen = n; }, 4, 3)).toMatchObject({ ok: true, entries: 30 });
+      expect(seen).toBe(30);
+      const tamper = async (statement: ReturnType<typeof sql>) => {
+        await handle.db.execute(sql`ALTER TABLE journal_entries DISABLE TRIGGER USER`);
+        await handle.db.execute(statement);
+        await handle.db.execute(sql`ALTER TABLE journal_entries ENABLE TRIGGER USER`);
+      };
+      await tamper(sql`UPDATE journal_entries SET description = description || ' ' WHERE id = 15`);
+      expect((await verifyLedger(handle.db, undefined, 4, 3)).fault).toEqual({ entryId: 15, reason: 'hash does not match the entry content' });
+      await tamper(sql`UPDATE journal_entries SET description = trim(description) WHERE id = 15`);
+      expect((await verifyLedger(handle.db, undefined, 4, 3)).ok).toBe(true);
+      // Entry 21 opens the third segment: a prev_hash rewritten there is caught at the seam.
+      await tamper(sql`UPDATE journal_entries SET prev_hash = ${'f'.repeat(64)} WHERE id = 21`);
+      expect((await verifyLedger(handle.db, undefined, 4, 3)).fault).toEqual({ entryId: 21, reason: 'prev_hash does not match the hash of the entry before it' });
+    }, 180_000);
+
     it('property: random concurrent gifts write the journal the in-memory Book writes, byte for byte', async () => {
       const giftArb = fc.record({
         target: fc.constantFrom('house0', 'house1', 'communeA', 'communeB', 'general'),
