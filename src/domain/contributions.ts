@@ -1,4 +1,5 @@
 // Recording what was given: cash (card, bank transfer, office), goods in kind, labour days, state budget.
+import { describeEntry } from '../ledger/descriptions';
 import { eq, sql } from 'drizzle-orm';
 import { queryRows, schema, type Db, type Tx } from '../../db/client';
 import { assertWithinNeed } from '../ledger/allocation';
@@ -107,7 +108,7 @@ export async function recordInKind(db: Db, raw: unknown): Promise<Outcome<Contri
       details: { items: input.items },
     }, (contributionId, receiptCode) => inKindEntry({
       contributionId, houseId: house.id, valueVnd, occurredAt: input.receivedAt,
-      description: `Hiện vật ${receiptCode} cho nhà ${house.publicCode}`,
+      description: describeEntry.inKind(receiptCode, house.publicCode),
     }));
   });
 }
@@ -133,7 +134,7 @@ export async function recordLabour(db: Db, raw: unknown): Promise<Outcome<Contri
       details: { organisation: input.organisation, people: input.people, days: input.days, personDays, dayRateVnd },
     }, (contributionId, receiptCode) => labourEntry({
       contributionId, houseId: house.id, estimateVnd, occurredAt: workedAt,
-      description: `${personDays} ngày công (ước tính) ${receiptCode} cho nhà ${house.publicCode}`,
+      description: describeEntry.labour(personDays, receiptCode, house.publicCode),
     }));
     return { ...written, estimateVnd };
   });
@@ -151,7 +152,7 @@ export async function recordStateBudget(db: Db, raw: unknown): Promise<Outcome<C
       details: { programme: input.programme, decisionRef: input.decisionRef },
     }, (contributionId) => stateBudgetEntry({
       contributionId, houseId: house.id, amountVnd: input.amountVnd, occurredAt: input.receivedAt,
-      description: `Ngân sách nhà nước (${input.decisionRef}) cho nhà ${house.publicCode}`,
+      description: describeEntry.stateBudget(input.decisionRef, house.publicCode),
     }));
   });
 }

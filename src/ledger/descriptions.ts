@@ -1,6 +1,6 @@
 // The public text of each kind of entry, built here only: it is hashed into the chain, so the
 // database path and the in-memory book (demo data) must write exactly the same words.
-export const describe = {
+export const describeEntry = {
   cashGift: (receiptCode: string) => `Đóng góp ${receiptCode}`,
   inKind: (receiptCode: string, houseCode: string) => `Hiện vật ${receiptCode} cho nhà ${houseCode}`,
   labour: (personDays: number, receiptCode: string, houseCode: string) => `${personDays} ngày công (ước tính) ${receiptCode} cho nhà ${houseCode}`,

@@ -1,4 +1,5 @@
 import type { JournalLine } from './accounts';
+import { describeEntry } from './descriptions';
 import { LedgerRuleError } from './errors';
 import { assertVnd } from './money';
 
@@ -57,7 +58,7 @@ export function reversalOf(original: PostedEntry, reason: string, occurredAt: Da
   return {
     kind: 'reversal',
     occurredAt,
-    description: `Đảo bút toán #${original.id}`,
+    description: describeEntry.reversal(original.id),
     contributionId: original.contributionId,
     reversesEntryId: original.id,
     reason,

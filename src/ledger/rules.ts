@@ -2,7 +2,7 @@
 // data, property tests) and the database path (rows locked for a batch) both implement LedgerState
 // and call these functions, so a rule cannot be computed two ways.
 import { splitGift, type GiftSplit, type GiftTarget } from './allocation';
-import { describe } from './descriptions';
+import { describeEntry } from './descriptions';
 import type { EntryDraft } from './entry';
 import type { Vnd } from './money';
 import { cashGiftEntry, type CashChannel } from './postings';
@@ -57,7 +57,7 @@ export function cashGift(state: LedgerState, input: CashGiftInput): CashGift {
   });
   const draft = cashGiftEntry({
     contributionId: input.contributionId, channel: input.channel, split, houseId: house?.id ?? null, communeAreaId,
-    feeVnd: input.feeVnd, occurredAt: input.occurredAt, description: describe.cashGift(input.receiptCode),
+    feeVnd: input.feeVnd, occurredAt: input.occurredAt, description: describeEntry.cashGift(input.receiptCode),
   });
   return { draft, split, houseId: house?.id ?? null, communeAreaId };
 }
