@@ -49,7 +49,7 @@ export async function lockHouses(tx: Tx, houseIds: number[]): Promise<HouseState
 }
 
 // The ledger state a batch reads: its houses (locked) and the room left in the communes it touches.
-class BatchState implements LedgerState {
+class BatchState implements Pick<LedgerState, 'house' | 'communeCapacityVnd'> {
   constructor(readonly houses: Map<number, HouseState>, readonly areas: Map<number, { level: string; capacityVnd: number }>) {}
 
   house(houseId: number): HouseState {
