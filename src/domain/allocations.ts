@@ -2,9 +2,9 @@
 import { describeEntry } from '../ledger/descriptions';
 import { schema, type Db } from '../../db/client';
 import { poolKey } from '../ledger/accounts';
-import { assertPoolServes, assertWithinNeed, takeFifo, type Take } from '../ledger/allocation';
-import { allocationEntry } from '../ledger/postings';
-import { lockHouse } from './contributions';
+import type { Take } from '../ledger/allocation';
+import { allocation } from '../ledger/rules';
+import { houseState, lockHouse } from './contributions';
 import { lockPoolLots, postEntry, runOnce, type Outcome } from './journal';
 import { allocationInput } from './schemas';
 import { parseInput } from './validate';
@@ -22,20 +22,17 @@ export async function allocateFromPool(db: Db, raw: unknown): Promise<Outcome<Al
   const { idempotencyKey, ...request } = input;
   return runOnce(db, idempotencyKey, request, async (tx) => {
     const house = await lockHouse(tx, input.houseId);
-    assertPoolServes(input.fromAreaId, house.areaId, house.publicCode);
-    assertWithinNeed(input.amountVnd, house.budgetVnd - house.allocatedVnd, house.publicCode);
     const key = poolKey(input.fromAreaId);
-    const takes = takeFifo(await lockPoolLots(tx, key, input.amountVnd), input.amountVnd);
-    const entry = await postEntry(tx, allocationEntry({
-      houseId: house.id,
-      poolAreaId: input.fromAreaId,
-      takes,
-      occurredAt: input.occurredAt,
+    // The pool's lots are locked only when the house may take the money from that pool.
+    const lots = house.areaId === input.fromAreaId || input.fromAreaId === null ? await lockPoolLots(tx, key, input.amountVnd) : [];
+    const { draft, takes } = allocation({ house: () => houseState(house), openLots: () => lots }, {
+      houseId: house.id, poolAreaId: input.fromAreaId, amountVnd: input.amountVnd, occurredAt: input.occurredAt,
       description: describeEntry.allocation(house.publicCode, input.decisionRef),
-    }));
-    const [allocation] = await tx.insert(schema.allocations).values({
+    });
+    const entry = await postEntry(tx, draft);
+    const [created] = await tx.insert(schema.allocations).values({
       entryId: entry.id, houseId: house.id, poolKey: key, amountVnd: input.amountVnd, decisionRef: input.decisionRef, createdBy: input.createdBy,
     }).returning({ id: schema.allocations.id });
-    return { allocationId: allocation!.id, entryId: entry.id, entryHash: entry.hash, takes };
+    return { allocationId: created!.id, entryId: entry.id, entryHash: entry.hash, takes };
   });
 }

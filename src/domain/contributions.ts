@@ -2,8 +2,7 @@
 import { describeEntry } from '../ledger/descriptions';
 import { eq, sql } from 'drizzle-orm';
 import { queryRows, schema, type Db, type Tx } from '../../db/client';
-import { assertWithinNeed } from '../ledger/allocation';
-import { inKindEntry, labourEntry, stateBudgetEntry } from '../ledger/postings';
+import { inKindGift, labourGift, oneHouse, stateBudgetGift, type HouseState } from '../ledger/rules';
 import type { EntryDraft } from '../ledger/entry';
 import { newReceiptCode } from './codes';
 import type { DonorRef } from './donors';
@@ -31,6 +30,14 @@ export async function lockHouse(tx: Tx, houseId: number) {
   return house;
 }
 
+// A locked house row as the ledger's rules read it.
+export function houseState(house: typeof houses.$inferSelect): HouseState {
+  return {
+    id: house.id, code: house.publicCode, areaId: house.areaId, budgetVnd: house.budgetVnd,
+    allocatedVnd: house.allocatedVnd, cashAllocatedVnd: house.cashAllocatedVnd, disbursedVnd: house.disbursedVnd,
+  };
+}
+
 interface ReservedIds {
   contributionId: number;
   donorId: number | null;
@@ -53,7 +60,7 @@ async function writeGift(
   donor: DonorRef,
   ids: ReservedIds,
   values: ContributionValues,
-  entryFor: (contributionId: number, receiptCode: string) => EntryDraft,
+  draft: EntryDraft,
 ): Promise<ContributionResult> {
   const receiptCode = values.receiptCode ?? newReceiptCode();
   const donorId = 'donorId' in donor ? donor.donorId : ids.donorId!;
@@ -61,7 +68,7 @@ async function writeGift(
     'donor' in donor ? tx.insert(donors).values({ ...donor.donor, id: donorId, displayName: donor.donor.anonymous ? null : donor.donor.displayName }).then(() => undefined) : undefined,
     tx.insert(contributions).values({ ...values, id: ids.contributionId, donorId, receiptCode }).then(() => undefined),
   ]);
-  const [, entry] = await Promise.all([rows, postEntry(tx, entryFor(ids.contributionId, receiptCode))]);
+  const [, entry] = await Promise.all([rows, postEntry(tx, draft)]);
   return { contributionId: ids.contributionId, receiptCode, entryId: entry.id, entryHash: entry.hash };
 }
 
@@ -101,15 +108,16 @@ export async function recordInKind(db: Db, raw: unknown): Promise<Outcome<Contri
   return runOnce(db, input.idempotencyKey, requestOf(input), async (tx) => {
     const [house, ids] = await Promise.all([lockHouse(tx, input.houseId), reserveIds(tx, 'donor' in input)]);
     const valueVnd = input.items.reduce((sum, item) => sum + item.valueVnd, 0);
-    assertWithinNeed(valueVnd, house.budgetVnd - house.allocatedVnd, house.publicCode);
+    const receiptCode = newReceiptCode();
+    const entry = inKindGift(oneHouse(houseState(house)), {
+      contributionId: ids.contributionId, houseId: house.id, valueVnd, occurredAt: input.receivedAt,
+      description: describeEntry.inKind(receiptCode, house.publicCode),
+    });
     return writeGift(tx, input, ids, {
-      campaignId: input.campaignId, kind: 'in_kind', channel: null, amountVnd: valueVnd,
+      receiptCode, campaignId: input.campaignId, kind: 'in_kind', channel: null, amountVnd: valueVnd,
       targetType: 'house', targetHouseId: house.id, targetAreaId: house.areaId, receivedAt: input.receivedAt,
       details: { items: input.items },
-    }, (contributionId, receiptCode) => inKindEntry({
-      contributionId, houseId: house.id, valueVnd, occurredAt: input.receivedAt,
-      description: describeEntry.inKind(receiptCode, house.publicCode),
-    }));
+    }, entry);
   });
 }
 
@@ -128,14 +136,17 @@ export async function recordLabour(db: Db, raw: unknown): Promise<Outcome<Contri
     const personDays = input.people * input.days;
     const estimateVnd = Math.round(personDays * dayRateVnd);
     const workedAt = new Date(`${input.workedOn}T00:00:00+07:00`);
+    const receiptCode = newReceiptCode();
+    // Labour never meets a budget: the rule needs only to know the house exists.
+    const entry = labourGift(oneHouse({ id: house.id, code: house.publicCode, areaId: house.areaId, budgetVnd: 0, allocatedVnd: 0 }), {
+      contributionId: ids.contributionId, houseId: house.id, estimateVnd, occurredAt: workedAt,
+      description: describeEntry.labour(personDays, receiptCode, house.publicCode),
+    });
     const written = await writeGift(tx, input, ids, {
-      campaignId: input.campaignId, kind: 'labour', channel: null, amountVnd: estimateVnd,
+      receiptCode, campaignId: input.campaignId, kind: 'labour', channel: null, amountVnd: estimateVnd,
       targetType: 'house', targetHouseId: house.id, targetAreaId: house.areaId, receivedAt: workedAt,
       details: { organisation: input.organisation, people: input.people, days: input.days, personDays, dayRateVnd },
-    }, (contributionId, receiptCode) => labourEntry({
-      contributionId, houseId: house.id, estimateVnd, occurredAt: workedAt,
-      description: describeEntry.labour(personDays, receiptCode, house.publicCode),
-    }));
+    }, entry);
     return { ...written, estimateVnd };
   });
 }
@@ -145,15 +156,15 @@ export async function recordStateBudget(db: Db, raw: unknown): Promise<Outcome<C
   const input = parseInput(stateBudgetInput, raw);
   return runOnce(db, input.idempotencyKey, requestOf(input), async (tx) => {
     const [house, ids, donorId] = await Promise.all([lockHouse(tx, input.houseId), reserveIds(tx, false), stateDonorId(tx)]);
-    assertWithinNeed(input.amountVnd, house.budgetVnd - house.allocatedVnd, house.publicCode);
+    const entry = stateBudgetGift(oneHouse(houseState(house)), {
+      contributionId: ids.contributionId, houseId: house.id, amountVnd: input.amountVnd, occurredAt: input.receivedAt,
+      description: describeEntry.stateBudget(input.decisionRef, house.publicCode),
+    });
     return writeGift(tx, { donorId }, ids, {
       campaignId: input.campaignId, kind: 'state_budget', channel: null, amountVnd: input.amountVnd,
       targetType: 'house', targetHouseId: house.id, targetAreaId: house.areaId, receivedAt: input.receivedAt,
       details: { programme: input.programme, decisionRef: input.decisionRef },
-    }, (contributionId) => stateBudgetEntry({
-      contributionId, houseId: house.id, amountVnd: input.amountVnd, occurredAt: input.receivedAt,
-      description: describeEntry.stateBudget(input.decisionRef, house.publicCode),
-    }));
+    }, entry);
   });
 }
 

@@ -2,9 +2,8 @@
 import { describeEntry } from '../ledger/descriptions';
 import { eq } from 'drizzle-orm';
 import { schema, type Db } from '../../db/client';
-import { assertDisbursable } from '../ledger/allocation';
-import { disbursementEntry } from '../ledger/postings';
-import { lockHouse } from './contributions';
+import { disbursement, oneHouse } from '../ledger/rules';
+import { houseState, lockHouse } from './contributions';
 import { DomainError, notFound } from './errors';
 import { postEntry, runOnce, type Outcome } from './journal';
 import { disbursementDecisionInput, disbursementInput } from './schemas';
@@ -17,7 +16,8 @@ export async function proposeDisbursement(db: Db, raw: unknown): Promise<Outcome
   const { idempotencyKey, ...request } = input;
   return runOnce(db, idempotencyKey, request, async (tx) => {
     const house = await lockHouse(tx, input.houseId);
-    assertDisbursable(input.amountVnd, house.cashAllocatedVnd, house.disbursedVnd, house.publicCode);
+    // The same rule as at approval, so a payment that could never post is refused when recorded.
+    disbursement(oneHouse(houseState(house)), { houseId: house.id, amountVnd: input.amountVnd, occurredAt: input.recordedAt, description: '' });
     const [created] = await tx.insert(disbursements).values(request).returning({ id: disbursements.id });
     return { disbursementId: created!.id };
   });
@@ -50,8 +50,7 @@ export async function decideDisbursement(db: Db, raw: unknown): Promise<Outcome<
       return { disbursementId: pending.id, status: 'rejected', entryId: null };
     }
     const house = await lockHouse(tx, pending.houseId);
-    assertDisbursable(pending.amountVnd, house.cashAllocatedVnd, house.disbursedVnd, house.publicCode);
-    const entry = await postEntry(tx, disbursementEntry({
+    const entry = await postEntry(tx, disbursement(oneHouse(houseState(house)), {
       houseId: house.id, amountVnd: pending.amountVnd, occurredAt: input.decidedAt,
       description: describeEntry.disbursement(house.publicCode, pending.purpose),
     }));

@@ -1,13 +1,13 @@
 // The whole ledger in memory: the same rules as the database, used to generate demo data in bulk
 // and to drive property tests. The database path reads the same state under row locks instead.
 import { poolKey, type PoolKey } from './accounts';
-import { assertDisbursable, assertPoolServes, assertWithinNeed, takeFifo, type GiftTarget, type Lot } from './allocation';
+import { assertWithinNeed, type GiftTarget, type Lot } from './allocation';
 import { effectsOf } from './effects';
 import { assertBalanced, reversalOf, type EntryDraft, type PostedEntry } from './entry';
 import { LedgerRuleError } from './errors';
 import { chainHash, GENESIS_HASH } from './hash';
-import { cashGift } from './rules';
-import { allocationEntry, disbursementEntry, inKindEntry, labourEntry, stateBudgetEntry, type CashChannel } from './postings';
+import { allocation, cashGift, disbursement, inKindGift, labourGift, stateBudgetGift } from './rules';
+import type { CashChannel } from './postings';
 import type { Vnd } from './money';
 
 export interface BookHouse {
@@ -158,34 +158,23 @@ export class Book {
   }
 
   giveInKind(input: { contributionId: number; houseId: number; valueVnd: Vnd; occurredAt: Date; description: string }): PostedEntry {
-    const house = this.house(input.houseId);
-    assertWithinNeed(input.valueVnd, house.budgetVnd - house.allocatedVnd, house.code);
-    return this.post(inKindEntry(input));
+    return this.post(inKindGift(this, input));
   }
 
   giveLabour(input: { contributionId: number; houseId: number; estimateVnd: Vnd; occurredAt: Date; description: string }): PostedEntry {
-    this.house(input.houseId);
-    return this.post(labourEntry(input));
+    return this.post(labourGift(this, input));
   }
 
   giveStateBudget(input: { contributionId: number; houseId: number; amountVnd: Vnd; occurredAt: Date; description: string }): PostedEntry {
-    const house = this.house(input.houseId);
-    assertWithinNeed(input.amountVnd, house.budgetVnd - house.allocatedVnd, house.code);
-    return this.post(stateBudgetEntry(input));
+    return this.post(stateBudgetGift(this, input));
   }
 
   allocate(input: { houseId: number; poolAreaId: number | null; amountVnd: Vnd; occurredAt: Date; description: string }): PostedEntry {
-    const house = this.house(input.houseId);
-    assertPoolServes(input.poolAreaId, house.areaId, house.code);
-    assertWithinNeed(input.amountVnd, house.budgetVnd - house.allocatedVnd, house.code);
-    const takes = takeFifo(this.openLots(poolKey(input.poolAreaId)), input.amountVnd);
-    return this.post(allocationEntry({ ...input, takes }));
+    return this.post(allocation(this, input).draft);
   }
 
   disburse(input: { houseId: number; amountVnd: Vnd; occurredAt: Date; description: string }): PostedEntry {
-    const house = this.house(input.houseId);
-    assertDisbursable(input.amountVnd, house.cashAllocatedVnd, house.disbursedVnd, house.code);
-    return this.post(disbursementEntry(input));
+    return this.post(disbursement(this, input));
   }
 
   reverse(entryId: number, reason: string, occurredAt: Date): PostedEntry {

@@ -152,7 +152,7 @@ export function giftBatchSuite(driver: string, fresh: FreshDb): void {
         card: fc.boolean(),
         feePermille: fc.integer({ min: 0, max: 999 }),
       });
-      await fc.assert(fc.asyncProperty(fc.array(giftArb, { minLength: 1, maxLength: 12 }), async (gifts) => {
+      await fc.assert(fc.asyncProperty(fc.array(giftArb, { minLength: 1, maxLength: 10 }), async (gifts) => {
         const db = await fresh();
         try {
           const w = await buildWorld(db.db, 2);
@@ -181,7 +181,7 @@ export function giftBatchSuite(driver: string, fresh: FreshDb): void {
         } finally {
           await db.close();
         }
-      }), { numRuns: 4 });
-    }, 240_000);
+      }), { numRuns: 3 });
+    }, 600_000);
   });
 }
