@@ -7,13 +7,18 @@ import { queryRows, type Db } from '../../db/client';
 export type Digests = Record<string, string>;
 
 // Every table of the public schema, found at run time, so a table added later is covered without editing this list.
-export async function tableDigests(db: Db): Promise<Digests> {
+// `ignoreColumns` leaves out named bookkeeping columns (a session's last-seen time), never whole tables.
+export async function tableDigests(db: Db, options: { ignoreColumns?: Record<string, string[]> } = {}): Promise<Digests> {
   const tables = await queryRows<{ name: string }>(db, sql`SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`);
   const digests: Digests = {};
   for (const { name } of tables) {
+    const ignored = options.ignoreColumns?.[name] ?? [];
+    const columns = ignored.length === 0 ? 't' : (await queryRows<{ column_name: string }>(db, sql`
+      SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = ${name} ORDER BY ordinal_position`))
+      .map((c) => c.column_name).filter((c) => !ignored.includes(c)).map((c) => `"${c}"`).join(', ');
     // A row's text form holds every column; ordering by it makes the digest independent of physical order.
     const [row] = await queryRows<{ digest: string | null; n: string | number }>(db, sql.raw(
-      `SELECT md5(string_agg(t::text, E'\\n' ORDER BY t::text)) AS digest, count(*) AS n FROM public."${name}" t`));
+      `SELECT md5(string_agg(r::text, E'\\n' ORDER BY r::text)) AS digest, count(*) AS n FROM (SELECT ${columns} FROM public."${name}" t) r`));
     digests[name] = `${Number(row!.n)}:${row!.digest ?? 'empty'}`;
   }
   return digests;
