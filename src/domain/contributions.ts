@@ -32,6 +32,14 @@ export async function lockHouse(tx: Tx, houseId: number) {
   return house;
 }
 
+// Gifts that may overflow to a commune's pool queue on the pool's lock (the one allocations from it take,
+// after the house lock), so two of them never both see the same room: without it, concurrent gifts to
+// a commune and its houses filled the pool beyond what the houses still lacked.
+async function lockCommunePool(tx: Tx, target: { houseId: number } | { areaId: number }): Promise<void> {
+  const areaId = 'houseId' in target ? sql`(SELECT area_id FROM houses WHERE id = ${target.houseId})` : sql`${target.areaId}::integer`;
+  await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext('pool:commune:' || ${areaId}))`);
+}
+
 // A commune's pool takes overflow only up to what its houses still need beyond what it holds.
 // Found from the house when the gift names one, so it can be pipelined behind the house lock.
 async function communeRoom(tx: Tx, target: { houseId: number } | { areaId: number }): Promise<{ areaId: number; level: string; capacityVnd: number } | undefined> {
@@ -91,7 +99,7 @@ export async function recordCashContribution(db: Db | Tx, raw: unknown): Promise
     const { target } = input;
     const [house, room, ids] = await Promise.all([
       target.type === 'house' ? lockHouse(tx, target.houseId) : undefined,
-      target.type === 'general' ? undefined : communeRoom(tx, target),
+      target.type === 'general' ? undefined : lockCommunePool(tx, target).then(() => communeRoom(tx, target)),
       reserveIds(tx, 'donor' in input),
     ]);
     if (target.type === 'commune' && !room) throw notFound(`xã #${target.areaId}`, `Commune #${target.areaId}`);

@@ -180,6 +180,27 @@ export function racesSuite(driver: string, fresh: FreshDb): void {
       await expectPostings(handle, sql`kind = 'allocation'`, 1);
     });
 
+    // The commune's pool takes overflow only up to what its houses still lack, however the gifts interleave.
+    // Found by this race: without the commune pool's lock, twelve gifts put 2.700.000 ₫ into a pool whose houses lacked 1.500.000 ₫.
+    it('gifts racing for a commune with little need left overflow to it only up to that need', async () => {
+      const handle = await open(12);
+      const world = await buildWorld(handle.db);
+      for (const { houseId } of world.houses) await give(handle.db, world, { amountVnd: 29_500_000, target: { type: 'house', houseId } });
+      const commune = { type: 'commune', areaId: world.communeA };
+      const outcomes = await race(handle, [
+        ...times(6, () => give(handle.db, world, { amountVnd: 400_000, target: commune })),
+        ...world.houses.flatMap(({ houseId }) => times(2, () => give(handle.db, world, { amountVnd: 400_000, target: { type: 'house', houseId } }))),
+      ]);
+      expect(refusalCodes(outcomes)).toEqual([]);
+      const totals = await campaignTotals(handle.db, world.campaignId);
+      // The commune lacked 1.500.000 ₫ when the race began: its pool can never have been offered more.
+      // (Which gifts got there first decides how much; house gifts then fill the houses directly.)
+      expect(totals.communePoolsVnd).toBeLessThanOrEqual(1_500_000);
+      expect(totals.allocatedVnd).toBe(90_000_000);
+      expect(totals.allocatedVnd + totals.communePoolsVnd + totals.generalPoolVnd).toBe(totals.cashVnd);
+      await expectPostings(handle, sql`kind = 'contribution'`, 3 + 12);
+    });
+
     it('import:bank racing a reviewer who posts the same queued row to the same pledge confirms the pledge once', async () => {
       const handle = await open(4);
       const world = await buildStaffWorld(handle.db);
