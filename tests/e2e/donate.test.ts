@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../db/client';
+import { openPglite, openPostgres } from '../../db/client';
 import { buildWorld, type World } from '../db/world';
 import { ensureBuilt, startServer, type RunningServer } from './browser';
 import { deliver, startStripeStandIn, stripeEvent, type StripeStandIn } from '../../scripts/lib/stripe-stand-in';
@@ -63,12 +63,13 @@ for (const driver of drivers) describe(`donation flow on the built server (${dri
       ...(url ? { DATABASE_URL: url } : { DATABASE_URL: '', PGLITE_DIR: join(dir, 'pglite') }),
       STRIPE_SECRET_KEY: 'sk_test_e2e', STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_API_BASE: standIn.url,
     };
-    const handle = openDatabase({ url, dataDir: join(dir, 'pglite') });
+    // Never openDatabase here: on the PGlite run it would follow DATABASE_URL to the shared server.
+    const handle = url ? openPostgres(url, 1) : openPglite(join(dir, 'pglite'));
     await handle.migrate();
     world = await buildWorld(handle.db);
     await handle.close();
     await start();
-  });
+  }, 600_000);
 
   afterAll(async () => {
     await server?.stop();
@@ -81,7 +82,7 @@ for (const driver of drivers) describe(`donation flow on the built server (${dri
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('takes a bank pledge without JavaScript, shows the VietQR code, and confirms it after import:bank', async () => {
+  it('takes a bank pledge without JavaScript, shows the VietQR code, and confirms it after import:bank', { timeout: 180_000 }, async () => {
     const house = world.houses[0]!;
     const page = await (await fetch(`${server.url}/ung-ho?house=${house.publicCode}`)).text();
     expect(page).toContain(`value="${house.publicCode}"`);
