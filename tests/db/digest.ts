@@ -1,30 +1,43 @@
-// Full content digests of every table, for "nothing changed" checks: a row count misses an UPDATE
-// (an account disabled, a stage moved, an amount edited); an md5 of each table's ordered content does not.
+// A content digest of every table in the database (not row counts): a change to any value of any row
+// shows. Tables named in `except` are left out, and `ignoreColumns` drops columns that may move on
+// their own (a session's last-seen time).
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../db/client';
 
-/** Table name → `rows:md5 of every row's text, in order`. */
-export type Digests = Record<string, string>;
+export interface DigestOptions {
+  except?: readonly string[];
+  ignoreColumns?: Readonly<Record<string, readonly string[]>>;
+}
 
-// Every table of the public schema, found at run time, so a table added later is covered without editing this list.
-// `ignoreColumns` leaves out named bookkeeping columns (a session's last-seen time), never whole tables.
-export async function tableDigests(db: Db, options: { ignoreColumns?: Record<string, string[]> } = {}): Promise<Digests> {
-  const tables = await queryRows<{ name: string }>(db, sql`SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`);
-  const digests: Digests = {};
+export async function tableDigests(db: Db, options: DigestOptions = {}): Promise<Record<string, string>> {
+  const tables = await queryRows<{ name: string }>(db, sql`
+    SELECT table_name AS name FROM information_schema.tables
+    WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name`);
+  const digests: Record<string, string> = {};
   for (const { name } of tables) {
-    const ignored = options.ignoreColumns?.[name] ?? [];
-    const columns = ignored.length === 0 ? 't' : (await queryRows<{ column_name: string }>(db, sql`
-      SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = ${name} ORDER BY ordinal_position`))
-      .map((c) => c.column_name).filter((c) => !ignored.includes(c)).map((c) => `"${c}"`).join(', ');
-    // A row's text form holds every column; ordering by it makes the digest independent of physical order.
+    if (options.except?.includes(name)) continue;
+    const columns = await queryRows<{ name: string }>(db, sql`
+      SELECT column_name AS name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = ${name} ORDER BY ordinal_position`);
+    const kept = columns.map((c) => c.name).filter((c) => !options.ignoreColumns?.[name]?.includes(c));
+    const list = kept.map((c) => `"${c}"`).join(', ');
     const [row] = await queryRows<{ digest: string | null; n: string | number }>(db, sql.raw(
-      `SELECT md5(string_agg(r::text, E'\\n' ORDER BY r::text)) AS digest, count(*) AS n FROM (SELECT ${columns} FROM public."${name}" t) r`));
-    digests[name] = `${Number(row!.n)}:${row!.digest ?? 'empty'}`;
+      `SELECT md5(coalesce(string_agg(r::text, '|' ORDER BY r::text), '')) AS digest, count(*) AS n FROM (SELECT ${list} FROM "${name}") r`));
+    digests[name] = `${row!.n}:${row!.digest}`;
   }
   return digests;
 }
 
-// The tables whose content differs (or that exist on one side only), by name, sorted.
+/** What the fuzz and gate tests may see change: the audit log, the sign-in throttle, session last-seen times. */
+export const SECURITY_BOOKKEEPING: DigestOptions = {
+  except: ['audit_log', 'login_throttle'],
+  ignoreColumns: { staff_sessions: ['last_seen_at'] },
+};
+
+/** Table name → `rows:md5 of the table's ordered content`. */
+export type Digests = Record<string, string>;
+
+// The tables whose content differs (or that exist on one side only), by name, sorted: a failing
+// "nothing changed" check then names what changed.
 export function changedTables(before: Digests, after: Digests): string[] {
   const names = new Set([...Object.keys(before), ...Object.keys(after)]);
   return [...names].filter((name) => before[name] !== after[name]).sort();

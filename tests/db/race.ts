@@ -3,7 +3,7 @@
 // the same tests run there as a check of the sequential path, and say so in their names.
 import { sql } from 'drizzle-orm';
 import { getTableName } from 'drizzle-orm';
-import { PgSelectQueryBuilderBase, type PgTable } from 'drizzle-orm/pg-core';
+import { PgDialect, type PgTable } from 'drizzle-orm/pg-core';
 import { expect } from 'vitest';
 import { queryRows, type DbHandle } from '../../db/client';
 import { verifyLedger } from '../../src/domain/verify';
@@ -46,27 +46,27 @@ export async function expectPostings(handle: DbHandle, where: ReturnType<typeof 
   expect(report.ok).toBe(true);
 }
 
-// A test helper that proves a race test can fail: while `run` runs, a SELECT ... FOR UPDATE on `table`
-// (through Drizzle's query builder, as src/domain takes its row locks) is sent without its FOR UPDATE.
-// Only for control tests; if the lock is ever taken another way the control test fails and says so.
+// A test helper that proves a race test can fail: while `run` runs, every statement that reads `table`
+// with a row lock (`FOR UPDATE` / `FOR NO KEY UPDATE`, from Drizzle's query builder or raw SQL alike: both
+// pass through the dialect's sqlToQuery) is sent without the lock. Only for control tests; if no such
+// statement was seen, the lock is taken another way now and the control fails and says so.
 export async function withoutRowLock<T>(table: PgTable, run: () => Promise<T>): Promise<T> {
-  const proto = PgSelectQueryBuilderBase.prototype as unknown as { for: (this: { config: { table: unknown } }, ...args: unknown[]) => unknown };
-  const original = proto.for;
+  const proto = PgDialect.prototype as unknown as { sqlToQuery: (...args: unknown[]) => { sql: string } };
+  const original = proto.sqlToQuery;
   const name = getTableName(table);
+  const locking = new RegExp(`^\\s*select\\b[\\s\\S]*?\\bfrom\\s+"?${name}"?(\\s|$)[\\s\\S]*\\bfor\\s+(no\\s+key\\s+)?update\\b`, 'i');
   let skipped = 0;
-  proto.for = function (this: { config: { table: unknown } }, ...args: unknown[]) {
-    const target = this.config.table as PgTable;
-    if (target && getTableName(target) === name) {
-      skipped++;
-      return this;
-    }
-    return original.apply(this, args);
+  proto.sqlToQuery = function (this: unknown, ...args: unknown[]) {
+    const query = original.apply(this, args);
+    if (!locking.test(query.sql)) return query;
+    skipped++;
+    return { ...query, sql: query.sql.replace(/\s+for\s+(no\s+key\s+)?update\b/i, '') };
   };
   try {
     const result = await run();
-    expect(skipped, `no FOR UPDATE on ${name} was skipped: the lock is taken another way now; update withoutRowLock`).toBeGreaterThan(0);
+    expect(skipped, `no locking read of ${name} was seen: the lock is taken another way now; update withoutRowLock`).toBeGreaterThan(0);
     return result;
   } finally {
-    proto.for = original;
+    proto.sqlToQuery = original;
   }
 }
