@@ -58,7 +58,8 @@ async function fiftyGiftsForTheLastMillion(handle: DbHandle, world: World): Prom
 export function racesSuite(driver: string, fresh: FreshDb): void {
   const onPostgres = driver === 'postgres';
 
-  describe(`races ${RACE_NOTE} (${driver})`, () => {
+  // PGlite runs each race's operations one after another: fifty of them take a while on a loaded machine.
+  describe(`races ${RACE_NOTE} (${driver})`, { timeout: 240_000 }, () => {
     const opened: DbHandle[] = [];
     const open = async (racers: number) => {
       // Two spare connections for what a racer does outside its transaction (an audit line, a follow-up read).
