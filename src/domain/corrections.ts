@@ -21,6 +21,9 @@ export async function reverseEntry(db: Db, raw: unknown): Promise<Outcome<{ entr
   const input = parseInput(reversalInput, raw);
   const { idempotencyKey, ...request } = input;
   return runOnce(db, idempotencyKey, request, async (tx) => {
+    // Two reversals of one entry queue on its row, so the second sees the first and is refused as
+    // already reversed (not with whatever counter the duplicate would have overdrawn).
+    await tx.select({ id: journalEntries.id }).from(journalEntries).where(eq(journalEntries.id, input.entryId)).for('no key update');
     const original = await loadEntry(tx, input.entryId);
     if (!original) throw notFound(`bút toán #${input.entryId}`, `Entry #${input.entryId}`);
     const [already] = await tx.select({ id: journalEntries.id }).from(journalEntries).where(eq(journalEntries.reversesEntryId, original.id));

@@ -32,3 +32,13 @@ export const SECURITY_BOOKKEEPING: DigestOptions = {
   except: ['audit_log', 'login_throttle'],
   ignoreColumns: { staff_sessions: ['last_seen_at'] },
 };
+
+/** Table name → `rows:md5 of the table's ordered content`. */
+export type Digests = Record<string, string>;
+
+// The tables whose content differs (or that exist on one side only), by name, sorted: a failing
+// "nothing changed" check then names what changed.
+export function changedTables(before: Digests, after: Digests): string[] {
+  const names = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...names].filter((name) => before[name] !== after[name]).sort();
+}

@@ -7,7 +7,11 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { migrationsFolder, openPglite, openPostgres, type DbHandle } from '../../db/client';
 
-export type FreshDb = () => Promise<DbHandle>;
+export interface FreshOptions {
+  /** PostgreSQL connections in the pool (default 20): a race needs as many as it has racers. PGlite has one. */
+  poolSize?: number;
+}
+export type FreshDb = (options?: FreshOptions) => Promise<DbHandle>;
 
 // Migrating PGlite takes seconds; cloning a migrated one takes milliseconds.
 let pgliteTemplate: Promise<PGlite> | undefined;
@@ -51,13 +55,13 @@ export function postgresFresh(url: string): FreshDb {
       session.release();
     }
   };
-  return async () => {
+  return async (options = {}) => {
     ready ??= prepare();
     await ready;
     const name = `ancu_t_${process.pid}_${++counter}`;
     await admin.unsafe(`DROP DATABASE IF EXISTS ${name}`);
     await admin.unsafe(`CREATE DATABASE ${name} TEMPLATE ${template}`);
-    const handle = openPostgres(urlFor(name), 20);
+    const handle = openPostgres(urlFor(name), options.poolSize ?? 20);
     return {
       ...handle,
       close: async () => {

@@ -18,6 +18,7 @@ import { resolveReviewAction } from '../../src/staff/actions';
 import { listAudit } from '../../src/staff/audit';
 import { vietcombankCsv, type FixtureRow } from '../../scripts/lib/statement-fixture';
 import { intakeState } from '../payments/intake-world';
+import { changedTables, tableDigests } from './digest';
 import type { FreshDb } from './harness';
 import { buildStaffWorld, contextOf, formOf, type StaffWorld } from './staff-world';
 import { refusal } from '../refusal';
@@ -168,11 +169,22 @@ export function paymentReviewSuite(driver: string, fresh: FreshDb): void {
       const [item] = await openItems();
       const ctx = await approver();
       const state = await intakeState(handle.db);
+      const digests = await tableDigests(handle.db);
       expect(await refusal(() => resolveReviewAction(ctx, formOf({ reviewId: String(item!.review.id), how: 'pledge', receiptCode: paid.receiptCode })))).toMatchObject({ code: 'pledge_not_pending' });
-      expect(card.pledge.status).toBe('pending');
+      // The database after the refusal, not the object createPledge returned: both pledges as they were, the row unposted.
+      const pledgeRows = await handle.db.select({ code: schema.pledges.receiptCode, status: schema.pledges.status, contributionId: schema.pledges.contributionId })
+        .from(schema.pledges).orderBy(schema.pledges.id);
+      expect(pledgeRows).toEqual([
+        { code: card.pledge.receiptCode, status: 'pending', contributionId: null },
+        { code: paid.receiptCode, status: 'confirmed', contributionId: expect.any(Number) },
+      ]);
+      const [row] = await handle.db.select().from(schema.bankStatementRows).where(eq(schema.bankStatementRows.id, item!.review.bankRowId!));
+      expect(row).toMatchObject({ status: 'review', contributionId: null });
       expect(await refusal(() => resolveReviewAction(ctx, formOf({ reviewId: String(item!.review.id), how: 'pledge', receiptCode: card.pledge.receiptCode })))).toMatchObject({ code: 'pledge_is_card' });
       expect(await refusal(() => resolveReviewAction(ctx, formOf({ reviewId: String(item!.review.id), how: 'pledge', receiptCode: 'AC00000000' })))).toMatchObject({ status: 404 });
       expect(await intakeState(handle.db)).toEqual(state);
+      // Only the refusals' own audit lines are new.
+      expect(changedTables(digests, await tableDigests(handle.db))).toEqual(['audit_log']);
       expect(await openItems()).toHaveLength(1);
     });
   });

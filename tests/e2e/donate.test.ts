@@ -1,6 +1,6 @@
 // The donation flow against the built server, as a donor without JavaScript and Stripe would drive it:
 // bank pledge → VietQR receipt → npm run import:bank → confirmed; card pledge → local Stripe stand-in
-// → signed webhook → confirmed. PostgreSQL when DATABASE_URL is set, PGlite in a scratch folder otherwise.
+// → signed webhook → confirmed. On PGlite in a scratch folder, and on PostgreSQL too when DATABASE_URL is set.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../db/client';
+import { openPglite, openPostgres } from '../../db/client';
 import { buildWorld, type World } from '../db/world';
 import { ensureBuilt, startServer, type RunningServer } from './browser';
 import { deliver, startStripeStandIn, stripeEvent, type StripeStandIn } from '../../scripts/lib/stripe-stand-in';
@@ -18,7 +18,10 @@ const WEBHOOK_SECRET = 'whsec_e2e_donate';
 const baseUrl = process.env.DATABASE_URL;
 const dbName = `ancu_e2e_donate_${process.pid}`;
 
-describe('donation flow on the built server', () => {
+const drivers = ['pglite', ...(baseUrl ? ['postgres' as const] : [])] as const;
+
+for (const driver of drivers) describe(`donation flow on the built server (${driver})`, () => {
+  const onPostgres = driver === 'postgres';
   const dir = mkdtempSync(join(tmpdir(), 'ancu-donate-'));
   let env: NodeJS.ProcessEnv;
   let server: RunningServer;
@@ -32,7 +35,7 @@ describe('donation flow on the built server', () => {
   };
   // PGlite admits one process per data folder: the import command runs while the server is stopped.
   const withServerStopped = async <T>(fn: () => T | Promise<T>): Promise<T> => {
-    if (baseUrl) return fn();
+    if (onPostgres) return fn();
     await server.stop();
     try { return await fn(); } finally { await start(); }
   };
@@ -47,12 +50,12 @@ describe('donation flow on the built server', () => {
     await ensureBuilt();
     standIn = await startStripeStandIn({ webhook });
     let url: string | undefined;
-    if (baseUrl) {
-      const admin = postgres(baseUrl, { max: 1, onnotice: () => {} });
+    if (onPostgres) {
+      const admin = postgres(baseUrl!, { max: 1, onnotice: () => {} });
       await admin.unsafe(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
       await admin.unsafe(`CREATE DATABASE ${dbName}`);
       await admin.end();
-      const u = new URL(baseUrl);
+      const u = new URL(baseUrl!);
       u.pathname = `/${dbName}`;
       url = u.toString();
     }
@@ -60,25 +63,26 @@ describe('donation flow on the built server', () => {
       ...(url ? { DATABASE_URL: url } : { DATABASE_URL: '', PGLITE_DIR: join(dir, 'pglite') }),
       STRIPE_SECRET_KEY: 'sk_test_e2e', STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_API_BASE: standIn.url,
     };
-    const handle = openDatabase({ url, dataDir: join(dir, 'pglite') });
+    // Never openDatabase here: on the PGlite run it would follow DATABASE_URL to the shared server.
+    const handle = url ? openPostgres(url, 1) : openPglite(join(dir, 'pglite'));
     await handle.migrate();
     world = await buildWorld(handle.db);
     await handle.close();
     await start();
-  });
+  }, 600_000);
 
   afterAll(async () => {
     await server?.stop();
     await standIn?.close();
-    if (baseUrl) {
-      const admin = postgres(baseUrl, { max: 1, onnotice: () => {} });
+    if (onPostgres) {
+      const admin = postgres(baseUrl!, { max: 1, onnotice: () => {} });
       await admin.unsafe(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
       await admin.end();
     }
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('takes a bank pledge without JavaScript, shows the VietQR code, and confirms it after import:bank', async () => {
+  it('takes a bank pledge without JavaScript, shows the VietQR code, and confirms it after import:bank', { timeout: 180_000 }, async () => {
     const house = world.houses[0]!;
     const page = await (await fetch(`${server.url}/ung-ho?house=${house.publicCode}`)).text();
     expect(page).toContain(`value="${house.publicCode}"`);

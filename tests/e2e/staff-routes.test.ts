@@ -5,11 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle } from '../../db/client';
 import { proposeDisbursement } from '../../src/domain/disbursements';
 import { can, matchStaffRoute, staffRoles, type Role } from '../../src/staff/permissions';
+import { changedTables, tableDigests, type Digests } from '../db/digest';
 import { buildStaffWorld, PASSWORD, recordsDigest, signInEveryRole } from '../db/staff-world';
 import { give, nextKey } from '../db/world';
 import { staffPageRoutes } from '../unit/staff-pages';
 import type { RunningServer } from './browser';
 import { acceptingForm, ensureBuilt, stageServer, type StagedServer } from './staff-server';
+
+// A session's last-seen time is touched by browsing, by design; nothing else may change.
+const SESSION_BOOKKEEPING = { staff_sessions: ['last_seen_at'] };
 
 const drivers = (['pglite', 'postgres'] as const).filter((d) => d === 'pglite' || process.env.DATABASE_URL);
 
@@ -21,6 +25,15 @@ for (const driver of drivers) {
     let houseId = 0;
     let houseCode = '';
     let disbursementId = 0;
+    let before: Digests;
+    // Every table's content while the server is stopped (PGlite has one owner at a time).
+    const digestsNow = async () => tableDigests((await staged.open()).db, { ignoreColumns: SESSION_BOOKKEEPING });
+    const pausedDigests = async () => {
+      await server.stop();
+      const digests = await digestsNow();
+      server = await staged.start();
+      return digests;
+    };
 
     beforeAll(async () => {
       await ensureBuilt();
@@ -32,6 +45,7 @@ for (const driver of drivers) {
         disbursementId = (await proposeDisbursement(handle.db, { idempotencyKey: nextKey(), houseId, amountVnd: 1_000_000, purpose: 'Đợt 1', recordedBy: 'thu', recordedAt: new Date() })).result.disbursementId;
         sessions = await signInEveryRole(handle.db);
       });
+      before = await digestsNow();
       server = await staged.start();
     }, 600_000);
 
@@ -85,11 +99,14 @@ for (const driver of drivers) {
         }
       }
       expect(outcomes).toEqual([]);
+      // Nothing but the audit log (refusals are recorded there, append-only) changed, in any table, row or column.
+      expect(changedTables(before, await pausedDigests())).toEqual(['audit_log']);
     }, 300_000);
 
     it('refuses a form without its session\'s CSRF token, then accepts the same form with it', async () => {
       const labour = () => new URLSearchParams({ submission: `csrf-test-${Math.random().toString(36).slice(2)}-000`, house: houseCode, organisation: 'Đại đội 2', people: '4', days: '1', workedOn: '2025-03-02' });
       const withToken = (token?: string) => { const form = labour(); if (token !== undefined) form.set('csrf', token); return form; };
+      const refusedFrom = await pausedDigests();
       for (const form of [withToken(), withToken(''), withToken('x'.repeat(43)), withToken(sessions.approver.csrf)]) {
         const response = await request('POST', '/staff/labour', 'recorder', form);
         expect(response.status).toBe(403);
@@ -97,6 +114,7 @@ for (const driver of drivers) {
       }
       const login = await fetch(`${server.url}/staff/login`, { method: 'POST', redirect: 'manual', headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: server.url }, body: new URLSearchParams({ username: 'thu', password: PASSWORD, csrf: 'guess' }) });
       expect(login.status).toBe(403);
+      expect(changedTables(refusedFrom, await pausedDigests())).toEqual(['audit_log']);
       const accepted = await request('POST', '/staff/labour', 'recorder', withToken(sessions.recorder.csrf));
       expect(accepted.status).toBe(200);
       expect(await accepted.text()).toMatch(/Đã ghi 4 ngày công của Đại đội 2/);

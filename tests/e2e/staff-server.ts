@@ -16,15 +16,15 @@ export interface StagedServer {
   cleanup(): Promise<void>;
 }
 
-// A database prepared by `prepare`, then served by the built server.
-export async function stageServer(driver: 'pglite' | 'postgres', prepare: (handle: DbHandle) => Promise<void>): Promise<StagedServer> {
+// A database prepared by `prepare`, then served by the built server (with `env` added to its environment).
+export async function stageServer(driver: 'pglite' | 'postgres', prepare: (handle: DbHandle) => Promise<void>, env: NodeJS.ProcessEnv = {}): Promise<StagedServer> {
   const photos = mkdtempSync(join(tmpdir(), 'ancu-e2e-photos-'));
   if (driver === 'postgres') {
     const handle = await postgresFresh(process.env.DATABASE_URL!)();
     await prepare(handle);
     return {
       open: async () => handle,
-      start: (entry) => startServer({ DATABASE_URL: handle.url!, PHOTOS_DIR: photos }, entry),
+      start: (entry) => startServer({ ...env, DATABASE_URL: handle.url!, PHOTOS_DIR: photos }, entry),
       cleanup: async () => { await handle.close(); rmSync(photos, { recursive: true, force: true }); },
     };
   }
@@ -39,8 +39,7 @@ export async function stageServer(driver: 'pglite' | 'postgres', prepare: (handl
     start: async (entry) => {
       await open?.close();
       open = undefined;
-      const env: NodeJS.ProcessEnv = { PGLITE_DIR: dir, PHOTOS_DIR: photos };
-      return startServer({ ...env, DATABASE_URL: '' }, entry);
+      return startServer({ ...env, PGLITE_DIR: dir, PHOTOS_DIR: photos, DATABASE_URL: '' }, entry);
     },
     cleanup: async () => { await open?.close(); rmSync(dir, { recursive: true, force: true }); rmSync(photos, { recursive: true, force: true }); },
   };

@@ -1,0 +1,4 @@
+import { digestSuite } from './digest.suite';
+import { pgliteFresh } from './harness';
+
+digestSuite('pglite', pgliteFresh);

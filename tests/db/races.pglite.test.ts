@@ -1,0 +1,4 @@
+import { racesSuite } from './races.suite';
+import { pgliteFresh } from './harness';
+
+racesSuite('pglite', pgliteFresh);
