@@ -63,7 +63,12 @@ export function signingKeyPath(): string {
 export function fundSigner(name: string, path = signingKeyPath()): NoteSigner {
   if (!existsSync(path)) {
     mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, `${generatePrivateKey(name)}\n`, { mode: 0o600, flag: 'wx' });
+    try {
+      writeFileSync(path, `${generatePrivateKey(name)}\n`, { mode: 0o600, flag: 'wx' });
+    } catch (error) {
+      // Another process created it first: use theirs.
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
   }
   return signerFromPrivateKey(readFileSync(path, 'utf8'));
 }
