@@ -102,7 +102,7 @@ export async function ensureBuilt(): Promise<void> {
   }
   try {
     const dataset = resolve('.build', 'e2e-dataset');
-    if (!existsSync(join(dataset, 'checkpoint.json'))) await publishSmallDemo(dataset);
+    if (!existsSync(join(dataset, 'checkpoint'))) await publishSmallDemo(dataset);
     const entry = 'dist/server/entry.mjs';
     const stale = !existsSync(entry) || statSync(entry).mtimeMs < newestSource(['src', 'db', 'astro.config.mjs', 'package.json']);
     if (stale) {
