@@ -17,7 +17,12 @@ export interface LogWriteReport {
   reused: number;
 }
 
-export class LogRewrittenError extends Error {}
+/** The journal does not extend the last signed log: refused, since a log that forks proves nothing. */
+export class LogRewrittenError extends Error {
+  constructor(reason: string) {
+    super(`${reason} If this database is meant to start a new log (it replaced the demo, say), publish into an empty folder or remove the previous site's du-lieu/ folder.`);
+  }
+}
 
 export class LogWriter {
   private readonly builder: TileBuilder;
