@@ -1,7 +1,7 @@
 // The fund's checkpoint signing key (Ed25519, node:crypto): generated on first use, kept outside the
 // repository in the Go note format `PRIVATE+KEY+<name>+<hash>+<base64>` so standard tools read it too.
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fromBase64, toBase64 } from './sha256';
 import { ALG_COSIGNATURE_V1, ALG_ED25519, NoteError, cosignedMessage, formatVerifierKey, keyHashOf, signatureLine } from './note';
@@ -63,11 +63,16 @@ export function signingKeyPath(): string {
 export function fundSigner(name: string, path = signingKeyPath()): NoteSigner {
   if (!existsSync(path)) {
     mkdirSync(dirname(path), { recursive: true });
+    // Written aside then linked into place: a concurrent first use never reads a half-written key.
+    const temp = `${path}.${process.pid}.tmp`;
+    writeFileSync(temp, `${generatePrivateKey(name)}\n`, { mode: 0o600 });
     try {
-      writeFileSync(path, `${generatePrivateKey(name)}\n`, { mode: 0o600, flag: 'wx' });
+      linkSync(temp, path);
     } catch (error) {
       // Another process created it first: use theirs.
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    } finally {
+      unlinkSync(temp);
     }
   }
   return signerFromPrivateKey(readFileSync(path, 'utf8'));
