@@ -42,6 +42,8 @@ async function writeLog(dir: string, leaves: Uint8Array[], previous?: { dir: str
   await mkdir(dir, { recursive: true });
   const started = performance.now();
   const writer = new LogWriter(dir, previous);
+  // As a publish does once the chain's head at the previous size matches the signed checkpoint.
+  if (previous) writer.continueFromPrevious();
   for (const leaf of leaves) await writer.append(leaf);
   const report = await writer.finish();
   return { ...report, ms: performance.now() - started };
@@ -55,7 +57,7 @@ export async function benchLog(scratch: string, options: { dataDir?: string; syn
   lines.push(`Tiles for the whole journal (${leaves.length.toLocaleString('en')} entries, ${options.dataDir ? 'the published demo' : 'synthetic'}): ${full.ms.toFixed(0)} ms, ${full.written.toLocaleString('en')} tiles and bundles written.`);
   const more = [...leaves, ...Array.from({ length: 1000 }, (_, i) => syntheticEntry(leaves.length + i + 1))];
   const incremental = await writeLog(join(scratch, 'log-next'), more, { dir: join(scratch, 'log-full'), size: full.size, root: full.root });
-  lines.push(`Incrementally after 1,000 more entries: ${incremental.ms.toFixed(0)} ms (${incremental.written} written, ${incremental.reused.toLocaleString('en')} reused byte-identical, every leaf rehashed to check them) ${incremental.ms < 1000 ? '✓' : '✗'} (aim < 1 s).`);
+  lines.push(`Incrementally after 1,000 more entries: ${incremental.ms.toFixed(0)} ms (${incremental.written} written, ${incremental.reused.toLocaleString('en')} linked from the previous publish; only the new leaves hashed) ${incremental.ms < 1000 ? '✓' : '✗'} (aim < 1 s).`);
 
   // Proof sizes depend only on the tree's shape: counted over a dummy tree of a million leaves.
   const n = 1_000_000;

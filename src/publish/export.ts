@@ -23,7 +23,8 @@ import { photosOfHouseRange, stagesWithPhotos } from './photos';
 import { selectContributions } from './contribution-rows';
 import { publicDonorName, publicHeadName, publicItems, publicLabour } from './privacy';
 import { totalsFromBalances } from './totals';
-import { LogWriter } from './tlog/log-writer';
+import { LogRewrittenError, LogWriter } from './tlog/log-writer';
+import { extensionFields } from './tlog/note';
 import { logOrigin, readPreviousLog, writeSignedCheckpoint, type PreviousLog } from './tlog/history';
 import { fundSigner, type NoteSigner } from './tlog/signer';
 import { toBase64 } from './tlog/sha256';
@@ -105,6 +106,10 @@ async function writeDataset(
   // The journal, chunked, checked link by link as it is written: a broken chain is never published.
   const chain = startChain();
   const log = new LogWriter(tmp, previous && { dir: previous.dir, size: previous.checkpoint.size, root: previous.checkpoint.root });
+  // The previous checkpoint signed the chain's head at its size: if the chain still has that head there, no
+  // earlier entry changed, and the log continues from the previous tiles without rehashing them.
+  const previousChain = previous && extensionFields(previous.checkpoint).chain;
+  if (previousChain) log.continueFromPrevious();
   const encoder = new TextEncoder();
   const journalChunks: string[] = [];
   let chunk: FileSink | undefined;
@@ -119,6 +124,9 @@ async function writeDataset(
       const record = recordOfEntry(entry);
       const fault = await checkRecord(chain, record, sha256Hex);
       if (fault) throw new Error(`Journal entry #${fault.entryId}: ${fault.reason}. Nothing was published; run npm run ledger:verify.`);
+      if (previous && chain.count === previous.checkpoint.size && previousChain && chain.headHash !== previousChain) {
+        throw new LogRewrittenError(`The journal's entry #${chain.count} no longer has the hash the last signed checkpoint names (${previousChain}): entries were rewritten. Nothing was published.`);
+      }
       await chunk!.write(`${JSON.stringify(record)}\n`);
       // The Merkle leaf is the entry's canonical form, the same bytes the hash chain covers.
       await log.append(encoder.encode(canonicalOfRecord(record)));

@@ -2,7 +2,7 @@
 // Full tiles and bundles that the previous publish already wrote are linked, not rewritten (after checking
 // they are byte-identical: a difference means the journal was rewritten, and nothing is published); only new
 // full tiles and the right edge are written. Partial tiles of earlier checkpoints stay until their full tile exists.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { copyFile, link, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { hashLeaf, sameHash, type Hash } from './merkle';
@@ -35,8 +35,37 @@ export class LogWriter {
   /**
    * `previous`: the last published folder and its checkpoint (size, root), or undefined for a first publish.
    */
+  /** Entries seen so far (the first `previous.size` are not rehashed when the log continues from tiles). */
+  private seen = 0;
+  private continued = false;
+
   constructor(private readonly root: string, private readonly previous?: { dir: string; size: number; root: Hash }) {
     this.builder = new TileBuilder((tile) => this.track(this.fullTile(tile)));
+  }
+
+  /**
+   * Continues from the previous publish's right edge instead of rehashing its leaves, once its tiles give
+   * its signed root. The caller must check the old entries are unchanged some other way (the publish checks
+   * the hash chain's head at the previous size against the signed checkpoint's `chain` line).
+   */
+  continueFromPrevious(): boolean {
+    const previous = this.previous;
+    if (!previous || previous.size === 0) return false;
+    try {
+      this.builder.seed(previous.size, (path) => new Uint8Array(readFileSync(join(previous.dir, path))));
+    } catch {
+      return false;
+    }
+    if (!sameHash(this.builder.root(), previous.root)) {
+      throw new LogRewrittenError(`The previous publish's tiles do not give its signed root hash (${toBase64(previous.root)}).`);
+    }
+    this.continued = true;
+    return true;
+  }
+
+  /** How many leading entries are covered by the previous log (nothing to hash or write for them). */
+  get carriedOver(): number {
+    return this.continued ? this.previous!.size : 0;
   }
 
   // Errors surface at the next append or at finish, so tile I/O overlaps with reading the journal.
@@ -68,6 +97,12 @@ export class LogWriter {
   /** Appends the next journal entry's canonical bytes (the leaf). */
   async append(entry: Uint8Array): Promise<void> {
     if (this.failure) throw this.failure;
+    const index = this.seen++;
+    if (index < this.carriedOver) {
+      // Only the entries of the previous partial bundle are needed again, to write the next bundle.
+      if (index >= Math.floor(this.carriedOver / TILE_WIDTH) * TILE_WIDTH) this.bundle.push(bundleRecord(entry));
+      return;
+    }
     this.bundle.push(bundleRecord(entry));
     this.builder.append(hashLeaf(entry));
     if (this.previous && this.builder.size === this.previous.size && !sameHash(this.builder.root(), this.previous.root)) {
@@ -88,8 +123,8 @@ export class LogWriter {
 
   /** Writes the right edge, carries over earlier partial tiles still needed, and returns the tree head. */
   async finish(): Promise<LogWriteReport> {
-    if (this.previous && this.builder.size < this.previous.size) {
-      throw new LogRewrittenError(`The journal has ${this.builder.size} entries but the last signed checkpoint has ${this.previous.size}: entries were removed. Nothing was published.`);
+    if (this.previous && this.seen < this.previous.size) {
+      throw new LogRewrittenError(`The journal has ${this.seen} entries but the last signed checkpoint has ${this.previous.size}: entries were removed. Nothing was published.`);
     }
     const size = this.builder.size;
     for (const tile of this.builder.partials()) {
@@ -97,8 +132,21 @@ export class LogWriter {
     }
     if (this.bundle.length > 0) this.track(this.place(entriesPath(Math.floor(size / TILE_WIDTH), this.bundle.length), Buffer.concat(this.bundle), 'entry bundle'));
     await this.drain();
+    if (this.continued) await this.linkEarlierFullFiles();
     if (this.previous) await this.keepEarlierPartials();
     return { size, root: this.builder.root(), written: this.written, reused: this.reused };
+  }
+
+  // The previous log's full tiles and bundles, linked as they are (the signed root and the chain vouch for them).
+  private async linkEarlierFullFiles(): Promise<void> {
+    const base = join(this.previous!.dir, 'tile');
+    for (const path of await walk(base)) {
+      const rel = relative(this.previous!.dir, path);
+      if (rel.includes('.p/') || existsSync(join(this.root, rel))) continue;
+      await mkdir(dirname(join(this.root, rel)), { recursive: true });
+      await link(path, join(this.root, rel)).catch(() => copyFile(path, join(this.root, rel)));
+      this.reused++;
+    }
   }
 
   // tlog-tiles: partial tiles of earlier checkpoints must stay served until the full tile replaces them.

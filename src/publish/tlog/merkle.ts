@@ -178,6 +178,27 @@ export class CompactRange {
   size = 0;
   private readonly peaks: Hash[] = [];
 
+  /** The sizes of the perfect subtrees a tree of `size` leaves splits into, largest first (with their starts). */
+  static peakRanges(size: number): { start: number; end: number }[] {
+    const out: { start: number; end: number }[] = [];
+    let start = 0;
+    for (let bit = 2 ** 52; bit >= 1; bit /= 2) {
+      if (Math.floor(size / bit) % 2 === 1) {
+        out.push({ start, end: start + bit });
+        start += bit;
+      }
+    }
+    return out;
+  }
+
+  /** Starts from a known right edge: `peaks` are the perfect subtrees of `size`, largest first. */
+  static seeded(size: number, peaks: Hash[]): CompactRange {
+    const range = new CompactRange();
+    range.size = size;
+    range.peaks.push(...peaks);
+    return range;
+  }
+
   append(leaf: Hash): void {
     let hash = leaf;
     for (let n = this.size; odd(n); n = half(n)) hash = hashChildren(this.peaks.pop()!, hash);

@@ -1,7 +1,7 @@
 // The C2SP tlog-tiles layout (https://c2sp.org/tlog-tiles): the tree served as static 8 KiB files of 256
 // hashes (height 8), x-prefixed index paths, partial right-edge tiles `.p/W`, entry bundles under tile/entries/.
 // Pure: the publish writes what TileBuilder emits; readers turn fetched tiles into a NodeSource.
-import { CompactRange, hashChildren, type Hash, type NodeSource } from './merkle';
+import { CompactRange, hashChildren, subtreeHash, type Hash, type NodeSource } from './merkle';
 
 export const TILE_HEIGHT = 8;
 export const TILE_WIDTH = 256;
@@ -102,9 +102,32 @@ export interface TileOut {
  */
 export class TileBuilder {
   private readonly rows: Hash[][] = [[]];
-  private readonly range = new CompactRange();
+  private range = new CompactRange();
 
   constructor(private readonly onFullTile: (tile: TileOut) => void) {}
+
+  /**
+   * Continues a tree of `size` leaves from its published tiles (read with `tile`), without rehashing the
+   * leaves: the right-edge partial tiles give the rows, the tiles give the compact range's peaks.
+   */
+  seed(size: number, tile: (path: string) => Uint8Array): void {
+    const tiles = new Map<string, Uint8Array>();
+    const reader = (path: string) => {
+      if (!tiles.has(path)) tiles.set(path, tile(path));
+      return tiles.get(path)!;
+    };
+    const recorder = recordTiles(size);
+    const ranges = CompactRange.peakRanges(size);
+    for (const r of ranges) subtreeHash(recorder.node, r.start, r.end);
+    for (const path of recorder.paths()) reader(path);
+    const node = tileNodeSource(tiles, size);
+    this.range = CompactRange.seeded(size, ranges.map((r) => subtreeHash(node, r.start, r.end)));
+    this.rows.length = 0;
+    for (let level = 0; level < tileLevels(size); level++) {
+      const width = partialWidth(level, size);
+      this.rows.push(width > 0 ? splitHashes(reader(tilePath(level, fullTiles(level, size), width))).map((h) => h.slice()) : []);
+    }
+  }
 
   get size(): number {
     return this.range.size;

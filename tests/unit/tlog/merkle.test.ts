@@ -173,6 +173,28 @@ describe('C2SP tlog-tiles layout', () => {
       for (const path of recorder.paths()) expect(tiles.has(path)).toBe(true);
     }), { numRuns: 8 });
   });
+  it('a builder continued from the published tiles of size m ends exactly where a full rebuild does', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 3000 }), fc.integer({ min: 0, max: 3000 }), (m, extra) => {
+      const ls = Array.from({ length: m + extra }, (_, k) => hashLeaf(new Uint8Array([k & 255, k >> 8, 9])));
+      const write = (into: Map<string, Uint8Array>) => (t: { level: number; index: number; hashes: Hash[] }) => into.set(tilePath(t.level, t.index), concatHashes(t.hashes));
+      const before = new Map<string, Uint8Array>();
+      const first = new TileBuilder(write(before));
+      ls.slice(0, m).forEach((l) => first.append(l));
+      for (const t of first.partials()) before.set(tilePath(t.level, t.index, t.hashes.length), concatHashes(t.hashes));
+      const full = new Map<string, Uint8Array>();
+      const whole = new TileBuilder(write(full));
+      ls.forEach((l) => whole.append(l));
+      const continued = new Map(before);
+      const next = new TileBuilder(write(continued));
+      next.seed(m, (path) => before.get(path)!);
+      expect(toHex(next.root())).toBe(toHex(first.root()));
+      ls.slice(m).forEach((l) => next.append(l));
+      expect(toHex(next.root())).toBe(toHex(whole.root()));
+      expect(next.partials().map((t) => tilePath(t.level, t.index, t.hashes.length))).toEqual(whole.partials().map((t) => tilePath(t.level, t.index, t.hashes.length)));
+      for (const [path, bytes] of full) expect(toHex(continued.get(path)!), path).toBe(toHex(bytes));
+    }), { numRuns: 25 });
+  });
+
   it('entry bundles are uint16 length-prefixed', () => {
     const bundle = new Uint8Array([...bundleRecord(new Uint8Array([7, 8])), ...bundleRecord(new Uint8Array())]);
     expect([...bundle]).toEqual([0, 2, 7, 8, 0, 0]);
