@@ -18,8 +18,9 @@ import { isEmpty, loadDemo } from '../src/domain/demo/load';
 import { publishDataset } from '../src/publish/export';
 import { CHROMIUM_PATH, startServer } from '../tests/e2e/browser';
 import { parseFlags, progress, runCli, stagedProgress } from './lib/cli';
+import { benchLog } from './lib/bench-log';
 
-const flags = parseFlags(process.argv.slice(2), ['runs']);
+const flags = parseFlags(process.argv.slice(2), ['runs', 'log-only', 'entries']);
 const SEARCH_RUNS = Number(flags.runs ?? 20);
 const SEARCH_BUDGET_MS = 300;
 const PAGE_BUDGET_BYTES = 50 * 1024;
@@ -64,6 +65,12 @@ await runCli(async () => {
     console.error(`Chromium not found at ${CHROMIUM_PATH}: apt-get install -y chromium (or set CHROMIUM_PATH).`);
     return 2;
   }
+  // `--log-only [--entries N]`: only the transparency log's figures, over N synthetic entries (no database).
+  if (flags['log-only']) {
+    console.log(`Machine: ${os.cpus().length} × ${os.cpus()[0]?.model}, Node ${process.version}.`);
+    for (const line of await benchLog(join(root, 'log'), { synthetic: Number(flags.entries ?? 100_000) })) console.log(line);
+    return 0;
+  }
   const { handle, serverEnv, label, drop } = await scratchDatabase();
   console.log(`Machine: ${os.cpus().length} × ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}; database ${label}.`);
   await handle.migrate();
@@ -76,6 +83,7 @@ await runCli(async () => {
   const published = await publishDataset(handle.db, dataDir, { onProgress: stagedProgress() });
   const publishSeconds = (performance.now() - started) / 1000;
   console.log(`Published ${published.entries.toLocaleString('en')} entries, ${published.contributions.toLocaleString('en')} contributions, ${published.houses.toLocaleString('en')} houses in ${publishSeconds.toFixed(1)} s.`);
+  const logLines = await benchLog(join(root, 'log'), { dataDir });
   const [house] = await queryRows<{ code: string }>(handle.db, sql`
     SELECT h.public_code AS code FROM houses h JOIN journal_lines l ON l.house_id = h.id GROUP BY h.id ORDER BY count(*) DESC, h.id LIMIT 1`);
   const [gift] = await queryRows<{ code: string; donor: string; amount: string | number }>(handle.db, sql`
@@ -171,6 +179,8 @@ await runCli(async () => {
     console.log('\n| page | HTML | CSS | JS | total (< 50 KB) | Lighthouse performance | Lighthouse accessibility |');
     console.log('| --- | --- | --- | --- | --- | --- | --- |');
     for (const row of rows) console.log(row);
+    console.log('\nTransparency log:');
+    for (const line of logLines) console.log(`- ${line}`);
     console.log(`\n| /api/search (${SEARCH_RUNS} runs) | p50 | p95 (budget ${SEARCH_BUDGET_MS} ms) |`);
     console.log('| --- | --- | --- |');
     for (const row of latency) console.log(row);

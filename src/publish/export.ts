@@ -11,7 +11,7 @@ import { stageColumn, stageOf } from '../domain/houses';
 import { stages } from '../domain/schemas';
 import { journalBatches } from '../domain/journal-read';
 import { parsePoolKey } from '../ledger/accounts';
-import { balancesOf, checkRecord, recordOfEntry, startChain } from './chain';
+import { balancesOf, canonicalOfRecord, checkRecord, recordOfEntry, startChain } from './chain';
 import { csvRow } from './csv';
 import { FileSink, JsonArraySink, sha256Hex } from './files';
 import {
@@ -24,6 +24,12 @@ import { photosOfHouseRange, stagesWithPhotos } from './photos';
 import { selectContributions } from './contribution-rows';
 import { publicDonorName, publicHeadName, publicItems, publicLabour } from './privacy';
 import { totalsFromBalances } from './totals';
+import { LogRewrittenError, LogWriter } from './tlog/log-writer';
+import { extensionFields } from './tlog/note';
+import { logOrigin, readPreviousLog, writeSignedCheckpoint, type PreviousLog } from './tlog/history';
+import { fundSigner, type NoteSigner } from './tlog/signer';
+import { toBase64 } from './tlog/sha256';
+import { bundleVerifier } from './tlog/bundle-verifier';
 
 const { areas, houses, households, allocations, disbursements, journalEntries, chainHead } = schema;
 const reversals = alias(journalEntries, 'reversals');
@@ -32,6 +38,10 @@ export interface PublishOptions {
   /** The time written into the checkpoint (defaults to now). */
   now?: Date;
   onProgress?: (what: string, done: number, total?: number) => void;
+  /** The last published folder, whose tiles are reused and whose checkpoint history is extended (default: outDir). */
+  previous?: string;
+  /** Signs the checkpoint (default: the fund's key, created on first use). */
+  signer?: NoteSigner;
 }
 
 export interface PublishReport {
@@ -42,6 +52,8 @@ export interface PublishReport {
   files: number;
   bytes: number;
   headHash: string;
+  /** The transparency log: tree size, base64 root, tiles written now and reused from the last publish. */
+  log: { size: number; root: string; tilesWritten: number; tilesReused: number; note: string };
 }
 
 const CONTRIBUTION_BATCH = 5000;
@@ -64,9 +76,11 @@ export async function publishDataset(db: Db, outDir: string, options: PublishOpt
   const done = (file: DatasetFile) => files.push(file);
   const progress = options.onProgress ?? (() => {});
   const generatedAt = (options.now ?? new Date()).toISOString();
+  const previous = readPreviousLog(options.previous ?? outDir);
+  const signer = options.signer ?? fundSigner(logOrigin());
 
   // One snapshot for every query, so a gift recorded mid-publish is either wholly in or wholly out.
-  const report = await db.transaction((tx) => writeDataset(tx, campaign, tmp, generatedAt, done, files, progress), { isolationLevel: 'repeatable read', accessMode: 'read only' })
+  const report = await db.transaction((tx) => writeDataset(tx, campaign, tmp, generatedAt, done, files, progress, previous, signer), { isolationLevel: 'repeatable read', accessMode: 'read only' })
     .catch(async (error: unknown) => {
       await rm(tmp, { recursive: true, force: true });
       throw error;
@@ -84,12 +98,20 @@ async function writeDataset(
   done: (file: DatasetFile) => void,
   files: DatasetFile[],
   progress: (what: string, done: number, total?: number) => void,
+  previous: PreviousLog | undefined,
+  signer: NoteSigner,
 ) {
   const areaRows = await tx.select().from(areas).orderBy(asc(areas.id));
   const areaCode = new Map(areaRows.map((a) => [a.id, a.code]));
 
   // The journal, chunked, checked link by link as it is written: a broken chain is never published.
   const chain = startChain();
+  const log = new LogWriter(tmp, previous && { dir: previous.dir, size: previous.checkpoint.size, root: previous.checkpoint.root });
+  // The previous checkpoint signed the chain's head at its size: if the chain still has that head there, no
+  // earlier entry changed, and the log continues from the previous tiles without rehashing them.
+  const previousChain = previous && extensionFields(previous.checkpoint).chain;
+  if (previousChain) log.continueFromPrevious();
+  const encoder = new TextEncoder();
   const journalChunks: string[] = [];
   let chunk: FileSink | undefined;
   for await (const batch of journalBatches(tx)) {
@@ -103,11 +125,17 @@ async function writeDataset(
       const record = recordOfEntry(entry);
       const fault = await checkRecord(chain, record, sha256Hex);
       if (fault) throw new Error(`Journal entry #${fault.entryId}: ${fault.reason}. Nothing was published; run npm run ledger:verify.`);
+      if (previous && chain.count === previous.checkpoint.size && previousChain && chain.headHash !== previousChain) {
+        throw new LogRewrittenError(`The journal's entry #${chain.count} no longer has the hash the last signed checkpoint names (${previousChain}): entries were rewritten. Nothing was published.`);
+      }
       await chunk!.write(`${JSON.stringify(record)}\n`);
+      // The Merkle leaf is the entry's canonical form, the same bytes the hash chain covers.
+      await log.append(encoder.encode(canonicalOfRecord(record)));
     }
     progress('journal entries', chain.count);
   }
   await chunk?.close();
+  const tree = await log.finish();
   const [head] = await tx.select().from(chainHead);
   if (!head || head.entryCount !== chain.count || head.headHash !== chain.headHash) {
     throw new Error(`The chain head (${head?.entryCount} entries) does not match the journal (${chain.count}). Nothing was published; run npm run ledger:verify.`);
@@ -136,6 +164,7 @@ async function writeDataset(
     ...(housesDone.byArea.get(a.id) ?? { houses: emptyCounts(), budget_vnd: 0, allocated_vnd: 0, disbursed_vnd: 0 }),
   })), done);
 
+  done(await bundleVerifier(tmp));
   const checkpoint: Checkpoint = {
     format: DATASET_FORMAT,
     campaign_code: campaign.code,
@@ -145,10 +174,20 @@ async function writeDataset(
     journal_chunks: journalChunks,
     account_balances: balances,
     totals,
+    log: { origin: signer.name, verifier_key: signer.verifierKey, tree_size: tree.size, root_hash: toBase64(tree.root) },
     files: files.slice().sort((a, b) => a.path.localeCompare(b.path)),
   };
-  await writeFile(`${tmp}/${FILES.checkpoint}`, `${JSON.stringify(checkpoint, null, 1)}\n`);
-  return { entries: chain.count, contributions: contributionsDone.count, houses: housesDone.count, headHash: chain.headHash };
+  const checkpointJson = `${JSON.stringify(checkpoint, null, 1)}\n`;
+  await writeFile(`${tmp}/${FILES.checkpoint}`, checkpointJson);
+  // The signed note covers checkpoint.json by its SHA-256, and through it every file's hash.
+  const note = await writeSignedCheckpoint(tmp, signer, {
+    origin: signer.name, size: tree.size, root: tree.root,
+    extensions: [`time ${generatedAt}`, `chain ${chain.headHash}`, `dataset ${sha256Hex(checkpointJson)}`],
+  }, previous);
+  return {
+    entries: chain.count, contributions: contributionsDone.count, houses: housesDone.count, headHash: chain.headHash,
+    log: { size: tree.size, root: toBase64(tree.root), tilesWritten: tree.written, tilesReused: tree.reused, note },
+  };
 }
 
 async function writeJson(root: string, path: string, value: unknown, done: (file: DatasetFile) => void): Promise<void> {

@@ -210,6 +210,8 @@ export interface Checkpoint {
   journal_chunks: string[];
   account_balances: Record<string, number>;
   totals: DatasetTotals;
+  /** The transparency log over the journal (C2SP tlog-tiles under tile/, signed note in `checkpoint`). */
+  log: { origin: string; verifier_key: string; tree_size: number; root_hash: string };
   /** Every other file of the dataset with its size and SHA-256, so a download can be checked whole. */
   files: DatasetFile[];
 }

@@ -176,3 +176,11 @@ export async function lookupReceipt(db: Db, raw: unknown): Promise<ReceiptLookup
     area_names: await areaNames(db, [contribution.area_code]),
   };
 }
+
+/** The journal entry that recorded a confirmed gift, as published (for its inclusion proof), or null. */
+export async function giftRecord(db: Db, contributionId: number): Promise<JournalRecord | null> {
+  const [row] = await db.select({ id: schema.journalEntries.id }).from(schema.journalEntries)
+    .where(sql`${schema.journalEntries.contributionId} = ${contributionId} AND ${schema.journalEntries.kind} = 'contribution'`).limit(1);
+  const entry = row ? await loadEntry(db, row.id) : undefined;
+  return entry ? recordOfEntry(entry) : null;
+}

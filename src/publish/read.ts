@@ -1,6 +1,7 @@
 // The static build's only source: the published dataset folder (never the database).
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { LOG_FILES, type HistoryLine } from './tlog/history';
 import { FILES, type Checkpoint, type HouseDetail, type PublicArea, type PublicCampaign, type PublicContribution, type PublicHouse, type Summary } from './format';
 
 // ANCU_DATASET_DIR moves it; by default public-data/ at the project root (git-ignored).
@@ -33,6 +34,11 @@ export const dataset = {
   houses: () => readJson<PublicHouse[]>(FILES.houses),
   house: (code: string) => readOnce<HouseDetail>(FILES.house(code)),
   ledgerPage: (page: number) => readOnce<PublicContribution[]>(FILES.ledgerPage(page)),
+  /** The signed checkpoints of every publish, oldest first. */
+  logHistory: (): HistoryLine[] => {
+    const full = join(datasetDir(), LOG_FILES.history);
+    return existsSync(full) ? readFileSync(full, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as HistoryLine) : [];
+  },
 };
 
 let areaIndex: Map<string, PublicArea> | undefined;

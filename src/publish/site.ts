@@ -79,7 +79,8 @@ export async function buildSite(db: Db, layout: SiteLayout, onStage: (stage: Bui
   await mkdir(layout.builds, { recursive: true });
   try {
     onStage('dataset');
-    const dataset = await publishDataset(db, datasetDir);
+    // The served dataset is the previous publish: its tiles are reused and its checkpoint history extended.
+    const dataset = await publishDataset(db, datasetDir, { previous: join(layout.client, 'du-lieu') });
     onStage('build');
     await astroBuild(outDir, datasetDir);
     return { id, dataset };

@@ -1,14 +1,31 @@
 // Checks a downloaded (or online) open dataset with no database: the hash chain of every journal
 // entry, the checkpoint's head and totals, each house's counters, and every file's SHA-256.
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { effectsOf, type Effects } from '../ledger/effects';
-import { checkRecord, compareWithCheckpoint, linesOfRecord, startChain, type JournalRecord } from './chain';
+import { canonicalOfRecord, checkRecord, compareWithCheckpoint, linesOfRecord, startChain, type JournalRecord } from './chain';
 import { DATASET_FORMAT, FILES, type Checkpoint, type PublicHouse, type Summary } from './format';
 import { sha256Hex } from './files';
 import { totalsFromBalances } from './totals';
+import { hashLeaf, sameHash } from './tlog/merkle';
+import { extensionFields } from './tlog/note';
+import { bundleRecord, concatHashes, entriesPath, TileBuilder, tilePath, TILE_WIDTH } from './tlog/tiles';
+import { checkConsistency, openCheckpoint, parseSaved, trustPolicy, verifyHistory, LogFault, type ReadFile } from './tlog/verify-log';
+import { LOG_FILES } from './tlog/history';
+import { toBase64 } from './tlog/sha256';
+
+export interface VerifyOptions {
+  /** The fund's verifier key (from the open-data page or the report); without it, the key the dataset names. */
+  key?: string;
+  /** Witness verifier keys, and how many of them must have cosigned the latest checkpoint. */
+  witnesses?: string[];
+  threshold?: number;
+  /** A checkpoint the user kept (signed note, `<size> <root>` or a root hash): today's log must extend it. */
+  since?: string;
+  onProgress?: (entries: number, total: number) => void;
+}
 
 export interface DatasetReport {
   ok: boolean;
@@ -49,6 +66,7 @@ const checkpointSchema = z.object({
   journal_chunks: z.array(z.string().regex(/^journal\/\d{6}\.ndjson$/)),
   account_balances: z.record(vnd),
   totals: totalsSchema,
+  log: z.object({ origin: z.string(), verifier_key: z.string(), tree_size: z.number().int().nonnegative(), root_hash: z.string() }),
   files: z.array(z.object({ path: z.string().regex(/^[\w./-]+$/).refine((p) => !p.includes('..')), bytes: z.number().int().nonnegative(), sha256: hex64 })),
 });
 
@@ -78,15 +96,55 @@ class Fault extends Error {
   }
 }
 
-export async function verifyDataset(source: string, onProgress?: (entries: number, total: number) => void): Promise<DatasetReport> {
+// A whole file's bytes (tiles, notes: small).
+async function readBytes(source: string, path: string): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  for await (const chunk of bytesOf(source, path)) parts.push(chunk);
+  return Buffer.concat(parts);
+}
+
+/** Reads files of a dataset folder or URL, for the log checks that need only a few of them. */
+export const datasetReader = (source: string): ReadFile => (path) => readBytes(source, path);
+
+export async function verifyDataset(source: string, options: VerifyOptions | VerifyOptions['onProgress'] = {}): Promise<DatasetReport> {
+  const { onProgress, ...trust } = typeof options === 'function' ? { onProgress: options } : options;
   const checked: string[] = [];
   const state = startChain();
+  const read = datasetReader(source);
   try {
-    const parsedCheckpoint = checkpointSchema.safeParse(JSON.parse(await readText(source, FILES.checkpoint)));
+    const checkpointText = await readText(source, FILES.checkpoint);
+    const parsedCheckpoint = checkpointSchema.safeParse(JSON.parse(checkpointText));
     if (!parsedCheckpoint.success) throw new Fault(null, FILES.checkpoint, `not a valid checkpoint: ${parsedCheckpoint.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     const checkpoint = parsedCheckpoint.data as Checkpoint;
     const fileHashes = new Map(checkpoint.files.map((f) => [f.path, f]));
     const effects: Effects = { houses: new Map(), pools: new Map(), lots: new Map() };
+
+    // The signed checkpoint first: every later check is against what the fund signed.
+    const policy = trustPolicy(trust.key ?? checkpoint.log.verifier_key, trust.witnesses ?? [], trust.threshold ?? 0);
+    const logFault = (file: string) => (error: unknown) => {
+      throw error instanceof LogFault ? new Fault(null, file, error.message) : error;
+    };
+    const signed = await openCheckpoint(await readText(source, LOG_FILES.checkpoint), policy).catch(logFault(LOG_FILES.checkpoint));
+    const fields = extensionFields(signed);
+    if (fields.dataset !== sha256Hex(checkpointText)) throw new Fault(null, FILES.checkpoint, 'checkpoint.json is not the one the signed checkpoint names (its SHA-256 differs)');
+    if (signed.size !== checkpoint.entry_count || fields.chain !== checkpoint.head_hash) throw new Fault(null, LOG_FILES.checkpoint, 'the signed checkpoint and checkpoint.json disagree on the entry count or head hash');
+    checked.push(`signed checkpoint of ${signed.size.toLocaleString('en')} entries by ${policy.logKey.name}${trust.key ? '' : ' (key as named by the dataset itself: pin it with --key)'}${policy.threshold ? ` and ${policy.threshold} witness(es)` : ''}`);
+
+    // The Merkle tree rebuilt from the journal: its tiles and entry bundles must be the published ones.
+    const tileChecks: Promise<void>[] = [];
+    // A copy made from the file list alone has no tile/ folder: the root is still recomputed from the journal.
+    const tilesPresent = isUrl(source) || existsSync(join(source, 'tile'));
+    const compareFile = (path: string, bytes: Uint8Array) => {
+      if (!tilesPresent) return;
+      const check = read(path).then((published) => {
+        if (!Buffer.from(bytes).equals(published)) throw new Fault(null, path, 'differs from the tree the journal gives');
+      }, () => { throw new Fault(null, path, 'missing from the log'); });
+      check.catch(() => {}); // awaited below; this only keeps an early failure from being reported twice
+      tileChecks.push(check);
+    };
+    const tree = new TileBuilder((t) => compareFile(tilePath(t.level, t.index), concatHashes(t.hashes)));
+    let bundle: Uint8Array[] = [];
+    const encoder = new TextEncoder();
 
     // The chain, a line at a time: each chunk's bytes are hashed as they stream past.
     for (const path of checkpoint.journal_chunks) {
@@ -108,6 +166,14 @@ export async function verifyDataset(source: string, onProgress?: (entries: numbe
         const fault = await checkRecord(state, record, sha256Hex);
         if (fault) throw new Fault(fault.entryId, path, fault.reason);
         effectsOf(linesOfRecord(record), effects);
+        const leaf = encoder.encode(canonicalOfRecord(record));
+        tree.append(hashLeaf(leaf));
+        bundle.push(bundleRecord(leaf));
+        if (bundle.length === TILE_WIDTH) {
+          compareFile(entriesPath(tree.size / TILE_WIDTH - 1), Buffer.concat(bundle));
+          bundle = [];
+        }
+        if (tileChecks.length > 32) await Promise.all(tileChecks.splice(0));
       };
       for await (const chunk of bytesOf(source, path)) {
         hash.update(chunk);
@@ -122,6 +188,19 @@ export async function verifyDataset(source: string, onProgress?: (entries: numbe
       onProgress?.(state.count, checkpoint.entry_count);
     }
     checked.push(`hash chain of ${state.count.toLocaleString('en')} entries`);
+    for (const t of tree.partials()) compareFile(tilePath(t.level, t.index, t.hashes.length), concatHashes(t.hashes));
+    if (bundle.length > 0) compareFile(entriesPath(Math.floor(tree.size / TILE_WIDTH), bundle.length), Buffer.concat(bundle));
+    await Promise.all(tileChecks.splice(0));
+    if (tree.size !== signed.size || !sameHash(tree.root(), signed.root)) throw new Fault(null, LOG_FILES.checkpoint, `the journal's Merkle root ${toBase64(tree.root())} is not the signed root ${toBase64(signed.root)}`);
+    checked.push(tilesPresent ? 'Merkle root, tiles and entry bundles of the transparency log' : 'Merkle root recomputed from the journal (this copy has no tile/ folder)');
+
+    const history = await verifyHistory(read, await readText(source, LOG_FILES.history), signed, { ...policy, threshold: 0 }).catch(logFault(LOG_FILES.history));
+    checked.push(`${history.length.toLocaleString('en')} checkpoint(s) in the history, each signed and a prefix of today's log`);
+    if (trust.since) {
+      const saved = await parseSaved(trust.since, policy, history).catch(logFault('--since'));
+      if (!(await checkConsistency(read, saved, signed)).ok) throw new Fault(null, '--since', `your saved checkpoint (${saved.size} entries, root ${toBase64(saved.root)}) is not a prefix of today's log: the journal was rewritten`);
+      checked.push(`your saved checkpoint of ${saved.size.toLocaleString('en')} entries is a prefix of today's log`);
+    }
 
     const mismatch = compareWithCheckpoint(state, checkpoint);
     if (mismatch) throw new Fault(mismatch.entryId, FILES.checkpoint, mismatch.reason);

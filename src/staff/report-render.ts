@@ -87,6 +87,7 @@ export function reportBody(report: SixMonthReport): string {
     + report.contributors.map((c, i) => `<tr><td>${i + 1}</td><td>${escapeHtml(c.name)}</td><td class="num">${money(c.cashVnd)}</td><td class="num">${money(c.inKindVnd)}</td><td class="num">${formatCount(c.labourPersonDays)}</td><td class="num">${money(c.totalVnd)}</td></tr>`).join('')
     + '</tbody></table>');
   parts.push(`<p class="muted">Sổ cái / Ledger: ${formatCount(report.ledger.entries)} bút toán, mã băm cuối <code>${escapeHtml(report.ledger.headHash)}</code>.</p>`);
+  parts.push(`<p class="muted">Khóa công khai của nhật ký có chữ ký / Signed log verifier key: <code>${escapeHtml(report.ledger.logKey)}</code> (kiểm tra: node verify.mjs &lt;URL&gt;/du-lieu/ --key …).</p>`);
   return parts.join('\n');
 }
 

@@ -7,6 +7,8 @@ import { queryRows, type Db } from '../../db/client';
 import { currentCampaign } from '../domain/campaigns';
 import { DomainError } from '../domain/errors';
 import { publicDonorName } from '../domain/donors';
+import { logOrigin } from '../publish/tlog/history';
+import { fundSigner } from '../publish/tlog/signer';
 
 export interface HouseCounts {
   approved: number;
@@ -66,7 +68,8 @@ export interface SixMonthReport {
   province: { inPeriod: HouseCounts; toDate: HouseCounts; money: ProvinceMoney };
   areas: AreaReport[];
   contributors: Contributor[];
-  ledger: { entries: number; headHash: string };
+  /** The chain head, and the verifier key of the fund's signed log, so a paper copy anchors both. */
+  ledger: { entries: number; headHash: string; logKey: string };
 }
 
 const isoDate = /^\d{4}-\d{2}-\d{2}$/;
@@ -192,6 +195,6 @@ export async function sixMonthReport(db: Db, from: string, to: string, top = 10)
   return {
     campaign: { name: campaign.name, targetHouses: campaign.targetHouses, isDemo: campaign.isDemo },
     from, to, province, areas: [...areas.values()], contributors,
-    ledger: { entries: n(head?.entry_count), headHash: String(head?.head_hash ?? '') },
+    ledger: { entries: n(head?.entry_count), headHash: String(head?.head_hash ?? ''), logKey: fundSigner(logOrigin()).verifierKey },
   };
 }

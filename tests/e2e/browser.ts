@@ -102,9 +102,14 @@ export async function ensureBuilt(): Promise<void> {
   }
   try {
     const dataset = resolve('.build', 'e2e-dataset');
-    if (!existsSync(join(dataset, 'checkpoint.json'))) await publishSmallDemo(dataset);
+    // Republished from scratch when the code that makes it changed (the demo's entries are part of it).
+    const note = join(dataset, 'checkpoint');
+    if (!existsSync(note) || statSync(note).mtimeMs < newestSource(['src', 'db'])) {
+      rmSync(dataset, { recursive: true, force: true });
+      await publishSmallDemo(dataset);
+    }
     const entry = 'dist/server/entry.mjs';
-    const stale = !existsSync(entry) || statSync(entry).mtimeMs < newestSource(['src', 'db', 'astro.config.mjs', 'package.json']);
+    const stale = !existsSync(entry) || statSync(entry).mtimeMs < newestSource(['src', 'db', 'astro.config.mjs', 'package.json', dataset]);
     if (stale) {
       const built = spawnSync('npx', ['astro', 'build'], { encoding: 'utf8', env: { ...process.env, ANCU_DATASET_DIR: dataset } });
       if (built.status !== 0) throw new Error(`astro build failed:\n${built.stdout}\n${built.stderr}`);

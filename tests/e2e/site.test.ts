@@ -219,7 +219,7 @@ describe('the open dataset, downloaded', () => {
 
     const copy = join(root, 'download');
     const checkpoint = JSON.parse(await text('/du-lieu/checkpoint.json')) as Checkpoint;
-    for (const path of [FILES.checkpoint, ...checkpoint.files.map((f) => f.path)]) {
+    for (const path of [FILES.checkpoint, 'checkpoint', 'checkpoints.ndjson', ...checkpoint.files.map((f) => f.path)]) {
       mkdirSync(dirname(join(copy, path)), { recursive: true });
       writeFileSync(join(copy, path), Buffer.from(await (await fetch(`${server.url}/du-lieu/${path}`)).arrayBuffer()));
     }

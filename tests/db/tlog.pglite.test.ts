@@ -1,0 +1,4 @@
+import { tlogSuite } from './tlog.suite';
+import { pgliteFresh } from './harness';
+
+tlogSuite('pglite', pgliteFresh);
