@@ -2,24 +2,30 @@
 import { resolve } from 'node:path';
 import { datasetDir } from '../src/publish/read';
 import { verifyDataset } from '../src/publish/verify-dataset';
-import { progress, runCli } from './lib/cli';
+import { isEntry, progress, runCommand, type Command } from './lib/cli';
 
-await runCli(async () => {
-  const args = process.argv.slice(2);
-  if (args.length > 1 || args[0]?.startsWith('--')) {
-    console.error('Usage: npm run ledger:verify-dataset -- <folder or URL>   (default: the local published folder)');
-    return 2;
-  }
-  const source = args[0] ? (/^https?:\/\//i.test(args[0]) ? args[0] : resolve(args[0])) : datasetDir();
-  console.log(`Verifying the open dataset at ${source} ...`);
-  const started = Date.now();
-  const report = await verifyDataset(source, progress('entries checked'));
-  if (!report.ok) {
-    const where = report.fault!.entryId === null ? report.fault!.file : `journal entry #${report.fault!.entryId} (${report.fault!.file})`;
-    console.error(`FAILED at ${where}: ${report.fault!.reason}`);
-    console.error(`Dữ liệu KHÔNG khớp tại ${where}: bản tải về đã bị sửa hoặc hỏng. Tải lại từ trang Dữ liệu mở và kiểm tra lại.`);
-    return 1;
-  }
-  for (const line of report.checked) console.log(`  ✓ ${line}`);
-  console.log(`OK: ${report.entries.toLocaleString('en')} entries, head hash ${report.headHash}, checked in ${Date.now() - started} ms.`);
-});
+export const command: Command = {
+  name: 'ledger:verify-dataset',
+  usage: `Kiểm tra bộ dữ liệu mở / Re-check a downloaded or online open dataset without any database.
+Usage: npm run ledger:verify-dataset -- <folder or URL>   (default: the local published folder)`,
+  flags: [],
+  positionals: 1,
+  database: false,
+  run: async (ctx, { positionals }) => {
+    const arg = positionals[0];
+    const source = arg ? (/^https?:\/\//i.test(arg) ? arg : resolve(ctx.cwd, arg)) : datasetDir();
+    ctx.out(`Verifying the open dataset at ${source} ...`);
+    const started = Date.now();
+    const report = await verifyDataset(source, progress('entries checked', ctx));
+    if (!report.ok) {
+      const where = report.fault!.entryId === null ? report.fault!.file : `journal entry #${report.fault!.entryId} (${report.fault!.file})`;
+      ctx.err(`FAILED at ${where}: ${report.fault!.reason}`);
+      ctx.err(`Dữ liệu KHÔNG khớp tại ${where}: bản tải về đã bị sửa hoặc hỏng. Tải lại từ trang Dữ liệu mở và kiểm tra lại.`);
+      return 1;
+    }
+    for (const line of report.checked) ctx.out(`  ✓ ${line}`);
+    ctx.out(`OK: ${report.entries.toLocaleString('en')} entries, head hash ${report.headHash}, checked in ${Date.now() - started} ms.`);
+  },
+};
+
+if (isEntry(import.meta.url)) await runCommand(command);

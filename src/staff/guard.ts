@@ -9,7 +9,8 @@ import { decide, FORM_BODY_BYTES, matchStaffRoute } from './permissions';
 
 export const LOGIN_CSRF_COOKIE = 'ancu_login_csrf';
 
-const securityHeaders: Record<string, string> = {
+// Shared with the production server (src/server/http.ts), which sends all but Cache-Control on every response.
+export const securityHeaders: Record<string, string> = {
   'Cache-Control': 'no-store',
   'Content-Security-Policy': "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
   'Referrer-Policy': 'same-origin',
