@@ -9,6 +9,7 @@ import { openDatabase, queryRows, setSharedDatabase, type DbHandle } from '../db
 import { updateFolderLock } from '../db/lock';
 import { logEvent } from '../src/log';
 import { siteLayout, type SiteLayout } from '../src/publish/site';
+import { hasStaff, newFirstAdminToken, FIRST_ADMIN_PATH, type FirstAdminToken } from '../src/server/first-admin';
 import { gracefulServer, productionHandler, type NodeHandler } from '../src/server/http';
 import { adminSocketPath, startAdminChannel, type AdminChannel } from './lib/admin-channel';
 import { adminCommands } from './lib/commands';
@@ -33,16 +34,27 @@ export async function serve(owned: { handle: DbHandle; channel: AdminChannel | n
   process.env.ANCU_SITE_DIR = layout.root;
   process.env.ASTRO_NODE_AUTOSTART = 'disabled';
   const astro = (await import(pathToFileURL(entry).href)) as { handler: NodeHandler };
+  // Without any staff account, a one-time link creates the first administrator (printed below, nowhere else).
+  const firstAdmin = (await hasStaff(handle.db)) ? null : newFirstAdminToken();
+  const kept: FirstAdminToken | null = firstAdmin?.kept ?? null;
   const { server, stop } = gracefulServer(productionHandler({
     clientDir: layout.client,
     app: astro.handler,
     databaseAnswers: async () => (await queryRows<{ ok: number }>(handle.db, sql`SELECT 1 AS ok`))[0]?.ok === 1,
+    firstAdmin: { db: handle.db, token: () => kept },
   }));
   await new Promise<void>((done, fail) => { server.once('error', fail); server.listen(port, host, () => done()); });
   const actualPort = (server.address() as { port: number }).port;
   if (handle.dataDir) updateFolderLock(handle.dataDir, { port: actualPort });
   logEvent('info', 'server.listening', { host, port: actualPort, driver: handle.driver });
-  console.log(`Serving An Cư at http://${host}:${actualPort} (Ctrl+C to stop)`);
+  const origin = `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${actualPort}`;
+  console.log(`Serving An Cư at ${origin} (Ctrl+C to stop)`);
+  if (firstAdmin) {
+    console.log(`\nChưa có tài khoản nhân viên. Tạo quản trị viên đầu tiên (liên kết dùng một lần, hết hạn sau 30 phút):
+No staff account yet. Create the first administrator (one-time link, valid 30 minutes):
+  ${origin}${FIRST_ADMIN_PATH}?token=${firstAdmin.token}
+(or: npm run staff:add -- --username NAME --role administrator)\n`);
+  }
   await new Promise<void>((done) => {
     const shutdown = (signal: string) => {
       process.off('SIGTERM', onTerm);

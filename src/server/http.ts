@@ -6,7 +6,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import { logEvent } from '../log';
 import { securityHeaders } from '../staff/guard';
+import { FIRST_ADMIN_PATH, firstAdminHandler, type FirstAdminToken } from './first-admin';
 import { serveStatic } from './static';
+import type { Db } from '../../db/client';
 
 export type NodeHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
@@ -17,6 +19,8 @@ export interface ProductionOptions {
   app: NodeHandler;
   /** Answers true when the database responds. */
   databaseAnswers(): Promise<boolean>;
+  /** The database and the one-time token of the first-administrator link (null once there is none). */
+  firstAdmin?: { db: Db; token(): FirstAdminToken | null };
 }
 
 // Headers every response carries; caching is each kind's own business (staff pages say no-store themselves).
@@ -47,6 +51,11 @@ export function productionHandler(options: ProductionOptions): NodeHandler {
         const body = JSON.stringify({ status: ok ? 'ok' : 'error', database: ok ? 'ok' : 'unreachable' });
         res.writeHead(ok ? 200 : 503, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(body) });
         res.end(req.method === 'HEAD' ? undefined : body);
+        return;
+      }
+      if (urlPath === FIRST_ADMIN_PATH && options.firstAdmin) {
+        kind = 'first_admin';
+        await firstAdminHandler(req, res, options.firstAdmin.db, options.firstAdmin.token());
         return;
       }
       kind = 'static';

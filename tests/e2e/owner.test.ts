@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openPglite, queryRows } from '../../db/client';
 import { lockPathOf } from '../../db/lock';
 import { createPledge } from '../../src/payments/pledges';
@@ -32,12 +32,16 @@ describe('one owner of the embedded database', () => {
     const handle = openPglite(dir);
     await handle.migrate();
     await buildWorld(handle.db, 1);
-    for (let i = 0; i < 60; i++) {
+    for (let i = 0; i < 200; i++) {
       const pledge = await createPledge(handle.db, { target: { type: 'general' }, amountVnd: 100_000 + i * 1_000, displayName: null, anonymous: true, email: null, method: 'bank_transfer' });
       receipts.push(pledge.pledge.receiptCode);
     }
     await handle.close();
     env = { DATABASE_URL: '', PGLITE_DIR: dir, ANCU_SITE_DIR: site.root, PHOTOS_DIR: join(base, 'photos') };
+  });
+
+  afterEach((context) => {
+    if (context.task.result?.state === 'fail' && server) console.error(server.output().slice(-3000));
   });
 
   afterAll(async () => {
@@ -66,6 +70,7 @@ describe('one owner of the embedded database', () => {
     expect(await signInStatus(server.url, 'mai', PASSWORD)).toBe(303);
     expect(await signInStatus(server.url, 'lan', PASSWORD)).toBe(303);
 
+    expect((await fetch(`${server.url}/api/lookup?code=${receipts[0]}`)).status).toBe(404);
     const imported = await runScript('import-bank', [statement('first.csv', 0, 10)], env);
     expect(imported.stdout).toMatch(/matched and confirmed: 10 transfers/);
     // The receipt page of the running site shows the confirmed gift.
@@ -88,14 +93,16 @@ describe('one owner of the embedded database', () => {
     expect(typo.code).toBe(2);
     expect(typo.stderr).toContain('Unknown flag --usernme');
     expect(typo.stderr).toContain('Usage: npm run staff:add');
-  });
+  }, 300_000);
 
   it('a kill -9 during a burst of writes leaves a stale lock the next start clears, and a ledger that verifies', async () => {
-    const burst = runScript('import-bank', [statement('burst.csv', 10, 60), '--batch', '1'], env);
-    // Kill once some of the burst has committed.
-    const handleCount = async () => Number((await (await fetch(`${server!.url}/healthz`)).ok));
-    expect(await handleCount()).toBe(1);
-    await new Promise((r) => setTimeout(r, 1500));
+    const burst = runScript('import-bank', [statement('burst.csv', 10, 200), '--batch', '1'], env);
+    // Kill as soon as the burst has committed its first rows (each row is its own transaction).
+    const deadline = Date.now() + 60_000;
+    while ((await fetch(`${server!.url}/api/lookup?code=${receipts[12]}`)).status !== 200) {
+      expect(Date.now()).toBeLessThan(deadline);
+      await new Promise((r) => setTimeout(r, 20));
+    }
     server!.process.kill('SIGKILL');
     await server!.stop();
     const interrupted = await burst;
@@ -106,7 +113,7 @@ describe('one owner of the embedded database', () => {
     const verified = await runScript('verify-ledger', [], env);
     expect(verified).toMatchObject({ code: 0, stdout: expect.stringMatching(/OK: \d+ entries/) });
     // The rest of the statement posts on a second import; nothing posts twice.
-    const again = await runScript('import-bank', [statement('burst.csv', 10, 60)], env);
+    const again = await runScript('import-bank', [statement('burst.csv', 10, 200)], env);
     expect(again.code).toBe(0);
     expect(await signInStatus(server.url, 'mai', PASSWORD)).toBe(303);
     expect(await server.stop()).toBe(0);
@@ -115,12 +122,12 @@ describe('one owner of the embedded database', () => {
     const handle = openPglite(dir);
     try {
       const [row] = await queryRows<{ n: number }>(handle.db, sql`SELECT count(*)::int AS n FROM pledges WHERE status = 'confirmed'`);
-      expect(row!.n).toBe(60);
+      expect(row!.n).toBe(200);
     } finally {
       await handle.close();
     }
     server = undefined;
-  });
+  }, 300_000);
 
   it('refuses a second opener with a message in both languages while the folder is held', async () => {
     const held = openPglite(dir);
