@@ -1,7 +1,7 @@
 // One owner of an embedded (PGlite) data folder: a lock file beside the folder names the process that
 // has it open (pid, its start time, the web port and the admin channel once they exist).
 // PGlite keeps its own copy of the database in memory: two processes on one folder overwrite each other.
-import { closeSync, existsSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { DomainError } from '../src/domain/errors';
@@ -93,6 +93,10 @@ export function acquireFolderLock(dataDir: string): void {
     const found = readLock(path);
     if (found === null) continue; // removed meanwhile: try again
     if (found.lock && alive(found.lock)) throw folderBusy(dataDir, found.lock);
+    // An unreadable lock may be one being written this instant: only an old one is a crash's leftover.
+    if (!found.lock && Date.now() - statSync(path, { throwIfNoEntry: false })!.mtimeMs < 2000) {
+      throw new Error(`The lock ${path} is being written by another process; try again.`);
+    }
     // Stale (or unreadable from a crash mid-write): move it aside, then check it is the one we judged.
     const aside = `${path}.stale-${process.pid}`;
     try {

@@ -38,7 +38,7 @@ describe('one owner of the embedded database', () => {
     }
     await handle.close();
     env = { DATABASE_URL: '', PGLITE_DIR: dir, ANCU_SITE_DIR: site.root, PHOTOS_DIR: join(base, 'photos') };
-  });
+  }, 600_000);
 
   afterEach((context) => {
     if (context.task.result?.state === 'fail' && server) console.error(server.output().slice(-3000));
