@@ -93,7 +93,7 @@ describe('one owner of the embedded database', () => {
     expect(typo.code).toBe(2);
     expect(typo.stderr).toContain('Unknown flag --usernme');
     expect(typo.stderr).toContain('Usage: npm run staff:add');
-  }, 300_000);
+  }, 900_000);
 
   it('a kill -9 during a burst of writes leaves a stale lock the next start clears, and a ledger that verifies', async () => {
     const burst = runScript('import-bank', [statement('burst.csv', 10, 200), '--batch', '1'], env);
@@ -127,7 +127,7 @@ describe('one owner of the embedded database', () => {
       await handle.close();
     }
     server = undefined;
-  }, 300_000);
+  }, 900_000);
 
   it('refuses a second opener with a message in both languages while the folder is held', async () => {
     const held = openPglite(dir);

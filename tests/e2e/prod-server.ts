@@ -38,7 +38,8 @@ export async function startProdServer(env: NodeJS.ProcessEnv, script = 'serve'):
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
+  // Generous: on a shared 2-core machine tsx compiling the server graph alone can take a minute.
+  const deadline = Date.now() + 240_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${output}`);
     try {
@@ -46,7 +47,10 @@ export async function startProdServer(env: NodeJS.ProcessEnv, script = 'serve'):
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`server did not answer within 60 s:\n${output}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`server did not answer within 240 s:\n${output}`);
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
