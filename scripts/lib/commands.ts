@@ -1,5 +1,6 @@
 // The commands the server runs for callers over its admin channel (those that need the database).
 import type { Command } from './cli';
+import { command as backup } from '../backup';
 import { command as importBank } from '../import-bank';
 import { command as migrate } from '../migrate';
 import { command as publish } from '../publish';
@@ -9,5 +10,5 @@ import { command as staffAdd } from '../staff-add';
 import { command as verifyLedger } from '../verify-ledger';
 
 export const adminCommands = new Map<string, Command>(
-  [importBank, migrate, publish, report, seedDemo, staffAdd, verifyLedger].map((command) => [command.name, command]),
+  [backup, importBank, migrate, publish, report, seedDemo, staffAdd, verifyLedger].map((command) => [command.name, command]),
 );

@@ -45,6 +45,7 @@ describe('one owner of the embedded database', () => {
   });
 
   afterAll(async () => {
+    if (server) server.process.kill('SIGKILL');
     await server?.stop();
     site?.cleanup();
     rmSync(base, { recursive: true, force: true });
@@ -98,8 +99,16 @@ describe('one owner of the embedded database', () => {
   it('a kill -9 during a burst of writes leaves a stale lock the next start clears, and a ledger that verifies', async () => {
     const burst = runScript('import-bank', [statement('burst.csv', 10, 200), '--batch', '1'], env);
     // Kill as soon as the burst has committed its first rows (each row is its own transaction).
-    const deadline = Date.now() + 60_000;
-    while ((await fetch(`${server!.url}/api/lookup?code=${receipts[12]}`)).status !== 200) {
+    const deadline = Date.now() + 300_000;
+    const confirmed = async () => {
+      try {
+        return (await fetch(`${server!.url}/api/lookup?code=${receipts[12]}`)).status === 200;
+      } catch (error) {
+        if (server!.process.exitCode !== null || server!.process.signalCode !== null) throw new Error(`the server died by itself:\n${server!.output()}`);
+        return false; // a keep-alive connection closed under us: ask again
+      }
+    };
+    while (!(await confirmed())) {
       expect(Date.now()).toBeLessThan(deadline);
       await new Promise((r) => setTimeout(r, 20));
     }
