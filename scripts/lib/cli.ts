@@ -62,10 +62,19 @@ export function parseArgs(argv: string[], command: Pick<Command, 'flags' | 'posi
   return { flags, positionals };
 }
 
-// Kept for the benchmark scripts: flags only, unknown ones refused.
-export function parseFlags(argv: string[], known: string[]): Record<string, string> {
-  const parsed = parseArgs(argv, { flags: known });
-  if (parsed === 'help') throw new UsageError(`Known flags: ${known.map((k) => `--${k}`).join(', ')}`);
+// For the benchmark scripts (flags only): --help prints the usage, an unknown flag the usage too, never a stack.
+export function parseFlags(argv: string[], known: string[], usage = `Flags: ${known.map((k) => `--${k}`).join(', ')}`): Record<string, string> {
+  let parsed: Args | 'help';
+  try {
+    parsed = parseArgs(argv, { flags: known });
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${usage}`);
+    process.exit(2);
+  }
+  if (parsed === 'help') {
+    console.log(usage);
+    process.exit(0);
+  }
   return parsed.flags;
 }
 

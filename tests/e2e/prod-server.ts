@@ -9,13 +9,13 @@ export interface Ran {
   stderr: string;
 }
 
-// Runs `tsx scripts/<name>.ts args`, feeding `input` on standard input.
-export function runScript(script: string, args: string[], env: NodeJS.ProcessEnv, input = ''): Promise<Ran> {
+// Runs `tsx scripts/<name>.ts args`, feeding `input` on standard input; `onOutput` sees stdout as it comes.
+export function runScript(script: string, args: string[], env: NodeJS.ProcessEnv, input = '', onOutput: (stdout: string) => void = () => {}): Promise<Ran> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', `scripts/${script}.ts`, ...args], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stdout.on('data', (chunk) => { stdout += chunk; onOutput(stdout); });
     child.stderr.on('data', (chunk) => (stderr += chunk));
     child.stdin.end(input);
     child.on('exit', (code) => resolve({ code, stdout, stderr }));
