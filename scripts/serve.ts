@@ -13,7 +13,7 @@ import { hasStaff, newFirstAdminToken, FIRST_ADMIN_PATH, type FirstAdminToken } 
 import { gracefulServer, productionHandler, type NodeHandler } from '../src/server/http';
 import { adminSocketPath, startAdminChannel, type AdminChannel } from './lib/admin-channel';
 import { adminCommands } from './lib/commands';
-import { isEntry, runCli } from './lib/cli';
+import { isEntry, parseFlags, runCli } from './lib/cli';
 
 // Opens the database for the server and, with PGlite, the admin channel commands use while it runs.
 export async function openOwned(): Promise<{ handle: DbHandle; channel: AdminChannel | null }> {
@@ -80,7 +80,11 @@ export function listenAddress(): { host: string; port: number } {
   return { host: process.env.HOST ?? '127.0.0.1', port: Number(process.env.PORT ?? 4321) };
 }
 
+const USAGE = `Máy chủ / Serve the site already built in dist/ (or ANCU_SITE_DIR) with the production server.
+Usage: npm run serve   (HOST, PORT, DATABASE_URL or PGLITE_DIR from the environment; see docs/deploy.md)`;
+
 if (isEntry(import.meta.url)) {
+  parseFlags(process.argv.slice(2), [], USAGE);
   await runCli(async () => {
     const owned = await openOwned();
     await owned.handle.migrate();
