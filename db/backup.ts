@@ -1,5 +1,5 @@
-// A driver-independent database backup: every table of the public schema as COPY text, read in one
-// consistent snapshot, in foreign-key order, with a manifest (columns, row counts, SHA-256 of each file,
+// A driver-independent database backup: every table of the public schema in COPY text format (rendered by
+// a plain SELECT, so both drivers read it the same way), read in one consistent snapshot, in foreign-key order, with a manifest (columns, row counts, SHA-256 of each file,
 // the ledger's head). Restoring loads it into a freshly migrated, empty database in one transaction, with
 // every trigger and constraint on (so the restore re-checks the ledger's rules), then moves the sequences.
 // Chosen over pg_dump / dumpDataDir: the same file restores on PGlite or PostgreSQL, needs no client tools,
@@ -63,15 +63,25 @@ async function migrationCount(db: Db): Promise<number> {
   return row?.n ?? 0;
 }
 
-// Reads every table in one snapshot and hands each file's text to `write`; returns the manifest.
+// One COPY text line per row, as COPY … TO writes it: each value's text form with backslash, newline, CR
+// and tab escaped, \N for NULL, tabs between. (postgres.js's COPY TO stream stalls after a few tables
+// in one transaction; a SELECT works the same on both drivers.)
+export function copyLineSql(columns: string[]): string {
+  const esc = (column: string) => `coalesce(replace(replace(replace(replace(${quoteIdent(column)}::text, chr(92), chr(92) || chr(92)), chr(10), chr(92) || 'n'), chr(13), chr(92) || 'r'), chr(9), chr(92) || 't'), chr(92) || 'N')`;
+  return columns.map(esc).join(` || chr(9) || `);
+}
+
+// Reads every table in one read-only repeatable-read transaction and hands each file's text to `write`.
 export async function dumpDatabase(handle: DbHandle, write: (table: string, text: string) => Promise<void>): Promise<Manifest> {
   const tables = await tablesInDependencyOrder(handle.db);
   const migrations = await migrationCount(handle.db);
-  return handle.snapshot(async (copyOut) => {
+  return handle.db.transaction(async (tx) => {
+    await tx.execute(sql`SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY`);
     const dumps: TableDump[] = [];
     let head = { entries: 0, headHash: '' };
     for (const table of tables) {
-      const text = await copyOut(`COPY ${quoteIdent(table.name)} (${table.columns.map(quoteIdent).join(', ')}) TO STDOUT`);
+      const lines = await queryRows<{ line: string }>(tx, sql.raw(`SELECT ${copyLineSql(table.columns)} AS line FROM ${quoteIdent(table.name)}`));
+      const text = lines.map((row) => `${row.line}\n`).join('');
       await write(table.name, text);
       const rows = text === '' ? 0 : text.split('\n').length - 1;
       dumps.push({ name: table.name, columns: table.columns, rows, sha256: sha256(text) });

@@ -30,8 +30,6 @@ export interface DbHandle {
   migrate(): Promise<void>;
   /** One transaction of COPY loads (tab-separated text) and plain statements, for seeding and benchmarks. */
   bulkLoad(load: (bulk: BulkWriter) => Promise<void>): Promise<void>;
-  /** One read-only, repeatable-read transaction of COPY … TO reads (text format), for a consistent backup. */
-  snapshot<T>(read: (copyOut: (statement: string) => Promise<string>) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -81,11 +79,6 @@ export function openPostgres(url: string, poolSize = 10): DbHandle {
         },
       }));
     },
-    snapshot: (read) => client.begin('isolation level repeatable read read only', (tx) => read(async (statement) => {
-      let text = '';
-      for await (const chunk of await tx.unsafe(statement).readable()) text += (chunk as Buffer).toString('utf8');
-      return text;
-    })) as never,
     close: () => client.end({ timeout: 5 }),
   };
 }
@@ -116,11 +109,6 @@ export function openPglite(dataDir: string | PGlite): DbHandle {
         },
       }));
     },
-    // PGlite has one session: a transaction sees nothing but itself.
-    snapshot: (read) => client.transaction((tx) => read(async (statement) => {
-      const result = await tx.query(statement.replace(/\bTO STDOUT\b/, "TO '/dev/blob'"));
-      return result.blob ? await result.blob.text() : '';
-    })),
     dataDir: folder ?? undefined,
     close: async () => {
       try {

@@ -14,7 +14,7 @@ import { give, type World } from './world';
 import { refusal } from '../refusal';
 import type { FreshDb } from './harness';
 
-const staffOf = (handle: DbHandle) => queryRows(handle.db, sql`SELECT username, display_name, role, area_ids, password_hash, disabled_at FROM staff_users ORDER BY username`);
+const staffOf = (handle: DbHandle) => queryRows(handle.db, sql`SELECT * FROM staff_users ORDER BY username`);
 
 export function backupSuite(driver: string, fresh: FreshDb): void {
   describe(`backup and restore (${driver})`, () => {
