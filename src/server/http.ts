@@ -5,7 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { logEvent } from '../log';
-import { securityHeaders } from '../staff/guard';
+import { securityHeaders } from '../security-headers';
 import { FIRST_ADMIN_PATH, firstAdminHandler, type FirstAdminToken } from './first-admin';
 import { serveStatic } from './static';
 import type { Db } from '../../db/client';
@@ -23,8 +23,8 @@ export interface ProductionOptions {
   firstAdmin?: { db: Db; token(): FirstAdminToken | null };
 }
 
-// Headers every response carries; caching is each kind's own business (staff pages say no-store themselves).
-export const everyResponseHeaders: [string, string][] = Object.entries(securityHeaders).filter(([name]) => name.toLowerCase() !== 'cache-control');
+// Headers every response carries (one definition, shared with the middleware); staff pages add no-store themselves.
+export const everyResponseHeaders: [string, string][] = Object.entries(securityHeaders);
 
 // Waits for a promise, or gives `fallback` after `ms`.
 function within<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
