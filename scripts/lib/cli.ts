@@ -2,10 +2,8 @@
 // path, and the rule that a command needing the embedded database runs through the server when it owns it.
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { embeddedDataDir, openDatabase, type DbHandle } from '../../db/client';
-import { folderBusy, folderOwner } from '../../db/lock';
+import type { DbHandle } from '../../db/client';
 import { DomainError } from '../../src/domain/errors';
-import { runRemote } from './admin-client';
 
 /** Where a command writes: the terminal, or the admin channel back to the caller's terminal. */
 export interface CommandIO {
@@ -124,6 +122,10 @@ export async function runCommand(command: Command): Promise<void> {
   const parsed = args;
   await runCli(async () => {
     const input = await command.prepare?.(parsed);
+    // Loaded here, not at the top: a command without a database (verify-dataset) starts without the drivers.
+    const { embeddedDataDir, openDatabase } = await import('../../db/client');
+    const { folderBusy, folderOwner } = await import('../../db/lock');
+    const { runRemote } = await import('./admin-client');
     const dataDir = command.database ? embeddedDataDir() : null;
     const owner = dataDir ? folderOwner(dataDir) : null;
     if (dataDir && owner) {
