@@ -5,6 +5,8 @@ import { resolve } from 'node:path';
 import { defineConfig } from 'astro/config';
 import node from '@astrojs/node';
 import react from '@astrojs/react';
+import { fileURLToPath } from 'node:url';
+import { precompressFolder } from './src/server/precompress.ts';
 
 // Host names the server answers as: Astro builds each request's URL from a Host header only when it
 // matches, and refuses a form POST whose Origin differs. Add the public domain with ALLOWED_HOSTS at build.
@@ -19,6 +21,8 @@ const serveDataset = {
     'astro:build:done': async ({ dir }) => {
       if (!existsSync(datasetDir)) throw new Error(`No open dataset at ${datasetDir}: run "npm run publish" first.`);
       await cp(datasetDir, new URL('du-lieu/', dir), { recursive: true });
+      // Brotli and gzip copies of pages, assets and the dataset, served as they are by the production server.
+      await precompressFolder(fileURLToPath(dir));
     },
   },
 };
@@ -31,6 +35,8 @@ export default defineConfig({
   security: { allowedDomains: allowedHosts.map((hostname) => ({ hostname })) },
   i18n: { defaultLocale: 'vi', locales: ['vi', 'en'], routing: { prefixDefaultLocale: false } },
   vite: {
+    // Every script is a file of its own: the Content-Security-Policy allows scripts from 'self' only.
+    build: { assetsInlineLimit: 0 },
     // PGlite loads its WebAssembly and data files next to its own module: keep it out of the bundle.
     ssr: { external: ['@electric-sql/pglite', 'postgres', 'sharp', '@node-rs/argon2'] },
     optimizeDeps: { exclude: ['@electric-sql/pglite'] },

@@ -12,6 +12,7 @@ import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { SQL } from 'drizzle-orm';
 import * as schema from './schema';
+import { acquireFolderLock, releaseFolderLock } from './lock';
 
 export { schema };
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -24,6 +25,8 @@ export interface DbHandle {
   location: string;
   /** The connection URL, for handing to a child process (PostgreSQL only). */
   url?: string;
+  /** The PGlite data folder this process owns (PGlite on disk only). */
+  dataDir?: string;
   migrate(): Promise<void>;
   /** One transaction of COPY loads (tab-separated text) and plain statements, for seeding and benchmarks. */
   bulkLoad(load: (bulk: BulkWriter) => Promise<void>): Promise<void>;
@@ -49,6 +52,11 @@ export function openDatabase(options: { url?: string; dataDir?: string; poolSize
   const url = options.url ?? process.env.DATABASE_URL;
   if (url) return openPostgres(url, options.poolSize);
   return openPglite(options.dataDir ?? process.env.PGLITE_DIR ?? defaultDataDir);
+}
+
+// The embedded data folder the configuration points at, or null when a PostgreSQL server is configured.
+export function embeddedDataDir(): string | null {
+  return process.env.DATABASE_URL ? null : resolve(process.env.PGLITE_DIR ?? defaultDataDir);
 }
 
 export function openPostgres(url: string, poolSize = 10): DbHandle {
@@ -78,7 +86,12 @@ export function openPostgres(url: string, poolSize = 10): DbHandle {
 /** 'memory://' or an open PGlite (a clone, in tests) gives a throwaway database. */
 export function openPglite(dataDir: string | PGlite): DbHandle {
   // PGlite creates its own folder but not the ones above it (./data on a fresh clone).
-  if (typeof dataDir === 'string' && !dataDir.includes('://')) mkdirSync(dirname(resolve(dataDir)), { recursive: true });
+  const folder = typeof dataDir === 'string' && !dataDir.includes('://') ? dataDir : null;
+  if (folder !== null) {
+    mkdirSync(dirname(resolve(folder)), { recursive: true });
+    // One process per folder: refuses (naming the owner) when another live process has it open.
+    acquireFolderLock(folder);
+  }
   const client = typeof dataDir === 'string' ? new PGlite(dataDir) : dataDir;
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   return {
@@ -96,7 +109,14 @@ export function openPglite(dataDir: string | PGlite): DbHandle {
         },
       }));
     },
-    close: () => client.close(),
+    dataDir: folder ?? undefined,
+    close: async () => {
+      try {
+        await client.close();
+      } finally {
+        if (folder !== null) releaseFolderLock(folder);
+      }
+    },
   };
 }
 
@@ -106,10 +126,19 @@ export async function queryRows<T extends Record<string, unknown>>(db: Db | Tx, 
   return Array.isArray(result) ? result : result.rows;
 }
 
-let shared: DbHandle | undefined;
+// The server process opens the database once; PGlite allows one process per data folder. The slot is on
+// globalThis because the production server (scripts/serve.ts) and the Astro bundle each load this module:
+// the server opens the handle first and the bundle's pages use the same one.
+const SHARED = Symbol.for('ancu.sharedDatabase');
+type SharedSlot = { [SHARED]?: DbHandle };
 
-// The server process opens the database once; PGlite allows one process per data folder.
 export function sharedDatabase(): DbHandle {
-  shared ??= openDatabase();
-  return shared;
+  const slot = globalThis as SharedSlot;
+  slot[SHARED] ??= openDatabase();
+  return slot[SHARED];
+}
+
+// The production server hands its own handle to the pages.
+export function setSharedDatabase(handle: DbHandle | undefined): void {
+  (globalThis as SharedSlot)[SHARED] = handle;
 }

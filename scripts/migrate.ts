@@ -1,12 +1,23 @@
 // npm run db:migrate — applies the committed migrations to the configured database.
-import { openDatabase } from '../db/client';
-import { runCli } from './lib/cli';
+import { isEntry, runCommand, type Command } from './lib/cli';
 
-await runCli(async () => {
-  const handle = openDatabase();
-  console.log(`Migrating ${handle.driver} database at ${handle.location} ...`);
-  const started = Date.now();
-  await handle.migrate();
-  console.log(`Migrations applied in ${Date.now() - started} ms.`);
-  await handle.close();
-});
+export const command: Command = {
+  name: 'db:migrate',
+  usage: `Áp dụng các migration / Apply the committed migrations to the configured database.
+Usage: npm run db:migrate   (DATABASE_URL for PostgreSQL; otherwise the embedded folder, PGLITE_DIR or ./data/pglite)`,
+  flags: [],
+  database: true,
+  run: async (ctx) => {
+    const handle = ctx.open();
+    try {
+      ctx.out(`Migrating ${handle.driver} database at ${handle.location} ...`);
+      const started = Date.now();
+      await handle.migrate();
+      ctx.out(`Migrations applied in ${Date.now() - started} ms.`);
+    } finally {
+      await handle.close();
+    }
+  },
+};
+
+if (isEntry(import.meta.url)) await runCommand(command);

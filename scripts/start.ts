@@ -1,26 +1,38 @@
-// npm start — migrate the embedded database, seed the demo when it is empty, publish the open dataset, build, and serve.
+// npm start — migrate, seed the demo when the database is empty, publish the open dataset, build, and serve.
+// One process does it all and owns the database throughout: commands run meanwhile go through it.
 // The site folder (dist/, or ANCU_SITE_DIR) gets the layout the staff Publish button swaps: see src/publish/site.ts.
-import { spawn } from 'node:child_process';
-import { openDatabase } from '../db/client';
 import { generateDemo } from '../src/domain/demo/generate';
 import { isEmpty, loadDemo } from '../src/domain/demo/load';
-import { join } from 'node:path';
 import { activateBuild, buildSite, siteLayout } from '../src/publish/site';
-import { progress, runCli } from './lib/cli';
+import { parseArgs, progress, runCli, UsageError } from './lib/cli';
+import { listenAddress, openOwned, serve } from './serve';
 
-// Runs a child command with the same terminal, failing loudly with its exit code.
-function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: 'inherit', env });
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited with ${code}`))));
-  });
+const USAGE = `Khởi động An Cư / Start An Cư: migrate, seed the demo into an empty database, publish, build, serve.
+Usage: npm start -- [--no-demo]
+  --no-demo   never write the demo campaign (a real deployment)
+  HOST, PORT (default 127.0.0.1:4321), DATABASE_URL or PGLITE_DIR choose where it listens and its database.`;
+
+const args = (() => {
+  try {
+    return parseArgs(process.argv.slice(2), { flags: ['no-demo'] });
+  } catch (error) {
+    console.error(`${(error as UsageError).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+})();
+if (args === 'help') {
+  console.log(USAGE);
+  process.exit(0);
 }
 
 await runCli(async () => {
-  const handle = openDatabase();
+  const owned = await openOwned();
+  const { handle } = owned;
   console.log(`[1/4] Database: ${handle.driver} at ${handle.location}; applying migrations ...`);
   await handle.migrate();
-  if (await isEmpty(handle.db)) {
+  if (args.flags['no-demo']) {
+    console.log('[2/4] --no-demo: no seeding.');
+  } else if (await isEmpty(handle.db)) {
     console.log('[2/4] The database is empty: generating the demo campaign (about half a minute, once) ...');
     await loadDemo(handle, generateDemo(), progress('demo rows written'));
   } else {
@@ -32,11 +44,8 @@ await runCli(async () => {
   const build = await buildSite(handle.db, layout, (stage) => console.log(stage === 'dataset' ? 'Writing the open dataset ...' : 'Building the site from the dataset ...'));
   const published = build.dataset;
   console.log(`Published ${published.entries.toLocaleString('en')} journal entries, ${published.contributions.toLocaleString('en')} contributions, ${published.houses.toLocaleString('en')} houses.`);
-  await handle.close();
   console.log('[4/4] Switching to the new build ...');
   await activateBuild(layout, build.id, { withServer: true });
-  const host = process.env.HOST ?? '127.0.0.1';
-  const port = process.env.PORT ?? '4321';
-  console.log(`Serving An Cư at http://${host}:${port} (Ctrl+C to stop)`);
-  await run(process.execPath, [join(layout.server, 'entry.mjs')], { ...process.env, HOST: host, PORT: port });
+  const { host, port } = listenAddress();
+  await serve(owned, layout, host, port);
 });

@@ -1,0 +1,14 @@
+// The commands the server runs for callers over its admin channel (those that need the database).
+import type { Command } from './cli';
+import { command as backup } from '../backup';
+import { command as importBank } from '../import-bank';
+import { command as migrate } from '../migrate';
+import { command as publish } from '../publish';
+import { command as report } from '../report';
+import { command as seedDemo } from '../seed-demo';
+import { command as staffAdd } from '../staff-add';
+import { command as verifyLedger } from '../verify-ledger';
+
+export const adminCommands = new Map<string, Command>(
+  [backup, importBank, migrate, publish, report, seedDemo, staffAdd, verifyLedger].map((command) => [command.name, command]),
+);

@@ -1,0 +1,4 @@
+import { backupSuite } from './backup.suite';
+import { pgliteFresh } from './harness';
+
+backupSuite('pglite', pgliteFresh);
