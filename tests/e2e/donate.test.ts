@@ -83,7 +83,7 @@ describe('donation flow on the built server', () => {
     const page = await (await fetch(`${server.url}/ung-ho?house=${house.publicCode}`)).text();
     expect(page).toContain(`value="${house.publicCode}"`);
     expect(page).toContain('còn cần 30.000.000 ₫');
-    const posted = await form('/ung-ho', { target: 'house', house: house.publicCode, amount: '1.500.000', displayName: 'Gia đình Anh Minh', email: 'minh@example.vn', method: 'bank_transfer' });
+    const posted = await form('/ung-ho', { target: 'house', house: house.publicCode, amount: '1.500.000', displayName: 'Gia đình Anh Minh', email: 'minh@example.vn', emailConsent: 'on', method: 'bank_transfer' });
     expect(posted.status).toBe(303);
     const receiptUrl = posted.headers.get('location')!;
     const code = /\/ung-ho\/(AC[0-9A-Z]{8})$/.exec(receiptUrl)?.[1];
