@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { queryRows, type Db } from '../../db/client';
+import { queryRows, sharedDatabase, type Db } from '../../db/client';
 import { logEvent } from '../log';
 import { renderMessage, type CheckpointRef, type MailPayload } from './messages';
 import { ignoresUnsubscribe, type Attachment, type MailKind } from './outbox';
@@ -149,7 +149,7 @@ export async function sendDue(db: Db, options: SendOptions): Promise<PassReport>
 // Staff: put a dead (or retrying) message back at the front of the queue with its attempts reset.
 export async function resendMessage(db: Db, id: number): Promise<boolean> {
   const rows = await queryRows(db, sql`UPDATE mail_outbox SET status = 'pending', attempts = 0, next_attempt_at = now(), last_error = NULL
-                                       WHERE id = ${id} AND status IN ('dead', 'retrying') RETURNING id`);
+                                       WHERE id = ${id} AND status IN ('dead', 'retrying') AND recipient IS NOT NULL RETURNING id`);
   return rows.length > 0;
 }
 
@@ -180,4 +180,13 @@ export function startMailWorker(db: Db, intervalMs = 5_000): { stop: () => void 
   running = { stop: () => { clearInterval(timer); transport.close(); running = undefined; } };
   logEvent('info', 'mail.worker.on', { host: settings.smtp.host, port: settings.smtp.port });
   return running;
+}
+
+let ensured = false;
+
+// Called on every live request; starts the worker the first time (a no-op without SMTP settings).
+export function ensureMailWorker(): void {
+  if (ensured) return;
+  ensured = true;
+  startMailWorker(sharedDatabase().db);
 }
