@@ -72,6 +72,9 @@ export function latestCheckpoint(dir = resolve(process.env.ANCU_DATASET_DIR ?? '
   }
 }
 
+// Timestamps go to raw SQL as ISO text: postgres.js and PGlite then read them alike.
+const at = (ms: number) => new Date(ms).toISOString();
+
 export const unsubscribeLink = (site: string, token: string) => `${site}/api/mail/unsubscribe?t=${token}`;
 
 interface DueRow extends Record<string, unknown> {
@@ -97,8 +100,8 @@ export async function sendDue(db: Db, options: SendOptions): Promise<PassReport>
   const report: PassReport = { claimed: 0, sent: 0, retrying: 0, dead: 0, suppressed: 0 };
   // The claim is its own short statement: no transaction is held open while SMTP talks.
   const due = await queryRows<DueRow>(db, sql`
-    UPDATE mail_outbox o SET next_attempt_at = ${new Date(now.getTime() + retry.leaseMs)}, attempts = o.attempts + 1
-    WHERE o.id IN (SELECT id FROM mail_outbox WHERE status IN ('pending', 'retrying') AND next_attempt_at <= ${now}
+    UPDATE mail_outbox o SET next_attempt_at = ${at(now.getTime() + retry.leaseMs)}::timestamptz, attempts = o.attempts + 1
+    WHERE o.id IN (SELECT id FROM mail_outbox WHERE status IN ('pending', 'retrying') AND next_attempt_at <= ${at(now.getTime())}::timestamptz
                    ORDER BY next_attempt_at, id LIMIT ${options.batch ?? 20} FOR UPDATE SKIP LOCKED)
     RETURNING o.id, o.kind, o.recipient, o.payload, o.attachments, o.unsubscribe_token, o.attempts, o.campaign_id`);
   report.claimed = due.length;
@@ -126,7 +129,7 @@ export async function sendDue(db: Db, options: SendOptions): Promise<PassReport>
         attachments: (row.attachments ?? []).map((a) => ({ filename: a.filename, contentType: a.contentType, content: Buffer.from(a.base64, 'base64') })),
       });
       // Erased while it was being sent: the address must not come back.
-      await db.execute(sql`UPDATE mail_outbox SET status = 'sent', sent_at = ${new Date()}, message_id = ${String(info.messageId ?? '').slice(0, 300)}, last_error = NULL
+      await db.execute(sql`UPDATE mail_outbox SET status = 'sent', sent_at = now(), message_id = ${String(info.messageId ?? '').slice(0, 300)}, last_error = NULL
                            WHERE id = ${row.id} AND status IN ('pending', 'retrying')`);
       report.sent++;
       logEvent('info', 'mail.sent', { id: row.id, kind: row.kind, attempts: row.attempts });
@@ -136,7 +139,7 @@ export async function sendDue(db: Db, options: SendOptions): Promise<PassReport>
       const reason = String((error as { responseCode?: number }).responseCode ?? (error as { code?: string }).code ?? 'error') + ': '
         + String((error as Error).message ?? error).replaceAll(row.recipient, '<recipient>').slice(0, 300);
       await db.execute(sql`UPDATE mail_outbox SET status = ${dead ? 'dead' : 'retrying'}, last_error = ${reason},
-                             next_attempt_at = ${new Date(now.getTime() + retryDelayMs(retry, row.attempts))}
+                             next_attempt_at = ${at(now.getTime() + retryDelayMs(retry, row.attempts))}::timestamptz
                            WHERE id = ${row.id} AND status IN ('pending', 'retrying')`);
       if (dead) report.dead++;
       else report.retrying++;
