@@ -3,8 +3,8 @@
 import type { Db } from '../../db/client';
 import { localePath, ui, type Lang } from '../i18n/ui';
 import { eraseEmail, erasureForm, unsubscribe, unsubscribeToken } from './privacy';
+import { escapeHtml } from '../staff/html';
 
-const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 function page(status: number, lang: Lang, body: string): Response {
   const w = ui[lang].privacy;

@@ -1,6 +1,7 @@
 // The donor emails, as pure functions of what the outbox row holds: Vietnamese first, English below,
 // plain text and simple HTML, no images or tracking, and nothing about anyone but the recipient.
 import { formatDate, formatVnd } from '../i18n/format';
+import { escapeHtml } from '../staff/html';
 
 /** Where a gift's money went, by public names only. */
 export interface MoneyWent { houseCode: string | null; houseVnd: number; communeName: string | null; communeVnd: number; generalVnd: number }
@@ -23,7 +24,6 @@ export interface MessageLinks {
 
 export interface RenderedMessage { subject: string; text: string; html: string }
 
-const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 // The lookup page that shows where a gift's money went, for anyone holding the code.
 export const lookupLink = (site: string, receiptCode: string) => `${site}/tra-cuu/?code=${encodeURIComponent(receiptCode)}`;

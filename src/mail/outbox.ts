@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { queryRows, schema, type Tx } from '../../db/client';
+import { todayInVietnam } from '../staff/forms';
 import type { MailPayload, MoneyWent } from './messages';
 
 
@@ -48,7 +49,8 @@ interface ConfirmedRow extends Record<string, unknown> {
   house_vnd: string | number; commune_vnd: string | number; general_vnd: string | number;
 }
 
-const isoDay = (value: Date | string) => new Date(value).toLocaleDateString('sv-SE', { timeZone: 'Asia/Ho_Chi_Minh' });
+// The Vietnamese calendar day of a moment, as the messages show dates.
+const isoDay = (value: Date | string) => todayInVietnam(new Date(value));
 
 // Hook: pledges just confirmed (card webhook, bank statement, review queue) get their receipt, one per
 // receipt code however often the confirmation is replayed. One query for a whole statement batch.
