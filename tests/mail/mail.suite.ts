@@ -160,6 +160,16 @@ export function mailSuite(driver: string, fresh: FreshDb): void {
       expect((await outbox())[0]).toMatchObject({ status: 'sent', attempts: 2, last_error: null });
     });
 
+    it('two workers passing at once send each message once', async () => {
+      const codes = [];
+      for (let i = 0; i < 6; i++) codes.push((await bankPledge({ amountVnd: 100_000 + i, email: `d${i}@example.vn` })).receiptCode);
+      await importRows(codes.map((code, i) => ({ date: '05/09/2024', reference: `FT${i}`, creditVnd: 100_000 + i, memo: code })));
+      const reports = await Promise.all([pass({ batch: 4 }), pass({ batch: 4 })]);
+      await pass();
+      expect(reports[0]!.claimed + reports[1]!.claimed).toBeGreaterThanOrEqual(4);
+      expect(sink.received.map((m) => m.to[0]).sort()).toEqual(codes.map((_, i) => `d${i}@example.vn`).sort());
+    });
+
     it('after the last attempt a message is dead; staff resend it and it arrives', async () => {
       const p = await bankPledge();
       await importRows([{ date: '05/09/2024', reference: 'FT1', creditVnd: 500_000, memo: p.receiptCode }]);
