@@ -191,5 +191,19 @@ let ensured = false;
 export function ensureMailWorker(): void {
   if (ensured) return;
   ensured = true;
-  startMailWorker(sharedDatabase().db);
+  try {
+    startMailWorker(sharedDatabase().db);
+  } catch (error) {
+    // Bad settings must not take the site down: messages wait in the outbox and the log says why.
+    logEvent('error', 'mail.worker.settings', { error: String((error as Error).message).slice(0, 300) });
+  }
+}
+
+// For the staff page: is a mail server configured (and are its settings valid)?
+export function mailConfigured(): boolean {
+  try {
+    return Boolean(mailSettings());
+  } catch {
+    return false;
+  }
 }
