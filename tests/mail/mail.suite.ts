@@ -49,7 +49,7 @@ export function mailSuite(driver: string, fresh: FreshDb): void {
       deps = intakeDeps(handle.db, standIn);
       await sink.ensureRunning();
       sink.received.length = 0;
-    });
+    }, 300_000); // the first test also migrates PGlite's template, slow on a busy machine
     afterEach(async () => { await handle?.close(); });
 
     const transport = () => nodemailer.createTransport({ host: '127.0.0.1', port: sink.port, secure: false, ignoreTLS: true, connectionTimeout: 2_000 });
