@@ -7,6 +7,7 @@ import nodemailer from 'nodemailer';
 import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { queryRows, type DbHandle } from '../../db/client';
+import { allocateFromPool } from '../../src/domain/allocations';
 import { advanceStage } from '../../src/domain/houses';
 import { parseVietcombank } from '../../src/payments/bank-statement';
 import { importStatement } from '../../src/payments/bank-import';
@@ -250,6 +251,18 @@ export function mailSuite(driver: string, fresh: FreshDb): void {
       }
       const note = sink.received.find((m) => m.to[0] === 'ketoan@binhminh.vn' && m.parsed.subject!.includes('bàn giao'))!;
       expect(note.parsed.text).toContain(`Ngôi nhà ${house.publicCode} (Xã A) mà bạn góp 3.400.000 ₫ đã được bàn giao cho gia đình ngày 01/12/2024.`);
+    });
+
+    it('a gift to the general fund later allocated to a house also hears of its handover, for the part that went there', async () => {
+      const house = world.houses[2]!;
+      const p = await bankPledge({ amountVnd: 5_000_000, email: 'pool@example.vn' });
+      await importRows([{ date: '05/09/2024', reference: 'FT1', creditVnd: 5_000_000, memo: p.receiptCode }]);
+      await allocateFromPool(handle.db, { idempotencyKey: `alloc-${p.receiptCode}`, houseId: house.houseId, fromAreaId: null, amountVnd: 2_000_000, decisionRef: 'QĐ 7', createdBy: 'Cán bộ', occurredAt: new Date() });
+      await handOver(house.houseId);
+      await pass();
+      const note = sink.received.find((m) => m.parsed.subject!.startsWith(`Nhà ${house.publicCode}`))!;
+      expect(note.to).toEqual(['pool@example.vn']);
+      expect(note.parsed.text).toContain(`mà bạn góp 2.000.000 ₫ đã được bàn giao`);
     });
 
     it('an erased email appears in no table, the erasure is audited without it, and a wrong pair erases nothing', async () => {
