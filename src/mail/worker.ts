@@ -192,7 +192,10 @@ export function ensureMailWorker(): void {
   if (ensured) return;
   ensured = true;
   try {
-    startMailWorker(sharedDatabase().db);
+    // The database is opened only when there is mail to send: a server without SMTP settings
+    // (or one that serves only the static site) never touches it here.
+    if (mailSettings()) startMailWorker(sharedDatabase().db);
+    else logEvent('info', 'mail.worker.off', { reason: 'SMTP_HOST not set; messages wait in the outbox' });
   } catch (error) {
     // Bad settings must not take the site down: messages wait in the outbox and the log says why.
     logEvent('error', 'mail.worker.settings', { error: String((error as Error).message).slice(0, 300) });
