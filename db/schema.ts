@@ -294,8 +294,12 @@ export const pledges = pgTable('pledges', {
   contributionId: integer('contribution_id').references(() => contributions.id),
   createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   confirmedAt: timestamp('confirmed_at', { withTimezone: true, mode: 'date' }),
+  /** Decree 13/2023: the privacy notice the donor agreed to, and when; set whenever an email is given. */
+  privacyNoticeVersion: text('privacy_notice_version'),
+  emailConsentAt: timestamp('email_consent_at', { withTimezone: true, mode: 'date' }),
 }, (t) => [
   index('pledges_status_idx').on(t.status),
+  index('pledges_email_idx').on(sql`lower(${t.email})`),
   check('pledges_amount_positive', sql`${t.amountVnd} > 0`),
   check('pledges_status_known', oneOf(t.status, pledgeStatuses)),
   check('pledges_confirmed_has_contribution', sql`${t.status} NOT IN ('confirmed', 'refunded', 'disputed') OR ${t.contributionId} IS NOT NULL`),
@@ -368,3 +372,51 @@ export const paymentReviews = pgTable('payment_reviews', {
   check('payment_reviews_source_known', oneOf(t.source, reviewSources)),
   index('payment_reviews_open_idx').on(t.createdAt).where(sql`${t.resolvedAt} IS NULL`),
 ]);
+
+// ── Email: a transactional outbox, unsubscribes, and consent recorded with the pledge ──
+
+export const mailKinds = ['receipt', 'refund', 'handover', 'business_confirmation', 'feedback_answer'] as const;
+// pending → sent, or retrying → … → dead (staff may resend); suppressed: the address unsubscribed;
+// erased: the donor had their address erased before it was sent.
+export const mailStatuses = ['pending', 'retrying', 'sent', 'dead', 'suppressed', 'erased'] as const;
+
+// Written in the same transaction as the event that causes it, sent later by the server's worker.
+// dedupe_key names the event and its recipient (never the address), so a replayed event adds nothing.
+export const mailOutbox = pgTable('mail_outbox', {
+  id: serial('id').primaryKey(),
+  campaignId: integer('campaign_id').notNull().references(() => campaigns.id),
+  dedupeKey: text('dedupe_key').notNull().unique(),
+  kind: text('kind', { enum: mailKinds }).notNull(),
+  /** The recipient's address; NULL once the donor had it erased. */
+  recipient: text('recipient'),
+  /** The receipt the message is about, when there is one: how an erasure request finds it. */
+  receiptCode: text('receipt_code'),
+  /** What the message says, no personal data beyond the recipient's own; rendered when sent. */
+  payload: jsonb('payload').notNull(),
+  /** Files to attach: [{ filename, contentType, base64 }]. */
+  attachments: jsonb('attachments'),
+  /** Random, for the one-click unsubscribe link. */
+  unsubscribeToken: text('unsubscribe_token').notNull().unique(),
+  status: text('status', { enum: mailStatuses }).notNull().default('pending'),
+  attempts: integer('attempts').notNull().default(0),
+  nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  lastError: text('last_error'),
+  messageId: text('message_id'),
+  sentAt: timestamp('sent_at', { withTimezone: true, mode: 'date' }),
+  createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+}, (t) => [
+  index('mail_outbox_due_idx').on(t.nextAttemptAt).where(sql`${t.status} IN ('pending', 'retrying')`),
+  index('mail_outbox_receipt_idx').on(t.receiptCode),
+  check('mail_outbox_status_known', sql`${t.status} IN ('pending', 'retrying', 'sent', 'dead', 'suppressed', 'erased')`),
+  check('mail_outbox_kind_known', sql`${t.kind} IN ('receipt', 'refund', 'handover', 'business_confirmation', 'feedback_answer')`),
+  check('mail_outbox_recipient_while_queued', sql`${t.status} NOT IN ('pending', 'retrying') OR ${t.recipient} IS NOT NULL`),
+  check('mail_outbox_attempts_not_negative', sql`${t.attempts} >= 0`),
+]);
+
+// Addresses that asked for no more updates from a campaign; receipts are still sent.
+export const mailUnsubscribes = pgTable('mail_unsubscribes', {
+  campaignId: integer('campaign_id').notNull().references(() => campaigns.id),
+  /** Lower-cased address. */
+  email: text('email').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+}, (t) => [primaryKey({ columns: [t.campaignId, t.email] })]);

@@ -6,6 +6,7 @@ import { DomainError, notFound, translateDbError } from './errors';
 import { houseProjectInput, stageInput, stages, type Stage } from './schemas';
 import { parseInput } from './validate';
 import { supportLevelVnd } from './campaigns';
+import { enqueueHandoverNotes } from '../mail/outbox';
 
 const { houses, households, areas, campaigns } = schema;
 
@@ -88,6 +89,8 @@ export async function advanceStage(db: Db, raw: unknown): Promise<{ houseId: num
         `The ${input.stage} date cannot be before the ${previous} date (${previousOn}).`);
     }
     await tx.update(houses).set({ [stageColumn[input.stage]]: input.on }).where(and(eq(houses.id, house.id)));
+    // Donors whose money reached the house hear of the handover, in this same transaction.
+    if (input.stage === 'handed_over') await enqueueHandoverNotes(tx, house.id, input.on);
     return { houseId: house.id, stage: input.stage };
   });
 }

@@ -7,6 +7,7 @@ import { recordCashContributions } from '../domain/contributions';
 import { DomainError } from '../domain/errors';
 import { runOnce } from '../domain/journal';
 import { formatVnd } from '../i18n/format';
+import { enqueueReceipts } from '../mail/outbox';
 import { receiptCodesIn, rowKeys, type ParsedStatement, type StatementRow } from './bank-statement';
 import type { Pledge } from './pledges';
 
@@ -144,7 +145,8 @@ export const bankPostingKey = (rowKey: string) => `bank:${rowKey}`;
 
 export interface ConfirmedTransfer { pledge_id: number; row_id: number; contribution_id: number; confirmed_at: string }
 
-// Pledges and their bank rows point at the contribution that confirmed them: one statement for a whole batch.
+// Pledges and their bank rows point at the contribution that confirmed them: one statement for a whole batch;
+// each donor's receipt email is queued in the same transaction.
 export async function markConfirmed(tx: Tx, confirmed: ConfirmedTransfer[]): Promise<void> {
   if (confirmed.length === 0) return;
   const values = sql`jsonb_to_recordset(${JSON.stringify(confirmed)}::jsonb) AS v(pledge_id integer, row_id integer, contribution_id integer, confirmed_at timestamptz)`;
@@ -152,6 +154,7 @@ export async function markConfirmed(tx: Tx, confirmed: ConfirmedTransfer[]): Pro
   await tx.execute(sql`
     UPDATE bank_statement_rows r SET contribution_id = v.contribution_id, pledge_id = v.pledge_id, matched_code = p.receipt_code, status = 'matched'
     FROM ${values} JOIN pledges p ON p.id = v.pledge_id WHERE r.id = v.row_id`);
+  await enqueueReceipts(tx, confirmed.map((c) => c.pledge_id));
 }
 
 // A matched transfer becomes the pledge's contribution, receipt code and all; a refusal comes back as text for review.

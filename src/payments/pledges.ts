@@ -8,6 +8,8 @@ import { newReceiptCode } from '../domain/codes';
 import { DomainError, notFound } from '../domain/errors';
 import { CONTROL_MESSAGE, freeText, hasControlCharacters } from '../domain/text';
 import { formatVnd } from '../i18n/format';
+import { PRIVACY_NOTICE_VERSION } from '../mail/privacy';
+import { ui } from '../i18n/ui';
 import { readVnd } from './amounts';
 
 const { pledges, houses, areas, journalEntries, journalLines } = schema;
@@ -35,6 +37,7 @@ const messages: Record<string, [string, string]> = {
   displayName: ['Hãy nhập tên hiển thị (tối đa 120 ký tự) hoặc chọn ẩn danh.', 'Type a display name (at most 120 characters) or choose anonymity.'],
   email: ['Email không hợp lệ.', 'The email is not valid.'],
   method: ['Hãy chọn cách thanh toán.', 'Choose how to pay.'],
+  emailConsent: [ui.vi.privacy.consentMissing, ui.en.privacy.consentMissing],
   control: ['Ô này chứa ký tự điều khiển hoặc ký tự ẩn; hãy gõ lại.', 'This field contains control or invisible characters; type it again.'],
 };
 
@@ -53,6 +56,7 @@ const pledgeForm = z.object({
   displayName: optionalText.pipe(freeText(1, 120).optional()),
   anonymous: z.preprocess((v) => v === 'on' || v === 'true' || v === '1', z.boolean()),
   email: optionalText.pipe(z.string().max(200, 'email').email('email').optional()),
+  emailConsent: z.preprocess((v) => v === 'on' || v === 'true' || v === '1', z.boolean()),
   method: z.enum(['card', 'bank_transfer'], { message: 'method' }),
 });
 
@@ -64,6 +68,8 @@ export interface PledgeRequest {
   displayName: string | null;
   anonymous: boolean;
   email: string | null;
+  /** Decree 13/2023: the donor ticked consent to the privacy notice; without it no email is kept. */
+  emailConsent?: boolean;
   method: PayMethod;
 }
 
@@ -85,6 +91,7 @@ export function readPledgeForm(form: Record<string, unknown>): { ok: true; reque
   if (f.target === 'house' && !f.house) errors.push(fieldError('house', 'house'));
   if (f.target === 'commune' && !f.commune) errors.push(fieldError('commune', 'commune'));
   if (!f.anonymous && !f.displayName) errors.push(fieldError('displayName', 'displayName'));
+  if (f.email && !f.emailConsent) errors.push(fieldError('emailConsent', 'emailConsent'));
   const amountText = f.amount ?? f.amountQuick;
   let amountVnd = 0;
   if (!amountText) errors.push(fieldError('amount', 'amount_missing'));
@@ -101,7 +108,7 @@ export function readPledgeForm(form: Record<string, unknown>): { ok: true; reque
   const target: PledgeTarget = f.target === 'house' ? { type: 'house', houseCode: f.house! } : f.target === 'commune' ? { type: 'commune', areaId: f.commune! } : { type: 'general' };
   return {
     ok: true,
-    request: { target, amountVnd, displayName: f.anonymous ? null : f.displayName!, anonymous: f.anonymous, email: f.email ?? null, method: f.method },
+    request: { target, amountVnd, displayName: f.anonymous ? null : f.displayName!, anonymous: f.anonymous, email: f.email ?? null, emailConsent: f.emailConsent, method: f.method },
   };
 }
 
@@ -152,7 +159,9 @@ export async function createPledge(db: Db, request: PledgeRequest, startCheckout
     amountVnd: request.amountVnd,
     displayName: request.displayName,
     anonymous: request.anonymous,
-    email: request.email,
+    ...(request.email && request.emailConsent
+      ? { email: request.email, privacyNoticeVersion: PRIVACY_NOTICE_VERSION, emailConsentAt: new Date() }
+      : { email: null }),
     method: request.method,
   }).returning();
   if (request.method === 'bank_transfer') return { pledge: pledge! };

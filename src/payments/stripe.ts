@@ -9,6 +9,7 @@ import { DomainError } from '../domain/errors';
 import { runOnce } from '../domain/journal';
 import { formatVnd } from '../i18n/format';
 import { logEvent } from '../log';
+import { enqueueReceipts, enqueueRefundNotice } from '../mail/outbox';
 import { readLimitedBody } from '../request-body';
 import type { StripeSettings } from './config';
 import type { Pledge } from './pledges';
@@ -236,6 +237,7 @@ async function confirm(tx: Tx, eventId: string, session: Stripe.Checkout.Session
     status: 'confirmed', statusReason: null, contributionId: posted.contributionId, confirmedAt: occurredAt,
     stripeSessionId: session.id, stripePaymentIntentId: paymentIntentId,
   }).where(eq(pledges.id, pledge.id));
+  await enqueueReceipts(tx, [pledge.id]);
   const parked = await tx.select().from(stripeParkedEvents)
     .where(and(eq(stripeParkedEvents.paymentIntentId, paymentIntentId), isNull(stripeParkedEvents.appliedAt)))
     .orderBy(asc(stripeParkedEvents.createdAt), asc(stripeParkedEvents.eventId));
@@ -303,6 +305,7 @@ async function applyReversal(tx: Tx, event: ReversalEvent): Promise<Handled> {
       occurredAt: event.occurredAt,
     });
     await tx.update(pledges).set({ status: kind === 'refund' ? 'refunded' : 'disputed', statusReason: event.eventId }).where(eq(pledges.id, pledge.id));
+    await enqueueRefundNotice(tx, pledge.id, kind, event.occurredAt);
     return { outcome: 'reversed', receiptCode: pledge.receiptCode, kind, entryId: result.entryId };
   } catch (error) {
     if (!(error instanceof DomainError) || error.status !== 409) throw error;

@@ -20,6 +20,7 @@ import { cleanPhoto, photoHash, storePhoto } from './photos';
 import { importHouseholds } from './households-import';
 import { resolveReview, type Resolution } from '../payments/review-queue';
 import { startPublish } from './publish';
+import { resendMessage } from '../mail/worker';
 
 export interface ActionContext extends SignedIn {
   db: Db;
@@ -419,5 +420,17 @@ export async function publishAction(ctx: ActionContext): Promise<Done> {
       en: 'Publishing has started. The current public site stays served until the new one is complete; reload this page to see progress.',
       link: '/staff/publish',
     };
+  });
+}
+
+// A dead or retrying email goes back to the front of the outbox, its attempts reset.
+export async function resendMailAction(ctx: ActionContext, form: Fields): Promise<Done> {
+  const id = integer(form, 'messageId');
+  return logged(ctx, 'mail.resend', `mail:${id}`, async () => {
+    if (!Number.isSafeInteger(id) || id <= 0) throw new DomainError(400, 'invalid_input', 'Thiếu thư cần gửi lại.', 'The message to resend is missing.');
+    if (!(await resendMessage(ctx.db, id))) {
+      throw new DomainError(409, 'not_resendable', `Thư #${id} không ở trạng thái thất bại hoặc đang thử lại (hoặc email đã bị xoá).`, `Message #${id} is not failed or retrying (or its address was erased).`);
+    }
+    return { vi: `Thư #${id} sẽ được gửi lại ngay.`, en: `Message #${id} will be sent again now.` };
   });
 }

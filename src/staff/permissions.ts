@@ -8,7 +8,7 @@ export { staffRoles };
 export const permissions = [
   'workspace.view', 'records.read', 'records.write', 'allocations.create', 'disbursements.decide',
   'entries.reverse', 'audit.read', 'reports.read', 'accounts.manage', 'payments.review', 'bank.memo.read', 'site.publish',
-  'household.private.read',
+  'household.private.read', 'mail.manage',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -17,13 +17,14 @@ const everyone: Permission[] = ['workspace.view', 'records.read', 'reports.read'
 // Recorders record and propose; approvers decide (never their own); auditors only read; administrators run accounts.
 // Posting queued bank money is an approver's decision: it says where money goes, and the general fund has no area
 // to scope a recorder to. A bank memo (the sender's name and account) is read only by those who handle donors.
-// Approvers and administrators may publish the public site (it only shows what is already recorded).
+// Approvers and administrators may publish the public site (it only shows what is already recorded), and
+// see and resend donor emails (the outbox).
 // A household's ID number, phone and address are for those who deal with the household: recorders
 // (within their own areas) and approvers (who pay the household); not administrators or auditors.
 export const grants: Record<Role, readonly Permission[]> = {
-  administrator: [...everyone, 'accounts.manage', 'audit.read', 'site.publish'],
+  administrator: [...everyone, 'accounts.manage', 'audit.read', 'site.publish', 'mail.manage'],
   recorder: [...everyone, 'records.write', 'bank.memo.read', 'household.private.read'],
-  approver: [...everyone, 'allocations.create', 'disbursements.decide', 'entries.reverse', 'payments.review', 'bank.memo.read', 'site.publish', 'household.private.read'],
+  approver: [...everyone, 'allocations.create', 'disbursements.decide', 'entries.reverse', 'payments.review', 'bank.memo.read', 'site.publish', 'household.private.read', 'mail.manage'],
   auditor: [...everyone, 'audit.read'],
 };
 
@@ -73,6 +74,7 @@ export const staffRoutes: readonly StaffRoute[] = [
   { pattern: '/staff/report', methods: { GET: 'reports.read' }, nav: ['Báo cáo 6 tháng', 'Six-monthly report'] },
   { pattern: '/staff/report.csv', methods: { GET: 'reports.read' } },
   { pattern: '/staff/audit', methods: { GET: 'audit.read' }, nav: ['Nhật ký', 'Audit log'] },
+  { pattern: '/staff/mail', methods: { GET: 'mail.manage', POST: 'mail.manage' }, nav: ['Thư gửi người ủng hộ', 'Donor emails'] },
   { pattern: '/staff/publish', methods: { GET: 'site.publish', POST: 'site.publish' }, nav: ['Xuất bản', 'Publish'] },
   { pattern: '/staff/accounts', methods: { GET: 'accounts.manage', POST: 'accounts.manage' }, nav: ['Tài khoản', 'Accounts'] },
 ];

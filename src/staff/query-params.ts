@@ -3,6 +3,7 @@
 // Parameters a route does not list are ignored. Pure: no I/O.
 import { z } from 'zod';
 import { freeText } from '../domain/text';
+import { mailStatuses } from '../../db/schema';
 
 /** Largest id a PostgreSQL integer column holds. */
 export const DB_ID_MAX = 2_147_483_647;
@@ -37,6 +38,7 @@ export const staffQuerySchemas = {
     target: optional(freeText(0, 200)), ...period,
     before: optional(z.string().regex(/^[1-9]\d{0,15}$/, 'Mã số phải là số nguyên dương / An id is a positive whole number').transform(Number)),
   },
+  '/staff/mail': { status: optional(z.enum(mailStatuses)) },
   '/staff/payment-reviews': {
     source: optional(z.enum(['bank', 'stripe'])), reason: optional(freeText(0, 60)), state: optional(z.enum(['open', 'resolved'])), item: optional(dbId),
   },

@@ -1,6 +1,7 @@
 // The donation flow against the built server, as a donor without JavaScript and Stripe would drive it:
 // bank pledge → VietQR receipt → npm run import:bank → confirmed; card pledge → local Stripe stand-in
-// → signed webhook → confirmed. On PGlite in a scratch folder, and on PostgreSQL too when DATABASE_URL is set.
+// → signed webhook → confirmed; the receipt email sent by the server's worker to a local SMTP server, the
+// one-click unsubscribe, the privacy notice and erasure form. On PGlite in a scratch folder, and on PostgreSQL too when DATABASE_URL is set.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { buildWorld, type World } from '../db/world';
 import { ensureBuilt, startServer, type RunningServer } from './browser';
 import { deliver, startStripeStandIn, stripeEvent, type StripeStandIn } from '../../scripts/lib/stripe-stand-in';
 import { vietcombankCsv } from '../../scripts/lib/statement-fixture';
+import { startSmtpSink, type SmtpSink } from '../mail/smtp-sink';
 
 const WEBHOOK_SECRET = 'whsec_e2e_donate';
 const baseUrl = process.env.DATABASE_URL;
@@ -27,6 +29,7 @@ for (const driver of drivers) describe(`donation flow on the built server (${dri
   let server: RunningServer;
   let standIn: StripeStandIn;
   let world: World;
+  let sink: SmtpSink;
   const webhook = { url: '', secret: WEBHOOK_SECRET };
 
   const start = async () => {
@@ -49,6 +52,7 @@ for (const driver of drivers) describe(`donation flow on the built server (${dri
   beforeAll(async () => {
     await ensureBuilt();
     standIn = await startStripeStandIn({ webhook });
+    sink = await startSmtpSink();
     let url: string | undefined;
     if (onPostgres) {
       const admin = postgres(baseUrl!, { max: 1, onnotice: () => {} });
@@ -62,6 +66,7 @@ for (const driver of drivers) describe(`donation flow on the built server (${dri
     env = {
       ...(url ? { DATABASE_URL: url } : { DATABASE_URL: '', PGLITE_DIR: join(dir, 'pglite') }),
       STRIPE_SECRET_KEY: 'sk_test_e2e', STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_API_BASE: standIn.url,
+      SMTP_HOST: '127.0.0.1', SMTP_PORT: String(sink.port), MAIL_FROM: 'Quỹ <quy@example.vn>',
     };
     // Never openDatabase here: on the PGlite run it would follow DATABASE_URL to the shared server.
     const handle = url ? openPostgres(url, 1) : openPglite(join(dir, 'pglite'));
@@ -74,6 +79,7 @@ for (const driver of drivers) describe(`donation flow on the built server (${dri
   afterAll(async () => {
     await server?.stop();
     await standIn?.close();
+    await sink?.close();
     if (onPostgres) {
       const admin = postgres(baseUrl!, { max: 1, onnotice: () => {} });
       await admin.unsafe(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
@@ -87,7 +93,7 @@ for (const driver of drivers) describe(`donation flow on the built server (${dri
     const page = await (await fetch(`${server.url}/ung-ho?house=${house.publicCode}`)).text();
     expect(page).toContain(`value="${house.publicCode}"`);
     expect(page).toContain('còn cần 30.000.000 ₫');
-    const posted = await form('/ung-ho', { target: 'house', house: house.publicCode, amount: '1.500.000', displayName: 'Gia đình Anh Minh', email: 'minh@example.vn', method: 'bank_transfer' });
+    const posted = await form('/ung-ho', { target: 'house', house: house.publicCode, amount: '1.500.000', displayName: 'Gia đình Anh Minh', email: 'minh@example.vn', emailConsent: 'on', method: 'bank_transfer' });
     expect(posted.status).toBe(303);
     const receiptUrl = posted.headers.get('location')!;
     const code = /\/ung-ho\/(AC[0-9A-Z]{8})$/.exec(receiptUrl)?.[1];
@@ -111,6 +117,44 @@ for (const driver of drivers) describe(`donation flow on the built server (${dri
     expect(confirmed).toContain('data-status="confirmed"');
     expect(confirmed).toContain(`1.500.000 ₫ cho nhà ${house.publicCode}`);
     expect(confirmed).not.toContain('<svg');
+  });
+
+  it('sends the receipt from the server\'s mail worker; its one-click unsubscribe works without an Origin', async () => {
+    const deadline = Date.now() + 60_000;
+    while (!sink.received.some((m) => m.to[0] === 'minh@example.vn') && Date.now() < deadline) {
+      await fetch(`${server.url}/ung-ho`); // the first live request starts the worker
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
+    const receipts = sink.received.filter((m) => m.to[0] === 'minh@example.vn');
+    expect(receipts).toHaveLength(1);
+    expect(receipts[0]!.parsed.text).toContain('Số tiền: 1.500.000 ₫ (chuyển khoản), ngày 05/09/2024');
+    const header = receipts[0]!.parsed.headerLines.find((h) => h.key === 'list-unsubscribe')!.line;
+    const link = new URL(/<([^>]+)>/.exec(header)![1]!);
+    const oneClick = (path: string) => fetch(`${server.url}${path}`, { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const done = await oneClick(`${link.pathname}${link.search}`);
+    expect(done.status).toBe(200);
+    expect(await done.text()).toContain('Đã ngừng');
+    // Any other form post without an Origin is still refused.
+    expect((await oneClick('/ung-ho')).status).toBe(403);
+    expect((await oneClick('/xoa-email')).status).toBe(403);
+  });
+
+  it('shows the privacy notice beside the personal fields, the privacy page in both languages, and the erasure form', async () => {
+    const page = await (await fetch(`${server.url}/ung-ho`)).text();
+    expect(page).toMatch(/aria-describedby="email-notice"/);
+    expect(page).toContain('data-testid="email-notice"');
+    expect(page).toContain('name="emailConsent"');
+    expect(page).toContain('href="/rieng-tu/"');
+    const vi = await fetch(`${server.url}/rieng-tu/`);
+    expect(vi.status).toBe(200);
+    expect(await vi.text()).toMatch(/Nghị định 13\/2023[\s\S]*href="\/xoa-email"/);
+    expect(await (await fetch(`${server.url}/en/rieng-tu/`)).text()).toContain('Decree 13/2023');
+    const erase = await form('/xoa-email', { receiptCode: 'AC00000000', email: 'nobody@example.vn' });
+    expect(erase.status).toBe(200);
+    expect(await erase.text()).toContain('data-testid="erasure-done"');
+    const bad = await form('/en/xoa-email', { receiptCode: 'x', email: 'nobody@example.vn' });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('A receipt code is AC followed by 8 characters');
   });
 
   it('refuses bad amounts with the reason beside the field, in Vietnamese and in English', async () => {

@@ -42,13 +42,14 @@ describe('the staff route table', () => {
     }
   });
 
-  it('gives auditors nothing that changes state, recorders no decisions, approvers no records, administrators no money; only approvers and administrators publish', () => {
+  it('gives auditors nothing that changes state, recorders no decisions, approvers no records, administrators no money; only approvers and administrators publish and resend emails', () => {
     const posts = staffRoutes.filter((r) => r.methods.POST && r.methods.POST !== 'public');
     const postAllowed = (role: (typeof staffRoles)[number]) => posts.filter((r) => decide(r, 'POST', role).kind === 'allow').map((r) => r.pattern).sort();
     expect(postAllowed('auditor')).toEqual(['/staff/logout']);
-    expect(postAllowed('administrator')).toEqual(['/staff/accounts', '/staff/logout', '/staff/publish']);
+    expect(postAllowed('administrator')).toEqual(['/staff/accounts', '/staff/logout', '/staff/mail', '/staff/publish']);
     expect(postAllowed('recorder')).toEqual(['/staff/disbursements', '/staff/households', '/staff/households/import', '/staff/houses/[id]', '/staff/in-kind', '/staff/labour', '/staff/logout', '/staff/office-cash', '/staff/state-budget']);
-    expect(postAllowed('approver')).toEqual(['/staff/allocations', '/staff/corrections', '/staff/disbursements/[id]', '/staff/logout', '/staff/payment-reviews', '/staff/publish']);
+    expect(postAllowed('approver')).toEqual(['/staff/allocations', '/staff/corrections', '/staff/disbursements/[id]', '/staff/logout', '/staff/mail', '/staff/payment-reviews', '/staff/publish']);
+    expect(staffRoles.filter((role) => can(role, 'mail.manage'))).toEqual(['administrator', 'approver']);
     expect(staffRoles.filter((role) => can(role, 'bank.memo.read'))).toEqual(['recorder', 'approver']);
     expect(can('auditor', 'audit.read') && can('administrator', 'audit.read')).toBe(true);
     expect(can('recorder', 'audit.read') || can('approver', 'audit.read')).toBe(false);
