@@ -120,6 +120,8 @@ export const inKindInput = z.object({
     name: z.string().trim().min(1).max(120),
     quantity: z.number().positive().max(1e9),
     unit: z.string().trim().min(1).max(30),
+    /** The unit price typed or computed ("Đơn giá"); the value is the line total ("Thành tiền"). */
+    unitPriceVnd: amountVnd.optional(),
     valueVnd: amountVnd,
   })).min(1).max(100),
   receivedAt: z.coerce.date(),

@@ -7,12 +7,13 @@ import { currentCampaign } from '../domain/campaigns';
 import { recordCashContribution, recordInKind, recordLabour, recordStateBudget } from '../domain/contributions';
 import { reverseEntry } from '../domain/corrections';
 import { decideDisbursement, proposeDisbursement } from '../domain/disbursements';
-import { DomainError, notFound } from '../domain/errors';
+import { DomainError, fieldError, notFound } from '../domain/errors';
+import { describeItem, priceItem, type PricedItem } from '../domain/in-kind';
 import { advanceStage, registerHouseProject } from '../domain/houses';
 import { runOnce } from '../domain/journal';
 import { formatVnd } from '../i18n/format';
 import { audit } from './audit';
-import { checkbox, decimal, integer, optionalText, optionalVnd, pastDate, startOfDayVn, submissionId, text, vnd, type Fields } from './forms';
+import { checkbox, count, decimal, integer, optionalText, optionalVnd, pastDate, startOfDayVn, submissionId, text, vnd, type Fields } from './forms';
 import { z } from 'zod';
 import { stageInput } from '../domain/schemas';
 import { manageAccount, type SignedIn } from './accounts';
@@ -124,7 +125,7 @@ export async function registerHouseholdAction(ctx: ActionContext, form: Fields):
         phone: optionalText(form, 'phone'),
         address: optionalText(form, 'address'),
         povertyStatus: text(form, 'povertyStatus'),
-        members: integer(form, 'members'),
+        members: count(form, 'members'),
       },
     };
     const { result, replayed } = await once(ctx.db, keyOf('house.register', form), input, (db) => registerHouseProject(db, input));
@@ -145,13 +146,13 @@ export async function labourAction(ctx: ActionContext, form: Fields): Promise<Do
       campaignId: house.campaignId,
       houseId: house.id,
       organisation,
-      people: integer(form, 'people'),
+      people: count(form, 'people'),
       days: decimal(form, 'days'),
       workedOn: pastDate(form, 'workedOn'),
       donor: { kind: 'organisation', displayName: organisation || null, anonymous: false },
     });
     const rate = house.areaRateVnd ?? house.campaignRateVnd;
-    const personDays = integer(form, 'people') * decimal(form, 'days');
+    const personDays = count(form, 'people') * decimal(form, 'days');
     return {
       vi: `Đã ghi ${personDays} ngày công của ${organisation} cho nhà ${house.publicCode} (biên nhận ${result.receiptCode}). Giá trị ước tính: ${formatVnd(result.estimateVnd)} theo đơn giá ${formatVnd(rate)}/ngày công — chỉ là ước tính, không phải tiền.`,
       en: `Recorded ${personDays} labour days by ${organisation} on house ${house.publicCode} (receipt ${result.receiptCode}). Estimated value: ${formatVnd(result.estimateVnd)} at ${formatVnd(rate)} a day — an estimate, not money.`,
@@ -164,13 +165,33 @@ export async function labourAction(ctx: ActionContext, form: Fields): Promise<Do
 const ITEM_ROWS = 5;
 export const itemRows = Array.from({ length: ITEM_ROWS }, (_, i) => i);
 
+// The item rows a recorder filled in, each read the Vietnamese way and priced (unit price or line total).
+export function itemsOf(form: Fields): PricedItem[] {
+  return itemRows
+    .filter((i) => text(form, `item${i}Name`) || text(form, `item${i}Quantity`) || text(form, `item${i}UnitPrice`) || text(form, `item${i}Total`))
+    .map((i) => {
+      const row = i + 1;
+      const label = (vi: string, en: string): [string, string] => [`Dòng ${row}, ${vi}`, `Row ${row}, ${en}`];
+      const name = text(form, `item${i}Name`);
+      const unit = text(form, `item${i}Unit`);
+      if (!name) throw fieldError(`item${i}Name`, `Dòng ${row}: chưa nhập tên hàng.`, `Row ${row}: the item name is missing.`);
+      if (!unit) throw fieldError(`item${i}Unit`, `Dòng ${row}: chưa nhập đơn vị (bao, viên, tấn…).`, `Row ${row}: the unit (bag, brick, tonne…) is missing.`);
+      const quantity = decimal(form, `item${i}Quantity`, label('số lượng', 'quantity'));
+      if (quantity <= 0) throw fieldError(`item${i}Quantity`, `Dòng ${row}, số lượng phải lớn hơn 0.`, `Row ${row}, the quantity must be above 0.`);
+      return priceItem({
+        name, quantity, unit,
+        unitPriceVnd: optionalVnd(form, `item${i}UnitPrice`, label('đơn giá', 'unit price')),
+        totalVnd: optionalVnd(form, `item${i}Total`, label('thành tiền', 'line total')),
+      }, row, (part) => `item${i}${part}`);
+    });
+}
+
 export async function inKindAction(ctx: ActionContext, form: Fields): Promise<Done> {
   return logged(ctx, 'in_kind.record', text(form, 'house') || null, async () => {
     const house = await houseByCode(ctx.db, text(form, 'house'));
     assertInScope(ctx, house.areaId);
-    const items = itemRows
-      .filter((i) => text(form, `item${i}Name`) || text(form, `item${i}Value`))
-      .map((i) => ({ name: text(form, `item${i}Name`), quantity: decimal(form, `item${i}Quantity`), unit: text(form, `item${i}Unit`), valueVnd: vnd(form, `item${i}Value`) }));
+    const items = itemsOf(form);
+    if (items.length === 0) throw fieldError('item0Name', 'Chưa nhập mặt hàng nào.', 'No item was entered.');
     const { result, replayed } = await recordInKind(ctx.db, {
       idempotencyKey: keyOf('in_kind', form),
       campaignId: house.campaignId, houseId: house.id, items,
@@ -179,8 +200,8 @@ export async function inKindAction(ctx: ActionContext, form: Fields): Promise<Do
     });
     const total = items.reduce((sum, item) => sum + item.valueVnd, 0);
     return {
-      vi: `Đã ghi hiện vật trị giá ${formatVnd(total)} cho nhà ${house.publicCode} (biên nhận ${result.receiptCode}).`,
-      en: `Recorded goods worth ${formatVnd(total)} for house ${house.publicCode} (receipt ${result.receiptCode}).`,
+      vi: `Đã ghi hiện vật trị giá ${formatVnd(total)} cho nhà ${house.publicCode} (biên nhận ${result.receiptCode}): ${items.map(describeItem).join('; ')}.`,
+      en: `Recorded goods worth ${formatVnd(total)} for house ${house.publicCode} (receipt ${result.receiptCode}): ${items.map(describeItem).join('; ')}.`,
       replayed, link: `/staff/houses/${house.id}`, details: { receipt: result.receiptCode, valueVnd: total, entryId: result.entryId },
     };
   });

@@ -9,6 +9,7 @@ import { insertHouse } from '../domain/houses';
 import { runOnce } from '../domain/journal';
 import { houseProjectInput } from '../domain/schemas';
 import { parseInput } from '../domain/validate';
+import { readTypedNumber, type NumberKind } from '../i18n/read-number';
 
 export const IMPORT_MAX_ROWS = 5000;
 
@@ -105,16 +106,26 @@ export function planImport(csv: string): ImportPlan {
   if (data.length > IMPORT_MAX_ROWS) {
     return { rows: [], problems: [{ row: 1, vi: `Tối đa ${IMPORT_MAX_ROWS} dòng mỗi tệp.`, en: `At most ${IMPORT_MAX_ROWS} rows a file.` }] };
   }
+  const problems: RowProblem[] = [];
   const rows = data.map((cells, i) => {
     const cell = (col: Column) => (index.has(col) ? (cells[index.get(col)!] ?? '').trim() : '');
-    const budget = cell('budget').replace(/[\s.₫]/g, '');
+    // Numbers are read the Vietnamese way ("60.000.000"); an unclear one is a row problem, never a guess.
+    const number = (col: 'budget' | 'members', kind: NumberKind, label: [string, string]) => {
+      if (!cell(col)) return undefined;
+      const reading = readTypedNumber(cell(col), kind);
+      if (reading.ok) return reading.value;
+      problems.push({ row: i + 2, vi: `${label[0]}: ${reading.vi}.`, en: `${label[1]}: ${reading.en}.` });
+      return Number.NaN;
+    };
+    const budgetVnd = number('budget', 'amount', ['Kinh phí', 'Budget']);
+    const members = number('members', 'count', ['Số nhân khẩu', 'Members']) ?? Number.NaN;
     return {
       row: i + 2,
       commune: cell('commune'),
       input: {
         type: houseType(cell('type')),
         source: cell('source') || undefined,
-        budgetVnd: budget ? (/^\d+$/.test(budget) ? Number(budget) : Number.NaN) : undefined,
+        budgetVnd,
         minutesRef: cell('minutesRef'),
         approvedOn: isoDay(cell('approvedOn')),
         household: {
@@ -124,12 +135,12 @@ export function planImport(csv: string): ImportPlan {
           phone: cell('phone') || null,
           address: cell('address') || null,
           povertyStatus: poverty(cell('povertyStatus')),
-          members: /^\d+$/.test(cell('members')) ? Number(cell('members')) : Number.NaN,
+          members,
         },
       },
     };
   });
-  return { rows, problems: [] };
+  return { rows, problems };
 }
 
 export interface ImportResult { imported: number; replayed: boolean; houseCodes: string[] }
