@@ -5,7 +5,7 @@ import { assertWithinNeed, splitGift, type GiftSplit } from '../ledger/allocatio
 import { cashGiftEntry, inKindEntry, labourEntry, stateBudgetEntry } from '../ledger/postings';
 import type { EntryDraft } from '../ledger/entry';
 import { newReceiptCode } from './codes';
-import type { DonorRef } from './donors';
+import { findReturningDonor, type DonorRef, type ReturningDonor } from './donors';
 import { DomainError, notFound } from './errors';
 import { postEntry, runOnce, type Outcome } from './journal';
 import { cashContributionInput, inKindInput, labourInput, stateBudgetInput } from './schemas';
@@ -18,6 +18,8 @@ export interface ContributionResult {
   receiptCode: string;
   entryId: number;
   entryHash: string;
+  /** Set when the gift was recorded under a donor already on record (matched privately). */
+  returningDonor?: ReturningDonor;
 }
 
 export interface CashResult extends ContributionResult {
@@ -69,13 +71,15 @@ async function writeGift(
   entryFor: (contributionId: number, receiptCode: string) => EntryDraft,
 ): Promise<ContributionResult> {
   const receiptCode = values.receiptCode ?? newReceiptCode();
-  const donorId = 'donorId' in donor ? donor.donorId : ids.donorId!;
+  // A returning donor (same tax code, phone or email) keeps one record, so lists name them once.
+  const returning = 'donor' in donor ? await findReturningDonor(tx, donor.donor) : undefined;
+  const donorId = 'donorId' in donor ? donor.donorId : returning?.donorId ?? ids.donorId!;
   const rows = Promise.all([
-    'donor' in donor ? tx.insert(donors).values({ ...donor.donor, id: donorId, displayName: donor.donor.anonymous ? null : donor.donor.displayName }).then(() => undefined) : undefined,
+    'donor' in donor && !returning ? tx.insert(donors).values({ ...donor.donor, id: donorId, displayName: donor.donor.anonymous ? null : donor.donor.displayName }).then(() => undefined) : undefined,
     tx.insert(contributions).values({ ...values, id: ids.contributionId, donorId, receiptCode }).then(() => undefined),
   ]);
   const [, entry] = await Promise.all([rows, postEntry(tx, entryFor(ids.contributionId, receiptCode))]);
-  return { contributionId: ids.contributionId, receiptCode, entryId: entry.id, entryHash: entry.hash };
+  return { contributionId: ids.contributionId, receiptCode, entryId: entry.id, entryHash: entry.hash, ...(returning ? { returningDonor: returning } : {}) };
 }
 
 // The request as hashed for idempotency: everything but the key itself.

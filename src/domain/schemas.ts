@@ -70,6 +70,8 @@ export const houseProjectInput = z.object({
   budgetVnd: amountVnd.optional(),
   minutesRef: publicText,
   approvedOn: isoDate,
+  /** The recorder checked that a household with the same name in the commune is another family. */
+  confirmedNotDuplicate: z.boolean().default(false),
 });
 
 export const stages = ['approved', 'funded', 'under_construction', 'completed', 'handed_over'] as const;
@@ -79,6 +81,8 @@ export const stageInput = z.object({
   houseId: id,
   stage: z.enum(['funded', 'under_construction', 'completed', 'handed_over']),
   on: isoDate,
+  /** Why a house is funded before the ledger holds its whole budget; refused without one. */
+  reason: z.string().trim().max(300).optional(),
 });
 
 export const donorInput = z.object({

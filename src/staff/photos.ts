@@ -5,6 +5,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
+import { desc, eq, or } from 'drizzle-orm';
 import { schema, type Db } from '../../db/client';
 import { DomainError } from '../domain/errors';
 
@@ -72,8 +73,28 @@ export function photosDir(): string {
 
 export const photoHash = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
+// A 64-bit difference hash of the picture (9×8 grey pixels, each compared with its right neighbour):
+// the same photo re-saved, resized or sent through a chat app keeps it, where the file's SHA-256 changes.
+export async function pixelHash(bytes: Buffer): Promise<string> {
+  const grey = await sharp(bytes, { limitInputPixels: PHOTO_MAX_PIXELS }).rotate().greyscale().resize(9, 8, { fit: 'fill' }).raw().toBuffer();
+  let bits = 0n;
+  for (let y = 0; y < 8; y++) for (let x = 0; x < 8; x++) bits = (bits << 1n) | (grey[y * 9 + x]! > grey[y * 9 + x + 1]! ? 1n : 0n);
+  return bits.toString(16).padStart(16, '0');
+}
+
+export interface SamePhoto { houseId: number; publicCode: string; stage: string; createdAt: Date; createdBy: string }
+
+// Photos already stored with the same file or the same picture, with their house, newest first.
+export async function samePhotos(db: Db, hashes: { sourceSha256: string; pixelHash: string }): Promise<SamePhoto[]> {
+  const rows = await db.select({ houseId: schema.photos.houseId, publicCode: schema.houses.publicCode, stage: schema.photos.stage, createdAt: schema.photos.createdAt, createdBy: schema.photos.createdBy })
+    .from(schema.photos).innerJoin(schema.houses, eq(schema.houses.id, schema.photos.houseId))
+    .where(or(eq(schema.photos.sourceSha256, hashes.sourceSha256), eq(schema.photos.pixelHash, hashes.pixelHash)))
+    .orderBy(desc(schema.photos.id)).limit(10);
+  return rows;
+}
+
 // Writes the cleaned photo under a random name (temporary file, then rename) and records it.
-export async function storePhoto(db: Db, input: { houseId: number; stage: typeof schema.photos.$inferInsert['stage']; photo: CleanPhoto; createdBy: string }) {
+export async function storePhoto(db: Db, input: { houseId: number; stage: typeof schema.photos.$inferInsert['stage']; photo: CleanPhoto; createdBy: string; sourceSha256?: string; pixelHash?: string }) {
   const dir = photosDir();
   await mkdir(dir, { recursive: true });
   const storedName = `${randomBytes(16).toString('hex')}.jpg`;
@@ -83,7 +104,7 @@ export async function storePhoto(db: Db, input: { houseId: number; stage: typeof
   try {
     const [row] = await db.insert(schema.photos).values({
       houseId: input.houseId, stage: input.stage, storedName, width: input.photo.width, height: input.photo.height,
-      bytes: input.photo.data.length, createdBy: input.createdBy,
+      bytes: input.photo.data.length, createdBy: input.createdBy, sourceSha256: input.sourceSha256 ?? null, pixelHash: input.pixelHash ?? null,
     }).returning();
     return row!;
   } catch (error) {

@@ -88,3 +88,27 @@ export async function pendingCount(db: Db): Promise<number> {
   const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(disbursements).where(eq(disbursements.status, 'pending'));
   return Number(row?.n ?? 0);
 }
+
+// Only the last digits of a private identifier, so staff can tell records apart without reading it.
+export function maskPrivate(value: string | null): string | null {
+  return value ? `…${value.replace(/\s/g, '').slice(-3)}` : null;
+}
+
+// Donors by public name, or by an exact tax code, phone or email (found privately, shown masked), with their gifts.
+export async function listDonors(db: Db, q: string) {
+  const term = q.trim();
+  const like = `%${term.replace(/[%_\\]/g, '\\$&')}%`;
+  const rows = await queryRows<{ id: number; kind: string; display_name: string | null; anonymous: boolean; tax_code: string | null; phone: string | null; email: string | null; merged_into_id: number | null; gifts: number; total: string | null }>(db, sql`
+    SELECT d.id, d.kind, d.display_name, d.anonymous, d.tax_code, d.phone, d.email, d.merged_into_id,
+      (SELECT count(*)::int FROM contributions k WHERE k.donor_id = d.id) AS gifts,
+      (SELECT sum(k.amount_vnd) FROM contributions k WHERE k.donor_id = d.id) AS total
+    FROM donors d
+    WHERE d.kind <> 'state' AND (${term} = '' OR d.display_name ILIKE ${like} OR d.tax_code = ${term} OR d.phone = ${term} OR lower(d.email) = lower(${term})
+      OR d.merged_into_id IS NOT NULL AND ${term} = '')
+    ORDER BY d.merged_into_id IS NULL, d.id DESC LIMIT 100`);
+  return rows.map((r) => ({
+    id: Number(r.id), kind: r.kind, name: publicDonorName({ anonymous: r.anonymous, displayName: r.display_name }), anonymous: r.anonymous,
+    taxCode: maskPrivate(r.tax_code), phone: maskPrivate(r.phone), email: maskPrivate(r.email),
+    mergedIntoId: r.merged_into_id === null ? null : Number(r.merged_into_id), gifts: Number(r.gifts), totalVnd: Number(r.total ?? 0),
+  }));
+}
