@@ -32,6 +32,7 @@ export interface ReturningDonor { donorId: number; via: DonorKey }
 
 // The donor already on record with the same tax code, phone or email (in that order of trust) and the
 // same choice of anonymity, followed to the record it was merged into. Nothing public is compared.
+// The record's missing identifiers are filled in from this gift's.
 export async function findReturningDonor(tx: Db | Tx, donor: z.output<typeof donorInput>): Promise<ReturningDonor | undefined> {
   const keys = donorKeysOf(donor);
   if (Object.keys(keys).length === 0) return undefined;
@@ -43,7 +44,11 @@ export async function findReturningDonor(tx: Db | Tx, donor: z.output<typeof don
     ORDER BY (d.tax_code = ${keys.tax_code ?? null}) IS TRUE DESC, (d.phone = ${keys.phone ?? null}) IS TRUE DESC, d.id
     LIMIT 1`);
   if (!row) return undefined;
-  return { donorId: await rootDonorId(tx, Number(row.id)), via: row.via };
+  const donorId = await rootDonorId(tx, Number(row.id));
+  // What the record lacks is filled in (never overwritten), so the next gift is found by it too.
+  await tx.execute(sql`UPDATE donors SET tax_code = coalesce(tax_code, ${keys.tax_code ?? null}), phone = coalesce(phone, ${keys.phone ?? null}),
+    email = coalesce(email, ${keys.email ?? null}) WHERE id = ${donorId}`);
+  return { donorId, via: row.via };
 }
 
 // The record a donor was merged into, through any chain of merges.

@@ -16,6 +16,15 @@ const staffName = z.string().trim().min(1).max(100);
 const publicText = z.string().trim().min(1).max(300);
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Ngày phải có dạng yyyy-mm-dd / Dates are yyyy-mm-dd');
 
+// Phones as people write them ("0912 345 678", "+84 912.345.678") stored one way ("0912345678"),
+// so the same number always compares equal; other countries keep their "+".
+export function normalisePhone(typed: string): string {
+  const compact = typed.trim().replace(/[\s.\-()]/g, '');
+  return compact.replace(/^\+84/, '0').replace(/^0084/, '0');
+}
+const phoneNumber = z.string().transform(normalisePhone)
+  .pipe(z.string().regex(/^(0\d{9,10}|\+\d{9,14})$/, 'Số điện thoại không hợp lệ (ví dụ 0912 345 678 hoặc +84 912 345 678) / Invalid phone number'));
+
 export const houseType = z.enum(['new_build', 'repair']);
 export const fundingSource = z.enum(['central_campaign', 'national_target_programme']);
 
@@ -54,7 +63,7 @@ export const householdInput = z.object({
   headFullName: z.string().trim().min(2).max(120),
   publishFullName: z.boolean().default(false),
   nationalId: z.string().trim().regex(/^\d{9}(\d{3})?$/, 'Số CCCD/CMND gồm 9 hoặc 12 chữ số / ID numbers have 9 or 12 digits').nullable().default(null),
-  phone: z.string().trim().regex(/^\+?\d{9,12}$/, 'Số điện thoại không hợp lệ / Invalid phone number').nullable().default(null),
+  phone: phoneNumber.nullable().default(null),
   address: z.string().trim().max(300).nullable().default(null),
   povertyStatus: z.enum(['poor', 'near_poor']),
   members: z.number().int().min(1).max(30),
@@ -90,7 +99,7 @@ export const donorInput = z.object({
   displayName: z.string().trim().min(1).max(120).nullable().default(null),
   anonymous: z.boolean().default(false),
   email: z.string().trim().email('Email không hợp lệ / Invalid email').nullable().default(null),
-  phone: z.string().trim().regex(/^\+?\d{9,12}$/, 'Số điện thoại không hợp lệ / Invalid phone number').nullable().default(null),
+  phone: phoneNumber.nullable().default(null),
   taxCode: z.string().trim().regex(/^\d{10}(-\d{3})?$/, 'Mã số thuế không hợp lệ / Invalid tax code').nullable().default(null),
 }).refine((d) => d.anonymous || d.displayName !== null, {
   message: 'Cần tên hiển thị hoặc chọn ẩn danh / A display name or anonymity is required',

@@ -5,8 +5,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
-import { desc, eq, or } from 'drizzle-orm';
-import { schema, type Db } from '../../db/client';
+import { sql } from 'drizzle-orm';
+import { queryRows, schema, type Db } from '../../db/client';
 import { DomainError } from '../domain/errors';
 
 export const PHOTO_MAX_BYTES = 8 * 1024 * 1024;
@@ -84,13 +84,26 @@ export async function pixelHash(bytes: Buffer): Promise<string> {
 
 export interface SamePhoto { houseId: number; publicCode: string; stage: string; createdAt: Date; createdBy: string }
 
-// Photos already stored with the same file or the same picture, with their house, newest first.
+// Pictures whose difference hashes differ in at most this many of 64 bits are the same picture (a re-save
+// flips one or two; different photos differ in twenty or more).
+export const SAME_PICTURE_MAX_BITS = 6;
+
+// A nearly flat picture (a blank wall, a dark frame) has too few edges for its hash to identify it.
+function distinctive(hash: string): boolean {
+  const ones = BigInt(`0x${hash}`).toString(2).replace(/0/g, '').length;
+  return ones >= 4 && ones <= 60;
+}
+
+// Photos already stored with the same file or nearly the same pixel hash, with their house, newest first.
 export async function samePhotos(db: Db, hashes: { sourceSha256: string; pixelHash: string }): Promise<SamePhoto[]> {
-  const rows = await db.select({ houseId: schema.photos.houseId, publicCode: schema.houses.publicCode, stage: schema.photos.stage, createdAt: schema.photos.createdAt, createdBy: schema.photos.createdBy })
-    .from(schema.photos).innerJoin(schema.houses, eq(schema.houses.id, schema.photos.houseId))
-    .where(or(eq(schema.photos.sourceSha256, hashes.sourceSha256), eq(schema.photos.pixelHash, hashes.pixelHash)))
-    .orderBy(desc(schema.photos.id)).limit(10);
-  return rows;
+  const near = distinctive(hashes.pixelHash)
+    ? sql`OR (p.pixel_hash IS NOT NULL AND bit_count(('x' || p.pixel_hash)::bit(64) # ${`x${hashes.pixelHash}`}::bit(64)) <= ${SAME_PICTURE_MAX_BITS})`
+    : sql``;
+  const rows = await queryRows<{ house_id: number; public_code: string; stage: string; created_at: Date | string; created_by: string }>(db, sql`
+    SELECT p.house_id, h.public_code, p.stage, p.created_at, p.created_by FROM photos p JOIN houses h ON h.id = p.house_id
+    WHERE p.source_sha256 = ${hashes.sourceSha256} ${near}
+    ORDER BY p.id DESC LIMIT 10`);
+  return rows.map((r) => ({ houseId: Number(r.house_id), publicCode: r.public_code, stage: r.stage, createdAt: new Date(r.created_at), createdBy: r.created_by }));
 }
 
 // Writes the cleaned photo under a random name (temporary file, then rename) and records it.
