@@ -480,14 +480,23 @@ export async function resolveReviewAction(ctx: ActionContext, form: Fields): Pro
   });
 }
 
-// Publishing only reads: no idempotency key is needed, and a second click while one runs is refused.
-export async function publishAction(ctx: ActionContext): Promise<Done> {
+// What the publish page says after the click (it redirects there, so a reload sends nothing).
+export const publishStarted = {
+  now: {
+    vi: 'Đã bắt đầu xuất bản. Trang công khai hiện tại vẫn được phục vụ cho đến khi bản mới hoàn tất; tải lại trang này để xem tiến độ.',
+    en: 'Publishing has started. The current public site stays served until the new one is complete; reload this page to see progress.',
+  },
+  again: {
+    vi: 'Biểu mẫu này đã được gửi: lần xuất bản nó bắt đầu đang chạy hoặc đã xong; không bắt đầu lần thứ hai.',
+    en: 'This form was already sent: the publish it started is running or done; no second one was started.',
+  },
+} as const;
+
+// Publishing only reads: no idempotency key is needed; a second click while one runs is refused, and the
+// same form sent again is told the publish it started is under way.
+export async function publishAction(ctx: ActionContext, form: Fields): Promise<Done> {
   return logged(ctx, 'site.publish', null, async () => {
-    startPublish(ctx.db, ctx.user.username, ctx.ip);
-    return {
-      vi: 'Đã bắt đầu xuất bản. Trang công khai hiện tại vẫn được phục vụ cho đến khi bản mới hoàn tất; tải lại trang này để xem tiến độ.',
-      en: 'Publishing has started. The current public site stays served until the new one is complete; reload this page to see progress.',
-      link: '/staff/publish',
-    };
+    const { replayed } = startPublish(ctx.db, ctx.user.username, ctx.ip, undefined, submissionId(form));
+    return { ...publishStarted[replayed ? 'again' : 'now'], replayed, link: '/staff/publish' };
   });
 }
