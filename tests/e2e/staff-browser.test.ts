@@ -168,6 +168,8 @@ for (const driver of drivers) {
         .from(schema.auditLog).where(inArray(schema.auditLog.action, ['site.publish', 'site.publish.done', 'site.publish.failed'])).orderBy(schema.auditLog.id);
       expect(audits).toEqual([
         { action: 'site.publish', outcome: 'ok', actor: 'hanh' },
+        // The resent form: logged, nothing started.
+        { action: 'site.publish', outcome: 'ok', actor: 'hanh' },
         { action: 'site.publish', outcome: 'refused', actor: 'hanh' },
         { action: 'site.publish.done', outcome: 'ok', actor: 'hanh' },
       ]);
