@@ -134,6 +134,20 @@ export function staffDataSuite(driver: string, fresh: FreshDb): void {
       });
     });
 
+    describe('words', () => {
+      it('accepts phones with spaces and +84, and names a bad field in Vietnamese without schema paths', async () => {
+        const thu = await contextOf(handle.db, 'thu');
+        const fields = { commune: 'T-D-A', headFullName: 'Ma Văn Sáng', povertyStatus: 'poor', members: '5', type: 'repair', minutesRef: 'BB-3', approvedOn: '2025-03-01' };
+        const error = await refusal(() => registerHouseholdAction(thu, formOf({ ...fields, phone: '09-12' })));
+        expect(error).toMatchObject({ status: 400, code: 'invalid_input', details: { field: 'phone' } });
+        expect(error.message).toMatch(/^Dữ liệu không hợp lệ: Điện thoại của hộ: Số điện thoại không hợp lệ/);
+        expect(error.message).not.toMatch(/household\.|[A-Za-z]+ must/);
+        await registerHouseholdAction(thu, formOf({ ...fields, phone: '+84 912 345 679' }));
+        const [row] = await handle.db.select().from(schema.households).where(eq(schema.households.headFullName, 'Ma Văn Sáng'));
+        expect(row!.phone).toBe('0912345679');
+      });
+    });
+
     describe('one donor, one record', () => {
       it('reuses a donor by tax code, phone or email, so the report lists a company once', async () => {
         const thu = await contextOf(handle.db, 'thu');
