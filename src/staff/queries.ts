@@ -54,9 +54,27 @@ export async function disbursementDetail(db: Db, id: number) {
   return row;
 }
 
+// A commune's pool serves only its own houses, so a non-general allocation came from the house's commune.
 export async function recentAllocations(db: Db) {
-  return db.select({ a: allocations, publicCode: houses.publicCode }).from(allocations).innerJoin(houses, eq(houses.id, allocations.houseId))
+  const rows = await db.select({ a: allocations, publicCode: houses.publicCode, commune: areas.name }).from(allocations)
+    .innerJoin(houses, eq(houses.id, allocations.houseId)).innerJoin(areas, eq(areas.id, houses.areaId))
     .orderBy(desc(allocations.id)).limit(30);
+  return rows.map((r) => ({ ...r, poolName: r.a.poolKey === 'general' ? 'Quỹ chung' : `Quỹ ${r.commune}` }));
+}
+
+// Houses whose budget the ledger does not yet cover, longest waiting first, with what their commune's
+// pool holds, for the approver's allocate action (pre-filled with the shortfall).
+export async function housesStillShort(db: Db, limit = 50) {
+  const rows = await queryRows<{ id: number; public_code: string; commune: string; district: string | null; budget_vnd: string; allocated_vnd: string; approved_on: string; pool: string | null }>(db, sql`
+    SELECT h.id, h.public_code, a.name AS commune, d.name AS district, h.budget_vnd, h.allocated_vnd, h.approved_on,
+      (SELECT sum(p.remaining_vnd) FROM pool_lots p WHERE p.area_id = h.area_id AND p.pool_key <> 'general') AS pool
+    FROM houses h JOIN areas a ON a.id = h.area_id LEFT JOIN areas d ON d.id = a.parent_id
+    WHERE h.allocated_vnd < h.budget_vnd
+    ORDER BY h.approved_on, h.id LIMIT ${limit}`);
+  return rows.map((r) => ({
+    houseId: Number(r.id), publicCode: r.public_code, commune: r.commune, district: r.district, budgetVnd: Number(r.budget_vnd),
+    shortVnd: Number(r.budget_vnd) - Number(r.allocated_vnd), approvedOn: String(r.approved_on), communePoolVnd: Number(r.pool ?? 0),
+  }));
 }
 
 // What each pool holds now: the general fund and the fullest commune pools.

@@ -25,6 +25,7 @@ describe('staff workspace on a 390-px phone (pglite)', () => {
       const world = await buildStaffWorld(handle.db);
       house = world.houses[0]!;
       await give(handle.db, world, { amountVnd: 5_000_000, target: { type: 'house', houseId: house.houseId } });
+      await give(handle.db, world, { amountVnd: 40_000_000, target: { type: 'general' } });
     });
     server = await staged.start();
     browser = await launchBrowser();
@@ -76,7 +77,7 @@ describe('staff workspace on a 390-px phone (pglite)', () => {
     }, 240_000);
   }
 
-  it('records 2.000 bricks with a unit price and 40 labour days from the phone, without JavaScript', async () => {
+  it('records 2.000 bricks with a unit price and 40 labour days, and an approver allocates from the "still short" table, on the phone without JavaScript', async () => {
     const page = await signedIn('thu', false);
     await page.goto(`${server.url}/staff/in-kind?house=${house.publicCode}`);
     await page.fill('input[name=donorName]', 'Công ty Gạch Tuynel Chợ Mới');
@@ -110,11 +111,28 @@ describe('staff workspace on a 390-px phone (pglite)', () => {
     expect(await overflow(page)).toBe(0);
     await page.context().close();
 
+    // An approver allocates from the "houses still short" table: the action fills in the house and the shortfall.
+    const approver = await signedIn('hanh', false);
+    await approver.goto(`${server.url}/staff/allocations`);
+    const row = approver.locator('[data-testid=still-short] tr', { hasText: house.publicCode });
+    expect(await row.textContent()).toMatch(/21\.500\.000 ₫/);
+    await row.locator('a', { hasText: 'Phân bổ' }).click();
+    expect(await approver.inputValue('input[name=house]')).toBe(house.publicCode);
+    expect(await approver.inputValue('input[name=amount]')).toBe('21.500.000');
+    await approver.fill('input[name=decisionRef]', 'QĐ 12/QĐ-MTTQ');
+    await approver.click('button.primary');
+    expect(await approver.textContent('[data-testid=outcome]')).toMatch(/Đã phân bổ 21\.500\.000 ₫ cho nhà/);
+    expect(await approver.locator('[data-testid=still-short]').textContent()).not.toContain(house.publicCode);
+    expect(await overflow(approver)).toBe(0);
+    await approver.context().close();
+
     await server.stop();
     // The staged database is closed by cleanup.
     const handle = await staged.open();
     const [gift] = await handle.db.select().from(schema.contributions).where(eq(schema.contributions.kind, 'in_kind'));
     expect((gift!.details as { items: { quantity: number }[] }).items.map((i) => i.quantity)).toEqual([2000, 25]);
     expect(gift!.amountVnd).toBe(3_500_000);
+    const [funded] = await handle.db.select().from(schema.houses).where(eq(schema.houses.id, house.houseId));
+    expect(funded!.allocatedVnd).toBe(funded!.budgetVnd);
   }, 120_000);
 });
