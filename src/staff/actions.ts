@@ -46,7 +46,7 @@ async function logged<T extends Done>(ctx: ActionContext, action: string, target
     return done;
   } catch (error) {
     if (error instanceof DomainError) {
-      await audit(ctx.db, { actor: ctx.user.username, action, outcome: 'refused', target, details: { code: error.code, message: error.messageEn }, ip: ctx.ip });
+      await audit(ctx.db, { actor: ctx.user.username, action, outcome: 'refused', target, details: { code: error.code, message: error.message, messageEn: error.messageEn }, ip: ctx.ip });
     }
     throw error;
   }
