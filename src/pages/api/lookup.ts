@@ -10,6 +10,6 @@ export const GET: APIRoute = async ({ url, request }) => {
   try {
     return json(await lookupReceipt(sharedDatabase().db, Object.fromEntries(url.searchParams)));
   } catch (error) {
-    return errorJson(error, requestLang(url, request));
+    return errorJson(error, requestLang(url, request), '/api/lookup');
   }
 };
