@@ -69,6 +69,8 @@ export const houses = pgTable('houses', {
   constructionOn: date('construction_on'),
   completedOn: date('completed_on'),
   handedOverOn: date('handed_over_on'),
+  /** Why a house was marked funded before the ledger shows its whole budget (money outside the ledger…). */
+  fundedReason: text('funded_reason'),
   allocatedVnd: vnd('allocated_vnd').notNull().default(0),
   cashAllocatedVnd: vnd('cash_allocated_vnd').notNull().default(0),
   disbursedVnd: vnd('disbursed_vnd').notNull().default(0),
@@ -88,7 +90,16 @@ export const donors = pgTable('donors', {
   email: text('email'),
   phone: text('phone'),
   taxCode: text('tax_code'),
-});
+  /** Set when staff merged this donor into another (the same person or company); cleared to undo. */
+  mergedIntoId: integer('merged_into_id'),
+}, (t) => [
+  // A returning donor is found by a private identifier, never by the public name.
+  index('donors_tax_code_idx').on(t.taxCode),
+  index('donors_phone_idx').on(t.phone),
+  index('donors_email_idx').on(sql`lower(${t.email})`),
+  index('donors_merged_into_idx').on(t.mergedIntoId),
+  check('donors_not_merged_into_itself', sql`${t.mergedIntoId} IS NULL OR ${t.mergedIntoId} <> ${t.id}`),
+]);
 
 export const contributions = pgTable('contributions', {
   id: serial('id').primaryKey(),
@@ -267,9 +278,16 @@ export const photos = pgTable('photos', {
   width: integer('width').notNull(),
   height: integer('height').notNull(),
   bytes: integer('bytes').notNull(),
+  /** SHA-256 of the file as uploaded, and a 64-bit difference hash of its pixels: the same picture twice is flagged. */
+  sourceSha256: text('source_sha256'),
+  pixelHash: text('pixel_hash'),
   createdBy: text('created_by').notNull(),
   createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
-}, (t) => [index('photos_house_idx').on(t.houseId)]);
+}, (t) => [
+  index('photos_house_idx').on(t.houseId),
+  index('photos_source_sha256_idx').on(t.sourceSha256),
+  index('photos_pixel_hash_idx').on(t.pixelHash),
+]);
 
 // ── Issue 4: donation intake (pledges, Stripe events waiting for their payment, bank statements, review queue) ──
 

@@ -5,7 +5,7 @@ import { queryRows, schema, type Db, type Tx } from '../../db/client';
 import { inKindGift, labourGift, oneHouse, stateBudgetGift, type HouseState } from '../ledger/rules';
 import type { EntryDraft } from '../ledger/entry';
 import { newReceiptCode } from './codes';
-import type { DonorRef } from './donors';
+import { findReturningDonor, type DonorRef, type ReturningDonor } from './donors';
 import { notFound } from './errors';
 import { postCashGift, postCashGiftsIsolated, requestOf, type CashInput, type CashResult, type GiftReply } from './gift-batch';
 
@@ -21,6 +21,8 @@ export interface ContributionResult {
   receiptCode: string;
   entryId: number;
   entryHash: string;
+  /** Set when the gift was recorded under a donor already on record (matched privately). */
+  returningDonor?: ReturningDonor;
 }
 
 // Locks the house so that concurrent gifts see each other's allocation.
@@ -63,13 +65,15 @@ async function writeGift(
   draft: EntryDraft,
 ): Promise<ContributionResult> {
   const receiptCode = values.receiptCode ?? newReceiptCode();
-  const donorId = 'donorId' in donor ? donor.donorId : ids.donorId!;
+  // A returning donor (same tax code, phone or email) keeps one record, so lists name them once.
+  const returning = 'donor' in donor ? await findReturningDonor(tx, donor.donor) : undefined;
+  const donorId = 'donorId' in donor ? donor.donorId : returning?.donorId ?? ids.donorId!;
   const rows = Promise.all([
-    'donor' in donor ? tx.insert(donors).values({ ...donor.donor, id: donorId, displayName: donor.donor.anonymous ? null : donor.donor.displayName }).then(() => undefined) : undefined,
+    'donor' in donor && !returning ? tx.insert(donors).values({ ...donor.donor, id: donorId, displayName: donor.donor.anonymous ? null : donor.donor.displayName }).then(() => undefined) : undefined,
     tx.insert(contributions).values({ ...values, id: ids.contributionId, donorId, receiptCode }).then(() => undefined),
   ]);
   const [, entry] = await Promise.all([rows, postEntry(tx, draft)]);
-  return { contributionId: ids.contributionId, receiptCode, entryId: entry.id, entryHash: entry.hash };
+  return { contributionId: ids.contributionId, receiptCode, entryId: entry.id, entryHash: entry.hash, ...(returning ? { returningDonor: returning } : {}) };
 }
 
 // Confirmed cash: allocated as the donor chose, the house up to its need, overflow to the pools.

@@ -14,6 +14,11 @@ export class DomainError extends Error {
   }
 }
 
+// A refusal about one form field, so the page can show it beside that field.
+export function fieldError(field: string, vi: string, en: string): DomainError {
+  return new DomainError(400, 'invalid_field', vi, en, { field });
+}
+
 export function notFound(what: string, whatEn: string): DomainError {
   return new DomainError(404, 'not_found', `Không tìm thấy ${what}.`, `${whatEn} not found.`);
 }

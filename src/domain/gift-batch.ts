@@ -13,6 +13,7 @@ import type { EntryDraft } from '../ledger/entry';
 import { LedgerRuleError } from '../ledger/errors';
 import { cashGift, type HouseState, type LedgerState } from '../ledger/rules';
 import { newReceiptCode } from './codes';
+import { findReturningDonor, type ReturningDonor } from './donors';
 import { DomainError, fromLedgerRule, notFound, pgErrorOf, translateDbError } from './errors';
 import { appendArg, requestHash, writeCounters, type Outcome } from './journal';
 import type { cashContributionInput } from './schemas';
@@ -26,6 +27,8 @@ export interface CashResult {
   entryHash: string;
   split: GiftSplit;
   feeVnd: number;
+  /** Set when the gift was recorded under a donor already on record (matched privately). */
+  returningDonor?: ReturningDonor;
 }
 
 /** One gift's answer: its outcome, or the error that concerns it alone (a DomainError when it is a refusal). */
@@ -117,7 +120,9 @@ export async function postCashGifts(tx: Tx, inputs: CashInput[]): Promise<GiftRe
   if (new Set(inputs.map((i) => i.idempotencyKey)).size !== inputs.length) throw new Error('postCashGifts: one idempotency key per batch');
   const houseIds = [...new Set(inputs.flatMap((i) => (i.target.type === 'house' ? [i.target.houseId] : [])))].sort((a, b) => a - b);
   const areaIds = [...new Set(inputs.flatMap((i) => (i.target.type === 'commune' ? [i.target.areaId] : [])))];
-  const newDonors = inputs.filter((i) => 'donor' in i).length;
+  // A returning donor (same tax code, phone or email) keeps one record, so lists name them once.
+  const returning = await Promise.all(inputs.map((i) => ('donor' in i ? findReturningDonor(tx, i.donor) : undefined)));
+  const newDonors = inputs.filter((i, n) => 'donor' in i && !returning[n]).length;
   // One round trip: the statements are pipelined; the house and commune locks come first, so the room read after them is current.
   const [seen, locked, , areaRows, ids] = await Promise.all([
     queryRows<{ key: string; request_hash: string; result: unknown }>(tx, sql`
@@ -167,16 +172,17 @@ export async function postCashGifts(tx: Tx, inputs: CashInput[]): Promise<GiftRe
         occurredAt: input.receivedAt,
       });
       state.apply(effectsOf(gift.draft.lines));
-      const donorId = 'donorId' in input ? input.donorId : donorIds.shift()!;
+      const reused = returning[index];
+      const donorId = 'donorId' in input ? input.donorId : reused?.donorId ?? donorIds.shift()!;
       accepted.push({
         index, input, hash, draft: gift.draft,
-        donor: 'donor' in input ? { ...input.donor, id: donorId, displayName: input.donor.anonymous ? null : input.donor.displayName } : null,
+        donor: 'donor' in input && !reused ? { ...input.donor, id: donorId, displayName: input.donor.anonymous ? null : input.donor.displayName } : null,
         contribution: {
           id: contributionId, receiptCode, campaignId: input.campaignId, donorId, kind: 'cash', channel: input.channel, amountVnd: input.amountVnd,
           targetType: target.type, targetHouseId: gift.houseId, targetAreaId: gift.communeAreaId, receivedAt: input.receivedAt,
           details: { feeVnd: input.feeVnd, officeReceiptNo: input.officeReceiptNo ?? null },
         },
-        result: { contributionId, receiptCode, split: gift.split, feeVnd: input.feeVnd },
+        result: { contributionId, receiptCode, split: gift.split, feeVnd: input.feeVnd, ...(reused ? { returningDonor: reused } : {}) },
       });
       replies.push(undefined as never);
     } catch (error) {

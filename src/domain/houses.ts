@@ -7,6 +7,8 @@ import { houseProjectInput, stageInput, stages, type Stage } from './schemas';
 import { parseInput } from './validate';
 import { supportLevelVnd } from './campaigns';
 import { enqueueHandoverNotes } from '../mail/outbox';
+import { duplicateRefusal, duplicatesOf, registeredLike } from './households';
+import { formatDate, formatVnd } from '../i18n/format';
 
 const { houses, households, areas, campaigns } = schema;
 
@@ -36,6 +38,9 @@ export async function registerHouseProject(db: Db, raw: unknown): Promise<{ hous
       if (area.level !== 'commune') throw new DomainError(400, 'not_a_commune', 'Nhà phải thuộc một xã.', 'A house must be in a commune.');
       const [campaign] = await tx.select().from(campaigns).where(eq(campaigns.id, input.campaignId));
       if (!campaign) throw notFound(`chiến dịch #${input.campaignId}`, `Campaign #${input.campaignId}`);
+      const candidate = { areaId: input.areaId, ...input.household, confirmedNotDuplicate: input.confirmedNotDuplicate };
+      const matches = duplicatesOf(candidate, await registeredLike(tx, campaign.id, [candidate]));
+      if (matches.length > 0) throw duplicateRefusal(matches);
       return insertHouse(tx, campaign, input);
     });
   } catch (error) {
@@ -48,10 +53,10 @@ export async function insertHouse(
   campaign: typeof campaigns.$inferSelect,
   input: z.output<typeof houseProjectInput>,
 ): Promise<{ houseId: number; publicCode: string }> {
-  const { household } = input;
+  const { household, confirmedNotDuplicate: _confirmed, ...project } = input;
   const [createdHousehold] = await tx.insert(households).values({
     ...household,
-    areaId: input.areaId,
+    areaId: project.areaId,
     headInitials: initialsOf(household.headFullName),
   }).returning({ id: households.id });
   const [next] = await queryRows<{ id: string | number }>(tx, sql`SELECT nextval(pg_get_serial_sequence('houses', 'id')) AS id`);
@@ -62,17 +67,38 @@ export async function insertHouse(
     publicCode,
     campaignId: campaign.id,
     householdId: createdHousehold!.id,
-    areaId: input.areaId,
-    type: input.type,
-    budgetVnd: input.budgetVnd ?? supportLevelVnd(campaign, input.source, input.type),
-    minutesRef: input.minutesRef,
-    approvedOn: input.approvedOn,
+    areaId: project.areaId,
+    type: project.type,
+    budgetVnd: project.budgetVnd ?? supportLevelVnd(campaign, project.source, project.type),
+    minutesRef: project.minutesRef,
+    approvedOn: project.approvedOn,
   });
   return { houseId, publicCode };
 }
 
-// Stages only move forward, each on or after the one before it.
-export async function advanceStage(db: Db, raw: unknown): Promise<{ houseId: number; stage: Stage }> {
+export const stageNames = {
+  approved: ['Đã phê duyệt', 'Approved'],
+  funded: ['Đã đủ kinh phí', 'Funded'],
+  under_construction: ['Đang xây dựng', 'Under construction'],
+  completed: ['Đã hoàn thành', 'Completed'],
+  handed_over: ['Đã bàn giao', 'Handed over'],
+} as const satisfies Record<Stage, readonly [string, string]>;
+
+export const FUNDED_REASON_MIN = 10;
+
+// "Funded" is a claim about money: it must match the ledger (every source together covers the budget),
+// or carry a stated reason a reader can check (money held outside the ledger, a budget being revised…).
+export function fundedClaimProblem(house: { publicCode: string; budgetVnd: number; allocatedVnd: number }, reason: string | undefined): DomainError | undefined {
+  const shortVnd = house.budgetVnd - house.allocatedVnd;
+  if (shortVnd <= 0 || (reason?.trim().length ?? 0) >= FUNDED_REASON_MIN) return undefined;
+  return new DomainError(409, 'not_funded',
+    `Sổ cái mới ghi nhận ${formatVnd(house.allocatedVnd)} trên dự toán ${formatVnd(house.budgetVnd)} cho nhà ${house.publicCode} (còn thiếu ${formatVnd(shortVnd)}). Chỉ chuyển sang "${stageNames.funded[0]}" khi đủ kinh phí, hoặc ghi rõ lý do (ít nhất ${FUNDED_REASON_MIN} ký tự).`,
+    `The ledger holds ${formatVnd(house.allocatedVnd)} of the ${formatVnd(house.budgetVnd)} budget of house ${house.publicCode} (${formatVnd(shortVnd)} short). Move it to "${stageNames.funded[1]}" only when funded, or state the reason (at least ${FUNDED_REASON_MIN} characters).`,
+    { field: 'reason' });
+}
+
+// Stages only move forward, each on or after the one before it; "funded" must match the ledger or say why not.
+export async function advanceStage(db: Db, raw: unknown): Promise<{ houseId: number; stage: Stage; fundedReason: string | null }> {
   const input = parseInput(stageInput, raw);
   return db.transaction(async (tx) => {
     const [house] = await tx.select().from(houses).where(eq(houses.id, input.houseId)).for('update');
@@ -80,17 +106,23 @@ export async function advanceStage(db: Db, raw: unknown): Promise<{ houseId: num
     const index = stages.indexOf(input.stage);
     const previous = stages[index - 1]!;
     const previousOn = house[stageColumn[previous]];
+    const [wanted, now] = [stageNames[input.stage], stageNames[stageOf(house)]];
     if (!previousOn || house[stageColumn[input.stage]]) {
-      throw new DomainError(409, 'stage_order', `Nhà ${house.publicCode} đang ở giai đoạn "${stageOf(house)}", không thể chuyển sang "${input.stage}".`,
-        `House ${house.publicCode} is at stage "${stageOf(house)}" and cannot move to "${input.stage}".`);
+      throw new DomainError(409, 'stage_order', `Nhà ${house.publicCode} đang ở giai đoạn "${now[0]}", không thể chuyển sang "${wanted[0]}".`,
+        `House ${house.publicCode} is at stage "${now[1]}" and cannot move to "${wanted[1]}".`);
     }
     if (input.on < previousOn) {
-      throw new DomainError(409, 'stage_date', `Ngày ${input.stage} không được trước ngày ${previous} (${previousOn}).`,
-        `The ${input.stage} date cannot be before the ${previous} date (${previousOn}).`);
+      throw new DomainError(409, 'stage_date', `Ngày "${wanted[0]}" không được trước ngày "${stageNames[previous][0]}" (${formatDate(previousOn)}).`,
+        `The "${wanted[1]}" date cannot be before the "${stageNames[previous][1]}" date (${formatDate(previousOn)}).`, { field: 'on' });
     }
-    await tx.update(houses).set({ [stageColumn[input.stage]]: input.on }).where(and(eq(houses.id, house.id)));
+    const fundedReason = input.stage === 'funded' && house.allocatedVnd < house.budgetVnd ? input.reason?.trim() ?? null : null;
+    if (input.stage === 'funded') {
+      const problem = fundedClaimProblem(house, input.reason);
+      if (problem) throw problem;
+    }
+    await tx.update(houses).set({ [stageColumn[input.stage]]: input.on, ...(fundedReason ? { fundedReason } : {}) }).where(and(eq(houses.id, house.id)));
     // Donors whose money reached the house hear of the handover, in this same transaction.
     if (input.stage === 'handed_over') await enqueueHandoverNotes(tx, house.id, input.on);
-    return { houseId: house.id, stage: input.stage };
+    return { houseId: house.id, stage: input.stage, fundedReason };
   });
 }

@@ -17,6 +17,15 @@ const staffName = freeText(1, 100);
 const publicText = freeText(1, 300);
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Ngày phải có dạng yyyy-mm-dd / Dates are yyyy-mm-dd');
 
+// Phones as people write them ("0912 345 678", "+84 912.345.678") stored one way ("0912345678"),
+// so the same number always compares equal; other countries keep their "+".
+export function normalisePhone(typed: string): string {
+  const compact = typed.trim().replace(/[\s.\-()]/g, '');
+  return compact.replace(/^\+84/, '0').replace(/^0084/, '0');
+}
+const phoneNumber = z.string().transform(normalisePhone)
+  .pipe(z.string().regex(/^(0\d{9,10}|\+\d{9,14})$/, 'Số điện thoại không hợp lệ (ví dụ 0912 345 678 hoặc +84 912 345 678) / Invalid phone number'));
+
 export const houseType = z.enum(['new_build', 'repair']);
 export const fundingSource = z.enum(['central_campaign', 'national_target_programme']);
 
@@ -55,7 +64,7 @@ export const householdInput = z.object({
   headFullName: freeText(2, 120),
   publishFullName: z.boolean().default(false),
   nationalId: z.string().trim().regex(/^\d{9}(\d{3})?$/, 'Số CCCD/CMND gồm 9 hoặc 12 chữ số / ID numbers have 9 or 12 digits').nullable().default(null),
-  phone: z.string().trim().regex(/^\+?\d{9,12}$/, 'Số điện thoại không hợp lệ / Invalid phone number').nullable().default(null),
+  phone: phoneNumber.nullable().default(null),
   address: freeText(0, 300).nullable().default(null),
   povertyStatus: z.enum(['poor', 'near_poor']),
   members: z.number().int().min(1).max(30),
@@ -71,6 +80,8 @@ export const houseProjectInput = z.object({
   budgetVnd: amountVnd.optional(),
   minutesRef: publicText,
   approvedOn: isoDate,
+  /** The recorder checked that a household with the same name in the commune is another family. */
+  confirmedNotDuplicate: z.boolean().default(false),
 });
 
 export const stages = ['approved', 'funded', 'under_construction', 'completed', 'handed_over'] as const;
@@ -80,6 +91,8 @@ export const stageInput = z.object({
   houseId: id,
   stage: z.enum(['funded', 'under_construction', 'completed', 'handed_over']),
   on: isoDate,
+  /** Why a house is funded before the ledger holds its whole budget; refused without one. */
+  reason: freeText(0, 300).optional(),
 });
 
 export const donorInput = z.object({
@@ -87,7 +100,7 @@ export const donorInput = z.object({
   displayName: freeText(1, 120).nullable().default(null),
   anonymous: z.boolean().default(false),
   email: z.string().trim().max(200).email('Email không hợp lệ / Invalid email').nullable().default(null),
-  phone: z.string().trim().regex(/^\+?\d{9,12}$/, 'Số điện thoại không hợp lệ / Invalid phone number').nullable().default(null),
+  phone: phoneNumber.nullable().default(null),
   taxCode: z.string().trim().regex(/^\d{10}(-\d{3})?$/, 'Mã số thuế không hợp lệ / Invalid tax code').nullable().default(null),
 }).refine((d) => d.anonymous || d.displayName !== null, {
   message: 'Cần tên hiển thị hoặc chọn ẩn danh / A display name or anonymity is required',
@@ -121,6 +134,8 @@ export const inKindInput = z.object({
     name: freeText(1, 120),
     quantity: z.number().positive().max(1e9),
     unit: freeText(1, 30),
+    /** The unit price typed or computed ("Đơn giá"); the value is the line total ("Thành tiền"). */
+    unitPriceVnd: amountVnd.optional(),
     valueVnd: amountVnd,
   })).min(1).max(100),
   receivedAt: z.coerce.date(),

@@ -7,16 +7,18 @@ import { currentCampaign } from '../domain/campaigns';
 import { recordCashContribution, recordInKind, recordLabour, recordStateBudget } from '../domain/contributions';
 import { reverseEntry } from '../domain/corrections';
 import { decideDisbursement, proposeDisbursement } from '../domain/disbursements';
-import { DomainError, notFound } from '../domain/errors';
-import { advanceStage, registerHouseProject } from '../domain/houses';
+import { DomainError, fieldError, notFound } from '../domain/errors';
+import { mergeDonors, unmergeDonor, type ReturningDonor } from '../domain/donors';
+import { describeItem, priceItem, type PricedItem } from '../domain/in-kind';
+import { advanceStage, registerHouseProject, stageNames } from '../domain/houses';
 import { runOnce } from '../domain/journal';
-import { formatVnd } from '../i18n/format';
+import { formatDate, formatVnd } from '../i18n/format';
 import { audit } from './audit';
-import { checkbox, decimal, integer, optionalText, optionalVnd, pastDate, startOfDayVn, submissionId, text, vnd, type Fields } from './forms';
+import { checkbox, count, decimal, integer, optionalText, optionalVnd, pastDate, startOfDayVn, submissionId, text, vnd, type Fields } from './forms';
 import { z } from 'zod';
 import { stageInput } from '../domain/schemas';
 import { manageAccount, type SignedIn } from './accounts';
-import { cleanPhoto, photoHash, storePhoto } from './photos';
+import { cleanPhoto, photoHash, pixelHash, samePhotos, storePhoto, type SamePhoto } from './photos';
 import { importHouseholds } from './households-import';
 import { resolveReview, type Resolution } from '../payments/review-queue';
 import { startPublish } from './publish';
@@ -45,7 +47,7 @@ async function logged<T extends Done>(ctx: ActionContext, action: string, target
     return done;
   } catch (error) {
     if (error instanceof DomainError) {
-      await audit(ctx.db, { actor: ctx.user.username, action, outcome: 'refused', target, details: { code: error.code, message: error.messageEn }, ip: ctx.ip });
+      await audit(ctx.db, { actor: ctx.user.username, action, outcome: 'refused', target, details: { code: error.code, message: error.message, messageEn: error.messageEn }, ip: ctx.ip });
     }
     throw error;
   }
@@ -100,6 +102,14 @@ function donorOf(form: Fields, kindDefault: 'individual' | 'business' | 'organis
   };
 }
 
+const donorKeyNames = { tax_code: ['mã số thuế', 'tax code'], phone: ['số điện thoại', 'phone'], email: ['email', 'email'] } as const;
+
+// Tells the recorder a gift went to a donor already on record (which private identifier matched, never its value).
+function returningNote(result: { returningDonor?: ReturningDonor }): [string, string] {
+  const r = result.returningDonor;
+  return r ? [` Ghi cho người ủng hộ đã có (#${r.donorId}, trùng ${donorKeyNames[r.via][0]}).`, ` Recorded under the existing donor #${r.donorId} (same ${donorKeyNames[r.via][1]}).`] : ['', ''];
+}
+
 // Runs a domain operation that has no idempotency key of its own once per form submission;
 // the operation's own transaction becomes a savepoint inside runOnce's.
 function once<T>(db: Db, key: string, request: unknown, run: (db: Db) => Promise<T>) {
@@ -125,8 +135,9 @@ export async function registerHouseholdAction(ctx: ActionContext, form: Fields):
         phone: optionalText(form, 'phone'),
         address: optionalText(form, 'address'),
         povertyStatus: text(form, 'povertyStatus'),
-        members: integer(form, 'members'),
+        members: count(form, 'members'),
       },
+      confirmedNotDuplicate: checkbox(form, 'notDuplicate'),
     };
     const { result, replayed } = await once(ctx.db, keyOf('house.register', form), input, (db) => registerHouseProject(db, input));
     return {
@@ -146,13 +157,13 @@ export async function labourAction(ctx: ActionContext, form: Fields): Promise<Do
       campaignId: house.campaignId,
       houseId: house.id,
       organisation,
-      people: integer(form, 'people'),
+      people: count(form, 'people'),
       days: decimal(form, 'days'),
       workedOn: pastDate(form, 'workedOn'),
       donor: { kind: 'organisation', displayName: organisation || null, anonymous: false },
     });
     const rate = house.areaRateVnd ?? house.campaignRateVnd;
-    const personDays = integer(form, 'people') * decimal(form, 'days');
+    const personDays = count(form, 'people') * decimal(form, 'days');
     return {
       vi: `Đã ghi ${personDays} ngày công của ${organisation} cho nhà ${house.publicCode} (biên nhận ${result.receiptCode}). Giá trị ước tính: ${formatVnd(result.estimateVnd)} theo đơn giá ${formatVnd(rate)}/ngày công — chỉ là ước tính, không phải tiền.`,
       en: `Recorded ${personDays} labour days by ${organisation} on house ${house.publicCode} (receipt ${result.receiptCode}). Estimated value: ${formatVnd(result.estimateVnd)} at ${formatVnd(rate)} a day — an estimate, not money.`,
@@ -165,13 +176,33 @@ export async function labourAction(ctx: ActionContext, form: Fields): Promise<Do
 const ITEM_ROWS = 5;
 export const itemRows = Array.from({ length: ITEM_ROWS }, (_, i) => i);
 
+// The item rows a recorder filled in, each read the Vietnamese way and priced (unit price or line total).
+export function itemsOf(form: Fields): PricedItem[] {
+  return itemRows
+    .filter((i) => text(form, `item${i}Name`) || text(form, `item${i}Quantity`) || text(form, `item${i}UnitPrice`) || text(form, `item${i}Total`))
+    .map((i) => {
+      const row = i + 1;
+      const label = (vi: string, en: string): [string, string] => [`Dòng ${row}, ${vi}`, `Row ${row}, ${en}`];
+      const name = text(form, `item${i}Name`);
+      const unit = text(form, `item${i}Unit`);
+      if (!name) throw fieldError(`item${i}Name`, `Dòng ${row}: chưa nhập tên hàng.`, `Row ${row}: the item name is missing.`);
+      if (!unit) throw fieldError(`item${i}Unit`, `Dòng ${row}: chưa nhập đơn vị (bao, viên, tấn…).`, `Row ${row}: the unit (bag, brick, tonne…) is missing.`);
+      const quantity = decimal(form, `item${i}Quantity`, label('số lượng', 'quantity'));
+      if (quantity <= 0) throw fieldError(`item${i}Quantity`, `Dòng ${row}, số lượng phải lớn hơn 0.`, `Row ${row}, the quantity must be above 0.`);
+      return priceItem({
+        name, quantity, unit,
+        unitPriceVnd: optionalVnd(form, `item${i}UnitPrice`, label('đơn giá', 'unit price')),
+        totalVnd: optionalVnd(form, `item${i}Total`, label('thành tiền', 'line total')),
+      }, row, (part) => `item${i}${part}`);
+    });
+}
+
 export async function inKindAction(ctx: ActionContext, form: Fields): Promise<Done> {
   return logged(ctx, 'in_kind.record', text(form, 'house') || null, async () => {
     const house = await houseByCode(ctx.db, text(form, 'house'));
     assertInScope(ctx, house.areaId);
-    const items = itemRows
-      .filter((i) => text(form, `item${i}Name`) || text(form, `item${i}Value`))
-      .map((i) => ({ name: text(form, `item${i}Name`), quantity: decimal(form, `item${i}Quantity`), unit: text(form, `item${i}Unit`), valueVnd: vnd(form, `item${i}Value`) }));
+    const items = itemsOf(form);
+    if (items.length === 0) throw fieldError('item0Name', 'Chưa nhập mặt hàng nào.', 'No item was entered.');
     const { result, replayed } = await recordInKind(ctx.db, {
       idempotencyKey: keyOf('in_kind', form),
       campaignId: house.campaignId, houseId: house.id, items,
@@ -179,9 +210,10 @@ export async function inKindAction(ctx: ActionContext, form: Fields): Promise<Do
       donor: donorOf(form),
     });
     const total = items.reduce((sum, item) => sum + item.valueVnd, 0);
+    const [viNote, enNote] = returningNote(result);
     return {
-      vi: `Đã ghi hiện vật trị giá ${formatVnd(total)} cho nhà ${house.publicCode} (biên nhận ${result.receiptCode}).`,
-      en: `Recorded goods worth ${formatVnd(total)} for house ${house.publicCode} (receipt ${result.receiptCode}).`,
+      vi: `Đã ghi hiện vật trị giá ${formatVnd(total)} cho nhà ${house.publicCode} (biên nhận ${result.receiptCode}): ${items.map(describeItem).join('; ')}.${viNote}`,
+      en: `Recorded goods worth ${formatVnd(total)} for house ${house.publicCode} (receipt ${result.receiptCode}): ${items.map(describeItem).join('; ')}.${enNote}`,
       replayed, link: `/staff/houses/${house.id}`, details: { receipt: result.receiptCode, valueVnd: total, entryId: result.entryId },
     };
   });
@@ -217,9 +249,10 @@ export async function officeCashAction(ctx: ActionContext, form: Fields): Promis
       officeReceiptNo: receiptNo,
       donor: donorOf(form),
     });
+    const [viNote, enNote] = returningNote(result);
     return {
-      vi: `Đã ghi tiền mặt ${formatVnd(vnd(form, 'amount'))}, biên lai ${receiptNo}, mã đóng góp ${result.receiptCode}.`,
-      en: `Recorded ${formatVnd(vnd(form, 'amount'))} cash, receipt ${receiptNo}, contribution ${result.receiptCode}.`,
+      vi: `Đã ghi tiền mặt ${formatVnd(vnd(form, 'amount'))}, biên lai ${receiptNo}, mã đóng góp ${result.receiptCode}.${viNote}`,
+      en: `Recorded ${formatVnd(vnd(form, 'amount'))} cash, receipt ${receiptNo}, contribution ${result.receiptCode}.${enNote}`,
       replayed, details: { receipt: result.receiptCode, officeReceiptNo: receiptNo, entryId: result.entryId },
     };
   });
@@ -315,19 +348,14 @@ export async function advanceStageAction(ctx: ActionContext, form: Fields, house
     const [house] = await ctx.db.select({ areaId: schema.houses.areaId }).from(schema.houses).where(eq(schema.houses.id, houseId));
     if (!house) throw notFound(`nhà #${houseId}`, `House #${houseId}`);
     assertInScope(ctx, house.areaId);
-    const input = { houseId, stage: text(form, 'stage'), on: pastDate(form, 'on') };
+    const input = { houseId, stage: text(form, 'stage'), on: pastDate(form, 'on'), reason: optionalText(form, 'reason') ?? undefined };
     const { result, replayed } = await once(ctx.db, keyOf('stage', form), input, (db) => advanceStage(db, input));
-    return { vi: `Đã chuyển nhà sang giai đoạn "${stageNames[result.stage][0]}".`, en: `House moved to "${stageNames[result.stage][1]}".`, replayed, details: input };
+    const why = result.fundedReason ? [` Lý do khi chưa đủ theo sổ cái: ${result.fundedReason}`, ` Reason while the ledger is short: ${result.fundedReason}`] : ['', ''];
+    return { vi: `Đã chuyển nhà sang giai đoạn "${stageNames[result.stage][0]}".${why[0]}`, en: `House moved to "${stageNames[result.stage][1]}".${why[1]}`, replayed, details: input };
   });
 }
 
-export const stageNames = {
-  approved: ['Đã phê duyệt', 'Approved'],
-  funded: ['Đã đủ kinh phí', 'Funded'],
-  under_construction: ['Đang xây dựng', 'Under construction'],
-  completed: ['Đã hoàn thành', 'Completed'],
-  handed_over: ['Đã bàn giao', 'Handed over'],
-} as const;
+export { stageNames };
 
 // Communes a form may offer: a recorder's own, everyone else's all.
 export async function communesFor(ctx: Pick<ActionContext, 'db' | 'communeIds'>) {
@@ -351,10 +379,52 @@ export async function uploadPhotoAction(ctx: ActionContext, form: Fields, houseI
     const bytes = Buffer.from(await file.arrayBuffer());
     const request = { houseId, stage: stage.data, sha256: photoHash(bytes) };
     const photo = await cleanPhoto(bytes);
-    const { result, replayed } = await once(ctx.db, keyOf('photo', form), request, (db) => storePhoto(db, { houseId, stage: stage.data, photo, createdBy: ctx.user.username }));
+    const hashes = { sourceSha256: request.sha256, pixelHash: await pixelHash(bytes) };
+    // The same picture for two houses (or twice for one) is how a progress photo gets reused: say so first.
+    // Checked inside the submission's transaction, so a resent form replays instead of warning about itself.
+    let same: SamePhoto[] = [];
+    const { result, replayed } = await once(ctx.db, keyOf('photo', form), request, async (db) => {
+      same = await samePhotos(db, hashes);
+      if (same.length > 0 && !checkbox(form, 'confirmSamePhoto')) {
+        const list = same.map((p) => `${p.publicCode} (${stageNames[p.stage as keyof typeof stageNames][0]}, ${formatDate(p.createdAt)}, ${p.createdBy})`).join('; ');
+        throw new DomainError(409, 'duplicate_photo', `Ảnh này trùng với ảnh đã tải lên: ${list}. Nếu đúng là ảnh của nhà này, đánh dấu "Vẫn tải ảnh này" và chọn lại tệp.`,
+          `This picture was already uploaded: ${list}. If it really belongs to this house, tick "Upload it anyway" and choose the file again.`,
+          { field: 'photo', existing: same.map((p) => ({ vi: `Nhà ${p.publicCode}`, en: `House ${p.publicCode}`, link: `/staff/houses/${p.houseId}` })) });
+      }
+      return storePhoto(db, { houseId, stage: stage.data, photo, createdBy: ctx.user.username, ...hashes });
+    });
     return {
       vi: `Đã tải ảnh lên (${result.width}×${result.height}, đã xóa toàn bộ siêu dữ liệu).`, en: `Photo uploaded (${result.width}×${result.height}, all metadata removed).`,
-      replayed, details: { photo: result.storedName, stage: stage.data, sourceBytes: bytes.length },
+      replayed, details: { photo: result.storedName, stage: stage.data, sourceBytes: bytes.length, sameAs: same.map((p) => p.publicCode) },
+    };
+  });
+}
+
+// A correction of who gave, not of money: two records of one donor are counted as one, and it can be undone.
+export async function mergeDonorsAction(ctx: ActionContext, form: Fields): Promise<Done> {
+  const input = { fromId: integer(form, 'fromId'), intoId: integer(form, 'intoId') };
+  return logged(ctx, 'donor.merge', `donor:${input.fromId}`, async () => {
+    const reason = text(form, 'reason');
+    if (reason.length < 3) throw fieldError('reason', 'Cần ghi lý do gộp (ví dụ: cùng mã số thuế).', 'A reason for the merge is required.');
+    const { result, replayed } = await once(ctx.db, keyOf('donor.merge', form), { ...input, reason }, (db) => mergeDonors(db, input));
+    return {
+      vi: `Đã gộp người ủng hộ #${result.fromId} (${result.fromName}, ${result.gifts} khoản) vào #${result.intoId} (${result.intoName}). Có thể hoàn tác.`,
+      en: `Donor #${result.fromId} (${result.fromName}, ${result.gifts} gifts) merged into #${result.intoId} (${result.intoName}). This can be undone.`,
+      replayed, link: '/staff/donors', details: { ...result, reason },
+    };
+  });
+}
+
+export async function unmergeDonorAction(ctx: ActionContext, form: Fields): Promise<Done> {
+  const donorId = integer(form, 'donorId');
+  return logged(ctx, 'donor.unmerge', `donor:${donorId}`, async () => {
+    const reason = text(form, 'reason');
+    if (reason.length < 3) throw fieldError('reason', 'Cần ghi lý do hoàn tác.', 'A reason to undo the merge is required.');
+    const { result, replayed } = await once(ctx.db, keyOf('donor.unmerge', form), { donorId, reason }, (db) => unmergeDonor(db, donorId));
+    return {
+      vi: `Đã hoàn tác: người ủng hộ #${result.donorId} không còn gộp vào #${result.wasMergedInto}.`,
+      en: `Undone: donor #${result.donorId} is no longer merged into #${result.wasMergedInto}.`,
+      replayed, link: '/staff/donors', details: { ...result, reason },
     };
   });
 }
@@ -411,15 +481,24 @@ export async function resolveReviewAction(ctx: ActionContext, form: Fields): Pro
   });
 }
 
-// Publishing only reads: no idempotency key is needed, and a second click while one runs is refused.
-export async function publishAction(ctx: ActionContext): Promise<Done> {
+// What the publish page says after the click (it redirects there, so a reload sends nothing).
+export const publishStarted = {
+  now: {
+    vi: 'Đã bắt đầu xuất bản. Trang công khai hiện tại vẫn được phục vụ cho đến khi bản mới hoàn tất; tải lại trang này để xem tiến độ.',
+    en: 'Publishing has started. The current public site stays served until the new one is complete; reload this page to see progress.',
+  },
+  again: {
+    vi: 'Biểu mẫu này đã được gửi: lần xuất bản nó bắt đầu đang chạy hoặc đã xong; không bắt đầu lần thứ hai.',
+    en: 'This form was already sent: the publish it started is running or done; no second one was started.',
+  },
+} as const;
+
+// Publishing only reads: no idempotency key is needed; a second click while one runs is refused, and the
+// same form sent again is told the publish it started is under way.
+export async function publishAction(ctx: ActionContext, form: Fields): Promise<Done> {
   return logged(ctx, 'site.publish', null, async () => {
-    startPublish(ctx.db, ctx.user.username, ctx.ip);
-    return {
-      vi: 'Đã bắt đầu xuất bản. Trang công khai hiện tại vẫn được phục vụ cho đến khi bản mới hoàn tất; tải lại trang này để xem tiến độ.',
-      en: 'Publishing has started. The current public site stays served until the new one is complete; reload this page to see progress.',
-      link: '/staff/publish',
-    };
+    const { replayed } = startPublish(ctx.db, ctx.user.username, ctx.ip, undefined, submissionId(form));
+    return { ...publishStarted[replayed ? 'again' : 'now'], replayed, link: '/staff/publish' };
   });
 }
 

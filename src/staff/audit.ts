@@ -44,3 +44,21 @@ export async function listAudit(db: Db, filter: AuditFilter, before?: number) {
   if (before) where.push(lt(auditLog.id, before));
   return db.select().from(auditLog).where(and(...where)).orderBy(desc(auditLog.id)).limit(AUDIT_PAGE);
 }
+
+// What each logged action is called in the log's reading (Vietnamese, English); unknown ones show their code.
+export const auditActionNames: Record<string, [string, string]> = {
+  sign_in: ['Đăng nhập', 'Sign-in'], sign_out: ['Đăng xuất', 'Sign-out'], access_denied: ['Truy cập bị từ chối', 'Access denied'],
+  csrf_refused: ['Biểu mẫu không hợp lệ (CSRF)', 'Form refused (CSRF)'], 'account.locked': ['Tài khoản bị tạm khóa', 'Account locked'],
+  'account.create': ['Tạo tài khoản', 'Account created'], 'account.unlock': ['Mở khóa tài khoản', 'Account unlocked'],
+  'account.disable': ['Vô hiệu hóa tài khoản', 'Account disabled'], 'account.enable': ['Kích hoạt lại tài khoản', 'Account enabled'],
+  'account.end_sessions': ['Kết thúc phiên đăng nhập', 'Sessions ended'],
+  'house.register': ['Đăng ký hộ và nhà', 'Household registered'], 'house.stage': ['Chuyển giai đoạn nhà', 'House stage moved'],
+  'households.import': ['Nhập danh sách hộ', 'Household list imported'], 'photo.upload': ['Tải ảnh lên', 'Photo uploaded'],
+  'labour.record': ['Ghi ngày công', 'Labour recorded'], 'in_kind.record': ['Ghi hiện vật', 'Gift in kind recorded'],
+  'office_cash.record': ['Ghi tiền mặt tại quỹ', 'Office cash recorded'], 'state_budget.record': ['Ghi ngân sách nhà nước', 'State budget recorded'],
+  'allocation.create': ['Phân bổ tiền quỹ', 'Allocation'], 'disbursement.propose': ['Đề nghị chi', 'Payment proposed'],
+  'disbursement.approve': ['Duyệt khoản chi', 'Payment approved'], 'disbursement.reject': ['Từ chối khoản chi', 'Payment rejected'],
+  'entry.reverse': ['Đảo bút toán', 'Entry reversed'], 'payment_review.resolve': ['Xử lý mục đối soát', 'Review item resolved'],
+  'donor.merge': ['Gộp người ủng hộ', 'Donors merged'], 'donor.unmerge': ['Hoàn tác gộp người ủng hộ', 'Donor merge undone'],
+  'site.publish': ['Xuất bản', 'Publish'], 'site.publish.done': ['Xuất bản xong', 'Publish done'], 'site.publish.failed': ['Xuất bản thất bại', 'Publish failed'],
+};

@@ -1,6 +1,7 @@
 // Reading HTML form fields into the shapes the domain's zod schemas expect. Pure: no I/O.
 // Fields arrive as text; a field that does not parse becomes NaN or '' so that zod names it.
-import { DomainError } from '../domain/errors';
+import { DomainError, fieldError } from '../domain/errors';
+import { readTypedNumber, type NumberKind } from '../i18n/read-number';
 
 export type Fields = Pick<FormData, 'get'>;
 
@@ -13,22 +14,39 @@ export function optionalText(form: Fields, name: string): string | null {
   return text(form, name) || null;
 }
 
-// Whole đồng as staff type it: "1.500.000", "1 500 000" or "1500000" (a comma decimal is refused).
-export function vnd(form: Fields, name: string): number {
-  const raw = text(form, name).replace(/[\s.₫đ]/gi, '');
-  return /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+// What each numeric field is called in a refusal, so the message names the field in words.
+const numberLabels: Record<string, [string, string]> = {
+  amount: ['Số tiền', 'Amount'], budget: ['Dự toán', 'Budget'], acceptAmount: ['Số tiền chấp nhận', 'Accepted amount'],
+  people: ['Số người', 'People'], days: ['Số ngày', 'Days'], members: ['Số nhân khẩu', 'Members'],
+};
+
+// A typed number read the Vietnamese way ("2.000" = 2000, "2,5" = 2.5); anything unclear is refused beside its field.
+export function typedNumber(form: Fields, name: string, kind: NumberKind, label = numberLabels[name] ?? [name, name]): number {
+  const reading = readTypedNumber(text(form, name), kind);
+  if (!reading.ok) throw fieldError(name, `${label[0]}: ${reading.vi}.`, `${label[1]}: ${reading.en}.`);
+  return reading.value;
 }
 
-export function optionalVnd(form: Fields, name: string): number | undefined {
-  return text(form, name) ? vnd(form, name) : undefined;
+// Whole đồng as staff type it: "1.500.000", "1 500 000", "1500000 ₫".
+export function vnd(form: Fields, name: string, label?: [string, string]): number {
+  return typedNumber(form, name, 'amount', label);
 }
 
-// Decimals accept a comma or a point ("2,5" days).
-export function decimal(form: Fields, name: string): number {
-  const raw = text(form, name).replace(',', '.');
-  return /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : Number.NaN;
+export function optionalVnd(form: Fields, name: string, label?: [string, string]): number | undefined {
+  return text(form, name) ? vnd(form, name, label) : undefined;
 }
 
+// Quantities and days may have decimals after a comma ("2,5" days, "1,5" tấn).
+export function decimal(form: Fields, name: string, label?: [string, string]): number {
+  return typedNumber(form, name, 'quantity', label);
+}
+
+// Whole things people count: members, people ("1.200" people is read as twelve hundred).
+export function count(form: Fields, name: string, label?: [string, string]): number {
+  return typedNumber(form, name, 'count', label);
+}
+
+// Record ids in hidden fields and links: plain digits, or NaN for zod to refuse.
 export function integer(form: Fields, name: string): number {
   const raw = text(form, name);
   return /^\d+$/.test(raw) ? Number(raw) : Number.NaN;

@@ -6,9 +6,11 @@ import { schema, type Db } from '../../db/client';
 import { currentCampaign } from '../domain/campaigns';
 import { DomainError } from '../domain/errors';
 import { insertHouse } from '../domain/houses';
+import { duplicateRefusal, duplicatesOf, registeredLike, type RegisteredHousehold } from '../domain/households';
 import { runOnce } from '../domain/journal';
 import { houseProjectInput } from '../domain/schemas';
 import { parseInput } from '../domain/validate';
+import { readTypedNumber, type NumberKind } from '../i18n/read-number';
 
 export const IMPORT_MAX_ROWS = 5000;
 
@@ -52,6 +54,7 @@ const columns = {
   budget: ['kinh_phi', 'kinh phí', 'budget_vnd', 'budget'],
   minutesRef: ['bien_ban', 'biên bản', 'số biên bản', 'minutes_ref'],
   approvedOn: ['ngay_duyet', 'ngày duyệt', 'approved_on'],
+  notDuplicate: ['khac_ho', 'hộ khác', 'là hộ khác', 'not_duplicate'],
 } as const;
 type Column = keyof typeof columns;
 const required: Column[] = ['commune', 'headFullName', 'povertyStatus', 'members', 'type', 'minutesRef', 'approvedOn'];
@@ -105,16 +108,26 @@ export function planImport(csv: string): ImportPlan {
   if (data.length > IMPORT_MAX_ROWS) {
     return { rows: [], problems: [{ row: 1, vi: `Tối đa ${IMPORT_MAX_ROWS} dòng mỗi tệp.`, en: `At most ${IMPORT_MAX_ROWS} rows a file.` }] };
   }
+  const problems: RowProblem[] = [];
   const rows = data.map((cells, i) => {
     const cell = (col: Column) => (index.has(col) ? (cells[index.get(col)!] ?? '').trim() : '');
-    const budget = cell('budget').replace(/[\s.₫]/g, '');
+    // Numbers are read the Vietnamese way ("60.000.000"); an unclear one is a row problem, never a guess.
+    const number = (col: 'budget' | 'members', kind: NumberKind, label: [string, string]) => {
+      if (!cell(col)) return undefined;
+      const reading = readTypedNumber(cell(col), kind);
+      if (reading.ok) return reading.value;
+      problems.push({ row: i + 2, vi: `${label[0]}: ${reading.vi}.`, en: `${label[1]}: ${reading.en}.` });
+      return Number.NaN;
+    };
+    const budgetVnd = number('budget', 'amount', ['Kinh phí', 'Budget']);
+    const members = number('members', 'count', ['Số nhân khẩu', 'Members']) ?? Number.NaN;
     return {
       row: i + 2,
       commune: cell('commune'),
       input: {
         type: houseType(cell('type')),
         source: cell('source') || undefined,
-        budgetVnd: budget ? (/^\d+$/.test(budget) ? Number(budget) : Number.NaN) : undefined,
+        budgetVnd,
         minutesRef: cell('minutesRef'),
         approvedOn: isoDay(cell('approvedOn')),
         household: {
@@ -124,18 +137,19 @@ export function planImport(csv: string): ImportPlan {
           phone: cell('phone') || null,
           address: cell('address') || null,
           povertyStatus: poverty(cell('povertyStatus')),
-          members: /^\d+$/.test(cell('members')) ? Number(cell('members')) : Number.NaN,
+          members,
         },
+        confirmedNotDuplicate: yes(cell('notDuplicate')),
       },
     };
   });
-  return { rows, problems: [] };
+  return { rows, problems };
 }
 
 export interface ImportResult { imported: number; replayed: boolean; houseCodes: string[] }
 
 const rowsRefused = (problems: RowProblem[]) => new DomainError(400, 'import_rows', `Tệp có ${problems.length} dòng lỗi; chưa nhập dòng nào.`,
-  `The file has ${problems.length} rows with problems; nothing was imported.`, problems);
+  `The file has ${problems.length} rows with problems; nothing was imported.`, [...problems].sort((a, b) => a.row - b.row));
 
 // Checks every row against the database (commune, the recorder's areas, a national ID seen before)
 // inside the import's transaction, and writes nothing unless every row is clean (the refusal's
@@ -148,29 +162,38 @@ export async function importHouseholds(db: Db, csv: string, options: { idempoten
   const { result, replayed } = await runOnce(db, options.idempotencyKey, { csv }, async (tx) => {
     const communes = new Map((await tx.select().from(schema.areas).where(inArray(schema.areas.code, [...new Set(plan.rows.map((r) => r.commune))])))
       .map((a) => [a.code, a]));
-    const ids = plan.rows.map((r) => (r.input as { household: { nationalId: string | null } }).household.nationalId).filter((v): v is string => !!v);
-    const known = new Set(ids.length > 0 ? (await tx.select({ id: schema.households.nationalId }).from(schema.households).where(inArray(schema.households.nationalId, ids))).map((r) => r.id) : []);
-    const seen = new Set<string>();
     const problems: RowProblem[] = [];
-    const inputs: ReturnType<typeof parseInput<typeof houseProjectInput>>[] = [];
+    const parsedRows: { row: number; input: ReturnType<typeof parseInput<typeof houseProjectInput>> }[] = [];
     for (const { row, commune, input } of plan.rows) {
       const area = communes.get(commune);
       if (!area || area.level !== 'commune') { problems.push({ row, vi: `Không có xã mã "${commune}".`, en: `No commune with code "${commune}".` }); continue; }
       if (options.communeIds !== null && !options.communeIds.has(area.id)) { problems.push({ row, vi: `Xã ${commune} ngoài phạm vi được giao.`, en: `Commune ${commune} is outside your areas.` }); continue; }
       try {
-        const parsed = parseInput(houseProjectInput, { ...(input as object), campaignId: campaign.id, areaId: area.id });
-        const nationalId = parsed.household.nationalId;
-        if (nationalId && (known.has(nationalId) || seen.has(nationalId))) {
-          problems.push({ row, vi: `Số CCCD ${nationalId} đã có trong danh sách.`, en: `National ID ${nationalId} is already registered.` });
-          continue;
-        }
-        if (nationalId) seen.add(nationalId);
-        inputs.push(parsed);
+        parsedRows.push({ row, input: parseInput(houseProjectInput, { ...(input as object), campaignId: campaign.id, areaId: area.id }) });
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
         problems.push({ row, vi: error.message, en: error.messageEn });
       }
     }
+    // The same rule as the form: a known national ID is refused, a namesake in the commune needs "khac_ho".
+    const candidates = parsedRows.map(({ input }) => ({ areaId: input.areaId, ...input.household, confirmedNotDuplicate: input.confirmedNotDuplicate }));
+    const registered = await registeredLike(tx, campaign.id, candidates);
+    const earlier: RegisteredHousehold[] = [];
+    const inputs: ReturnType<typeof parseInput<typeof houseProjectInput>>[] = [];
+    parsedRows.forEach(({ row, input }, i) => {
+      const candidate = candidates[i]!;
+      const matches = duplicatesOf(candidate, [...registered, ...earlier]);
+      if (matches.length > 0) {
+        const refusal = duplicateRefusal(matches);
+        const inFile = matches.every((m) => m.existing.houseId < 0);
+        problems.push(inFile
+          ? { row, vi: `Trùng với dòng ${-matches[0]!.existing.houseId} của tệp (${matches[0]!.kind === 'national_id' ? 'cùng số CCCD' : 'cùng tên chủ hộ trong xã; nếu là hộ khác, ghi "có" ở cột khac_ho'}).`, en: `Same household as row ${-matches[0]!.existing.houseId} of the file.` }
+          : { row, vi: `${refusal.message}${matches[0]!.kind === 'name_in_commune' ? ' (cột khac_ho)' : ''}`, en: refusal.messageEn });
+        return;
+      }
+      earlier.push({ houseId: -row, publicCode: `dòng ${row}`, headFullName: candidate.headFullName, areaId: candidate.areaId, areaName: '', nationalId: candidate.nationalId });
+      inputs.push(input);
+    });
     if (problems.length > 0) throw rowsRefused(problems);
     const codes: string[] = [];
     for (const input of inputs) codes.push((await insertHouse(tx, campaign, input)).publicCode);

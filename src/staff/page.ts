@@ -15,6 +15,10 @@ export interface Outcome extends Partial<Done> {
   vi: string;
   en: string;
   rows?: RowProblem[];
+  /** The form field a refusal is about, shown beside that field. */
+  field?: string;
+  /** What the refusal found already recorded (a household, a photo), with a link to it. */
+  existing?: { vi: string; en: string; link?: string }[];
 }
 
 // Defence in depth: each staff page and endpoint calls this first with its own route pattern, so it
@@ -63,8 +67,14 @@ export async function handlePost(astro: AstroGlobal, run: (ctx: ActionContext, f
     if (!(error instanceof DomainError)) throw error;
     astro.response.status = error.status;
     const rows = error.code === 'import_rows' ? (error.details as RowProblem[]) : undefined;
-    return { ok: false, vi: error.message, en: error.messageEn, rows };
+    const details = (error.details ?? {}) as { field?: string; existing?: Outcome['existing'] };
+    return { ok: false, vi: error.message, en: error.messageEn, rows, field: details.field, existing: details.existing };
   }
+}
+
+// The refusal's message when it is about this field, to show beside it.
+export function fieldProblem(outcome: Outcome | undefined, name: string): { vi: string; en: string } | undefined {
+  return outcome && !outcome.ok && outcome.field === name ? { vi: outcome.vi, en: outcome.en } : undefined;
 }
 
 // A field's value to show again: what was typed after a refusal, else the default.

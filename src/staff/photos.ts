@@ -5,7 +5,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
-import { schema, type Db } from '../../db/client';
+import { sql } from 'drizzle-orm';
+import { queryRows, schema, type Db } from '../../db/client';
 import { DomainError } from '../domain/errors';
 
 export const PHOTO_MAX_BYTES = 8 * 1024 * 1024;
@@ -72,8 +73,41 @@ export function photosDir(): string {
 
 export const photoHash = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
+// A 64-bit difference hash of the picture (9×8 grey pixels, each compared with its right neighbour):
+// the same photo re-saved, resized or sent through a chat app keeps it, where the file's SHA-256 changes.
+export async function pixelHash(bytes: Buffer): Promise<string> {
+  const grey = await sharp(bytes, { limitInputPixels: PHOTO_MAX_PIXELS }).rotate().greyscale().resize(9, 8, { fit: 'fill' }).raw().toBuffer();
+  let bits = 0n;
+  for (let y = 0; y < 8; y++) for (let x = 0; x < 8; x++) bits = (bits << 1n) | (grey[y * 9 + x]! > grey[y * 9 + x + 1]! ? 1n : 0n);
+  return bits.toString(16).padStart(16, '0');
+}
+
+export interface SamePhoto { houseId: number; publicCode: string; stage: string; createdAt: Date; createdBy: string }
+
+// Pictures whose difference hashes differ in at most this many of 64 bits are the same picture (a re-save
+// flips one or two; different photos differ in twenty or more).
+export const SAME_PICTURE_MAX_BITS = 6;
+
+// A nearly flat picture (a blank wall, a dark frame) has too few edges for its hash to identify it.
+function distinctive(hash: string): boolean {
+  const ones = BigInt(`0x${hash}`).toString(2).replace(/0/g, '').length;
+  return ones >= 4 && ones <= 60;
+}
+
+// Photos already stored with the same file or nearly the same pixel hash, with their house, newest first.
+export async function samePhotos(db: Db, hashes: { sourceSha256: string; pixelHash: string }): Promise<SamePhoto[]> {
+  const near = distinctive(hashes.pixelHash)
+    ? sql`OR (p.pixel_hash IS NOT NULL AND bit_count(('x' || p.pixel_hash)::bit(64) # ${`x${hashes.pixelHash}`}::bit(64)) <= ${SAME_PICTURE_MAX_BITS})`
+    : sql``;
+  const rows = await queryRows<{ house_id: number; public_code: string; stage: string; created_at: Date | string; created_by: string }>(db, sql`
+    SELECT p.house_id, h.public_code, p.stage, p.created_at, p.created_by FROM photos p JOIN houses h ON h.id = p.house_id
+    WHERE p.source_sha256 = ${hashes.sourceSha256} ${near}
+    ORDER BY p.id DESC LIMIT 10`);
+  return rows.map((r) => ({ houseId: Number(r.house_id), publicCode: r.public_code, stage: r.stage, createdAt: new Date(r.created_at), createdBy: r.created_by }));
+}
+
 // Writes the cleaned photo under a random name (temporary file, then rename) and records it.
-export async function storePhoto(db: Db, input: { houseId: number; stage: typeof schema.photos.$inferInsert['stage']; photo: CleanPhoto; createdBy: string }) {
+export async function storePhoto(db: Db, input: { houseId: number; stage: typeof schema.photos.$inferInsert['stage']; photo: CleanPhoto; createdBy: string; sourceSha256?: string; pixelHash?: string }) {
   const dir = photosDir();
   await mkdir(dir, { recursive: true });
   const storedName = `${randomBytes(16).toString('hex')}.jpg`;
@@ -83,7 +117,7 @@ export async function storePhoto(db: Db, input: { houseId: number; stage: typeof
   try {
     const [row] = await db.insert(schema.photos).values({
       houseId: input.houseId, stage: input.stage, storedName, width: input.photo.width, height: input.photo.height,
-      bytes: input.photo.data.length, createdBy: input.createdBy,
+      bytes: input.photo.data.length, createdBy: input.createdBy, sourceSha256: input.sourceSha256 ?? null, pixelHash: input.pixelHash ?? null,
     }).returning();
     return row!;
   } catch (error) {

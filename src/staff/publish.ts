@@ -22,19 +22,27 @@ let running: PublishRun | null = null;
 
 export const currentPublish = (): PublishRun | null => running;
 
+let lastSubmission: string | null = null;
+
+// "14:05:09" in Vietnam, whatever the server's time zone.
+export const vietnamTime = (at: Date) => at.toLocaleTimeString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', hour12: false });
+
 // Starts the job in the background and returns at once: a build takes longer than a request should.
-export function startPublish(db: Db, actor: string, ip: string | null, layout: SiteLayout = siteLayout()): PublishRun {
+// The same form sent again (a reload, a double click) is not a second publish: it answers "already started".
+export function startPublish(db: Db, actor: string, ip: string | null, layout: SiteLayout = siteLayout(), submission?: string): { run: PublishRun | null; replayed: boolean } {
+  if (submission && submission === lastSubmission) return { run: running, replayed: true };
   if (running) {
-    const since = running.startedAt.toISOString().slice(11, 19);
+    const since = vietnamTime(running.startedAt);
     throw new DomainError(409, 'publish_running',
-      `Đang có một lần xuất bản chạy (do ${running.by} bắt đầu lúc ${since} UTC). Hãy chờ xong rồi thử lại.`,
-      `A publish is already running (started by ${running.by} at ${since} UTC). Wait for it to finish, then try again.`);
+      `Đang có một lần xuất bản chạy (do ${running.by} bắt đầu lúc ${since}, giờ Việt Nam). Hãy chờ xong rồi thử lại.`,
+      `A publish is already running (started by ${running.by} at ${since}, Vietnam time). Wait for it to finish, then try again.`);
   }
   assertSwappable(layout);
   const run: PublishRun = { by: actor, startedAt: new Date(), stage: 'dataset', finished: Promise.resolve() };
   running = run;
+  lastSubmission = submission ?? null;
   run.finished = publish(db, run, layout, ip).finally(() => { running = null; });
-  return run;
+  return { run, replayed: false };
 }
 
 async function publish(db: Db, run: PublishRun, layout: SiteLayout, ip: string | null): Promise<void> {

@@ -70,9 +70,27 @@ export async function disbursementDetail(db: Db, id: number) {
   return row;
 }
 
+// A commune's pool serves only its own houses, so a non-general allocation came from the house's commune.
 export async function recentAllocations(db: Db) {
-  return db.select({ a: allocations, publicCode: houses.publicCode }).from(allocations).innerJoin(houses, eq(houses.id, allocations.houseId))
+  const rows = await db.select({ a: allocations, publicCode: houses.publicCode, commune: areas.name }).from(allocations)
+    .innerJoin(houses, eq(houses.id, allocations.houseId)).innerJoin(areas, eq(areas.id, houses.areaId))
     .orderBy(desc(allocations.id)).limit(30);
+  return rows.map((r) => ({ ...r, poolName: r.a.poolKey === 'general' ? 'Quỹ chung' : `Quỹ ${r.commune}` }));
+}
+
+// Houses whose budget the ledger does not yet cover, longest waiting first, with what their commune's
+// pool holds, for the approver's allocate action (pre-filled with the shortfall).
+export async function housesStillShort(db: Db, limit = 50) {
+  const rows = await queryRows<{ id: number; public_code: string; commune: string; district: string | null; budget_vnd: string; allocated_vnd: string; approved_on: string; pool: string | null }>(db, sql`
+    SELECT h.id, h.public_code, a.name AS commune, d.name AS district, h.budget_vnd, h.allocated_vnd, h.approved_on,
+      (SELECT sum(p.remaining_vnd) FROM pool_lots p WHERE p.area_id = h.area_id AND p.pool_key <> 'general') AS pool
+    FROM houses h JOIN areas a ON a.id = h.area_id LEFT JOIN areas d ON d.id = a.parent_id
+    WHERE h.allocated_vnd < h.budget_vnd
+    ORDER BY h.approved_on, h.id LIMIT ${limit}`);
+  return rows.map((r) => ({
+    houseId: Number(r.id), publicCode: r.public_code, commune: r.commune, district: r.district, budgetVnd: Number(r.budget_vnd),
+    shortVnd: Number(r.budget_vnd) - Number(r.allocated_vnd), approvedOn: String(r.approved_on), communePoolVnd: Number(r.pool ?? 0),
+  }));
 }
 
 // What each pool holds now: the general fund and the fullest commune pools.
@@ -106,4 +124,28 @@ export async function listAccounts(db: Db) {
 export async function pendingCount(db: Db): Promise<number> {
   const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(disbursements).where(eq(disbursements.status, 'pending'));
   return Number(row?.n ?? 0);
+}
+
+// Only the last digits of a private identifier, so staff can tell records apart without reading it.
+export function maskPrivate(value: string | null): string | null {
+  return value ? `…${value.replace(/\s/g, '').slice(-3)}` : null;
+}
+
+// Donors by public name, or by an exact tax code, phone or email (found privately, shown masked), with their gifts.
+export async function listDonors(db: Db, q: string) {
+  const term = q.trim();
+  const like = `%${term.replace(/[%_\\]/g, '\\$&')}%`;
+  const rows = await queryRows<{ id: number; kind: string; display_name: string | null; anonymous: boolean; tax_code: string | null; phone: string | null; email: string | null; merged_into_id: number | null; gifts: number; total: string | null }>(db, sql`
+    SELECT d.id, d.kind, d.display_name, d.anonymous, d.tax_code, d.phone, d.email, d.merged_into_id,
+      (SELECT count(*)::int FROM contributions k WHERE k.donor_id = d.id) AS gifts,
+      (SELECT sum(k.amount_vnd) FROM contributions k WHERE k.donor_id = d.id) AS total
+    FROM donors d
+    WHERE d.kind <> 'state' AND (${term} = '' OR d.display_name ILIKE ${like} OR d.tax_code = ${term} OR d.phone = ${term} OR lower(d.email) = lower(${term})
+      OR d.merged_into_id IS NOT NULL AND ${term} = '')
+    ORDER BY d.merged_into_id IS NULL, d.id DESC LIMIT 100`);
+  return rows.map((r) => ({
+    id: Number(r.id), kind: r.kind, name: publicDonorName({ anonymous: r.anonymous, displayName: r.display_name }), anonymous: r.anonymous,
+    taxCode: maskPrivate(r.tax_code), phone: maskPrivate(r.phone), email: maskPrivate(r.email),
+    mergedIntoId: r.merged_into_id === null ? null : Number(r.merged_into_id), gifts: Number(r.gifts), totalVnd: Number(r.total ?? 0),
+  }));
 }

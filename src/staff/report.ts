@@ -6,7 +6,7 @@ import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../db/client';
 import { currentCampaign } from '../domain/campaigns';
 import { DomainError } from '../domain/errors';
-import { publicDonorName } from '../domain/donors';
+import { donorRootsSql, publicDonorName } from '../domain/donors';
 import { logOrigin } from '../publish/tlog/history';
 import { fundSigner } from '../publish/tlog/signer';
 
@@ -173,14 +173,16 @@ export async function sixMonthReport(db: Db, from: string, to: string, top = 10)
   }
 
   // For commendation: public names only; anonymous donors and the state budget are left out.
+  // Records staff merged (one company entered twice) are counted once, under the surviving record's name.
   const donorRows = await queryRows(db, sql`
+    ${donorRootsSql}
     SELECT d.display_name, d.anonymous, d.kind,
       coalesce(sum(k.amount_vnd) FILTER (WHERE k.kind = 'cash'), 0) AS cash,
       coalesce(sum(k.amount_vnd) FILTER (WHERE k.kind = 'in_kind'), 0) AS in_kind,
       coalesce(sum(k.amount_vnd) FILTER (WHERE k.kind = 'labour'), 0) AS labour,
       coalesce(sum((k.details->>'personDays')::numeric) FILTER (WHERE k.kind = 'labour'), 0) AS days,
       sum(k.amount_vnd) AS total
-    FROM contributions k JOIN donors d ON d.id = k.donor_id
+    FROM contributions k JOIN donor_roots r ON r.id = k.donor_id JOIN donors d ON d.id = r.root
     WHERE k.campaign_id = ${campaign.id} AND d.kind <> 'state' AND NOT d.anonymous AND d.display_name IS NOT NULL
       AND k.received_at >= ${start}::timestamptz AND k.received_at < ${end}::timestamptz
       AND NOT EXISTS (SELECT 1 FROM journal_entries r JOIN journal_entries o ON o.id = r.reverses_entry_id

@@ -220,6 +220,8 @@ export function ledgerSuite(driver: string, fresh: FreshDb): void {
         const houseId = world.houses[0]!.houseId;
         expect((await refusal(() => advanceStage(handle.db, { houseId, stage: 'completed', on: '2024-10-01' }))).code).toBe('stage_order');
         expect((await refusal(() => advanceStage(handle.db, { houseId, stage: 'funded', on: '2024-07-01' }))).code).toBe('stage_date');
+        // "Funded" must match the ledger: the house is funded first.
+        await give(handle.db, world, { amountVnd: 30_000_000, target: { type: 'house', houseId } });
         await advanceStage(handle.db, { houseId, stage: 'funded', on: '2024-08-10' });
         await advanceStage(handle.db, { houseId, stage: 'under_construction', on: '2024-08-20' });
         expect((await campaignTotals(handle.db, world.campaignId)).houses.under_construction).toBe(1);

@@ -233,7 +233,7 @@ export function staffSuite(driver: string, fresh: FreshDb): void {
         const thu = await contextOf(handle.db, 'thu');
         const id = world.houses[0]!.houseId;
         expect(await refusal(() => advanceStageAction(thu, formOf({ stage: 'completed', on: '2025-03-01' }), id))).toMatchObject({ code: 'stage_order' });
-        await advanceStageAction(thu, formOf({ stage: 'funded', on: '2025-03-01' }), id);
+        await advanceStageAction(thu, formOf({ stage: 'funded', on: '2025-03-01', reason: 'Hộ tự góp đủ phần còn thiếu (biên bản xã)' }), id);
         expect(await refusal(() => advanceStageAction(thu, formOf({ stage: 'under_construction', on: '2025-02-01' }), id))).toMatchObject({ code: 'stage_date' });
         await advanceStageAction(thu, formOf({ stage: 'under_construction', on: '2025-03-05' }), id);
         const [house] = await handle.db.select().from(schema.houses).where(eq(schema.houses.id, id));

@@ -109,13 +109,20 @@ for (const driver of drivers) {
       const oldHead = await checkpoint();
       await approver.goto(`${server.url}/staff/publish`);
       expect(await approver.textContent('[data-testid=last-publish]')).toMatch(/Chưa xuất bản lần nào/);
+      const sent = { csrf: await approver.inputValue('input[name=csrf]'), submission: await approver.inputValue('input[name=submission]') };
       await approver.click('button:has-text("Xuất bản ngay")');
+      // POST, redirect, GET: the status page, which a reload never sends again.
+      expect(new URL(approver.url()).search).toBe('?started=now');
       expect(await approver.textContent('[data-testid=outcome]')).toMatch(/Đã bắt đầu xuất bản/);
+      // The same form sent again (a resend from the browser's history) starts nothing and says so.
+      const resent = await approver.context().request.post(`${server.url}/staff/publish`, { form: sent, headers: { Origin: server.url }, maxRedirects: 0 });
+      expect(resent.status()).toBe(303);
+      expect(resent.headers().location).toBe('/staff/publish?started=again');
       // A second publish while the first runs is refused with a reason.
       const second = approver.waitForResponse((r) => r.request().method() === 'POST');
       await approver.click('button:has-text("Xuất bản ngay")');
       expect((await second).status()).toBe(409);
-      expect(await approver.textContent('[data-testid=outcome]')).toMatch(/Đang có một lần xuất bản chạy \(do hanh/);
+      expect(await approver.textContent('[data-testid=outcome]')).toMatch(/Đang có một lần xuất bản chạy \(do hanh bắt đầu lúc \d{2}:\d{2}:\d{2}, giờ Việt Nam\)/);
       const seen: string[] = [];
       const deadline = Date.now() + 240_000;
       for (;;) {
@@ -160,6 +167,8 @@ for (const driver of drivers) {
       const audits = await handle.db.select({ action: schema.auditLog.action, outcome: schema.auditLog.outcome, actor: schema.auditLog.actor })
         .from(schema.auditLog).where(inArray(schema.auditLog.action, ['site.publish', 'site.publish.done', 'site.publish.failed'])).orderBy(schema.auditLog.id);
       expect(audits).toEqual([
+        { action: 'site.publish', outcome: 'ok', actor: 'hanh' },
+        // The resent form: logged, nothing started.
         { action: 'site.publish', outcome: 'ok', actor: 'hanh' },
         { action: 'site.publish', outcome: 'refused', actor: 'hanh' },
         { action: 'site.publish.done', outcome: 'ok', actor: 'hanh' },

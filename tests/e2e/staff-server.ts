@@ -75,6 +75,6 @@ export function acceptingForm(houseCode: string, csrf?: string): URLSearchParams
     reason: 'Kiểm thử', entryId: '1', receiptNo: 'BL-1', targetType: 'general', donorName: 'Người Thử', commune: 'T-D-A', headFullName: 'Người Thử',
     povertyStatus: 'poor', members: '3', type: 'repair', minutesRef: 'BB-1', approvedOn: '2025-01-01', receivedOn: '2025-03-01',
     programme: 'national_target_programme', decisionRef: 'QĐ-1', pool: 'general', stage: 'funded', on: '2025-03-01', action: 'stage',
-    item0Name: 'Xi măng', item0Quantity: '1', item0Unit: 'bao', item0Value: '100000', username: 'thu', change: 'disable',
+    item0Name: 'Xi măng', item0Quantity: '1', item0Unit: 'bao', item0Total: '100000', username: 'thu', change: 'disable',
   });
 }

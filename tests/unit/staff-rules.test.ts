@@ -48,7 +48,7 @@ describe('the staff route table', () => {
     expect(postAllowed('auditor')).toEqual(['/staff/logout']);
     expect(postAllowed('administrator')).toEqual(['/staff/accounts', '/staff/logout', '/staff/mail', '/staff/publish']);
     expect(postAllowed('recorder')).toEqual(['/staff/disbursements', '/staff/households', '/staff/households/import', '/staff/houses/[id]', '/staff/in-kind', '/staff/labour', '/staff/logout', '/staff/office-cash', '/staff/state-budget']);
-    expect(postAllowed('approver')).toEqual(['/staff/allocations', '/staff/corrections', '/staff/disbursements/[id]', '/staff/logout', '/staff/mail', '/staff/payment-reviews', '/staff/publish']);
+    expect(postAllowed('approver')).toEqual(['/staff/allocations', '/staff/corrections', '/staff/disbursements/[id]', '/staff/donors', '/staff/logout', '/staff/mail', '/staff/payment-reviews', '/staff/publish']);
     expect(staffRoles.filter((role) => can(role, 'mail.manage'))).toEqual(['administrator', 'approver']);
     expect(staffRoles.filter((role) => can(role, 'bank.memo.read'))).toEqual(['recorder', 'approver']);
     expect(can('auditor', 'audit.read') && can('administrator', 'audit.read')).toBe(true);
@@ -129,10 +129,13 @@ describe('form fields', () => {
   it('reads amounts as staff type them and refuses anything that is not whole đồng', () => {
     expect(vnd(form({ a: '1.500.000' }), 'a')).toBe(1_500_000);
     expect(vnd(form({ a: '1 500 000 ₫' }), 'a')).toBe(1_500_000);
-    expect(vnd(form({ a: '1500,5' }), 'a')).toBeNaN();
-    expect(vnd(form({ a: '-5' }), 'a')).toBeNaN();
+    // A refusal names the field, says why, and tells the page which field to show it beside.
+    expect(() => vnd(form({ amount: '1500,5' }), 'amount')).toThrow(/^Số tiền: phải là số đồng nguyên/);
+    expect(() => vnd(form({ amount: '-5' }), 'amount')).toThrow(/không được là số âm/);
+    expect(() => vnd(form({ amount: '' }), 'amount')).toThrow(/Số tiền: chưa nhập/);
     expect(decimal(form({ d: '2,5' }), 'd')).toBe(2.5);
-    expect(decimal(form({ d: 'hai' }), 'd')).toBeNaN();
+    expect(decimal(form({ d: '2.000' }), 'd')).toBe(2000);
+    expect(() => decimal(form({ days: 'hai' }), 'days')).toThrow(expect.objectContaining({ code: 'invalid_field', details: { field: 'days' } }));
   });
 
   it('accepts real past calendar dates only', () => {

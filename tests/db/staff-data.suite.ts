@@ -1,0 +1,264 @@
+// The data errors a commune officer can make in the field, against a real database on each driver:
+// "2.000" bricks read as 2, one household registered twice, one company as three donors, a house
+// called funded with half its money, and the same photo for two houses.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { eq, sql } from 'drizzle-orm';
+import sharp from 'sharp';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { schema, type DbHandle } from '../../db/client';
+import {
+  advanceStageAction, importHouseholdsAction, inKindAction, mergeDonorsAction, officeCashAction, registerHouseholdAction,
+  unmergeDonorAction, uploadPhotoAction,
+} from '../../src/staff/actions';
+import { listAudit } from '../../src/staff/audit';
+import { sixMonthReport } from '../../src/staff/report';
+import { give } from './world';
+import { buildStaffWorld, contextOf, formOf, recordsDigest, type StaffWorld } from './staff-world';
+import type { FreshDb } from './harness';
+import { refusal } from '../refusal';
+
+export function staffDataSuite(driver: string, fresh: FreshDb): void {
+  describe(`staff data entry errors (${driver})`, () => {
+    let handle: DbHandle;
+    let world: StaffWorld;
+    beforeEach(async () => {
+      handle = await fresh();
+      world = await buildStaffWorld(handle.db);
+    });
+    afterEach(async () => {
+      await handle?.close();
+    });
+    const state = () => recordsDigest(handle.db);
+
+    describe('quantities and amounts are read the Vietnamese way', () => {
+      it('saves "2.000" bricks as two thousand, computes the line total from the unit price, and refuses "2.50" saying why', async () => {
+        const thu = await contextOf(handle.db, 'thu');
+        const house = world.houses[0]!;
+        // item0Value is the old form's name for the value; the form now names the total and the unit price.
+        const done = await inKindAction(thu, formOf({
+          house: house.publicCode, donorName: 'Công ty Gạch Tuynel', donorKind: 'business', receivedOn: '2025-03-10',
+          item0Name: 'Gạch đặc', item0Quantity: '2.000', item0Unit: 'viên', item0UnitPrice: '1.500', item0Value: '3.000.000',
+          item1Name: 'Xi măng PCB40', item1Quantity: '1,5', item1Unit: 'tấn', item1Total: '2.400.000',
+        }));
+        const [gift] = await handle.db.select().from(schema.contributions).where(eq(schema.contributions.kind, 'in_kind'));
+        const items = (gift!.details as { items: { name: string; quantity: number; unitPriceVnd: number; valueVnd: number }[] }).items;
+        expect(items.map((i) => [i.name, i.quantity, i.valueVnd])).toEqual([['Gạch đặc', 2000, 3_000_000], ['Xi măng PCB40', 1.5, 2_400_000]]);
+        expect(items.map((i) => i.unitPriceVnd)).toEqual([1_500, 1_600_000]);
+        expect(gift!.amountVnd).toBe(5_400_000);
+        expect(done.vi).toContain('Gạch đặc: 2.000 viên × 1.500 ₫ = 3.000.000 ₫');
+        expect(done.vi).toContain('Xi măng PCB40: 1,5 tấn × 1.600.000 ₫ = 2.400.000 ₫');
+
+        const before = await state();
+        const ambiguous = await refusal(() => inKindAction(thu, formOf({
+          house: house.publicCode, donorName: 'Bà Lan', receivedOn: '2025-03-10', item0Name: 'Tôn', item0Quantity: '2.50', item0Unit: 'tấm', item0Total: '500.000',
+        })));
+        expect(ambiguous).toMatchObject({ status: 400, code: 'invalid_field', details: { field: 'item0Quantity' } });
+        expect(ambiguous.message).toMatch(/^Dòng 1, số lượng: "2\.50" không rõ nghĩa/);
+        const mismatch = await refusal(() => inKindAction(thu, formOf({
+          house: house.publicCode, donorName: 'Bà Lan', receivedOn: '2025-03-10', item0Name: 'Tôn', item0Quantity: '20', item0Unit: 'tấm', item0UnitPrice: '120.000', item0Total: '120.000',
+        })));
+        expect(mismatch.message).toMatch(/20 tấm × 120\.000 ₫ = 2\.400\.000 ₫, không khớp thành tiền 120\.000 ₫/);
+        expect(await refusal(() => officeCashAction(thu, formOf({ amount: '1,234', receiptNo: 'BL-1', donorName: 'A', targetType: 'general', receivedOn: '2025-03-10' }))))
+          .toMatchObject({ code: 'invalid_field', details: { field: 'amount' } });
+        expect(await state()).toBe(before);
+        expect((await listAudit(handle.db, { action: 'in_kind.record', outcome: 'refused' })).length).toBe(2);
+      });
+
+      it('reads a household budget typed with dots in an import, and refuses a fraction of a đồng there with its row', async () => {
+        const thu = await contextOf(handle.db, 'thu');
+        const header = 'ma_xa,ho_ten,cccd,ho_ngheo,so_nguoi,loai,kinh_phi,bien_ban,ngay_duyet';
+        const csv = [header, 'T-D-A,Lò Văn Mới,,nghèo,5,xây mới,"45.000.000",BB-7,01/08/2024', 'T-D-A,Lò Thị Hai,,nghèo,4,xây mới,"45.000.000,5",BB-7,01/08/2024'].join('\n');
+        const form = formOf({}, 'import-numbers-0001');
+        form.set('file', new File([csv], 'ho.csv', { type: 'text/csv' }));
+        const error = await refusal(() => importHouseholdsAction(thu, form));
+        expect((error.details as { row: number; vi: string }[])).toEqual([expect.objectContaining({ row: 3, vi: expect.stringMatching(/^Kinh phí: phải là số đồng nguyên/) })]);
+        const good = formOf({}, 'import-numbers-0002');
+        good.set('file', new File([csv.split('\n').slice(0, 2).join('\n')], 'ho.csv', { type: 'text/csv' }));
+        const done = await importHouseholdsAction(thu, good);
+        const [house] = await handle.db.select().from(schema.houses).where(eq(schema.houses.publicCode, done.vi.match(/: (\S+)\.$/)![1]!));
+        expect(house!.budgetVnd).toBe(45_000_000);
+      });
+    });
+
+    describe('one household, one house code', () => {
+      const register = (fields: Record<string, string> = {}) => formOf({
+        commune: 'T-D-A', headFullName: 'Lý Thị Mai', nationalId: '001200009999', povertyStatus: 'poor', members: '3', type: 'new_build',
+        source: 'central_campaign', minutesRef: 'BB-09/2025', approvedOn: '2025-03-01', ...fields,
+      });
+
+      it('refuses a national ID already registered, naming the house that has it, and changes nothing', async () => {
+        const thu = await contextOf(handle.db, 'thu');
+        const first = await registerHouseholdAction(thu, register());
+        const code = first.vi.match(/nhà (\S+)\./)![1]!;
+        const before = await state();
+        // Another spelling of the name and another commune: the ID alone decides.
+        const error = await refusal(() => registerHouseholdAction(thu, register({ headFullName: 'Lý Thị  Mai', commune: 'T-D-A', notDuplicate: 'on' })));
+        expect(error).toMatchObject({ status: 409, code: 'duplicate_national_id', details: { field: 'nationalId', existing: [{ link: expect.stringMatching(/^\/staff\/houses\/\d+$/) }] } });
+        expect(error.message).toContain(code);
+        const world0 = world.houses[0]!;
+        const again = await refusal(() => registerHouseholdAction(thu, register({ nationalId: '006200000000', headFullName: 'Người Khác' })));
+        expect(again.message).toContain(world0.publicCode);
+        expect(await state()).toBe(before);
+      });
+
+      it('asks for confirmation when the commune already has a head of household of that name, and accepts it confirmed', async () => {
+        const thu = await contextOf(handle.db, 'thu');
+        const namesake = { nationalId: '', headFullName: 'hoàng văn  thử 1' };
+        const error = await refusal(() => registerHouseholdAction(thu, register(namesake)));
+        expect(error).toMatchObject({ status: 409, code: 'possible_duplicate', details: { field: 'headFullName' } });
+        expect(error.message).toContain(world.houses[0]!.publicCode);
+        // The same name in another commune is another family.
+        const duc = await contextOf(handle.db, 'duc');
+        await registerHouseholdAction(duc, register({ ...namesake, commune: 'T-D-B' }));
+        const confirmed = await registerHouseholdAction(thu, register({ ...namesake, notDuplicate: 'on' }));
+        expect(confirmed.vi).toMatch(/Đã đăng ký nhà/);
+        expect(await listAudit(handle.db, { action: 'house.register' })).toMatchObject([{ outcome: 'ok' }, { outcome: 'ok' }, { outcome: 'refused', details: { code: 'possible_duplicate' } }]);
+      });
+
+      it('applies the same rule to an imported list, in the file and against the database', async () => {
+        const thu = await contextOf(handle.db, 'thu');
+        const csv = ['ma_xa,ho_ten,cccd,ho_ngheo,so_nguoi,loai,bien_ban,ngay_duyet,khac_ho',
+          'T-D-A,Hoàng Văn Thử 2,,nghèo,4,sửa chữa,BB-2,01/08/2024,',
+          'T-D-A,Hoàng Văn Thử 3,,nghèo,4,sửa chữa,BB-2,01/08/2024,có',
+          'T-D-A,Mới Một,001200000123,nghèo,4,sửa chữa,BB-2,01/08/2024,',
+          'T-D-A,Mới Hai,001200000123,nghèo,4,sửa chữa,BB-2,01/08/2024,'].join('\n');
+        const form = formOf({}, 'import-dup-000001');
+        form.set('file', new File([csv], 'ho.csv', { type: 'text/csv' }));
+        const error = await refusal(() => importHouseholdsAction(thu, form));
+        const problems = error.details as { row: number; vi: string }[];
+        expect(problems.map((p) => p.row)).toEqual([2, 5]);
+        expect(problems[0]!.vi).toContain(world.houses[1]!.publicCode);
+        expect(problems[1]!.vi).toMatch(/Trùng với dòng 4 của tệp/);
+      });
+    });
+
+    describe('words', () => {
+      it('accepts phones with spaces and +84, and names a bad field in Vietnamese without schema paths', async () => {
+        const thu = await contextOf(handle.db, 'thu');
+        const fields = { commune: 'T-D-A', headFullName: 'Ma Văn Sáng', povertyStatus: 'poor', members: '5', type: 'repair', minutesRef: 'BB-3', approvedOn: '2025-03-01' };
+        const error = await refusal(() => registerHouseholdAction(thu, formOf({ ...fields, phone: '09-12' })));
+        expect(error).toMatchObject({ status: 400, code: 'invalid_input', details: { field: 'phone' } });
+        expect(error.message).toMatch(/^Dữ liệu không hợp lệ: Điện thoại của hộ: Số điện thoại không hợp lệ/);
+        expect(error.message).not.toMatch(/household\.|[A-Za-z]+ must/);
+        await registerHouseholdAction(thu, formOf({ ...fields, phone: '+84 912 345 679' }));
+        const [row] = await handle.db.select().from(schema.households).where(eq(schema.households.headFullName, 'Ma Văn Sáng'));
+        expect(row!.phone).toBe('0912345679');
+      });
+    });
+
+    describe('one donor, one record', () => {
+      it('reuses a donor by tax code, phone or email, so the report lists a company once', async () => {
+        const thu = await contextOf(handle.db, 'thu');
+        const cash = (fields: Record<string, string>) => officeCashAction(thu, formOf({ receiptNo: `BL-${Math.random()}`.slice(0, 12), targetType: 'general', receivedOn: '2025-03-10', amount: '10.000.000', donorKind: 'business', ...fields }));
+        await cash({ donorName: 'Công ty TNHH Xây dựng Bắc Sơn', donorTaxCode: '4700123456' });
+        const second = await cash({ donorName: 'Cty Bắc Sơn', donorTaxCode: '4700123456', donorPhone: '0209 381 234' });
+        expect(second.vi).toMatch(/Ghi cho người ủng hộ đã có \(#\d+, trùng mã số thuế\)/);
+        expect(second.vi).not.toContain('4700123456');
+        const third = await cash({ donorName: 'Công ty Bắc Sơn', donorPhone: '+84 209 381 234' });
+        expect(third.vi).toMatch(/trùng số điện thoại/);
+        // Anonymity is the donor's choice per record: an anonymous gift is not put under the public name.
+        await cash({ anonymous: 'on', donorTaxCode: '4700123456' });
+        const donors = await handle.db.select().from(schema.donors).where(sql`${schema.donors.kind} = 'business'`);
+        expect(donors).toHaveLength(2);
+        const report = await sixMonthReport(handle.db, '2025-01-01', '2025-06-30');
+        expect(report.contributors.filter((c) => /Bắc Sơn/.test(c.name))).toEqual([expect.objectContaining({ name: 'Công ty TNHH Xây dựng Bắc Sơn', cashVnd: 30_000_000 })]);
+      });
+
+      it('lets an approver merge two records of one donor and undo it, each in the audit log', async () => {
+        const a = await give(handle.db, world, { donor: { kind: 'business', displayName: 'HTX Nông nghiệp Yên Lạc' }, receivedAt: '2025-02-01T03:00:00Z', amountVnd: 5_000_000 });
+        const b = await give(handle.db, world, { donor: { kind: 'business', displayName: 'Hợp tác xã Yên Lạc' }, receivedAt: '2025-02-02T03:00:00Z', amountVnd: 7_000_000 });
+        const gift = async (id: number) => (await handle.db.select().from(schema.contributions).where(eq(schema.contributions.id, id)))[0]!;
+        const [ga, gb] = [await gift(a.result.contributionId), await gift(b.result.contributionId)];
+        const yenLac = async () => (await sixMonthReport(handle.db, '2025-01-01', '2025-06-30')).contributors.filter((c) => /Yên Lạc/.test(c.name)).map((c) => [c.name, c.totalVnd]);
+        expect(await yenLac()).toEqual([['Hợp tác xã Yên Lạc', 7_000_000], ['HTX Nông nghiệp Yên Lạc', 5_000_000]]);
+
+        const hanh = await contextOf(handle.db, 'hanh');
+        const merge = { fromId: String(gb.donorId), intoId: String(ga.donorId), reason: 'Cùng một hợp tác xã (giấy chứng nhận số 12)' };
+        expect(await refusal(() => mergeDonorsAction(hanh, formOf({ ...merge, reason: '' })))).toMatchObject({ code: 'invalid_field' });
+        const done = await mergeDonorsAction(hanh, formOf(merge));
+        expect(done.vi).toMatch(/Đã gộp người ủng hộ #\d+ \(Hợp tác xã Yên Lạc, 1 khoản\)/);
+        expect(await yenLac()).toEqual([['HTX Nông nghiệp Yên Lạc', 12_000_000]]);
+        expect(await refusal(() => mergeDonorsAction(hanh, formOf({ ...merge, fromId: merge.intoId, intoId: merge.fromId })))).toMatchObject({ code: 'merge_cycle' });
+        const anonymous = await give(handle.db, world, { donor: { kind: 'individual', displayName: null, anonymous: true } });
+        const [anon] = await handle.db.select().from(schema.contributions).where(eq(schema.contributions.id, anonymous.result.contributionId));
+        expect(await refusal(() => mergeDonorsAction(hanh, formOf({ ...merge, fromId: String(anon!.donorId) })))).toMatchObject({ code: 'anonymity_differs' });
+
+        await unmergeDonorAction(hanh, formOf({ donorId: merge.fromId, reason: 'Gộp nhầm: hai hợp tác xã khác nhau' }));
+        expect(await yenLac()).toEqual([['Hợp tác xã Yên Lạc', 7_000_000], ['HTX Nông nghiệp Yên Lạc', 5_000_000]]);
+        const log = await listAudit(handle.db, { action: 'donor.' });
+        expect(log.map((e) => `${e.action}:${e.outcome}`)).toEqual(['donor.unmerge:ok', 'donor.merge:refused', 'donor.merge:refused', 'donor.merge:ok', 'donor.merge:refused']);
+        expect(log[3]!.details).toMatchObject({ fromId: gb.donorId, intoId: ga.donorId, reason: merge.reason, gifts: 1 });
+        expect(log[0]!.details).toMatchObject({ donorId: gb.donorId, wasMergedInto: ga.donorId });
+        // The gifts themselves were never edited.
+        expect((await handle.db.select().from(schema.contributions).where(eq(schema.contributions.id, gb.id)))[0]!.donorId).toBe(gb.donorId);
+      });
+    });
+
+    describe('"funded" is a claim about money', () => {
+      it('refuses "funded" for a house the ledger shows half funded unless a reason is stated, and allows it once funded', async () => {
+        const thu = await contextOf(handle.db, 'thu');
+        const [half, full] = world.houses;
+        await give(handle.db, world, { amountVnd: 15_000_000, target: { type: 'house', houseId: half!.houseId } });
+        await give(handle.db, world, { amountVnd: 30_000_000, target: { type: 'house', houseId: full!.houseId } });
+        const before = await state();
+        const error = await refusal(() => advanceStageAction(thu, formOf({ stage: 'funded', on: '2025-03-01' }), half!.houseId));
+        expect(error).toMatchObject({ status: 409, code: 'not_funded', details: { field: 'reason' } });
+        expect(error.message).toMatch(/15\.000\.000 ₫ trên dự toán 30\.000\.000 ₫.*còn thiếu 15\.000\.000 ₫.*"Đã đủ kinh phí"/);
+        expect(error.message).not.toMatch(/funded/);
+        expect(await refusal(() => advanceStageAction(thu, formOf({ stage: 'funded', on: '2025-03-01', reason: 'đủ' }), half!.houseId))).toMatchObject({ code: 'not_funded' });
+        expect(await state()).toBe(before);
+
+        await advanceStageAction(thu, formOf({ stage: 'funded', on: '2025-03-01' }), full!.houseId);
+        const reason = 'Hộ tự góp 15 triệu đồng, có biên bản xác nhận của xã';
+        const done = await advanceStageAction(thu, formOf({ stage: 'funded', on: '2025-03-01', reason }), half!.houseId);
+        expect(done.vi).toContain(reason);
+        const rows = await handle.db.select().from(schema.houses).where(sql`${schema.houses.id} IN (${half!.houseId}, ${full!.houseId})`).orderBy(schema.houses.id);
+        expect(rows.map((h) => [h.fundedOn, h.fundedReason])).toEqual([['2025-03-01', reason], ['2025-03-01', null]]);
+      });
+    });
+
+    describe('photos', () => {
+      let dir: string;
+      beforeAll(() => {
+        dir = mkdtempSync(join(tmpdir(), 'ancu-photos-'));
+        process.env.PHOTOS_DIR = dir;
+      });
+      afterAll(() => {
+        delete process.env.PHOTOS_DIR;
+        rmSync(dir, { recursive: true, force: true });
+      });
+
+      it('warns before the same picture is stored for a second house, even re-saved, and records the confirmation', async () => {
+        const thu = await contextOf(handle.db, 'thu');
+        const [first, second] = world.houses;
+        const picture = sharp({ create: { width: 320, height: 240, channels: 3, background: '#777' } }).composite([
+          { input: { create: { width: 160, height: 240, channels: 3, background: '#c33' } }, left: 0, top: 0 },
+          { input: { create: { width: 80, height: 120, channels: 3, background: '#33c' } }, left: 200, top: 60 },
+        ]);
+        const jpeg = await picture.clone().jpeg({ quality: 90 }).toBuffer();
+        const resaved = await sharp(jpeg).resize(300).jpeg({ quality: 60 }).toBuffer();
+        const upload = (houseId: number, bytes: Buffer, extra: Record<string, string> = {}) => {
+          const form = formOf({ stage: 'approved', ...extra });
+          form.set('photo', new File([new Uint8Array(bytes)], 'IMG_1.jpg', { type: 'image/jpeg' }));
+          return uploadPhotoAction(thu, form, houseId);
+        };
+        await upload(first!.houseId, jpeg);
+        const before = await state();
+        const same = await refusal(() => upload(second!.houseId, jpeg));
+        expect(same).toMatchObject({ status: 409, code: 'duplicate_photo', details: { field: 'photo', existing: [{ link: `/staff/houses/${first!.houseId}` }] } });
+        expect(same.message).toContain(first!.publicCode);
+        expect(await refusal(() => upload(second!.houseId, resaved))).toMatchObject({ code: 'duplicate_photo' });
+        expect(await state()).toBe(before);
+        const other = await sharp({ create: { width: 320, height: 240, channels: 3, background: '#2a2' } }).composite([
+          { input: { create: { width: 100, height: 100, channels: 3, background: '#fff' } }, left: 10, top: 120 }]).jpeg().toBuffer();
+        await upload(second!.houseId, other);
+        await upload(second!.houseId, jpeg, { confirmSamePhoto: 'on' });
+        expect(await handle.db.select().from(schema.photos)).toHaveLength(3);
+        const [confirmed] = await listAudit(handle.db, { action: 'photo.upload', outcome: 'ok' });
+        expect(confirmed!.details).toMatchObject({ sameAs: [first!.publicCode] });
+      });
+    });
+  });
+}
