@@ -40,6 +40,17 @@ export function formatDateTime(value: Date | string): string {
   return `${time} ${formatDate(date)} (GMT+7)`;
 }
 
+// A share as "12,5%" / "12.5%", one decimal, capped at 100% (a bar never runs past its track).
+export function formatPercent(part: number, whole: number, lang: Lang = 'vi'): string {
+  const share = whole > 0 ? Math.min(100, Math.round((part / whole) * 1000) / 10) : 0;
+  return `${formatCount(share, lang)}%`;
+}
+
+// The same share for a CSS width ("12.5%"): CSS wants a dot whatever the page's language.
+export function cssPercent(part: number, whole: number): string {
+  return `${whole > 0 ? Math.max(0, Math.min(100, Math.round((part / whole) * 10000) / 100)) : 0}%`;
+}
+
 const COMPACT: Record<Lang, [number, string][]> = {
   vi: [[1e9, 'tỷ'], [1e6, 'triệu'], [1e3, 'nghìn']],
   en: [[1e9, 'bn'], [1e6, 'm'], [1e3, 'k']],
@@ -63,6 +74,7 @@ export function formatsFor(lang: Lang) {
     formatDateTime,
     formatCompactVnd: (value: number) => formatCompactVnd(value, lang),
     formatBytes: (bytes: number) => formatBytes(bytes, lang),
+    formatPercent: (part: number, whole: number) => formatPercent(part, whole, lang),
   };
 }
 
