@@ -294,7 +294,7 @@ async function exportHouses(
   const short = { houses: 0, remaining_vnd: 0 };
 
   for (let after = 0; ;) {
-    const batch = await tx.select({ house: houses, headFullName: households.headFullName, headInitials: households.headInitials, publishFullName: households.publishFullName, povertyStatus: households.povertyStatus })
+    const batch = await tx.select({ house: houses, headFullName: households.headFullName, headInitials: households.headInitials, publishFullName: households.publishFullName, povertyStatus: households.povertyStatus, housingNeed: households.housingNeed })
       .from(houses).innerJoin(households, eq(households.id, houses.householdId))
       .where(and(eq(houses.campaignId, campaign.id), gt(houses.id, after)))
       .orderBy(asc(houses.id)).limit(HOUSE_BATCH);
@@ -318,7 +318,7 @@ async function exportHouses(
       const mine = funders.get(h.id) ?? [];
       const sum = (pick: (f: HouseFunder & { account: string }) => boolean) => mine.filter(pick).reduce((s, f) => s + f.amount_vnd, 0);
       const house: PublicHouse = {
-        id: h.id, code: h.publicCode, area_code: areaCode.get(h.areaId)!, type: h.type, poverty_status: row.povertyStatus,
+        id: h.id, code: h.publicCode, area_code: areaCode.get(h.areaId)!, type: h.type, poverty_status: row.povertyStatus, housing_need: row.housingNeed,
         head: publicHeadName(row), minutes_ref: h.minutesRef,
         budget_vnd: h.budgetVnd, allocated_vnd: h.allocatedVnd, remaining_vnd: h.budgetVnd - h.allocatedVnd, cash_allocated_vnd: h.cashAllocatedVnd, disbursed_vnd: h.disbursedVnd,
         funding: {

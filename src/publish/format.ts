@@ -95,6 +95,8 @@ export interface PublicHouse {
   area_code: string;
   type: 'new_build' | 'repair';
   poverty_status: 'poor' | 'near_poor';
+  /** The housing criterion the household fails (null when not recorded). */
+  housing_need: 'quality' | 'area' | null;
   /** Initials of the head of household, or the full name when consent to publish it is recorded. */
   head: string;
   minutes_ref: string;
