@@ -57,6 +57,8 @@ export const householdInput = z.object({
   phone: z.string().trim().regex(/^\+?\d{9,12}$/, 'Số điện thoại không hợp lệ / Invalid phone number').nullable().default(null),
   address: z.string().trim().max(300).nullable().default(null),
   povertyStatus: z.enum(['poor', 'near_poor']),
+  /** The housing criterion failed, as recorded at the selection meeting (optional for older records). */
+  housingNeed: z.enum(['quality', 'area']).nullable().default(null),
   members: z.number().int().min(1).max(30),
 });
 
