@@ -2,6 +2,7 @@
 import { openDatabase } from '../db/client';
 import { FULL_DEMO, generateDemo } from '../src/domain/demo/generate';
 import { isEmpty, loadDemo } from '../src/domain/demo/load';
+import { seedDemoPhotos } from '../src/domain/demo/photos';
 import { parseFlags, progress, runCli } from './lib/cli';
 
 await runCli(async () => {
@@ -34,5 +35,6 @@ await runCli(async () => {
   started = Date.now();
   await loadDemo(handle, data, progress('rows written'));
   console.log(`Demo data written in ${Date.now() - started} ms.`);
+  console.log(`Drew ${await seedDemoPhotos(handle.db)} illustrative stage photos (labelled as such) into ${process.env.PHOTOS_DIR ?? 'data/photos'}.`);
   await handle.close();
 });

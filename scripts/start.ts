@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { openDatabase } from '../db/client';
 import { generateDemo } from '../src/domain/demo/generate';
 import { isEmpty, loadDemo } from '../src/domain/demo/load';
+import { seedDemoPhotos } from '../src/domain/demo/photos';
 import { join } from 'node:path';
 import { activateBuild, buildSite, siteLayout } from '../src/publish/site';
 import { progress, runCli } from './lib/cli';
@@ -23,6 +24,7 @@ await runCli(async () => {
   if (await isEmpty(handle.db)) {
     console.log('[2/4] The database is empty: generating the demo campaign (about half a minute, once) ...');
     await loadDemo(handle, generateDemo(), progress('demo rows written'));
+    console.log(`Drew ${await seedDemoPhotos(handle.db)} illustrative stage photos, labelled as such.`);
   } else {
     console.log('[2/4] The database already has data: no seeding.');
   }

@@ -10,6 +10,8 @@ import { queryRows, type DbHandle } from '../../db/client';
 import { generateDemo, SMALL_DEMO } from '../../src/domain/demo/generate';
 import { loadDemo } from '../../src/domain/demo/load';
 import { registerHouseProject } from '../../src/domain/houses';
+import { seedDemoPhotos } from '../../src/domain/demo/photos';
+import sharp from 'sharp';
 import { createPledge } from '../../src/payments/pledges';
 import { publishDataset } from '../../src/publish/export';
 import { FILES, type PublicArea, type PublicHouse, type Summary } from '../../src/publish/format';
@@ -22,6 +24,7 @@ export function publicSiteSuite(driver: string, fresh: FreshDb): void {
     let handle: DbHandle;
     let dir: string;
     let shortCode: string;
+    let photosStored = 0;
     const read = <T>(path: string) => JSON.parse(readFileSync(join(dir, path), 'utf8')) as T;
     const num = (v: unknown) => Number(v ?? 0);
 
@@ -33,11 +36,27 @@ export function publicSiteSuite(driver: string, fresh: FreshDb): void {
         household: { headFullName: 'Hoàng Văn Bình', povertyStatus: 'near_poor', housingNeed: 'area', members: 3 },
       }));
       dir = join(mkdtempSync(join(tmpdir(), 'ancu-public-site-')), 'data');
+      process.env.PHOTOS_DIR = join(dir, '..', 'photos');
+      photosStored = await seedDemoPhotos(handle.db, 3);
       await publishDataset(handle.db, dir, { now: new Date('2025-11-01T00:00:00Z') });
     });
     afterAll(async () => {
       await handle?.close();
       if (dir) rmSync(join(dir, '..'), { recursive: true, force: true });
+    });
+
+    it('draws labelled illustrative photos for each stage the first houses reached, and publishes them per stage', async () => {
+      const houses = read<PublicHouse[]>(FILES.houses);
+      const withPhotos = houses.filter((h) => h.stages.some((s) => s.photos.length > 0));
+      expect(withPhotos).toHaveLength(3);
+      const reached = withPhotos.flatMap((h) => h.stages.filter((s) => s.on !== null));
+      expect(reached.every((s) => s.photos.length === 1)).toBe(true);
+      expect(photosStored).toBe(reached.length);
+      expect(withPhotos.flatMap((h) => h.stages.filter((s) => s.on === null && s.photos.length > 0))).toEqual([]);
+      const file = join(dir, '..', 'photos', reached[0]!.photos[0]!.src.split('/').pop()!);
+      const meta = await sharp(readFileSync(file)).metadata();
+      expect(meta).toMatchObject({ format: 'jpeg', width: 960, height: 640 });
+      expect(meta.exif).toBeUndefined();
     });
 
     it('finds a pledge still waiting for its transfer by its receipt code, without the private email', async () => {

@@ -73,7 +73,7 @@ beforeAll(async () => {
   if (build.status !== 0) throw new Error(`astro build failed:\n${build.stdout}\n${build.stderr}`);
   server = await startServer(serverEnv, join(siteDir, 'server', 'entry.mjs'));
   browser = await launchBrowser();
-}, 300_000);
+}, 600_000);
 
 afterAll(async () => {
   await browser?.close();
