@@ -16,13 +16,14 @@ import { FileSink, JsonArraySink, sha256Hex } from './files';
 import {
   DATASET_FORMAT, FILES, JOURNAL_CHUNK_ENTRIES, LEDGER_PAGE_SIZE,
   type Checkpoint, type DatasetFile, type HouseDetail, type HouseFunder, type HouseFunding, type PublicAllocation, type PublicArea,
-  type PublicCampaign, type PublicContribution, type PublicDisbursement, type PublicHouse, type StageCounts, type Summary,
+  type PublicCampaign, type PublicContribution, type PublicDisbursement, type PublicHouse, type ReportPeriod, type StageCounts, type Summary,
 } from './format';
 import { grantOf } from './giving360';
 import { photosOfHouseRange, stagesWithPhotos } from './photos';
 import { selectContributions } from './contribution-rows';
 import { publicDonorName, publicHeadName, publicItems, publicLabour } from './privacy';
 import { totalsFromBalances } from './totals';
+import { sixMonthReport } from '../staff/report';
 
 const { areas, houses, households, allocations, disbursements, journalEntries, chainHead } = schema;
 const reversals = alias(journalEntries, 'reversals');
@@ -49,6 +50,19 @@ const VN_OFFSET_MS = 7 * 3_600_000;
 
 const n = (value: unknown) => Number(value ?? 0);
 const iso = (value: unknown) => new Date(value as string | Date).toISOString();
+// Half-years from the campaign's start to its end or to today, whichever is first; each cut to the campaign.
+export function reportPeriods(startsOn: string, endsOn: string, now: string): ReportPeriod[] {
+  const last = [endsOn, now.slice(0, 10)].sort()[0]!;
+  const periods: ReportPeriod[] = [];
+  for (let year = Number(startsOn.slice(0, 4)); year <= Number(last.slice(0, 4)); year++) {
+    for (const [half, from, to] of [[1, `${year}-01-01`, `${year}-06-30`], [2, `${year}-07-01`, `${year}-12-31`]] as const) {
+      if (to < startsOn || from > last) continue;
+      periods.push({ id: `${year}-h${half}`, from: from < startsOn ? startsOn : from, to: to > endsOn ? endsOn : to });
+    }
+  }
+  return periods;
+}
+
 const emptyCounts = (): StageCounts => ({ total: 0, approved: 0, funded: 0, under_construction: 0, completed: 0, handed_over: 0 });
 const emptyFunding = (): HouseFunding => ({ state_budget_vnd: 0, designated_vnd: 0, pooled_vnd: 0, in_kind_vnd: 0, labour_estimate_vnd: 0, labour_person_days: 0 });
 
@@ -157,7 +171,10 @@ async function writeDataset(
     },
     entry_count: chain.count,
     head_hash: chain.headHash,
+    reports: reportPeriods(campaign.startsOn, campaign.endsOn, generatedAt),
   };
+  // The six-monthly reports the resolution asks for, the staff report's public figures (public names only).
+  for (const period of summary.reports) await writeJson(tmp, FILES.report(period.id), await sixMonthReport(tx, period.from, period.to, 50), done);
   await writeJson(tmp, FILES.summary, summary, done);
   const areaMoney = await areaMoneyOf(tx, areaRows, contributionsDone.receivedByArea);
   await writeJson(tmp, FILES.areas, areaRows.map((a): PublicArea => ({

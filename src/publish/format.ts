@@ -21,6 +21,7 @@ export const FILES = {
   allocations: 'allocations.ndjson',
   disbursements: 'disbursements.ndjson',
   giving360: '360giving.json',
+  report: (period: string) => `reports/${period}.json`,
   house: (code: string) => `houses/${code}.json`,
   ledgerPage: (page: number) => `contributions/${String(page).padStart(4, '0')}.json`,
   journalChunk: (chunk: number) => `journal/${String(chunk).padStart(6, '0')}.ndjson`,
@@ -247,4 +248,13 @@ export interface Summary {
   };
   entry_count: number;
   head_hash: string;
+  /** The six-monthly reports published with the dataset (reports/<id>.json), oldest first. */
+  reports: ReportPeriod[];
+}
+
+/** One half-year of the campaign: 1 January–30 June or 1 July–31 December (cut to the campaign's dates). */
+export interface ReportPeriod {
+  id: string;
+  from: string;
+  to: string;
 }

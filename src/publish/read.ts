@@ -1,6 +1,7 @@
 // The static build's only source: the published dataset folder (never the database).
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { SixMonthReport } from '../staff/report';
 import { FILES, type Checkpoint, type HouseDetail, type PublicArea, type PublicCampaign, type PublicContribution, type PublicHouse, type Summary } from './format';
 
 // ANCU_DATASET_DIR moves it; by default public-data/ at the project root (git-ignored).
@@ -33,6 +34,7 @@ export const dataset = {
   houses: () => readJson<PublicHouse[]>(FILES.houses),
   house: (code: string) => readOnce<HouseDetail>(FILES.house(code)),
   ledgerPage: (page: number) => readOnce<PublicContribution[]>(FILES.ledgerPage(page)),
+  report: (period: string) => readOnce<SixMonthReport>(FILES.report(period)),
 };
 
 let areaIndex: Map<string, PublicArea> | undefined;
