@@ -13,7 +13,8 @@ import { registerHouseProject } from '../../src/domain/houses';
 import { seedDemoPhotos } from '../../src/domain/demo/photos';
 import sharp from 'sharp';
 import { createPledge } from '../../src/payments/pledges';
-import { publishDataset } from '../../src/publish/export';
+import { publishDataset, reportPeriods } from '../../src/publish/export';
+import type { SixMonthReport } from '../../src/staff/report';
 import { FILES, type PublicArea, type PublicHouse, type Summary } from '../../src/publish/format';
 import { lookupCode } from '../../src/publish/live';
 import type { FreshDb } from './harness';
@@ -57,6 +58,24 @@ export function publicSiteSuite(driver: string, fresh: FreshDb): void {
       const meta = await sharp(readFileSync(file)).metadata();
       expect(meta).toMatchObject({ format: 'jpeg', width: 960, height: 640 });
       expect(meta.exif).toBeUndefined();
+    });
+
+    it('publishes a six-monthly report per half-year of the campaign so far, naming only public donors', async () => {
+      expect(reportPeriods('2024-07-19', '2025-12-31', '2025-03-02T10:00:00Z')).toEqual([
+        { id: '2024-h2', from: '2024-07-19', to: '2024-12-31' }, { id: '2025-h1', from: '2025-01-01', to: '2025-06-30' },
+      ]);
+      const { reports } = read<Summary>(FILES.summary);
+      expect(reports.map((p) => p.id)).toEqual(['2024-h2', '2025-h1', '2025-h2']);
+      const anonymousOrState = await queryRows<{ name: string | null }>(handle.db, sql`SELECT display_name AS name FROM donors WHERE anonymous OR kind = 'state'`);
+      const hidden = new Set(anonymousOrState.map((d) => d.name).filter(Boolean));
+      let named = 0;
+      for (const period of reports) {
+        const report = read<SixMonthReport>(FILES.report(period.id));
+        expect(report).toMatchObject({ from: period.from, to: period.to });
+        expect(report.contributors.filter((c) => hidden.has(c.name) || c.name === 'Nhà hảo tâm')).toEqual([]);
+        named += report.contributors.length;
+      }
+      expect(named).toBeGreaterThan(10);
     });
 
     it('finds a pledge still waiting for its transfer by its receipt code, without the private email', async () => {
