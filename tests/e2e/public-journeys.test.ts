@@ -142,7 +142,7 @@ describe('a donor finds a house still short of money, gives by transfer and foll
     const accounts = await page.locator('[data-testid="lookup-result"] table').last().locator('tbody td:first-child').allTextContents();
     expect(accounts.some((a) => a.startsWith('Tài khoản ngân hàng của Quỹ'))).toBe(true);
     expect(accounts.some((a) => a.startsWith('Tiền cho nhà'))).toBe(true);
-  });
+  }, 300_000);
 
   it('says "not found" for a code nobody was given, with a 404, in the page language', async () => {
     const vi = await fetch(`${server.url}/tra-cuu/?code=ACNOTREAL2`);
