@@ -16,6 +16,7 @@ import { openPglite, openPostgres, queryRows, redactUrl, type DbHandle } from '.
 import { FULL_DEMO, generateDemo } from '../src/domain/demo/generate';
 import { isEmpty, loadDemo } from '../src/domain/demo/load';
 import { publishDataset } from '../src/publish/export';
+import { FILES, type PublicArea, type Summary } from '../src/publish/format';
 import { CHROMIUM_PATH, startServer } from '../tests/e2e/browser';
 import { parseFlags, progress, runCli, stagedProgress } from './lib/cli';
 
@@ -83,6 +84,7 @@ await runCli(async () => {
     JOIN journal_lines l ON l.contribution_id = c.id AND l.account = 'house_cash'
     WHERE d.display_name IS NOT NULL GROUP BY c.id, d.display_name ORDER BY count(DISTINCT l.house_id) DESC, c.id LIMIT 1`);
   await handle.close();
+  const summary = JSON.parse(readFileSync(join(dataDir, FILES.summary), 'utf8')) as Summary;
 
   console.log('Building the site (astro build) ...');
   rmSync(siteDir, { recursive: true, force: true });
@@ -96,11 +98,19 @@ await runCli(async () => {
   const heaviest = pages.map((p) => [p, gzipSync(readFileSync(p)).length] as const).sort((a, b) => b[1] - a[1])[0]!;
 
   const server = await startServer(serverEnv, join(siteDir, 'server', 'entry.mjs'));
+  // The largest district (most DOM before its houses moved to commune pages) and one of its communes.
+  const areas = JSON.parse(readFileSync(join(dataDir, FILES.areas), 'utf8')) as PublicArea[];
+  const district = areas.filter((a) => a.level === 'district').sort((a, b) => b.houses.total - a.houses.total)[0]!;
+  const commune = areas.filter((a) => a.parent_code === district.code).sort((a, b) => b.houses.total - a.houses.total)[0]!;
   const targets = [
     ['home', '/'],
     [`house ${house!.code}`, `/nha/${house!.code}/`],
     ['ledger page 1', '/sao-ke/1/'],
     ['lookup', `/tra-cuu/?code=${gift!.code}`],
+    [`district ${district.code}`, `/khu-vuc/${district.code}/`],
+    [`commune ${commune.code}`, `/khu-vuc/${district.code}/${commune.code}/`],
+    ['houses still short (island)', '/nha-con-thieu/'],
+    ['six-monthly report', `/bao-cao/${summary.reports.at(-1)!.id}/`],
   ] as const;
   const rows: string[] = [];
   try {
@@ -133,13 +143,13 @@ await runCli(async () => {
     const chrome = await chromeLauncher.launch({ chromePath: CHROMIUM_PATH, chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu'] });
     try {
       for (const [name, path] of targets) {
-        const result = await lighthouse(server.url + path, { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: ['performance', 'accessibility'] });
+        const result = await lighthouse(server.url + path, { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: ['performance', 'accessibility', 'seo'] });
         const lhr = result!.lhr;
         const w = weights.get(name)!;
         const total = w.html + w.css + w.js;
         const score = (id: string) => Math.round((lhr.categories[id]?.score ?? 0) * 100);
-        rows.push(`| ${name} | ${kb(w.html)} | ${kb(w.css)} | ${kb(w.js)}${w.lazyJs ? ` (+${kb(w.lazyJs)} on scroll)` : ''} | ${kb(total)} ${total < PAGE_BUDGET_BYTES ? '✓' : '✗'} | ${score('performance')} | ${score('accessibility')} |`);
-        console.log(`${name}: ${kb(total)} gzip, Lighthouse performance ${score('performance')}, accessibility ${score('accessibility')}`);
+        rows.push(`| ${name} | ${kb(w.html)} | ${kb(w.css)} | ${kb(w.js)}${w.lazyJs ? ` (+${kb(w.lazyJs)} on scroll)` : ''} | ${kb(total)} ${total < PAGE_BUDGET_BYTES ? '✓' : '✗'} | ${score('performance')} | ${score('accessibility')} | ${score('seo')} |`);
+        console.log(`${name}: ${kb(total)} gzip, Lighthouse performance ${score('performance')}, accessibility ${score('accessibility')}, SEO ${score('seo')}`);
       }
     } finally {
       chrome.kill();
@@ -168,8 +178,8 @@ await runCli(async () => {
     console.log(`\nPublish: ${publishSeconds.toFixed(1)} s for ${published.entries.toLocaleString('en')} journal entries (${published.files.toLocaleString('en')} files, ${(published.bytes / 2 ** 20).toFixed(0)} MiB).`);
     console.log(`Build: ${buildSeconds.toFixed(1)} s wall clock for ${pages.length.toLocaleString('en')} pages = ${(pages.length / buildSeconds).toFixed(0)} pages/s overall; prerendering alone ${prerenderSeconds.toFixed(1)} s = ${(pages.length / prerenderSeconds).toFixed(0)} pages/s.`);
     console.log(`Heaviest page: ${heaviest[0].replace(`${siteDir}/client`, '')} at ${kb(heaviest[1])} gzip (budget ${kb(PAGE_BUDGET_BYTES)}).`);
-    console.log('\n| page | HTML | CSS | JS | total (< 50 KB) | Lighthouse performance | Lighthouse accessibility |');
-    console.log('| --- | --- | --- | --- | --- | --- | --- |');
+    console.log('\n| page | HTML | CSS | JS | total (< 50 KB) | Lighthouse performance | Lighthouse accessibility | Lighthouse SEO |');
+    console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
     for (const row of rows) console.log(row);
     console.log(`\n| /api/search (${SEARCH_RUNS} runs) | p50 | p95 (budget ${SEARCH_BUDGET_MS} ms) |`);
     console.log('| --- | --- | --- |');
