@@ -102,7 +102,9 @@ export async function ensureBuilt(): Promise<void> {
   }
   try {
     const dataset = resolve('.build', 'e2e-dataset');
-    if (!existsSync(join(dataset, 'checkpoint.json'))) await publishSmallDemo(dataset);
+    // A dataset written by older code may lack what the pages now read: publish again when the exporter changed.
+    const checkpoint = join(dataset, 'checkpoint.json');
+    if (!existsSync(checkpoint) || statSync(checkpoint).mtimeMs < newestSource(['src/publish', 'src/domain', 'db'])) await publishSmallDemo(dataset);
     const entry = 'dist/server/entry.mjs';
     const stale = !existsSync(entry) || statSync(entry).mtimeMs < newestSource(['src', 'db', 'astro.config.mjs', 'package.json']);
     if (stale) {
