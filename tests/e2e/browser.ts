@@ -104,9 +104,10 @@ export async function ensureBuilt(): Promise<void> {
     const dataset = resolve('.build', 'e2e-dataset');
     // A dataset written by older code may lack what the pages now read: publish again when the exporter changed.
     const checkpoint = join(dataset, 'checkpoint.json');
-    if (!existsSync(checkpoint) || statSync(checkpoint).mtimeMs < newestSource(['src/publish', 'src/domain', 'db'])) await publishSmallDemo(dataset);
+    const republish = !existsSync(checkpoint) || statSync(checkpoint).mtimeMs < newestSource(['src/publish', 'src/domain', 'db']);
+    if (republish) await publishSmallDemo(dataset);
     const entry = 'dist/server/entry.mjs';
-    const stale = !existsSync(entry) || statSync(entry).mtimeMs < newestSource(['src', 'db', 'astro.config.mjs', 'package.json']);
+    const stale = republish || !existsSync(entry) || statSync(entry).mtimeMs < newestSource(['src', 'db', 'astro.config.mjs', 'package.json']);
     if (stale) {
       const built = spawnSync('npx', ['astro', 'build'], { encoding: 'utf8', env: { ...process.env, ANCU_DATASET_DIR: dataset } });
       if (built.status !== 0) throw new Error(`astro build failed:\n${built.stdout}\n${built.stderr}`);
