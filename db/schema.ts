@@ -1,11 +1,22 @@
 // The database shape. Money columns are whole đồng in bigint; counters on houses and pool lots
 // are caches of the journal kept so that CHECK constraints can refuse an overdraft under any race.
 import { sql } from 'drizzle-orm';
+import { ACCOUNTS, POOL_KEY_PATTERN } from '../src/ledger/accounts';
+import { ENTRY_KINDS } from '../src/ledger/entry';
 import {
-  pgTable, serial, integer, bigint, text, boolean, jsonb, timestamp, date, primaryKey, index, uniqueIndex, check,
+  pgTable, type AnyPgColumn, serial, integer, bigint, text, boolean, jsonb, timestamp, date, primaryKey, index, uniqueIndex, check,
 } from 'drizzle-orm/pg-core';
 
 const vnd = (name: string) => bigint(name, { mode: 'number' });
+
+// Closed lists of statuses: the column type and its CHECK are generated from the same list.
+export const disbursementStatuses = ['pending', 'approved', 'rejected'] as const;
+export const pledgeStatuses = ['pending', 'confirmed', 'failed', 'refunded', 'disputed', 'review'] as const;
+export const bankRowStatuses = ['matched', 'review', 'debit'] as const;
+export const reviewSources = ['stripe', 'bank'] as const;
+
+// A CHECK that a text column holds one of a closed list, generated from the list the code uses.
+const oneOf = (column: AnyPgColumn, values: readonly string[]) => sql`${column} IN (${sql.raw(values.map((v) => `'${v.replace(/'/g, "''")}'`).join(', '))})`;
 
 export const campaigns = pgTable('campaigns', {
   id: serial('id').primaryKey(),
@@ -111,7 +122,10 @@ export const journalEntries = pgTable('journal_entries', {
   reason: text('reason'),
   prevHash: text('prev_hash').notNull(),
   hash: text('hash').notNull(),
-}, (t) => [index('journal_entries_contribution_idx').on(t.contributionId)]);
+}, (t) => [
+  index('journal_entries_contribution_idx').on(t.contributionId),
+  check('journal_entries_kind_known', oneOf(t.kind, ENTRY_KINDS)),
+]);
 
 export const journalLines = pgTable('journal_lines', {
   entryId: bigint('entry_id', { mode: 'number' }).notNull().references(() => journalEntries.id),
@@ -126,6 +140,7 @@ export const journalLines = pgTable('journal_lines', {
   index('journal_lines_house_idx').on(t.houseId),
   index('journal_lines_contribution_idx').on(t.contributionId),
   check('journal_lines_nonzero', sql`${t.amountVnd} <> 0`),
+  check('journal_lines_account_known', oneOf(t.account, Object.keys(ACCOUNTS))),
 ]);
 
 export const chainHead = pgTable('chain_head', {
@@ -146,6 +161,8 @@ export const poolLots = pgTable('pool_lots', {
   primaryKey({ columns: [t.poolKey, t.contributionId] }),
   index('pool_lots_fifo_idx').on(t.poolKey, t.seq).where(sql`${t.remainingVnd} > 0`),
   check('pool_lots_not_negative', sql`${t.remainingVnd} >= 0`),
+  // The key is the one format of src/ledger/accounts.ts poolKey(), and agrees with the lot's commune.
+  check('pool_lots_key_matches_area', sql`${t.poolKey} = CASE WHEN ${t.areaId} IS NULL THEN 'general' ELSE 'commune:' || ${t.areaId} END`),
 ]);
 
 export const allocations = pgTable('allocations', {
@@ -156,7 +173,7 @@ export const allocations = pgTable('allocations', {
   amountVnd: vnd('amount_vnd').notNull(),
   decisionRef: text('decision_ref').notNull(),
   createdBy: text('created_by').notNull(),
-});
+}, (t) => [check('allocations_pool_key_format', sql`${t.poolKey} ~ ${sql.raw(`'${POOL_KEY_PATTERN}'`)}`)]);
 
 export const disbursements = pgTable('disbursements', {
   id: serial('id').primaryKey(),
@@ -165,7 +182,7 @@ export const disbursements = pgTable('disbursements', {
   purpose: text('purpose').notNull(),
   recordedBy: text('recorded_by').notNull(),
   recordedAt: timestamp('recorded_at', { withTimezone: true, mode: 'date' }).notNull(),
-  status: text('status', { enum: ['pending', 'approved', 'rejected'] }).notNull().default('pending'),
+  status: text('status', { enum: disbursementStatuses }).notNull().default('pending'),
   decidedBy: text('decided_by'),
   decidedAt: timestamp('decided_at', { withTimezone: true, mode: 'date' }),
   decisionReason: text('decision_reason'),
@@ -173,6 +190,7 @@ export const disbursements = pgTable('disbursements', {
 }, (t) => [
   index('disbursements_house_idx').on(t.houseId),
   check('disbursements_amount_positive', sql`${t.amountVnd} > 0`),
+  check('disbursements_status_known', oneOf(t.status, disbursementStatuses)),
   check('disbursements_four_eyes', sql`${t.decidedBy} IS NULL OR ${t.decidedBy} <> ${t.recordedBy}`),
   check('disbursements_posted_when_approved', sql`(${t.status} = 'approved') = (${t.entryId} IS NOT NULL)`),
 ]);
@@ -271,7 +289,7 @@ export const pledges = pgTable('pledges', {
   anonymous: boolean('anonymous').notNull().default(false),
   email: text('email'),
   method: text('method', { enum: ['card', 'bank_transfer'] }).notNull(),
-  status: text('status', { enum: ['pending', 'confirmed', 'failed', 'refunded', 'disputed', 'review'] }).notNull().default('pending'),
+  status: text('status', { enum: pledgeStatuses }).notNull().default('pending'),
   statusReason: text('status_reason'),
   stripeSessionId: text('stripe_session_id').unique(),
   stripePaymentIntentId: text('stripe_payment_intent_id').unique(),
@@ -281,6 +299,7 @@ export const pledges = pgTable('pledges', {
 }, (t) => [
   index('pledges_status_idx').on(t.status),
   check('pledges_amount_positive', sql`${t.amountVnd} > 0`),
+  check('pledges_status_known', oneOf(t.status, pledgeStatuses)),
   check('pledges_confirmed_has_contribution', sql`${t.status} NOT IN ('confirmed', 'refunded', 'disputed') OR ${t.contributionId} IS NOT NULL`),
 ]);
 
@@ -324,16 +343,17 @@ export const bankStatementRows = pgTable('bank_statement_rows', {
   matchedCode: text('matched_code'),
   pledgeId: integer('pledge_id').references(() => pledges.id),
   contributionId: integer('contribution_id').references(() => contributions.id),
-  status: text('status', { enum: ['matched', 'review', 'debit'] }).notNull(),
+  status: text('status', { enum: bankRowStatuses }).notNull(),
 }, (t) => [
   index('bank_statement_rows_statement_idx').on(t.statementId),
+  check('bank_statement_rows_status_known', oneOf(t.status, bankRowStatuses)),
   check('bank_statement_rows_one_side', sql`(${t.creditVnd} > 0 AND ${t.debitVnd} = 0) OR (${t.creditVnd} = 0 AND ${t.debitVnd} > 0)`),
 ]);
 
 // Money that arrived but could not be posted automatically waits for staff here, with its reason.
 export const paymentReviews = pgTable('payment_reviews', {
   id: serial('id').primaryKey(),
-  source: text('source', { enum: ['stripe', 'bank'] }).notNull(),
+  source: text('source', { enum: reviewSources }).notNull(),
   /** The Stripe event id or the bank row key: one review per external item. */
   reference: text('reference').notNull(),
   reason: text('reason').notNull(),
@@ -347,5 +367,6 @@ export const paymentReviews = pgTable('payment_reviews', {
   resolution: text('resolution'),
 }, (t) => [
   uniqueIndex('payment_reviews_source_reference_idx').on(t.source, t.reference),
+  check('payment_reviews_source_known', oneOf(t.source, reviewSources)),
   index('payment_reviews_open_idx').on(t.createdAt).where(sql`${t.resolvedAt} IS NULL`),
 ]);

@@ -5,6 +5,7 @@ import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { openPostgres, queryRows } from '../db/client';
 import { recordCashContribution } from '../src/domain/contributions';
+import { committerFor } from '../src/domain/gift-batch';
 import { GENESIS_HASH, chainHash } from '../src/ledger/hash';
 import { cashGiftEntry } from '../src/ledger/postings';
 import { parseFlags, progress, runCli } from './lib/cli';
@@ -42,7 +43,7 @@ await runCli(async () => {
 
   const rows: string[] = [];
   let run = 0;
-  for (const connections of [1, 8]) {
+  for (const connections of [1, 8, 32]) {
     const plainClient = postgres(benchUrl.toString(), { max: connections, onnotice: () => {} });
     const plain = await rate(connections, (w, i) => plainClient`INSERT INTO bench_plain (amount_vnd, note) VALUES (${100_000 + i}, ${`w${w}`})`);
     await plainClient.end();
@@ -58,8 +59,11 @@ await runCli(async () => {
     });
     await handle.close();
     const ratio = domain.perSecond / plain.perSecond;
-    rows.push(`| ${connections} | ${plain.perSecond.toFixed(0)} | ${domain.perSecond.toFixed(0)} | ${ratio.toFixed(2)} (${ratio >= 1 / 3 ? 'meets' : 'below'} the 1/3 aim) |`);
-    console.log(`${connections} connection(s): bare INSERT ${plain.perSecond.toFixed(0)}/s, recorded contributions ${domain.perSecond.toFixed(0)}/s, ratio ${ratio.toFixed(2)}`);
+    // One client cannot share a commit with anyone; many clients share one (group commit).
+    const aim = connections === 1 ? 1 / 3 : 1;
+    const { batches, gifts } = committerFor(handle.db).stats;
+    rows.push(`| ${connections} | ${plain.perSecond.toFixed(0)} | ${domain.perSecond.toFixed(0)} | ${(gifts / batches).toFixed(1)} | ${ratio.toFixed(2)} (${ratio >= aim ? 'meets' : 'below'} the ${connections === 1 ? '0.33' : '1.0'} aim) |`);
+    console.log(`${connections} client(s): bare INSERT ${plain.perSecond.toFixed(0)}/s, recorded contributions ${domain.perSecond.toFixed(0)}/s (${(gifts / batches).toFixed(1)} per commit), ratio ${ratio.toFixed(2)}`);
   }
 
   console.log(`\nLoading ${VERIFY_ENTRIES.toLocaleString('en')} journal entries for the verify benchmark ...`);
@@ -115,8 +119,8 @@ await runCli(async () => {
   }
   console.log(verify.stdout.trim().split('\n').at(-1));
 
-  console.log('\n| connections | bare INSERT /s | recorded contributions /s | ratio |');
-  console.log('| --- | --- | --- | --- |');
+  console.log('\n| clients | bare INSERT /s | recorded contributions /s | gifts per commit | ratio |');
+  console.log('| --- | --- | --- | --- | --- |');
   for (const row of rows) console.log(row);
   console.log(`\nledger:verify over ${VERIFY_ENTRIES.toLocaleString('en')} entries: ${verifySeconds.toFixed(1)} s wall clock, including process start (${verifySeconds < 10 ? 'meets' : 'misses'} the 10 s aim).`);
   // --keep leaves the million-entry journal in ancu_bench for looking into verify.

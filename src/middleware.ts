@@ -1,6 +1,44 @@
-// Requests under /staff go through the staff workspace's gate; everything else passes untouched.
+// Every on-demand request passes here: it gets a request id and its client address, staff routes go
+// through the staff gate (chosen by the route Astro matched, never by the path text), and every
+// response leaves with the security headers.
+import { randomBytes } from 'node:crypto';
 import { defineMiddleware } from 'astro:middleware';
-import { staffGuard } from './staff/guard';
+import { clientAddressOf, stampPeerAddresses } from './client-address';
+import { logEvent } from './log';
+import { applySecurityHeaders, securityHeaders, staffHeaders } from './security-headers';
+import { refusalPage, staffGuard } from './staff/guard';
+import { looksLikeStaffPath, staffRouteByPattern } from './staff/permissions';
 
-export const onRequest = defineMiddleware((context, next) =>
-  context.url.pathname === '/staff' || context.url.pathname.startsWith('/staff/') ? staffGuard(context, next) : next());
+stampPeerAddresses();
+
+// A response whose headers cannot be changed (a fetched or redirect Response) is copied first.
+function withHeaders(response: Response, values: Readonly<Record<string, string>>): Response {
+  try {
+    applySecurityHeaders(response.headers, values);
+    return response;
+  } catch {
+    const copy = new Response(response.body, response);
+    applySecurityHeaders(copy.headers, values);
+    return copy;
+  }
+}
+
+export const onRequest = defineMiddleware(async (context, next) => {
+  const requestId = randomBytes(8).toString('hex');
+  context.locals.requestId = requestId;
+  context.locals.ip = clientAddressOf(context.request, () => context.clientAddress);
+  const staffRoute = staffRouteByPattern(context.routePattern);
+  const staff = staffRoute !== undefined || context.routePattern === '/staff' || context.routePattern.startsWith('/staff/') || looksLikeStaffPath(context.url.pathname);
+  let response: Response;
+  try {
+    response = staff ? await staffGuard(context, next, staffRoute) : await next();
+  } catch (error) {
+    // Whatever failed, the log line names the request, never its values.
+    logEvent('error', 'request_failed', { requestId, route: context.routePattern, method: context.request.method, error: error instanceof Error ? error.name : 'unknown' });
+    response = staff
+      ? refusalPage(500, 'Máy chủ gặp lỗi; vui lòng thử lại sau.', 'Something went wrong on the server; try again later.')
+      : new Response('Máy chủ gặp lỗi; vui lòng thử lại sau.\nSomething went wrong on the server; try again later.\n', { status: 500, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
+  }
+  if (response.status >= 500) logEvent('error', 'request_5xx', { requestId, route: context.routePattern, method: context.request.method, status: response.status });
+  return withHeaders(response, staff ? staffHeaders : securityHeaders);
+});

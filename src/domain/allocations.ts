@@ -1,4 +1,5 @@
 // Giving pooled money to a house, by a decision, oldest gifts first.
+import { describeEntry } from '../ledger/descriptions';
 import { schema, type Db } from '../../db/client';
 import { poolKey } from '../ledger/accounts';
 import { assertPoolServes, assertWithinNeed, takeFifo, type Take } from '../ledger/allocation';
@@ -30,7 +31,7 @@ export async function allocateFromPool(db: Db, raw: unknown): Promise<Outcome<Al
       poolAreaId: input.fromAreaId,
       takes,
       occurredAt: input.occurredAt,
-      description: `Phân bổ cho nhà ${house.publicCode} theo ${input.decisionRef}`,
+      description: describeEntry.allocation(house.publicCode, input.decisionRef),
     }));
     const [allocation] = await tx.insert(schema.allocations).values({
       entryId: entry.id, houseId: house.id, poolKey: key, amountVnd: input.amountVnd, decisionRef: input.decisionRef, createdBy: input.createdBy,

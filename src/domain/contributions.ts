@@ -1,12 +1,16 @@
 // Recording what was given: cash (card, bank transfer, office), goods in kind, labour days, state budget.
+import { describeEntry } from '../ledger/descriptions';
 import { eq, sql } from 'drizzle-orm';
 import { queryRows, schema, type Db, type Tx } from '../../db/client';
-import { assertWithinNeed, splitGift, type GiftSplit } from '../ledger/allocation';
-import { cashGiftEntry, inKindEntry, labourEntry, stateBudgetEntry } from '../ledger/postings';
+import { assertWithinNeed } from '../ledger/allocation';
+import { inKindEntry, labourEntry, stateBudgetEntry } from '../ledger/postings';
 import type { EntryDraft } from '../ledger/entry';
 import { newReceiptCode } from './codes';
 import type { DonorRef } from './donors';
-import { DomainError, notFound } from './errors';
+import { notFound } from './errors';
+import { postCashGift, postCashGiftsIsolated, requestOf, type CashInput, type CashResult, type GiftReply } from './gift-batch';
+
+export type { CashResult } from './gift-batch';
 import { postEntry, runOnce, type Outcome } from './journal';
 import { cashContributionInput, inKindInput, labourInput, stateBudgetInput } from './schemas';
 import { parseInput } from './validate';
@@ -20,28 +24,11 @@ export interface ContributionResult {
   entryHash: string;
 }
 
-export interface CashResult extends ContributionResult {
-  split: GiftSplit;
-  feeVnd: number;
-}
-
 // Locks the house so that concurrent gifts see each other's allocation.
 export async function lockHouse(tx: Tx, houseId: number) {
   const [house] = await tx.select().from(houses).where(eq(houses.id, houseId)).for('update');
   if (!house) throw notFound(`nhà #${houseId}`, `House #${houseId}`);
   return house;
-}
-
-// A commune's pool takes overflow only up to what its houses still need beyond what it holds.
-// Found from the house when the gift names one, so it can be pipelined behind the house lock.
-async function communeRoom(tx: Tx, target: { houseId: number } | { areaId: number }): Promise<{ areaId: number; level: string; capacityVnd: number } | undefined> {
-  const areaId = 'houseId' in target ? sql`(SELECT area_id FROM houses WHERE id = ${target.houseId})` : sql`${target.areaId}::integer`;
-  const [row] = await queryRows<{ id: number; level: string; capacity: string | number | bigint }>(tx, sql`
-    SELECT a.id, a.level,
-      (SELECT coalesce(sum(budget_vnd - allocated_vnd), 0) FROM houses WHERE area_id = a.id)
-      - (SELECT coalesce(sum(remaining_vnd), 0) FROM pool_lots WHERE pool_key = 'commune:' || a.id) AS capacity
-    FROM areas a WHERE a.id = ${areaId}`);
-  return row && { areaId: Number(row.id), level: row.level, capacityVnd: Number(row.capacity) };
 }
 
 interface ReservedIds {
@@ -78,58 +65,34 @@ async function writeGift(
   return { contributionId: ids.contributionId, receiptCode, entryId: entry.id, entryHash: entry.hash };
 }
 
-// The request as hashed for idempotency: everything but the key itself.
-function requestOf<T extends { idempotencyKey: string }>(input: T): Omit<T, 'idempotencyKey'> {
-  const { idempotencyKey: _key, ...request } = input;
-  return request;
+// Confirmed cash: allocated as the donor chose, the house up to its need, overflow to the pools.
+// Posted through the group commit (gift-batch.ts): inside a caller's transaction it joins that one.
+export async function recordCashContribution(db: Db | Tx, raw: unknown): Promise<Outcome<CashResult>> {
+  const reply = await postCashGift(db, parseInput(cashContributionInput, raw));
+  if (reply instanceof Error) throw reply;
+  return reply;
 }
 
-// Confirmed cash: allocated as the donor chose, the house up to its need, overflow to the pools.
-export async function recordCashContribution(db: Db | Tx, raw: unknown): Promise<Outcome<CashResult>> {
-  const input = parseInput(cashContributionInput, raw);
-  return runOnce(db, input.idempotencyKey, requestOf(input), async (tx) => {
-    const { target } = input;
-    const [house, room, ids] = await Promise.all([
-      target.type === 'house' ? lockHouse(tx, target.houseId) : undefined,
-      target.type === 'general' ? undefined : communeRoom(tx, target),
-      reserveIds(tx, 'donor' in input),
-    ]);
-    if (target.type === 'commune' && !room) throw notFound(`xã #${target.areaId}`, `Commune #${target.areaId}`);
-    if (target.type === 'commune' && room!.level !== 'commune') {
-      throw new DomainError(400, 'not_a_commune', 'Chỉ có thể ủng hộ cho một xã.', 'Only a commune can be a target.');
+// Many gifts in the caller's transaction as one batch (the bank importer): one reply per gift, a
+// refusal (invalid input included) concerning that gift alone.
+export async function recordCashContributions(tx: Tx, raws: unknown[]): Promise<GiftReply[]> {
+  const parsed = raws.map((raw): CashInput | Error => {
+    try {
+      return parseInput(cashContributionInput, raw);
+    } catch (error) {
+      return error as Error;
     }
-    const communeAreaId = room?.areaId ?? null;
-    const houseRemainingVnd = house ? house.budgetVnd - house.allocatedVnd : 0;
-    const split = splitGift({
-      amountVnd: input.amountVnd - input.feeVnd,
-      target: target.type,
-      houseRemainingVnd,
-      // The house's own need is met first, so it is not room in the commune's pool.
-      communeCapacityVnd: room ? room.capacityVnd - houseRemainingVnd : 0,
-    });
-    const written = await writeGift(tx, input, ids, {
-      receiptCode: input.receiptCode,
-      campaignId: input.campaignId,
-      kind: 'cash',
-      channel: input.channel,
-      amountVnd: input.amountVnd,
-      targetType: target.type,
-      targetHouseId: house?.id ?? null,
-      targetAreaId: communeAreaId,
-      receivedAt: input.receivedAt,
-      details: { feeVnd: input.feeVnd, officeReceiptNo: input.officeReceiptNo ?? null },
-    }, (contributionId, receiptCode) => cashGiftEntry({
-      contributionId,
-      channel: input.channel,
-      split,
-      houseId: house?.id ?? null,
-      communeAreaId,
-      feeVnd: input.feeVnd,
-      occurredAt: input.receivedAt,
-      description: `Đóng góp ${receiptCode}`,
-    }));
-    return { ...written, split, feeVnd: input.feeVnd };
   });
+  const valid = parsed.filter((p): p is CashInput => !(p instanceof Error));
+  // Keys must differ within a batch: a repeat goes in a second batch, where it is a replay.
+  const firsts = valid.filter((p, i) => valid.findIndex((q) => q.idempotencyKey === p.idempotencyKey) === i);
+  const repeats = valid.filter((p) => !firsts.includes(p));
+  const replies = new Map<CashInput, GiftReply>();
+  for (const batch of [firsts, repeats]) {
+    if (batch.length === 0) continue;
+    (await postCashGiftsIsolated(tx, batch)).forEach((reply, i) => replies.set(batch[i]!, reply));
+  }
+  return parsed.map((p) => (p instanceof Error ? p : replies.get(p)!));
 }
 
 // Goods given to a house at their valuation; refused beyond the house's remaining need.
@@ -145,7 +108,7 @@ export async function recordInKind(db: Db, raw: unknown): Promise<Outcome<Contri
       details: { items: input.items },
     }, (contributionId, receiptCode) => inKindEntry({
       contributionId, houseId: house.id, valueVnd, occurredAt: input.receivedAt,
-      description: `Hiện vật ${receiptCode} cho nhà ${house.publicCode}`,
+      description: describeEntry.inKind(receiptCode, house.publicCode),
     }));
   });
 }
@@ -171,7 +134,7 @@ export async function recordLabour(db: Db, raw: unknown): Promise<Outcome<Contri
       details: { organisation: input.organisation, people: input.people, days: input.days, personDays, dayRateVnd },
     }, (contributionId, receiptCode) => labourEntry({
       contributionId, houseId: house.id, estimateVnd, occurredAt: workedAt,
-      description: `${personDays} ngày công (ước tính) ${receiptCode} cho nhà ${house.publicCode}`,
+      description: describeEntry.labour(personDays, receiptCode, house.publicCode),
     }));
     return { ...written, estimateVnd };
   });
@@ -189,7 +152,7 @@ export async function recordStateBudget(db: Db, raw: unknown): Promise<Outcome<C
       details: { programme: input.programme, decisionRef: input.decisionRef },
     }, (contributionId) => stateBudgetEntry({
       contributionId, houseId: house.id, amountVnd: input.amountVnd, occurredAt: input.receivedAt,
-      description: `Ngân sách nhà nước (${input.decisionRef}) cho nhà ${house.publicCode}`,
+      description: describeEntry.stateBudget(input.decisionRef, house.publicCode),
     }));
   });
 }

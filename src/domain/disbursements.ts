@@ -1,4 +1,5 @@
 // Payments to households: one person records, a different person approves, and only then it posts.
+import { describeEntry } from '../ledger/descriptions';
 import { eq } from 'drizzle-orm';
 import { schema, type Db } from '../../db/client';
 import { assertDisbursable } from '../ledger/allocation';
@@ -52,7 +53,7 @@ export async function decideDisbursement(db: Db, raw: unknown): Promise<Outcome<
     assertDisbursable(pending.amountVnd, house.cashAllocatedVnd, house.disbursedVnd, house.publicCode);
     const entry = await postEntry(tx, disbursementEntry({
       houseId: house.id, amountVnd: pending.amountVnd, occurredAt: input.decidedAt,
-      description: `Chi cho hộ nhà ${house.publicCode}: ${pending.purpose}`,
+      description: describeEntry.disbursement(house.publicCode, pending.purpose),
     }));
     await tx.update(disbursements).set({ ...decided, status: 'approved', entryId: entry.id }).where(eq(disbursements.id, pending.id));
     return { disbursementId: pending.id, status: 'approved', entryId: entry.id };

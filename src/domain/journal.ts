@@ -2,36 +2,41 @@
 import { createHash } from 'node:crypto';
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import { queryRows, schema, type Db, type Tx } from '../../db/client';
-import { effectsOf } from '../ledger/effects';
+import { effectsOf, type Effects } from '../ledger/effects';
 import { assertBalanced, type EntryDraft, type PostedEntry } from '../ledger/entry';
 import { canonicalTail } from '../ledger/hash';
 import type { Lot } from '../ledger/allocation';
 import type { PoolKey } from '../ledger/accounts';
 import { DomainError, translateDbError } from './errors';
 
-const { houses, poolLots, idempotencyKeys } = schema;
+const { poolLots, idempotencyKeys } = schema;
 
 // Posts a balanced draft: counters first (their CHECKs refuse overdrafts), then the chain append,
 // which takes the single chain lock last. The statements are pipelined on the connection (sent
 // together, answered in order), so the lock is held for one round trip rather than several.
 export async function postEntry(tx: Tx, draft: EntryDraft): Promise<PostedEntry> {
   assertBalanced(draft);
-  const effects = effectsOf(draft.lines);
-  const houseUpdates = [...effects.houses.keys()].sort((a, b) => a - b).map((houseId) => {
-    const delta = effects.houses.get(houseId)!;
-    return tx
-      .update(houses)
-      .set({
-        allocatedVnd: sql`${houses.allocatedVnd} + ${delta.allocatedVnd}`,
-        cashAllocatedVnd: sql`${houses.cashAllocatedVnd} + ${delta.cashAllocatedVnd}`,
-        disbursedVnd: sql`${houses.disbursedVnd} + ${delta.disbursedVnd}`,
-      })
-      .where(eq(houses.id, houseId))
-      .returning({ id: houses.id })
-      .then((updated) => {
-        if (updated.length === 0) throw new DomainError(404, 'house_unknown', `Không có nhà #${houseId}.`, `No house #${houseId}.`);
-      });
-  });
+  const [, [posted]] = await Promise.all([writeCounters(tx, effectsOf(draft.lines)), appendEntries(tx, [draft])]);
+  return posted!;
+}
+
+// Applies the counter changes of one entry or of a whole batch (effects summed over its entries).
+export function writeCounters(tx: Tx, effects: Effects): Promise<unknown> {
+  const houseDeltas = [...effects.houses].sort(([a], [b]) => a - b).map(([house_id, d]) => ({
+    house_id, allocated_vnd: d.allocatedVnd, cash_allocated_vnd: d.cashAllocatedVnd, disbursed_vnd: d.disbursedVnd,
+  }));
+  const houseUpdates = houseDeltas.length === 0 ? [] : [queryRows(tx, sql`
+    UPDATE houses h SET allocated_vnd = h.allocated_vnd + v.allocated_vnd, cash_allocated_vnd = h.cash_allocated_vnd + v.cash_allocated_vnd,
+      disbursed_vnd = h.disbursed_vnd + v.disbursed_vnd
+    FROM jsonb_to_recordset(${JSON.stringify(houseDeltas)}::jsonb) AS v(house_id integer, allocated_vnd bigint, cash_allocated_vnd bigint, disbursed_vnd bigint)
+    WHERE h.id = v.house_id
+    RETURNING h.id`).then((updated) => {
+    if (updated.length !== houseDeltas.length) {
+      const found = new Set(updated.map((row) => Number(row.id)));
+      const houseId = houseDeltas.find((d) => !found.has(d.house_id))!.house_id;
+      throw new DomainError(404, 'house_unknown', `Không có nhà #${houseId}.`, `No house #${houseId}.`);
+    }
+  })];
   const lots = [...effects.lots.values()].sort((a, b) => a.poolKey.localeCompare(b.poolKey) || a.contributionId - b.contributionId);
   const added = lots.filter((lot) => lot.deltaVnd > 0);
   const lotsAdded = added.length === 0 ? [] : [tx
@@ -59,13 +64,23 @@ export async function postEntry(tx: Tx, draft: EntryDraft): Promise<PostedEntry>
       throw new DomainError(409, 'lot_unknown', 'Khoản tiền trong quỹ không tồn tại.', 'The pooled money does not exist.');
     }
   })];
-  const lines = draft.lines.map((l) => [l.account, l.houseId, l.areaId, l.contributionId, l.amountVnd]);
-  const append = queryRows<{ entry_id: string | number; entry_prev_hash: string; entry_hash: string }>(tx, sql`
-    SELECT entry_id, entry_prev_hash, entry_hash FROM ledger_post(
-      ${draft.kind}, ${draft.occurredAt.toISOString()}::timestamptz, ${draft.description}, ${draft.contributionId}::integer,
-      ${draft.reversesEntryId}::bigint, ${draft.reason}, ${canonicalTail(draft)}, ${JSON.stringify(lines)}::jsonb)`);
-  const [, [posted]] = await Promise.all([Promise.all([...houseUpdates, ...lotsAdded, ...lotsTaken]), append]);
-  return { ...draft, id: Number(posted!.entry_id), prevHash: posted!.entry_prev_hash, hash: posted!.entry_hash };
+  return Promise.all([...houseUpdates, ...lotsAdded, ...lotsTaken]);
+}
+
+/** An entry as ledger_append() takes it: the canonical tail is rendered here, in the one module that hashes. */
+export function appendArg(draft: EntryDraft) {
+  return {
+    kind: draft.kind, occurred_at: draft.occurredAt.toISOString(), description: draft.description, contribution_id: draft.contributionId,
+    reverses_entry_id: draft.reversesEntryId, reason: draft.reason, tail: canonicalTail(draft),
+    lines: draft.lines.map((l) => [l.account, l.houseId, l.areaId, l.contributionId, l.amountVnd]),
+  };
+}
+
+// Extends the chain by every draft in one call (one chain lock, one statement), in order.
+export async function appendEntries(tx: Tx, drafts: EntryDraft[]): Promise<PostedEntry[]> {
+  const rows = await queryRows<{ ordinal: number; entry_id: string | number; entry_prev_hash: string; entry_hash: string }>(tx, sql`
+    SELECT ordinal, entry_id, entry_prev_hash, entry_hash FROM ledger_append(${JSON.stringify(drafts.map(appendArg))}::jsonb) ORDER BY ordinal`);
+  return rows.map((row, i) => ({ ...drafts[i]!, id: Number(row.entry_id), prevHash: row.entry_prev_hash, hash: row.entry_hash }));
 }
 
 // Open lots of a pool, oldest first, locked; the pool's advisory lock keeps two allocations

@@ -1,5 +1,6 @@
 // Every input the domain accepts, as zod schemas: anything else is refused before it touches the ledger.
 import { z } from 'zod';
+import { freeText } from './text';
 
 // A national campaign's largest single gift stays far below this; it keeps sums exact in a JS number.
 export const MAX_AMOUNT_VND = 1_000_000_000_000;
@@ -10,17 +11,17 @@ export const amountVnd = z
   .positive('Số tiền phải lớn hơn 0 / The amount must be above zero')
   .max(MAX_AMOUNT_VND, 'Số tiền quá lớn / The amount is too large');
 
-export const idempotencyKey = z.string().trim().min(6).max(200);
+export const idempotencyKey = freeText(6, 200);
 const id = z.number().int().positive();
-const staffName = z.string().trim().min(1).max(100);
-const publicText = z.string().trim().min(1).max(300);
+const staffName = freeText(1, 100);
+const publicText = freeText(1, 300);
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Ngày phải có dạng yyyy-mm-dd / Dates are yyyy-mm-dd');
 
 export const houseType = z.enum(['new_build', 'repair']);
 export const fundingSource = z.enum(['central_campaign', 'national_target_programme']);
 
 export const campaignInput = z.object({
-  code: z.string().trim().min(2).max(40),
+  code: freeText(2, 40),
   name: publicText,
   targetHouses: z.number().int().positive(),
   baseline: z.object({
@@ -41,7 +42,7 @@ export const campaignInput = z.object({
 });
 
 export const areaInput = z.object({
-  code: z.string().trim().min(1).max(40),
+  code: freeText(1, 40),
   name: publicText,
   level: z.enum(['province', 'district', 'commune']),
   parentId: id.nullable(),
@@ -51,11 +52,11 @@ export const areaInput = z.object({
 });
 
 export const householdInput = z.object({
-  headFullName: z.string().trim().min(2).max(120),
+  headFullName: freeText(2, 120),
   publishFullName: z.boolean().default(false),
   nationalId: z.string().trim().regex(/^\d{9}(\d{3})?$/, 'Số CCCD/CMND gồm 9 hoặc 12 chữ số / ID numbers have 9 or 12 digits').nullable().default(null),
   phone: z.string().trim().regex(/^\+?\d{9,12}$/, 'Số điện thoại không hợp lệ / Invalid phone number').nullable().default(null),
-  address: z.string().trim().max(300).nullable().default(null),
+  address: freeText(0, 300).nullable().default(null),
   povertyStatus: z.enum(['poor', 'near_poor']),
   /** The housing criterion failed, as recorded at the selection meeting (optional for older records). */
   housingNeed: z.enum(['quality', 'area']).nullable().default(null),
@@ -85,9 +86,9 @@ export const stageInput = z.object({
 
 export const donorInput = z.object({
   kind: z.enum(['individual', 'business', 'organisation']),
-  displayName: z.string().trim().min(1).max(120).nullable().default(null),
+  displayName: freeText(1, 120).nullable().default(null),
   anonymous: z.boolean().default(false),
-  email: z.string().trim().email('Email không hợp lệ / Invalid email').nullable().default(null),
+  email: z.string().trim().max(200).email('Email không hợp lệ / Invalid email').nullable().default(null),
   phone: z.string().trim().regex(/^\+?\d{9,12}$/, 'Số điện thoại không hợp lệ / Invalid phone number').nullable().default(null),
   taxCode: z.string().trim().regex(/^\d{10}(-\d{3})?$/, 'Mã số thuế không hợp lệ / Invalid tax code').nullable().default(null),
 }).refine((d) => d.anonymous || d.displayName !== null, {
@@ -111,7 +112,7 @@ export const cashContributionInput = z.object({
   target: giftTarget,
   receivedAt: z.coerce.date(),
   receiptCode: z.string().regex(/^AC[0-9A-Z]{8}$/).optional(),
-  officeReceiptNo: z.string().trim().max(60).optional(),
+  officeReceiptNo: freeText(0, 60).optional(),
 }).and(donorRef).refine((c) => c.feeVnd < c.amountVnd, { message: 'Phí phải nhỏ hơn số tiền / The fee must be below the amount' });
 
 export const inKindInput = z.object({
@@ -119,9 +120,9 @@ export const inKindInput = z.object({
   campaignId: id,
   houseId: id,
   items: z.array(z.object({
-    name: z.string().trim().min(1).max(120),
+    name: freeText(1, 120),
     quantity: z.number().positive().max(1e9),
-    unit: z.string().trim().min(1).max(30),
+    unit: freeText(1, 30),
     valueVnd: amountVnd,
   })).min(1).max(100),
   receivedAt: z.coerce.date(),
@@ -131,7 +132,7 @@ export const labourInput = z.object({
   idempotencyKey,
   campaignId: id,
   houseId: id,
-  organisation: z.string().trim().min(1).max(160),
+  organisation: freeText(1, 160),
   people: z.number().int().min(1).max(10_000),
   days: z.number().positive().max(365).multipleOf(0.5),
   /** Defaults to the commune's (or campaign's) local day rate. */
@@ -174,13 +175,13 @@ export const disbursementDecisionInput = z.object({
   decidedBy: staffName,
   decidedAt: z.coerce.date(),
   approve: z.boolean(),
-  reason: z.string().trim().max(300).optional(),
+  reason: freeText(0, 300).optional(),
 }).refine((d) => d.approve || (d.reason?.length ?? 0) > 0, { message: 'Từ chối cần lý do / A rejection needs a reason' });
 
 export const reversalInput = z.object({
   idempotencyKey,
   entryId: id,
-  reason: z.string().trim().min(3).max(300),
+  reason: freeText(3, 300),
   requestedBy: staffName,
   occurredAt: z.coerce.date(),
 });

@@ -26,10 +26,10 @@ interface EntryRow extends Record<string, unknown> {
 // One batch of entries after `afterId`, each rendered by the database as its canonical tail (the SQL
 // mirror of canonicalTailOf in src/ledger/hash.ts, so a million rows need not be rebuilt in JavaScript),
 // with its lines aggregated over one range scan of their primary key.
-function entryBatch(db: Db | Tx, afterId: number, batchSize: number) {
+function entryBatch(db: Db | Tx, afterId: number, batchSize: number, upTo = Number.MAX_SAFE_INTEGER) {
   return queryRows<EntryRow>(db, sql`
     WITH e AS (
-      SELECT * FROM journal_entries WHERE id > ${afterId} ORDER BY id LIMIT ${batchSize}),
+      SELECT * FROM journal_entries WHERE id > ${afterId} AND id <= ${upTo} ORDER BY id LIMIT ${batchSize}),
     l AS (
       SELECT entry_id,
              string_agg(format('[%s,%s,%s,%s,%s]', to_json(account)::text, coalesce(house_id::text, 'null'),
@@ -84,46 +84,106 @@ export async function counterMismatch(db: Db | Tx): Promise<string | undefined> 
 }
 
 // One read-only snapshot, so postings that continue meanwhile neither break nor slip into the check.
-export function verifyLedger(db: Db, onProgress?: (entries: number) => void, batchSize = 20_000): Promise<VerifyReport> {
+// On PostgreSQL the journal is cut into segments read on parallel connections that share that
+// snapshot (pg_export_snapshot), so the server renders several ranges at once while this process
+// hashes; each link is checked against its own prev_hash, and the segments are stitched at the seams.
+export function verifyLedger(db: Db, onProgress?: (entries: number) => void, batchSize = 20_000, segments = 3): Promise<VerifyReport> {
   return db.transaction(async (tx) => {
-    // These queries are cheap per row but look costly to the planner; compiling them would cost more.
-    await tx.execute(sql`SET LOCAL jit = off`);
-    // A batch's rows sort in memory rather than spilling to disk.
-    await tx.execute(sql`SET LOCAL work_mem = '64MB'`);
-    return verifyInSnapshot(tx, onProgress, batchSize);
+    await tuneForVerify(tx);
+    const [{ max_id: maxId, snapshot } = { max_id: 0, snapshot: null }] = await queryRows<{ max_id: string | number | null; snapshot: string | null }>(tx, sql`
+      SELECT (SELECT max(id) FROM journal_entries) AS max_id, ${isPglite(db) ? sql`NULL` : sql`pg_export_snapshot()`} AS snapshot`);
+    const last = Number(maxId ?? 0);
+    const parts = snapshot === null || last < batchSize * 2 ? 1 : segments;
+    const bounds = Array.from({ length: parts }, (_, k) => Math.floor((last * k) / parts));
+    const counted = new Array<number>(parts).fill(0);
+    const report = (k: number, entries: number) => {
+      counted[k] = entries;
+      onProgress?.(counted.reduce((a, b) => a + b, 0));
+    };
+    const results = await Promise.all(bounds.map((after, k) => {
+      const upTo = k === parts - 1 ? Number.MAX_SAFE_INTEGER : bounds[k + 1]!;
+      if (k === 0) return verifySegment(tx, after, upTo, batchSize, (n) => report(k, n));
+      // Each further segment reads on its own connection, in the same snapshot as the first.
+      return db.transaction(async (other) => {
+        await other.execute(sql.raw(`SET TRANSACTION SNAPSHOT '${snapshot!.replace(/'/g, '')}'`));
+        await tuneForVerify(other);
+        return verifySegment(other, after, upTo, batchSize, (n) => report(k, n - after));
+      }, { isolationLevel: 'repeatable read', accessMode: 'read only' });
+    }));
+    return finishVerify(tx, results);
   }, { isolationLevel: 'repeatable read', accessMode: 'read only' });
 }
 
-async function verifyInSnapshot(tx: Tx, onProgress: ((entries: number) => void) | undefined, batchSize: number): Promise<VerifyReport> {
-  let position = { count: 0, headHash: GENESIS_HASH };
-  const fail = (entryId: number | null, reason: string): VerifyReport => ({ ok: false, entries: position.count, headHash: position.headHash, fault: { entryId, reason } });
+// Only a pool of server connections can read segments side by side; PGlite has one connection.
+function isPglite(db: Db): boolean {
+  return db.constructor.name !== 'PostgresJsDatabase';
+}
 
-  let afterId = 0;
-  let next = entryBatch(tx, afterId, batchSize);
+async function tuneForVerify(tx: Tx): Promise<void> {
+  // These queries are cheap per row but look costly to the planner; compiling them would cost more.
+  await tx.execute(sql`SET LOCAL jit = off`);
+  // A batch's rows sort in memory rather than spilling to disk.
+  await tx.execute(sql`SET LOCAL work_mem = '64MB'`);
+}
+
+interface Segment {
+  /** prev_hash of the segment's first entry, checked against the end of the segment before it. */
+  firstId: number | null;
+  firstPrevHash: string | null;
+  end: { count: number; headHash: string };
+  fault?: { entryId: number; reason: string };
+}
+
+// Checks the entries with after < id <= upTo: balance, position and hash, each link against its own prev_hash.
+async function verifySegment(tx: Tx, after: number, upTo: number, batchSize: number, onProgress: (count: number) => void): Promise<Segment> {
+  let position = { count: after, headHash: '' };
+  let firstId: number | null = null;
+  let firstPrevHash: string | null = null;
+  let afterId = after;
+  let next = entryBatch(tx, afterId, batchSize, upTo);
   for (;;) {
     const rows = await next;
     if (rows.length === 0) break;
     // Ask for the next batch now, so the database works while this one is hashed.
     afterId = Number(rows.at(-1)!.id);
-    next = entryBatch(tx, afterId, batchSize);
+    next = entryBatch(tx, afterId, batchSize, upTo);
+    if (firstId === null) {
+      firstId = Number(rows[0]!.id);
+      firstPrevHash = rows[0]!.prev_hash;
+      position.headHash = firstPrevHash;
+    }
     const links: ChainLink[] = [];
     for (const row of rows) {
       const id = Number(row.id);
       if (Number(row.line_count) < 2 || Number(row.zero_lines) > 0 || Number(row.total_vnd) !== 0) {
         await next.catch(() => undefined);
-        return fail(id, `entry does not balance (${row.line_count} lines, sum ${row.total_vnd ?? 0} đồng)`);
+        return { firstId, firstPrevHash, end: position, fault: { entryId: id, reason: `entry does not balance (${row.line_count} lines, sum ${row.total_vnd ?? 0} đồng)` } };
       }
       links.push({ id, prevHash: row.prev_hash, hash: row.hash, tail: row.tail });
     }
     const step = verifyChain(links, position).next();
     if (!step.done) {
       await next.catch(() => undefined);
-      return fail(step.value.entryId, step.value.reason);
+      return { firstId, firstPrevHash, end: position, fault: step.value };
     }
     position = step.value;
-    onProgress?.(position.count);
+    onProgress(position.count);
   }
+  return { firstId, firstPrevHash, end: position };
+}
 
+// Stitches the segments in order (each must start where the one before ended), then the chain head and the counters.
+async function finishVerify(tx: Tx, segments: Segment[]): Promise<VerifyReport> {
+  let position = { count: 0, headHash: GENESIS_HASH };
+  const fail = (entryId: number | null, reason: string): VerifyReport => ({ ok: false, entries: position.count, headHash: position.headHash, fault: { entryId, reason } });
+  for (const segment of segments) {
+    if (segment.firstId !== null) {
+      if (segment.firstId !== position.count + 1) return fail(segment.firstId, `expected entry #${position.count + 1} next, found #${segment.firstId}`);
+      if (segment.firstPrevHash !== position.headHash) return fail(segment.firstId, 'prev_hash does not match the hash of the entry before it');
+    }
+    if (segment.fault) return fail(segment.fault.entryId, segment.fault.reason);
+    if (segment.firstId !== null) position = segment.end;
+  }
   const [head] = await queryRows<{ entry_count: string | number; head_hash: string }>(tx, sql`SELECT entry_count, head_hash FROM chain_head`);
   if (!head || Number(head.entry_count) !== position.count || head.head_hash !== position.headHash) {
     return fail(null, `chain head says ${head?.entry_count} entries ending ${head?.head_hash}, the journal has ${position.count} ending ${position.headHash}`);

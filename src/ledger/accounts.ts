@@ -32,9 +32,21 @@ export interface JournalLine {
 export type PoolKey = 'general' | `commune:${number}`;
 
 // Pools are named by the commune they serve so that locks and lots can be keyed by one string.
+// The database holds the same format in a CHECK on pool_lots (key and area_id agree) and allocations.
 export function poolKey(areaId: number | null): PoolKey {
   return areaId === null ? 'general' : `commune:${areaId}`;
 }
+
+// The commune a pool key names (null for the general fund); refuses anything poolKey would not write.
+export function parsePoolKey(key: string): number | null {
+  if (key === 'general') return null;
+  const match = /^commune:([1-9][0-9]*)$/.exec(key);
+  if (!match) throw new TypeError(`not a pool key: ${JSON.stringify(key)}`);
+  return Number(match[1]);
+}
+
+/** The same format as a regular expression, for the database CHECKs. */
+export const POOL_KEY_PATTERN = '^(general|commune:[1-9][0-9]*)$';
 
 // Builds a line with the dimensions an account needs and nulls elsewhere.
 export function line(account: AccountCode, amountVnd: Vnd, dims: Partial<Omit<JournalLine, 'account' | 'amountVnd'>> = {}): JournalLine {

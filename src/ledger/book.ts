@@ -1,12 +1,13 @@
 // The whole ledger in memory: the same rules as the database, used to generate demo data in bulk
 // and to drive property tests. The database path reads the same state under row locks instead.
 import { poolKey, type PoolKey } from './accounts';
-import { assertDisbursable, assertPoolServes, assertWithinNeed, splitGift, takeFifo, type GiftTarget, type Lot } from './allocation';
+import { assertDisbursable, assertPoolServes, assertWithinNeed, takeFifo, type GiftTarget, type Lot } from './allocation';
 import { effectsOf } from './effects';
 import { assertBalanced, reversalOf, type EntryDraft, type PostedEntry } from './entry';
 import { LedgerRuleError } from './errors';
 import { chainHash, GENESIS_HASH } from './hash';
-import { allocationEntry, cashGiftEntry, disbursementEntry, inKindEntry, labourEntry, stateBudgetEntry, type CashChannel } from './postings';
+import { cashGift } from './rules';
+import { allocationEntry, disbursementEntry, inKindEntry, labourEntry, stateBudgetEntry, type CashChannel } from './postings';
 import type { Vnd } from './money';
 
 export interface BookHouse {
@@ -147,21 +148,13 @@ export class Book {
     return posted;
   }
 
+  // The rule itself lives in rules.ts, shared with the database path.
   giveCash(input: {
-    contributionId: number; channel: CashChannel; amountVnd: Vnd; feeVnd?: Vnd;
-    target: GiftTarget; houseId?: number; areaId?: number; occurredAt: Date; description: string;
+    contributionId: number; receiptCode: string; channel: CashChannel; amountVnd: Vnd; feeVnd?: Vnd;
+    target: GiftTarget; houseId?: number; areaId?: number; occurredAt: Date;
   }): PostedEntry {
-    const house = input.houseId === undefined ? undefined : this.house(input.houseId);
-    const communeAreaId = house?.areaId ?? input.areaId ?? null;
-    const netVnd = input.amountVnd - (input.feeVnd ?? 0);
-    const split = splitGift({
-      amountVnd: netVnd,
-      target: input.target,
-      houseRemainingVnd: house ? house.budgetVnd - house.allocatedVnd : 0,
-      // The house's own need is met first, so it is not room in the commune's pool.
-      communeCapacityVnd: communeAreaId === null ? 0 : this.communeCapacityVnd(communeAreaId) - (house ? house.budgetVnd - house.allocatedVnd : 0),
-    });
-    return this.post(cashGiftEntry({ ...input, split, houseId: house?.id ?? null, communeAreaId }));
+    const { draft } = cashGift(this, { ...input, feeVnd: input.feeVnd ?? 0, houseId: input.houseId ?? null, areaId: input.areaId ?? null });
+    return this.post(draft);
   }
 
   giveInKind(input: { contributionId: number; houseId: number; valueVnd: Vnd; occurredAt: Date; description: string }): PostedEntry {

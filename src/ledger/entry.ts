@@ -1,9 +1,11 @@
 import type { JournalLine } from './accounts';
+import { describeEntry } from './descriptions';
 import { LedgerRuleError } from './errors';
 import { assertVnd } from './money';
 
-export type EntryKind =
-  | 'contribution' | 'in_kind' | 'labour' | 'state_budget' | 'allocation' | 'disbursement' | 'reversal';
+// A closed list: the database CHECKs journal_entries.kind against it (db/schema.ts).
+export const ENTRY_KINDS = ['contribution', 'in_kind', 'labour', 'state_budget', 'allocation', 'disbursement', 'reversal'] as const;
+export type EntryKind = (typeof ENTRY_KINDS)[number];
 
 export interface EntryDraft {
   kind: EntryKind;
@@ -56,7 +58,7 @@ export function reversalOf(original: PostedEntry, reason: string, occurredAt: Da
   return {
     kind: 'reversal',
     occurredAt,
-    description: `Đảo bút toán #${original.id}`,
+    description: describeEntry.reversal(original.id),
     contributionId: original.contributionId,
     reversesEntryId: original.id,
     reason,

@@ -3,7 +3,7 @@
 // the review queue with its reason. Rows are keyed, so importing the same statement twice changes nothing.
 import { eq, inArray, sql } from 'drizzle-orm';
 import { queryRows, schema, type Db, type Tx } from '../../db/client';
-import { recordCashContribution } from '../domain/contributions';
+import { recordCashContributions } from '../domain/contributions';
 import { DomainError } from '../domain/errors';
 import { runOnce } from '../domain/journal';
 import { formatVnd } from '../i18n/format';
@@ -101,14 +101,17 @@ async function importBatch(tx: Tx, statementId: number, batch: { row: StatementR
   const idByKey = new Map(inserted.map((r) => [r.row_key, Number(r.id)]));
   const reviews: { key: string; rowId: number; reason: ReviewReason; detail: string; pledgeId: number | null; amountVnd: number }[] = [];
   const confirmed: ConfirmedTransfer[] = [];
-  for (const { row, key, decision } of decisions) {
-    const rowId = idByKey.get(key);
-    if (rowId === undefined) continue;
+  const newDecisions = decisions.filter((d) => idByKey.has(d.key));
+  // Every matched row of the batch posts as one batch of gifts: one commit, one chain extension.
+  const matched = newDecisions.flatMap((d) => (d.decision.status === 'matched' ? [{ pledge: d.decision.pledge, row: d.row, key: d.key }] : []));
+  const postedByKey = new Map((await confirmTransfers(tx, matched)).map((posted, i) => [matched[i]!.key, posted]));
+  for (const { row, key, decision } of newDecisions) {
+    const rowId = idByKey.get(key)!;
     report.newRows++;
     if (decision.status === 'debit') report.debits++;
     else if (decision.status === 'review') reviews.push({ key, rowId, reason: decision.reason, detail: decision.detail, pledgeId: decision.pledge?.id ?? null, amountVnd: row.creditVnd });
     else {
-      const posted = await confirmTransfer(tx, decision.pledge, row, key);
+      const posted = postedByKey.get(key)!;
       if (typeof posted === 'string') {
         reviews.push({ key, rowId, reason: 'posting_refused', detail: posted, pledgeId: decision.pledge.id, amountVnd: row.creditVnd });
       } else {
@@ -154,19 +157,24 @@ export async function markConfirmed(tx: Tx, confirmed: ConfirmedTransfer[]): Pro
 // A matched transfer becomes the pledge's contribution, receipt code and all; a refusal comes back as text for review.
 // The key is the bank row's, so a row can post once whether the importer or staff confirm it.
 export async function confirmTransfer(tx: Tx, pledge: Pledge, row: Pick<StatementRow, 'creditVnd' | 'bookedAt'>, key: string): Promise<number | string> {
-  const target = pledge.targetType === 'house' ? { type: 'house', houseId: pledge.targetHouseId }
-    : pledge.targetType === 'commune' ? { type: 'commune', areaId: pledge.targetAreaId } : { type: 'general' };
-  try {
-    const { result } = await recordCashContribution(tx, {
-      idempotencyKey: bankPostingKey(key), campaignId: pledge.campaignId, channel: 'bank_transfer', amountVnd: row.creditVnd,
-      target, receivedAt: row.bookedAt, receiptCode: pledge.receiptCode,
-      donor: { kind: 'individual', displayName: pledge.displayName, anonymous: pledge.anonymous, email: pledge.email },
-    });
-    return result.contributionId;
-  } catch (error) {
-    if (!(error instanceof DomainError)) throw error;
-    return `${pledge.receiptCode}: ${error.messageEn}`;
-  }
+  return (await confirmTransfers(tx, [{ pledge, row, key }]))[0]!;
+}
+
+// Many matched transfers as one batch of gifts; each answers alone (contribution id, or refusal text).
+export async function confirmTransfers(tx: Tx, items: { pledge: Pledge; row: Pick<StatementRow, 'creditVnd' | 'bookedAt'>; key: string }[]): Promise<(number | string)[]> {
+  if (items.length === 0) return [];
+  const replies = await recordCashContributions(tx, items.map(({ pledge, row, key }) => ({
+    idempotencyKey: bankPostingKey(key), campaignId: pledge.campaignId, channel: 'bank_transfer', amountVnd: row.creditVnd,
+    target: pledge.targetType === 'house' ? { type: 'house', houseId: pledge.targetHouseId }
+      : pledge.targetType === 'commune' ? { type: 'commune', areaId: pledge.targetAreaId } : { type: 'general' },
+    receivedAt: row.bookedAt, receiptCode: pledge.receiptCode,
+    donor: { kind: 'individual', displayName: pledge.displayName, anonymous: pledge.anonymous, email: pledge.email },
+  })));
+  return replies.map((reply, i) => {
+    if (reply instanceof DomainError) return `${items[i]!.pledge.receiptCode}: ${reply.messageEn}`;
+    if (reply instanceof Error) throw reply;
+    return reply.result.contributionId;
+  });
 }
 
 export interface Reconciliation {

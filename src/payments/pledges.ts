@@ -6,6 +6,7 @@ import { queryRows, schema, type Db } from '../../db/client';
 import { currentCampaign } from '../domain/campaigns';
 import { newReceiptCode } from '../domain/codes';
 import { DomainError, notFound } from '../domain/errors';
+import { CONTROL_MESSAGE, freeText, hasControlCharacters } from '../domain/text';
 import { formatVnd } from '../i18n/format';
 import { readVnd } from './amounts';
 
@@ -34,18 +35,22 @@ const messages: Record<string, [string, string]> = {
   displayName: ['Hãy nhập tên hiển thị (tối đa 120 ký tự) hoặc chọn ẩn danh.', 'Type a display name (at most 120 characters) or choose anonymity.'],
   email: ['Email không hợp lệ.', 'The email is not valid.'],
   method: ['Hãy chọn cách thanh toán.', 'Choose how to pay.'],
+  control: ['Ô này chứa ký tự điều khiển hoặc ký tự ẩn; hãy gõ lại.', 'This field contains control or invisible characters; type it again.'],
 };
 
-const optionalText = z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().trim().optional());
+// Every field is bounded (the body is at most 16 KB anyway) and free of control characters.
+const optionalText = z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+  z.string().max(400).refine((v) => !hasControlCharacters(v), 'control').transform((v) => v.normalize('NFC').trim()).optional());
 
 // The raw form as the browser sends it: every value a string, empty fields meaning "not given".
 const pledgeForm = z.object({
   target: z.enum(['house', 'commune', 'general'], { message: 'target' }),
   house: optionalText.pipe(z.string().toUpperCase().regex(/^[A-Z]{1,10}-\d{5}$/, 'house').optional()),
-  commune: optionalText.pipe(z.coerce.number({ message: 'commune' }).int('commune').positive('commune').optional()),
+  // Decimal digits only, within an integer column: no '0x10', '1e3' or 99999999999.
+  commune: optionalText.pipe(z.string().regex(/^[1-9]\d{0,8}$/, 'commune').transform(Number).optional()),
   amount: optionalText,
   amountQuick: optionalText,
-  displayName: optionalText.pipe(z.string().max(120, 'displayName').optional()),
+  displayName: optionalText.pipe(freeText(1, 120).optional()),
   anonymous: z.preprocess((v) => v === 'on' || v === 'true' || v === '1', z.boolean()),
   email: optionalText.pipe(z.string().max(200, 'email').email('email').optional()),
   method: z.enum(['card', 'bank_transfer'], { message: 'method' }),
@@ -71,7 +76,8 @@ function fieldError(field: string, code: string): FieldError {
 export function readPledgeForm(form: Record<string, unknown>): { ok: true; request: PledgeRequest } | { ok: false; errors: FieldError[] } {
   const parsed = pledgeForm.safeParse(form);
   if (!parsed.success) {
-    const errors = parsed.error.issues.map((issue) => fieldError(String(issue.path[0] ?? 'form'), messages[issue.message] ? issue.message : String(issue.path[0])));
+    const code = (message: string, field: string) => (messages[message] ? message : message === CONTROL_MESSAGE ? 'control' : field);
+    const errors = parsed.error.issues.map((issue) => fieldError(String(issue.path[0] ?? 'form'), code(issue.message, String(issue.path[0]))));
     return { ok: false, errors };
   }
   const f = parsed.data;

@@ -8,6 +8,8 @@ import { reverseEntry } from '../domain/corrections';
 import { DomainError } from '../domain/errors';
 import { runOnce } from '../domain/journal';
 import { formatVnd } from '../i18n/format';
+import { logEvent } from '../log';
+import { readLimitedBody } from '../request-body';
 import type { StripeSettings } from './config';
 import type { Pledge } from './pledges';
 import { queueReview } from './reviews';
@@ -72,30 +74,9 @@ function refusal(status: number, code: string, vi: string, en: string): Response
   return json(status, { error: code, message: vi, messageEn: en });
 }
 
-// Reads the raw body, stopping as soon as it passes the limit so a huge body costs nothing.
-async function readLimited(request: Request, limit: number): Promise<Uint8Array | undefined> {
-  const declared = Number(request.headers.get('content-length') ?? 0);
-  if (declared > limit) return undefined;
-  if (!request.body) return new Uint8Array();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = request.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
-}
-
 // POST /api/stripe/webhook: verify the signature on the raw bytes, then process once per event id.
 export async function handleStripeWebhook(deps: WebhookDeps, request: Request): Promise<Response> {
-  const raw = await readLimited(request, MAX_WEBHOOK_BYTES);
+  const raw = await readLimitedBody(request, MAX_WEBHOOK_BYTES).catch(() => undefined);
   if (!raw) return refusal(413, 'too_large', 'Nội dung quá lớn; không có gì thay đổi.', 'The body is too large; nothing changed.');
   const signature = request.headers.get('stripe-signature');
   if (!signature) return refusal(400, 'unsigned', 'Thiếu chữ ký Stripe; không có gì thay đổi.', 'The Stripe signature is missing; nothing changed.');
@@ -112,7 +93,7 @@ export async function handleStripeWebhook(deps: WebhookDeps, request: Request): 
     return json(200, { received: true, ...(await processStripeEvent(deps, event)) });
   } catch (error) {
     if (error instanceof DomainError) return refusal(error.status, error.code, error.message, error.messageEn);
-    console.error(`stripe webhook ${event.id}:`, error);
+    logEvent('error', 'stripe_webhook_failed', { eventId: event.id, eventType: event.type, error: error instanceof Error ? error.name : 'unknown' });
     // Stripe retries anything but a 2xx, so a passing fault (database, Stripe API) loses nothing.
     return refusal(500, 'retry_later', 'Lỗi tạm thời; Stripe sẽ gửi lại.', 'A passing fault; Stripe will send the event again.');
   }

@@ -1,8 +1,20 @@
-// RFC 4180 CSV: quote a field only when it needs it, double any quote inside.
-export function csvRow(values: readonly (string | number | boolean | null)[]): string {
-  return `${values.map((value) => {
-    if (value === null) return '';
-    const field = String(value);
-    return /[",\r\n]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field;
-  }).join(',')}\r\n`;
+// The one CSV writer for everything the project writes as CSV (open dataset, reports): RFC 4180
+// quoting, and text that a spreadsheet would run as a formula (a cell starting with = + - @, a tab or
+// a carriage return, even after spaces) is neutralised with a leading apostrophe (OWASP's advice), so
+// a donor named "=HYPERLINK(...)" stays text. Numbers are written as they are. JSON keeps exact values.
+export type CsvValue = string | number | boolean | null;
+
+const FORMULA_START = /^[\s]*[=+\-@]|^[\t\r]/;
+
+// One field: formula-safe, quoted only when it needs it, any quote inside doubled.
+export function csvField(value: CsvValue): string {
+  if (value === null) return '';
+  const text = String(value);
+  const safe = typeof value === 'string' && FORMULA_START.test(text) ? `'${text}` : text;
+  return /[",\r\n]/.test(safe) || safe !== text ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+// One row, ended by CRLF.
+export function csvRow(values: readonly CsvValue[]): string {
+  return `${values.map(csvField).join(',')}\r\n`;
 }

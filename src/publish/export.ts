@@ -10,6 +10,7 @@ import { DomainError } from '../domain/errors';
 import { stageColumn, stageOf } from '../domain/houses';
 import { stages } from '../domain/schemas';
 import { journalBatches } from '../domain/journal-read';
+import { parsePoolKey } from '../ledger/accounts';
 import { balancesOf, checkRecord, recordOfEntry, startChain } from './chain';
 import { csvRow } from './csv';
 import { FileSink, JsonArraySink, sha256Hex } from './files';
@@ -355,7 +356,7 @@ async function exportHouses(
         allocations: houseAllocations.filter((a) => a.a.houseId === h.id).map(({ a, occurredAt, code, reversedBy }): PublicAllocation => ({
           id: a.id, entry_id: a.entryId, occurred_at: occurredAt.toISOString(), house_code: code,
           pool: a.poolKey === 'general' ? 'general' : 'commune',
-          pool_area_code: a.poolKey === 'general' ? null : areaCode.get(Number(a.poolKey.split(':')[1])) ?? null,
+          pool_area_code: areaCode.get(parsePoolKey(a.poolKey) ?? 0) ?? null,
           amount_vnd: a.amountVnd, decision_ref: a.decisionRef, reversed_by_entry_id: reversedBy,
         })),
         disbursements: houseDisbursements.filter((d) => d.d.houseId === h.id).map(({ d, code, reversedBy }): PublicDisbursement => ({

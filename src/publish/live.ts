@@ -7,6 +7,7 @@ import { loadEntry } from '../domain/corrections';
 import { stageColumn, stageOf } from '../domain/houses';
 import { MAX_AMOUNT_VND, stages } from '../domain/schemas';
 import { DomainError, notFound } from '../domain/errors';
+import { freeText } from '../domain/text';
 import { recordOfEntry, type JournalRecord } from './chain';
 import { selectContributions } from './contribution-rows';
 import { photosOfHouses, stagesWithPhotos } from './photos';
@@ -46,7 +47,7 @@ export const receiptCode = z.string({ required_error: 'Cần mã biên nhận / 
   .regex(/^[0-9A-Z-]{3,40}$/, 'Mã biên nhận chỉ gồm chữ, số và dấu gạch (3–40 ký tự) / A receipt code is 3–40 letters, digits or dashes');
 
 export const searchQuery = z.object({
-  q: optional(z.string().trim().min(2, 'Tên cần ít nhất 2 ký tự / A name needs at least 2 characters').max(100, 'Tên quá dài / The name is too long')),
+  q: optional(freeText(2, 100, { tooShort: 'Tên cần ít nhất 2 ký tự / A name needs at least 2 characters', tooLong: 'Tên quá dài / The name is too long' })),
   code: optional(receiptCode),
   amount: optional(amount),
   min: optional(amount),

@@ -1,6 +1,6 @@
 // Staff accounts, sign-in with throttling, and server-side sessions stored as token hashes.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { eq, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { queryRows, schema, type Db } from '../../db/client';
 import { DomainError } from '../domain/errors';
@@ -8,7 +8,7 @@ import { parseInput } from '../domain/validate';
 import { audit } from './audit';
 import { assertAcceptablePassword, hashPassword, verifyAgainstDummy, verifyPassword } from './password';
 import { staffRoles } from './permissions';
-import { ACCOUNT_POLICY, ADDRESS_POLICY, CLEARED, afterFailure, gate, type Gate, type ThrottleState } from './throttle';
+import { ADDRESS_POLICY, ALERT_FAILURES, CLEARED, PAIR_POLICY, afterFailure, gate, type Gate, type ThrottlePolicy, type ThrottleState } from './throttle';
 
 const { staffUsers, staffSessions, loginThrottle, areas } = schema;
 
@@ -80,13 +80,12 @@ export async function saveStaffUser(db: Db, raw: unknown, options: { reset?: boo
   return saved;
 }
 
-function refusalOf(closed: Exclude<Gate, { open: true }>, scope: 'account' | 'address'): DomainError {
+function refusalOf(closed: Exclude<Gate, { open: true }>): DomainError {
   const minutes = Math.ceil(closed.retryAfterMs / 60_000);
   const seconds = Math.ceil(closed.retryAfterMs / 1000);
-  const who = scope === 'account' ? ['Tài khoản', 'The account'] : ['Địa chỉ mạng này', 'This network address'];
   return closed.reason === 'locked'
-    ? new DomainError(429, 'locked', `${who[0]} tạm khóa do đăng nhập sai nhiều lần; thử lại sau ${minutes} phút hoặc nhờ quản trị viên mở khóa.`,
-      `${who[1]} is locked after repeated failed sign-ins; try again in ${minutes} minutes or ask an administrator.`, { retryAfterMs: closed.retryAfterMs })
+    ? new DomainError(429, 'locked', `Địa chỉ mạng này tạm khóa do đăng nhập sai nhiều lần; thử lại sau ${minutes} phút.`,
+      `This network address is locked after repeated failed sign-ins; try again in ${minutes} minutes.`, { retryAfterMs: closed.retryAfterMs })
     : new DomainError(429, 'slowed', `Đăng nhập sai nhiều lần; vui lòng đợi ${seconds} giây rồi thử lại.`,
       `Too many failed sign-ins; wait ${seconds} seconds and try again.`, { retryAfterMs: closed.retryAfterMs });
 }
@@ -98,34 +97,37 @@ export interface SignInResult {
   user: StaffUser;
 }
 
-// Checks the address and account throttles before the password, so a locked account stays locked
-// even for the right password; every attempt lands in the audit log.
+// The throttle row of one account name tried from one address; an address's own row is keyed by the
+// address alone (which has no space), so the two kinds never collide.
+const pairKey = (ip: string, username: string) => `${ip} ${username}`;
+
+// Checks the address and the account-and-address throttles before the password. The same steps run
+// for an unknown username as for a real one (a dummy hash is verified), so neither the answers nor
+// the time taken tell which usernames exist; every attempt lands in the audit log.
 export async function signIn(db: Db, input: { username: string; password: string; ip: string; now?: Date }): Promise<SignInResult> {
   const now = input.now ?? new Date();
   const username = input.username.trim().toLowerCase().slice(0, 60);
+  const pair = pairKey(input.ip, username);
   const refuse = async (error: DomainError) => {
     await audit(db, { actor: username || null, action: 'sign_in', outcome: 'refused', target: `user:${username}`, details: { reason: error.code }, ip: input.ip });
     return error;
   };
-  const [address] = await db.select().from(loginThrottle).where(eq(loginThrottle.address, input.ip));
-  const addressGate = gate(address ?? CLEARED, now, ADDRESS_POLICY);
-  if (!addressGate.open) throw await refuse(refusalOf(addressGate, 'address'));
-  const [user] = await db.select().from(staffUsers).where(eq(staffUsers.username, username));
-  if (user) {
-    const accountGate = gate(user, now, ACCOUNT_POLICY);
-    if (!accountGate.open) throw await refuse(refusalOf(accountGate, 'account'));
+  const rows = await db.select().from(loginThrottle).where(inArray(loginThrottle.address, [input.ip, pair]));
+  const stateOf = (key: string) => rows.find((r) => r.address === key) ?? CLEARED;
+  for (const [key, policy] of [[input.ip, ADDRESS_POLICY], [pair, PAIR_POLICY]] as const) {
+    const closed = gate(stateOf(key), now, policy);
+    if (!closed.open) throw await refuse(refusalOf(closed));
   }
+  const [user] = await db.select().from(staffUsers).where(eq(staffUsers.username, username));
   const valid = user && !user.disabled ? await verifyPassword(user.passwordHash, input.password) : await verifyAgainstDummy(input.password);
   if (!valid) {
-    const account = await recordFailure(db, input.ip, user?.id, now);
-    if (account?.failedCount === ACCOUNT_POLICY.lockAfter) {
-      await audit(db, { actor: null, action: 'account.locked', outcome: 'ok', target: `user:${username}`, ip: input.ip });
-      const locked = gate(account, now, ACCOUNT_POLICY);
-      if (!locked.open) throw await refuse(refusalOf(locked, 'account'));
+    const counted = await recordFailure(db, input.ip, pair, now);
+    if (counted.failedCount === ADDRESS_POLICY.lockAfter) {
+      await audit(db, { actor: null, action: 'address.locked', outcome: 'ok', target: `address:${input.ip}`, ip: input.ip });
     }
     throw await refuse(badCredentials());
   }
-  await db.update(staffUsers).set(CLEARED).where(eq(staffUsers.id, user!.id));
+  await db.delete(loginThrottle).where(eq(loginThrottle.address, pair));
   const token = randomToken();
   await db.insert(staffSessions).values({
     idHash: tokenHash(token), userId: user!.id, csrfToken: randomToken(), ip: input.ip,
@@ -135,18 +137,37 @@ export async function signIn(db: Db, input: { username: string; password: string
   return { token, user: user! };
 }
 
-// Counts one failure against the address and the account under row locks; returns the account's new state.
-async function recordFailure(db: Db, ip: string, userId: number | undefined, now: Date): Promise<ThrottleState | undefined> {
+// Counts one failure against the address and the pair under row locks; returns the address's new state.
+async function recordFailure(db: Db, ip: string, pair: string, now: Date): Promise<ThrottleState> {
   return db.transaction(async (tx) => {
-    await tx.insert(loginThrottle).values({ address: ip }).onConflictDoNothing();
-    const [address] = await tx.select().from(loginThrottle).where(eq(loginThrottle.address, ip)).for('update');
-    await tx.update(loginThrottle).set(afterFailure(address!, now, ADDRESS_POLICY)).where(eq(loginThrottle.address, ip));
-    if (userId === undefined) return undefined;
-    const [user] = await tx.select().from(staffUsers).where(eq(staffUsers.id, userId)).for('update');
-    const next: ThrottleState = afterFailure(user!, now, ACCOUNT_POLICY);
-    await tx.update(staffUsers).set(next).where(eq(staffUsers.id, userId));
-    return next;
+    let addressState: ThrottleState = CLEARED;
+    for (const [key, policy] of [[ip, ADDRESS_POLICY], [pair, PAIR_POLICY]] as [string, ThrottlePolicy][]) {
+      await tx.insert(loginThrottle).values({ address: key }).onConflictDoNothing();
+      const [row] = await tx.select().from(loginThrottle).where(eq(loginThrottle.address, key)).for('update');
+      const next = afterFailure(row!, now, policy);
+      await tx.update(loginThrottle).set(next).where(eq(loginThrottle.address, key));
+      if (key === ip) addressState = next;
+    }
+    return addressState;
   });
+}
+
+export interface AccountUnderAttack {
+  username: string;
+  failures: number;
+  addresses: number;
+  lastFailedAt: Date;
+}
+
+// Real accounts with many recent failed sign-ins, summed over every address: shown to administrators.
+export async function accountsUnderAttack(db: Db, now = new Date()): Promise<AccountUnderAttack[]> {
+  const since = new Date(now.getTime() - PAIR_POLICY.forgetMs);
+  const rows = await queryRows<{ username: string; failures: string | number; addresses: string | number; last: Date | string }>(db, sql`
+    SELECT u.username, sum(t.failed_count) AS failures, count(*) AS addresses, max(t.last_failed_at) AS last
+    FROM login_throttle t JOIN staff_users u ON u.username = substr(t.address, position(' ' in t.address) + 1)
+    WHERE position(' ' in t.address) > 0 AND t.last_failed_at > ${since.toISOString()}::timestamptz
+    GROUP BY u.username HAVING sum(t.failed_count) >= ${ALERT_FAILURES} ORDER BY u.username`);
+  return rows.map((r) => ({ username: r.username, failures: Number(r.failures), addresses: Number(r.addresses), lastFailedAt: new Date(r.last) }));
 }
 
 // The signed-in user for a session token, or undefined once it is idle too long, past its lifetime or the account is disabled.
@@ -186,6 +207,8 @@ export async function communesInScope(db: Db, user: Pick<StaffUser, 'role' | 'ar
 // Administrator actions on an account: unlock clears the failure count, disable also ends its sessions.
 export async function manageAccount(db: Db, username: string, change: 'unlock' | 'disable' | 'enable' | 'end_sessions'): Promise<StaffUser> {
   const set = { unlock: CLEARED, disable: { disabled: true }, enable: { disabled: false }, end_sessions: {} }[change];
+  // Unlocking forgets the failures against this account from every address.
+  if (change === 'unlock') await db.execute(sql`DELETE FROM login_throttle WHERE position(' ' in address) > 0 AND substr(address, position(' ' in address) + 1) = ${username}`);
   const [user] = Object.keys(set).length > 0
     ? await db.update(staffUsers).set(set).where(eq(staffUsers.username, username)).returning()
     : await db.select().from(staffUsers).where(eq(staffUsers.username, username));

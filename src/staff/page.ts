@@ -6,13 +6,40 @@ import { DomainError } from '../domain/errors';
 import type { ActionContext, Done } from './actions';
 import { randomToken } from './accounts';
 import type { RowProblem } from './households-import';
-import { can, type Permission } from './permissions';
+import { refusalPage } from './guard';
+import { can, decide, staffRouteByPattern, type Permission } from './permissions';
+import type { StaffQuery } from './query-params';
 
 export interface Outcome extends Partial<Done> {
   ok: boolean;
   vi: string;
   en: string;
   rows?: RowProblem[];
+}
+
+// Defence in depth: each staff page and endpoint calls this first with its own route pattern, so it
+// renders only when the gate authorised this very route and the role may use it, even if the gate
+// were bypassed or had matched another route. Returns the refusal to send, or undefined to go on.
+export function requireStaffRoute(context: { locals: App.Locals; request: Request }, pattern: string): Response | undefined {
+  const { locals, request } = context;
+  const decision = locals.staffRoute === pattern ? decide(staffRouteByPattern(pattern), request.method, locals.staff?.user.role) : { kind: 'not_found' as const };
+  switch (decision.kind) {
+    case 'allow':
+      return undefined;
+    case 'not_found':
+      return refusalPage(404, 'Không có trang này.', 'No such page.');
+    case 'method_not_allowed':
+      return refusalPage(405, 'Phương thức không được phép.', 'Method not allowed.', { Allow: decision.allowed.join(', ') });
+    case 'sign_in':
+      return refusalPage(401, 'Cần đăng nhập.', 'Sign-in required.');
+    case 'forbidden':
+      return refusalPage(403, 'Vai trò của bạn không có quyền này.', 'Your role does not allow this.');
+  }
+}
+
+// The route's query as the gate parsed it (src/staff/query-params.ts): pages never read the raw URL.
+export function staffQuery<P extends string>(astro: { locals: App.Locals }, pattern: P): StaffQuery<P> {
+  return (astro.locals.staffRoute === pattern ? astro.locals.query ?? {} : {}) as StaffQuery<P>;
 }
 
 // The guard has already refused any request without a session, so a page can rely on one.

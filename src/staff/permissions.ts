@@ -8,6 +8,7 @@ export { staffRoles };
 export const permissions = [
   'workspace.view', 'records.read', 'records.write', 'allocations.create', 'disbursements.decide',
   'entries.reverse', 'audit.read', 'reports.read', 'accounts.manage', 'payments.review', 'bank.memo.read', 'site.publish',
+  'household.private.read',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -17,15 +18,23 @@ const everyone: Permission[] = ['workspace.view', 'records.read', 'reports.read'
 // Posting queued bank money is an approver's decision: it says where money goes, and the general fund has no area
 // to scope a recorder to. A bank memo (the sender's name and account) is read only by those who handle donors.
 // Approvers and administrators may publish the public site (it only shows what is already recorded).
+// A household's ID number, phone and address are for those who deal with the household: recorders
+// (within their own areas) and approvers (who pay the household); not administrators or auditors.
 export const grants: Record<Role, readonly Permission[]> = {
   administrator: [...everyone, 'accounts.manage', 'audit.read', 'site.publish'],
-  recorder: [...everyone, 'records.write', 'bank.memo.read'],
-  approver: [...everyone, 'allocations.create', 'disbursements.decide', 'entries.reverse', 'payments.review', 'bank.memo.read', 'site.publish'],
+  recorder: [...everyone, 'records.write', 'bank.memo.read', 'household.private.read'],
+  approver: [...everyone, 'allocations.create', 'disbursements.decide', 'entries.reverse', 'payments.review', 'bank.memo.read', 'site.publish', 'household.private.read'],
   auditor: [...everyone, 'audit.read'],
 };
 
 export function can(role: Role, permission: Permission): boolean {
   return grants[role].includes(permission);
+}
+
+// Whether this person may see a household's private fields: the permission, and for a recorder the
+// household's commune within their areas (communeIds null means every area).
+export function maySeeHouseholdPrivate(role: Role, communeIds: ReadonlySet<number> | null, communeId: number): boolean {
+  return can(role, 'household.private.read') && (communeIds === null || communeIds.has(communeId));
 }
 
 export type Method = 'GET' | 'POST';
@@ -79,24 +88,50 @@ export function matchStaffRoute(pathname: string): StaffRoute | undefined {
   return compiled.find(({ regex }) => regex.test(pathname))?.route;
 }
 
+const byPattern = new Map(staffRoutes.map((route) => [route.pattern, route]));
+// The staff route for the pattern Astro matched (context.routePattern): what the gate authorises on,
+// since the path text can be spelt many ways (//staff, /staff/./x, %2F) that reach the same page.
+export function staffRouteByPattern(pattern: string | undefined): StaffRoute | undefined {
+  return pattern === undefined ? undefined : byPattern.get(pattern);
+}
+
+// Whether a path, however spelt, points into the staff workspace: such a path that matched no staff
+// route is refused rather than passed on.
+export function looksLikeStaffPath(pathname: string): boolean {
+  let text = pathname;
+  try {
+    text = decodeURIComponent(pathname);
+  } catch {
+    // malformed percent-encoding: judge the raw text
+  }
+  return /^[\\/]*staff(?:[\\/;?.]|$)/i.test(text.replace(/^(?:[\\/]+\.{1,2})+/, '/'));
+}
+
 // The page file's route, as Astro derives it: 'src/pages/staff/houses/[id].astro' → '/staff/houses/[id]'.
 export function routeOfPageFile(file: string): string {
   const route = file.replace(/\\/g, '/').replace(/^.*src\/pages/, '').replace(/\.(astro|ts)$/, '').replace(/\/index$/, '');
   return route || '/';
 }
 
+// The methods a route answers, HEAD wherever GET works.
+export function allowedMethods(route: StaffRoute): string[] {
+  const methods = Object.keys(route.methods);
+  return route.methods.GET ? ['GET', 'HEAD', ...methods.filter((m) => m !== 'GET')] : methods;
+}
+
 export type Decision =
   | { kind: 'allow' }
   | { kind: 'not_found' }
-  | { kind: 'method_not_allowed'; allowed: Method[] }
+  | { kind: 'method_not_allowed'; allowed: string[] }
   | { kind: 'sign_in' }
   | { kind: 'forbidden'; permission: Permission };
 
 // The whole access rule in one place: route known, method known, signed in, role granted.
 export function decide(route: StaffRoute | undefined, method: string, role: Role | undefined): Decision {
   if (!route) return { kind: 'not_found' };
-  const needed = route.methods[method as Method];
-  if (!needed) return { kind: 'method_not_allowed', allowed: Object.keys(route.methods) as Method[] };
+  // HEAD is GET without the body, so it needs what GET needs.
+  const needed = route.methods[(method === 'HEAD' ? 'GET' : method) as Method];
+  if (!needed) return { kind: 'method_not_allowed', allowed: allowedMethods(route) };
   if (needed === 'public') return { kind: 'allow' };
   if (!role) return { kind: 'sign_in' };
   return can(role, needed) ? { kind: 'allow' } : { kind: 'forbidden', permission: needed };

@@ -1,5 +1,6 @@
 // The staff "Publish" job: one at a time per server process. Its progress lives in memory while it
 // runs; its result goes to the append-only audit log, which is also where the page reads the last one.
+import { logEvent } from '../log';
 import { desc, inArray } from 'drizzle-orm';
 import { schema, type Db } from '../../db/client';
 import { DomainError } from '../domain/errors';
@@ -47,7 +48,7 @@ async function publish(db: Db, run: PublishRun, layout: SiteLayout, ip: string |
   } catch (error) {
     // The old site stays served; the reason is kept for the page and the audit log.
     const message = error instanceof Error ? error.message : String(error);
-    console.error(`Publish failed: ${message}`);
+    logEvent('error', 'publish_failed', { stage: run.stage, error: error instanceof Error ? error.name : 'unknown' });
     await audit(db, { actor: run.by, action: PUBLISH_FAILED, outcome: 'refused', ip,
       details: { stage: run.stage, message: message.slice(-2000), duration_ms: Date.now() - run.startedAt.getTime() } }).catch(() => {});
   }

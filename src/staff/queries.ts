@@ -4,6 +4,9 @@ import { queryRows, schema, type Db } from '../../db/client';
 import { loadEntry } from '../domain/corrections';
 import { publicDonorName } from '../domain/donors';
 import { stageOf } from '../domain/houses';
+import type { ActionContext } from './actions';
+import { audit } from './audit';
+import { maySeeHouseholdPrivate } from './permissions';
 
 const { houses, households, areas, disbursements, allocations, photos, contributions, donors, journalEntries, staffUsers } = schema;
 
@@ -21,6 +24,19 @@ export async function listHouses(db: Db, filter: { q?: string; page?: number }) 
     .from(houses).innerJoin(households, eq(households.id, houses.householdId)).innerJoin(areas, eq(areas.id, houses.areaId))
     .where(and(...where)).orderBy(houses.id).limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE);
   return { rows: rows.slice(0, PAGE_SIZE).map((r) => ({ ...r, stage: stageOf(r.house) })), page, more: rows.length > PAGE_SIZE };
+}
+
+export type HouseDetail = NonNullable<Awaited<ReturnType<typeof houseDetail>>>;
+
+// A house as the workspace shows it; the household's private fields (ID number, phone, address)
+// come back only to someone allowed to see them, and each such view is written to the audit log.
+export async function houseForStaff(ctx: Pick<ActionContext, 'db' | 'user' | 'communeIds' | 'ip'>, houseId: number): Promise<(HouseDetail & { privateShown: boolean }) | undefined> {
+  const detail = await houseDetail(ctx.db, houseId);
+  if (!detail) return undefined;
+  const privateShown = maySeeHouseholdPrivate(ctx.user.role, ctx.communeIds, detail.house.areaId);
+  if (!privateShown) return { ...detail, household: { ...detail.household, nationalId: null, phone: null, address: null }, privateShown };
+  await audit(ctx.db, { actor: ctx.user.username, action: 'household.private_view', outcome: 'ok', target: `household:${detail.household.id}`, ip: ctx.ip });
+  return { ...detail, privateShown };
 }
 
 export async function houseDetail(db: Db, houseId: number) {
@@ -77,10 +93,13 @@ export async function recentEntries(db: Db) {
   return db.select().from(journalEntries).orderBy(desc(journalEntries.id)).limit(20);
 }
 
+// Each account with its failed sign-ins still remembered, summed over the addresses they came from.
 export async function listAccounts(db: Db) {
+  const failures = sql<number>`coalesce((SELECT sum(t.failed_count)::int FROM login_throttle t
+    WHERE position(' ' in t.address) > 0 AND substr(t.address, position(' ' in t.address) + 1) = ${staffUsers.username}), 0)`;
   return db.select({
     id: staffUsers.id, username: staffUsers.username, displayName: staffUsers.displayName, role: staffUsers.role, areaIds: staffUsers.areaIds,
-    failedCount: staffUsers.failedCount, lockedUntil: staffUsers.lockedUntil, disabled: staffUsers.disabled, createdAt: staffUsers.createdAt,
+    failedCount: failures, disabled: staffUsers.disabled, createdAt: staffUsers.createdAt,
   }).from(staffUsers).orderBy(staffUsers.username);
 }
 

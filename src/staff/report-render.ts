@@ -1,4 +1,5 @@
 // The six-monthly report as CSV (one figure a row, for spreadsheets) and as printable HTML. Pure.
+import { csvRow } from '../publish/csv';
 import { formatCount, formatDate, formatVnd } from '../i18n/format';
 import { escapeHtml } from './html';
 import type { AreaMoney, HouseCounts, SixMonthReport } from './report';
@@ -20,13 +21,6 @@ const moneyLabels: [keyof AreaMoney, string, string][] = [
   ['labourEstimateVnd', 'Ngày công — giá trị ước tính', 'Labour — estimated value'],
   ['disbursedVnd', 'Đã chi cho hộ', 'Paid to households'],
 ];
-
-function csvField(value: string | number): string {
-  const text = String(value);
-  // A leading =, +, - or @ would run as a formula in a spreadsheet; quote and prefix it.
-  const safe = /^[=+\-@\t\r]/.test(text) && typeof value === 'string' ? `'${text}` : text;
-  return /[",\n\r]/.test(safe) || safe !== text ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
 
 // Rows of section, area code, area, measure (Vietnamese), measure (English), value: amounts in whole đồng.
 export function reportCsv(report: SixMonthReport): string {
@@ -50,7 +44,7 @@ export function reportCsv(report: SixMonthReport): string {
   ];
   for (const [vi, en, value] of provinceOnly) rows.push(['money_in_period', 'province', 'Toàn tỉnh / Province', vi, en, value]);
   report.contributors.forEach((c, i) => rows.push(['top_contributor', String(i + 1), c.name, 'Tổng giá trị đóng góp', 'Total contributed (cash, in kind, labour estimate)', c.totalVnd]));
-  return `${rows.map((row) => row.map(csvField).join(',')).join('\r\n')}\r\n`;
+  return rows.map(csvRow).join('');
 }
 
 const money = (value: number) => escapeHtml(formatVnd(value));

@@ -1,5 +1,6 @@
-// Failed sign-ins: first slowed (a growing wait between tries), then locked for a while, per account
-// and per client address. Pure: the caller stores the state.
+// Failed sign-ins: per account-and-address pair, slowed (a growing wait between tries, never a lock,
+// so a stranger cannot lock the owner out from elsewhere); per address, slowed then locked (one
+// address trying many accounts). Pure: the caller stores the state.
 
 export interface ThrottleState {
   failedCount: number;
@@ -10,15 +11,17 @@ export interface ThrottleState {
 export interface ThrottlePolicy {
   /** Failures allowed before each further try must wait. */
   slowAfter: number;
-  /** Failures after which the lock is long. */
+  /** Failures after which the lock is long (Infinity: never locked, only slowed). */
   lockAfter: number;
+  /** The lock's length, and the longest wait while slowed. */
   lockMs: number;
   /** Failures older than this (and not locked) are forgotten. */
   forgetMs: number;
 }
 
-// An account is a targeted guess: few tries. An address may be an office behind one NAT: more.
-export const ACCOUNT_POLICY: ThrottlePolicy = { slowAfter: 3, lockAfter: 6, lockMs: 30 * 60_000, forgetMs: 60 * 60_000 };
+// One address guessing one account: few free tries, then waits doubling up to 15 minutes, no lock.
+// An address may be an office behind one NAT: more tries before it is locked.
+export const PAIR_POLICY: ThrottlePolicy = { slowAfter: 3, lockAfter: Number.POSITIVE_INFINITY, lockMs: 15 * 60_000, forgetMs: 60 * 60_000 };
 export const ADDRESS_POLICY: ThrottlePolicy = { slowAfter: 10, lockAfter: 30, lockMs: 30 * 60_000, forgetMs: 60 * 60_000 };
 
 export type Gate = { open: true } | { open: false; reason: 'slowed' | 'locked'; retryAfterMs: number };
@@ -41,5 +44,8 @@ export function afterFailure(state: ThrottleState, now: Date, policy: ThrottlePo
   else if (failedCount > policy.slowAfter) waitMs = Math.min(1000 * 2 ** (failedCount - policy.slowAfter - 1), policy.lockMs);
   return { failedCount, lastFailedAt: now, lockedUntil: waitMs > 0 ? new Date(now.getTime() + waitMs) : null };
 }
+
+/** Failures against one account, from all addresses within PAIR_POLICY.forgetMs, that alert administrators. */
+export const ALERT_FAILURES = 10;
 
 export const CLEARED: ThrottleState = { failedCount: 0, lastFailedAt: null, lockedUntil: null };

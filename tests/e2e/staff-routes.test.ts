@@ -9,7 +9,7 @@ import { buildStaffWorld, PASSWORD, recordsDigest, signInEveryRole } from '../db
 import { give, nextKey } from '../db/world';
 import { staffPageRoutes } from '../unit/staff-pages';
 import type { RunningServer } from './browser';
-import { ensureBuilt, stageServer, type StagedServer } from './staff-server';
+import { acceptingForm, ensureBuilt, stageServer, type StagedServer } from './staff-server';
 
 const drivers = (['pglite', 'postgres'] as const).filter((d) => d === 'pglite' || process.env.DATABASE_URL);
 
@@ -42,14 +42,7 @@ for (const driver of drivers) {
 
     const pathOf = (pattern: string) => pattern.replace('/staff/houses/[id]', `/staff/houses/${houseId}`).replace('/staff/disbursements/[id]', `/staff/disbursements/${disbursementId}`);
     // A body every form would accept, so that a refusal can only come from the gate.
-    const body = (csrf?: string) => new URLSearchParams({
-      ...(csrf ? { csrf } : {}), submission: `route-test-${Math.random().toString(36).slice(2)}-0000`,
-      house: houseCode, organisation: 'Đại đội 1', people: '5', days: '1', workedOn: '2025-03-01', amount: '1.000.000', purpose: 'Thử', decision: 'approve',
-      reason: 'Kiểm thử', entryId: '1', receiptNo: 'BL-1', targetType: 'general', donorName: 'Người Thử', commune: 'T-D-A', headFullName: 'Người Thử',
-      povertyStatus: 'poor', members: '3', type: 'repair', minutesRef: 'BB-1', approvedOn: '2025-01-01', receivedOn: '2025-03-01',
-      programme: 'national_target_programme', decisionRef: 'QĐ-1', pool: 'general', stage: 'funded', on: '2025-03-01', action: 'stage',
-      item0Name: 'Xi măng', item0Quantity: '1', item0Unit: 'bao', item0Value: '100000', username: 'thu', change: 'disable',
-    });
+    const body = (csrf?: string) => acceptingForm(houseCode, csrf);
     const request = (method: string, path: string, role?: Role, form?: URLSearchParams) => fetch(`${server.url}${path}`, {
       method,
       redirect: 'manual',

@@ -63,3 +63,16 @@ export function swappableSite(name: string): SwappableSite {
   symlinkSync(join('builds', '00000000-initial', 'client'), join(root, 'client'));
   return { root, entry: join(root, 'server', 'entry.mjs'), cleanup: () => rmSync(root, { recursive: true, force: true }) };
 }
+
+// A form body every staff form would accept (each reads the fields it needs), so that a refusal in a
+// route test can only come from the gate, and a gate that let it through would change a row.
+export function acceptingForm(houseCode: string, csrf?: string): URLSearchParams {
+  return new URLSearchParams({
+    ...(csrf ? { csrf } : {}), submission: `route-test-${Math.random().toString(36).slice(2)}-0000`,
+    house: houseCode, organisation: 'Đại đội 1', people: '5', days: '1', workedOn: '2025-03-01', amount: '1.000.000', purpose: 'Thử', decision: 'approve',
+    reason: 'Kiểm thử', entryId: '1', receiptNo: 'BL-1', targetType: 'general', donorName: 'Người Thử', commune: 'T-D-A', headFullName: 'Người Thử',
+    povertyStatus: 'poor', members: '3', type: 'repair', minutesRef: 'BB-1', approvedOn: '2025-01-01', receivedOn: '2025-03-01',
+    programme: 'national_target_programme', decisionRef: 'QĐ-1', pool: 'general', stage: 'funded', on: '2025-03-01', action: 'stage',
+    item0Name: 'Xi măng', item0Quantity: '1', item0Unit: 'bao', item0Value: '100000', username: 'thu', change: 'disable',
+  });
+}

@@ -221,7 +221,7 @@ export function planStep(book: Book, op: Op, step: number, nextContributionId: (
       const contributionId = nextContributionId();
       const where = op.target === 'house' ? { houseId: house.id } : op.target === 'commune' ? { areaId: op.area } : {};
       return {
-        run: () => book.giveCash({ contributionId, channel: op.channel, amountVnd: op.amountVnd, feeVnd: op.feeVnd, target: op.target, ...where, occurredAt, description: `Đóng góp ${contributionId}` }),
+        run: () => book.giveCash({ contributionId, channel: op.channel, amountVnd: op.amountVnd, feeVnd: op.feeVnd, target: op.target, ...where, occurredAt, receiptCode: String(contributionId) }),
         // No gift is ever turned away: whatever a house or commune cannot take goes to the general fund.
         mustSucceed: op.amountVnd - op.feeVnd > 0,
         allowed: ['amount_not_positive'],

@@ -14,7 +14,7 @@ let cid = 0;
 function cash(book: Book, amountVnd: number, where: { houseId?: number; areaId?: number } = {}, feeVnd = 0) {
   const target = where.houseId ? 'house' : where.areaId ? 'commune' : 'general';
   cid += 1;
-  return book.giveCash({ contributionId: cid, channel: feeVnd ? 'card' : 'bank_transfer', amountVnd, feeVnd, target, ...where, occurredAt: at(cid), description: `Đóng góp ${cid}` });
+  return book.giveCash({ contributionId: cid, channel: feeVnd ? 'card' : 'bank_transfer', amountVnd, feeVnd, target, ...where, occurredAt: at(cid), receiptCode: String(cid) });
 }
 
 function counters(book: Book, houseId: number) {

@@ -3,8 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { staffPageRoutes } from './staff-pages';
 import { can, decide, grants, matchStaffRoute, permissions, staffRoles, staffRoutes } from '../../src/staff/permissions';
-import { ACCOUNT_POLICY, ADDRESS_POLICY, CLEARED, afterFailure, gate, type ThrottleState } from '../../src/staff/throttle';
-import { passwordProblems } from '../../src/staff/password';
+import { ADDRESS_POLICY, PAIR_POLICY, CLEARED, afterFailure, gate, type ThrottleState } from '../../src/staff/throttle';
+import { passwordProblems, PASSWORD_MIN_SCORE } from '../../src/staff/password';
 import { decimal, pastDate, vnd, todayInVietnam } from '../../src/staff/forms';
 import { parseCsv, planImport } from '../../src/staff/households-import';
 import { safeNextPath } from '../../src/staff/page';
@@ -58,7 +58,7 @@ describe('the staff route table', () => {
 
 describe('sign-in throttling', () => {
   const at = (ms: number) => new Date(Date.UTC(2025, 0, 1) + ms);
-  const fail = (times: number, policy = ACCOUNT_POLICY) => {
+  const fail = (times: number, policy = ADDRESS_POLICY) => {
     let state: ThrottleState = CLEARED;
     let clock = 0;
     for (let i = 0; i < times; i++) {
@@ -68,29 +68,39 @@ describe('sign-in throttling', () => {
     return state;
   };
 
-  it('allows the first failures freely, then slows with a doubling wait, then locks for the lock period', () => {
-    expect(fail(ACCOUNT_POLICY.slowAfter).lockedUntil).toBeNull();
-    const slowed = fail(ACCOUNT_POLICY.slowAfter + 2);
+  it('allows an address its first failures freely, then slows with a doubling wait, then locks for the lock period', () => {
+    expect(fail(ADDRESS_POLICY.slowAfter).lockedUntil).toBeNull();
+    const slowed = fail(ADDRESS_POLICY.slowAfter + 2);
     const wait = slowed.lockedUntil!.getTime() - slowed.lastFailedAt!.getTime();
     expect(wait).toBe(2000);
-    expect(gate(slowed, slowed.lastFailedAt!, ACCOUNT_POLICY)).toMatchObject({ open: false, reason: 'slowed', retryAfterMs: 2000 });
-    expect(gate(slowed, slowed.lockedUntil!, ACCOUNT_POLICY).open).toBe(true);
-    const locked = fail(ACCOUNT_POLICY.lockAfter);
-    expect(gate(locked, locked.lastFailedAt!, ACCOUNT_POLICY)).toMatchObject({ open: false, reason: 'locked', retryAfterMs: ACCOUNT_POLICY.lockMs });
+    expect(gate(slowed, slowed.lastFailedAt!, ADDRESS_POLICY)).toMatchObject({ open: false, reason: 'slowed', retryAfterMs: 2000 });
+    expect(gate(slowed, slowed.lockedUntil!, ADDRESS_POLICY).open).toBe(true);
+    const locked = fail(ADDRESS_POLICY.lockAfter);
+    expect(gate(locked, locked.lastFailedAt!, ADDRESS_POLICY)).toMatchObject({ open: false, reason: 'locked', retryAfterMs: ADDRESS_POLICY.lockMs });
   });
 
-  it('locks again at once after the lock expires if the next try fails too', () => {
-    const locked = fail(ACCOUNT_POLICY.lockAfter);
-    const again = afterFailure(locked, locked.lockedUntil!, ACCOUNT_POLICY);
-    expect(gate(again, locked.lockedUntil!, ACCOUNT_POLICY)).toMatchObject({ open: false, reason: 'locked' });
+  it('locks an address again at once after the lock expires if the next try fails too', () => {
+    const locked = fail(ADDRESS_POLICY.lockAfter);
+    const again = afterFailure(locked, locked.lockedUntil!, ADDRESS_POLICY);
+    expect(gate(again, locked.lockedUntil!, ADDRESS_POLICY)).toMatchObject({ open: false, reason: 'locked' });
   });
 
-  it('forgets old failures that never reached a lock, and gives an address more room than an account', () => {
-    const twice = fail(2);
-    const later = afterFailure(twice, new Date(twice.lastFailedAt!.getTime() + ACCOUNT_POLICY.forgetMs + 1), ACCOUNT_POLICY);
+  it('only ever slows one address guessing one account, the wait capped, never a lock', () => {
+    for (const times of [PAIR_POLICY.slowAfter + 1, 20, 200]) {
+      const state = fail(times, PAIR_POLICY);
+      const closed = gate(state, state.lastFailedAt!, PAIR_POLICY);
+      expect(closed).toMatchObject({ open: false, reason: 'slowed' });
+      expect(state.lockedUntil!.getTime() - state.lastFailedAt!.getTime()).toBeLessThanOrEqual(PAIR_POLICY.lockMs);
+    }
+    expect(fail(PAIR_POLICY.slowAfter, PAIR_POLICY).lockedUntil).toBeNull();
+  });
+
+  it('forgets old failures that never reached a lock, and gives an address more room than a pair', () => {
+    const twice = fail(2, PAIR_POLICY);
+    const later = afterFailure(twice, new Date(twice.lastFailedAt!.getTime() + PAIR_POLICY.forgetMs + 1), PAIR_POLICY);
     expect(later.failedCount).toBe(1);
-    expect(ADDRESS_POLICY.lockAfter).toBeGreaterThan(ACCOUNT_POLICY.lockAfter);
-    expect(gate(fail(ACCOUNT_POLICY.lockAfter, ADDRESS_POLICY), at(0), ADDRESS_POLICY).open).toBe(true);
+    expect(ADDRESS_POLICY.slowAfter).toBeGreaterThan(PAIR_POLICY.slowAfter);
+    expect(gate(fail(PAIR_POLICY.slowAfter + 1), at(0), ADDRESS_POLICY).open).toBe(true);
   });
 });
 
@@ -98,11 +108,19 @@ describe('password policy', () => {
   it('refuses short, overlong, common and username-containing passwords, and accepts a long passphrase', () => {
     expect(passwordProblems('Ab1!xyz')).toHaveLength(1);
     expect(passwordProblems('a'.repeat(129)).map(([, en]) => en).join()).toMatch(/at most 128/);
-    expect(passwordProblems('password').map(([, en]) => en).join()).toMatch(/too common/);
-    expect(passwordProblems('Iloveyou').map(([, en]) => en).join()).toMatch(/too common/);
+    expect(passwordProblems('password').map(([, en]) => en).join()).toMatch(/too easy to guess/);
+    expect(passwordProblems('Iloveyou').map(([, en]) => en).join()).toMatch(/too easy to guess/);
     expect(passwordProblems('thu-secret-2025', 'thu').map(([, en]) => en).join()).toMatch(/username/);
     expect(passwordProblems('mùa lúa chín vàng trên bản Nà Khoang')).toEqual([]);
-    expect(passwordProblems('x'.repeat(64) + 'Yz9')).toEqual([]);
+    expect(passwordProblems('Mùa-lúa-chín-2025')).toEqual([]);
+  });
+
+  it('refuses the guessable passwords an audit found, by zxcvbn score below 3 with Vietnamese words counted', () => {
+    for (const weak of ['aaaaaaaa', 'abcdefgh', 'Password1!', 'matkhau123', 'anCu2024', 'Summer2024', 'x'.repeat(64) + 'Yz9', 'Nguyen1990', 'yeuem2025']) {
+      expect(passwordProblems(weak).map(([, en]) => en).join(), weak).toMatch(/too easy to guess/);
+    }
+    expect(PASSWORD_MIN_SCORE).toBe(3);
+    for (const strong of ['gạo nếp ba trăng tròn', 'Tr0ub4dor&3x-k', 'correct horse battery staple']) expect(passwordProblems(strong), strong).toEqual([]);
   });
 });
 

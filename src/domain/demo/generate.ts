@@ -1,5 +1,7 @@
 // Generates the demo campaign in memory through the ledger's Book, so every demo entry obeys the
 // same rules as a live posting; load.ts then writes it in bulk. Deterministic for a seed number.
+import { poolKey } from '../../ledger/accounts';
+import { describeEntry } from '../../ledger/descriptions';
 import { Book } from '../../ledger/book';
 import { LedgerRuleError } from '../../ledger/errors';
 import type { PostedEntry } from '../../ledger/entry';
@@ -206,7 +208,7 @@ export function generateDemo(options: DemoOptions = FULL_DEMO): DemoData {
       return;
     }
     const decidedAt = at(Math.min(day + 1, lastDay), 15);
-    const entry = attempt(() => book.disburse({ houseId: house.id, amountVnd, occurredAt: decidedAt, description: `Chi cho hộ nhà ${house.publicCode}: ${purpose}` }));
+    const entry = attempt(() => book.disburse({ houseId: house.id, amountVnd, occurredAt: decidedAt, description: describeEntry.disbursement(house.publicCode, purpose) }));
     if (!entry) return;
     data.disbursements.push({ id, houseId: house.id, amountVnd, purpose, recordedBy, recordedAt, status: 'approved', decidedBy: rng.pick(APPROVERS), decidedAt, decisionReason: null, entryId: entry.id });
     syncCounters(house);
@@ -228,7 +230,7 @@ export function generateDemo(options: DemoOptions = FULL_DEMO): DemoData {
         const days = rng.int(2, 8) / 2;
         const estimateVnd = Math.round(people * days * DEMO_CAMPAIGN.labourDayRateVnd);
         const row = contribution({ donorId, kind: 'labour', channel: null, amountVnd: estimateVnd, targetType: 'house', targetHouseId: house.id, targetAreaId: house.areaId, receivedAt: at(start, 7), details: { organisation: group, people, days, personDays: people * days, dayRateVnd: DEMO_CAMPAIGN.labourDayRateVnd } });
-        book.giveLabour({ contributionId: row.id, houseId: house.id, estimateVnd, occurredAt: row.receivedAt, description: `${people * days} ngày công (ước tính) ${row.receiptCode} cho nhà ${house.publicCode}` });
+        book.giveLabour({ contributionId: row.id, houseId: house.id, estimateVnd, occurredAt: row.receivedAt, description: describeEntry.labour(people * days, row.receiptCode, house.publicCode) });
       }
       const done = start + rng.int(30, 70);
       later(done, () => {
@@ -248,8 +250,9 @@ export function generateDemo(options: DemoOptions = FULL_DEMO): DemoData {
       if (ntpHouses.has(house.id)) {
         const support = day + rng.int(5, 20);
         later(support, () => {
-          const row = contribution({ donorId: stateDonorId, kind: 'state_budget', channel: null, amountVnd: house.budgetVnd, targetType: 'house', targetHouseId: house.id, targetAreaId: house.areaId, receivedAt: at(support, 10), details: { programme: 'national_target_programme', decisionRef: `${rng.int(100, 999)}/QĐ-UBND` } });
-          book.giveStateBudget({ contributionId: row.id, houseId: house.id, amountVnd: house.budgetVnd, occurredAt: row.receivedAt, description: `Ngân sách nhà nước cho nhà ${house.publicCode}` });
+          const decisionRef = `${rng.int(100, 999)}/QĐ-UBND`;
+          const row = contribution({ donorId: stateDonorId, kind: 'state_budget', channel: null, amountVnd: house.budgetVnd, targetType: 'house', targetHouseId: house.id, targetAreaId: house.areaId, receivedAt: at(support, 10), details: { programme: 'national_target_programme', decisionRef } });
+          book.giveStateBudget({ contributionId: row.id, houseId: house.id, amountVnd: house.budgetVnd, occurredAt: row.receivedAt, description: describeEntry.stateBudget(decisionRef, house.publicCode) });
           syncCounters(house);
           markFunded(house, support);
         });
@@ -263,7 +266,7 @@ export function generateDemo(options: DemoOptions = FULL_DEMO): DemoData {
           const free = house.budgetVnd - house.allocatedVnd;
           if (valueVnd > free) return;
           const row = contribution({ donorId, kind: 'in_kind', channel: null, amountVnd: valueVnd, targetType: 'house', targetHouseId: house.id, targetAreaId: house.areaId, receivedAt: at(gift, 11), details: { items: [{ name: item.name, quantity, unit: item.unit, valueVnd }] } });
-          book.giveInKind({ contributionId: row.id, houseId: house.id, valueVnd, occurredAt: row.receivedAt, description: `Hiện vật ${row.receiptCode} cho nhà ${house.publicCode}` });
+          book.giveInKind({ contributionId: row.id, houseId: house.id, valueVnd, occurredAt: row.receivedAt, description: describeEntry.inKind(row.receiptCode, house.publicCode) });
           syncCounters(house);
           markFunded(house, gift);
         });
@@ -293,7 +296,7 @@ export function generateDemo(options: DemoOptions = FULL_DEMO): DemoData {
       const channel: CashChannel = channelRoll < 0.7 ? 'bank_transfer' : channelRoll < 0.9 ? 'card' : 'office';
       const feeVnd = channel === 'card' ? Math.round(amountVnd * 0.033) : 0;
       const row = contribution({ donorId, kind: 'cash', channel, amountVnd, targetType: target, targetHouseId: target === 'house' ? needy!.id : null, targetAreaId: areaId, receivedAt: at(day, rng.int(6, 22), rng.int(0, 59)), details: { feeVnd, officeReceiptNo: channel === 'office' ? `PT-${rng.digits(5)}` : null } });
-      const entry = book.giveCash({ contributionId: row.id, channel, amountVnd, feeVnd, target, houseId: row.targetHouseId ?? undefined, areaId: areaId ?? undefined, occurredAt: row.receivedAt, description: `Đóng góp ${row.receiptCode}` });
+      const entry = book.giveCash({ contributionId: row.id, channel, amountVnd, feeVnd, target, houseId: row.targetHouseId ?? undefined, areaId: areaId ?? undefined, occurredAt: row.receivedAt, receiptCode: row.receiptCode });
       if (target === 'house') { syncCounters(needy!); markFunded(needy!, day); }
       // A few gifts were entered twice by mistake and reversed the same day.
       if (target === 'general' && rng.chance(0.0008)) {
@@ -307,11 +310,11 @@ export function generateDemo(options: DemoOptions = FULL_DEMO): DemoData {
       for (const house of openHouses) {
         for (const poolAreaId of [house.areaId, null]) {
           const need = house.budgetVnd - book.house(house.id).allocatedVnd;
-          const pool = book.pools.get(poolAreaId === null ? 'general' : `commune:${poolAreaId}`);
+          const pool = book.pools.get(poolKey(poolAreaId));
           const amountVnd = Math.min(need, pool?.balanceVnd ?? 0);
           if (amountVnd <= 0) continue;
-          const entry = book.allocate({ houseId: house.id, poolAreaId, amountVnd, occurredAt: at(day, 16), description: `Phân bổ cho nhà ${house.publicCode} theo ${decisionNo}/QĐ-MTTQ` });
-          data.allocations.push({ id: data.allocations.length + 1, entryId: entry.id, houseId: house.id, poolKey: poolAreaId === null ? 'general' : `commune:${poolAreaId}`, amountVnd, decisionRef: `${decisionNo}/QĐ-MTTQ`, createdBy: rng.pick(RECORDERS) });
+          const entry = book.allocate({ houseId: house.id, poolAreaId, amountVnd, occurredAt: at(day, 16), description: describeEntry.allocation(house.publicCode, `${decisionNo}/QĐ-MTTQ`) });
+          data.allocations.push({ id: data.allocations.length + 1, entryId: entry.id, houseId: house.id, poolKey: poolKey(poolAreaId), amountVnd, decisionRef: `${decisionNo}/QĐ-MTTQ`, createdBy: rng.pick(RECORDERS) });
         }
         syncCounters(house);
         markFunded(house, day);

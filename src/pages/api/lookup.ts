@@ -12,6 +12,6 @@ export const GET: APIRoute = async ({ url, request }) => {
     const found = await lookupCode(sharedDatabase().db, Object.fromEntries(url.searchParams));
     return json(found.status === 'confirmed' ? { status: found.status, ...found.gift } : found);
   } catch (error) {
-    return errorJson(error, requestLang(url, request));
+    return errorJson(error, requestLang(url, request), '/api/lookup');
   }
 };

@@ -12,6 +12,6 @@ export const GET: APIRoute = async ({ url, request }) => {
     const found = await searchContributions(sharedDatabase().db, Object.fromEntries(url.searchParams));
     return json({ ...found, elapsed_ms: Math.round(performance.now() - started) });
   } catch (error) {
-    return errorJson(error, requestLang(url, request));
+    return errorJson(error, requestLang(url, request), '/api/search');
   }
 };

@@ -3,10 +3,14 @@ import type { APIRoute } from 'astro';
 import { sharedDatabase } from '../../../db/client';
 import { endSession, sessionCookie } from '../../staff/accounts';
 import { audit } from '../../staff/audit';
+import { requireStaffRoute } from '../../staff/page';
 
 export const prerender = false;
 
-export const POST: APIRoute = async ({ cookies, url, locals, redirect }) => {
+export const POST: APIRoute = async (context) => {
+  const refused = requireStaffRoute(context, '/staff/logout');
+  if (refused) return refused;
+  const { cookies, url, locals, redirect } = context;
   const cookie = sessionCookie(url);
   const token = cookies.get(cookie.name)?.value;
   const db = sharedDatabase().db;

@@ -5,13 +5,17 @@ import { DomainError } from '../../domain/errors';
 import { sixMonthReport } from '../../staff/report';
 import { reportCsv } from '../../staff/report-render';
 import { defaultPeriod } from '../../staff/report-period';
+import { requireStaffRoute, staffQuery } from '../../staff/page';
 
 export const prerender = false;
 
-export const GET: APIRoute = async ({ url }) => {
+export const GET: APIRoute = async (context) => {
+  const refused = requireStaffRoute(context, '/staff/report.csv');
+  if (refused) return refused;
   const fallback = defaultPeriod();
-  const from = url.searchParams.get('from') || fallback.from;
-  const to = url.searchParams.get('to') || fallback.to;
+  const query = staffQuery(context, '/staff/report.csv');
+  const from = query.from ?? fallback.from;
+  const to = query.to ?? fallback.to;
   try {
     const report = await sixMonthReport(sharedDatabase().db, from, to);
     return new Response(`\uFEFF${reportCsv(report)}`, {

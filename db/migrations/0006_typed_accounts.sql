@@ -1,0 +1,8 @@
+ALTER TABLE "allocations" ADD CONSTRAINT "allocations_pool_key_format" CHECK ("allocations"."pool_key" ~ '^(general|commune:[1-9][0-9]*)$');--> statement-breakpoint
+ALTER TABLE "bank_statement_rows" ADD CONSTRAINT "bank_statement_rows_status_known" CHECK ("bank_statement_rows"."status" IN ('matched', 'review', 'debit'));--> statement-breakpoint
+ALTER TABLE "disbursements" ADD CONSTRAINT "disbursements_status_known" CHECK ("disbursements"."status" IN ('pending', 'approved', 'rejected'));--> statement-breakpoint
+ALTER TABLE "journal_entries" ADD CONSTRAINT "journal_entries_kind_known" CHECK ("journal_entries"."kind" IN ('contribution', 'in_kind', 'labour', 'state_budget', 'allocation', 'disbursement', 'reversal'));--> statement-breakpoint
+ALTER TABLE "journal_lines" ADD CONSTRAINT "journal_lines_account_known" CHECK ("journal_lines"."account" IN ('cash_card', 'cash_bank', 'cash_office', 'card_fees', 'card_fee_withheld', 'pool_general', 'pool_commune', 'house_cash', 'house_paid', 'in_kind_received', 'house_in_kind', 'state_budget', 'house_state', 'labour_estimate', 'house_labour'));--> statement-breakpoint
+ALTER TABLE "payment_reviews" ADD CONSTRAINT "payment_reviews_source_known" CHECK ("payment_reviews"."source" IN ('stripe', 'bank'));--> statement-breakpoint
+ALTER TABLE "pledges" ADD CONSTRAINT "pledges_status_known" CHECK ("pledges"."status" IN ('pending', 'confirmed', 'failed', 'refunded', 'disputed', 'review'));--> statement-breakpoint
+ALTER TABLE "pool_lots" ADD CONSTRAINT "pool_lots_key_matches_area" CHECK ("pool_lots"."pool_key" = CASE WHEN "pool_lots"."area_id" IS NULL THEN 'general' ELSE 'commune:' || "pool_lots"."area_id" END);

@@ -1,0 +1,279 @@
+// Cash gifts posted in batches (group commit). A batch reads and locks what its gifts touch in one
+// pipelined round trip, runs the ledger's rules over that state in memory (each gift sees the ones
+// before it), then writes every row and extends the chain for all of them in a second round trip.
+// Each gift keeps its own idempotency key, its own refusal and its own reply: a refused gift writes
+// nothing, so it never fails its neighbours.
+import { sql } from 'drizzle-orm';
+import { PgTransaction } from 'drizzle-orm/pg-core';
+import type { z } from 'zod';
+import { queryRows, schema, type Db, type Tx } from '../../db/client';
+import type { GiftSplit } from '../ledger/allocation';
+import { effectsOf, type Effects } from '../ledger/effects';
+import type { EntryDraft } from '../ledger/entry';
+import { LedgerRuleError } from '../ledger/errors';
+import { cashGift, type HouseState, type LedgerState } from '../ledger/rules';
+import { newReceiptCode } from './codes';
+import { DomainError, fromLedgerRule, notFound, pgErrorOf, translateDbError } from './errors';
+import { appendArg, requestHash, writeCounters, type Outcome } from './journal';
+import type { cashContributionInput } from './schemas';
+
+export type CashInput = z.output<typeof cashContributionInput>;
+
+export interface CashResult {
+  contributionId: number;
+  receiptCode: string;
+  entryId: number;
+  entryHash: string;
+  split: GiftSplit;
+  feeVnd: number;
+}
+
+/** One gift's answer: its outcome, or the error that concerns it alone (a DomainError when it is a refusal). */
+export type GiftReply = Outcome<CashResult> | Error;
+
+// The request as hashed for idempotency: everything but the key itself.
+export function requestOf<T extends { idempotencyKey: string }>(input: T): Omit<T, 'idempotencyKey'> {
+  const { idempotencyKey: _key, ...request } = input;
+  return request;
+}
+
+// THE house lock of the gift path: rows locked in id order (no deadlock between batches), held to
+// commit, so concurrent gifts to one house see each other's allocation and never over-fill it.
+export async function lockHouses(tx: Tx, houseIds: number[]): Promise<HouseState[]> {
+  if (houseIds.length === 0) return [];
+  const rows = await queryRows<{ id: number; public_code: string; area_id: number; budget_vnd: string | number; allocated_vnd: string | number }>(tx, sql`
+    SELECT id, public_code, area_id, budget_vnd, allocated_vnd FROM houses
+    WHERE id IN (SELECT (jsonb_array_elements_text(${JSON.stringify(houseIds)}::jsonb))::integer)
+    ORDER BY id FOR UPDATE`);
+  return rows.map((r) => ({ id: Number(r.id), code: r.public_code, areaId: Number(r.area_id), budgetVnd: Number(r.budget_vnd), allocatedVnd: Number(r.allocated_vnd) }));
+}
+
+// The ledger state a batch reads: its houses (locked) and the room left in the communes it touches.
+class BatchState implements LedgerState {
+  constructor(readonly houses: Map<number, HouseState>, readonly areas: Map<number, { level: string; capacityVnd: number }>) {}
+
+  house(houseId: number): HouseState {
+    const found = this.houses.get(houseId);
+    if (!found) throw notFound(`nhà #${houseId}`, `House #${houseId}`);
+    return found;
+  }
+
+  communeCapacityVnd(areaId: number): number {
+    return this.areas.get(areaId)?.capacityVnd ?? 0;
+  }
+
+  // What the next gift in the batch must see: this entry's counters, applied in memory.
+  apply(effects: Effects): void {
+    for (const [houseId, delta] of effects.houses) {
+      const house = this.house(houseId);
+      house.allocatedVnd += delta.allocatedVnd;
+      const area = this.areas.get(house.areaId);
+      if (area) area.capacityVnd -= delta.allocatedVnd;
+    }
+    for (const pool of effects.pools.values()) {
+      const area = pool.areaId === null ? undefined : this.areas.get(pool.areaId);
+      if (area) area.capacityVnd -= pool.deltaVnd;
+    }
+  }
+}
+
+interface Accepted {
+  index: number;
+  input: CashInput;
+  hash: string;
+  draft: EntryDraft;
+  donor: Record<string, unknown> | null;
+  contribution: typeof schema.contributions.$inferInsert;
+  result: Omit<CashResult, 'entryId' | 'entryHash'>;
+}
+
+// A refusal as the caller sees it: ledger rules and database refusals become DomainErrors; anything else stays as it is.
+export function asDomainError(error: unknown): Error {
+  if (error instanceof DomainError) return error;
+  if (error instanceof LedgerRuleError) return fromLedgerRule(error);
+  try {
+    translateDbError(error);
+  } catch (translated) {
+    if (translated instanceof Error) return translated;
+  }
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+// Posts a batch of parsed cash gifts inside the caller's transaction; their keys must differ.
+export async function postCashGifts(tx: Tx, inputs: CashInput[]): Promise<GiftReply[]> {
+  if (new Set(inputs.map((i) => i.idempotencyKey)).size !== inputs.length) throw new Error('postCashGifts: one idempotency key per batch');
+  const houseIds = [...new Set(inputs.flatMap((i) => (i.target.type === 'house' ? [i.target.houseId] : [])))].sort((a, b) => a - b);
+  const areaIds = [...new Set(inputs.flatMap((i) => (i.target.type === 'commune' ? [i.target.areaId] : [])))];
+  const newDonors = inputs.filter((i) => 'donor' in i).length;
+  // One round trip: the statements are pipelined; the house lock comes first, so the room read after it is current.
+  const [seen, locked, areaRows, ids] = await Promise.all([
+    queryRows<{ key: string; request_hash: string; result: unknown }>(tx, sql`
+      SELECT key, request_hash, result FROM idempotency_keys WHERE key IN (SELECT jsonb_array_elements_text(${JSON.stringify(inputs.map((i) => i.idempotencyKey))}::jsonb))`),
+    lockHouses(tx, houseIds),
+    houseIds.length + areaIds.length === 0 ? [] : queryRows<{ id: number; level: string; capacity: string | number }>(tx, sql`
+      SELECT a.id, a.level,
+        (SELECT coalesce(sum(budget_vnd - allocated_vnd), 0) FROM houses WHERE area_id = a.id)
+        - (SELECT coalesce(sum(remaining_vnd), 0) FROM pool_lots WHERE pool_key = 'commune:' || a.id) AS capacity
+      FROM areas a
+      WHERE a.id IN (SELECT (jsonb_array_elements_text(${JSON.stringify(areaIds)}::jsonb))::integer)
+         OR a.id IN (SELECT area_id FROM houses WHERE id IN (SELECT (jsonb_array_elements_text(${JSON.stringify(houseIds)}::jsonb))::integer))`),
+    queryRows<{ contribution_id: string | number; donor_id: string | number | null }>(tx, sql`
+      SELECT nextval('contributions_id_seq') AS contribution_id, CASE WHEN g <= ${newDonors} THEN nextval('donors_id_seq') END AS donor_id
+      FROM generate_series(1, ${inputs.length}) AS g ORDER BY g`),
+  ]);
+  const seenByKey = new Map(seen.map((row) => [row.key, row]));
+  const state = new BatchState(new Map(locked.map((h) => [h.id, h])), new Map(areaRows.map((a) => [Number(a.id), { level: a.level, capacityVnd: Number(a.capacity) }])));
+  const donorIds = ids.flatMap((row) => (row.donor_id === null ? [] : [Number(row.donor_id)]));
+  const replies: GiftReply[] = [];
+  const accepted: Accepted[] = [];
+  inputs.forEach((input, index) => {
+    const hash = requestHash(requestOf(input));
+    const first = seenByKey.get(input.idempotencyKey);
+    if (first) {
+      replies.push(first.request_hash === hash ? { result: first.result as CashResult, replayed: true } : new DomainError(
+        409,
+        'idempotency_conflict',
+        `Mã chống trùng "${input.idempotencyKey}" đã được dùng cho một yêu cầu khác; không có gì thay đổi.`,
+        `Idempotency key "${input.idempotencyKey}" was already used for a different request; nothing changed.`,
+      ));
+      return;
+    }
+    try {
+      const { target } = input;
+      if (target.type === 'commune') {
+        const area = state.areas.get(target.areaId);
+        if (!area) throw notFound(`xã #${target.areaId}`, `Commune #${target.areaId}`);
+        if (area.level !== 'commune') throw new DomainError(400, 'not_a_commune', 'Chỉ có thể ủng hộ cho một xã.', 'Only a commune can be a target.');
+      }
+      const contributionId = Number(ids[index]!.contribution_id);
+      const receiptCode = input.receiptCode ?? newReceiptCode();
+      const gift = cashGift(state, {
+        contributionId, receiptCode, channel: input.channel, amountVnd: input.amountVnd, feeVnd: input.feeVnd,
+        target: target.type, houseId: target.type === 'house' ? target.houseId : null, areaId: target.type === 'commune' ? target.areaId : null,
+        occurredAt: input.receivedAt,
+      });
+      state.apply(effectsOf(gift.draft.lines));
+      const donorId = 'donorId' in input ? input.donorId : donorIds.shift()!;
+      accepted.push({
+        index, input, hash, draft: gift.draft,
+        donor: 'donor' in input ? { ...input.donor, id: donorId, displayName: input.donor.anonymous ? null : input.donor.displayName } : null,
+        contribution: {
+          id: contributionId, receiptCode, campaignId: input.campaignId, donorId, kind: 'cash', channel: input.channel, amountVnd: input.amountVnd,
+          targetType: target.type, targetHouseId: gift.houseId, targetAreaId: gift.communeAreaId, receivedAt: input.receivedAt,
+          details: { feeVnd: input.feeVnd, officeReceiptNo: input.officeReceiptNo ?? null },
+        },
+        result: { contributionId, receiptCode, split: gift.split, feeVnd: input.feeVnd },
+      });
+      replies.push(undefined as never);
+    } catch (error) {
+      // A donor whose gift is refused keeps no reserved id: the next new donor takes it.
+      replies.push(asDomainError(error));
+    }
+  });
+  if (accepted.length === 0) return replies;
+  const effects: Effects = { houses: new Map(), pools: new Map(), lots: new Map() };
+  for (const gift of accepted) effectsOf(gift.draft.lines, effects);
+  const donors = accepted.flatMap((gift) => (gift.donor ? [gift.donor] : []));
+  // Second round trip: rows, counters, then the chain and the keys with their results in one statement.
+  const [, , , appended] = await Promise.all([
+    donors.length === 0 ? undefined : tx.insert(schema.donors).values(donors as never).then(() => undefined),
+    tx.insert(schema.contributions).values(accepted.map((gift) => gift.contribution)).then(() => undefined),
+    writeCounters(tx, effects),
+    queryRows<{ ordinal: number; entry_id: string | number; entry_hash: string }>(tx, sql`
+      WITH appended AS (SELECT * FROM ledger_append(${JSON.stringify(accepted.map((gift) => appendArg(gift.draft)))}::jsonb)),
+      claimed AS (
+        INSERT INTO idempotency_keys (key, request_hash, result)
+        SELECT k.key, k.request_hash, k.result || jsonb_build_object('entryId', a.entry_id, 'entryHash', a.entry_hash)
+        FROM jsonb_to_recordset(${JSON.stringify(accepted.map((gift, n) => ({ key: gift.input.idempotencyKey, request_hash: gift.hash, result: gift.result, ordinal: n + 1 })))}::jsonb)
+          AS k(key text, request_hash text, result jsonb, ordinal integer)
+        JOIN appended a ON a.ordinal = k.ordinal)
+      SELECT ordinal, entry_id, entry_hash FROM appended ORDER BY ordinal`),
+  ]);
+  appended.forEach((row, n) => {
+    const gift = accepted[n]!;
+    replies[gift.index] = { result: { ...gift.result, entryId: Number(row.entry_id), entryHash: row.entry_hash }, replayed: false };
+  });
+  return replies;
+}
+
+// Runs a batch in its own transaction (a savepoint inside a caller's); if the database refuses the
+// batch as a whole (a constraint no rule foresaw, a key claimed by a concurrent writer), each gift
+// is tried alone, so the refusal lands on the gift that caused it and the others still post.
+export async function postCashGiftsIsolated(db: Db | Tx, inputs: CashInput[], attempt = 1): Promise<GiftReply[]> {
+  try {
+    return await db.transaction((tx) => postCashGifts(tx, inputs));
+  } catch (error) {
+    // A concurrent writer claimed one of the keys first: read again, and that gift is a replay.
+    const pg = pgErrorOf(error);
+    if (pg?.code === '23505' && (pg.constraint_name ?? pg.constraint) === 'idempotency_keys_pkey' && attempt < 3) return postCashGiftsIsolated(db, inputs, attempt + 1);
+    if (inputs.length === 1) return [asDomainError(error)];
+    const replies: GiftReply[] = [];
+    for (const input of inputs) replies.push(...(await postCashGiftsIsolated(db, [input])));
+    return replies;
+  }
+}
+
+interface Waiting {
+  input: CashInput;
+  resolve: (reply: GiftReply) => void;
+  reject: (error: unknown) => void;
+}
+
+// Group commit: gifts that arrive while a batch is being written wait and go together in the next
+// one (up to maxBatch), so one commit serves many gifts. An idle committer posts at once: no timer.
+export class GiftCommitter {
+  private readonly queue: Waiting[] = [];
+  private inFlight = 0;
+  /** Batches written and gifts in them: their ratio is how much the group commit is sharing. */
+  readonly stats = { batches: 0, gifts: 0 };
+  private readonly writing = new Set<string>();
+
+  constructor(private readonly db: Db, private readonly maxBatch = 256, private readonly maxInFlight = 2) {}
+
+  submit(input: CashInput): Promise<GiftReply> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ input, resolve, reject });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.inFlight < this.maxInFlight && this.queue.length > 0) {
+      // A key already being written waits for a later batch, where it is answered as a replay.
+      const batch: Waiting[] = [];
+      for (let i = 0; i < this.queue.length && batch.length < this.maxBatch;) {
+        const waiting = this.queue[i]!;
+        if (this.writing.has(waiting.input.idempotencyKey)) { i++; continue; }
+        this.writing.add(waiting.input.idempotencyKey);
+        batch.push(waiting);
+        this.queue.splice(i, 1);
+      }
+      if (batch.length === 0) return;
+      this.inFlight++;
+      this.stats.batches++;
+      this.stats.gifts += batch.length;
+      postCashGiftsIsolated(this.db, batch.map((w) => w.input))
+        .then((replies) => replies.forEach((reply, i) => batch[i]!.resolve(reply)), (error) => batch.forEach((w) => w.reject(error)))
+        .finally(() => {
+          for (const waiting of batch) this.writing.delete(waiting.input.idempotencyKey);
+          this.inFlight--;
+          this.pump();
+        });
+    }
+  }
+}
+
+const committers = new WeakMap<Db, GiftCommitter>();
+
+// The group commit of one database handle (the server has one): made on first use.
+export function committerFor(db: Db): GiftCommitter {
+  let committer = committers.get(db);
+  if (!committer) committers.set(db, (committer = new GiftCommitter(db)));
+  return committer;
+}
+
+// Inside a caller's transaction the gift joins that transaction; otherwise it joins the database's batch.
+export function postCashGift(db: Db | Tx, input: CashInput): Promise<GiftReply> {
+  if (db instanceof PgTransaction) return postCashGiftsIsolated(db, [input]).then(([reply]) => reply!);
+  return committerFor(db as Db).submit(input);
+}

@@ -1,0 +1,11 @@
+// The public text of each kind of entry, built here only: it is hashed into the chain, so the
+// database path and the in-memory book (demo data) must write exactly the same words.
+export const describeEntry = {
+  cashGift: (receiptCode: string) => `Đóng góp ${receiptCode}`,
+  inKind: (receiptCode: string, houseCode: string) => `Hiện vật ${receiptCode} cho nhà ${houseCode}`,
+  labour: (personDays: number, receiptCode: string, houseCode: string) => `${personDays} ngày công (ước tính) ${receiptCode} cho nhà ${houseCode}`,
+  stateBudget: (decisionRef: string, houseCode: string) => `Ngân sách nhà nước (${decisionRef}) cho nhà ${houseCode}`,
+  allocation: (houseCode: string, decisionRef: string) => `Phân bổ cho nhà ${houseCode} theo ${decisionRef}`,
+  disbursement: (houseCode: string, purpose: string) => `Chi cho hộ nhà ${houseCode}: ${purpose}`,
+  reversal: (entryId: number) => `Đảo bút toán #${entryId}`,
+} as const;

@@ -1,0 +1,4 @@
+import { giftBatchSuite } from './gift-batch.suite';
+import { pgliteFresh } from './harness';
+
+giftBatchSuite('pglite', pgliteFresh);

@@ -1,0 +1,4 @@
+import { securitySuite } from './security.suite';
+import { pgliteFresh } from './harness';
+
+securitySuite('pglite', pgliteFresh);
