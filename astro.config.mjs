@@ -28,6 +28,8 @@ const serveDataset = {
 };
 
 export default defineConfig({
+  // The public address, for canonical and hreflang links (set PUBLIC_SITE_URL when building for a real domain).
+  site: process.env.PUBLIC_SITE_URL ?? 'http://127.0.0.1:4321',
   output: 'static',
   adapter: node({ mode: 'standalone' }),
   integrations: [react(), serveDataset],

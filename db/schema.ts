@@ -52,6 +52,8 @@ export const households = pgTable('households', {
   phone: text('phone'),
   address: text('address'),
   povertyStatus: text('poverty_status', { enum: ['poor', 'near_poor'] }).notNull(),
+  /** Which housing criterion the household fails (the resolution counts both): quality or area. */
+  housingNeed: text('housing_need', { enum: ['quality', 'area'] }),
   members: integer('members').notNull(),
 });
 

@@ -20,6 +20,7 @@ import { isEmpty, loadDemo } from '../src/domain/demo/load';
 import { publishDataset } from '../src/publish/export';
 import { CHROMIUM_PATH } from '../tests/e2e/browser';
 import { startProdServer } from '../tests/e2e/prod-server';
+import { FILES, type PublicArea, type Summary } from '../src/publish/format';
 import { parseFlags, progress, runCli, stagedProgress } from './lib/cli';
 import { benchLog } from './lib/bench-log';
 
@@ -94,8 +95,8 @@ await runCli(async () => {
     SELECT c.receipt_code AS code, d.display_name AS donor, c.amount_vnd AS amount FROM contributions c JOIN donors d ON d.id = c.donor_id
     JOIN journal_lines l ON l.contribution_id = c.id AND l.account = 'house_cash'
     WHERE d.display_name IS NOT NULL GROUP BY c.id, d.display_name ORDER BY count(DISTINCT l.house_id) DESC, c.id LIMIT 1`);
-  const [district] = await queryRows<{ code: string }>(handle.db, sql`SELECT code FROM areas WHERE level = 'district' ORDER BY code LIMIT 1`);
   await handle.close();
+  const summary = JSON.parse(readFileSync(join(dataDir, FILES.summary), 'utf8')) as Summary;
 
   console.log('Building the site (astro build, with Brotli and gzip copies) ...');
   rmSync(siteDir, { recursive: true, force: true });
@@ -109,12 +110,19 @@ await runCli(async () => {
   const heaviest = pages.map((p) => [p, gzipSync(readFileSync(p)).length] as const).sort((a, b) => b[1] - a[1])[0]!;
 
   const server = await startProdServer({ ...serverEnv, ANCU_SITE_DIR: siteDir });
+  // The largest district (most DOM before its houses moved to commune pages) and one of its communes.
+  const areas = JSON.parse(readFileSync(join(dataDir, FILES.areas), 'utf8')) as PublicArea[];
+  const district = areas.filter((a) => a.level === 'district').sort((a, b) => b.houses.total - a.houses.total)[0]!;
+  const commune = areas.filter((a) => a.parent_code === district.code).sort((a, b) => b.houses.total - a.houses.total)[0]!;
   const targets = [
     ['home', '/'],
     [`house ${house!.code}`, `/nha/${house!.code}/`],
     ['ledger page 1', '/sao-ke/1/'],
-    [`district ${district!.code}`, `/khu-vuc/${district!.code}/`],
     ['lookup', `/tra-cuu/?code=${gift!.code}`],
+    [`district ${district.code}`, `/khu-vuc/${district.code}/`],
+    [`commune ${commune.code}`, `/khu-vuc/${district.code}/${commune.code}/`],
+    ['houses still short (island)', '/nha-con-thieu/'],
+    ['six-monthly report', `/bao-cao/${summary.reports.at(-1)!.id}/`],
   ] as const;
   const rows: string[] = [];
   try {

@@ -2,6 +2,7 @@
 import { FULL_DEMO, generateDemo } from '../src/domain/demo/generate';
 import { isEmpty, loadDemo } from '../src/domain/demo/load';
 import { isEntry, progress, runCommand, UsageError, type Command } from './lib/cli';
+import { seedDemoPhotos } from '../src/domain/demo/photos';
 
 export const command: Command = {
   name: 'seed:demo',
@@ -39,6 +40,7 @@ Usage: npm run seed:demo -- [--seed N] [--houses N] [--contributions N] [--if-em
       started = Date.now();
       await loadDemo(handle, data, progress('rows written', ctx));
       ctx.out(`Demo data written in ${Date.now() - started} ms.`);
+      ctx.out(`Drew ${await seedDemoPhotos(handle.db)} illustrative stage photos (labelled as such) into ${process.env.PHOTOS_DIR ?? 'data/photos'}.`);
     } finally {
       await handle.close();
     }

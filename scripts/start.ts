@@ -3,6 +3,7 @@
 // The site folder (dist/, or ANCU_SITE_DIR) gets the layout the staff Publish button swaps: see src/publish/site.ts.
 import { generateDemo } from '../src/domain/demo/generate';
 import { isEmpty, loadDemo } from '../src/domain/demo/load';
+import { seedDemoPhotos } from '../src/domain/demo/photos';
 import { activateBuild, buildSite, siteLayout } from '../src/publish/site';
 import { parseArgs, progress, runCli, UsageError } from './lib/cli';
 import { listenAddress, openOwned, serve } from './serve';
@@ -35,6 +36,7 @@ await runCli(async () => {
   } else if (await isEmpty(handle.db)) {
     console.log('[2/4] The database is empty: generating the demo campaign (about half a minute, once) ...');
     await loadDemo(handle, generateDemo(), progress('demo rows written'));
+    console.log(`Drew ${await seedDemoPhotos(handle.db)} illustrative stage photos, labelled as such.`);
   } else {
     console.log('[2/4] The database already has data: no seeding.');
   }

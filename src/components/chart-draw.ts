@@ -1,9 +1,8 @@
 // Draws one chart figure from the numbers in its own table; loaded on demand by Chart.astro.
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale } from 'chart.js';
+import { formatCompactVnd, formatCount } from '../i18n/format';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend);
-
-const compact = new Intl.NumberFormat('de-DE', { notation: 'compact', maximumFractionDigits: 1 });
 
 export function drawChart(figure: HTMLElement): Chart {
   const table = figure.querySelector('table')!;
@@ -16,7 +15,9 @@ export function drawChart(figure: HTMLElement): Chart {
     data: rows.map((row) => Number(row.querySelectorAll<HTMLElement>('td')[column]!.dataset.v)),
   }));
   const stacked = figure.dataset.stacked === 'true';
-  const unit = figure.dataset.unit === 'vnd' ? ' ₫' : '';
+  const lang = figure.dataset.lang === 'en' ? 'en' : 'vi';
+  // Axis ticks in the page's words: "14 tỷ ₫" / "14 bn ₫"; counts with the page's separators.
+  const tick = figure.dataset.unit === 'vnd' ? (v: number) => formatCompactVnd(v, lang) : (v: number) => formatCount(v, lang);
   return new Chart(figure.querySelector('canvas')!, {
     type: 'bar',
     data: { labels, datasets },
@@ -26,7 +27,7 @@ export function drawChart(figure: HTMLElement): Chart {
       plugins: { legend: { display: datasets.length > 1 } },
       scales: {
         x: { stacked },
-        y: { stacked, beginAtZero: true, ticks: { callback: (value) => `${compact.format(Number(value))}${unit}` } },
+        y: { stacked, beginAtZero: true, ticks: { callback: (value) => tick(Number(value)) } },
       },
     },
   });

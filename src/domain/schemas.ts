@@ -67,6 +67,8 @@ export const householdInput = z.object({
   phone: phoneNumber.nullable().default(null),
   address: freeText(0, 300).nullable().default(null),
   povertyStatus: z.enum(['poor', 'near_poor']),
+  /** The housing criterion failed, as recorded at the selection meeting (optional for older records). */
+  housingNeed: z.enum(['quality', 'area']).nullable().default(null),
   members: z.number().int().min(1).max(30),
 });
 

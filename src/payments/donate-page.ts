@@ -3,6 +3,7 @@
 // redirects to Stripe Checkout or to the receipt page with the VietQR code.
 import QRCode from 'qrcode';
 import { z } from 'zod';
+import { currentCampaign } from '../domain/campaigns';
 import { DomainError } from '../domain/errors';
 import { formatVnd } from '../i18n/format';
 import { logEvent } from '../log';
@@ -139,9 +140,14 @@ export function splitSentence(lang: Lang, view: PledgeView): string[] {
   const split = view.split;
   if (!split) return [];
   const parts: string[] = [];
-  if (split.houseVnd > 0) parts.push(lang === 'en' ? `${formatVnd(split.houseVnd)} to house ${view.houseCode}` : `${formatVnd(split.houseVnd)} cho nhà ${view.houseCode}`);
-  if (split.communeVnd > 0) parts.push(lang === 'en' ? `${formatVnd(split.communeVnd)} to the pool of ${view.communeName}` : `${formatVnd(split.communeVnd)} vào quỹ của ${view.communeName}`);
-  if (split.generalVnd > 0) parts.push(lang === 'en' ? `${formatVnd(split.generalVnd)} to the general fund` : `${formatVnd(split.generalVnd)} vào quỹ chung`);
-  if (split.feeVnd > 0) parts.push(lang === 'en' ? `${formatVnd(split.feeVnd)} card fee kept by the processor` : `${formatVnd(split.feeVnd)} phí thẻ do cổng thanh toán giữ`);
+  if (split.houseVnd > 0) parts.push(lang === 'en' ? `${formatVnd(split.houseVnd, 'en')} to house ${view.houseCode}` : `${formatVnd(split.houseVnd)} cho nhà ${view.houseCode}`);
+  if (split.communeVnd > 0) parts.push(lang === 'en' ? `${formatVnd(split.communeVnd, 'en')} to the pool of ${view.communeName}` : `${formatVnd(split.communeVnd)} vào quỹ của ${view.communeName}`);
+  if (split.generalVnd > 0) parts.push(lang === 'en' ? `${formatVnd(split.generalVnd, 'en')} to the general fund` : `${formatVnd(split.generalVnd)} vào quỹ chung`);
+  if (split.feeVnd > 0) parts.push(lang === 'en' ? `${formatVnd(split.feeVnd, 'en')} card fee kept by the processor` : `${formatVnd(split.feeVnd)} phí thẻ do cổng thanh toán giữ`);
   return parts;
+}
+
+// The donation and receipt pages carry the demo banner like every other page when the campaign is a demo.
+export async function isDemoSite(runtime: PaymentsRuntime): Promise<boolean> {
+  return (await currentCampaign(runtime.db))?.isDemo ?? false;
 }

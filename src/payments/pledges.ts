@@ -33,7 +33,7 @@ const messages: Record<string, [string, string]> = {
   not_a_number: ['Số tiền phải là số đồng, ví dụ 200.000.', 'The amount must be in đồng, e.g. 200.000.'],
   fraction: ['Số tiền phải là số đồng nguyên, không có phần lẻ.', 'The amount must be whole đồng, without a fraction.'],
   negative: ['Số tiền không được âm.', 'The amount cannot be negative.'],
-  too_large: [`Số tiền tối đa qua trang này là ${formatVnd(MAX_PLEDGE_VND)}; khoản lớn hơn xin liên hệ văn phòng.`, `The most this page takes is ${formatVnd(MAX_PLEDGE_VND)}; for more, contact the office.`],
+  too_large: [`Số tiền tối đa qua trang này là ${formatVnd(MAX_PLEDGE_VND)}; khoản lớn hơn xin liên hệ văn phòng.`, `The most this page takes is ${formatVnd(MAX_PLEDGE_VND, 'en')}; for more, contact the office.`],
   displayName: ['Hãy nhập tên hiển thị (tối đa 120 ký tự) hoặc chọn ẩn danh.', 'Type a display name (at most 120 characters) or choose anonymity.'],
   email: ['Email không hợp lệ.', 'The email is not valid.'],
   method: ['Hãy chọn cách thanh toán.', 'Choose how to pay.'],
@@ -100,8 +100,8 @@ export function readPledgeForm(form: Record<string, unknown>): { ok: true; reque
     if (!reading.ok) errors.push(fieldError('amount', reading.reason));
     else if (reading.value > MAX_PLEDGE_VND) errors.push(fieldError('amount', 'too_large'));
     else if (reading.value < MIN_AMOUNT_VND[f.method]) {
-      const min = formatVnd(MIN_AMOUNT_VND[f.method]);
-      errors.push({ field: 'amount', vi: `Số tiền tối thiểu là ${min}${f.method === 'card' ? ' khi trả bằng thẻ' : ''}.`, en: `The minimum is ${min}${f.method === 'card' ? ' by card' : ''}.` });
+      const min = MIN_AMOUNT_VND[f.method];
+      errors.push({ field: 'amount', vi: `Số tiền tối thiểu là ${formatVnd(min)}${f.method === 'card' ? ' khi trả bằng thẻ' : ''}.`, en: `The minimum is ${formatVnd(min, 'en')}${f.method === 'card' ? ' by card' : ''}.` });
     } else amountVnd = reading.value;
   }
   if (errors.length > 0) return { ok: false, errors };

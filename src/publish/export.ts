@@ -16,8 +16,8 @@ import { csvRow } from './csv';
 import { FileSink, JsonArraySink, sha256Hex } from './files';
 import {
   DATASET_FORMAT, FILES, JOURNAL_CHUNK_ENTRIES, LEDGER_PAGE_SIZE,
-  type Checkpoint, type DatasetFile, type HouseDetail, type HouseFunder, type PublicAllocation, type PublicArea,
-  type PublicCampaign, type PublicContribution, type PublicDisbursement, type PublicHouse, type StageCounts, type Summary,
+  type Checkpoint, type DatasetFile, type HouseDetail, type HouseFunder, type HouseFunding, type PublicAllocation, type PublicArea,
+  type PublicCampaign, type PublicContribution, type PublicDisbursement, type PublicHouse, type ReportPeriod, type StageCounts, type Summary,
 } from './format';
 import { grantOf } from './giving360';
 import { photosOfHouseRange, stagesWithPhotos } from './photos';
@@ -30,6 +30,7 @@ import { logOrigin, readPreviousLog, writeSignedCheckpoint, type PreviousLog } f
 import { fundSigner, type NoteSigner } from './tlog/signer';
 import { toBase64 } from './tlog/sha256';
 import { bundleVerifier } from './tlog/bundle-verifier';
+import { sixMonthReport } from '../staff/report';
 
 const { areas, houses, households, allocations, disbursements, journalEntries, chainHead } = schema;
 const reversals = alias(journalEntries, 'reversals');
@@ -62,7 +63,46 @@ const VN_OFFSET_MS = 7 * 3_600_000;
 
 const n = (value: unknown) => Number(value ?? 0);
 const iso = (value: unknown) => new Date(value as string | Date).toISOString();
+// Half-years from the campaign's start to its end or to today, whichever is first; each cut to the campaign.
+export function reportPeriods(startsOn: string, endsOn: string, now: string): ReportPeriod[] {
+  const last = [endsOn, now.slice(0, 10)].sort()[0]!;
+  const periods: ReportPeriod[] = [];
+  for (let year = Number(startsOn.slice(0, 4)); year <= Number(last.slice(0, 4)); year++) {
+    for (const [half, from, to] of [[1, `${year}-01-01`, `${year}-06-30`], [2, `${year}-07-01`, `${year}-12-31`]] as const) {
+      if (to < startsOn || from > last) continue;
+      periods.push({ id: `${year}-h${half}`, from: from < startsOn ? startsOn : from, to: to > endsOn ? endsOn : to });
+    }
+  }
+  return periods;
+}
+
 const emptyCounts = (): StageCounts => ({ total: 0, approved: 0, funded: 0, under_construction: 0, completed: 0, handed_over: 0 });
+const emptyFunding = (): HouseFunding => ({ state_budget_vnd: 0, designated_vnd: 0, pooled_vnd: 0, in_kind_vnd: 0, labour_estimate_vnd: 0, labour_person_days: 0 });
+
+// Each area's money as a commune officer asks for it: cash given to it or its houses, and what its
+// communes' pools still hold (from the journal's pool_commune lines), summed up the tree.
+async function areaMoneyOf(tx: Tx, areaRows: (typeof areas.$inferSelect)[], receivedByCode: Map<string, { count: number; amount_vnd: number }>) {
+  const byId = new Map(areaRows.map((a) => [a.id, a]));
+  const pools = await queryRows<{ area_id: number | string; held: number | string }>(tx, sql`
+    SELECT area_id, -sum(amount_vnd) AS held FROM journal_lines WHERE account = 'pool_commune' AND area_id IS NOT NULL GROUP BY area_id`);
+  const money = new Map<number, Pick<PublicArea, 'received_vnd' | 'received_count' | 'pool_vnd'>>();
+  const add = (areaId: number, delta: Partial<Pick<PublicArea, 'received_vnd' | 'received_count' | 'pool_vnd'>>) => {
+    for (let area = byId.get(areaId); area; area = area.parentId === null ? undefined : byId.get(area.parentId)) {
+      const m = money.get(area.id) ?? { received_vnd: 0, received_count: 0, pool_vnd: 0 };
+      m.received_vnd += delta.received_vnd ?? 0;
+      m.received_count += delta.received_count ?? 0;
+      m.pool_vnd += delta.pool_vnd ?? 0;
+      money.set(area.id, m);
+    }
+  };
+  const idOfCode = new Map(areaRows.map((a) => [a.code, a.id]));
+  for (const [code, got] of receivedByCode) {
+    const id = idOfCode.get(code);
+    if (id !== undefined) add(id, { received_vnd: got.amount_vnd, received_count: got.count });
+  }
+  for (const pool of pools) add(n(pool.area_id), { pool_vnd: n(pool.held) });
+  return money;
+}
 
 export async function publishDataset(db: Db, outDir: string, options: PublishOptions = {}): Promise<PublishReport> {
   const campaign = await currentCampaign(db);
@@ -150,18 +190,27 @@ async function writeDataset(
     generated_at: generatedAt,
     totals: { ...totals, cash_contributions: contributionsDone.cashCount, labour_person_days: contributionsDone.labourPersonDays },
     houses_by_stage: housesDone.all,
+    short_of_money: housesDone.short,
     monthly: [...contributionsDone.monthly].sort(([a], [b]) => a.localeCompare(b)).map(([month, m]) => ({ month, count: m.count, amount_vnd: m.amountVnd })),
     districts: areaRows.filter((a) => a.level === 'district').map((a) => ({ code: a.code, name: a.name, houses: housesDone.byArea.get(a.id)?.houses ?? emptyCounts() })),
     newest: contributionsDone.newest.slice().reverse(),
-    ledger: { contributions: contributionsDone.count, pages: contributionsDone.pages, page_size: LEDGER_PAGE_SIZE, index: contributionsDone.index },
+    ledger: {
+      contributions: contributionsDone.count, pages: contributionsDone.pages, page_size: LEDGER_PAGE_SIZE, index: contributionsDone.index,
+      by_kind: contributionsDone.byKind, reversed: contributionsDone.reversed,
+    },
     entry_count: chain.count,
     head_hash: chain.headHash,
+    reports: reportPeriods(campaign.startsOn, campaign.endsOn, generatedAt),
   };
+  // The six-monthly reports the resolution asks for, the staff report's public figures (public names only).
+  for (const period of summary.reports) await writeJson(tmp, FILES.report(period.id), await sixMonthReport(tx, period.from, period.to, 50), done);
   await writeJson(tmp, FILES.summary, summary, done);
+  const areaMoney = await areaMoneyOf(tx, areaRows, contributionsDone.receivedByArea);
   await writeJson(tmp, FILES.areas, areaRows.map((a): PublicArea => ({
     id: a.id, code: a.code, name: a.name, level: a.level, parent_code: a.parentId === null ? null : areaCode.get(a.parentId) ?? null,
     new_commune_name: a.newCommuneName, new_province_name: a.newProvinceName,
-    ...(housesDone.byArea.get(a.id) ?? { houses: emptyCounts(), budget_vnd: 0, allocated_vnd: 0, disbursed_vnd: 0 }),
+    ...(housesDone.byArea.get(a.id) ?? { houses: emptyCounts(), budget_vnd: 0, allocated_vnd: 0, remaining_vnd: 0, disbursed_vnd: 0, funding: emptyFunding() }),
+    ...(areaMoney.get(a.id) ?? { received_vnd: 0, received_count: 0, pool_vnd: 0 }),
   })), done);
 
   done(await bundleVerifier(tmp));
@@ -216,6 +265,11 @@ async function exportContributions(tx: Tx, campaignId: number, root: string, don
   let count = 0;
   let cashCount = 0;
   let labourPersonDays = 0;
+  // What the ledger's rows are, so the site can say why its row count and sums differ from the headline.
+  const byKind: Summary['ledger']['by_kind'] = { cash: 0, in_kind: 0, labour: 0, state_budget: 0 };
+  const reversed = { count: 0, amount_vnd: 0 };
+  // Cash given to a commune or to one of its houses (not reversed), by the commune's code.
+  const receivedByArea = new Map<string, { count: number; amount_vnd: number }>();
   const newest: PublicContribution[] = [];
   // Which static ledger page shows each contribution, for the links on the house pages.
   const pageOf = new Map<number, number>();
@@ -237,9 +291,20 @@ async function exportContributions(tx: Tx, campaignId: number, root: string, don
       count++;
       newest.push(record);
       if (newest.length > 10) newest.shift();
-      if (record.reversed_by_entry_id !== null) continue;
+      byKind[record.kind]++;
+      if (record.reversed_by_entry_id !== null) {
+        reversed.count++;
+        reversed.amount_vnd += record.amount_vnd;
+        continue;
+      }
       if (record.kind === 'cash') {
         cashCount++;
+        if (record.area_code !== null) {
+          const got = receivedByArea.get(record.area_code) ?? { count: 0, amount_vnd: 0 };
+          got.count++;
+          got.amount_vnd += record.amount_vnd;
+          receivedByArea.set(record.area_code, got);
+        }
         const month = new Date(Date.parse(record.received_at) + VN_OFFSET_MS).toISOString().slice(0, 7);
         const m = monthly.get(month) ?? { count: 0, amountVnd: 0 };
         m.count++;
@@ -253,7 +318,7 @@ async function exportContributions(tx: Tx, campaignId: number, root: string, don
   }
   await flushPage();
   await csv.close();
-  return { count, pages, index, cashCount, labourPersonDays, monthly, newest, pageOf };
+  return { count, pages, index, cashCount, labourPersonDays, monthly, newest, pageOf, byKind, reversed, receivedByArea };
 }
 
 const HOUSE_CSV_HEADER = ['code', 'area_code', 'commune', 'type', 'poverty_status', 'head', 'stage', 'budget_vnd', 'allocated_vnd', 'state_budget_vnd', 'designated_vnd', 'pooled_vnd', 'in_kind_vnd', 'labour_estimate_vnd', 'labour_person_days', 'disbursed_vnd', ...stages.map((s) => `${s}_on`)] as const;
@@ -273,7 +338,7 @@ async function exportHouses(
   const publicCampaign = campaignRecord(campaign);
   await writeJson(root, FILES.campaign, publicCampaign, done);
   const areaById = new Map(areaRows.map((a) => [a.id, a]));
-  const byArea = new Map<number, Pick<PublicArea, 'houses' | 'budget_vnd' | 'allocated_vnd' | 'disbursed_vnd'>>();
+  const byArea = new Map<number, Pick<PublicArea, 'houses' | 'budget_vnd' | 'allocated_vnd' | 'remaining_vnd' | 'disbursed_vnd' | 'funding'>>();
   const all = emptyCounts();
   const list = await JsonArraySink.open(root, FILES.houses, done);
   const csv = await FileSink.open(root, FILES.housesCsv, done);
@@ -283,9 +348,10 @@ async function exportHouses(
   const disbursementsOut = await FileSink.open(root, FILES.disbursements, done);
   const fundId = `ancu-${campaign.code}`;
   let count = 0;
+  const short = { houses: 0, remaining_vnd: 0 };
 
   for (let after = 0; ;) {
-    const batch = await tx.select({ house: houses, headFullName: households.headFullName, headInitials: households.headInitials, publishFullName: households.publishFullName, povertyStatus: households.povertyStatus })
+    const batch = await tx.select({ house: houses, headFullName: households.headFullName, headInitials: households.headInitials, publishFullName: households.publishFullName, povertyStatus: households.povertyStatus, housingNeed: households.housingNeed })
       .from(houses).innerJoin(households, eq(households.id, houses.householdId))
       .where(and(eq(houses.campaignId, campaign.id), gt(houses.id, after)))
       .orderBy(asc(houses.id)).limit(HOUSE_BATCH);
@@ -309,7 +375,7 @@ async function exportHouses(
       const mine = funders.get(h.id) ?? [];
       const sum = (pick: (f: HouseFunder & { account: string }) => boolean) => mine.filter(pick).reduce((s, f) => s + f.amount_vnd, 0);
       const house: PublicHouse = {
-        id: h.id, code: h.publicCode, area_code: areaCode.get(h.areaId)!, type: h.type, poverty_status: row.povertyStatus,
+        id: h.id, code: h.publicCode, area_code: areaCode.get(h.areaId)!, type: h.type, poverty_status: row.povertyStatus, housing_need: row.housingNeed,
         head: publicHeadName(row), minutes_ref: h.minutesRef,
         budget_vnd: h.budgetVnd, allocated_vnd: h.allocatedVnd, remaining_vnd: h.budgetVnd - h.allocatedVnd, cash_allocated_vnd: h.cashAllocatedVnd, disbursed_vnd: h.disbursedVnd,
         funding: {
@@ -350,11 +416,17 @@ async function exportHouses(
       ]));
       const grant = grantOf(house, publicCampaign, commune?.name, fundId, 'Quỹ "Vì người nghèo"');
       if (grant) await grants.push(grant);
+      if (house.remaining_vnd > 0) {
+        short.houses++;
+        short.remaining_vnd += house.remaining_vnd;
+      }
       // Every area up the tree counts the house.
       all.total++;
       all[house.stage]++;
       for (let area = commune; area; area = area.parentId === null ? undefined : areaById.get(area.parentId)) {
-        const agg = byArea.get(area.id) ?? { houses: emptyCounts(), budget_vnd: 0, allocated_vnd: 0, disbursed_vnd: 0 };
+        const agg = byArea.get(area.id) ?? { houses: emptyCounts(), budget_vnd: 0, allocated_vnd: 0, remaining_vnd: 0, disbursed_vnd: 0, funding: emptyFunding() };
+        agg.remaining_vnd += house.remaining_vnd;
+        for (const key of Object.keys(agg.funding) as (keyof HouseFunding)[]) agg.funding[key] += house.funding[key];
         agg.houses.total++;
         agg.houses[house.stage]++;
         agg.budget_vnd += house.budget_vnd;
@@ -372,7 +444,7 @@ async function exportHouses(
   await grants.close();
   await allocationsOut.close();
   await disbursementsOut.close();
-  return { count, byArea, all };
+  return { count, byArea, all, short };
 }
 
 // Lineage: the net amount each gift gave each house in the id range, read from the house's journal lines.

@@ -21,6 +21,7 @@ export const FILES = {
   allocations: 'allocations.ndjson',
   disbursements: 'disbursements.ndjson',
   giving360: '360giving.json',
+  report: (period: string) => `reports/${period}.json`,
   house: (code: string) => `houses/${code}.json`,
   ledgerPage: (page: number) => `contributions/${String(page).padStart(4, '0')}.json`,
   journalChunk: (chunk: number) => `journal/${String(chunk).padStart(6, '0')}.ndjson`,
@@ -95,6 +96,8 @@ export interface PublicHouse {
   area_code: string;
   type: 'new_build' | 'repair';
   poverty_status: 'poor' | 'near_poor';
+  /** The housing criterion the household fails (null when not recorded). */
+  housing_need: 'quality' | 'area' | null;
   /** Initials of the head of household, or the full name when consent to publish it is recorded. */
   head: string;
   minutes_ref: string;
@@ -166,7 +169,16 @@ export interface PublicArea {
   houses: StageCounts;
   budget_vnd: number;
   allocated_vnd: number;
+  /** What its houses' budgets still lack. */
+  remaining_vnd: number;
   disbursed_vnd: number;
+  /** What its houses received, by source (sums of the houses' funding). */
+  funding: HouseFunding;
+  /** Cash gifts (not reversed) given to this area or to one of its houses. */
+  received_vnd: number;
+  received_count: number;
+  /** What the pools of its communes still hold, not yet allocated to a house. */
+  pool_vnd: number;
 }
 
 export interface PublicCampaign {
@@ -223,11 +235,28 @@ export interface Summary {
     labour_person_days: number;
   };
   houses_by_stage: StageCounts;
+  /** Houses whose budget is not yet fully allocated, and what they lack in all. */
+  short_of_money: { houses: number; remaining_vnd: number };
   monthly: { month: string; count: number; amount_vnd: number }[];
   districts: { code: string; name: string; houses: StageCounts }[];
   newest: PublicContribution[];
   /** The static ledger pages, with the receipt dates each one spans. */
-  ledger: { contributions: number; pages: number; page_size: number; index: { page: number; from: string; to: string }[] };
+  ledger: {
+    contributions: number; pages: number; page_size: number; index: { page: number; from: string; to: string }[];
+    /** Rows of the ledger by kind: the home page's gift count is the cash ones only. */
+    by_kind: Record<ContributionKind, number>;
+    /** Rows later reversed (refunds, disputes, corrections): listed in the ledger, left out of every total. */
+    reversed: { count: number; amount_vnd: number };
+  };
   entry_count: number;
   head_hash: string;
+  /** The six-monthly reports published with the dataset (reports/<id>.json), oldest first. */
+  reports: ReportPeriod[];
+}
+
+/** One half-year of the campaign: 1 January–30 June or 1 July–31 December (cut to the campaign's dates). */
+export interface ReportPeriod {
+  id: string;
+  from: string;
+  to: string;
 }

@@ -12,6 +12,8 @@ import { recordOfEntry, type JournalRecord } from './chain';
 import { selectContributions } from './contribution-rows';
 import { photosOfHouses, stagesWithPhotos } from './photos';
 import { LEDGER_PAGE_SIZE, type HouseStage, type PublicContribution } from './format';
+import { publicDonorName } from './privacy';
+import { pledgeView } from '../payments/pledges';
 
 export const SEARCH_PAGE_SIZE = 50;
 
@@ -133,9 +135,12 @@ export interface ReceiptLookup {
   area_names: Record<string, string>;
 }
 
+const lookupQuery = z.object({ code: receiptCode, lang: optional(z.enum(['vi', 'en'])) })
+  .strict('tham số không được hỗ trợ (chỉ nhận code và lang) / unsupported parameter (only code and lang are accepted)');
+
 // Follows a receipt code through the journal: its own entry, then every house line that carries it.
 export async function lookupReceipt(db: Db, raw: unknown): Promise<ReceiptLookup> {
-  const { code } = parseQuery(z.object({ code: receiptCode, lang: optional(z.enum(['vi', 'en'])) }).strict('tham số không được hỗ trợ (chỉ nhận code và lang) / unsupported parameter (only code and lang are accepted)'), raw);
+  const { code } = parseQuery(lookupQuery, raw);
   const [contribution] = await selectContributions(db, sql`c.receipt_code = ${code}`, sql`LIMIT 1`);
   if (!contribution) throw notFound(`khoản đóng góp có mã ${code}`, `A contribution with receipt code ${code}`);
   const [position] = await queryRows<{ n: string | number }>(db, sql`
@@ -183,4 +188,45 @@ export async function giftRecord(db: Db, contributionId: number): Promise<Journa
     .where(sql`${schema.journalEntries.contributionId} = ${contributionId} AND ${schema.journalEntries.kind} = 'contribution'`).limit(1);
   const entry = row ? await loadEntry(db, row.id) : undefined;
   return entry ? recordOfEntry(entry) : null;
+}
+
+/** A pledge whose money has not arrived yet, as its donor may see it by receipt code: never the email. */
+export interface PublicPledge {
+  receipt_code: string;
+  status: 'pending' | 'failed' | 'review';
+  method: 'card' | 'bank_transfer';
+  amount_vnd: number;
+  target: 'house' | 'commune' | 'general';
+  house_code: string | null;
+  commune_name: string | null;
+  donor: string;
+  created_at: string;
+}
+
+export type CodeLookup = { status: 'confirmed'; gift: ReceiptLookup } | { status: 'pledged'; pledge: PublicPledge };
+
+// A receipt code is a ledger contribution once its money is confirmed, and only a pledge before that:
+// the donor who just chose "bank transfer" must find it too. Unknown codes are "not found", not "invalid".
+export async function lookupCode(db: Db, raw: unknown): Promise<CodeLookup> {
+  const { code } = parseQuery(lookupQuery, raw);
+  try {
+    return { status: 'confirmed', gift: await lookupReceipt(db, raw) };
+  } catch (error) {
+    if (!(error instanceof DomainError) || error.status !== 404) throw error;
+  }
+  const view = await pledgeView(db, code);
+  if (!view || view.pledge.contributionId !== null) {
+    throw new DomainError(404, 'not_found',
+      `Không tìm thấy mã biên nhận ${code}. Hãy kiểm tra lại mã (dạng AC7K2M9QXP, in trên biên nhận và trong nội dung chuyển khoản).`,
+      `No gift has receipt code ${code}. Check the code (it looks like AC7K2M9QXP and is on your receipt and in the transfer memo).`);
+  }
+  const p = view.pledge;
+  return {
+    status: 'pledged',
+    pledge: {
+      receipt_code: p.receiptCode, status: p.status as PublicPledge['status'], method: p.method, amount_vnd: p.amountVnd,
+      target: p.targetType, house_code: view.houseCode, commune_name: view.communeName,
+      donor: publicDonorName({ anonymous: p.anonymous, displayName: p.displayName }), created_at: p.createdAt.toISOString(),
+    },
+  };
 }

@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { LOG_FILES, type HistoryLine } from './tlog/history';
+import type { SixMonthReport } from '../staff/report';
 import { FILES, type Checkpoint, type HouseDetail, type PublicArea, type PublicCampaign, type PublicContribution, type PublicHouse, type Summary } from './format';
 
 // ANCU_DATASET_DIR moves it; by default public-data/ at the project root (git-ignored).
@@ -39,6 +40,7 @@ export const dataset = {
     const full = join(datasetDir(), LOG_FILES.history);
     return existsSync(full) ? readFileSync(full, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as HistoryLine) : [];
   },
+  report: (period: string) => readOnce<SixMonthReport>(FILES.report(period)),
 };
 
 let areaIndex: Map<string, PublicArea> | undefined;

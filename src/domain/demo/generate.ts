@@ -62,7 +62,7 @@ type HouseRow = {
 export interface DemoData {
   campaign: typeof DEMO_CAMPAIGN;
   areas: AreaRow[];
-  households: { id: number; areaId: number; headFullName: string; headInitials: string; publishFullName: boolean; nationalId: string; phone: string; address: string; povertyStatus: 'poor' | 'near_poor'; members: number }[];
+  households: { id: number; areaId: number; headFullName: string; headInitials: string; publishFullName: boolean; nationalId: string; phone: string; address: string; povertyStatus: 'poor' | 'near_poor'; housingNeed: 'quality' | 'area'; members: number }[];
   houses: HouseRow[];
   donors: { id: number; kind: 'individual' | 'business' | 'organisation' | 'state'; displayName: string | null; anonymous: boolean; email: string | null; phone: string | null; taxCode: string | null }[];
   contributions: { id: number; receiptCode: string; campaignId: number; donorId: number; kind: 'cash' | 'in_kind' | 'labour' | 'state_budget'; channel: 'card' | 'bank_transfer' | 'office' | null; amountVnd: number; targetType: 'house' | 'commune' | 'general'; targetHouseId: number | null; targetAreaId: number | null; receivedAt: Date; details: unknown }[];
@@ -116,7 +116,8 @@ export function generateDemo(options: DemoOptions = FULL_DEMO): DemoData {
       id, areaId: commune.id, headFullName, headInitials: initialsOf(headFullName), publishFullName: rng.chance(0.3),
       nationalId: `006${female ? '3' : '2'}${rng.digits(8)}`, phone: `09${rng.digits(8)}`,
       address: `Thôn ${rng.pick(VILLAGES)} số ${rng.int(1, 120)}, ${commune.name}`,
-      povertyStatus: rng.chance(0.85) ? 'poor' : 'near_poor', members: rng.int(2, 7),
+      // About a quarter lack area rather than quality, as in the resolution's counts; no draw, so the rest of the demo is unchanged.
+      povertyStatus: rng.chance(0.85) ? 'poor' : 'near_poor', housingNeed: id % 4 === 0 ? 'area' : 'quality', members: rng.int(2, 7),
     });
     const type = rng.chance(0.65) ? 'new_build' : 'repair';
     const source = rng.chance(0.2) ? 'national_target_programme' : 'central_campaign';
