@@ -65,7 +65,7 @@ async function lockCommunePools(tx: Tx, houseIds: number[], areaIds: number[]): 
 }
 
 // The ledger state a batch reads: its houses (locked) and the room left in the communes it touches.
-class BatchState implements LedgerState {
+class BatchState implements Pick<LedgerState, 'house' | 'communeCapacityVnd'> {
   constructor(readonly houses: Map<number, HouseState>, readonly areas: Map<number, { level: string; capacityVnd: number }>) {}
 
   house(houseId: number): HouseState {
