@@ -2,7 +2,7 @@
 // Imports a bank statement: matched transfers confirm their pledges in the ledger, everything else
 // goes to the review queue; then prints the reconciliation against the ledger's bank account.
 import { resolve } from 'node:path';
-import { parseGeneric, parseVietcombank, type ColumnMap } from '../src/payments/bank-statement';
+import { parseGeneric, parseStatement, type ColumnMap } from '../src/payments/bank-statement';
 import { importStatement, reconcile } from '../src/payments/bank-import';
 import { readStatementFile } from '../src/payments/statement-file';
 import { formatVnd } from '../src/i18n/format';
@@ -40,7 +40,7 @@ export const command: Command = {
       };
       parsed = parseGeneric(statementFile.table, map);
     } else {
-      parsed = parseVietcombank(statementFile.table);
+      parsed = parseStatement(statementFile.table);
     }
     if (flags['closing-balance']) parsed.closingBalanceVnd = Number(flags['closing-balance']);
     ctx.out(`Statement ${statementFile.name} (${parsed.layout}${parsed.accountNo ? `, account ${parsed.accountNo}` : ''}): ${parsed.rows.length.toLocaleString('en')} transactions, checked.`);

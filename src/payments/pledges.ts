@@ -10,7 +10,7 @@ import { CONTROL_MESSAGE, freeText, hasControlCharacters } from '../domain/text'
 import { formatVnd } from '../i18n/format';
 import { PRIVACY_NOTICE_VERSION } from '../mail/privacy';
 import { ui } from '../i18n/ui';
-import { readVnd } from './amounts';
+import { readTypedNumber } from '../i18n/read-number';
 
 const { pledges, houses, areas, journalEntries, journalLines } = schema;
 
@@ -30,9 +30,6 @@ const messages: Record<string, [string, string]> = {
   house: ['Mã nhà có dạng BK-00012.', 'A house code looks like BK-00012.'],
   commune: ['Hãy chọn một xã.', 'Choose a commune.'],
   amount_missing: ['Hãy chọn hoặc nhập số tiền.', 'Choose or type an amount.'],
-  not_a_number: ['Số tiền phải là số đồng, ví dụ 200.000.', 'The amount must be in đồng, e.g. 200.000.'],
-  fraction: ['Số tiền phải là số đồng nguyên, không có phần lẻ.', 'The amount must be whole đồng, without a fraction.'],
-  negative: ['Số tiền không được âm.', 'The amount cannot be negative.'],
   too_large: [`Số tiền tối đa qua trang này là ${formatVnd(MAX_PLEDGE_VND)}; khoản lớn hơn xin liên hệ văn phòng.`, `The most this page takes is ${formatVnd(MAX_PLEDGE_VND, 'en')}; for more, contact the office.`],
   displayName: ['Hãy nhập tên hiển thị (tối đa 120 ký tự) hoặc chọn ẩn danh.', 'Type a display name (at most 120 characters) or choose anonymity.'],
   email: ['Email không hợp lệ.', 'The email is not valid.'],
@@ -96,8 +93,8 @@ export function readPledgeForm(form: Record<string, unknown>): { ok: true; reque
   let amountVnd = 0;
   if (!amountText) errors.push(fieldError('amount', 'amount_missing'));
   else {
-    const reading = readVnd(amountText);
-    if (!reading.ok) errors.push(fieldError('amount', reading.reason));
+    const reading = readTypedNumber(amountText, 'amount');
+    if (!reading.ok) errors.push({ field: 'amount', vi: `Số tiền ${reading.vi}.`, en: `The amount ${reading.en}.` });
     else if (reading.value > MAX_PLEDGE_VND) errors.push(fieldError('amount', 'too_large'));
     else if (reading.value < MIN_AMOUNT_VND[f.method]) {
       const min = MIN_AMOUNT_VND[f.method];

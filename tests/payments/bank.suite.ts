@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { schema, type DbHandle } from '../../db/client';
 import { DomainError } from '../../src/domain/errors';
 import { verifyLedger } from '../../src/domain/verify';
-import { parseGeneric, parseVietcombank } from '../../src/payments/bank-statement';
+import { parseGeneric, parseStatement } from '../../src/payments/bank-statement';
 import { importStatement, reconcile } from '../../src/payments/bank-import';
 import { createPledge, pledgeView, type PledgeRequest } from '../../src/payments/pledges';
 import { fundBankAccount } from '../../src/payments/config';
@@ -31,7 +31,7 @@ async function statementFile(rows: FixtureRow[], openingVnd = 0) {
 }
 
 async function importFile(handle: DbHandle, file: Awaited<ReturnType<typeof statementFile>>, batchSize?: number) {
-  return importStatement(handle.db, parseVietcombank(file.table), file, { batchSize });
+  return importStatement(handle.db, parseStatement(file.table), file, { batchSize });
 }
 
 export function bankSuite(driver: string, fresh: FreshDb): void {
@@ -124,7 +124,7 @@ export function bankSuite(driver: string, fresh: FreshDb): void {
       const error = await (async () => importFile(handle, file))().catch((e: unknown) => e);
       expect(error).toBeInstanceOf(DomainError);
       expect((error as DomainError).status).toBe(400);
-      expect((error as DomainError).messageEn).toMatch(/^Line 7: Credit "twenty" cannot be read/);
+      expect((error as DomainError).messageEn).toMatch(/^Line 7: Credit "twenty" is not a number/);
       expect(await intakeState(handle.db)).toEqual(before);
     });
 
@@ -138,7 +138,7 @@ export function bankSuite(driver: string, fresh: FreshDb): void {
         [{ value: 1, type: Number }, { value: new Date(Date.UTC(2024, 8, 5)), type: Date, format: 'dd/mm/yyyy' }, { value: 'X1' }, null, { value: 150_000, type: Number }, { value: 150_000, type: Number }, { value: `chuyen tien ${p.receiptCode}` }],
       ]).toFile(path);
       const xlsx = await readStatementFile(path);
-      const report = await importStatement(handle.db, parseVietcombank(xlsx.table), xlsx);
+      const report = await importStatement(handle.db, parseStatement(xlsx.table), xlsx);
       expect(report).toMatchObject({ matched: 1, matchedVnd: 150_000 });
       expect((await pledgeView(handle.db, p.receiptCode))?.split).toMatchObject({ communeVnd: 150_000 });
       const csvPath = join(dir, 'generic.csv');
