@@ -12,7 +12,7 @@ const vnd = (name: string) => bigint(name, { mode: 'number' });
 // Closed lists of statuses: the column type and its CHECK are generated from the same list.
 export const disbursementStatuses = ['pending', 'approved', 'rejected'] as const;
 export const pledgeStatuses = ['pending', 'confirmed', 'failed', 'refunded', 'disputed', 'review'] as const;
-export const bankRowStatuses = ['matched', 'review', 'debit'] as const;
+export const bankRowStatuses = ['matched', 'review'] as const;
 export const reviewSources = ['stripe', 'bank'] as const;
 
 // A CHECK that a text column holds one of a closed list, generated from the list the code uses.
@@ -365,6 +365,8 @@ export const bankStatementRows = pgTable('bank_statement_rows', {
   matchedCode: text('matched_code'),
   pledgeId: integer('pledge_id').references(() => pledges.id),
   contributionId: integer('contribution_id').references(() => contributions.id),
+  /** The approved payment to a household that this debit paid: one bank row per payment. */
+  disbursementId: integer('disbursement_id').references(() => disbursements.id).unique(),
   status: text('status', { enum: bankRowStatuses }).notNull(),
 }, (t) => [
   index('bank_statement_rows_statement_idx').on(t.statementId),

@@ -1,19 +1,18 @@
 // Importing a parsed bank statement: each new credit row is matched by receipt code and amount to a
-// pending bank-transfer pledge and confirmed through the domain; anything else waits for staff in
-// the review queue with its reason. Rows are keyed, so importing the same statement twice changes nothing.
-import { eq, inArray, sql } from 'drizzle-orm';
+// pending bank-transfer pledge and confirmed through the domain; each debit to the approved payment
+// it paid; anything else waits for staff in the review queue with its reason. Rows are keyed, so
+// importing the same statement twice changes nothing.
+import { and, eq, gte, inArray, isNull, lte, sql } from 'drizzle-orm';
 import { queryRows, schema, type Db, type Tx } from '../../db/client';
 import { recordCashContributions } from '../domain/contributions';
 import { DomainError } from '../domain/errors';
 import { runOnce } from '../domain/journal';
-import { formatVnd } from '../i18n/format';
 import { enqueueReceipts } from '../mail/outbox';
 import { receiptCodesIn, rowKeys, type ParsedStatement, type StatementRow } from './bank-statement';
+import { decideCredit, decideDebit, type PaymentCandidate, type ReviewReason } from './matching';
 import type { Pledge } from './pledges';
 
-const { bankStatements, bankStatementRows, pledges } = schema;
-
-export type ReviewReason = 'no_code' | 'multiple_codes' | 'amount_mismatch' | 'pledge_not_pending' | 'pledge_is_card' | 'posting_refused';
+const { bankStatements, bankStatementRows, pledges, disbursements, houses } = schema;
 
 export interface ImportReport {
   statementId: number;
@@ -23,26 +22,9 @@ export interface ImportReport {
   matched: number;
   matchedVnd: number;
   debits: number;
+  paymentsMatched: number;
   review: Partial<Record<ReviewReason, number>>;
   reviewVnd: number;
-}
-
-type Decision = { status: 'matched'; pledge: Pledge; code: string } | { status: 'review'; reason: ReviewReason; pledge?: Pledge; code?: string; detail: string } | { status: 'debit' };
-
-// Never guessed: one existing code, the same amount, a pending bank pledge; anything else is a person's call.
-export function decide(row: StatementRow, codes: string[], pledgesByCode: Map<string, Pledge>): Decision {
-  if (row.debitVnd > 0) return { status: 'debit' };
-  const known = codes.filter((code) => pledgesByCode.has(code));
-  if (known.length === 0) return { status: 'review', reason: 'no_code', detail: codes.length ? `code-like text ${codes.join(', ')} matches no pledge` : 'no receipt code in the memo' };
-  if (known.length > 1) return { status: 'review', reason: 'multiple_codes', detail: `several receipt codes: ${known.join(', ')}` };
-  const code = known[0]!;
-  const pledge = pledgesByCode.get(code)!;
-  if (pledge.method !== 'bank_transfer') return { status: 'review', reason: 'pledge_is_card', pledge, code, detail: `${code} is a card pledge` };
-  if (pledge.status !== 'pending') return { status: 'review', reason: 'pledge_not_pending', pledge, code, detail: `${code} is already ${pledge.status}` };
-  if (pledge.amountVnd !== row.creditVnd) {
-    return { status: 'review', reason: 'amount_mismatch', pledge, code, detail: `${code} pledged ${formatVnd(pledge.amountVnd)}, received ${formatVnd(row.creditVnd)}` };
-  }
-  return { status: 'matched', pledge, code };
 }
 
 // Imports in batches of rows, one transaction each: a crash part-way leaves whole batches, and a
@@ -59,7 +41,7 @@ export async function importStatement(
     openingBalanceVnd: parsed.openingBalanceVnd, closingBalanceVnd: parsed.closingBalanceVnd, rowCount: parsed.rows.length,
   }).onConflictDoNothing().returning();
   const [statement] = created ? [created] : await db.select().from(bankStatements).where(eq(bankStatements.fileSha256, file.sha256));
-  const report: ImportReport = { statementId: statement!.id, alreadyImported: !created && statement!.completedAt !== null, rows: parsed.rows.length, newRows: 0, matched: 0, matchedVnd: 0, debits: 0, review: {}, reviewVnd: 0 };
+  const report: ImportReport = { statementId: statement!.id, alreadyImported: !created && statement!.completedAt !== null, rows: parsed.rows.length, newRows: 0, matched: 0, matchedVnd: 0, debits: 0, paymentsMatched: 0, review: {}, reviewVnd: 0 };
   if (report.alreadyImported) return report;
   const keys = rowKeys(parsed);
   for (let start = 0; start < parsed.rows.length; start += batchSize) {
@@ -80,23 +62,28 @@ async function importBatch(tx: Tx, statementId: number, batch: { row: StatementR
   const allCodes = [...new Set([...codesByKey.values()].flat())];
   const found = allCodes.length === 0 ? [] : await tx.select().from(pledges).where(inArray(pledges.receiptCode, allCodes)).orderBy(pledges.id).for('update');
   const pledgesByCode = new Map(found.map((p) => [p.receiptCode, p]));
+  let payments = await unclaimedPayments(tx, fresh.map((b) => b.row).filter((row) => row.debitVnd > 0));
   const decisions = fresh.map((b) => {
-    const decision = decide(b.row, codesByKey.get(b.key)!, pledgesByCode);
+    const decision = b.row.debitVnd > 0 ? decideDebit(b.row, payments) : decideCredit(b.row, codesByKey.get(b.key)!, pledgesByCode);
     // Two rows paying one pledge in the same batch: the first confirms it, the second waits for review.
     if (decision.status === 'matched') pledgesByCode.set(decision.code, { ...decision.pledge, status: 'confirmed' });
+    // A payment leaves the bank once: the first debit claims it.
+    if (decision.status === 'paid') payments = payments.filter((p) => p.id !== decision.payment.id);
     return { ...b, decision };
   });
   // One JSON parameter instead of twelve per row: a thousand-row insert stays one cheap statement.
   const inserted = await queryRows<{ id: number; row_key: string }>(tx, sql`
-    INSERT INTO bank_statement_rows (statement_id, row_key, line_no, booked_at, reference, credit_vnd, debit_vnd, balance_vnd, memo, matched_code, pledge_id, status)
-    SELECT ${statementId}, r.row_key, r.line_no, r.booked_at, r.reference, r.credit_vnd, r.debit_vnd, r.balance_vnd, r.memo, r.matched_code, r.pledge_id, r.status
+    INSERT INTO bank_statement_rows (statement_id, row_key, line_no, booked_at, reference, credit_vnd, debit_vnd, balance_vnd, memo, matched_code, pledge_id, disbursement_id, status)
+    SELECT ${statementId}, r.row_key, r.line_no, r.booked_at, r.reference, r.credit_vnd, r.debit_vnd, r.balance_vnd, r.memo, r.matched_code, r.pledge_id, r.disbursement_id, r.status
     FROM jsonb_to_recordset(${JSON.stringify(decisions.map(({ row, key, decision }) => ({
       row_key: key, line_no: row.lineNo, booked_at: row.bookedAt.toISOString(), reference: row.reference, credit_vnd: row.creditVnd,
       debit_vnd: row.debitVnd, balance_vnd: row.balanceVnd, memo: row.memo,
-      matched_code: decision.status === 'debit' ? null : decision.code ?? null,
-      pledge_id: decision.status === 'debit' ? null : decision.pledge?.id ?? null, status: decision.status,
+      matched_code: decision.status === 'paid' ? null : decision.code ?? null,
+      pledge_id: decision.status === 'paid' ? null : decision.pledge?.id ?? null,
+      disbursement_id: decision.status === 'paid' ? decision.payment.id : null,
+      status: decision.status === 'paid' ? 'matched' : decision.status,
     })))}::jsonb) AS r(row_key text, line_no integer, booked_at timestamptz, reference text, credit_vnd bigint, debit_vnd bigint,
-      balance_vnd bigint, memo text, matched_code text, pledge_id integer, status text)
+      balance_vnd bigint, memo text, matched_code text, pledge_id integer, disbursement_id integer, status text)
     ON CONFLICT (row_key) DO NOTHING
     RETURNING id, row_key`);
   const idByKey = new Map(inserted.map((r) => [r.row_key, Number(r.id)]));
@@ -109,8 +96,9 @@ async function importBatch(tx: Tx, statementId: number, batch: { row: StatementR
   for (const { row, key, decision } of newDecisions) {
     const rowId = idByKey.get(key)!;
     report.newRows++;
-    if (decision.status === 'debit') report.debits++;
-    else if (decision.status === 'review') reviews.push({ key, rowId, reason: decision.reason, detail: decision.detail, pledgeId: decision.pledge?.id ?? null, amountVnd: row.creditVnd });
+    if (row.debitVnd > 0) report.debits++;
+    if (decision.status === 'paid') report.paymentsMatched++;
+    else if (decision.status === 'review') reviews.push({ key, rowId, reason: decision.reason, detail: decision.detail, pledgeId: decision.pledge?.id ?? null, amountVnd: row.creditVnd || row.debitVnd });
     else {
       const posted = postedByKey.get(key)!;
       if (typeof posted === 'string') {
@@ -138,6 +126,21 @@ async function importBatch(tx: Tx, statementId: number, batch: { row: StatementR
     }
   }
   return { rows: fresh.length };
+}
+
+// Approved payments of the debits' amounts that no bank row has claimed, locked so two imports cannot both claim one.
+async function unclaimedPayments(tx: Tx, debits: StatementRow[]): Promise<PaymentCandidate[]> {
+  if (debits.length === 0) return [];
+  const times = debits.map((row) => row.bookedAt.getTime());
+  const rows = await tx.select({ id: disbursements.id, amountVnd: disbursements.amountVnd, decidedAt: disbursements.decidedAt, houseCode: houses.publicCode })
+    .from(disbursements)
+    .innerJoin(houses, eq(houses.id, disbursements.houseId))
+    .leftJoin(bankStatementRows, eq(bankStatementRows.disbursementId, disbursements.id))
+    .where(and(eq(disbursements.status, 'approved'), isNull(bankStatementRows.id), inArray(disbursements.amountVnd, [...new Set(debits.map((row) => row.debitVnd))]),
+      gte(disbursements.decidedAt, new Date(Math.min(...times) - 32 * 86_400_000)), lte(disbursements.decidedAt, new Date(Math.max(...times) + 11 * 86_400_000))))
+    .orderBy(disbursements.id)
+    .for('update', { of: disbursements });
+  return rows.map((r) => ({ ...r, decidedAt: r.decidedAt! }));
 }
 
 // The one idempotency key a bank row's money posts under, whoever posts it.
@@ -189,6 +192,7 @@ export interface Reconciliation {
   /** Opening + credits − debits = closing, when the statement states both balances. */
   selfConsistent: boolean | null;
   matchedVnd: number;
+  /** Credits minus debits of this statement still waiting for staff: money the ledger does not hold yet. */
   awaitingReviewVnd: number;
   ledgerBankVnd: number;
   differenceVnd: number | null;
@@ -200,7 +204,7 @@ export async function reconcile(db: Db, statementId: number): Promise<Reconcilia
   const [sums] = await queryRows<Record<string, string | number>>(db, sql`
     SELECT coalesce(sum(credit_vnd), 0) AS credits, coalesce(sum(debit_vnd), 0) AS debits,
            coalesce(sum(credit_vnd) FILTER (WHERE status = 'matched'), 0) AS matched,
-           coalesce(sum(credit_vnd) FILTER (WHERE status = 'review'), 0) AS review
+           coalesce(sum(credit_vnd - debit_vnd) FILTER (WHERE status = 'review'), 0) AS review
     FROM bank_statement_rows WHERE statement_id = ${statementId}`);
   const [ledger] = await queryRows<{ balance: string | number }>(db, sql`SELECT coalesce(sum(amount_vnd), 0) AS balance FROM journal_lines WHERE account = 'cash_bank'`);
   const credits = Number(sums!.credits);

@@ -16,7 +16,8 @@ import { donatePage, receiptPage } from '../../src/payments/donate-page';
 import { parseVietQr } from '../../src/payments/vietqr';
 import { readStatementFile } from '../../src/payments/statement-file';
 import { vietcombankCsv, type FixtureRow } from '../../scripts/lib/statement-fixture';
-import { buildWorld, type World } from '../db/world';
+import { buildWorld, give, nextKey, type World } from '../db/world';
+import { decideDisbursement, proposeDisbursement } from '../../src/domain/disbursements';
 import type { FreshDb } from '../db/harness';
 import { intakeState } from './intake-world';
 
@@ -101,14 +102,45 @@ export function bankSuite(driver: string, fresh: FreshDb): void {
         { date: '05/09/2024', reference: 'G', debitVnd: 50_000, memo: 'Phi dich vu' },
       ], 1_000_000);
       const report = await importFile(handle, file, 3);
-      expect(report).toMatchObject({ newRows: 7, matched: 1, debits: 1, reviewVnd: 850_000 });
-      expect(report.review).toEqual({ pledge_not_pending: 1, amount_mismatch: 1, pledge_is_card: 1, multiple_codes: 1, no_code: 1 });
+      expect(report).toMatchObject({ newRows: 7, matched: 1, debits: 1, paymentsMatched: 0, reviewVnd: 900_000 });
+      expect(report.review).toEqual({ pledge_not_pending: 1, amount_mismatch: 1, pledge_is_card: 1, multiple_codes: 1, no_code: 1, bank_charge: 1 });
       const reviews = await handle.db.select().from(schema.paymentReviews).orderBy(schema.paymentReviews.id);
-      expect(reviews.map((r) => r.reason)).toEqual(['pledge_not_pending', 'amount_mismatch', 'pledge_is_card', 'multiple_codes', 'no_code']);
+      expect(reviews.map((r) => r.reason)).toEqual(['pledge_not_pending', 'amount_mismatch', 'pledge_is_card', 'multiple_codes', 'no_code', 'bank_charge']);
       expect((await pledgeView(handle.db, wrongAmount.receiptCode))?.pledge.status).toBe('pending');
       expect((await pledgeView(handle.db, other.receiptCode))?.pledge.status).toBe('pending');
       const r = await reconcile(handle.db, report.statementId);
-      expect(r).toMatchObject({ openingBalanceVnd: 1_000_000, closingBalanceVnd: 1_900_000, creditsVnd: 950_000, debitsVnd: 50_000, selfConsistent: true, matchedVnd: 100_000, awaitingReviewVnd: 850_000, ledgerBankVnd: 100_000, differenceVnd: 1_800_000 });
+      expect(r).toMatchObject({ openingBalanceVnd: 1_000_000, closingBalanceVnd: 1_900_000, creditsVnd: 950_000, debitsVnd: 50_000, selfConsistent: true, matchedVnd: 100_000, awaitingReviewVnd: 800_000, ledgerBankVnd: 100_000, differenceVnd: 1_800_000 });
+    });
+
+    it('matches each debit to the approved payment it paid, once; charges and strangers wait for review', async () => {
+      const [a, b] = world.houses;
+      await give(handle.db, world, { amountVnd: 20_000_000, target: { type: 'house', houseId: a!.houseId } });
+      await give(handle.db, world, { amountVnd: 20_000_000, target: { type: 'house', houseId: b!.houseId } });
+      const pay = async (houseId: number, amountVnd: number, approve = true) => {
+        const { result } = await proposeDisbursement(handle.db, { idempotencyKey: nextKey(), houseId, amountVnd, purpose: 'Đợt 1', recordedBy: 'An', recordedAt: '2024-09-02' });
+        if (approve) await decideDisbursement(handle.db, { idempotencyKey: nextKey(), disbursementId: result.disbursementId, decidedBy: 'Bình', decidedAt: '2024-09-03T02:00:00Z', approve: true });
+        return result.disbursementId;
+      };
+      const toA = await pay(a!.houseId, 10_000_000);
+      const toB = await pay(b!.houseId, 10_000_000);
+      const pending = await pay(b!.houseId, 3_000_000, false);
+      const file = await statementFile([
+        { date: '04/09/2024', reference: 'P1', debitVnd: 10_000_000, memo: `Chi tra ho gia dinh ${b!.publicCode} dot 1` },
+        { date: '05/09/2024', reference: 'P2', debitVnd: 10_000_000, memo: 'Chi tra ho gia dinh' },
+        { date: '05/09/2024', reference: 'P3', debitVnd: 10_000_000, memo: 'Chi tra ho gia dinh lan nua' },
+        { date: '05/09/2024', reference: 'P4', debitVnd: 3_000_000, memo: 'Chi chua duyet' },
+        { date: '30/09/2024', reference: 'P5', debitVnd: 11_000, memo: 'Phi quan ly tai khoan' },
+      ], 50_000_000);
+      const report = await importFile(handle, file);
+      expect(report).toMatchObject({ debits: 5, paymentsMatched: 2, review: { unmatched_debit: 2, bank_charge: 1 } });
+      const rows = await handle.db.select().from(schema.bankStatementRows).orderBy(schema.bankStatementRows.lineNo);
+      expect(rows.map((r) => [r.reference, r.status, r.disbursementId])).toEqual([
+        ['P1', 'matched', toB], ['P2', 'matched', toA], ['P3', 'review', null], ['P4', 'review', null], ['P5', 'review', null],
+      ]);
+      expect(rows.some((r) => r.disbursementId === pending)).toBe(false);
+      // Another statement repeating the month claims nothing twice.
+      const again = await statementFile([{ date: '04/09/2024', reference: 'P1', debitVnd: 10_000_000, memo: `Chi tra ho gia dinh ${b!.publicCode} dot 1` }], 50_000_000);
+      expect(await importFile(handle, again)).toMatchObject({ newRows: 0, paymentsMatched: 0 });
     });
 
     it('refuses a file with a broken row whole, naming the line, and changes nothing', async () => {
