@@ -49,7 +49,8 @@ export async function exportCashBook(tx: Tx, root: string, done: (file: DatasetF
   return index;
 }
 
-type Cursor = { at: Date; entryId: number; lineNo: number };
+// The last line of a page, its time as the database's own text so no precision is lost between pages.
+type Cursor = { at: string; entryId: number; lineNo: number };
 
 // One account's month: its pages, in the order the lines were posted, and the CSV of all of them.
 async function exportMonth(tx: Tx, root: string, done: (file: DatasetFile) => void, account: CashAccount, month: CashBookMonth) {
@@ -61,15 +62,15 @@ async function exportMonth(tx: Tx, root: string, done: (file: DatasetFile) => vo
   for (let page = 1; page <= month.pages; page++) {
     const after: Cursor | null = cursor;
     const lines: Record<string, unknown>[] = await queryRows(tx, sql`
-      SELECT e.id AS entry_id, l.line_no, e.kind, e.occurred_at, e.description, l.amount_vnd, c.receipt_code,
+      SELECT e.id AS entry_id, l.line_no, e.kind, e.occurred_at, e.occurred_at::text AS occurred_key, e.description, l.amount_vnd, c.receipt_code,
              h.public_code AS house_code, a.code AS area_code
       FROM journal_lines l JOIN journal_entries e ON e.id = l.entry_id
       LEFT JOIN contributions c ON c.id = coalesce(l.contribution_id, e.contribution_id)
       LEFT JOIN disbursements d ON d.entry_id = e.id
       LEFT JOIN houses h ON h.id = coalesce(l.house_id, d.house_id, c.target_house_id)
       LEFT JOIN areas a ON a.id = coalesce(l.area_id, h.area_id, c.target_area_id)
-      WHERE l.account = ${account} AND e.occurred_at >= ${start} AND e.occurred_at < ${end}
-        ${after ? sql`AND (e.occurred_at, e.id, l.line_no) > (${after.at}, ${after.entryId}, ${after.lineNo})` : sql``}
+      WHERE l.account = ${account} AND e.occurred_at >= ${start.toISOString()}::timestamptz AND e.occurred_at < ${end.toISOString()}::timestamptz
+        ${after ? sql`AND (e.occurred_at, e.id, l.line_no) > (${after.at}::timestamptz, ${after.entryId}, ${after.lineNo})` : sql``}
       ORDER BY e.occurred_at, e.id, l.line_no
       LIMIT ${CASH_BOOK_PAGE_SIZE}`);
     const rows: CashBookRow[] = withBalances(balance, lines.map((l) => ({
@@ -78,7 +79,7 @@ async function exportMonth(tx: Tx, root: string, done: (file: DatasetFile) => vo
       in_vnd: Math.max(n(l.amount_vnd), 0), out_vnd: Math.max(-n(l.amount_vnd), 0),
     })));
     const last = lines.at(-1);
-    if (last) cursor = { at: new Date(last.occurred_at as string | Date), entryId: n(last.entry_id), lineNo: n(last.line_no) };
+    if (last) cursor = { at: String(last.occurred_key), entryId: n(last.entry_id), lineNo: n(last.line_no) };
     balance = rows.at(-1)?.balance_vnd ?? balance;
     const sink = await FileSink.open(root, CASH_BOOK_FILES.page(account, month.month, page), done);
     await sink.write(`${JSON.stringify(rows)}\n`);
@@ -103,11 +104,11 @@ async function reconciliationMonths(tx: Tx): Promise<ReconciliationMonth[]> {
     const [, end] = monthBounds(month);
     const [ledger] = await queryRows<{ balance: number }>(tx, sql`
       SELECT coalesce(sum(l.amount_vnd), 0) AS balance FROM journal_lines l JOIN journal_entries e ON e.id = l.entry_id
-      WHERE l.account = 'cash_bank' AND e.occurred_at < ${end}`);
+      WHERE l.account = 'cash_bank' AND e.occurred_at < ${end.toISOString()}::timestamptz`);
     const awaiting = await queryRows<{ booked_at: string | Date; credit_vnd: number; debit_vnd: number; reason: string | null }>(tx, sql`
       SELECT r.booked_at, r.credit_vnd, r.debit_vnd, p.reason
       FROM bank_statement_rows r LEFT JOIN payment_reviews p ON p.bank_row_id = r.id
-      WHERE r.status = 'review' AND r.booked_at < ${end}
+      WHERE r.status = 'review' AND r.booked_at < ${end.toISOString()}::timestamptz
       ORDER BY r.booked_at, r.id`);
     const rows = awaiting.map((r) => ({ booked_at: new Date(r.booked_at).toISOString(), in_vnd: n(r.credit_vnd), out_vnd: n(r.debit_vnd), reason: r.reason ?? 'review' }));
     const net = rows.reduce((sum, r) => sum + r.in_vnd - r.out_vnd, 0);
