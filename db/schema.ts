@@ -353,7 +353,8 @@ export const bankStatements = pgTable('bank_statements', {
 // memo is private: only the matched receipt code is ever published.
 export const bankStatementRows = pgTable('bank_statement_rows', {
   id: serial('id').primaryKey(),
-  statementId: integer('statement_id').notNull().references(() => bankStatements.id),
+  /** The statement that brought the row; null when the bank feed reported it first. */
+  statementId: integer('statement_id').references(() => bankStatements.id),
   rowKey: text('row_key').notNull().unique(),
   lineNo: integer('line_no').notNull(),
   bookedAt: timestamp('booked_at', { withTimezone: true, mode: 'date' }).notNull(),

@@ -14,10 +14,8 @@ import type { Pledge } from './pledges';
 
 const { bankStatements, bankStatementRows, pledges, disbursements, houses } = schema;
 
-export interface ImportReport {
-  statementId: number;
-  alreadyImported: boolean;
-  rows: number;
+/** What became of the rows posted: new, matched, paid out, or waiting for staff and why. */
+export interface RowCounts {
   newRows: number;
   matched: number;
   matchedVnd: number;
@@ -26,6 +24,14 @@ export interface ImportReport {
   review: Partial<Record<ReviewReason, number>>;
   reviewVnd: number;
 }
+
+export interface ImportReport extends RowCounts {
+  statementId: number;
+  alreadyImported: boolean;
+  rows: number;
+}
+
+export const noRows = (): RowCounts => ({ newRows: 0, matched: 0, matchedVnd: 0, debits: 0, paymentsMatched: 0, review: {}, reviewVnd: 0 });
 
 // Imports in batches of rows, one transaction each: a crash part-way leaves whole batches, and a
 // re-run skips the rows already in (by key) and carries on.
@@ -41,20 +47,22 @@ export async function importStatement(
     openingBalanceVnd: parsed.openingBalanceVnd, closingBalanceVnd: parsed.closingBalanceVnd, rowCount: parsed.rows.length,
   }).onConflictDoNothing().returning();
   const [statement] = created ? [created] : await db.select().from(bankStatements).where(eq(bankStatements.fileSha256, file.sha256));
-  const report: ImportReport = { statementId: statement!.id, alreadyImported: !created && statement!.completedAt !== null, rows: parsed.rows.length, newRows: 0, matched: 0, matchedVnd: 0, debits: 0, paymentsMatched: 0, review: {}, reviewVnd: 0 };
+  const report: ImportReport = { statementId: statement!.id, alreadyImported: !created && statement!.completedAt !== null, rows: parsed.rows.length, ...noRows() };
   if (report.alreadyImported) return report;
   const keys = rowKeys(parsed);
   for (let start = 0; start < parsed.rows.length; start += batchSize) {
     const batch = parsed.rows.slice(start, start + batchSize).map((row, i) => ({ row, key: keys[start + i]! }));
     // The batch's own key claims the batch: a concurrent import of the same file waits, then skips it.
-    await runOnce(db, `bank-batch:${file.sha256}:${start}`, { rows: batch.length, first: batch[0]!.key }, (tx) => importBatch(tx, statement!.id, batch, report));
+    await runOnce(db, `bank-batch:${file.sha256}:${start}`, { rows: batch.length, first: batch[0]!.key }, (tx) => importRows(tx, statement!.id, batch, report));
     options.onProgress?.(Math.min(start + batchSize, parsed.rows.length), parsed.rows.length);
   }
   await db.update(bankStatements).set({ completedAt: new Date() }).where(eq(bankStatements.id, statement!.id));
   return report;
 }
 
-async function importBatch(tx: Tx, statementId: number, batch: { row: StatementRow; key: string }[], report: ImportReport): Promise<{ rows: number }> {
+// Matches, keeps and posts bank rows not seen before, in the caller's transaction: a statement's batch,
+// or one transaction the bank feed reported (statementId null). A row already kept, by key, is skipped.
+export async function importRows(tx: Tx, statementId: number | null, batch: { row: StatementRow; key: string }[], report: RowCounts): Promise<{ rows: number }> {
   const existing = new Set((await tx.select({ key: bankStatementRows.rowKey }).from(bankStatementRows).where(inArray(bankStatementRows.rowKey, batch.map((b) => b.key)))).map((r) => r.key));
   const fresh = batch.filter((b) => !existing.has(b.key));
   if (fresh.length === 0) return { rows: 0 };

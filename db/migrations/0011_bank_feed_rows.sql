@@ -1,0 +1,1 @@
+ALTER TABLE "bank_statement_rows" ALTER COLUMN "statement_id" DROP NOT NULL;
