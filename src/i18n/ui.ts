@@ -207,6 +207,7 @@ const vi = {
     none: 'Chưa nhập sao kê nào.',
     awaitingList: (month: string) => `Các dòng chờ xử lý đến hết tháng ${month}`,
     reason: 'Lý do',
+    feedOnly: (month: string) => `Giao dịch tháng ${month} đã báo qua nguồn tin ngân hàng nhưng không có trong sao kê nào`,
   },
   search: {
     title: 'Tìm trong sao kê',
@@ -559,6 +560,7 @@ const en: Dict = {
     none: 'No statement imported yet.',
     awaitingList: (month: string) => `Lines waiting for staff up to the end of ${month}`,
     reason: 'Reason',
+    feedOnly: (month: string) => `Transactions of ${month} the bank feed reported that no statement contains`,
   },
   search: {
     title: 'Search the ledger',

@@ -110,13 +110,19 @@ async function reconciliationMonths(tx: Tx): Promise<ReconciliationMonth[]> {
       FROM bank_statement_rows r LEFT JOIN payment_reviews p ON p.bank_row_id = r.id
       WHERE r.status = 'review' AND r.booked_at < ${end.toISOString()}::timestamptz
       ORDER BY r.booked_at, r.id`);
+    const [start] = monthBounds(month);
+    const feedOnly = await queryRows<{ booked_at: string | Date; credit_vnd: number; debit_vnd: number }>(tx, sql`
+      SELECT booked_at, credit_vnd, debit_vnd FROM bank_statement_rows
+      WHERE statement_id IS NULL AND booked_at >= ${start.toISOString()}::timestamptz AND booked_at < ${end.toISOString()}::timestamptz
+      ORDER BY booked_at, id`);
     const rows = awaiting.map((r) => ({ booked_at: new Date(r.booked_at).toISOString(), in_vnd: n(r.credit_vnd), out_vnd: n(r.debit_vnd), reason: r.reason ?? 'review' }));
     const net = rows.reduce((sum, r) => sum + r.in_vnd - r.out_vnd, 0);
     const closing = s.closing === null ? null : n(s.closing);
     const difference = closing === null ? null : closing - n(ledger!.balance);
     months.push({
       month, account: s.account_no ? `…${s.account_no.slice(-4)}` : '—', statement_closing_vnd: closing, ledger_closing_vnd: n(ledger!.balance),
-      difference_vnd: difference, awaiting: rows, awaiting_net_vnd: net, unexplained_vnd: difference === null ? null : difference - net,
+      difference_vnd: difference, awaiting: rows,
+      feed_only: feedOnly.map((r) => ({ booked_at: new Date(r.booked_at).toISOString(), in_vnd: n(r.credit_vnd), out_vnd: n(r.debit_vnd) })), awaiting_net_vnd: net, unexplained_vnd: difference === null ? null : difference - net,
     });
   }
   return months;

@@ -57,6 +57,8 @@ export interface ReconciliationMonth {
   /** Statement rows still waiting for staff: in the bank, not yet in the ledger. */
   awaiting: { booked_at: string; in_vnd: number; out_vnd: number; reason: string }[];
   awaiting_net_vnd: number;
+  /** Transactions the bank feed reported in the month that no imported statement contains. */
+  feed_only: { booked_at: string; in_vnd: number; out_vnd: number }[];
   /** What the rows awaiting review do not explain; zero when the month ties out. */
   unexplained_vnd: number | null;
 }
