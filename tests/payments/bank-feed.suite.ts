@@ -1,6 +1,5 @@
 // The live bank feed on one driver: signed notifications in SePay's shape through the real handler;
 // retries and any order post once; the month's statement afterwards posts nothing twice.
-import { createHmac } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +12,7 @@ import { parseStatement } from '../../src/payments/bank-statement';
 import { createPledge, pledgeView } from '../../src/payments/pledges';
 import { readStatementFile } from '../../src/payments/statement-file';
 import { vietcombankCsv } from '../../scripts/lib/statement-fixture';
+import { sepayBody, signedFeedRequest } from '../../scripts/lib/bank-feed-sender';
 import { buildWorld } from '../db/world';
 import type { FreshDb } from '../db/harness';
 import { intakeState } from './intake-world';
@@ -22,18 +22,13 @@ const ACCOUNT = '0011000000000';
 
 // A notification as the service sends it, signed unless told otherwise.
 function notification(body: Record<string, unknown>, auth: 'hmac' | 'apikey' | 'wrong' | 'none' = 'hmac'): Request {
-  const raw = JSON.stringify(body);
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (auth === 'hmac') headers['x-signature'] = `sha256=${createHmac('sha256', SETTINGS.hmacSecret!).update(raw).digest('hex')}`;
-  if (auth === 'wrong') headers['x-signature'] = `sha256=${createHmac('sha256', 'not-the-secret').update(raw).digest('hex')}`;
+  const signed = signedFeedRequest(body, auth === 'wrong' ? 'not-the-secret' : SETTINGS.hmacSecret!);
+  const headers: Record<string, string> = auth === 'hmac' || auth === 'wrong' ? signed.headers : { 'content-type': 'application/json' };
   if (auth === 'apikey') headers.authorization = `Apikey ${SETTINGS.apiKey}`;
-  return new Request('http://localhost/api/bank/feed', { method: 'POST', headers, body: raw });
+  return new Request('http://localhost/api/bank/feed', { method: 'POST', headers, body: signed.body });
 }
 
-const sepay = (id: number, amount: number, content: string, extra: Record<string, unknown> = {}) => ({
-  id, gateway: 'Vietcombank', transactionDate: '2024-09-05 09:30:00', accountNumber: ACCOUNT, subAccount: null, code: null, content,
-  transferType: 'in', transferAmount: amount, accumulated: 0, referenceCode: `FT${id}`, description: `BankAPINotify ${content}`, ...extra,
-});
+const sepay = (id: number, amountVnd: number, content: string) => sepayBody({ id, accountNumber: ACCOUNT, amountVnd, content });
 
 export function bankFeedSuite(driver: string, fresh: FreshDb): void {
   describe(`live bank feed (${driver})`, () => {
