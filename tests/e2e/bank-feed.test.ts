@@ -75,7 +75,9 @@ for (const driver of drivers) describe(`bank feed on the built server (${driver}
   it('confirms a pledge within the request that notifies it; a wrong signature is refused and changes nothing', { timeout: 120_000 }, async () => {
     const house = world.houses[0]!;
     const code = await pledge({ target: 'house', house: house.publicCode, amount: '2.000.000' });
-    expect(await (await fetch(`${server.url}/ung-ho/${code}`)).text()).toContain('data-status="pending"');
+    const waiting = await (await fetch(`${server.url}/ung-ho/${code}`)).text();
+    expect(waiting).toContain('data-status="pending"');
+    expect(waiting).toContain('data-testid="refresh"');
     const body = sepayBody({ id: 1, accountNumber: ACCOUNT, amountVnd: 2_000_000, content: `MBVCB.1.${code.toLowerCase()}.CT tu 0123` });
     const forged = await notify(body, 'not-the-secret');
     expect(forged.status).toBe(401);
@@ -88,6 +90,7 @@ for (const driver of drivers) describe(`bank feed on the built server (${driver}
     expect(performance.now() - started).toBeLessThan(60_000);
     expect(receipt).toContain('data-status="confirmed"');
     expect(receipt).toContain(`2.000.000 ₫ cho nhà ${house.publicCode}`);
+    expect(receipt).not.toContain('data-testid="refresh"');
     expect(await (await notify(body)).json()).toMatchObject({ success: true, replayed: true });
   });
 
