@@ -375,6 +375,17 @@ export const bankStatementRows = pgTable('bank_statement_rows', {
   check('bank_statement_rows_one_side', sql`(${t.creditVnd} > 0 AND ${t.debitVnd} = 0) OR (${t.creditVnd} = 0 AND ${t.debitVnd} > 0)`),
 ]);
 
+// Virtual account numbers the fund's bank gives (loaded by staff from the bank's list or range): each is
+// given to at most one house or commune pledge, so its money is known by the account it was sent to.
+export const virtualAccounts = pgTable('virtual_accounts', {
+  accountNo: text('account_no').primaryKey(),
+  pledgeId: integer('pledge_id').references(() => pledges.id).unique(),
+  loadedAt: timestamp('loaded_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+}, (t) => [
+  index('virtual_accounts_free_idx').on(t.accountNo).where(sql`${t.pledgeId} IS NULL`),
+  check('virtual_accounts_number', sql`${t.accountNo} ~ '^[0-9A-Za-z]{1,19}$'`),
+]);
+
 // Money that arrived but could not be posted automatically waits for staff here, with its reason.
 export const paymentReviews = pgTable('payment_reviews', {
   id: serial('id').primaryKey(),

@@ -67,7 +67,7 @@ export function feedRow(payload: FeedPayload): { row: StatementRow; key: string 
   const reference = payload.referenceCode?.trim() || null;
   const row: StatementRow = {
     lineNo: 0, bookedAt, reference, creditVnd: payload.transferType === 'in' ? amount : 0, debitVnd: payload.transferType === 'out' ? amount : 0,
-    balanceVnd: payload.accumulated ?? null, memo: payload.content,
+    balanceVnd: payload.accumulated ?? null, memo: payload.content, virtualAccount: payload.subAccount?.trim() || null,
   };
   // The bank's reference is what the statement keys the row by; without one, the service's id.
   return { row, key: reference ? `ref:${payload.accountNumber}:${reference}` : `feed:${payload.gateway}:${payload.id}` };

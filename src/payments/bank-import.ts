@@ -11,6 +11,7 @@ import { enqueueReceipts } from '../mail/outbox';
 import { receiptCodesIn, rowKeys, type ParsedStatement, type StatementRow } from './bank-statement';
 import { decideCredit, decideDebit, type PaymentCandidate, type ReviewReason } from './matching';
 import type { Pledge } from './pledges';
+import { codesOfVirtualAccounts } from './virtual-accounts';
 
 const { bankStatements, bankStatementRows, pledges, disbursements, houses } = schema;
 
@@ -66,7 +67,10 @@ export async function importRows(tx: Tx, statementId: number | null, batch: { ro
   const existing = new Set((await tx.select({ key: bankStatementRows.rowKey }).from(bankStatementRows).where(inArray(bankStatementRows.rowKey, batch.map((b) => b.key)))).map((r) => r.key));
   const fresh = batch.filter((b) => !existing.has(b.key));
   if (fresh.length === 0) return { rows: 0 };
-  const codesByKey = new Map(fresh.map((b) => [b.key, b.row.creditVnd > 0 ? receiptCodesIn(b.row.memo) : []]));
+  // A credit names its pledge by the virtual account it was sent to, or by the code in its memo.
+  const byAccount = await codesOfVirtualAccounts(tx, [...new Set(fresh.flatMap((b) => (b.row.virtualAccount ? [b.row.virtualAccount] : [])))]);
+  const codesOf = (row: StatementRow) => [...new Set([...(row.virtualAccount && byAccount.has(row.virtualAccount) ? [byAccount.get(row.virtualAccount)!] : []), ...receiptCodesIn(row.memo)])];
+  const codesByKey = new Map(fresh.map((b) => [b.key, b.row.creditVnd > 0 ? codesOf(b.row) : []]));
   const allCodes = [...new Set([...codesByKey.values()].flat())];
   const found = allCodes.length === 0 ? [] : await tx.select().from(pledges).where(inArray(pledges.receiptCode, allCodes)).orderBy(pledges.id).for('update');
   const pledgesByCode = new Map(found.map((p) => [p.receiptCode, p]));

@@ -17,6 +17,8 @@ export interface StatementRow {
   balanceVnd: number | null;
   /** Private: published only as the receipt code matched in it. */
   memo: string;
+  /** The virtual account the money was sent to, when the bank reports it (the feed's sub-account). */
+  virtualAccount?: string | null;
 }
 
 export interface ParsedStatement {

@@ -11,6 +11,7 @@ import { formatVnd } from '../i18n/format';
 import { PRIVACY_NOTICE_VERSION } from '../mail/privacy';
 import { ui } from '../i18n/ui';
 import { readTypedNumber } from '../i18n/read-number';
+import { assignVirtualAccount } from './virtual-accounts';
 
 const { pledges, houses, areas, journalEntries, journalLines } = schema;
 
@@ -148,19 +149,24 @@ export async function createPledge(db: Db, request: PledgeRequest, startCheckout
   const campaign = await currentCampaign(db);
   if (!campaign) throw new DomainError(409, 'no_campaign', 'Chưa có chiến dịch nào để ủng hộ.', 'There is no campaign to give to yet.');
   const target = await resolveTarget(db, request.target);
-  const [pledge] = await db.insert(pledges).values({
-    receiptCode: newReceiptCode(),
-    campaignId: campaign.id,
-    targetType: request.target.type,
-    ...target,
-    amountVnd: request.amountVnd,
-    displayName: request.displayName,
-    anonymous: request.anonymous,
-    ...(request.email && request.emailConsent
-      ? { email: request.email, privacyNoticeVersion: PRIVACY_NOTICE_VERSION, emailConsentAt: new Date() }
-      : { email: null }),
-    method: request.method,
-  }).returning();
+  // A house or commune transfer takes a virtual account in the same transaction, when the bank gives them.
+  const pledge = await db.transaction(async (tx) => {
+    const [created] = await tx.insert(pledges).values({
+      receiptCode: newReceiptCode(),
+      campaignId: campaign.id,
+      targetType: request.target.type,
+      ...target,
+      amountVnd: request.amountVnd,
+      displayName: request.displayName,
+      anonymous: request.anonymous,
+      ...(request.email && request.emailConsent
+        ? { email: request.email, privacyNoticeVersion: PRIVACY_NOTICE_VERSION, emailConsentAt: new Date() }
+        : { email: null }),
+      method: request.method,
+    }).returning();
+    if (request.method === 'bank_transfer' && request.target.type !== 'general') await assignVirtualAccount(tx, created!.id);
+    return created;
+  });
   if (request.method === 'bank_transfer') return { pledge: pledge! };
   try {
     const session = await startCheckout!(pledge!);

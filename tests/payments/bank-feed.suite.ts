@@ -13,7 +13,11 @@ import { createPledge, pledgeView } from '../../src/payments/pledges';
 import { readStatementFile } from '../../src/payments/statement-file';
 import { vietcombankCsv } from '../../scripts/lib/statement-fixture';
 import { sepayBody, signedFeedRequest } from '../../scripts/lib/bank-feed-sender';
-import { buildWorld } from '../db/world';
+import { buildWorld, type World } from '../db/world';
+import { loadVirtualAccounts, parseVirtualAccountSpec } from '../../src/payments/virtual-accounts';
+import { receiptPage } from '../../src/payments/donate-page';
+import { fundBankAccount } from '../../src/payments/config';
+import { parseVietQr } from '../../src/payments/vietqr';
 import type { FreshDb } from '../db/harness';
 import { intakeState } from './intake-world';
 
@@ -33,9 +37,10 @@ const sepay = (id: number, amountVnd: number, content: string) => sepayBody({ id
 export function bankFeedSuite(driver: string, fresh: FreshDb): void {
   describe(`live bank feed (${driver})`, () => {
     let handle: DbHandle;
+    let world: World;
     beforeEach(async () => {
       handle = await fresh();
-      await buildWorld(handle.db);
+      world = await buildWorld(handle.db);
     });
     afterEach(async () => { await handle?.close(); });
 
@@ -75,6 +80,24 @@ export function bankFeedSuite(driver: string, fresh: FreshDb): void {
       expect([Number(counts!.rows), Number(counts!.contributions)]).toEqual([42, 40]);
       const reviews = await handle.db.select().from(schema.paymentReviews);
       expect(reviews.map((r) => r.reason).sort()).toEqual(['amount_mismatch', 'no_code']);
+    });
+
+    it('gives house and commune pledges a virtual account, shown in the VietQR code, and confirms money sent to it without a memo', async () => {
+      const { houses } = world;
+      expect(await loadVirtualAccounts(handle.db, parseVirtualAccountSpec('96300098-96300099, 96300100'))).toBe(3);
+      expect(await loadVirtualAccounts(handle.db, parseVirtualAccountSpec('96300099-96300100'))).toBe(0);
+      const toHouse = (await createPledge(handle.db, { target: { type: 'house', houseCode: houses[0]!.publicCode }, amountVnd: 600_000, displayName: null, anonymous: true, email: null, method: 'bank_transfer' })).pledge;
+      const general = await pledge(100_000);
+      const receipt = await receiptPage({ db: handle.db, bank: fundBankAccount({}) }, toHouse.receiptCode, 'vi');
+      expect(parseVietQr(receipt!.qr!.payload)).toMatchObject({ '38.01.01': '96300098', '54': '600000', '62.08': toHouse.receiptCode });
+      expect(parseVietQr((await receiptPage({ db: handle.db, bank: fundBankAccount({}) }, general.receiptCode, 'vi'))!.qr!.payload)['38.01.01']).toBe(ACCOUNT);
+      const answer = await send(notification({ ...sepay(70, 600_000, 'chuyen tien'), subAccount: '96300098' }));
+      expect(answer.body).toMatchObject({ success: true, matched: true });
+      expect((await pledgeView(handle.db, toHouse.receiptCode))?.split).toMatchObject({ houseVnd: 600_000 });
+      // Money to a virtual account nobody was given, or of another amount, waits for staff.
+      expect((await send(notification({ ...sepay(71, 500_000, 'chuyen tien'), subAccount: '96300100' }))).body).toMatchObject({ matched: false, review: ['no_code'] });
+      expect(() => parseVirtualAccountSpec('100-99')).toThrow(/đầu nhỏ hơn cuối/);
+      expect(() => parseVirtualAccountSpec('000001-200000')).toThrow(/tối đa 100000 số/);
     });
 
     it('the statement recognises rows the feed posted by bank reference, posts nothing twice, and posts what the feed missed', async () => {
