@@ -5,8 +5,9 @@ import { sql } from 'drizzle-orm';
 import { queryRows, type Tx } from '../../db/client';
 import {
   CASH_ACCOUNTS, CASH_BOOK_CSV_HEADER, CASH_BOOK_FILES, CASH_BOOK_PAGE_SIZE, cashBookCsvRow, withBalances,
-  type CashAccount, type CashBookIndex, type CashBookMonth, type CashBookRow, type ReconciliationMonth,
+  UNIT_KINDS, type CashAccount, type CashBookIndex, type CashBookMonth, type CashBookRow, type ReconciliationMonth, type UnitKind,
 } from './cash-book';
+import { selectContributions } from './contribution-rows';
 import { csvRow } from './csv';
 import { FileSink } from './files';
 import type { DatasetFile } from './format';
@@ -27,7 +28,8 @@ export async function exportCashBook(tx: Tx, root: string, done: (file: DatasetF
     FROM journal_lines l JOIN journal_entries e ON e.id = l.entry_id
     WHERE l.account IN (${sql.join(CASH_ACCOUNTS.map((a) => sql`${a}`), sql`, `)})
     GROUP BY 1, 2 ORDER BY 1, 2`);
-  const index: CashBookIndex = { accounts: [], reconciliation: [] };
+  const index: CashBookIndex = { accounts: [], units: { in_kind: { gifts: 0, pages: 0 }, labour: { gifts: 0, pages: 0 } }, reconciliation: [] };
+  for (const kind of UNIT_KINDS) index.units[kind] = await exportUnits(tx, root, done, kind);
   for (const account of CASH_ACCOUNTS) {
     const months: CashBookMonth[] = [];
     let opening = 0;
@@ -50,6 +52,23 @@ export async function exportCashBook(tx: Tx, root: string, done: (file: DatasetF
 }
 
 // The last line of a page, its time as the database's own text so no precision is lost between pages.
+// Goods or labour gifts, a page at a time in the order recorded, through the one privacy-filtered row shape.
+async function exportUnits(tx: Tx, root: string, done: (file: DatasetFile) => void, kind: UnitKind) {
+  let afterId = 0;
+  let gifts = 0;
+  let pages = 0;
+  for (;;) {
+    const rows = await selectContributions(tx, sql`c.kind = ${kind} AND c.id > ${afterId}`, sql`ORDER BY c.id LIMIT ${CASH_BOOK_PAGE_SIZE}`);
+    if (rows.length === 0) break;
+    const sink = await FileSink.open(root, CASH_BOOK_FILES.units(kind, ++pages), done);
+    await sink.write(`${JSON.stringify(rows)}\n`);
+    await sink.close();
+    gifts += rows.length;
+    afterId = rows.at(-1)!.id;
+  }
+  return { gifts, pages };
+}
+
 type Cursor = { at: string; entryId: number; lineNo: number };
 
 // One account's month: its pages, in the order the lines were posted, and the CSV of all of them.

@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { csvRow, type CsvValue } from './csv';
+import type { PublicContribution } from './format';
 import { datasetDir } from './read';
 
 export const CASH_ACCOUNTS = ['cash_bank', 'cash_card', 'cash_office'] as const;
@@ -20,6 +21,8 @@ export const CASH_BOOK_FILES = {
   index: 'cash-book/index.json',
   page: (account: CashAccount, month: string, page: number) => `cash-book/${account}/${month}/${String(page).padStart(4, '0')}.json`,
   csv: (account: CashAccount, month: string) => `cash-book/${account}/${month}.csv`,
+  /** Goods and labour days, in their own units, never in a money column. */
+  units: (kind: UnitKind, page: number) => `cash-book/${kind}/${String(page).padStart(4, '0')}.json`,
 } as const;
 
 /** One journal line on a cash account, as the public sees it: where it came from, where it went. */
@@ -63,8 +66,15 @@ export interface ReconciliationMonth {
   unexplained_vnd: number | null;
 }
 
+/** Gifts counted in their own units: goods (quantity, unit, valuation) and labour (people, days). */
+export type UnitKind = 'in_kind' | 'labour';
+export const UNIT_KINDS: UnitKind[] = ['in_kind', 'labour'];
+export const UNIT_SLUG: Record<UnitKind, string> = { in_kind: 'hien-vat', labour: 'ngay-cong' };
+
 export interface CashBookIndex {
   accounts: { account: CashAccount; months: CashBookMonth[] }[];
+  /** Pages of in-kind and labour gifts, and how many gifts each kind has. */
+  units: Record<UnitKind, { gifts: number; pages: number }>;
   reconciliation: ReconciliationMonth[];
 }
 
@@ -97,6 +107,7 @@ function readDataset<T>(path: string): T | undefined {
 
 // The static pages' view; a dataset published before the cash book existed has an empty one.
 export const cashBook = {
-  index: (): CashBookIndex => readDataset<CashBookIndex>(CASH_BOOK_FILES.index) ?? { accounts: [], reconciliation: [] },
+  index: (): CashBookIndex => readDataset<CashBookIndex>(CASH_BOOK_FILES.index) ?? { accounts: [], units: { in_kind: { gifts: 0, pages: 0 }, labour: { gifts: 0, pages: 0 } }, reconciliation: [] },
+  units: (kind: UnitKind, page: number): PublicContribution[] => readDataset<PublicContribution[]>(CASH_BOOK_FILES.units(kind, page)) ?? [],
   page: (account: CashAccount, month: string, page: number): CashBookRow[] => readDataset<CashBookRow[]>(CASH_BOOK_FILES.page(account, month, page)) ?? [],
 };

@@ -15,7 +15,8 @@ import { createPledge } from '../../src/payments/pledges';
 import { readStatementFile } from '../../src/payments/statement-file';
 import { CASH_BOOK_FILES, type CashBookIndex, type CashBookRow } from '../../src/publish/cash-book';
 import { publishDataset } from '../../src/publish/export';
-import { FILES, type Checkpoint } from '../../src/publish/format';
+import { FILES, type Checkpoint, type PublicContribution } from '../../src/publish/format';
+import { recordInKind, recordLabour } from '../../src/domain/contributions';
 import { bankSheet, sheetCsv } from '../../scripts/lib/statement-fixture';
 import { buildWorld, nextKey, type World } from './world';
 import type { FreshDb } from './harness';
@@ -68,9 +69,15 @@ export function cashBookSuite(driver: string, fresh: FreshDb): void {
         id: 9, gateway: 'BIDV', transactionDate: '2024-10-20 08:00:00', accountNumber: '0011000000000', content: `CK ${c.receiptCode}`,
         transferType: 'in', transferAmount: 200_000, referenceCode: 'FT9',
       }));
+      await recordInKind(handle.db, { idempotencyKey: nextKey(), campaignId: world.campaignId, houseId: house.houseId, receivedAt: '2024-09-01', donor: { kind: 'business', displayName: 'Công ty Xi măng' }, items: [{ name: 'Xi măng', quantity: 3, unit: 'tấn', valueVnd: 4_800_000 }] });
+      await recordLabour(handle.db, { idempotencyKey: nextKey(), campaignId: world.campaignId, houseId: house.houseId, organisation: 'Ban Chỉ huy Quân sự huyện', people: 10, days: 4, workedOn: '2024-09-05', donor: { kind: 'organisation', displayName: 'Ban Chỉ huy Quân sự huyện' } });
       await publishDataset(handle.db, join(dir, 'data'));
       const index = read<CashBookIndex>(CASH_BOOK_FILES.index);
       const bank = index.accounts.find((x) => x.account === 'cash_bank')!;
+      // Goods and labour on their own tabs, in their own units; neither touches a cash account.
+      expect(index.units).toEqual({ in_kind: { gifts: 1, pages: 1 }, labour: { gifts: 1, pages: 1 } });
+      expect(read<PublicContribution[]>(CASH_BOOK_FILES.units('in_kind', 1))[0]!.items).toEqual([{ name: 'Xi măng', quantity: 3, unit: 'tấn', value_vnd: 4_800_000 }]);
+      expect(read<PublicContribution[]>(CASH_BOOK_FILES.units('labour', 1))[0]!.labour).toMatchObject({ people: 10, days: 4, person_days: 40 });
       expect(bank.months.map((m) => [m.month, m.opening_vnd, m.in_vnd, m.out_vnd, m.closing_vnd, m.pages])).toEqual([
         ['2024-09', 0, 12_000_000, 0, 12_000_000, 1], ['2024-10', 12_000_000, 200_000, 9_000_000, 3_200_000, 1],
       ]);

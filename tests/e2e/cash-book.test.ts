@@ -58,6 +58,15 @@ describe('two-sided sao kê in the browser', () => {
     expect(balance).toBe(last.closing_vnd);
     expect(balance).toBe(checkpoint.account_balances.cash_bank ?? 0);
     expect(await page.getByTestId('month-closing').textContent()).toBe(formatVnd(balance));
+    // Goods and labour on their own tabs: labour in people and days, its value only as a labelled estimate.
+    expect(index.units.labour.pages).toBeGreaterThan(0);
+    expect(index.units.in_kind.pages).toBeGreaterThan(0);
+    await page.goto(`${server.url}/sao-ke/so-quy/`);
+    await page.getByTestId('tab-labour').click();
+    expect(page.url()).toBe(`${server.url}/sao-ke/ngay-cong/1/`);
+    expect(await page.locator('[data-testid="units-labour"] thead th').allTextContents()).toEqual(['Ngày', 'Đơn vị', 'Số người', 'Số ngày', 'Ngày công', 'Giá trị ước tính (không phải tiền)']);
+    expect((await page.goto(`${server.url}/en/sao-ke/hien-vat/1/`))?.status()).toBe(200);
+    expect(await page.locator('[data-testid="units-in_kind"] tbody tr').count()).toBeGreaterThan(0);
     const reconciliation = await page.goto(`${server.url}/doi-soat/`);
     expect(reconciliation?.status()).toBe(200);
     await page.close();
