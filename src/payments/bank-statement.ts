@@ -191,14 +191,17 @@ function readRows(table: TableRow[], header: Header, into: ParsedStatement): voi
   const headings = new Set(table.slice(header.at, header.at + header.rows).flatMap(({ cells }) => cells.map((c) => normalise(text(c)))));
   for (const { lineNo, cells } of table.slice(header.at + header.rows)) {
     if (cells.every(blank)) continue;
-    const opening = labelled(cells, LABELS.opening);
-    const closing = labelled(cells, LABELS.closing);
-    if (opening !== undefined || closing !== undefined) {
-      into.openingBalanceVnd ??= optionalBalance(opening, lineNo);
-      into.closingBalanceVnd ??= optionalBalance(closing, lineNo);
-      continue;
-    }
     const date = dateCell(cells[columns.date], lineNo);
+    // Balance lines ("Số dư đầu kỳ", "Số dư cuối kỳ") carry no transaction, with or without a date.
+    if (!date || moneyColumns.every((i) => blank(cells[i]))) {
+      const opening = labelled(cells, LABELS.opening);
+      const closing = labelled(cells, LABELS.closing);
+      if (opening !== undefined || closing !== undefined) {
+        into.openingBalanceVnd ??= optionalBalance(opening, lineNo);
+        into.closingBalanceVnd ??= optionalBalance(closing, lineNo);
+        continue;
+      }
+    }
     if (!date) {
       const filled = cells.map((c, i) => (blank(c) ? -1 : i)).filter((i) => i >= 0);
       const previous = into.rows.at(-1);
