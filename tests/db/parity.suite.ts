@@ -142,10 +142,21 @@ export function paritySuite(driver: string, fresh: FreshDb): void {
         } finally {
           await handle.close();
         }
-      }), { numRuns: 10, seed: 20261204 });
+      }), {
+        numRuns: 10, seed: 20261204,
+        // Besides the random runs, one that must reach the refusals of a reversal: a pooled gift already
+        // allocated, then an allocation whose money was already paid out.
+        examples: [[[
+          { op: 'gift', target: 'general', house: 0, amountVnd: 10_000_000 },
+          { op: 'allocate', house: 0, pool: 'general', amountVnd: 10_000_000 },
+          { op: 'reverse', pick: 0 },
+          { op: 'pay', house: 0, amountVnd: 10_000_000 },
+          { op: 'reverse', pick: 1 },
+        ]]],
+      });
       // The runs reach every operation and the refusals that matter, so agreement is not agreement on nothing.
-      for (const op of ['gift', 'in_kind', 'state_budget', 'allocate', 'pay', 'reverse']) expect(seen).toContain(`posted:${op}`);
-      for (const code of ['pool_insufficient', 'over_budget', 'lot_spent']) expect(seen).toContain(`refused:${code}`);
+      for (const op of ['gift', 'in_kind', 'state_budget', 'allocate', 'pay', 'reverse']) expect([...seen]).toContain(`posted:${op}`);
+      for (const code of ['pool_insufficient', 'over_budget', 'lot_spent', 'house_overdrawn']) expect([...seen]).toContain(`refused:${code}`);
     }, 600_000);
   });
 }
