@@ -15,7 +15,7 @@ import { cashGift, type HouseState, type LedgerState } from '../ledger/rules';
 import { newReceiptCode } from './codes';
 import { findReturningDonor, type ReturningDonor } from './donors';
 import { DomainError, fromLedgerRule, notFound, pgErrorOf, translateDbError } from './errors';
-import { appendArg, requestHash, writeCounters, type Outcome } from './journal';
+import { appendArg, lockHouses, requestHash, writeCounters, type Outcome } from './journal';
 import type { cashContributionInput } from './schemas';
 
 export type CashInput = z.output<typeof cashContributionInput>;
@@ -38,17 +38,6 @@ export type GiftReply = Outcome<CashResult> | Error;
 export function requestOf<T extends { idempotencyKey: string }>(input: T): Omit<T, 'idempotencyKey'> {
   const { idempotencyKey: _key, ...request } = input;
   return request;
-}
-
-// THE house lock of the gift path: rows locked in id order (no deadlock between batches), held to
-// commit, so concurrent gifts to one house see each other's allocation and never over-fill it.
-export async function lockHouses(tx: Tx, houseIds: number[]): Promise<HouseState[]> {
-  if (houseIds.length === 0) return [];
-  const rows = await queryRows<{ id: number; public_code: string; area_id: number; budget_vnd: string | number; allocated_vnd: string | number }>(tx, sql`
-    SELECT id, public_code, area_id, budget_vnd, allocated_vnd FROM houses
-    WHERE id IN (SELECT (jsonb_array_elements_text(${JSON.stringify(houseIds)}::jsonb))::integer)
-    ORDER BY id FOR UPDATE`);
-  return rows.map((r) => ({ id: Number(r.id), code: r.public_code, areaId: Number(r.area_id), budgetVnd: Number(r.budget_vnd), allocatedVnd: Number(r.allocated_vnd) }));
 }
 
 // Gifts that may overflow to a commune's pool queue on that pool's lock (the one allocations from it take,
