@@ -10,7 +10,7 @@ import { CONTROL_MESSAGE, freeText, hasControlCharacters } from '../domain/text'
 import { formatVnd } from '../i18n/format';
 import { PRIVACY_NOTICE_VERSION } from '../mail/privacy';
 import { ui } from '../i18n/ui';
-import { TAX_CODE_PATTERN, normaliseTaxCode } from '../domain/donors';
+import { isTaxCode, normaliseTaxCode } from '../domain/donors';
 import { readVnd } from './amounts';
 
 const { pledges, houses, areas, journalEntries, journalLines } = schema;
@@ -62,7 +62,7 @@ const pledgeForm = z.object({
   emailConsent: z.preprocess((v) => v === 'on' || v === 'true' || v === '1', z.boolean()),
   method: z.enum(['card', 'bank_transfer'], { message: 'method' }),
   companyName: optionalText.pipe(z.string().max(200, 'companyName').optional()),
-  taxCode: optionalText.pipe(z.string().regex(TAX_CODE_PATTERN, 'taxCode').transform(normaliseTaxCode).optional()),
+  taxCode: optionalText.pipe(z.string().refine(isTaxCode, 'taxCode').transform(normaliseTaxCode).optional()),
 });
 
 export type PledgeTarget = { type: 'house'; houseCode: string } | { type: 'commune'; areaId: number } | { type: 'general' };
