@@ -185,6 +185,8 @@ const vi = {
     results: (total: string) => `${total} kết quả`,
     none: 'Không có khoản nào khớp.',
     live: 'Tìm trực tiếp trên sổ cái, kể cả các khoản ghi sau lần công bố gần nhất.',
+    matches: '{n} khoản khớp; bấm Tìm để xem.',
+    checking: 'Đang đếm các khoản khớp…',
   },
   lookup: {
     title: 'Tiền của tôi đi đâu?',
@@ -536,6 +538,8 @@ const en: Dict = {
     results: (total: string) => `${total} results`,
     none: 'No contribution matches.',
     live: 'Searches the live ledger, including gifts recorded after the last publication.',
+    matches: '{n} gifts match; press Search to see them.',
+    checking: 'Counting the gifts that match…',
   },
   lookup: {
     title: 'Where did my money go?',
