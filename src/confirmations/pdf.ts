@@ -67,7 +67,7 @@ export function confirmationPdf(doc: Confirmation, bank: FundBankAccount, issued
   if (doc.anchor) {
     const unpublished = doc.gifts.filter((g) => g.entryId !== null && g.entryId > doc.anchor!.entryCount).map((g) => g.receiptCode);
     pdf.text(`Sổ cái công khai đến bút toán #${doc.anchor.entryCount}, xuất bản lúc ${formatDateTime(doc.anchor.generatedAt)}; hash cuối ${doc.anchor.headHash}; gốc Merkle ${doc.anchor.logRoot}.`);
-    pdf.text(`The public ledger up to entry #${doc.anchor.entryCount}, published ${formatDateTime(doc.anchor.generatedAt)}, contains the entries above; anyone can check them with "npm run ledger:verify-dataset -- <site>/du-lieu/ --receipt <code>".`);
+    pdf.text(`The public ledger up to entry #${doc.anchor.entryCount}, published ${formatDateTime(doc.anchor.generatedAt)}, holds every entry above up to that number; anyone can check them with "npm run ledger:verify-dataset -- <site>/du-lieu/ --receipt <code>".`);
     if (unpublished.length > 0) pdf.text(`Chưa có trong lần xuất bản này / Not yet in this publication: ${unpublished.join(', ')}.`);
   } else {
     pdf.text('Sổ cái chưa được xuất bản; các bút toán sẽ có trong lần xuất bản tới. / The ledger has not been published yet.');
