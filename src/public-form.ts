@@ -4,7 +4,8 @@ import type { z } from 'zod';
 import { BodyTooLarge, FORM_TYPES, readForm } from './request-body';
 import type { RateLimiter } from './rate-limit';
 
-export type FormRead<T> = { ok: true; data: T } | { ok: false; status: number; vi: string; en: string; retryAfterSeconds?: number };
+/** A refused form keeps what was typed (bounded, without control characters), to be shown again. */
+export type FormRead<T> = { ok: true; data: T } | { ok: false; status: number; vi: string; en: string; retryAfterSeconds?: number; typed?: Record<string, string> };
 
 /** The forms read here are a few short fields. */
 export const PUBLIC_FORM_BYTES = 16 * 1024;
@@ -34,5 +35,7 @@ export async function readPublicForm<S extends z.ZodTypeAny>(request: Request, s
   limiter.record(ip, now);
   const values = Object.fromEntries([...form.entries()].map(([k, v]) => [k, typeof v === 'string' ? v : '']));
   const parsed = schema.safeParse(values);
-  return parsed.success ? { ok: true, data: parsed.data } : { ok: false, status: 400, ...firstIssue(parsed.error) };
+  if (parsed.success) return { ok: true, data: parsed.data };
+  const typed = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v.slice(0, 4000).replace(/[\p{Cc}\p{Cf}]/gu, (c) => (c === '\n' ? c : ''))]));
+  return { ok: false, status: 400, ...firstIssue(parsed.error), typed };
 }

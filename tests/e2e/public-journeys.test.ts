@@ -194,6 +194,7 @@ describe('a business gives and downloads the confirmation of its gift', () => {
     await page.getByLabel('Mã số thuế').fill('0309876543');
     await page.getByRole('button', { name: 'Tải giấy xác nhận (PDF)' }).click();
     expect(await page.getByTestId('confirm-error').textContent()).toContain(`Không tìm thấy khoản ủng hộ đã ghi nhận có mã ${code}`);
+    expect(await page.locator('input[name=code]').inputValue()).toBe(code);
     await page.getByLabel('Mã số thuế').fill('0101234567');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Tải giấy xác nhận (PDF)' }).click()]);
     expect(download.suggestedFilename()).toBe(`xac-nhan-${code}.pdf`);
@@ -221,6 +222,7 @@ describe("people's supervision: a question, its answer, published", () => {
     await visitor.getByLabel('Nội dung câu hỏi hoặc phản ánh').fill('Gọi lại cho tôi số 0912 345 678 nhé');
     await visitor.getByRole('button', { name: 'Gửi góp ý' }).click();
     expect(await visitor.getByTestId('feedback-error').textContent()).toContain('Xin đừng ghi số điện thoại hay email');
+    expect(await visitor.locator('textarea[name=question]').inputValue()).toBe('Gọi lại cho tôi số 0912 345 678 nhé');
     const question = 'Nhà này bao giờ được khởi công? Xã đã họp bình xét chưa?';
     await visitor.getByLabel('Nội dung câu hỏi hoặc phản ánh').fill(question);
     await visitor.getByRole('button', { name: 'Gửi góp ý' }).click();
