@@ -13,7 +13,7 @@ import type { EntryDraft } from '../ledger/entry';
 import { LedgerRuleError } from '../ledger/errors';
 import { cashGift, type HouseState, type LedgerState } from '../ledger/rules';
 import { newReceiptCode } from './codes';
-import { findReturningDonor, type ReturningDonor } from './donors';
+import { batchDonorKeys, findReturningDonor, type ReturningDonor } from './donors';
 import { DomainError, fromLedgerRule, notFound, pgErrorOf, translateDbError } from './errors';
 import { appendArg, lockHouses, requestHash, writeCounters, type Outcome } from './journal';
 import type { cashContributionInput } from './schemas';
@@ -134,6 +134,7 @@ export async function postCashGifts(tx: Tx, inputs: CashInput[]): Promise<GiftRe
   const donorIds = ids.flatMap((row) => (row.donor_id === null ? [] : [Number(row.donor_id)]));
   const replies: GiftReply[] = [];
   const accepted: Accepted[] = [];
+  const newDonorIds = new Map<string, number>();
   inputs.forEach((input, index) => {
     const hash = requestHash(requestOf(input));
     const first = seenByKey.get(input.idempotencyKey);
@@ -162,10 +163,14 @@ export async function postCashGifts(tx: Tx, inputs: CashInput[]): Promise<GiftRe
       });
       state.apply(effectsOf(gift.draft.lines));
       const reused = returning[index];
-      const donorId = 'donorId' in input ? input.donorId : reused?.donorId ?? donorIds.shift()!;
+      // A new donor seen earlier in this batch (same tax code, phone or email) is that record.
+      const keys = 'donor' in input && !reused ? batchDonorKeys(input.donor) : [];
+      const earlier = keys.map((key) => newDonorIds.get(key)).find((id) => id !== undefined);
+      const donorId = 'donorId' in input ? input.donorId : reused?.donorId ?? earlier ?? donorIds.shift()!;
+      for (const key of keys) if (!newDonorIds.has(key)) newDonorIds.set(key, donorId);
       accepted.push({
         index, input, hash, draft: gift.draft,
-        donor: 'donor' in input && !reused ? { ...input.donor, id: donorId, displayName: input.donor.anonymous ? null : input.donor.displayName } : null,
+        donor: 'donor' in input && !reused && earlier === undefined ? { ...input.donor, id: donorId, displayName: input.donor.anonymous ? null : input.donor.displayName } : null,
         contribution: {
           id: contributionId, receiptCode, campaignId: input.campaignId, donorId, kind: 'cash', channel: input.channel, amountVnd: input.amountVnd,
           targetType: target.type, targetHouseId: gift.houseId, targetAreaId: gift.communeAreaId, receivedAt: input.receivedAt,
