@@ -4,12 +4,12 @@ import { eq, sql } from 'drizzle-orm';
 import { queryRows, schema, type Db } from '../../db/client';
 import { allocateFromPool } from '../domain/allocations';
 import { currentCampaign } from '../domain/campaigns';
-import { recordCashContribution, recordInKind, recordLabour, recordStateBudget } from '../domain/contributions';
+import { recordCashContribution, recordLabour, recordStateBudget } from '../domain/contributions';
 import { reverseEntry } from '../domain/corrections';
 import { decideDisbursement, proposeDisbursement } from '../domain/disbursements';
 import { DomainError, fieldError, notFound } from '../domain/errors';
 import { mergeDonors, unmergeDonor, type ReturningDonor } from '../domain/donors';
-import { describeItem, priceItem, type PricedItem } from '../domain/in-kind';
+import { describeItem, priceItem, recordShipment, type PricedItem } from '../domain/in-kind';
 import { advanceStage, registerHouseProject, stageNames } from '../domain/houses';
 import { runOnce } from '../domain/journal';
 import { formatDate, formatVnd } from '../i18n/format';
@@ -173,11 +173,11 @@ export async function labourAction(ctx: ActionContext, form: Fields): Promise<Do
   });
 }
 
-const ITEM_ROWS = 5;
+const ITEM_ROWS = 6;
 export const itemRows = Array.from({ length: ITEM_ROWS }, (_, i) => i);
 
-// The item rows a recorder filled in, each read the Vietnamese way and priced (unit price or line total).
-export function itemsOf(form: Fields): PricedItem[] {
+// The item rows a recorder filled in (with their row index), each read the Vietnamese way and priced.
+export function itemsOf(form: Fields): { index: number; item: PricedItem }[] {
   return itemRows
     .filter((i) => text(form, `item${i}Name`) || text(form, `item${i}Quantity`) || text(form, `item${i}UnitPrice`) || text(form, `item${i}Total`))
     .map((i) => {
@@ -189,32 +189,80 @@ export function itemsOf(form: Fields): PricedItem[] {
       if (!unit) throw fieldError(`item${i}Unit`, `Dòng ${row}: chưa nhập đơn vị (bao, viên, tấn…).`, `Row ${row}: the unit (bag, brick, tonne…) is missing.`);
       const quantity = decimal(form, `item${i}Quantity`, label('số lượng', 'quantity'));
       if (quantity <= 0) throw fieldError(`item${i}Quantity`, `Dòng ${row}, số lượng phải lớn hơn 0.`, `Row ${row}, the quantity must be above 0.`);
-      return priceItem({
-        name, quantity, unit,
-        unitPriceVnd: optionalVnd(form, `item${i}UnitPrice`, label('đơn giá', 'unit price')),
-        totalVnd: optionalVnd(form, `item${i}Total`, label('thành tiền', 'line total')),
-      }, row, (part) => `item${i}${part}`);
+      return {
+        index: i,
+        item: priceItem({
+          name, quantity, unit,
+          unitPriceVnd: optionalVnd(form, `item${i}UnitPrice`, label('đơn giá', 'unit price')),
+          totalVnd: optionalVnd(form, `item${i}Total`, label('thành tiền', 'line total')),
+        }, row, (part) => `item${i}${part}`),
+      };
     });
 }
 
+// A house or commune typed in a form field, refused beside that field when it is unknown.
+async function lookedUp<T>(field: string, find: () => Promise<T>): Promise<T> {
+  try {
+    return await find();
+  } catch (error) {
+    if (error instanceof DomainError && error.code === 'not_found') throw new DomainError(400, 'invalid_field', error.message, error.messageEn, { field });
+    throw error;
+  }
+}
+
+// One delivery (a truck) in one form: each item goes to the house on its card, else to the form's house,
+// else the commune holds it for its houses; goods beyond a house's need are held by the commune, not refused.
 export async function inKindAction(ctx: ActionContext, form: Fields): Promise<Done> {
-  return logged(ctx, 'in_kind.record', text(form, 'house') || null, async () => {
-    const house = await houseByCode(ctx.db, text(form, 'house'));
-    assertInScope(ctx, house.areaId);
-    const items = itemsOf(form);
-    if (items.length === 0) throw fieldError('item0Name', 'Chưa nhập mặt hàng nào.', 'No item was entered.');
-    const { result, replayed } = await recordInKind(ctx.db, {
+  return logged(ctx, 'in_kind.record', text(form, 'house') || text(form, 'commune') || null, async () => {
+    const rows = itemsOf(form);
+    if (rows.length === 0) throw fieldError('item0Name', 'Chưa nhập mặt hàng nào.', 'No item was entered.');
+    const houses = new Map<string, HouseRef>();
+    const houseIn = async (field: string): Promise<HouseRef | null> => {
+      const code = text(form, field).toUpperCase();
+      if (!code) return null;
+      if (!houses.has(code)) houses.set(code, await lookedUp(field, () => houseByCode(ctx.db, code)));
+      return houses.get(code)!;
+    };
+    const formHouse = await houseIn('house');
+    const destinations: (HouseRef | null)[] = [];
+    for (const { index } of rows) destinations.push((await houseIn(`item${index}House`)) ?? formHouse);
+    const communeCode = text(form, 'commune');
+    const firstHouse = destinations.find((h) => h !== null);
+    if (!communeCode && !firstHouse) {
+      throw fieldError('house', 'Nhập mã nhà nhận, hoặc mã xã giữ hàng cho các nhà.', 'Enter the receiving house, or the commune that holds the goods for its houses.');
+    }
+    const areaId = communeCode ? (await lookedUp('commune', () => areaByCode(ctx.db, communeCode))).id : firstHouse!.areaId;
+    assertInScope(ctx, areaId);
+    for (const house of houses.values()) assertInScope(ctx, house.areaId);
+    const parts: { houseId: number | null; items: PricedItem[] }[] = [];
+    rows.forEach(({ item }, i) => {
+      const houseId = destinations[i]?.id ?? null;
+      const part = parts.find((p) => p.houseId === houseId);
+      if (part) part.items.push(item);
+      else parts.push({ houseId, items: [item] });
+    });
+    const { result, replayed } = await recordShipment(ctx.db, {
       idempotencyKey: keyOf('in_kind', form),
-      campaignId: house.campaignId, houseId: house.id, items,
+      campaignId: firstHouse?.campaignId ?? await campaignId(ctx.db), areaId, parts,
       receivedAt: startOfDayVn(pastDate(form, 'receivedOn')),
       donor: donorOf(form),
     });
-    const total = items.reduce((sum, item) => sum + item.valueVnd, 0);
+    const total = rows.reduce((sum, { item }) => sum + item.valueVnd, 0);
+    const listed = parts.map((p, i) => {
+      const items = p.items.map(describeItem).join('; ');
+      const code = result.shares[i]!.houseCode;
+      return code ? [`nhà ${code}: ${items}`, `house ${code}: ${items}`] : [`${result.communeName} giữ cho các nhà: ${items}`, `held by ${result.communeName} for its houses: ${items}`];
+    });
+    const surplus = result.shares.filter((s) => s.houseCode && s.surplusVnd > 0).map((s) => [
+      ` Nhà ${s.houseCode} không còn thiếu đủ: ${formatVnd(s.surplusVnd)} hàng dư được ghi cho ${result.communeName} giữ cho các nhà.`,
+      ` House ${s.houseCode} needed less: ${formatVnd(s.surplusVnd)} of surplus goods recorded as held by ${result.communeName} for its houses.`,
+    ]);
     const [viNote, enNote] = returningNote(result);
     return {
-      vi: `Đã ghi hiện vật trị giá ${formatVnd(total)} cho nhà ${house.publicCode} (biên nhận ${result.receiptCode}): ${items.map(describeItem).join('; ')}.${viNote}`,
-      en: `Recorded goods worth ${formatVnd(total)} for house ${house.publicCode} (receipt ${result.receiptCode}): ${items.map(describeItem).join('; ')}.${enNote}`,
-      replayed, link: `/staff/houses/${house.id}`, details: { receipt: result.receiptCode, valueVnd: total, entryId: result.entryId },
+      vi: `Đã ghi hiện vật trị giá ${formatVnd(total)} (biên nhận ${result.receiptCode}) — ${listed.map((l) => l[0]).join(' | ')}.${surplus.map((l) => l[0]).join('')}${viNote}`,
+      en: `Recorded goods worth ${formatVnd(total)} (receipt ${result.receiptCode}) — ${listed.map((l) => l[1]).join(' | ')}.${surplus.map((l) => l[1]).join('')}${enNote}`,
+      replayed, link: firstHouse ? `/staff/houses/${firstHouse.id}` : undefined,
+      details: { receipt: result.receiptCode, valueVnd: total, entryId: result.entryId, surplusVnd: result.shares.reduce((sum, s) => sum + s.surplusVnd, 0) },
     };
   });
 }

@@ -141,7 +141,8 @@ export async function sixMonthReport(db: Db, from: string, to: string, top = 10)
     const add = (key: keyof AreaMoney, value: number) => { province.money[key] += value; if (area) area[key] += value; };
     switch (`${row.account}/${row.source}`) {
       case 'house_state/state_budget': add('stateBudgetVnd', credit); break;
-      case 'house_in_kind/in_kind': add('inKindVnd', credit); break;
+      case 'house_in_kind/in_kind':
+      case 'commune_in_kind/in_kind': add('inKindVnd', credit); break;
       case 'house_labour/labour': add('labourEstimateVnd', credit); break;
       case 'house_cash/allocation': add('fundAllocatedVnd', credit); break;
       case 'house_cash/contribution': add('designatedVnd', credit); break;

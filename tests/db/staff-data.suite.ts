@@ -13,6 +13,7 @@ import {
   unmergeDonorAction, uploadPhotoAction,
 } from '../../src/staff/actions';
 import { listAudit } from '../../src/staff/audit';
+import { verifyLedger } from '../../src/domain/verify';
 import { sixMonthReport } from '../../src/staff/report';
 import { give } from './world';
 import { buildStaffWorld, contextOf, formOf, recordsDigest, type StaffWorld } from './staff-world';
@@ -216,6 +217,71 @@ export function staffDataSuite(driver: string, fresh: FreshDb): void {
         expect(done.vi).toContain(reason);
         const rows = await handle.db.select().from(schema.houses).where(sql`${schema.houses.id} IN (${half!.houseId}, ${full!.houseId})`).orderBy(schema.houses.id);
         expect(rows.map((h) => [h.fundedOn, h.fundedReason])).toEqual([['2025-03-01', reason], ['2025-03-01', null]]);
+      });
+    });
+
+    describe('one truck for several houses', () => {
+      it('splits a truck across three houses and the commune in one receipt; goods beyond a house\'s need are held by the commune, not refused', async () => {
+        const thu = await contextOf(handle.db, 'thu');
+        const [a, b, full] = world.houses;
+        await give(handle.db, world, { amountVnd: 30_000_000, target: { type: 'house', houseId: full!.houseId } });
+        const truck = {
+          donorName: 'Công ty Xi măng Bắc Kạn', donorKind: 'business', receivedOn: '2025-04-02', house: a!.publicCode,
+          item0Name: 'Xi măng PCB40', item0Quantity: '3', item0Unit: 'tấn', item0UnitPrice: '1.600.000',
+          item1House: b!.publicCode.toLowerCase(), item1Name: 'Xi măng PCB40', item1Quantity: '2,5', item1Unit: 'tấn', item1UnitPrice: '1.600.000',
+          item2House: full!.publicCode, item2Name: 'Gạch đặc', item2Quantity: '2.000', item2Unit: 'viên', item2Total: '3.000.000',
+        };
+        const submission = 'truck-0001-xxxxxxxx';
+        const done = await inKindAction(thu, formOf(truck, submission));
+        expect(done.vi).toContain(`nhà ${a!.publicCode}: Xi măng PCB40: 3 tấn × 1.600.000 ₫ = 4.800.000 ₫`);
+        expect(done.vi).toContain(`nhà ${b!.publicCode}: Xi măng PCB40: 2,5 tấn × 1.600.000 ₫ = 4.000.000 ₫`);
+        expect(done.vi).toContain(`Nhà ${full!.publicCode} không còn thiếu đủ: 3.000.000 ₫ hàng dư được ghi cho Xã A giữ cho các nhà.`);
+
+        const gifts = await handle.db.select().from(schema.contributions).where(eq(schema.contributions.kind, 'in_kind'));
+        expect(gifts).toHaveLength(1);
+        expect(gifts[0]).toMatchObject({ amountVnd: 11_800_000, targetType: 'commune', targetAreaId: world.communeA, targetHouseId: null });
+        const parts = (gifts[0]!.details as { parts: { houseCode: string; items: { quantity: number }[]; valueVnd: number; surplusVnd: number }[] }).parts;
+        expect(parts.map((p) => [p.houseCode, p.items.map((i) => i.quantity), p.valueVnd, p.surplusVnd]))
+          .toEqual([[a!.publicCode, [3], 4_800_000, 0], [b!.publicCode, [2.5], 4_000_000, 0], [full!.publicCode, [2000], 0, 3_000_000]]);
+        const lines = await handle.db.select().from(schema.journalLines).where(eq(schema.journalLines.contributionId, gifts[0]!.id)).orderBy(schema.journalLines.lineNo);
+        expect(lines.map((l) => [l.account, l.houseId, l.areaId, l.amountVnd])).toEqual([
+          ['in_kind_received', null, null, 11_800_000], ['house_in_kind', a!.houseId, null, -4_800_000],
+          ['house_in_kind', b!.houseId, null, -4_000_000], ['commune_in_kind', null, world.communeA, -3_000_000],
+        ]);
+        const houses = await handle.db.select().from(schema.houses).where(sql`${schema.houses.id} IN (${a!.houseId}, ${b!.houseId}, ${full!.houseId})`).orderBy(schema.houses.id);
+        expect(houses.map((h) => h.allocatedVnd)).toEqual([4_800_000, 4_000_000, 30_000_000]);
+
+        // The same form sent again records nothing twice; the ledger still verifies.
+        const before = await state();
+        expect((await inKindAction(thu, formOf(truck, submission))).replayed).toBe(true);
+        expect(await state()).toBe(before);
+        expect(await verifyLedger(handle.db)).toMatchObject({ ok: true });
+        // The six-monthly report counts the commune's goods with the houses' goods.
+        const report = await sixMonthReport(handle.db, '2025-01-01', '2025-06-30');
+        expect(report.province.money.inKindVnd).toBe(11_800_000);
+        expect(report.areas.map((x) => x.money.inKindVnd)).toEqual([11_800_000]);
+      });
+
+      it('keeps goods with the commune when no house is named, and refuses an unknown house beside its card and a house of another commune', async () => {
+        const thu = await contextOf(handle.db, 'thu');
+        const admin = await contextOf(handle.db, 'admin');
+        const held = await inKindAction(thu, formOf({ donorName: 'Bà Lan', receivedOn: '2025-04-03', commune: 'T-D-A', item0Name: 'Tôn', item0Quantity: '40', item0Unit: 'tấm', item0Total: '4.000.000' }));
+        expect(held.vi).toMatch(/Xã A giữ cho các nhà: Tôn: 40 tấm × 100\.000 ₫ = 4\.000\.000 ₫/);
+        const before = await state();
+        expect(await refusal(() => inKindAction(thu, formOf({ donorName: 'Bà Lan', receivedOn: '2025-04-03', item0Name: 'Tôn', item0Quantity: '4', item0Unit: 'tấm', item0Total: '400.000' }))))
+          .toMatchObject({ status: 400, details: { field: 'house' } });
+        const unknown = await refusal(() => inKindAction(thu, formOf({
+          donorName: 'Bà Lan', receivedOn: '2025-04-03', house: world.houses[0]!.publicCode,
+          item0Name: 'Tôn', item0Quantity: '4', item0Unit: 'tấm', item0Total: '400.000', item1House: 'BK-99999', item1Name: 'Gạch', item1Quantity: '10', item1Unit: 'viên', item1Total: '20.000',
+        })));
+        expect(unknown).toMatchObject({ status: 400, details: { field: 'item1House' } });
+        expect(unknown.message).toMatch(/Không tìm thấy nhà mã "BK-99999"/);
+        const other = await refusal(() => inKindAction(admin, formOf({ donorName: 'Bà Lan', receivedOn: '2025-04-03', commune: 'T-D-B', house: world.houses[0]!.publicCode, item0Name: 'Tôn', item0Quantity: '4', item0Unit: 'tấm', item0Total: '400.000' })));
+        expect(other).toMatchObject({ code: 'house_outside_commune' });
+        expect(other.message).toMatch(/không thuộc xã Xã B/);
+        expect(await refusal(() => inKindAction(thu, formOf({ donorName: 'Bà Lan', receivedOn: '2025-04-03', commune: 'T-D-B', item0Name: 'Tôn', item0Quantity: '4', item0Unit: 'tấm', item0Total: '400.000' }))))
+          .toMatchObject({ status: 403, code: 'out_of_scope' });
+        expect(await state()).toBe(before);
       });
     });
 

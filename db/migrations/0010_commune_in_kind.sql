@@ -1,0 +1,2 @@
+ALTER TABLE "journal_lines" DROP CONSTRAINT "journal_lines_account_known";--> statement-breakpoint
+ALTER TABLE "journal_lines" ADD CONSTRAINT "journal_lines_account_known" CHECK ("journal_lines"."account" IN ('cash_card', 'cash_bank', 'cash_office', 'card_fees', 'card_fee_withheld', 'pool_general', 'pool_commune', 'house_cash', 'house_paid', 'in_kind_received', 'house_in_kind', 'commune_in_kind', 'state_budget', 'house_state', 'labour_estimate', 'house_labour'));
