@@ -13,8 +13,8 @@ export interface StaffWorld extends World {
   users: Record<'admin' | 'thu' | 'duc' | 'hanh' | 'chung' | 'kiem', StaffUser>;
 }
 
-export async function buildStaffWorld(db: Db): Promise<StaffWorld> {
-  const world = await buildWorld(db);
+export async function buildStaffWorld(db: Db, houseCount?: number): Promise<StaffWorld> {
+  const world = await buildWorld(db, houseCount);
   const add = (username: string, role: string, areaCodes: string[] = []) =>
     saveStaffUser(db, { username, displayName: username.toUpperCase(), role, areaCodes, password: PASSWORD });
   const users = {
