@@ -15,7 +15,7 @@ export const idempotencyKey = freeText(6, 200);
 export const id = z.number().int().positive();
 const staffName = freeText(1, 100);
 const publicText = freeText(1, 300);
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Ngày phải có dạng yyyy-mm-dd / Dates are yyyy-mm-dd');
+export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Ngày phải có dạng yyyy-mm-dd / Dates are yyyy-mm-dd');
 
 // Phones as people write them ("0912 345 678", "+84 912.345.678") stored one way ("0912345678"),
 // so the same number always compares equal; other countries keep their "+".

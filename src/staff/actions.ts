@@ -6,11 +6,11 @@ import { allocateFromPool } from '../domain/allocations';
 import { currentCampaign } from '../domain/campaigns';
 import { recordCashContribution, recordLabour, recordStateBudget } from '../domain/contributions';
 import { reverseEntry } from '../domain/corrections';
-import { decideDisbursement, proposeDisbursement } from '../domain/disbursements';
+import { decideDisbursement, paymentMethodNames, proposeDisbursement } from '../domain/disbursements';
 import { DomainError, fieldError, notFound } from '../domain/errors';
 import { mergeDonors, unmergeDonor, type ReturningDonor } from '../domain/donors';
 import { describeItem, priceItem, recordShipment, type PricedItem } from '../domain/in-kind';
-import { advanceStage, registerHouseProject, stageNames } from '../domain/houses';
+import { advanceStage, initialsOf, registerHouseProject, stageNames } from '../domain/houses';
 import { runOnce } from '../domain/journal';
 import { formatDate, formatVnd } from '../i18n/format';
 import { audit } from './audit';
@@ -20,6 +20,7 @@ import { stageInput } from '../domain/schemas';
 import { manageAccount, type SignedIn } from './accounts';
 import { cleanPhoto, photoHash, pixelHash, samePhotos, storePhoto, type SamePhoto } from './photos';
 import { importHouseholds } from './households-import';
+import { cleanReceipt, removeReceipt, storeReceipt } from './receipts';
 import { resolveReview, type Resolution } from '../payments/review-queue';
 import { startPublish } from './publish';
 import { resendMessage } from '../mail/worker';
@@ -345,34 +346,68 @@ export async function allocateAction(ctx: ActionContext, form: Fields): Promise<
   });
 }
 
+// The household head's full name (private): the usual recipient of a payment.
+async function householdHead(db: Db, houseId: number): Promise<string> {
+  const [row] = await db.select({ name: schema.households.headFullName }).from(schema.houses)
+    .innerJoin(schema.households, eq(schema.households.id, schema.houses.householdId)).where(eq(schema.houses.id, houseId));
+  return row!.name;
+}
+
+// The payment's recipient, method, source account, date and receipt are asked for in words and checked before
+// the file is stored; the file is removed again if the proposal is refused.
 export async function proposeDisbursementAction(ctx: ActionContext, form: Fields): Promise<Done> {
   return logged(ctx, 'disbursement.propose', text(form, 'house') || null, async () => {
     const house = await houseByCode(ctx.db, text(form, 'house'));
     assertInScope(ctx, house.areaId);
-    const { result, replayed } = await proposeDisbursement(ctx.db, {
-      idempotencyKey: keyOf('disbursement', form),
-      houseId: house.id, amountVnd: vnd(form, 'amount'), purpose: text(form, 'purpose'),
-      recordedBy: ctx.user.username, recordedAt: new Date(),
-    });
-    return {
-      vi: `Đã ghi đề nghị chi #${result.disbursementId} ${formatVnd(vnd(form, 'amount'))} cho nhà ${house.publicCode}; khoản chi chỉ được ghi sổ sau khi một người khác duyệt.`,
-      en: `Payment #${result.disbursementId} of ${formatVnd(vnd(form, 'amount'))} for house ${house.publicCode} proposed; it posts only once someone else approves it.`,
-      replayed, link: `/staff/disbursements/${result.disbursementId}`, details: { disbursementId: result.disbursementId },
-    };
+    const amountVnd = vnd(form, 'amount');
+    const recipientName = text(form, 'recipient') === 'other' ? text(form, 'recipientName') : await householdHead(ctx.db, house.id);
+    if (recipientName.length < 2) throw fieldError('recipientName', 'Ghi họ tên người nhận tiền (khi không phải chủ hộ).', 'Enter the name of whoever received the money (when not the household head).');
+    const method = text(form, 'method');
+    if (method !== 'cash' && method !== 'transfer') throw fieldError('method', 'Chọn hình thức chi: tiền mặt hoặc chuyển khoản.', 'Choose how it was paid: cash or bank transfer.');
+    const sourceAccount = text(form, 'sourceAccount');
+    if (sourceAccount.length < 2) throw fieldError('sourceAccount', 'Ghi tài khoản hoặc quỹ tiền mặt đã chi ra.', 'Enter the account or cash box the money came from.');
+    const paidOn = pastDate(form, 'paidOn');
+    const file = form.get('receipt');
+    const receipt = await cleanReceipt(file && typeof file !== 'string' ? Buffer.from(await file.arrayBuffer()) : Buffer.alloc(0));
+    const stored = await storeReceipt(receipt);
+    const receiptFile = stored.name;
+    try {
+      const { result, replayed } = await proposeDisbursement(ctx.db, {
+        idempotencyKey: keyOf('disbursement', form),
+        houseId: house.id, amountVnd, purpose: text(form, 'purpose'),
+        recordedBy: ctx.user.username, recordedAt: new Date(),
+        recipientName, method, sourceAccount, paidOn, receiptFile, receiptKind: receipt.kind,
+      });
+      const how = paymentMethodNames[method];
+      return {
+        vi: `Đã ghi đề nghị chi #${result.disbursementId} ${formatVnd(amountVnd)} cho nhà ${house.publicCode} (${how[0]}, người nhận ${initialsOf(recipientName)}, ngày ${formatDate(paidOn)}); khoản chi chỉ được ghi sổ sau khi một người khác duyệt.`,
+        en: `Payment #${result.disbursementId} of ${formatVnd(amountVnd)} for house ${house.publicCode} proposed (${how[1]}, received by ${initialsOf(recipientName)} on ${formatDate(paidOn)}); it posts only once someone else approves it.`,
+        replayed, link: `/staff/disbursements/${result.disbursementId}`, details: { disbursementId: result.disbursementId, method, receiptKind: receipt.kind },
+      };
+    } catch (error) {
+      if (stored.created) await removeReceipt(receiptFile);
+      throw error;
+    }
   });
 }
+
+export const REJECT_REASON_MIN = 10;
 
 export async function decideDisbursementAction(ctx: ActionContext, form: Fields, disbursementId: number): Promise<Done> {
   const approve = text(form, 'decision') === 'approve';
   return logged(ctx, approve ? 'disbursement.approve' : 'disbursement.reject', `disbursement:${disbursementId}`, async () => {
+    const reason = optionalText(form, 'reason') ?? undefined;
+    if (!approve && (reason?.length ?? 0) < REJECT_REASON_MIN) {
+      throw fieldError('reason', `Từ chối cần lý do bằng lời (ít nhất ${REJECT_REASON_MIN} ký tự), để người ghi biết phải sửa gì.`,
+        `A rejection needs a reason in words (at least ${REJECT_REASON_MIN} characters), so the recorder knows what to correct.`);
+    }
     const { result, replayed } = await decideDisbursement(ctx.db, {
       idempotencyKey: keyOf('decision', form),
-      disbursementId, decidedBy: ctx.user.username, decidedAt: new Date(), approve,
-      reason: optionalText(form, 'reason') ?? undefined,
+      disbursementId, decidedBy: ctx.user.username, decidedAt: new Date(), approve, reason,
     });
     return result.status === 'approved'
       ? { vi: `Đã duyệt khoản chi #${disbursementId}; đã ghi sổ (bút toán #${result.entryId}).`, en: `Payment #${disbursementId} approved and posted (entry #${result.entryId}).`, replayed, details: { entryId: result.entryId } }
-      : { vi: `Đã từ chối khoản chi #${disbursementId}.`, en: `Payment #${disbursementId} rejected.`, replayed, details: { reason: optionalText(form, 'reason') } };
+      : { vi: `Đã từ chối khoản chi #${disbursementId}: ${reason}`, en: `Payment #${disbursementId} rejected: ${reason}`, replayed, details: { reason } };
   });
 }
 

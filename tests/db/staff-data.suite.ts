@@ -1,7 +1,7 @@
 // The data errors a commune officer can make in the field, against a real database on each driver:
 // "2.000" bricks read as 2, one household registered twice, one company as three donors, a house
 // called funded with half its money, and the same photo for two houses.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq, sql } from 'drizzle-orm';
@@ -9,14 +9,15 @@ import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { schema, type DbHandle } from '../../db/client';
 import {
-  advanceStageAction, importHouseholdsAction, inKindAction, mergeDonorsAction, officeCashAction, registerHouseholdAction,
+  advanceStageAction, decideDisbursementAction, importHouseholdsAction, proposeDisbursementAction, inKindAction, mergeDonorsAction, officeCashAction, registerHouseholdAction,
   unmergeDonorAction, uploadPhotoAction,
 } from '../../src/staff/actions';
 import { listAudit } from '../../src/staff/audit';
 import { verifyLedger } from '../../src/domain/verify';
 import { sixMonthReport } from '../../src/staff/report';
 import { give } from './world';
-import { buildStaffWorld, contextOf, formOf, recordsDigest, type StaffWorld } from './staff-world';
+import { buildStaffWorld, contextOf, formOf, paymentFormOf, recordsDigest, usePhotosDir, type StaffWorld } from './staff-world';
+import { readReceipt } from '../../src/staff/receipts';
 import type { FreshDb } from './harness';
 import { refusal } from '../refusal';
 
@@ -282,6 +283,76 @@ export function staffDataSuite(driver: string, fresh: FreshDb): void {
         expect(await refusal(() => inKindAction(thu, formOf({ donorName: 'Bà Lan', receivedOn: '2025-04-03', commune: 'T-D-B', item0Name: 'Tôn', item0Quantity: '4', item0Unit: 'tấm', item0Total: '400.000' }))))
           .toMatchObject({ status: 403, code: 'out_of_scope' });
         expect(await state()).toBe(before);
+      });
+    });
+
+    describe('payments say who, how, from where, when, with proof', () => {
+      const photos = usePhotosDir();
+      const stored = () => { try { return readdirSync(join(photos(), 'receipts')).sort(); } catch { return []; } };
+
+      it('records the household head, the method, the source account, the date and a receipt photo stripped of its metadata; a resent form stores nothing twice', async () => {
+        const thu = await contextOf(handle.db, 'thu');
+        const house = world.houses[0]!;
+        await give(handle.db, world, { amountVnd: 30_000_000, target: { type: 'house', houseId: house.houseId } });
+        const photo = await sharp({ create: { width: 320, height: 240, channels: 3, background: '#2e86c1' } })
+          .withExif({ IFD0: { Artist: 'Nguyen Van Ghi 0912345678' } }).jpeg().toBuffer();
+        expect(photo.includes('0912345678')).toBe(true);
+        const form = () => paymentFormOf({ house: house.publicCode, amount: '10.000.000', purpose: 'Tạm ứng đợt 1', method: 'transfer', sourceAccount: 'TK Quỹ Vì người nghèo tại Agribank' }, photo, 'payment-0001-xxxxxxxx');
+        const done = await proposeDisbursementAction(thu, form());
+        expect(done.vi).toMatch(/^Đã ghi đề nghị chi #\d+ 10\.000\.000 ₫ cho nhà .* \(chuyển khoản, người nhận H\.V\.T\.1\., ngày 20\/04\/2025\)/);
+        expect(done.vi).not.toContain('Hoàng Văn Thử');
+        const [row] = await handle.db.select().from(schema.disbursements);
+        expect(row).toMatchObject({ recipientName: 'Hoàng Văn Thử 1', method: 'transfer', sourceAccount: 'TK Quỹ Vì người nghèo tại Agribank', paidOn: '2025-04-20', receiptKind: 'photo', status: 'pending' });
+        expect(stored()).toEqual([row!.receiptFile]);
+        const kept = await readReceipt(row!.receiptFile!);
+        expect(kept.includes('0912345678')).toBe(false);
+        expect((await sharp(kept).metadata()).exif).toBeUndefined();
+
+        const before = await state();
+        expect((await proposeDisbursementAction(thu, form())).replayed).toBe(true);
+        expect(await state()).toBe(before);
+        expect(stored()).toEqual([row!.receiptFile]);
+      });
+
+      it('refuses a missing or active receipt, a missing method or name, beside each field, and keeps no file', async () => {
+        const thu = await contextOf(handle.db, 'thu');
+        const house = world.houses[0]!;
+        await give(handle.db, world, { amountVnd: 30_000_000, target: { type: 'house', houseId: house.houseId } });
+        const fields = { house: house.publicCode, amount: '5.000.000', purpose: 'Đợt 2' };
+        const before = await state();
+        const files = stored();
+        const scripted = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog /OpenAction 2 0 R >> endobj\n2 0 obj << /S /JavaScript /JS (app.alert(1)) >> endobj\n%%EOF\n', 'latin1');
+        const active = await refusal(() => proposeDisbursementAction(thu, paymentFormOf(fields, scripted)));
+        expect(active).toMatchObject({ status: 415, code: 'active_pdf', details: { field: 'receipt' } });
+        expect(active.message).toMatch(/mã chạy/);
+        expect(await refusal(() => proposeDisbursementAction(thu, paymentFormOf(fields, null)))).toMatchObject({ status: 400, details: { field: 'receipt' } });
+        expect(await refusal(() => proposeDisbursementAction(thu, paymentFormOf(fields, Buffer.from('hello'))))).toMatchObject({ status: 415, details: { field: 'receipt' } });
+        expect(await refusal(() => proposeDisbursementAction(thu, paymentFormOf({ ...fields, method: '' })))).toMatchObject({ details: { field: 'method' } });
+        expect(await refusal(() => proposeDisbursementAction(thu, paymentFormOf({ ...fields, recipient: 'other', recipientName: '' })))).toMatchObject({ details: { field: 'recipientName' } });
+        expect(await refusal(() => proposeDisbursementAction(thu, paymentFormOf({ ...fields, paidOn: '2999-01-01' })))).toMatchObject({ details: { field: 'paidOn' } });
+        // Over what the house holds: refused by the rule after the file was stored, and the file is removed.
+        expect(await refusal(() => proposeDisbursementAction(thu, paymentFormOf({ ...fields, amount: '50.000.000' })))).toMatchObject({ status: 409 });
+        expect(await state()).toBe(before);
+        expect(stored()).toEqual(files);
+      });
+
+      it('asks for a rejection\'s reason in words, beside the field, and names the status in Vietnamese when it is decided again', async () => {
+        const thu = await contextOf(handle.db, 'thu');
+        const hanh = await contextOf(handle.db, 'hanh');
+        const house = world.houses[0]!;
+        await give(handle.db, world, { amountVnd: 30_000_000, target: { type: 'house', houseId: house.houseId } });
+        await proposeDisbursementAction(thu, paymentFormOf({ house: house.publicCode, amount: '5.000.000', purpose: 'Đợt 2', recipient: 'other', recipientName: 'Lò Thị Mai' }));
+        const [row] = await handle.db.select().from(schema.disbursements);
+        expect(row!.recipientName).toBe('Lò Thị Mai');
+        const before = await state();
+        const short = await refusal(() => decideDisbursementAction(hanh, formOf({ decision: 'reject', reason: 'sai' }), row!.id));
+        expect(short).toMatchObject({ status: 400, details: { field: 'reason' } });
+        expect(short.message).toMatch(/Từ chối cần lý do bằng lời/);
+        expect(await state()).toBe(before);
+        const done = await decideDisbursementAction(hanh, formOf({ decision: 'reject', reason: 'Biên bản thiếu chữ ký của chủ hộ' }), row!.id);
+        expect(done.vi).toBe(`Đã từ chối khoản chi #${row!.id}: Biên bản thiếu chữ ký của chủ hộ`);
+        const again = await refusal(() => decideDisbursementAction(hanh, formOf({ decision: 'approve' }), row!.id));
+        expect(again.message).toBe(`Khoản chi #${row!.id} đã được xử lý (đã từ chối).`);
       });
     });
 
