@@ -1,6 +1,6 @@
 // What each staff form does: read its fields, check the recorder's areas, call the domain operation
 // with the form's submission id as the idempotency key, and write the outcome to the audit log.
-import { eq, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { queryRows, schema, type Db } from '../../db/client';
 import { allocateFromPool } from '../domain/allocations';
 import { currentCampaign } from '../domain/campaigns';
@@ -17,10 +17,11 @@ import { audit } from './audit';
 import { checkbox, count, decimal, integer, optionalText, optionalVnd, pastDate, startOfDayVn, submissionId, text, vnd, type Fields } from './forms';
 import { z } from 'zod';
 import { stageInput } from '../domain/schemas';
-import { manageAccount, type SignedIn } from './accounts';
+import { manageAccount, saveStaffUser, setAccess, type SignedIn } from './accounts';
 import { cleanPhoto, photoHash, pixelHash, samePhotos, storePhoto, type SamePhoto } from './photos';
 import { importHouseholds } from './households-import';
 import { cleanReceipt, removeReceipt, storeReceipt } from './receipts';
+import { roleNames } from './permissions';
 import { resolveReview, type Resolution } from '../payments/review-queue';
 import { startPublish } from './publish';
 import { resendMessage } from '../mail/worker';
@@ -512,6 +513,10 @@ export async function unmergeDonorAction(ctx: ActionContext, form: Fields): Prom
   });
 }
 
+export const accountChangeNames = {
+  unlock: ['mở khóa', 'Unlocked'], disable: ['vô hiệu hóa', 'Disabled'], enable: ['kích hoạt lại', 'Enabled'], end_sessions: ['đăng xuất mọi nơi', 'Ended every session of'],
+} as const;
+
 export async function manageAccountAction(ctx: ActionContext, form: Fields): Promise<Done> {
   const username = text(form, 'username');
   const change = text(form, 'change');
@@ -521,8 +526,40 @@ export async function manageAccountAction(ctx: ActionContext, form: Fields): Pro
       throw new DomainError(409, 'self_disable', 'Không thể tự khóa tài khoản của mình.', 'You cannot disable your own account.');
     }
     await manageAccount(ctx.db, username, change as 'unlock');
-    return { vi: `Đã thực hiện "${change}" cho tài khoản ${username}.`, en: `Applied "${change}" to account ${username}.` };
+    const [vi, en] = accountChangeNames[change as keyof typeof accountChangeNames];
+    return { vi: `Đã ${vi} tài khoản ${username}.`, en: `${en} account ${username}.` };
   });
+}
+
+const areaCodesOf = (form: Fields) => text(form, 'areas').split(/[\s,;]+/).filter(Boolean);
+
+// The accounts page's forms: add an account, set its role and areas, set a new password, or one of the
+// switches above (unlock, disable, enable, end sessions).
+export async function accountsAction(ctx: ActionContext, form: Fields): Promise<Done> {
+  const change = text(form, 'change');
+  const username = text(form, 'username').toLowerCase();
+  if (change === 'create') {
+    return logged(ctx, 'account.create', `user:${username}`, async () => {
+      const user = await saveStaffUser(ctx.db, { username, displayName: text(form, 'displayName'), role: text(form, 'role'), areaCodes: areaCodesOf(form), password: text(form, 'password') }, { actor: ctx.user.username });
+      return { vi: `Đã tạo tài khoản ${user.username} (${roleNames[user.role][0]}). Hãy trao mật khẩu tạm trực tiếp cho người dùng.`, en: `Account ${user.username} created (${roleNames[user.role][1]}). Hand the temporary password over in person.` };
+    });
+  }
+  if (change === 'access') {
+    return logged(ctx, 'account.access', `user:${username}`, async () => {
+      const user = await setAccess(ctx.db, username, { role: text(form, 'role'), areaCodes: areaCodesOf(form) }, ctx.user.username);
+      return { vi: `Đã đặt vai trò ${roleNames[user.role][0]} cho ${user.username}; các phiên đăng nhập của tài khoản đã kết thúc.`, en: `${user.username} is now ${roleNames[user.role][1]}; the account's sessions were ended.` };
+    });
+  }
+  if (change === 'reset') {
+    return logged(ctx, 'account.reset', `user:${username}`, async () => {
+      const [user] = await ctx.db.select().from(schema.staffUsers).where(eq(schema.staffUsers.username, username));
+      if (!user) throw notFound(`tài khoản "${username}"`, `Account "${username}"`);
+      const codes = user.areaIds.length === 0 ? [] : (await ctx.db.select({ code: schema.areas.code }).from(schema.areas).where(inArray(schema.areas.id, user.areaIds))).map((a) => a.code);
+      await saveStaffUser(ctx.db, { username, displayName: user.displayName, role: user.role, areaCodes: codes, password: text(form, 'password') }, { reset: true, actor: ctx.user.username });
+      return { vi: `Đã đặt mật khẩu mới cho ${username} và mở khóa tài khoản.`, en: `New password set for ${username}; the account is unlocked.` };
+    });
+  }
+  return manageAccountAction(ctx, form);
 }
 
 export async function importHouseholdsAction(ctx: ActionContext, form: Fields): Promise<Done> {

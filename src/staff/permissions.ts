@@ -5,6 +5,11 @@ import { staffRoles } from '../../db/schema';
 export type Role = (typeof staffRoles)[number];
 export { staffRoles };
 
+// Each role in words, for pages and messages.
+export const roleNames: Record<Role, [string, string]> = {
+  administrator: ['Quản trị viên', 'Administrator'], recorder: ['Người ghi sổ', 'Recorder'], approver: ['Người phê duyệt', 'Approver'], auditor: ['Kiểm tra viên', 'Auditor'],
+};
+
 export const permissions = [
   'workspace.view', 'records.read', 'records.write', 'allocations.create', 'disbursements.decide',
   'entries.reverse', 'audit.read', 'reports.read', 'accounts.manage', 'payments.review', 'bank.memo.read', 'site.publish',

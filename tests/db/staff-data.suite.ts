@@ -9,7 +9,7 @@ import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { schema, type DbHandle } from '../../db/client';
 import {
-  advanceStageAction, decideDisbursementAction, importHouseholdsAction, proposeDisbursementAction, inKindAction, mergeDonorsAction, officeCashAction, registerHouseholdAction,
+  accountsAction, advanceStageAction, decideDisbursementAction, importHouseholdsAction, proposeDisbursementAction, inKindAction, mergeDonorsAction, officeCashAction, registerHouseholdAction,
   unmergeDonorAction, uploadPhotoAction,
 } from '../../src/staff/actions';
 import { listAudit } from '../../src/staff/audit';
@@ -18,6 +18,8 @@ import { sixMonthReport } from '../../src/staff/report';
 import { give } from './world';
 import { buildStaffWorld, contextOf, formOf, paymentFormOf, recordsDigest, usePhotosDir, type StaffWorld } from './staff-world';
 import { readReceipt } from '../../src/staff/receipts';
+import { loadSession, signIn } from '../../src/staff/accounts';
+import { listAccounts } from '../../src/staff/queries';
 import type { FreshDb } from './harness';
 import { refusal } from '../refusal';
 
@@ -353,6 +355,32 @@ export function staffDataSuite(driver: string, fresh: FreshDb): void {
         expect(done.vi).toBe(`Đã từ chối khoản chi #${row!.id}: Biên bản thiếu chữ ký của chủ hộ`);
         const again = await refusal(() => decideDisbursementAction(hanh, formOf({ decision: 'approve' }), row!.id));
         expect(again.message).toBe(`Khoản chi #${row!.id} đã được xử lý (đã từ chối).`);
+      });
+    });
+
+    describe('accounts through the web', () => {
+      it('lets an administrator add a recorder, change the role and areas, set a new password; the account page names the areas', async () => {
+        const admin = await contextOf(handle.db, 'admin');
+        const password = 'Rừng-xanh-suối-trong-2025';
+        const created = await accountsAction(admin, formOf({ change: 'create', username: 'Mai.xa', displayName: 'Lò Thị Mai', role: 'recorder', areas: 'T-D-A, T-D-B', password }));
+        expect(created.vi).toMatch(/Đã tạo tài khoản mai\.xa \(Người ghi sổ\)/);
+        expect((await listAccounts(handle.db)).find((a) => a.username === 'mai.xa')).toMatchObject({ areaNames: 'Xã A, Xã B', areaCodes: 'T-D-A, T-D-B', role: 'recorder' });
+        const mai = await signIn(handle.db, { username: 'mai.xa', password, ip: '127.0.0.31' });
+        expect((await loadSession(handle.db, mai.token))!.communeIds).toEqual(new Set([world.communeA, world.communeB]));
+
+        expect(await refusal(() => accountsAction(admin, formOf({ change: 'create', username: 'lan', displayName: 'Lan', role: 'recorder', areas: '', password })))).toMatchObject({ status: 400 });
+        expect(await refusal(() => accountsAction(admin, formOf({ change: 'create', username: 'mai.xa', displayName: 'Mai', role: 'auditor', areas: '', password })))).toMatchObject({ code: 'username_taken' });
+
+        const access = await accountsAction(admin, formOf({ change: 'access', username: 'mai.xa', role: 'approver', areas: '' }));
+        expect(access.vi).toMatch(/Đã đặt vai trò Người phê duyệt cho mai\.xa/);
+        expect(await loadSession(handle.db, mai.token)).toBeUndefined();
+        expect(await refusal(() => accountsAction(admin, formOf({ change: 'reset', username: 'mai.xa', password: 'ngan' })))).toMatchObject({ status: 400 });
+        await accountsAction(admin, formOf({ change: 'reset', username: 'mai.xa', password: 'Mây-trắng-bay-về-2026' }));
+        const { user } = await signIn(handle.db, { username: 'mai.xa', password: 'Mây-trắng-bay-về-2026', ip: '127.0.0.32' });
+        expect(user).toMatchObject({ role: 'approver', areaIds: [] });
+        const disabled = await accountsAction(admin, formOf({ change: 'disable', username: 'mai.xa' }));
+        expect(disabled.vi).toBe('Đã vô hiệu hóa tài khoản mai.xa.');
+        expect((await listAudit(handle.db, { action: 'account' })).map((e) => `${e.action}:${e.outcome}`)).toContain('account.access:ok');
       });
     });
 

@@ -165,7 +165,11 @@ export function staffSuite(driver: string, fresh: FreshDb): void {
         const disabled = await signIn(handle.db, { username: 'duc', password: PASSWORD, ip: '127.0.0.23' });
         await manageAccount(handle.db, 'duc', 'disable');
         expect(await loadSession(handle.db, disabled.token)).toBeUndefined();
-        expect(await refusal(() => signIn(handle.db, { username: 'duc', password: PASSWORD, ip: '127.0.0.24' }))).toMatchObject({ code: 'bad_credentials' });
+        // With the right password the account's owner is told it is disabled; a wrong one reveals nothing.
+        const told = await refusal(() => signIn(handle.db, { username: 'duc', password: PASSWORD, ip: '127.0.0.24' }));
+        expect(told).toMatchObject({ status: 403, code: 'account_disabled' });
+        expect(told.message).toMatch(/đã bị quản trị viên vô hiệu hóa/);
+        expect(await refusal(() => signIn(handle.db, { username: 'duc', password: 'sai-mat-khau-roi', ip: '127.0.0.24' }))).toMatchObject({ code: 'bad_credentials' });
       });
     });
 
