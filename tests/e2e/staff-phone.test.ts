@@ -117,6 +117,40 @@ describe('staff workspace on a 390-px phone (pglite)', () => {
     }, 120_000);
   }
 
+  it('lets an administrator add a recorder on the phone, who then signs in to record; once disabled, the recorder is told so (JavaScript off)', async () => {
+    const admin = await signedIn('admin', false);
+    await admin.goto(`${server.url}/staff/accounts`);
+    const form = admin.locator('[data-testid=add-account]');
+    await form.locator('input[name=username]').fill('lan.xa');
+    await form.locator('input[name=displayName]').fill('Nông Thị Lan');
+    await form.locator('select[name=role]').selectOption('recorder');
+    await form.locator('input[name=areas]').fill('T-D-A');
+    await form.locator('input[name=password]').fill('Đồi-chè-xanh-2025');
+    await form.locator('button.primary').click();
+    expect(await admin.textContent('[data-testid=outcome]')).toMatch(/Đã tạo tài khoản lan\.xa \(Người ghi sổ\)/);
+    expect(await admin.locator('tr', { hasText: 'lan.xa' }).locator('[data-testid=areas]').textContent()).toMatch(/Xã A/);
+    expect(await overflow(admin)).toBe(0);
+
+    const lan = await browser.newContext({ javaScriptEnabled: false, locale: 'vi-VN', viewport: PHONE, isMobile: true, hasTouch: true });
+    const page = await lan.newPage();
+    const signIn = async () => {
+      await page.goto(`${server.url}/staff/login`);
+      await page.fill('input[name=username]', 'lan.xa');
+      await page.fill('input[name=password]', 'Đồi-chè-xanh-2025');
+      await page.click('button[type=submit]');
+    };
+    await signIn();
+    await page.goto(`${server.url}/staff/in-kind`);
+    expect(new URL(page.url()).pathname).toBe('/staff/in-kind');
+
+    await admin.locator('tr', { hasText: 'lan.xa' }).locator('button[value=disable]').click();
+    expect(await admin.textContent('[data-testid=outcome]')).toMatch(/Đã vô hiệu hóa tài khoản lan\.xa\./);
+    await admin.context().close();
+    await signIn();
+    expect(await page.textContent('[data-testid=outcome]')).toMatch(/đã bị quản trị viên vô hiệu hóa/);
+    await lan.close();
+  }, 120_000);
+
   it('records 2.000 bricks with a unit price and 40 labour days, and an approver allocates from the "still short" table, on the phone without JavaScript', async () => {
     const page = await signedIn('thu', false);
     await page.goto(`${server.url}/staff/in-kind?house=${house.publicCode}`);
