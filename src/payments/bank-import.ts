@@ -10,7 +10,7 @@ import { runOnce } from '../domain/journal';
 import { enqueueReceipts } from '../mail/outbox';
 import { receiptCodesIn, rowKeys, type ParsedStatement, type StatementRow } from './bank-statement';
 import { decideCredit, decideDebit, type PaymentCandidate, type ReviewReason } from './matching';
-import type { Pledge } from './pledges';
+import { pledgeDonor, type Pledge } from './pledges';
 import { codesOfVirtualAccounts } from './virtual-accounts';
 
 const { bankStatements, bankStatementRows, pledges, disbursements, houses } = schema;
@@ -186,7 +186,7 @@ export async function confirmTransfers(tx: Tx, items: { pledge: Pledge; row: Pic
     target: pledge.targetType === 'house' ? { type: 'house', houseId: pledge.targetHouseId }
       : pledge.targetType === 'commune' ? { type: 'commune', areaId: pledge.targetAreaId } : { type: 'general' },
     receivedAt: row.bookedAt, receiptCode: pledge.receiptCode,
-    donor: { kind: 'individual', displayName: pledge.displayName, anonymous: pledge.anonymous, email: pledge.email },
+    donor: pledgeDonor(pledge),
   })));
   return replies.map((reply, i) => {
     if (reply instanceof DomainError) return `${items[i]!.pledge.receiptCode}: ${reply.messageEn}`;

@@ -1,1 +1,0 @@
-ALTER TABLE "bank_statement_rows" ALTER COLUMN "statement_id" DROP NOT NULL;
