@@ -3,12 +3,13 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { formatVnd } from '../src/i18n/format';
-import { sixMonthReport } from '../src/staff/report';
+import { defaultReportPeriod, sixMonthReport } from '../src/staff/report';
 import { reportCsv, reportDocument } from '../src/staff/report-render';
 import { isEntry, runCommand, UsageError, type Command } from './lib/cli';
 
 const USAGE = `Báo cáo sáu tháng / The six-monthly report as printable HTML and CSV.
-Usage: npm run report -- --from yyyy-mm-dd --to yyyy-mm-dd [--out folder]   (default folder data/reports)`;
+Usage: npm run report -- [--from yyyy-mm-dd --to yyyy-mm-dd] [--out folder]
+  (default period: the last finished half-year with entries; default folder data/reports)`;
 
 export const command: Command = {
   name: 'report',
@@ -16,22 +17,23 @@ export const command: Command = {
   flags: ['from', 'to', 'out'],
   database: true,
   run: async (ctx, { flags }) => {
-    if (!flags.from || !flags.to) throw new UsageError(`Cần --from và --to / --from and --to are required.\n\n${USAGE}`);
+    if (Boolean(flags.from) !== Boolean(flags.to)) throw new UsageError(`Cần cả --from và --to / give both --from and --to.\n\n${USAGE}`);
     const handle = ctx.open();
     const started = Date.now();
     let report;
     try {
-      report = await sixMonthReport(handle.db, flags.from, flags.to);
+      const period = flags.from && flags.to ? { from: flags.from, to: flags.to } : await defaultReportPeriod(handle.db);
+      report = await sixMonthReport(handle.db, period.from, period.to);
     } finally {
       await handle.close();
     }
     const out = resolve(ctx.cwd, flags.out ?? 'data/reports');
     await mkdir(out, { recursive: true });
-    const base = join(out, `report-${flags.from}-${flags.to}`);
+    const base = join(out, `report-${report.from}-${report.to}`);
     await writeFile(`${base}.html`, reportDocument(report));
     await writeFile(`${base}.csv`, `\uFEFF${reportCsv(report)}`);
     const m = report.province.money;
-    ctx.out(`Report ${flags.from} – ${flags.to} (${Date.now() - started} ms):`);
+    ctx.out(`Report ${report.from} – ${report.to} (${Date.now() - started} ms):`);
     ctx.out(`  houses handed over in the period: ${report.province.inPeriod.handedOver}; to date: ${report.province.toDate.handedOver} of ${report.campaign.targetHouses}`);
     ctx.out(`  cash donations ${formatVnd(m.cashDonationsVnd)}, state budget ${formatVnd(m.stateBudgetVnd)}, in kind ${formatVnd(m.inKindVnd)}, labour ${m.labourPersonDays} days (estimate ${formatVnd(m.labourEstimateVnd)})`);
     ctx.out(`  allocated from the fund ${formatVnd(m.fundAllocatedVnd)}, paid to households ${formatVnd(m.disbursedVnd)}`);

@@ -10,6 +10,8 @@ import { headlineFromBalances } from '../ledger/headline';
 import { donorRootsSql, publicDonorName } from '../domain/donors';
 import { logOrigin } from '../publish/tlog/history';
 import { fundSigner } from '../publish/tlog/signer';
+import { todayInVietnam } from './forms';
+import { defaultPeriod, periodWithData, type Period } from './report-period';
 
 export interface HouseCounts {
   approved: number;
@@ -84,6 +86,15 @@ export function assertPeriod(from: string, to: string): void {
   }
 }
 
+// Midnight after a Vietnam date, as an instant: the exclusive end of a period.
+const endOfDay = (date: string) => new Date(Date.parse(`${date}T00:00:00+07:00`) + 86_400_000).toISOString();
+
+// The period the report opens on: the last finished half-year that has ledger entries.
+export async function defaultReportPeriod(db: Db, now = new Date()): Promise<Period> {
+  const [row] = await queryRows(db, sql`SELECT max(occurred_at) AS latest FROM journal_entries WHERE occurred_at < ${endOfDay(defaultPeriod(now).to)}::timestamptz`);
+  return periodWithData(now, row?.latest ? todayInVietnam(new Date(row.latest as string)) : null);
+}
+
 // The reporting unit of a commune: its district before the 2025 reform, or itself where there is none.
 const areaRow = sql`CASE WHEN parent.level = 'district' THEN parent.id ELSE c.id END`;
 
@@ -92,7 +103,7 @@ export async function sixMonthReport(db: Db, from: string, to: string, top = 10)
   const campaign = await currentCampaign(db);
   if (!campaign) throw new DomainError(409, 'no_campaign', 'Chưa có chiến dịch nào.', 'There is no campaign yet.');
   const start = `${from}T00:00:00+07:00`;
-  const end = new Date(Date.parse(`${to}T00:00:00+07:00`) + 86_400_000).toISOString();
+  const end = endOfDay(to);
 
   const rowAreas = await queryRows<{ id: number; code: string; name: string }>(db, sql`
     SELECT DISTINCT r.id, r.code, r.name FROM areas c JOIN areas parent ON parent.id = c.parent_id JOIN areas r ON r.id = ${areaRow}

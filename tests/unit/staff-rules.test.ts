@@ -9,7 +9,7 @@ import { decimal, pastDate, vnd, todayInVietnam } from '../../src/staff/forms';
 import { parseCsv, planImport } from '../../src/staff/households-import';
 import { safeNextPath } from '../../src/staff/page';
 import { sessionCookie } from '../../src/staff/accounts';
-import { defaultPeriod } from '../../src/staff/report-period';
+import { defaultPeriod, halfYearOf, periodWithData } from '../../src/staff/report-period';
 
 const form = (fields: Record<string, string>) => new URLSearchParams(fields);
 
@@ -165,6 +165,12 @@ describe('form fields', () => {
   it('offers the last finished half-year as the default report period', () => {
     expect(defaultPeriod(new Date('2025-08-10T00:00:00Z'))).toEqual({ from: '2025-01-01', to: '2025-06-30' });
     expect(defaultPeriod(new Date('2026-02-01T00:00:00Z'))).toEqual({ from: '2025-07-01', to: '2025-12-31' });
+    // 30 June 18:00 UTC is already 1 July in Vietnam: the first half-year has ended.
+    expect(defaultPeriod(new Date('2025-06-30T18:00:00Z'))).toEqual({ from: '2025-01-01', to: '2025-06-30' });
+    expect(halfYearOf('2025-06-30')).toEqual({ from: '2025-01-01', to: '2025-06-30' });
+    expect(halfYearOf('2025-07-01')).toEqual({ from: '2025-07-01', to: '2025-12-31' });
+    expect(periodWithData(new Date('2027-02-01T00:00:00Z'), '2025-03-04')).toEqual({ from: '2025-01-01', to: '2025-06-30' });
+    expect(periodWithData(new Date('2027-02-01T00:00:00Z'), null)).toEqual({ from: '2026-07-01', to: '2026-12-31' });
   });
 });
 

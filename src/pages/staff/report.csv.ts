@@ -2,9 +2,8 @@
 import type { APIRoute } from 'astro';
 import { sharedDatabase } from '../../../db/client';
 import { DomainError } from '../../domain/errors';
-import { sixMonthReport } from '../../staff/report';
+import { defaultReportPeriod, sixMonthReport } from '../../staff/report';
 import { reportCsv } from '../../staff/report-render';
-import { defaultPeriod } from '../../staff/report-period';
 import { requireStaffRoute, staffQuery } from '../../staff/page';
 
 export const prerender = false;
@@ -12,10 +11,8 @@ export const prerender = false;
 export const GET: APIRoute = async (context) => {
   const refused = requireStaffRoute(context, '/staff/report.csv');
   if (refused) return refused;
-  const fallback = defaultPeriod();
   const query = staffQuery(context, '/staff/report.csv');
-  const from = query.from ?? fallback.from;
-  const to = query.to ?? fallback.to;
+  const { from, to } = query.from && query.to ? { from: query.from, to: query.to } : await defaultReportPeriod(sharedDatabase().db);
   try {
     const report = await sixMonthReport(sharedDatabase().db, from, to);
     return new Response(`\uFEFF${reportCsv(report)}`, {

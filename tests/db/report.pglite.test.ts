@@ -1,0 +1,4 @@
+import { reportSuite } from './report.suite';
+import { pgliteFresh } from './harness';
+
+reportSuite('pglite', pgliteFresh);

@@ -1,0 +1,36 @@
+// The six-monthly Standing Committee report against a real database, run once per driver:
+// the default period, the official layout, the wide CSV and the PDF, each checked against the ledger.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { DbHandle } from '../../db/client';
+import { recordStateBudget } from '../../src/domain/contributions';
+import { defaultReportPeriod } from '../../src/staff/report';
+import { buildWorld, nextKey, type World } from './world';
+import type { FreshDb } from './harness';
+
+export function reportSuite(driver: string, fresh: FreshDb): void {
+  describe(`six-monthly report (${driver})`, () => {
+    let handle: DbHandle;
+    let world: World;
+    beforeEach(async () => {
+      handle = await fresh();
+      world = await buildWorld(handle.db);
+    });
+    afterEach(async () => {
+      await handle?.close();
+    });
+
+    // State budget on a given day: the simplest entry with a date of our choosing.
+    const budgetOn = (day: string) => recordStateBudget(handle.db, { idempotencyKey: nextKey(), campaignId: world.campaignId, houseId: world.houses[0]!.houseId, amountVnd: 1_000_000, programme: 'national_target_programme', decisionRef: `QĐ ${day}`, receivedAt: `${day}T03:00:00Z` });
+
+    it('opens on the last finished half-year that has entries, not on an empty one', async () => {
+      const later = new Date('2031-03-01T00:00:00Z');
+      expect(await defaultReportPeriod(handle.db, later)).toEqual({ from: '2030-07-01', to: '2030-12-31' });
+      await budgetOn('2025-03-10');
+      expect(await defaultReportPeriod(handle.db, later)).toEqual({ from: '2025-01-01', to: '2025-06-30' });
+      await budgetOn('2029-08-01');
+      expect(await defaultReportPeriod(handle.db, later)).toEqual({ from: '2029-07-01', to: '2029-12-31' });
+      // While the half-year holding the entry is still running, the report opens on the finished one before it.
+      expect(await defaultReportPeriod(handle.db, new Date('2029-09-01T00:00:00Z'))).toEqual({ from: '2025-01-01', to: '2025-06-30' });
+    });
+  });
+}
