@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { formatVnd } from '../src/i18n/format';
 import { defaultReportPeriod, sixMonthReport } from '../src/staff/report';
 import { reportCsv, reportDocument } from '../src/staff/report-render';
+import { todayInVietnam } from '../src/staff/forms';
 import { isEntry, runCommand, UsageError, type Command } from './lib/cli';
 
 const USAGE = `Báo cáo sáu tháng / The six-monthly report as printable HTML and CSV.
@@ -30,7 +31,7 @@ export const command: Command = {
     const out = resolve(ctx.cwd, flags.out ?? 'data/reports');
     await mkdir(out, { recursive: true });
     const base = join(out, `report-${report.from}-${report.to}`);
-    await writeFile(`${base}.html`, reportDocument(report));
+    await writeFile(`${base}.html`, reportDocument(report, todayInVietnam()));
     await writeFile(`${base}.csv`, `\uFEFF${reportCsv(report)}`);
     const m = report.province.money;
     ctx.out(`Report ${report.from} – ${report.to} (${Date.now() - started} ms):`);

@@ -91,15 +91,35 @@ export function reportBody(report: SixMonthReport): string {
   return parts.join('\n');
 }
 
+// The official heading a Standing Committee report carries: issuer and national motto side by side, number left blank for the office.
+export function reportHeader(report: SixMonthReport, issuedOn: string): string {
+  const [y, m, d] = issuedOn.split('-');
+  const province = escapeHtml(report.provinceName);
+  return `<header class="official"><div><p>ỦY BAN MTTQ VIỆT NAM TỈNH ${escapeHtml(report.provinceName.toUpperCase())}</p><p><strong>QUỸ "VÌ NGƯỜI NGHÈO"</strong></p><p>Số: ……/BC-QVNN</p></div>`
+    + `<div><p><strong>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</strong></p><p><strong><u>Độc lập – Tự do – Hạnh phúc</u></strong></p><p><em>${province}, ngày ${d} tháng ${m} năm ${y}</em></p></div></header>`
+    + `<h1 class="title">BÁO CÁO<br>Kết quả vận động, hỗ trợ xây dựng, sửa chữa nhà ở cho hộ nghèo<br><span class="period">Từ ngày ${formatDate(report.from)} đến ngày ${formatDate(report.to)}</span></h1>`;
+}
+
+// The three signatures the committee expects under the figures: preparer, accountant, and the Standing Committee.
+export function reportSignatures(): string {
+  return '<footer class="signatures">'
+    + [['NGƯỜI LẬP BIỂU', 'Prepared by'], ['KẾ TOÁN', 'Accountant'], ['TM. BAN THƯỜNG TRỰC', 'For the Standing Committee']]
+      .map(([vi, en]) => `<div><p><strong>${vi}</strong></p><p class="en">${en}</p><p class="muted"><em>(Ký, ghi rõ họ tên)</em></p></div>`).join('')
+    + '</footer>';
+}
+
 // A standalone printable page (the CLI writes it to a file).
-export function reportDocument(report: SixMonthReport): string {
+export function reportDocument(report: SixMonthReport, issuedOn: string): string {
   return `<!doctype html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Báo cáo 6 tháng ${formatDate(report.from)} – ${formatDate(report.to)}</title>
-<style>${REPORT_CSS}</style></head><body><h1>Báo cáo sáu tháng — Six-monthly report</h1>
-${reportBody(report)}</body></html>\n`;
+<style>${REPORT_CSS}</style></head><body>${reportHeader(report, issuedOn)}
+${reportBody(report)}
+${reportSignatures()}</body></html>\n`;
 }
 
 export const REPORT_CSS = `body{font-family:system-ui,sans-serif;color:#1d2b36;max-width:70rem;margin:1rem auto;padding:0 1rem}
 table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem}th,td{text-align:left;padding:.3rem .45rem;border-bottom:1px solid #d8dee4;vertical-align:top}
 .num{text-align:right;font-variant-numeric:tabular-nums}.en{font-weight:normal;color:#55636f;font-size:.85em}.muted{color:#55636f;font-size:.9em}
-.demo{background:#fff3cd;padding:0 .3rem}@media print{body{margin:0;max-width:none}h2{break-after:avoid}tr{break-inside:avoid}}`;
+.demo{background:#fff3cd;padding:0 .3rem}
+.official{display:flex;justify-content:space-between;gap:1rem;text-align:center}.official p{margin:.1rem 0}.title{text-align:center;font-size:1.2rem}.period{font-weight:normal;font-size:1rem}
+.signatures{display:flex;justify-content:space-between;gap:1rem;text-align:center;margin:2rem 0 6rem}.signatures p{margin:.1rem 0}@media print{body{margin:0;max-width:none}h2{break-after:avoid}tr{break-inside:avoid}}`;

@@ -66,6 +66,8 @@ export interface Contributor {
 
 export interface SixMonthReport {
   campaign: { name: string; targetHouses: number; isDemo: boolean };
+  /** The province the committee serves, for the official header (without the word "Tỉnh"). */
+  provinceName: string;
   from: string;
   to: string;
   province: { inPeriod: HouseCounts; toDate: HouseCounts; money: ProvinceMoney };
@@ -212,8 +214,10 @@ export async function sixMonthReport(db: Db, from: string, to: string, top = 10)
   }));
 
   const [head] = await queryRows(db, sql`SELECT entry_count, head_hash FROM chain_head`);
+  const [provinceArea] = await queryRows<{ name: string }>(db, sql`SELECT name FROM areas WHERE level = 'province' ORDER BY id LIMIT 1`);
   return {
     campaign: { name: campaign.name, targetHouses: campaign.targetHouses, isDemo: campaign.isDemo },
+    provinceName: (provinceArea?.name ?? '').replace(/^tỉnh\s+/i, ''),
     from, to, province, areas: [...areas.values()], contributors,
     ledger: { entries: n(head?.entry_count), headHash: String(head?.head_hash ?? ''), logKey: fundSigner(logOrigin()).verifierKey },
   };

@@ -3,7 +3,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DbHandle } from '../../db/client';
 import { recordStateBudget } from '../../src/domain/contributions';
-import { defaultReportPeriod } from '../../src/staff/report';
+import { defaultReportPeriod, sixMonthReport } from '../../src/staff/report';
+import { reportDocument } from '../../src/staff/report-render';
 import { buildWorld, nextKey, type World } from './world';
 import type { FreshDb } from './harness';
 
@@ -31,6 +32,18 @@ export function reportSuite(driver: string, fresh: FreshDb): void {
       expect(await defaultReportPeriod(handle.db, later)).toEqual({ from: '2029-07-01', to: '2029-12-31' });
       // While the half-year holding the entry is still running, the report opens on the finished one before it.
       expect(await defaultReportPeriod(handle.db, new Date('2029-09-01T00:00:00Z'))).toEqual({ from: '2025-01-01', to: '2025-06-30' });
+    });
+
+    it('carries the official heading, the period and the three signatures on the printable page', async () => {
+      await budgetOn('2025-03-10');
+      const html = reportDocument(await sixMonthReport(handle.db, '2025-01-01', '2025-06-30'), '2025-07-04');
+      const text = html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+      expect(text).toContain('ỦY BAN MTTQ VIỆT NAM TỈNH THỬ');
+      expect(text).toContain('QUỸ "VÌ NGƯỜI NGHÈO" Số: ……/BC-QVNN');
+      expect(text).toContain('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập – Tự do – Hạnh phúc Thử, ngày 04 tháng 07 năm 2025');
+      expect(text).toContain('Từ ngày 01/01/2025 đến ngày 30/06/2025');
+      expect(text.indexOf('NGƯỜI LẬP BIỂU')).toBeGreaterThan(text.indexOf('Sổ cái'));
+      expect(text).toMatch(/NGƯỜI LẬP BIỂU .* KẾ TOÁN .* TM\. BAN THƯỜNG TRỰC/);
     });
   });
 }
