@@ -2,7 +2,9 @@
 import { csvRow } from '../publish/csv';
 import { formatCount, formatDate, formatVnd } from '../i18n/format';
 import { escapeHtml } from './html';
-import type { AreaMoney, HouseCounts, SixMonthReport } from './report';
+import { stages } from '../domain/schemas';
+import { ui } from '../i18n/ui';
+import type { AreaMoney, AreaReport, HouseCounts, SixMonthReport } from './report';
 
 const houseLabels: [keyof HouseCounts, string, string][] = [
   ['approved', 'Được phê duyệt', 'Approved'],
@@ -50,18 +52,35 @@ export function reportCsv(report: SixMonthReport): string {
 const money = (value: number) => escapeHtml(formatVnd(value));
 const th = (vi: string, en: string, cls = '') => `<th${cls ? ` class="${cls}"` : ''}>${escapeHtml(vi)}<br><span class="en">${escapeHtml(en)}</span></th>`;
 
+type Place = Pick<AreaReport, 'code' | 'name' | 'mix' | 'money'>;
+
+// Houses at each stage at the period's end and the kind of work, one row a place: the district table and the commune annex share it.
+function stageTable(places: Place[]): string {
+  return `<table><thead><tr>${th('Địa bàn', 'Area')}${stages.map((stage) => th(ui.vi.stage[stage], ui.en.stage[stage], 'num')).join('')}${th('Xây mới', 'New build', 'num')}${th('Sửa chữa', 'Repair', 'num')}${th('Hoàn thành trong kỳ: xây mới / sửa chữa', 'Completed in period: new build / repair', 'num')}</tr></thead><tbody>`
+    + places.map((pl) => `<tr><td>${escapeHtml(pl.name)} <span class="muted">${escapeHtml(pl.code)}</span></td>${stages.map((stage) => `<td class="num">${formatCount(pl.mix.stageNow[stage])}</td>`).join('')}<td class="num">${formatCount(pl.mix.newBuild)}</td><td class="num">${formatCount(pl.mix.repair)}</td><td class="num">${formatCount(pl.mix.newBuildCompletedInPeriod)} / ${formatCount(pl.mix.repairCompletedInPeriod)}</td></tr>`).join('')
+    + '</tbody></table>';
+}
+
+// Money by source, one row a place: amounts in đồng, labour in days.
+function moneyTable(places: Place[]): string {
+  return `<table><thead><tr>${th('Địa bàn', 'Area')}${moneyLabels.map(([, vi, en]) => th(vi, en, 'num')).join('')}</tr></thead><tbody>`
+    + places.map((pl) => `<tr><td>${escapeHtml(pl.name)}</td>${moneyLabels.map(([key]) => `<td class="num">${key === 'labourPersonDays' ? formatCount(pl.money[key]) : money(pl.money[key])}</td>`).join('')}</tr>`).join('')
+    + '</tbody></table>';
+}
+
 // The report's body (tables only), shared by the workspace page and the printable file.
 export function reportBody(report: SixMonthReport): string {
   const p = report.province;
   const m = p.money;
   const pct = (done: number) => (report.campaign.targetHouses > 0 ? `${formatCount(Math.round((done / report.campaign.targetHouses) * 1000) / 10)}%` : '');
-  const places = [{ code: '', name: 'Toàn tỉnh / Province', inPeriod: p.inPeriod, toDate: p.toDate, money: m as AreaMoney }, ...report.areas];
+  const places = [{ code: '', name: 'Toàn tỉnh / Province', inPeriod: p.inPeriod, toDate: p.toDate, mix: p.mix, money: m as AreaMoney }, ...report.areas];
   const parts: string[] = [];
   parts.push(`<p>Kỳ báo cáo / Period: <strong>${formatDate(report.from)} – ${formatDate(report.to)}</strong>. ${escapeHtml(report.campaign.name)}${report.campaign.isDemo ? ' <span class="demo">Dữ liệu mẫu / demo data</span>' : ''}</p>`);
   parts.push(`<h2>1. Nhà ở / Houses</h2><p>Mục tiêu / Target: <strong>${formatCount(report.campaign.targetHouses)}</strong> nhà. Lũy kế đến ${formatDate(report.to)} đã bàn giao <strong>${formatCount(p.toDate.handedOver)}</strong> (${pct(p.toDate.handedOver)}), hoàn thành ${formatCount(p.toDate.completed)} (${pct(p.toDate.completed)}).</p>`);
   parts.push(`<table><thead><tr>${th('Địa bàn', 'Area')}${houseLabels.map(([, vi, en]) => th(`${vi} (trong kỳ)`, `${en} (period)`, 'num')).join('')}${th('Bàn giao lũy kế', 'Handed over to date', 'num')}</tr></thead><tbody>`
     + places.map((pl) => `<tr><td>${escapeHtml(pl.name)} <span class="muted">${escapeHtml(pl.code)}</span></td>${houseLabels.map(([key]) => `<td class="num">${formatCount(pl.inPeriod[key])}</td>`).join('')}<td class="num">${formatCount(pl.toDate.handedOver)}</td></tr>`).join('')
     + '</tbody></table>');
+  parts.push(`<h3>Nhà theo giai đoạn ngày ${formatDate(report.to)}, theo huyện / Houses by stage at the period's end, by district</h3>${stageTable(places)}`);
   parts.push('<h2>2. Huy động theo nguồn / Mobilised by source</h2><table><tbody>'
     + [
       ['Tiền mặt ủng hộ (sau phí thẻ)', 'Cash donations (net of card fees)', money(m.cashDonationsVnd)],
@@ -80,12 +99,11 @@ export function reportBody(report: SixMonthReport): string {
       ['Đã chi cho hộ', 'Paid to households', m.disbursedVnd],
     ].map(([vi, en, value]) => `<tr>${th(String(vi), String(en))}<td class="num">${money(Number(value))}</td></tr>`).join('')
     + '</tbody></table>');
-  parts.push(`<h2>4. Theo địa bàn / By area</h2><table><thead><tr>${th('Địa bàn', 'Area')}${moneyLabels.map(([, vi, en]) => th(vi, en, 'num')).join('')}</tr></thead><tbody>`
-    + places.map((pl) => `<tr><td>${escapeHtml(pl.name)}</td>${moneyLabels.map(([key]) => `<td class="num">${key === 'labourPersonDays' ? formatCount(pl.money[key]) : money(pl.money[key])}</td>`).join('')}</tr>`).join('')
-    + '</tbody></table>');
+  parts.push(`<h2>4. Theo huyện / By district</h2>${moneyTable(places)}`);
   parts.push(`<h2>5. Đóng góp lớn nhất / Largest contributors</h2><p class="muted">Chỉ tên công khai; người ẩn danh không được liệt kê. / Public names only; anonymous donors are not listed.</p><table><thead><tr>${th('#', '#')}${th('Tên', 'Name')}${th('Tiền mặt', 'Cash', 'num')}${th('Hiện vật', 'In kind', 'num')}${th('Ngày công', 'Labour days', 'num')}${th('Tổng (gồm ước tính ngày công)', 'Total (incl. labour estimate)', 'num')}</tr></thead><tbody>`
     + report.contributors.map((c, i) => `<tr><td>${i + 1}</td><td>${escapeHtml(c.name)}</td><td class="num">${money(c.cashVnd)}</td><td class="num">${money(c.inKindVnd)}</td><td class="num">${formatCount(c.labourPersonDays)}</td><td class="num">${money(c.totalVnd)}</td></tr>`).join('')
     + '</tbody></table>');
+  parts.push(`<h2>Phụ lục: theo xã / Annex: by commune</h2>${stageTable(report.communes)}${moneyTable(report.communes)}`);
   parts.push(`<p class="muted">Sổ cái / Ledger: ${formatCount(report.ledger.entries)} bút toán, mã băm cuối <code>${escapeHtml(report.ledger.headHash)}</code>.</p>`);
   parts.push(`<p class="muted">Khóa công khai của nhật ký có chữ ký / Signed log verifier key: <code>${escapeHtml(report.ledger.logKey)}</code> (kiểm tra: node verify.mjs &lt;URL&gt;/du-lieu/ --key …).</p>`);
   return parts.join('\n');

@@ -6,6 +6,7 @@ import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../db/client';
 import { currentCampaign } from '../domain/campaigns';
 import { DomainError } from '../domain/errors';
+import { stages, type Stage } from '../domain/schemas';
 import { headlineFromBalances } from '../ledger/headline';
 import { donorRootsSql, publicDonorName } from '../domain/donors';
 import { logOrigin } from '../publish/tlog/history';
@@ -45,13 +46,28 @@ export interface ProvinceMoney extends AreaMoney {
   allocatedCashVnd: number;
 }
 
+/** The houses at each stage on the period's last day, and the kind of work, for the committee's stage table. */
+export interface HouseMix {
+  stageNow: Record<Stage, number>;
+  newBuild: number;
+  repair: number;
+  newBuildCompletedInPeriod: number;
+  repairCompletedInPeriod: number;
+}
+
 export interface AreaReport {
   areaId: number;
   code: string;
   name: string;
   inPeriod: HouseCounts;
   toDate: HouseCounts;
+  mix: HouseMix;
   money: AreaMoney;
+}
+
+/** A commune in the annex, under its district. */
+export interface CommuneReport extends AreaReport {
+  districtCode: string;
 }
 
 export interface Contributor {
@@ -70,8 +86,9 @@ export interface SixMonthReport {
   provinceName: string;
   from: string;
   to: string;
-  province: { inPeriod: HouseCounts; toDate: HouseCounts; money: ProvinceMoney };
+  province: { inPeriod: HouseCounts; toDate: HouseCounts; mix: HouseMix; money: ProvinceMoney };
   areas: AreaReport[];
+  communes: CommuneReport[];
   contributors: Contributor[];
   /** The chain head, and the verifier key of the fund's signed log, so a paper copy anchors both. */
   ledger: { entries: number; headHash: string; logKey: string };
@@ -80,6 +97,7 @@ export interface SixMonthReport {
 const isoDate = /^\d{4}-\d{2}-\d{2}$/;
 const n = (value: unknown) => Number(value ?? 0);
 const emptyCounts = (): HouseCounts => ({ approved: 0, started: 0, completed: 0, handedOver: 0 });
+const emptyMix = (): HouseMix => ({ stageNow: Object.fromEntries(stages.map((s) => [s, 0])) as Record<Stage, number>, newBuild: 0, repair: 0, newBuildCompletedInPeriod: 0, repairCompletedInPeriod: 0 });
 const emptyMoney = (): AreaMoney => ({ stateBudgetVnd: 0, inKindVnd: 0, labourPersonDays: 0, labourEstimateVnd: 0, fundAllocatedVnd: 0, designatedVnd: 0, communePoolVnd: 0, disbursedVnd: 0 });
 
 export function assertPeriod(from: string, to: string): void {
@@ -97,6 +115,10 @@ export async function defaultReportPeriod(db: Db, now = new Date()): Promise<Per
   return periodWithData(now, row?.latest ? todayInVietnam(new Date(row.latest as string)) : null);
 }
 
+// A house's stage on a day: the furthest stage whose date has come (stages only move forward).
+const stageAt = (day: string) => sql`CASE WHEN h.handed_over_on <= ${day} THEN 'handed_over' WHEN h.completed_on <= ${day} THEN 'completed'
+  WHEN h.construction_on <= ${day} THEN 'under_construction' WHEN h.funded_on <= ${day} THEN 'funded' ELSE 'approved' END`;
+
 // The reporting unit of a commune: its district before the 2025 reform, or itself where there is none.
 const areaRow = sql`CASE WHEN parent.level = 'district' THEN parent.id ELSE c.id END`;
 
@@ -107,14 +129,32 @@ export async function sixMonthReport(db: Db, from: string, to: string, top = 10)
   const start = `${from}T00:00:00+07:00`;
   const end = endOfDay(to);
 
-  const rowAreas = await queryRows<{ id: number; code: string; name: string }>(db, sql`
-    SELECT DISTINCT r.id, r.code, r.name FROM areas c JOIN areas parent ON parent.id = c.parent_id JOIN areas r ON r.id = ${areaRow}
-    WHERE c.level = 'commune' ORDER BY r.code`);
-  const areas = new Map<number, AreaReport>(rowAreas.map((a) => [Number(a.id), { areaId: Number(a.id), code: a.code, name: a.name, inPeriod: emptyCounts(), toDate: emptyCounts(), money: emptyMoney() }]));
-  const province = { inPeriod: emptyCounts(), toDate: emptyCounts(), money: { ...emptyMoney(), cashByChannel: { bank_transfer: 0, card: 0, office: 0 }, cashDonationsVnd: 0, cardFeesVnd: 0, generalFundVnd: 0, allocatedCashVnd: 0 } };
+  // Every figure is read per commune, then added to the commune, its reporting unit and (for houses) the province.
+  const communeRows = await queryRows<{ id: number; code: string; name: string; unit_id: number; unit_code: string; unit_name: string }>(db, sql`
+    SELECT c.id, c.code, c.name, r.id AS unit_id, r.code AS unit_code, r.name AS unit_name
+    FROM areas c JOIN areas parent ON parent.id = c.parent_id JOIN areas r ON r.id = ${areaRow}
+    WHERE c.level = 'commune' ORDER BY r.code, c.code`);
+  const blank = (id: number, code: string, name: string): AreaReport => ({ areaId: id, code, name, inPeriod: emptyCounts(), toDate: emptyCounts(), mix: emptyMix(), money: emptyMoney() });
+  const areas = new Map<number, AreaReport>();
+  const communes = new Map<number, CommuneReport>();
+  const targetsOf = new Map<number, AreaReport[]>();
+  for (const c of communeRows) {
+    const unit = areas.get(Number(c.unit_id)) ?? blank(Number(c.unit_id), c.unit_code, c.unit_name);
+    areas.set(unit.areaId, unit);
+    const commune = { ...blank(Number(c.id), c.code, c.name), districtCode: c.unit_code };
+    communes.set(commune.areaId, commune);
+    // A commune with no district is its own reporting unit: count it once there.
+    targetsOf.set(commune.areaId, unit.areaId === commune.areaId ? [unit] : [unit, commune]);
+  }
+  const province = { inPeriod: emptyCounts(), toDate: emptyCounts(), mix: emptyMix(), money: { ...emptyMoney(), cashByChannel: { bank_transfer: 0, card: 0, office: 0 }, cashDonationsVnd: 0, cardFeesVnd: 0, generalFundVnd: 0, allocatedCashVnd: 0 } };
 
   const houseRows = await queryRows(db, sql`
-    SELECT ${areaRow} AS area,
+    SELECT h.area_id AS area,
+      ${sql.join(stages.map((stage) => sql`count(*) FILTER (WHERE h.approved_on <= ${to} AND ${stageAt(to)} = ${stage}) AS ${sql.identifier(`now_${stage}`)}`), sql`, `)},
+      count(*) FILTER (WHERE h.type = 'new_build') AS new_build,
+      count(*) FILTER (WHERE h.type = 'repair') AS repair,
+      count(*) FILTER (WHERE h.type = 'new_build' AND h.completed_on BETWEEN ${from} AND ${to}) AS new_build_completed,
+      count(*) FILTER (WHERE h.type = 'repair' AND h.completed_on BETWEEN ${from} AND ${to}) AS repair_completed,
       count(*) FILTER (WHERE h.approved_on BETWEEN ${from} AND ${to}) AS approved,
       count(*) FILTER (WHERE h.construction_on BETWEEN ${from} AND ${to}) AS started,
       count(*) FILTER (WHERE h.completed_on BETWEEN ${from} AND ${to}) AS completed,
@@ -123,28 +163,29 @@ export async function sixMonthReport(db: Db, from: string, to: string, top = 10)
       count(*) FILTER (WHERE h.construction_on <= ${to}) AS started_to_date,
       count(*) FILTER (WHERE h.completed_on <= ${to}) AS completed_to_date,
       count(*) FILTER (WHERE h.handed_over_on <= ${to}) AS handed_over_to_date
-    FROM houses h JOIN areas c ON c.id = h.area_id LEFT JOIN areas parent ON parent.id = c.parent_id
-    WHERE h.campaign_id = ${campaign.id} GROUP BY 1`);
+    FROM houses h WHERE h.campaign_id = ${campaign.id} GROUP BY 1`);
+  const withCommune = (areaId: unknown) => [province, ...(targetsOf.get(n(areaId)) ?? [])];
   for (const row of houseRows) {
-    const area = areas.get(n(row.area));
+    const mix: HouseMix = {
+      stageNow: Object.fromEntries(stages.map((stage) => [stage, n(row[`now_${stage}`])])) as Record<Stage, number>,
+      newBuild: n(row.new_build), repair: n(row.repair), newBuildCompletedInPeriod: n(row.new_build_completed), repairCompletedInPeriod: n(row.repair_completed),
+    };
     const inPeriod = { approved: n(row.approved), started: n(row.started), completed: n(row.completed), handedOver: n(row.handed_over) };
     const toDate = { approved: n(row.approved_to_date), started: n(row.started_to_date), completed: n(row.completed_to_date), handedOver: n(row.handed_over_to_date) };
-    for (const key of Object.keys(inPeriod) as (keyof HouseCounts)[]) {
-      province.inPeriod[key] += inPeriod[key];
-      province.toDate[key] += toDate[key];
-      if (area) { area.inPeriod[key] += inPeriod[key]; area.toDate[key] += toDate[key]; }
+    for (const target of withCommune(row.area)) {
+      for (const key of Object.keys(inPeriod) as (keyof HouseCounts)[]) { target.inPeriod[key] += inPeriod[key]; target.toDate[key] += toDate[key]; }
+      for (const stage of stages) target.mix.stageNow[stage] += mix.stageNow[stage];
+      for (const key of ['newBuild', 'repair', 'newBuildCompletedInPeriod', 'repairCompletedInPeriod'] as const) target.mix[key] += mix[key];
     }
   }
 
   // Each line counted under the kind of operation it belongs to: a reversal under what it reverses.
   const lineRows = await queryRows(db, sql`
-    SELECT l.account, coalesce(o.kind, e.kind) AS source, ${areaRow} AS area, sum(l.amount_vnd) AS total,
+    SELECT l.account, coalesce(o.kind, e.kind) AS source, coalesce(h.area_id, l.area_id) AS area, sum(l.amount_vnd) AS total,
       CASE WHEN l.account IN ('cash_bank', 'cash_card', 'cash_office') THEN l.account END AS channel
     FROM journal_lines l JOIN journal_entries e ON e.id = l.entry_id
     LEFT JOIN journal_entries o ON o.id = e.reverses_entry_id
     LEFT JOIN houses h ON h.id = l.house_id
-    LEFT JOIN areas c ON c.id = coalesce(h.area_id, l.area_id)
-    LEFT JOIN areas parent ON parent.id = c.parent_id
     WHERE e.occurred_at >= ${start}::timestamptz AND e.occurred_at < ${end}::timestamptz
     GROUP BY 1, 2, 3, 5`);
   const channelOf = { cash_bank: 'bank_transfer', cash_card: 'card', cash_office: 'office' } as const;
@@ -153,9 +194,9 @@ export async function sixMonthReport(db: Db, from: string, to: string, top = 10)
     const amount = n(row.total);
     const credit = -amount;
     periodBalances[row.account as string] = (periodBalances[row.account as string] ?? 0) + amount;
-    const area = areas.get(n(row.area))?.money;
+    const places = targetsOf.get(n(row.area)) ?? [];
     // The split by source is added up per area here; the province's money figures come from the headline formula.
-    const add = (key: keyof AreaMoney, value: number) => { if (area) area[key] += value; };
+    const add = (key: keyof AreaMoney, value: number) => { for (const place of places) place.money[key] += value; };
     const split = (key: 'fundAllocatedVnd' | 'designatedVnd' | 'communePoolVnd', value: number) => { province.money[key] += value; add(key, value); };
     switch (`${row.account}/${row.source}`) {
       case 'house_state/state_budget': add('stateBudgetVnd', credit); break;
@@ -180,17 +221,13 @@ export async function sixMonthReport(db: Db, from: string, to: string, top = 10)
 
   // Labour days are counted per entry (not per line), negative for a reversal.
   const labourRows = await queryRows(db, sql`
-    SELECT ${areaRow} AS area, sum(CASE WHEN e.kind = 'reversal' THEN -1 ELSE 1 END * (k.details->>'personDays')::numeric) AS days
+    SELECT h.area_id AS area, sum(CASE WHEN e.kind = 'reversal' THEN -1 ELSE 1 END * (k.details->>'personDays')::numeric) AS days
     FROM journal_entries e LEFT JOIN journal_entries o ON o.id = e.reverses_entry_id
     JOIN contributions k ON k.id = e.contribution_id
-    JOIN houses h ON h.id = k.target_house_id JOIN areas c ON c.id = h.area_id LEFT JOIN areas parent ON parent.id = c.parent_id
+    JOIN houses h ON h.id = k.target_house_id
     WHERE coalesce(o.kind, e.kind) = 'labour' AND e.occurred_at >= ${start}::timestamptz AND e.occurred_at < ${end}::timestamptz
     GROUP BY 1`);
-  for (const row of labourRows) {
-    province.money.labourPersonDays += n(row.days);
-    const area = areas.get(n(row.area));
-    if (area) area.money.labourPersonDays += n(row.days);
-  }
+  for (const row of labourRows) for (const target of withCommune(row.area)) target.money.labourPersonDays += n(row.days);
 
   // For commendation: public names only; anonymous donors and the state budget are left out.
   // Records staff merged (one company entered twice) are counted once, under the surviving record's name.
@@ -218,7 +255,7 @@ export async function sixMonthReport(db: Db, from: string, to: string, top = 10)
   return {
     campaign: { name: campaign.name, targetHouses: campaign.targetHouses, isDemo: campaign.isDemo },
     provinceName: (provinceArea?.name ?? '').replace(/^tỉnh\s+/i, ''),
-    from, to, province, areas: [...areas.values()], contributors,
+    from, to, province, areas: [...areas.values()], communes: [...communes.values()], contributors,
     ledger: { entries: n(head?.entry_count), headHash: String(head?.head_hash ?? ''), logKey: fundSigner(logOrigin()).verifierKey },
   };
 }

@@ -1,5 +1,6 @@
 // The six-monthly Standing Committee report against a real database, run once per driver:
 // the default period, the official layout, the wide CSV and the PDF, each checked against the ledger.
+import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DbHandle } from '../../db/client';
 import { recordStateBudget } from '../../src/domain/contributions';
@@ -44,6 +45,22 @@ export function reportSuite(driver: string, fresh: FreshDb): void {
       expect(text).toContain('Từ ngày 01/01/2025 đến ngày 30/06/2025');
       expect(text.indexOf('NGƯỜI LẬP BIỂU')).toBeGreaterThan(text.indexOf('Sổ cái'));
       expect(text).toMatch(/NGƯỜI LẬP BIỂU .* KẾ TOÁN .* TM\. BAN THƯỜNG TRỰC/);
+    });
+
+    it('counts houses by stage at the period end and by kind of work, per district and in the commune annex, adding up to the province', async () => {
+      // One house finished in the period: its dates as the stage actions would have set them.
+      await handle.db.execute(sql`UPDATE houses SET funded_on = '2024-09-01', construction_on = '2025-02-01', completed_on = '2025-05-01' WHERE id = ${world.houses[0]!.houseId}`);
+      await budgetOn('2025-03-10');
+      const report = await sixMonthReport(handle.db, '2025-01-01', '2025-06-30');
+      expect(report.province.mix).toEqual({ stageNow: { approved: 2, funded: 0, under_construction: 0, completed: 1, handed_over: 0 }, newBuild: 0, repair: 3, newBuildCompletedInPeriod: 0, repairCompletedInPeriod: 1 });
+      // At the end of the previous half-year the same house was still under way.
+      expect((await sixMonthReport(handle.db, '2024-07-01', '2024-12-31')).province.mix.stageNow).toEqual({ approved: 2, funded: 1, under_construction: 0, completed: 0, handed_over: 0 });
+      expect(report.areas.map((a) => [a.code, a.mix.repair, a.money.stateBudgetVnd])).toEqual([['T-D', 3, 1_000_000]]);
+      expect(report.communes.map((c) => [c.code, c.districtCode, c.mix.repair, c.mix.stageNow.completed, c.money.stateBudgetVnd])).toEqual([['T-D-A', 'T-D', 3, 1, 1_000_000], ['T-D-B', 'T-D', 0, 0, 0]]);
+      expect(report.province.money.stateBudgetVnd).toBe(1_000_000);
+      const text = reportDocument(report, '2025-07-04').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+      expect(text).toContain('Phụ lục: theo xã');
+      expect(text).toMatch(/Xã A T-D-A 2 0 0 1 0 0 3 0 \/ 1/);
     });
   });
 }
