@@ -24,28 +24,43 @@ const moneyLabels: [keyof AreaMoney, string, string][] = [
   ['disbursedVnd', 'Đã chi cho hộ', 'Paid to households'],
 ];
 
-// Rows of section, area code, area, measure (Vietnamese), measure (English), value: amounts in whole đồng.
+const provinceOnlyColumns: [string, (m: SixMonthReport['province']['money']) => number][] = [
+  ['Tiền mặt ủng hộ sau phí thẻ (đ) / Cash donations net of card fees (VND)', (m) => m.cashDonationsVnd],
+  ['Chuyển khoản (đ) / Bank transfer (VND)', (m) => m.cashByChannel.bank_transfer],
+  ['Thẻ (đ) / Card (VND)', (m) => m.cashByChannel.card],
+  ['Tiền mặt tại quỹ (đ) / Office cash (VND)', (m) => m.cashByChannel.office],
+  ['Phí thẻ (đ) / Card fees (VND)', (m) => m.cardFeesVnd],
+  ['Ủng hộ quỹ chung (đ) / General fund donations (VND)', (m) => m.generalFundVnd],
+  ['Tiền đã đến các nhà (đ) / Cash that reached houses (VND)', (m) => m.allocatedCashVnd],
+];
+
+// One row a place (province, each district, each commune) and one column a figure, so a spreadsheet opens it as a table;
+// amounts in whole đồng. Figures kept only province-wide (cash by channel, target) are blank on other rows.
 export function reportCsv(report: SixMonthReport): string {
-  const rows: (string | number)[][] = [['section', 'area_code', 'area', 'measure_vi', 'measure_en', 'value']];
-  const places = [{ code: 'province', name: 'Toàn tỉnh / Province', inPeriod: report.province.inPeriod, toDate: report.province.toDate, money: report.province.money as AreaMoney }, ...report.areas];
-  rows.push(['target', 'province', 'Toàn tỉnh / Province', 'Mục tiêu (nhà)', 'Target (houses)', report.campaign.targetHouses]);
-  for (const place of places) {
-    for (const [key, vi, en] of houseLabels) rows.push(['houses_in_period', place.code, place.name, vi, en, place.inPeriod[key]]);
-    for (const [key, vi, en] of houseLabels) rows.push(['houses_to_date', place.code, place.name, vi, en, place.toDate[key]]);
-    for (const [key, vi, en] of moneyLabels) rows.push(['money_in_period', place.code, place.name, vi, en, place.money[key]]);
-  }
-  const m = report.province.money;
-  const provinceOnly: [string, string, number][] = [
-    ['Tiền mặt ủng hộ (sau phí thẻ)', 'Cash donations (net of card fees)', m.cashDonationsVnd],
-    ['— chuyển khoản', '— bank transfer', m.cashByChannel.bank_transfer],
-    ['— thẻ', '— card', m.cashByChannel.card],
-    ['— tiền mặt tại quỹ', '— office cash', m.cashByChannel.office],
-    ['Phí thẻ', 'Card fees', m.cardFeesVnd],
-    ['Ủng hộ quỹ chung', 'Donations to the general fund', m.generalFundVnd],
-    ['Tiền đã đến các nhà (trực tiếp + phân bổ)', 'Cash that reached houses (designated + allocated)', m.allocatedCashVnd],
+  const header = [
+    'Cấp / Level', 'Mã huyện / District code', 'Mã / Code', 'Địa bàn / Area', 'Mục tiêu (nhà) / Target (houses)',
+    ...houseLabels.map(([, vi, en]) => `${vi} trong kỳ / ${en} in period`),
+    ...houseLabels.map(([, vi, en]) => `${vi} lũy kế / ${en} to date`),
+    ...stages.map((stage) => `${ui.vi.stage[stage]} cuối kỳ / ${ui.en.stage[stage]} at period end`),
+    'Xây mới / New build', 'Sửa chữa / Repair', 'Xây mới hoàn thành trong kỳ / New build completed in period', 'Sửa chữa hoàn thành trong kỳ / Repair completed in period',
+    ...moneyLabels.map(([key, vi, en]) => (key === 'labourPersonDays' ? `${vi} / ${en}` : `${vi} (đ) / ${en} (VND)`)),
+    ...provinceOnlyColumns.map(([label]) => label),
   ];
-  for (const [vi, en, value] of provinceOnly) rows.push(['money_in_period', 'province', 'Toàn tỉnh / Province', vi, en, value]);
-  report.contributors.forEach((c, i) => rows.push(['top_contributor', String(i + 1), c.name, 'Tổng giá trị đóng góp', 'Total contributed (cash, in kind, labour estimate)', c.totalVnd]));
+  const row = (level: string, districtCode: string, place: Place & Pick<AreaReport, 'inPeriod' | 'toDate'>, extra: (number | null)[], target: number | null) => [
+    level, districtCode, place.code, place.name, target,
+    ...houseLabels.map(([key]) => place.inPeriod[key]), ...houseLabels.map(([key]) => place.toDate[key]),
+    ...stages.map((stage) => place.mix.stageNow[stage]),
+    place.mix.newBuild, place.mix.repair, place.mix.newBuildCompletedInPeriod, place.mix.repairCompletedInPeriod,
+    ...moneyLabels.map(([key]) => place.money[key]), ...extra,
+  ];
+  const p = report.province;
+  const blanks = provinceOnlyColumns.map(() => null);
+  const rows = [
+    header,
+    row('Tỉnh / Province', '', { code: 'province', name: report.provinceName, inPeriod: p.inPeriod, toDate: p.toDate, mix: p.mix, money: p.money }, provinceOnlyColumns.map(([, value]) => value(p.money)), report.campaign.targetHouses),
+    ...report.areas.map((a) => row('Huyện / District', a.code, a, blanks, null)),
+    ...report.communes.map((c) => row('Xã / Commune', c.districtCode, c, blanks, null)),
+  ];
   return rows.map(csvRow).join('');
 }
 

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DbHandle } from '../../db/client';
 import { recordStateBudget } from '../../src/domain/contributions';
 import { defaultReportPeriod, sixMonthReport } from '../../src/staff/report';
-import { reportDocument } from '../../src/staff/report-render';
+import { reportCsv, reportDocument } from '../../src/staff/report-render';
 import { buildWorld, nextKey, type World } from './world';
 import type { FreshDb } from './harness';
 
@@ -61,6 +61,23 @@ export function reportSuite(driver: string, fresh: FreshDb): void {
       const text = reportDocument(report, '2025-07-04').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
       expect(text).toContain('Phụ lục: theo xã');
       expect(text).toMatch(/Xã A T-D-A 2 0 0 1 0 0 3 0 \/ 1/);
+    });
+
+    it('writes a wide CSV: one row a place, one column a figure, whole đồng, the same figures as the report', async () => {
+      await handle.db.execute(sql`UPDATE houses SET funded_on = '2024-09-01', construction_on = '2025-02-01', completed_on = '2025-05-01' WHERE id = ${world.houses[0]!.houseId}`);
+      await budgetOn('2025-03-10');
+      const report = await sixMonthReport(handle.db, '2025-01-01', '2025-06-30');
+      const lines = reportCsv(report).split('\r\n').filter(Boolean).map((line) => line.split(','));
+      const [header, ...rows] = lines;
+      expect(rows.map((r) => r.slice(0, 4))).toEqual([['Tỉnh / Province', '', 'province', 'Thử'], ['Huyện / District', 'T-D', 'T-D', 'Huyện Thử'], ['Xã / Commune', 'T-D', 'T-D-A', 'Xã A'], ['Xã / Commune', 'T-D', 'T-D-B', 'Xã B']]);
+      expect(lines.every((line) => line.length === header!.length)).toBe(true);
+      const column = (label: string) => rows.map((r) => r[header!.indexOf(label)]);
+      expect(column('Ngân sách nhà nước (đ) / State budget (VND)')).toEqual(['1000000', '1000000', '1000000', '0']);
+      expect(column('Sửa chữa hoàn thành trong kỳ / Repair completed in period')).toEqual(['1', '1', '1', '0']);
+      expect(column('Mục tiêu (nhà) / Target (houses)')).toEqual([String(report.campaign.targetHouses), '', '', '']);
+      expect(column('Tiền mặt ủng hộ sau phí thẻ (đ) / Cash donations net of card fees (VND)')).toEqual([String(report.province.money.cashDonationsVnd), '', '', '']);
+      // Money is written as whole đồng, never formatted with separators or a currency sign.
+      for (const row of rows) for (const cell of row.slice(4)) expect(cell).toMatch(/^(-?\d+)?$/);
     });
   });
 }
