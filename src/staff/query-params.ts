@@ -36,6 +36,7 @@ export const staffQuerySchemas = {
   '/staff/corrections': { entry: optional(dbId) },
   '/staff/report': period,
   '/staff/report.csv': period,
+  '/staff/report.pdf': period,
   '/staff/audit': {
     actor: optional(freeText(0, 60)), action: optional(freeText(0, 60)), outcome: optional(z.enum(['ok', 'refused'])),
     target: optional(freeText(0, 200)), ...period,

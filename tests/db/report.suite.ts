@@ -1,11 +1,17 @@
 // The six-monthly Standing Committee report against a real database, run once per driver:
 // the default period, the official layout, the wide CSV and the PDF, each checked against the ledger.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DbHandle } from '../../db/client';
 import { recordStateBudget } from '../../src/domain/contributions';
 import { defaultReportPeriod, sixMonthReport } from '../../src/staff/report';
 import { reportCsv, reportDocument } from '../../src/staff/report-render';
+import { reportPdf } from '../../src/staff/report-pdf';
 import { buildWorld, nextKey, type World } from './world';
 import type { FreshDb } from './harness';
 
@@ -78,6 +84,27 @@ export function reportSuite(driver: string, fresh: FreshDb): void {
       expect(column('Tiền mặt ủng hộ sau phí thẻ (đ) / Cash donations net of card fees (VND)')).toEqual([String(report.province.money.cashDonationsVnd), '', '', '']);
       // Money is written as whole đồng, never formatted with separators or a currency sign.
       for (const row of rows) for (const cell of row.slice(4)) expect(cell).toMatch(/^(-?\d+)?$/);
+    });
+
+    it('writes a PDF of the same report: heading, district table, commune annex and signatures, as text a reader can extract', async () => {
+      await handle.db.execute(sql`UPDATE houses SET funded_on = '2024-09-01', construction_on = '2025-02-01', completed_on = '2025-05-01' WHERE id = ${world.houses[0]!.houseId}`);
+      await budgetOn('2025-03-10');
+      const report = await sixMonthReport(handle.db, '2025-01-01', '2025-06-30');
+      const dir = mkdtempSync(join(tmpdir(), 'ancu-report-'));
+      try {
+        const file = join(dir, 'report.pdf');
+        writeFileSync(file, await reportPdf(report, '2025-07-04'));
+        const text = (await promisify(execFile)('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' })).stdout.replace(/\s+/g, ' ');
+        expect(text).toContain('ỦY BAN MTTQ VIỆT NAM TỈNH THỬ');
+        expect(text).toContain('Độc lập – Tự do – Hạnh phúc');
+        expect(text).toContain('Thử, ngày 04 tháng 07 năm 2025');
+        expect(text).toContain('Từ ngày 01/01/2025 đến ngày 30/06/2025');
+        expect(text).toMatch(/Huyện Thử 2 0 0 1 0 0 ?\/ ?3 1\.000\.000 ₫ 0 ?₫ 0 ?₫ 0 ?₫ 0 0 ?₫/);
+        expect(text).toMatch(/Phụ lục: theo xã .*Xã A 2 0 0 1 0 0 ?\/ ?3 1\.000\.000 ₫.*Xã B 0 0 0 0 0 0 ?\/ ?0 0 ?₫/);
+        expect(text).toMatch(/NGƯỜI LẬP BIỂU\s+KẾ TOÁN\s+TM\. BAN THƯỜNG TRỰC/);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
   });
 }
