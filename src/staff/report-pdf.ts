@@ -83,6 +83,8 @@ export function reportPdf(report: SixMonthReport, issuedOn: string): Promise<Buf
   table([{ code: '', name: 'Toàn tỉnh', mix: p.mix, money: p.money, inPeriod: p.inPeriod }, ...report.areas]);
   heading('4. Đóng góp lớn nhất / Largest contributors');
   report.contributors.forEach((c, i) => pdf.text(`${i + 1}. ${c.name}: ${formatVnd(c.totalVnd)} (tiền ${formatVnd(c.cashVnd)}, hiện vật ${formatVnd(c.inKindVnd)}, ${formatCount(c.labourPersonDays)} ngày công)`, 40, pdf.y, { width }));
+  heading('5. Hiện vật theo mặt hàng / In kind by item');
+  for (const item of report.inKindItems) pdf.text(`${item.name}: ${formatCount(item.quantity)} ${item.unit} — ${formatVnd(item.valueVnd)}`, 40, pdf.y, { width });
   heading('Phụ lục: theo xã / Annex: by commune');
   table(report.communes);
 

@@ -118,6 +118,9 @@ export function reportBody(report: SixMonthReport): string {
   parts.push(`<h2>5. Đóng góp lớn nhất / Largest contributors</h2><p class="muted">Chỉ tên công khai; người ẩn danh không được liệt kê. / Public names only; anonymous donors are not listed.</p><table><thead><tr>${th('#', '#')}${th('Tên', 'Name')}${th('Tiền mặt', 'Cash', 'num')}${th('Hiện vật', 'In kind', 'num')}${th('Ngày công', 'Labour days', 'num')}${th('Tổng (gồm ước tính ngày công)', 'Total (incl. labour estimate)', 'num')}</tr></thead><tbody>`
     + report.contributors.map((c, i) => `<tr><td>${i + 1}</td><td>${escapeHtml(c.name)}</td><td class="num">${money(c.cashVnd)}</td><td class="num">${money(c.inKindVnd)}</td><td class="num">${formatCount(c.labourPersonDays)}</td><td class="num">${money(c.totalVnd)}</td></tr>`).join('')
     + '</tbody></table>');
+  parts.push(`<h2>6. Hiện vật theo mặt hàng / In kind by item</h2><table><thead><tr>${th('Mặt hàng', 'Item')}${th('Số lượng', 'Quantity', 'num')}${th('Đơn vị', 'Unit')}${th('Giá trị', 'Value', 'num')}</tr></thead><tbody>`
+    + report.inKindItems.map((item) => `<tr><td>${escapeHtml(item.name)}</td><td class="num">${formatCount(item.quantity)}</td><td>${escapeHtml(item.unit)}</td><td class="num">${money(item.valueVnd)}</td></tr>`).join('')
+    + '</tbody></table>');
   parts.push(`<h2>Phụ lục: theo xã / Annex: by commune</h2>${stageTable(report.communes)}${moneyTable(report.communes)}`);
   parts.push(`<p class="muted">Sổ cái / Ledger: ${formatCount(report.ledger.entries)} bút toán, mã băm cuối <code>${escapeHtml(report.ledger.headHash)}</code>.</p>`);
   parts.push(`<p class="muted">Khóa công khai của nhật ký có chữ ký / Signed log verifier key: <code>${escapeHtml(report.ledger.logKey)}</code> (kiểm tra: node verify.mjs &lt;URL&gt;/du-lieu/ --key …).</p>`);

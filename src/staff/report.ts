@@ -80,6 +80,14 @@ export interface Contributor {
   totalVnd: number;
 }
 
+/** Goods received in the period, one line an item and unit (tonnes of cement, bricks), reversed gifts left out. */
+export interface InKindItem {
+  name: string;
+  unit: string;
+  quantity: number;
+  valueVnd: number;
+}
+
 export interface SixMonthReport {
   campaign: { name: string; targetHouses: number; isDemo: boolean };
   /** The province the committee serves, for the official header (without the word "Tỉnh"). */
@@ -90,6 +98,7 @@ export interface SixMonthReport {
   areas: AreaReport[];
   communes: CommuneReport[];
   contributors: Contributor[];
+  inKindItems: InKindItem[];
   /** The chain head, and the verifier key of the fund's signed log, so a paper copy anchors both. */
   ledger: { entries: number; headHash: string; logKey: string };
 }
@@ -245,6 +254,15 @@ export async function sixMonthReport(db: Db, from: string, to: string, top = 10)
       AND NOT EXISTS (SELECT 1 FROM journal_entries r JOIN journal_entries o ON o.id = r.reverses_entry_id
                       WHERE o.contribution_id = k.id AND o.kind <> 'allocation')
     GROUP BY d.id ORDER BY total DESC, d.id LIMIT ${top}`);
+  // Items are grouped by name and unit as written (case and spacing aside); quantities in different units stay apart.
+  const itemRows = await queryRows(db, sql`
+    SELECT min(item->>'name') AS name, min(item->>'unit') AS unit, sum((item->>'quantity')::numeric) AS quantity, sum((item->>'valueVnd')::numeric) AS value
+    FROM contributions k CROSS JOIN jsonb_array_elements(k.details->'items') AS item
+    WHERE k.campaign_id = ${campaign.id} AND k.kind = 'in_kind'
+      AND k.received_at >= ${start}::timestamptz AND k.received_at < ${end}::timestamptz
+      AND NOT EXISTS (SELECT 1 FROM journal_entries r JOIN journal_entries o ON o.id = r.reverses_entry_id WHERE o.contribution_id = k.id)
+    GROUP BY lower(btrim(item->>'name')), lower(btrim(item->>'unit')) ORDER BY value DESC, name`);
+  const inKindItems = itemRows.map((row) => ({ name: String(row.name), unit: String(row.unit), quantity: n(row.quantity), valueVnd: n(row.value) }));
   const contributors = donorRows.map((row) => ({
     name: publicDonorName({ anonymous: Boolean(row.anonymous), displayName: row.display_name as string | null }),
     kind: String(row.kind), cashVnd: n(row.cash), inKindVnd: n(row.in_kind), labourPersonDays: n(row.days), labourEstimateVnd: n(row.labour), totalVnd: n(row.total),
@@ -255,7 +273,7 @@ export async function sixMonthReport(db: Db, from: string, to: string, top = 10)
   return {
     campaign: { name: campaign.name, targetHouses: campaign.targetHouses, isDemo: campaign.isDemo },
     provinceName: (provinceArea?.name ?? '').replace(/^tỉnh\s+/i, ''),
-    from, to, province, areas: [...areas.values()], communes: [...communes.values()], contributors,
+    from, to, province, areas: [...areas.values()], communes: [...communes.values()], contributors, inKindItems,
     ledger: { entries: n(head?.entry_count), headHash: String(head?.head_hash ?? ''), logKey: fundSigner(logOrigin()).verifierKey },
   };
 }

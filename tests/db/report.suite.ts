@@ -8,7 +8,8 @@ import { promisify } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DbHandle } from '../../db/client';
-import { recordStateBudget } from '../../src/domain/contributions';
+import { recordInKind, recordStateBudget } from '../../src/domain/contributions';
+import { reverseEntry } from '../../src/domain/corrections';
 import { defaultReportPeriod, sixMonthReport } from '../../src/staff/report';
 import { reportCsv, reportDocument } from '../../src/staff/report-render';
 import { reportPdf } from '../../src/staff/report-pdf';
@@ -105,6 +106,25 @@ export function reportSuite(driver: string, fresh: FreshDb): void {
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
+    });
+
+    it('lists goods by item in their own units, across gifts, leaving out reversed gifts and other periods', async () => {
+      const houseId = world.houses[0]!.houseId;
+      const gift = (receivedAt: string, items: { name: string; quantity: number; unit: string; valueVnd: number }[]) =>
+        recordInKind(handle.db, { idempotencyKey: nextKey(), campaignId: world.campaignId, houseId, items, receivedAt, donor: { kind: 'business', displayName: 'Công ty Vật liệu X' } });
+      await gift('2025-03-01T03:00:00Z', [{ name: 'Xi măng', quantity: 2.5, unit: 'tấn', valueVnd: 4_000_000 }, { name: 'Gạch', quantity: 2000, unit: 'viên', valueVnd: 3_000_000 }]);
+      await gift('2025-04-01T03:00:00Z', [{ name: 'xi măng ', quantity: 1, unit: 'tấn', valueVnd: 1_600_000 }]);
+      const wrong = await gift('2025-04-02T03:00:00Z', [{ name: 'Gạch', quantity: 500, unit: 'viên', valueVnd: 750_000 }]);
+      await reverseEntry(handle.db, { idempotencyKey: nextKey(), entryId: wrong.result.entryId, reason: 'Ghi nhầm', requestedBy: 'hanh', occurredAt: '2025-04-03T03:00:00Z' });
+      await gift('2025-08-01T03:00:00Z', [{ name: 'Tôn', quantity: 30, unit: 'tấm', valueVnd: 2_000_000 }]);
+      const report = await sixMonthReport(handle.db, '2025-01-01', '2025-06-30');
+      expect(report.inKindItems).toEqual([
+        { name: 'Xi măng', unit: 'tấn', quantity: 3.5, valueVnd: 5_600_000 },
+        { name: 'Gạch', unit: 'viên', quantity: 2000, valueVnd: 3_000_000 },
+      ]);
+      // The items add up to the ledger's in-kind total for the period.
+      expect(report.inKindItems.reduce((sum, item) => sum + item.valueVnd, 0)).toBe(report.province.money.inKindVnd);
+      expect(reportDocument(report, '2025-07-04').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ')).toContain('Xi măng 3,5 tấn 5.600.000 ₫');
     });
   });
 }
