@@ -4,6 +4,7 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db, type Tx } from '../../db/client';
 import { GENESIS_HASH, verifyChain, type ChainLink } from '../ledger/hash';
+import { recordMismatch } from './public-records';
 
 export interface VerifyReport {
   ok: boolean;
@@ -23,8 +24,8 @@ interface EntryRow extends Record<string, unknown> {
   zero_lines: string | number;
 }
 
-// One batch of entries after `afterId`, each rendered by the database as its canonical tail (the SQL
-// mirror of canonicalTailOf in src/ledger/hash.ts, so a million rows need not be rebuilt in JavaScript),
+// One batch of entries after `afterId`, each rendered by the database as its canonical tail
+// (ledger_canonical_tail(), the SQL rendering of src/ledger/canonical.ts, so a million rows need not be rebuilt in JavaScript),
 // with its lines aggregated over one range scan of their primary key.
 function entryBatch(db: Db | Tx, afterId: number, batchSize: number, upTo = Number.MAX_SAFE_INTEGER) {
   return queryRows<EntryRow>(db, sql`
@@ -37,13 +38,7 @@ function entryBatch(db: Db | Tx, afterId: number, batchSize: number, upTo = Numb
              count(*) AS line_count, sum(amount_vnd) AS total_vnd, count(*) FILTER (WHERE amount_vnd = 0) AS zero_lines
       FROM journal_lines WHERE entry_id > ${afterId} AND entry_id <= (SELECT max(id) FROM e) GROUP BY entry_id)
     SELECT e.id, e.prev_hash, e.hash,
-           '"kind":' || to_json(e.kind)::text
-           || ',"occurred_at":"' || to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
-           || '","description":' || to_json(e.description)::text
-           || ',"contribution_id":' || coalesce(e.contribution_id::text, 'null')
-           || ',"reverses_entry_id":' || coalesce(e.reverses_entry_id::text, 'null')
-           || ',"reason":' || coalesce(to_json(e.reason)::text, 'null')
-           || ',"lines":[' || coalesce(l.lines_json, '') || ']}' AS tail,
+           ledger_canonical_tail(e.kind, e.occurred_at, e.description, e.contribution_id, e.reverses_entry_id, e.reason, e.commitment, l.lines_json) AS tail,
            coalesce(l.line_count, 0) AS line_count, l.total_vnd, coalesce(l.zero_lines, 0) AS zero_lines
     FROM e LEFT JOIN l ON l.entry_id = e.id ORDER BY e.id`);
 }
@@ -190,5 +185,7 @@ async function finishVerify(tx: Tx, segments: Segment[]): Promise<VerifyReport> 
   }
   const mismatch = await counterMismatch(tx);
   if (mismatch) return fail(null, mismatch);
+  const record = await recordMismatch(tx);
+  if (record) return fail(record.entryId, record.reason);
   return { ok: true, entries: position.count, headHash: position.headHash };
 }

@@ -2,6 +2,7 @@ import type { JournalLine } from './accounts';
 import { describeEntry } from './descriptions';
 import { LedgerRuleError } from './errors';
 import { assertVnd } from './money';
+import type { PublicRecordDraft } from './public-record';
 
 // A closed list: the database CHECKs journal_entries.kind against it (db/schema.ts).
 export const ENTRY_KINDS = ['contribution', 'in_kind', 'labour', 'state_budget', 'allocation', 'disbursement', 'reversal'] as const;
@@ -16,6 +17,10 @@ export interface EntryDraft {
   reversesEntryId: number | null;
   reason: string | null;
   lines: JournalLine[];
+  /** What the site shows for this entry; the posting path salts it and puts the commitment in the chain. */
+  record?: PublicRecordDraft;
+  /** sha256(salt ‖ public record), once posted; null for entries without a record. */
+  commitment?: string | null;
 }
 
 export interface PostedEntry extends EntryDraft {
