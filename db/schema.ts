@@ -3,7 +3,7 @@
 import { sql } from 'drizzle-orm';
 import { ACCOUNTS, POOL_KEY_PATTERN } from '../src/ledger/accounts';
 import { ENTRY_KINDS } from '../src/ledger/entry';
-import { RECORD_FIELDS } from '../src/ledger/public-record';
+import { RECORD_KINDS } from '../src/ledger/public-record';
 import {
   pgTable, type AnyPgColumn, serial, integer, bigint, text, boolean, jsonb, timestamp, date, primaryKey, index, uniqueIndex, check,
 } from 'drizzle-orm/pg-core';
@@ -162,12 +162,15 @@ export const journalLines = pgTable('journal_lines', {
 export const publicRecords = pgTable('public_records', {
   entryId: bigint('entry_id', { mode: 'number' }).primaryKey().references(() => journalEntries.id),
   kind: text('kind').notNull(),
+  /** The contribution a record shows, so a later record of it (after a withdrawal) supersedes this one. */
+  subjectId: integer('subject_id'),
   salt: text('salt').notNull(),
   /** The canonical record (src/ledger/canonical.ts), exactly the bytes committed after the salt; NULL once withdrawn. */
   body: text('body'),
   withdrawnByEntryId: bigint('withdrawn_by_entry_id', { mode: 'number' }).references(() => journalEntries.id),
 }, (t) => [
-  check('public_records_kind_known', oneOf(t.kind, Object.keys(RECORD_FIELDS))),
+  check('public_records_kind_known', oneOf(t.kind, RECORD_KINDS)),
+  index('public_records_subject_idx').on(t.kind, t.subjectId),
   check('public_records_withdrawn_has_no_text', sql`(${t.body} IS NULL) = (${t.withdrawnByEntryId} IS NOT NULL)`),
 ]);
 

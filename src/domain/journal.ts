@@ -76,7 +76,7 @@ export function appendArg(draft: EntryDraft) {
     kind: draft.kind, occurred_at: draft.occurredAt.toISOString(), description: draft.description, contribution_id: draft.contributionId,
     reverses_entry_id: draft.reversesEntryId, reason: draft.reason, commitment, tail: canonicalTail({ ...draft, commitment }),
     lines: draft.lines.map((l) => [l.account, l.houseId, l.areaId, l.contributionId, l.amountVnd]),
-    ...(sealed ? { record: { kind: sealed.kind, salt: sealed.salt, body: sealed.body } } : {}),
+    ...(sealed ? { record: { kind: sealed.kind, subject_id: sealed.subjectId, salt: sealed.salt, body: sealed.body } } : {}),
   };
 }
 

@@ -4,7 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { queryRows, type Tx } from '../../db/client';
 import { commitmentInput } from '../ledger/canonical';
-import { RECORD_FIELDS, type FieldType, type PublicRecordDraft, type RecordKind } from '../ledger/public-record';
+import { RECORD_FIELDS, type FieldType, type FlatRecordKind, type PublicRecordDraft } from '../ledger/public-record';
 
 export interface SealedRecord extends PublicRecordDraft {
   salt: string;
@@ -23,7 +23,7 @@ function sqlField(type: FieldType, expression: string): string {
 }
 
 // A record as canonical JSON in SQL: keys in the sorted order canonicalJson() uses.
-export function sqlRecord<K extends RecordKind>(kind: K, expressions: { [F in keyof (typeof RECORD_FIELDS)[K]]: string }): string {
+export function sqlRecord<K extends FlatRecordKind>(kind: K, expressions: { [F in keyof (typeof RECORD_FIELDS)[K]]: string }): string {
   const fields: Record<string, FieldType> = RECORD_FIELDS[kind];
   const exprs = expressions as Record<string, string>;
   const parts = Object.keys(fields).sort().map((name, i) => `'${i === 0 ? '{' : ','}${JSON.stringify(name)}:' || ${sqlField(fields[name]!, exprs[name]!)}`);
@@ -31,7 +31,7 @@ export function sqlRecord<K extends RecordKind>(kind: K, expressions: { [F in ke
 }
 
 /** Where each kind of record's current values live: the side table joined to the entry that committed them. */
-const PROJECTIONS: { [K in RecordKind]: { from: string; record: string } } = {
+const PROJECTIONS: { [K in FlatRecordKind]: { from: string; record: string } } = {
   allocation: {
     from: 'allocations s JOIN houses h ON h.id = s.house_id',
     record: sqlRecord('allocation', { amount_vnd: 's.amount_vnd', decision_ref: 's.decision_ref', house_code: 'h.public_code', pool_key: 's.pool_key' }),
@@ -68,7 +68,7 @@ export async function recordMismatch(tx: Tx): Promise<RecordFault | undefined> {
     };
     return { entryId: Number(bad.id), reason: reasons[bad.problem]! };
   }
-  for (const [kind, projection] of Object.entries(PROJECTIONS) as [RecordKind, (typeof PROJECTIONS)[RecordKind]][]) {
+  for (const [kind, projection] of Object.entries(PROJECTIONS) as [FlatRecordKind, (typeof PROJECTIONS)[FlatRecordKind]][]) {
     const [changed] = await queryRows<{ entry_id: string | number; committed: string | null; shown: string | null }>(tx, sql`
       SELECT coalesce(r.entry_id, s.entry_id) AS entry_id, r.body AS committed, ${sql.raw(projection.record)} AS shown
       FROM ${sql.raw(projection.from)}

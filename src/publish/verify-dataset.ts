@@ -49,10 +49,11 @@ const recordSchema = z.object({
   reverses_entry_id: id.nullable(),
   reason: z.string().nullable(),
   commitment: hex64.optional(),
-  lines: z.array(z.tuple([z.string(), id.nullable(), id.nullable(), id.nullable(), vnd])).min(2),
+  lines: z.array(z.tuple([z.string(), id.nullable(), id.nullable(), id.nullable(), vnd])),
   prev_hash: hex64,
   hash: hex64,
-}).strict();
+}).strict().refine((r) => (r.kind === 'record' ? r.lines.length === 0 && r.commitment !== undefined : r.lines.length >= 2),
+  'a record entry has no lines and a commitment; any other entry has two lines or more');
 
 const totalsSchema = z.object({
   cash_received_vnd: vnd, card_fees_vnd: vnd, state_budget_vnd: vnd, in_kind_vnd: vnd, labour_estimate_vnd: vnd,

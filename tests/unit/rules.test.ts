@@ -98,7 +98,7 @@ describe('Book.post: its own guards hold for drafts that bypass the rules', () =
     b.addHouse({ id: 1, code: 'H-1', areaId: 1, budgetVnd: 1_000_000 });
     return b;
   }
-  const draftOf = (lines: EntryDraft['lines']): EntryDraft => ({ kind: 'allocation', occurredAt: at(5), description: 'raw', contributionId: null, reversesEntryId: null, lines });
+  const draftOf = (lines: EntryDraft['lines']): EntryDraft => ({ kind: 'allocation', occurredAt: at(5), description: 'raw', contributionId: null, reversesEntryId: null, reason: null, lines });
 
   it('refuses a draft that would give a house more than its budget', () => {
     const b = book();
