@@ -1,10 +1,18 @@
 // The database side of public records: salting and committing at posting, the side tables' current
 // values rendered through the same field lists for ledger:verify, and withdrawal from publication.
 import { createHash, randomBytes } from 'node:crypto';
-import { sql } from 'drizzle-orm';
-import { queryRows, type Tx } from '../../db/client';
+import { eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { queryRows, schema, type Db, type Tx } from '../../db/client';
 import { commitmentInput } from '../ledger/canonical';
-import { RECORD_FIELDS, type FieldType, type FlatRecordKind, type PublicRecordDraft } from '../ledger/public-record';
+import { contributionRecord, RECORD_FIELDS, type FieldType, type FlatRecordKind, type PublicRecordDraft } from '../ledger/public-record';
+import { selectContributions, toPublicContribution } from '../publish/contribution-rows';
+import { describeEntry } from '../ledger/descriptions';
+import { assertBalanced, type EntryDraft } from '../ledger/entry';
+import { appendEntries, runOnce, type Outcome } from './journal';
+import { idempotencyKey } from './schemas';
+import { parseInput } from './validate';
+import { DomainError } from './errors';
 
 export interface SealedRecord extends PublicRecordDraft {
   salt: string;
@@ -81,4 +89,100 @@ export async function recordMismatch(tx: Tx): Promise<RecordFault | undefined> {
     }
   }
   return undefined;
+}
+
+/** A contribution about to be written (its id reserved), and its donor's row when the donor is new. */
+export interface GiftRows {
+  contribution: typeof schema.contributions.$inferInsert;
+  newDonor: Partial<typeof schema.donors.$inferInsert> | null;
+}
+
+// The public record of each gift, as the open dataset will show it: known donors' public fields and the
+// target codes read in one query, then the export's own privacy filter (toPublicContribution).
+export async function contributionRecords(tx: Tx, gifts: GiftRows[]): Promise<PublicRecordDraft[]> {
+  const ids = (pick: (g: GiftRows) => number | null | undefined | false) => JSON.stringify([...new Set(gifts.map(pick).filter((v): v is number => typeof v === 'number'))]);
+  const rows = await queryRows<{ what: string; id: number; code: string | null; display_name: string | null; anonymous: boolean | null; kind: string | null }>(tx, sql`
+    SELECT 'donor' AS what, id, NULL AS code, display_name, anonymous, kind FROM donors WHERE id IN (SELECT jsonb_array_elements_text(${ids((g) => !g.newDonor && g.contribution.donorId)}::jsonb)::integer)
+    UNION ALL SELECT 'house', id, public_code, NULL, NULL, NULL FROM houses WHERE id IN (SELECT jsonb_array_elements_text(${ids((g) => g.contribution.targetHouseId)}::jsonb)::integer)
+    UNION ALL SELECT 'area', id, code, NULL, NULL, NULL FROM areas WHERE id IN (SELECT jsonb_array_elements_text(${ids((g) => g.contribution.targetAreaId)}::jsonb)::integer)`);
+  const found = new Map(rows.map((r) => [`${r.what}:${r.id}`, r]));
+  return gifts.map(({ contribution: c, newDonor }) => {
+    const known = found.get(`donor:${c.donorId}`);
+    const donor = newDonor ? { display_name: newDonor.displayName ?? null, anonymous: newDonor.anonymous ?? false, kind: newDonor.kind } : known;
+    if (!donor) throw new DomainError(404, 'donor_unknown', `Không có nhà hảo tâm #${c.donorId}.`, `No donor #${c.donorId}.`);
+    return contributionRecord(toPublicContribution({
+      id: c.id, receipt_code: c.receiptCode, received_at: c.receivedAt, kind: c.kind, channel: c.channel ?? null, amount_vnd: c.amountVnd, target_type: c.targetType,
+      details: c.details ?? null, house_code: found.get(`house:${c.targetHouseId}`)?.code ?? null, area_code: found.get(`area:${c.targetAreaId}`)?.code ?? null,
+      display_name: donor.display_name, anonymous: Boolean(donor.anonymous), donor_kind: donor.kind, entry_id: null, entry_hash: null, reversed_by: null,
+    }));
+  });
+}
+
+const CONTRIBUTION_BATCH = 5000;
+
+// Every contribution as the dataset would show it now, against the latest record committed for it
+// (the export's own privacy filter renders both): a changed donor name, amount, target, goods list or
+// labour detail in any table is caught and named by the entry that committed the record.
+export async function contributionMismatch(tx: Tx): Promise<RecordFault | undefined> {
+  for (let after = 0; ;) {
+    const shown = await selectContributions(tx, sql`c.id > ${after}`, sql`ORDER BY c.id LIMIT ${CONTRIBUTION_BATCH}`);
+    const upTo = shown.length < CONTRIBUTION_BATCH ? 2_147_483_647 : shown.at(-1)!.id;
+    const latest = await queryRows<{ subject_id: number; entry_id: string | number; body: string | null }>(tx, sql`
+      SELECT DISTINCT ON (subject_id) subject_id, entry_id, body FROM public_records
+      WHERE kind = 'contribution' AND subject_id > ${after} AND subject_id <= ${upTo} ORDER BY subject_id, entry_id DESC`);
+    const committed = new Map(latest.map((r) => [Number(r.subject_id), r]));
+    for (const row of shown) {
+      const record = committed.get(row.id);
+      committed.delete(row.id);
+      if (!record) continue; // posted before commitments existed
+      const entryId = Number(record.entry_id);
+      if (record.body === null) return { entryId, reason: `contribution ${row.receipt_code}: its latest record is withdrawn with nothing committed in its place` };
+      const now = contributionRecord(row).body;
+      if (now !== record.body) return { entryId, reason: `contribution ${row.receipt_code} shown now (${now}) differs from the committed record (${record.body})` };
+    }
+    const orphan = committed.values().next().value;
+    if (orphan) return { entryId: Number(orphan.entry_id), reason: `the committed contribution #${orphan.subject_id} is missing` };
+    if (shown.length < CONTRIBUTION_BATCH) return undefined;
+    after = upTo;
+  }
+}
+
+export const donorWithdrawalInput = z.object({
+  idempotencyKey,
+  donorId: z.number().int().positive(),
+  requestedBy: z.string().trim().min(1).max(100),
+  occurredAt: z.coerce.date(),
+});
+
+// Withdraws a donor's name from publication (the donor asked to become anonymous): the donor is made
+// anonymous, each of their committed contributions gets a new record as it is now shown, and the old
+// records lose their text; their commitments stay in the chain, which still verifies.
+export function withdrawDonorName(db: Db, raw: unknown): Promise<Outcome<{ withdrawn: number }>> {
+  const input = parseInput(donorWithdrawalInput, raw);
+  const { idempotencyKey: key, ...request } = input;
+  return runOnce(db, key, request, (tx) => withdrawIn(tx, input.donorId, input.occurredAt));
+}
+
+async function withdrawIn(tx: Tx, donorId: number, occurredAt: Date): Promise<{ withdrawn: number }> {
+  const updated = await tx.update(schema.donors).set({ anonymous: true, displayName: null }).where(eq(schema.donors.id, donorId)).returning({ id: schema.donors.id });
+  if (updated.length === 0) throw new DomainError(404, 'donor_unknown', `Không có nhà hảo tâm #${donorId}.`, `No donor #${donorId}.`);
+  const shown = await selectContributions(tx, sql`c.donor_id = ${donorId}`, sql`ORDER BY c.id`);
+  const latest = await queryRows<{ subject_id: number; entry_id: string | number }>(tx, sql`
+    SELECT DISTINCT ON (subject_id) subject_id, entry_id FROM public_records
+    WHERE kind = 'contribution' AND body IS NOT NULL AND subject_id IN (SELECT id FROM contributions WHERE donor_id = ${donorId})
+    ORDER BY subject_id, entry_id DESC`);
+  const previous = new Map(latest.map((r) => [Number(r.subject_id), Number(r.entry_id)]));
+  const again = shown.filter((row) => previous.has(row.id));
+  if (again.length === 0) return { withdrawn: 0 };
+  const drafts: EntryDraft[] = again.map((row) => ({
+    kind: 'record', occurredAt, description: describeEntry.withdrawal(row.receipt_code), contributionId: null,
+    reversesEntryId: null, reason: null, lines: [], record: contributionRecord(row),
+  }));
+  drafts.forEach(assertBalanced);
+  const posted = await appendEntries(tx, drafts);
+  await tx.execute(sql`
+    UPDATE public_records r SET body = NULL, withdrawn_by_entry_id = v.by
+    FROM jsonb_to_recordset(${JSON.stringify(again.map((row, i) => ({ entry_id: previous.get(row.id), by: posted[i]!.id })))}::jsonb) AS v(entry_id bigint, by bigint)
+    WHERE r.entry_id = v.entry_id`);
+  return { withdrawn: again.length };
 }

@@ -4,7 +4,7 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db, type Tx } from '../../db/client';
 import { GENESIS_HASH, verifyChain, type ChainLink } from '../ledger/hash';
-import { recordMismatch } from './public-records';
+import { contributionMismatch, recordMismatch } from './public-records';
 
 export interface VerifyReport {
   ok: boolean;
@@ -188,7 +188,7 @@ async function finishVerify(tx: Tx, segments: Segment[]): Promise<VerifyReport> 
   }
   const mismatch = await counterMismatch(tx);
   if (mismatch) return fail(null, mismatch);
-  const record = await recordMismatch(tx);
+  const record = (await recordMismatch(tx)) ?? (await contributionMismatch(tx));
   if (record) return fail(record.entryId, record.reason);
   return { ok: true, entries: position.count, headHash: position.headHash };
 }
