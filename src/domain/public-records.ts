@@ -167,12 +167,13 @@ async function withdrawIn(tx: Tx, donorId: number, occurredAt: Date): Promise<{ 
   const updated = await tx.update(schema.donors).set({ anonymous: true, displayName: null }).where(eq(schema.donors.id, donorId)).returning({ id: schema.donors.id });
   if (updated.length === 0) throw new DomainError(404, 'donor_unknown', `Không có nhà hảo tâm #${donorId}.`, `No donor #${donorId}.`);
   const shown = await selectContributions(tx, sql`c.donor_id = ${donorId}`, sql`ORDER BY c.id`);
-  const latest = await queryRows<{ subject_id: number; entry_id: string | number }>(tx, sql`
-    SELECT DISTINCT ON (subject_id) subject_id, entry_id FROM public_records
+  const latest = await queryRows<{ subject_id: number; entry_id: string | number; body: string }>(tx, sql`
+    SELECT DISTINCT ON (subject_id) subject_id, entry_id, body FROM public_records
     WHERE kind = 'contribution' AND body IS NOT NULL AND subject_id IN (SELECT id FROM contributions WHERE donor_id = ${donorId})
     ORDER BY subject_id, entry_id DESC`);
-  const previous = new Map(latest.map((r) => [Number(r.subject_id), Number(r.entry_id)]));
-  const again = shown.filter((row) => previous.has(row.id));
+  const previous = new Map(latest.map((r) => [Number(r.subject_id), r]));
+  // Only records that showed something else (the name) are withdrawn and committed again.
+  const again = shown.filter((row) => previous.has(row.id) && previous.get(row.id)!.body !== contributionRecord(row).body);
   if (again.length === 0) return { withdrawn: 0 };
   const drafts: EntryDraft[] = again.map((row) => ({
     kind: 'record', occurredAt, description: describeEntry.withdrawal(row.receipt_code), contributionId: null,
@@ -182,7 +183,7 @@ async function withdrawIn(tx: Tx, donorId: number, occurredAt: Date): Promise<{ 
   const posted = await appendEntries(tx, drafts);
   await tx.execute(sql`
     UPDATE public_records r SET body = NULL, withdrawn_by_entry_id = v.by
-    FROM jsonb_to_recordset(${JSON.stringify(again.map((row, i) => ({ entry_id: previous.get(row.id), by: posted[i]!.id })))}::jsonb) AS v(entry_id bigint, by bigint)
+    FROM jsonb_to_recordset(${JSON.stringify(again.map((row, i) => ({ entry_id: Number(previous.get(row.id)!.entry_id), by: posted[i]!.id })))}::jsonb) AS v(entry_id bigint, by bigint)
     WHERE r.entry_id = v.entry_id`);
   return { withdrawn: again.length };
 }

@@ -139,7 +139,7 @@ async function exportRecords(tx: Tx, root: string, done: (file: DatasetFile) => 
     const rows = await tx.select().from(publicRecords).where(gt(publicRecords.entryId, after)).orderBy(asc(publicRecords.entryId)).limit(5000);
     if (rows.length === 0) break;
     for (const r of rows) {
-      const line: PublishedRecord = { entry_id: r.entryId, kind: r.kind, salt: r.salt, record: r.body === null ? null : JSON.parse(r.body), withdrawn_by_entry_id: r.withdrawnByEntryId };
+      const line: PublishedRecord = { entry_id: r.entryId, kind: r.kind, subject_id: r.subjectId, salt: r.salt, record: r.body === null ? null : JSON.parse(r.body), withdrawn_by_entry_id: r.withdrawnByEntryId };
       await out.write(`${JSON.stringify(line)}\n`);
     }
     after = rows.at(-1)!.entryId;

@@ -2,11 +2,14 @@
 // "withdrawn" with the commitment alone. No Node imports: the verifiers run this over downloaded files.
 import { canonicalJson, commitmentInput, type PublicValue } from '../ledger/canonical';
 import type { Sha256Hex } from './chain';
-import type { PublicAllocation, PublicDisbursement } from './format';
+import type { PublicAllocation, PublicContribution, PublicDisbursement } from './format';
+import { contributionRecord } from '../ledger/public-record';
 
 export interface PublishedRecord {
   entry_id: number;
   kind: string;
+  /** The contribution a record shows (a later record of the same subject supersedes it). */
+  subject_id: number | null;
   salt: string;
   /** The record as shown; null once withdrawn from publication. */
   record: { [field: string]: PublicValue } | null;
@@ -36,4 +39,13 @@ export function lineFromRecord(line: PublicAllocation | PublicDisbursement, reco
     if (committed[field] !== value) return `${field} is ${JSON.stringify(value)}, the committed record says ${JSON.stringify(committed[field])}`;
   }
   return undefined;
+}
+
+// A published contribution against the latest record committed for it; withdrawn text never counts.
+export function contributionFault(shown: PublicContribution, latest: PublishedRecord | undefined): string | undefined {
+  if (!latest) return undefined;
+  if (latest.record === null) return 'its latest record is withdrawn with nothing committed in its place';
+  const now = contributionRecord(shown).body;
+  const committed = canonicalJson(latest.record);
+  return now === committed ? undefined : `shows ${now}, the committed record says ${committed}`;
 }

@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { effectsOf, type Effects } from '../ledger/effects';
 import { canonicalOfRecord, checkRecord, compareWithCheckpoint, linesOfRecord, startChain, type JournalRecord } from './chain';
-import { DATASET_FORMAT, FILES, type Checkpoint, type PublicAllocation, type PublicDisbursement, type PublicHouse, type Summary } from './format';
+import { DATASET_FORMAT, FILES, type Checkpoint, type PublicAllocation, type PublicContribution, type PublicDisbursement, type PublicHouse, type Summary } from './format';
 import { sha256Hex } from './files';
 import { totalsFromBalances } from './totals';
-import { lineFromRecord, recordFault, type PublishedRecord } from './records';
+import { contributionFault, lineFromRecord, recordFault, type PublishedRecord } from './records';
 import { hashLeaf, sameHash } from './tlog/merkle';
 import { extensionFields } from './tlog/note';
 import { bundleRecord, concatHashes, entriesPath, TileBuilder, tilePath, TILE_WIDTH } from './tlog/tiles';
@@ -110,14 +110,14 @@ async function readBytes(source: string, path: string): Promise<Uint8Array> {
 export const datasetReader = (source: string): ReadFile => (path) => readBytes(source, path);
 
 const publishedRecordSchema = z.object({
-  entry_id: id, kind: z.string(), salt: z.string().regex(/^[0-9a-f]{32}$/), record: z.record(z.unknown()).nullable(), withdrawn_by_entry_id: id.nullable(),
+  entry_id: id, kind: z.string(), subject_id: id.nullable(), salt: z.string().regex(/^[0-9a-f]{32}$/), record: z.record(z.unknown()).nullable(), withdrawn_by_entry_id: id.nullable(),
 }).strict();
 
 const ndjsonLines = (text: string) => text.split('\n').filter((line) => line.trim()).map((line) => JSON.parse(line) as unknown);
 
 // Each committed entry's published record against its commitment in the chain, then every published
 // allocation and payment against the record its entry committed to (a file rewritten with its hash is still caught).
-async function checkRecords(source: string, commitments: Map<number, string>): Promise<string> {
+async function checkRecords(source: string, checkpoint: Checkpoint, commitments: Map<number, string>): Promise<string> {
   const records = new Map<number, PublishedRecord>();
   for (const raw of ndjsonLines(await readText(source, FILES.records))) {
     const parsed = publishedRecordSchema.safeParse(raw);
@@ -145,8 +145,22 @@ async function checkRecords(source: string, commitments: Map<number, string>): P
     const missing = [...records.values()].find((r) => r.kind === kind && r.record !== null && !seen.has(r.entry_id));
     if (missing) throw new Fault(missing.entry_id, file, `the committed ${kind} of entry #${missing.entry_id} is not listed`);
   }
+  // The latest record of each contribution (records are in entry order) against every ledger page.
+  const latest = new Map<number, PublishedRecord>();
+  for (const r of records.values()) if (r.kind === 'contribution' && r.subject_id !== null) latest.set(r.subject_id, r);
+  const pages = checkpoint.files.map((f) => f.path).filter((p) => /^contributions\/\d+\.json$/.test(p));
+  let shownCount = 0;
+  for (const page of pages) {
+    for (const shown of JSON.parse(await readText(source, page)) as PublicContribution[]) {
+      const fault = contributionFault(shown, latest.get(shown.id));
+      if (fault) throw new Fault(latest.get(shown.id)!.entry_id, page, `contribution ${shown.receipt_code} ${fault}`);
+      if (latest.delete(shown.id)) shownCount++;
+    }
+  }
+  const unlisted = latest.values().next().value;
+  if (unlisted) throw new Fault(unlisted.entry_id, FILES.records, `the committed contribution #${unlisted.subject_id} is on no ledger page`);
   const withdrawn = [...records.values()].filter((r) => r.record === null).length;
-  return `${records.size.toLocaleString('en')} public records against their commitments (${withdrawn} withdrawn), and the allocations and payments they show`;
+  return `${records.size.toLocaleString('en')} public records against their commitments (${withdrawn} withdrawn), and the allocations, payments and ${shownCount.toLocaleString('en')} contributions they show`;
 }
 
 export async function verifyDataset(source: string, options: VerifyOptions | VerifyOptions['onProgress'] = {}): Promise<DatasetReport> {
@@ -263,7 +277,7 @@ export async function verifyDataset(source: string, options: VerifyOptions | Ver
     }
     checked.push(`SHA-256 of ${checkpoint.files.length.toLocaleString('en')} files`);
 
-    checked.push(await checkRecords(source, commitments));
+    checked.push(await checkRecords(source, checkpoint, commitments));
 
     const houses = JSON.parse(await readText(source, FILES.houses)) as PublicHouse[];
     for (const house of houses) {

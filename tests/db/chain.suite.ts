@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows, type DbHandle } from '../../db/client';
 import { allocateFromPool } from '../../src/domain/allocations';
 import { decideDisbursement, proposeDisbursement } from '../../src/domain/disbursements';
-import { sqlRecord } from '../../src/domain/public-records';
+import { sqlRecord, withdrawDonorName } from '../../src/domain/public-records';
 import { verifyLedger } from '../../src/domain/verify';
 import { canonicalJson, canonicalTailOf, lineJson } from '../../src/ledger/canonical';
 import { publishDataset } from '../../src/publish/export';
@@ -65,6 +65,7 @@ export function chainSuite(driver: string, fresh: FreshDb): void {
     let world: World;
     let allocationEntry: number;
     let disbursementEntry: number;
+    const giftEntries: number[] = [];
     let root: string;
     let published: string;
     const signer = signerFromPrivateKey(generatePrivateKey('an-cu.test/journal'));
@@ -72,7 +73,10 @@ export function chainSuite(driver: string, fresh: FreshDb): void {
     beforeAll(async () => {
       handle = await fresh();
       world = await buildWorld(handle.db, 2);
-      for (let i = 0; i < 3; i++) await give(handle.db, world, { amountVnd: 20_000_000, donor: { kind: 'individual', displayName: `Người ${i}` } });
+      for (let i = 0; i < 3; i++) {
+        const gift = await give(handle.db, world, { amountVnd: 20_000_000, donor: { kind: 'individual', displayName: `Người ${i}` } });
+        giftEntries.push(gift.result.entryId);
+      }
       const house = world.houses[0]!;
       const allocated = await allocateFromPool(handle.db, {
         idempotencyKey: nextKey('alloc'), houseId: house.houseId, fromAreaId: null, amountVnd: 25_000_000,
@@ -143,6 +147,9 @@ export function chainSuite(driver: string, fresh: FreshDb): void {
       ['disbursements.amount_vnd', 'UPDATE disbursements SET amount_vnd = 9000000', 'UPDATE disbursements SET amount_vnd = 10000000', () => disbursementEntry],
       ['houses.public_code', `UPDATE houses SET public_code = public_code || 'Z' WHERE id = 1`, `UPDATE houses SET public_code = left(public_code, -1) WHERE id = 1`, () => allocationEntry],
       ['public_records.body', `UPDATE public_records SET body = replace(body, 'xi măng', 'xi mang')`, `UPDATE public_records SET body = replace(body, 'xi mang', 'xi măng')`, () => disbursementEntry],
+      ['donors.display_name', `UPDATE donors SET display_name = 'Người khác' WHERE display_name = 'Người 1'`, `UPDATE donors SET display_name = 'Người 1' WHERE display_name = 'Người khác'`, () => giftEntries[1]!],
+      ['contributions.amount_vnd', `UPDATE contributions SET amount_vnd = 2000000 WHERE id = 3`, `UPDATE contributions SET amount_vnd = 20000000 WHERE id = 3`, () => giftEntries[2]!],
+      ['contributions.received_at', `UPDATE contributions SET received_at = received_at + interval '1 day' WHERE id = 1`, `UPDATE contributions SET received_at = received_at - interval '1 day' WHERE id = 1`, () => giftEntries[0]!],
       ['journal_entries.commitment', `UPDATE journal_entries SET commitment = repeat('0', 64) WHERE id = (SELECT entry_id FROM disbursements WHERE status = 'approved')`, '', () => disbursementEntry],
     ];
     for (const [what, change, undo, entry] of tampers) {
@@ -195,6 +202,7 @@ export function chainSuite(driver: string, fresh: FreshDb): void {
         [FILES.disbursements, () => '', /not listed/],
         [FILES.records, (t) => t.replace('xi măng', 'xi mang'), /does not match the commitment/],
         [FILES.records, (t) => t.split('\n').slice(1).join('\n'), /not published/],
+        [FILES.ledgerPage(1), (t) => t.replace('Người 1', 'Người khác'), /committed record/],
       ];
       for (const [file, edit, reason] of cases) {
         for (const redone of [false, true]) {
@@ -209,6 +217,25 @@ export function chainSuite(driver: string, fresh: FreshDb): void {
           rmSync(dir, { recursive: true, force: true });
         }
       }
+    }, 120_000);
+
+    it('withdrawing a donor\'s name removes it from every published file; the chain and the dataset still verify', async () => {
+      const [donor] = await queryRows<{ donor_id: number }>(handle.db, sql`SELECT donor_id FROM contributions WHERE id = 1`);
+      const { result } = await withdrawDonorName(handle.db, { idempotencyKey: nextKey('withdraw'), donorId: Number(donor!.donor_id), requestedBy: 'can.bo', occurredAt: '2025-01-02T00:00:00Z' });
+      expect(result.withdrawn).toBe(1);
+      expect(await verifyLedger(handle.db)).toMatchObject({ ok: true });
+      const after = join(root, 'after-withdrawal');
+      await publishDataset(handle.db, after, { signer, now: new Date('2025-01-03T00:00:00Z') });
+      const { stdout } = await run('grep', ['-rl', 'Người 0', after]).catch((error: { stdout: string }) => error);
+      expect(stdout.trim()).toBe('');
+      const lines = readFileSync(join(after, FILES.records), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { entry_id: number; record: unknown; withdrawn_by_entry_id: number | null });
+      expect(lines.find((l) => l.entry_id === giftEntries[0])).toMatchObject({ record: null, withdrawn_by_entry_id: expect.any(Number) });
+      const report = await verifyDataset(after, { key: signer.verifierKey });
+      expect(report.fault).toBeUndefined();
+      expect(report.checked.join('\n')).toMatch(/\(1 withdrawn\)/);
+      // A second request under another key finds nothing left to withdraw.
+      expect((await withdrawDonorName(handle.db, { idempotencyKey: nextKey('withdraw'), donorId: Number(donor!.donor_id), requestedBy: 'can.bo', occurredAt: '2025-01-02T00:00:00Z' })).result.withdrawn).toBe(0);
+      await expect(withdrawDonorName(handle.db, { idempotencyKey: nextKey('withdraw'), donorId: 999, requestedBy: 'can.bo', occurredAt: '2025-01-02T00:00:00Z' })).rejects.toMatchObject({ status: 404 });
     }, 120_000);
 
     it('the standalone verify.mjs checks the records too', async () => {
