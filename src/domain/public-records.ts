@@ -109,7 +109,8 @@ export async function contributionRecords(tx: Tx, gifts: GiftRows[]): Promise<Pu
   return gifts.map(({ contribution: c, newDonor }) => {
     const known = found.get(`donor:${c.donorId}`);
     const donor = newDonor ? { display_name: newDonor.displayName ?? null, anonymous: newDonor.anonymous ?? false, kind: newDonor.kind } : known;
-    if (!donor) throw new DomainError(404, 'donor_unknown', `Không có nhà hảo tâm #${c.donorId}.`, `No donor #${c.donorId}.`);
+    // The same refusal the donor foreign key gives, so a batch falls back to posting its gifts alone.
+    if (!donor) throw new DomainError(404, 'unknown_reference', `Không tìm thấy bản ghi được tham chiếu (nhà hảo tâm #${c.donorId}).`, `A referenced record does not exist (donor #${c.donorId}).`);
     return contributionRecord(toPublicContribution({
       id: c.id, receipt_code: c.receiptCode, received_at: c.receivedAt, kind: c.kind, channel: c.channel ?? null, amount_vnd: c.amountVnd, target_type: c.targetType,
       details: c.details ?? null, house_code: found.get(`house:${c.targetHouseId}`)?.code ?? null, area_code: found.get(`area:${c.targetAreaId}`)?.code ?? null,
