@@ -2,15 +2,16 @@
 // No Node imports: the server, the browser check and the standalone verifier all load this module,
 // and the migration's ledger_canonical_tail() renders the same bytes in SQL (a property test holds them equal).
 
-/** A value a public record may hold: JSON without floats, so every language writes it the same way. */
+/** A value a public record may hold: plain JSON (amounts are whole đồng; a quantity of goods may be 1.5). */
 export type PublicValue = string | number | boolean | null | PublicValue[] | { [key: string]: PublicValue };
 
-// RFC 8785 (JCS) for integer-only JSON: keys sorted by UTF-16 code units, no whitespace, ECMAScript string escapes.
+// RFC 8785 (JCS): keys sorted by UTF-16 code units, no whitespace, ECMAScript string and number forms.
 export function canonicalJson(value: PublicValue): string {
   if (value === null || typeof value === 'boolean' || typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'number') {
-    if (!Number.isSafeInteger(value)) throw new TypeError(`a public record holds whole numbers only, not ${value}`);
-    return String(value);
+    // JCS writes numbers as ECMAScript does (JSON.stringify); NaN and Infinity are not JSON.
+    if (!Number.isFinite(value)) throw new TypeError(`a public record holds finite numbers only, not ${value}`);
+    return JSON.stringify(value);
   }
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   const keys = Object.keys(value).filter((k) => value[k] !== undefined).sort();
