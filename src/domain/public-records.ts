@@ -125,26 +125,23 @@ const CONTRIBUTION_BATCH = 5000;
 // (the export's own privacy filter renders both): a changed donor name, amount, target, goods list or
 // labour detail in any table is caught and named by the entry that committed the record.
 export async function contributionMismatch(tx: Tx): Promise<RecordFault | undefined> {
+  // Walks the committed records, so a journal posted before commitments costs nothing here.
   for (let after = 0; ;) {
-    const shown = await selectContributions(tx, sql`c.id > ${after}`, sql`ORDER BY c.id LIMIT ${CONTRIBUTION_BATCH}`);
-    const upTo = shown.length < CONTRIBUTION_BATCH ? 2_147_483_647 : shown.at(-1)!.id;
     const latest = await queryRows<{ subject_id: number; entry_id: string | number; body: string | null }>(tx, sql`
       SELECT DISTINCT ON (subject_id) subject_id, entry_id, body FROM public_records
-      WHERE kind = 'contribution' AND subject_id > ${after} AND subject_id <= ${upTo} ORDER BY subject_id, entry_id DESC`);
-    const committed = new Map(latest.map((r) => [Number(r.subject_id), r]));
-    for (const row of shown) {
-      const record = committed.get(row.id);
-      committed.delete(row.id);
-      if (!record) continue; // posted before commitments existed
+      WHERE kind = 'contribution' AND subject_id > ${after} ORDER BY subject_id, entry_id DESC LIMIT ${CONTRIBUTION_BATCH}`);
+    if (latest.length === 0) return undefined;
+    const ids = latest.map((r) => Number(r.subject_id));
+    const shown = new Map((await selectContributions(tx, sql`c.id IN (SELECT jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)::integer)`, sql`ORDER BY c.id`)).map((row) => [row.id, row]));
+    for (const record of latest) {
       const entryId = Number(record.entry_id);
+      const row = shown.get(Number(record.subject_id));
+      if (!row) return { entryId, reason: `the committed contribution #${record.subject_id} is missing` };
       if (record.body === null) return { entryId, reason: `contribution ${row.receipt_code}: its latest record is withdrawn with nothing committed in its place` };
       const now = contributionRecord(row).body;
       if (now !== record.body) return { entryId, reason: `contribution ${row.receipt_code} shown now (${now}) differs from the committed record (${record.body})` };
     }
-    const orphan = committed.values().next().value;
-    if (orphan) return { entryId: Number(orphan.entry_id), reason: `the committed contribution #${orphan.subject_id} is missing` };
-    if (shown.length < CONTRIBUTION_BATCH) return undefined;
-    after = upTo;
+    after = ids.at(-1)!;
   }
 }
 
