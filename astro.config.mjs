@@ -40,8 +40,8 @@ export default defineConfig({
   vite: {
     // Every script is a file of its own: the Content-Security-Policy allows scripts from 'self' only.
     build: { assetsInlineLimit: 0 },
-    // PGlite loads its WebAssembly and data files next to its own module: keep it out of the bundle.
-    ssr: { external: ['@electric-sql/pglite', 'postgres', 'sharp', '@node-rs/argon2'] },
+    // PGlite loads its WebAssembly and data files next to its own module (pdfkit its font data): keep them out of the bundle.
+    ssr: { external: ['@electric-sql/pglite', 'postgres', 'sharp', '@node-rs/argon2', 'pdfkit'] },
     optimizeDeps: { exclude: ['@electric-sql/pglite'] },
   },
 });

@@ -337,8 +337,14 @@ export const pledges = pgTable('pledges', {
   /** Decree 13/2023: the privacy notice the donor agreed to, and when; set whenever an email is given. */
   privacyNoticeVersion: text('privacy_notice_version'),
   emailConsentAt: timestamp('email_consent_at', { withTimezone: true, mode: 'date' }),
+  /** A business gift: the company's name for its confirmation (private, as the tax code is). */
+  companyName: text('company_name'),
+  /** Mã số thuế, 10 digits or 10-3 for a branch; private, never published. */
+  taxCode: text('tax_code'),
 }, (t) => [
   index('pledges_status_idx').on(t.status),
+  index('pledges_tax_code_idx').on(t.taxCode),
+  check('pledges_company_has_tax_code', sql`(${t.companyName} IS NULL) = (${t.taxCode} IS NULL)`),
   index('pledges_email_idx').on(sql`lower(${t.email})`),
   check('pledges_amount_positive', sql`${t.amountVnd} > 0`),
   check('pledges_status_known', oneOf(t.status, pledgeStatuses)),
@@ -460,3 +466,30 @@ export const mailUnsubscribes = pgTable('mail_unsubscribes', {
   email: text('email').notNull(),
   createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
 }, (t) => [primaryKey({ columns: [t.campaignId, t.email] })]);
+
+// People's supervision: a question or complaint from the public, answered by staff. Holds no personal
+// data: the visitor follows it by its tracking code, and the question and answer are published together.
+export const feedbackTopics = ['house', 'payment', 'selection', 'other'] as const;
+export const feedbackStatuses = ['open', 'answered'] as const;
+export const feedback = pgTable('feedback', {
+  id: serial('id').primaryKey(),
+  campaignId: integer('campaign_id').notNull().references(() => campaigns.id),
+  trackingCode: text('tracking_code').notNull().unique(),
+  topic: text('topic', { enum: feedbackTopics }).notNull(),
+  /** The house the question is about, by its public code. */
+  houseCode: text('house_code'),
+  question: text('question').notNull(),
+  status: text('status', { enum: feedbackStatuses }).notNull().default('open'),
+  answer: text('answer'),
+  answeredBy: text('answered_by'),
+  answeredAt: timestamp('answered_at', { withTimezone: true, mode: 'date' }),
+  /** Staff chose to publish the question with its answer on the public page. */
+  published: boolean('published').notNull().default(false),
+  createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+}, (t) => [
+  index('feedback_status_idx').on(t.status, t.createdAt),
+  check('feedback_topic_known', oneOf(t.topic, feedbackTopics)),
+  check('feedback_status_known', oneOf(t.status, feedbackStatuses)),
+  check('feedback_answered_has_answer', sql`${t.status} = 'open' OR (${t.answer} IS NOT NULL AND ${t.answeredAt} IS NOT NULL)`),
+  check('feedback_published_when_answered', sql`NOT ${t.published} OR ${t.status} = 'answered'`),
+]);

@@ -119,7 +119,7 @@ await runCli(async () => {
   await load.close();
   console.log(`Loaded in ${((Date.now() - loadStarted) / 1000).toFixed(1)} s. Running npm run ledger:verify ...`);
   const verifyStarted = performance.now();
-  const verify = spawnSync('npx', ['tsx', 'scripts/verify-ledger.ts'], { env: { ...process.env, DATABASE_URL: benchUrl.toString() }, encoding: 'utf8' });
+  const verify = spawnSync('npm', ['run', '--silent', 'ledger:verify'], { env: { ...process.env, DATABASE_URL: benchUrl.toString() }, encoding: 'utf8' });
   const verifySeconds = (performance.now() - verifyStarted) / 1000;
   if (verify.status !== 0) {
     console.error(verify.stdout, verify.stderr);

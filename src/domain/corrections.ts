@@ -4,7 +4,9 @@ import { schema, type Tx, type Db } from '../../db/client';
 import { reversalOf, type PostedEntry } from '../ledger/entry';
 import type { AccountCode } from '../ledger/accounts';
 import { DomainError, notFound } from './errors';
-import { postEntry, runOnce, type Outcome } from './journal';
+import { lockCounters, postEntry, runOnce, type Outcome } from './journal';
+import { effectsOf } from '../ledger/effects';
+import { assertEffectsAllowed } from '../ledger/rules';
 import { reversalInput } from './schemas';
 import { parseInput } from './validate';
 
@@ -31,7 +33,11 @@ export async function reverseEntry(db: Db, raw: unknown): Promise<Outcome<{ entr
       throw new DomainError(409, 'already_reversed', `Bút toán #${original.id} đã được đảo bởi #${already.id}.`,
         `Entry #${original.id} was already reversed by #${already.id}.`);
     }
-    const entry = await postEntry(tx, reversalOf(original, `${input.reason} (${input.requestedBy})`, input.occurredAt));
+    const draft = reversalOf(original, `${input.reason} (${input.requestedBy})`, input.occurredAt);
+    const effects = effectsOf(draft.lines);
+    // The same rule the in-memory book applies, over the rows the reversal changes, locked.
+    assertEffectsAllowed(await lockCounters(tx, effects), effects);
+    const entry = await postEntry(tx, draft);
     return { entryId: entry.id, reversesEntryId: original.id };
   });
 }

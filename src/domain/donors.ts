@@ -2,7 +2,7 @@
 // records of the same person or company (kept as a pointer on the merged record, so a merge is undone
 // by clearing it; the audit log keeps who did each and why).
 import { eq, sql } from 'drizzle-orm';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { queryRows, schema, type Db, type Tx } from '../../db/client';
 import { DomainError, notFound } from './errors';
 import type { donorInput } from './schemas';
@@ -19,6 +19,22 @@ export function publicDonorName(donor: { anonymous: boolean; displayName: string
 
 export type DonorKey = 'tax_code' | 'phone' | 'email';
 
+// Mã số thuế as typed: 10 digits, or 13 for a branch, with or without spaces, dots or the branch dash.
+export function isTaxCode(typed: string): boolean {
+  return /^[\d\s.-]{10,20}$/.test(typed) && [10, 13].includes(typed.replace(/\D/g, '').length);
+}
+
+// One stored form (0123456789 or 0123456789-001), so the same company is found however it was typed.
+export function normaliseTaxCode(typed: string): string {
+  const digits = typed.replace(/\D/g, '');
+  return digits.length === 13 ? `${digits.slice(0, 10)}-${digits.slice(10)}` : digits;
+}
+
+// A tax code typed into a form or a query, checked and stored in its one form.
+export const taxCodeInput = z.string({ required_error: 'Cần mã số thuế / A tax code is required' })
+  .refine(isTaxCode, 'Mã số thuế gồm 10 chữ số, hoặc 13 chữ số cho chi nhánh / A tax code has 10 digits, or 13 for a branch')
+  .transform(normaliseTaxCode);
+
 // Private identifiers as stored, so that "0912 345 678" and "+84912345678" find the same donor.
 export function donorKeysOf(donor: { taxCode?: string | null; phone?: string | null; email?: string | null }): Partial<Record<DonorKey, string>> {
   const keys: Partial<Record<DonorKey, string>> = {};
@@ -26,6 +42,12 @@ export function donorKeysOf(donor: { taxCode?: string | null; phone?: string | n
   if (donor.phone?.trim()) keys.phone = donor.phone.trim();
   if (donor.email?.trim()) keys.email = donor.email.trim().toLowerCase();
   return keys;
+}
+
+// What a new donor is known by inside one batch of gifts (with its choice of anonymity), so two gifts of
+// one new donor posted together make one record, as they would one after the other.
+export function batchDonorKeys(donor: { anonymous: boolean; taxCode?: string | null; phone?: string | null; email?: string | null }): string[] {
+  return Object.entries(donorKeysOf(donor)).map(([key, value]) => `${donor.anonymous}:${key}:${value}`);
 }
 
 export interface ReturningDonor { donorId: number; via: DonorKey }

@@ -13,9 +13,9 @@ import type { EntryDraft } from '../ledger/entry';
 import { LedgerRuleError } from '../ledger/errors';
 import { cashGift, type HouseState, type LedgerState } from '../ledger/rules';
 import { newReceiptCode } from './codes';
-import { findReturningDonor, type ReturningDonor } from './donors';
+import { batchDonorKeys, findReturningDonor, type ReturningDonor } from './donors';
 import { DomainError, fromLedgerRule, notFound, pgErrorOf, translateDbError } from './errors';
-import { appendArg, requestHash, writeCounters, type Outcome } from './journal';
+import { appendArg, lockHouses, requestHash, writeCounters, type Outcome } from './journal';
 import { contributionRecords } from './public-records';
 import type { cashContributionInput } from './schemas';
 
@@ -39,17 +39,6 @@ export type GiftReply = Outcome<CashResult> | Error;
 export function requestOf<T extends { idempotencyKey: string }>(input: T): Omit<T, 'idempotencyKey'> {
   const { idempotencyKey: _key, ...request } = input;
   return request;
-}
-
-// THE house lock of the gift path: rows locked in id order (no deadlock between batches), held to
-// commit, so concurrent gifts to one house see each other's allocation and never over-fill it.
-export async function lockHouses(tx: Tx, houseIds: number[]): Promise<HouseState[]> {
-  if (houseIds.length === 0) return [];
-  const rows = await queryRows<{ id: number; public_code: string; area_id: number; budget_vnd: string | number; allocated_vnd: string | number }>(tx, sql`
-    SELECT id, public_code, area_id, budget_vnd, allocated_vnd FROM houses
-    WHERE id IN (SELECT (jsonb_array_elements_text(${JSON.stringify(houseIds)}::jsonb))::integer)
-    ORDER BY id FOR UPDATE`);
-  return rows.map((r) => ({ id: Number(r.id), code: r.public_code, areaId: Number(r.area_id), budgetVnd: Number(r.budget_vnd), allocatedVnd: Number(r.allocated_vnd) }));
 }
 
 // Gifts that may overflow to a commune's pool queue on that pool's lock (the one allocations from it take,
@@ -146,6 +135,7 @@ export async function postCashGifts(tx: Tx, inputs: CashInput[]): Promise<GiftRe
   const donorIds = ids.flatMap((row) => (row.donor_id === null ? [] : [Number(row.donor_id)]));
   const replies: GiftReply[] = [];
   const accepted: Accepted[] = [];
+  const newDonorIds = new Map<string, number>();
   inputs.forEach((input, index) => {
     const hash = requestHash(requestOf(input));
     const first = seenByKey.get(input.idempotencyKey);
@@ -174,10 +164,14 @@ export async function postCashGifts(tx: Tx, inputs: CashInput[]): Promise<GiftRe
       });
       state.apply(effectsOf(gift.draft.lines));
       const reused = returning[index];
-      const donorId = 'donorId' in input ? input.donorId : reused?.donorId ?? donorIds.shift()!;
+      // A new donor seen earlier in this batch (same tax code, phone or email) is that record.
+      const keys = 'donor' in input && !reused ? batchDonorKeys(input.donor) : [];
+      const earlier = keys.map((key) => newDonorIds.get(key)).find((id) => id !== undefined);
+      const donorId = 'donorId' in input ? input.donorId : reused?.donorId ?? earlier ?? donorIds.shift()!;
+      for (const key of keys) if (!newDonorIds.has(key)) newDonorIds.set(key, donorId);
       accepted.push({
         index, input, hash, draft: gift.draft,
-        donor: 'donor' in input && !reused ? { ...input.donor, id: donorId, displayName: input.donor.anonymous ? null : input.donor.displayName } : null,
+        donor: 'donor' in input && !reused && earlier === undefined ? { ...input.donor, id: donorId, displayName: input.donor.anonymous ? null : input.donor.displayName } : null,
         contribution: {
           id: contributionId, receiptCode, campaignId: input.campaignId, donorId, kind: 'cash', channel: input.channel, amountVnd: input.amountVnd,
           targetType: target.type, targetHouseId: gift.houseId, targetAreaId: gift.communeAreaId, receivedAt: input.receivedAt,

@@ -7,6 +7,8 @@ import { assertBalanced, type EntryDraft, type PostedEntry } from '../ledger/ent
 import { canonicalTail } from '../ledger/hash';
 import type { Lot } from '../ledger/allocation';
 import type { PoolKey } from '../ledger/accounts';
+import type { Vnd } from '../ledger/money';
+import type { CounterState, HouseState } from '../ledger/rules';
 import { DomainError, translateDbError } from './errors';
 import { sealRecord } from './public-records';
 
@@ -112,6 +114,44 @@ export async function lockPoolLots(tx: Tx, key: PoolKey, neededVnd: number): Pro
     if (rows.length < page) break;
   }
   return lots;
+}
+
+// The counters an entry changes, locked in the order writers take them (houses by id, then pool lots),
+// as the shared effects rule reads them.
+export async function lockCounters(tx: Tx, effects: Effects): Promise<CounterState> {
+  const houses = new Map((await lockHouses(tx, [...effects.houses.keys()])).map((h) => [h.id, h]));
+  const taken = [...effects.lots.values()].filter((lot) => lot.deltaVnd < 0);
+  const lots = new Map<string, Vnd>();
+  if (taken.length > 0) {
+    const rows = await queryRows<{ pool_key: string; contribution_id: number; remaining_vnd: string | number }>(tx, sql`
+      SELECT p.pool_key, p.contribution_id, p.remaining_vnd FROM pool_lots p
+      JOIN jsonb_to_recordset(${JSON.stringify(taken.map((lot) => ({ pool_key: lot.poolKey, contribution_id: lot.contributionId })))}::jsonb)
+        AS v(pool_key text, contribution_id integer) ON p.pool_key = v.pool_key AND p.contribution_id = v.contribution_id
+      ORDER BY p.pool_key, p.contribution_id FOR UPDATE OF p`);
+    for (const row of rows) lots.set(`${row.pool_key}|${row.contribution_id}`, Number(row.remaining_vnd));
+  }
+  return {
+    house: (houseId) => {
+      const house = houses.get(houseId);
+      if (!house) throw new DomainError(404, 'house_unknown', `Không có nhà #${houseId}.`, `No house #${houseId}.`);
+      return house;
+    },
+    lotRemainingVnd: (key, contributionId) => lots.get(`${key}|${contributionId}`) ?? 0,
+  };
+}
+
+// THE house lock of the gift path and of reversals: rows locked in id order (no deadlock between
+// batches), held to commit, so concurrent writers to one house see each other and never over-fill it.
+export async function lockHouses(tx: Tx, houseIds: number[]): Promise<HouseState[]> {
+  if (houseIds.length === 0) return [];
+  const rows = await queryRows<Record<string, string | number>>(tx, sql`
+    SELECT id, public_code, area_id, budget_vnd, allocated_vnd, cash_allocated_vnd, disbursed_vnd FROM houses
+    WHERE id IN (SELECT (jsonb_array_elements_text(${JSON.stringify(houseIds)}::jsonb))::integer)
+    ORDER BY id FOR UPDATE`);
+  return rows.map((r) => ({
+    id: Number(r.id), code: String(r.public_code), areaId: Number(r.area_id), budgetVnd: Number(r.budget_vnd),
+    allocatedVnd: Number(r.allocated_vnd), cashAllocatedVnd: Number(r.cash_allocated_vnd), disbursedVnd: Number(r.disbursed_vnd),
+  }));
 }
 
 // Stable JSON (sorted keys) so the same request always hashes the same.

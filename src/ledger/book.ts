@@ -1,12 +1,12 @@
 // The whole ledger in memory: the same rules as the database, used to generate demo data in bulk
 // and to drive property tests. The database path reads the same state under row locks instead.
 import { poolKey, type PoolKey } from './accounts';
-import { assertWithinNeed, type GiftTarget, type Lot } from './allocation';
+import type { GiftTarget, Lot } from './allocation';
 import { effectsOf } from './effects';
 import { assertBalanced, reversalOf, type EntryDraft, type PostedEntry } from './entry';
 import { LedgerRuleError } from './errors';
 import { chainHash, GENESIS_HASH } from './hash';
-import { allocation, cashGift, disbursement, inKindGift, labourGift, stateBudgetGift } from './rules';
+import { allocation, assertEffectsAllowed, cashGift, disbursement, inKindGift, labourGift, stateBudgetGift, type CounterState } from './rules';
 import type { CashChannel } from './postings';
 import type { Vnd } from './money';
 
@@ -33,7 +33,7 @@ interface PoolState {
   lotIndex: Map<number, number>;
 }
 
-export class Book {
+export class Book implements CounterState {
   readonly houses = new Map<number, BookHouse>();
   readonly pools = new Map<PoolKey, PoolState>();
   readonly entries: PostedEntry[] = [];
@@ -74,6 +74,12 @@ export class Book {
     return need - (this.pools.get(poolKey(areaId))?.balanceVnd ?? 0);
   }
 
+  lotRemainingVnd(key: PoolKey, contributionId: number): Vnd {
+    const pool = this.pools.get(key);
+    const index = pool?.lotIndex.get(contributionId);
+    return index === undefined ? 0 : pool!.lots[index]!.remainingVnd;
+  }
+
   // Lazily, so taking a little from a pool of fifty thousand lots does not copy them all.
   *openLots(key: PoolKey): Generator<BookLot> {
     const pool = this.pool(key);
@@ -81,48 +87,11 @@ export class Book {
     for (let i = pool.openFrom; i < pool.lots.length; i++) if (pool.lots[i]!.remainingVnd > 0) yield pool.lots[i]!;
   }
 
-  // Checks every counter the database guards with CHECK constraints, then appends and hashes.
+  // Checks every counter the database guards with CHECK constraints (the shared rule), then appends and hashes.
   post(draft: EntryDraft): PostedEntry {
     assertBalanced(draft);
     const effects = effectsOf(draft.lines);
-    for (const [houseId, delta] of effects.houses) {
-      const house = this.house(houseId);
-      const allocated = house.allocatedVnd + delta.allocatedVnd;
-      const cash = house.cashAllocatedVnd + delta.cashAllocatedVnd;
-      const disbursed = house.disbursedVnd + delta.disbursedVnd;
-      if (allocated > house.budgetVnd) assertWithinNeed(delta.allocatedVnd, house.budgetVnd - house.allocatedVnd, house.code);
-      if (allocated < 0 || cash < 0 || cash > allocated || disbursed < 0) {
-        throw new LedgerRuleError(
-          'house_counter_negative',
-          `Bút toán sẽ làm số liệu của nhà ${house.code} bị âm.`,
-          `The entry would take house ${house.code} below what it was given or paid.`,
-        );
-      }
-      if (disbursed > cash) {
-        throw new LedgerRuleError(
-          'house_overdrawn',
-          `Nhà ${house.code} đã chi nhiều hơn số tiền được phân bổ; hãy đảo khoản chi trước.`,
-          `House ${house.code} would have paid out more than it was given; reverse the payment first.`,
-        );
-      }
-    }
-    for (const [key, delta] of effects.pools) {
-      if (this.pool(key, delta.areaId).balanceVnd + delta.deltaVnd < 0) {
-        throw new LedgerRuleError('pool_negative', `Quỹ ${key} sẽ bị âm.`, `Pool ${key} would go negative.`);
-      }
-    }
-    for (const lot of effects.lots.values()) {
-      const pool = this.pool(lot.poolKey);
-      const index = pool.lotIndex.get(lot.contributionId);
-      const remaining = (index === undefined ? 0 : pool.lots[index]!.remainingVnd) + lot.deltaVnd;
-      if (remaining < 0) {
-        throw new LedgerRuleError(
-          'lot_spent',
-          `Tiền của đóng góp #${lot.contributionId} đã được phân bổ; hãy đảo phân bổ trước.`,
-          `Contribution #${lot.contributionId} has already been allocated; reverse the allocation first.`,
-        );
-      }
-    }
+    assertEffectsAllowed(this, effects);
     const id = this.entries.length + 1;
     const posted: PostedEntry = { ...draft, id, prevHash: this.headHash, hash: chainHash(this.headHash, id, draft) };
     for (const [houseId, delta] of effects.houses) {

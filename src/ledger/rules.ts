@@ -4,6 +4,8 @@
 import { poolKey, type PoolKey } from './accounts';
 import { assertDisbursable, assertPoolServes, assertWithinNeed, splitGift, takeFifo, type GiftSplit, type GiftTarget, type Lot, type Take } from './allocation';
 import { describeEntry } from './descriptions';
+import type { Effects } from './effects';
+import { LedgerRuleError } from './errors';
 import type { EntryDraft } from './entry';
 import type { Vnd } from './money';
 import { allocationEntry, cashGiftEntry, disbursementEntry, inKindEntry, labourEntry, stateBudgetEntry, type CashChannel } from './postings';
@@ -118,4 +120,46 @@ export function disbursement(state: Pick<LedgerState, 'house'>, input: { houseId
 // The state of one locked house row (the database path of the house-only rules).
 export function oneHouse(house: HouseState): Pick<LedgerState, 'house'> {
   return { house: () => house };
+}
+
+export interface CounterState {
+  house(houseId: number): HouseState;
+  /** What is left in a pool of one gift's money. */
+  lotRemainingVnd(key: PoolKey, contributionId: number): Vnd;
+}
+
+// Any entry (a reversal above all) must keep each house within its budget and above what it was given
+// and paid, and each gift's money in a pool (its lot) at zero or more, so a pool (the sum of its lots)
+// never goes below zero: the database CHECKs refuse the same; this gives both paths the same refusal.
+export function assertEffectsAllowed(state: CounterState, effects: Effects): void {
+  for (const [houseId, delta] of effects.houses) {
+    const house = state.house(houseId);
+    const allocated = house.allocatedVnd + delta.allocatedVnd;
+    const cash = (house.cashAllocatedVnd ?? 0) + delta.cashAllocatedVnd;
+    const disbursed = (house.disbursedVnd ?? 0) + delta.disbursedVnd;
+    if (allocated > house.budgetVnd) assertWithinNeed(delta.allocatedVnd, house.budgetVnd - house.allocatedVnd, house.code);
+    if (allocated < 0 || cash < 0 || cash > allocated || disbursed < 0) {
+      throw new LedgerRuleError(
+        'house_counter_negative',
+        `Bút toán sẽ làm số liệu của nhà ${house.code} bị âm.`,
+        `The entry would take house ${house.code} below what it was given or paid.`,
+      );
+    }
+    if (disbursed > cash) {
+      throw new LedgerRuleError(
+        'house_overdrawn',
+        `Nhà ${house.code} đã chi nhiều hơn số tiền được phân bổ; hãy đảo khoản chi trước.`,
+        `House ${house.code} would have paid out more than it was given; reverse the payment first.`,
+      );
+    }
+  }
+  for (const lot of effects.lots.values()) {
+    if (lot.deltaVnd < 0 && state.lotRemainingVnd(lot.poolKey, lot.contributionId) + lot.deltaVnd < 0) {
+      throw new LedgerRuleError(
+        'lot_spent',
+        `Tiền của đóng góp #${lot.contributionId} đã được phân bổ; hãy đảo phân bổ trước.`,
+        `Contribution #${lot.contributionId} has already been allocated; reverse the allocation first.`,
+      );
+    }
+  }
 }

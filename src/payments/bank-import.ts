@@ -9,7 +9,7 @@ import { runOnce } from '../domain/journal';
 import { formatVnd } from '../i18n/format';
 import { enqueueReceipts } from '../mail/outbox';
 import { receiptCodesIn, rowKeys, type ParsedStatement, type StatementRow } from './bank-statement';
-import type { Pledge } from './pledges';
+import { pledgeDonor, type Pledge } from './pledges';
 
 const { bankStatements, bankStatementRows, pledges } = schema;
 
@@ -171,7 +171,7 @@ export async function confirmTransfers(tx: Tx, items: { pledge: Pledge; row: Pic
     target: pledge.targetType === 'house' ? { type: 'house', houseId: pledge.targetHouseId }
       : pledge.targetType === 'commune' ? { type: 'commune', areaId: pledge.targetAreaId } : { type: 'general' },
     receivedAt: row.bookedAt, receiptCode: pledge.receiptCode,
-    donor: { kind: 'individual', displayName: pledge.displayName, anonymous: pledge.anonymous, email: pledge.email },
+    donor: pledgeDonor(pledge),
   })));
   return replies.map((reply, i) => {
     if (reply instanceof DomainError) return `${items[i]!.pledge.receiptCode}: ${reply.messageEn}`;

@@ -10,6 +10,7 @@ import { CONTROL_MESSAGE, freeText, hasControlCharacters } from '../domain/text'
 import { formatVnd } from '../i18n/format';
 import { PRIVACY_NOTICE_VERSION } from '../mail/privacy';
 import { ui } from '../i18n/ui';
+import { isTaxCode, normaliseTaxCode } from '../domain/donors';
 import { readVnd } from './amounts';
 
 const { pledges, houses, areas, journalEntries, journalLines } = schema;
@@ -38,6 +39,8 @@ const messages: Record<string, [string, string]> = {
   email: ['Email không hợp lệ.', 'The email is not valid.'],
   method: ['Hãy chọn cách thanh toán.', 'Choose how to pay.'],
   emailConsent: [ui.vi.privacy.consentMissing, ui.en.privacy.consentMissing],
+  companyName: ['Tên doanh nghiệp tối đa 200 ký tự; doanh nghiệp cần cả tên và mã số thuế.', 'A company name has at most 200 characters; a business gives both its name and its tax code.'],
+  taxCode: ['Mã số thuế gồm 10 chữ số, hoặc 13 chữ số cho chi nhánh (0123456789-001).', 'A tax code has 10 digits, or 13 for a branch (0123456789-001).'],
   control: ['Ô này chứa ký tự điều khiển hoặc ký tự ẩn; hãy gõ lại.', 'This field contains control or invisible characters; type it again.'],
 };
 
@@ -58,6 +61,8 @@ const pledgeForm = z.object({
   email: optionalText.pipe(z.string().max(200, 'email').email('email').optional()),
   emailConsent: z.preprocess((v) => v === 'on' || v === 'true' || v === '1', z.boolean()),
   method: z.enum(['card', 'bank_transfer'], { message: 'method' }),
+  companyName: optionalText.pipe(z.string().max(200, 'companyName').optional()),
+  taxCode: optionalText.pipe(z.string().refine(isTaxCode, 'taxCode').transform(normaliseTaxCode).optional()),
 });
 
 export type PledgeTarget = { type: 'house'; houseCode: string } | { type: 'commune'; areaId: number } | { type: 'general' };
@@ -71,6 +76,8 @@ export interface PledgeRequest {
   /** Decree 13/2023: the donor ticked consent to the privacy notice; without it no email is kept. */
   emailConsent?: boolean;
   method: PayMethod;
+  /** A business gift: its name and tax code, private, for its confirmation. */
+  business?: { companyName: string; taxCode: string } | null;
 }
 
 function fieldError(field: string, code: string): FieldError {
@@ -92,6 +99,7 @@ export function readPledgeForm(form: Record<string, unknown>): { ok: true; reque
   if (f.target === 'commune' && !f.commune) errors.push(fieldError('commune', 'commune'));
   if (!f.anonymous && !f.displayName) errors.push(fieldError('displayName', 'displayName'));
   if (f.email && !f.emailConsent) errors.push(fieldError('emailConsent', 'emailConsent'));
+  if (Boolean(f.companyName) !== Boolean(f.taxCode)) errors.push(fieldError(f.companyName ? 'taxCode' : 'companyName', f.companyName ? 'taxCode' : 'companyName'));
   const amountText = f.amount ?? f.amountQuick;
   let amountVnd = 0;
   if (!amountText) errors.push(fieldError('amount', 'amount_missing'));
@@ -108,7 +116,8 @@ export function readPledgeForm(form: Record<string, unknown>): { ok: true; reque
   const target: PledgeTarget = f.target === 'house' ? { type: 'house', houseCode: f.house! } : f.target === 'commune' ? { type: 'commune', areaId: f.commune! } : { type: 'general' };
   return {
     ok: true,
-    request: { target, amountVnd, displayName: f.anonymous ? null : f.displayName!, anonymous: f.anonymous, email: f.email ?? null, emailConsent: f.emailConsent, method: f.method },
+    request: { target, amountVnd, displayName: f.anonymous ? null : f.displayName!, anonymous: f.anonymous, email: f.email ?? null, emailConsent: f.emailConsent, method: f.method,
+      business: f.companyName && f.taxCode ? { companyName: f.companyName, taxCode: f.taxCode } : null },
   };
 }
 
@@ -163,6 +172,8 @@ export async function createPledge(db: Db, request: PledgeRequest, startCheckout
       ? { email: request.email, privacyNoticeVersion: PRIVACY_NOTICE_VERSION, emailConsentAt: new Date() }
       : { email: null }),
     method: request.method,
+    companyName: request.business?.companyName ?? null,
+    taxCode: request.business?.taxCode ?? null,
   }).returning();
   if (request.method === 'bank_transfer') return { pledge: pledge! };
   try {
@@ -174,6 +185,11 @@ export async function createPledge(db: Db, request: PledgeRequest, startCheckout
     throw new DomainError(502, 'card_unavailable', 'Không mở được trang thanh toán thẻ lúc này; xin thử lại sau ít phút hoặc chuyển khoản qua VietQR.',
       'The card payment page could not be opened just now; try again in a few minutes or pay by bank transfer (VietQR).');
   }
+}
+
+// The donor a confirmed pledge records: a business by its tax code, so its gifts are one donor's.
+export function pledgeDonor(pledge: Pledge) {
+  return { kind: pledge.taxCode ? 'business' as const : 'individual' as const, displayName: pledge.displayName, anonymous: pledge.anonymous, email: pledge.email, taxCode: pledge.taxCode };
 }
 
 export interface PledgeView {

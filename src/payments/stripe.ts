@@ -12,7 +12,7 @@ import { logEvent } from '../log';
 import { enqueueReceipts, enqueueRefundNotice } from '../mail/outbox';
 import { readLimitedBody } from '../request-body';
 import type { StripeSettings } from './config';
-import type { Pledge } from './pledges';
+import { pledgeDonor, type Pledge } from './pledges';
 import { queueReview } from './reviews';
 
 const { pledges, stripeParkedEvents, idempotencyKeys, journalEntries } = schema;
@@ -224,7 +224,7 @@ async function confirm(tx: Tx, eventId: string, session: Stripe.Checkout.Session
       target,
       receivedAt: occurredAt,
       receiptCode: pledge.receiptCode,
-      donor: { kind: 'individual', displayName: pledge.displayName, anonymous: pledge.anonymous, email: pledge.email },
+      donor: pledgeDonor(pledge),
     })).result;
   } catch (error) {
     // The money was taken: whatever the ledger refuses here must reach a person, not vanish in retries.

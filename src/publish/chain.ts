@@ -2,7 +2,7 @@
 // prev_hash and hash. No Node imports: the open-data page runs this in the browser with Web Crypto.
 import { canonicalEntryOf, lineJson } from '../ledger/canonical';
 import type { EntryDraft, PostedEntry } from '../ledger/entry';
-import { totalsFromBalances } from './totals';
+import { headlineFromBalances } from '../ledger/headline';
 import type { DatasetTotals } from './format';
 
 export const GENESIS = '0'.repeat(64);
@@ -118,7 +118,7 @@ export function compareWithCheckpoint(
       return { entryId: null, reason: `account ${account}: the journal sums to ${balances[account] ?? 0}, the checkpoint says ${checkpoint.account_balances[account] ?? 0}` };
     }
   }
-  const totals = totalsFromBalances(balances);
+  const totals = headlineFromBalances(balances);
   for (const [name, value] of Object.entries(totals) as [keyof DatasetTotals, number][]) {
     if (checkpoint.totals[name] !== value) return { entryId: null, reason: `total ${name}: the journal gives ${value}, the checkpoint says ${checkpoint.totals[name]}` };
   }

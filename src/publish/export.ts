@@ -24,7 +24,7 @@ import { grantOf } from './giving360';
 import { photosOfHouseRange, stagesWithPhotos } from './photos';
 import { selectContributions } from './contribution-rows';
 import { publicDonorName, publicHeadName, publicItems, publicLabour } from './privacy';
-import { totalsFromBalances } from './totals';
+import { headlineFromBalances } from '../ledger/headline';
 import { LogRewrittenError, LogWriter } from './tlog/log-writer';
 import { extensionFields } from './tlog/note';
 import { logOrigin, readPreviousLog, writeSignedCheckpoint, type PreviousLog } from './tlog/history';
@@ -198,7 +198,7 @@ async function writeDataset(
     throw new Error(`The chain head (${head?.entryCount} entries) does not match the journal (${chain.count}). Nothing was published; run npm run ledger:verify.`);
   }
   const balances = balancesOf(chain);
-  const totals = totalsFromBalances(balances);
+  const totals = headlineFromBalances(balances);
   await exportRecords(tx, tmp, done);
 
   const contributionsDone = await exportContributions(tx, campaign.id, tmp, done, progress);

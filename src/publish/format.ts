@@ -1,6 +1,7 @@
 // The shape of the open dataset: what `npm run publish` writes, what the static build reads and what
 // anyone downloads. Field names are snake_case so the files read the same in any language.
 import type { Stage } from '../domain/schemas';
+import type { HeadlineTotals } from '../ledger/headline';
 
 export const DATASET_FORMAT = 'ancu-open-data/1';
 /** Contributions per static ledger page (and per contributions/NNNN.json file). */
@@ -195,18 +196,8 @@ export interface PublicCampaign {
 }
 
 /** Headline money figures, all derived from the journal's account balances (see totals.ts). */
-export interface DatasetTotals {
-  cash_received_vnd: number;
-  card_fees_vnd: number;
-  state_budget_vnd: number;
-  in_kind_vnd: number;
-  labour_estimate_vnd: number;
-  allocated_vnd: number;
-  cash_allocated_vnd: number;
-  disbursed_vnd: number;
-  general_pool_vnd: number;
-  commune_pools_vnd: number;
-}
+/** The headline figures, as src/ledger/headline.ts computes them from the account balances. */
+export type DatasetTotals = HeadlineTotals;
 
 export interface DatasetFile {
   path: string;

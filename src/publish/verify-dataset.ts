@@ -8,7 +8,7 @@ import { effectsOf, type Effects } from '../ledger/effects';
 import { canonicalOfRecord, checkRecord, compareWithCheckpoint, linesOfRecord, startChain, type JournalRecord } from './chain';
 import { DATASET_FORMAT, FILES, type Checkpoint, type PublicAllocation, type PublicContribution, type PublicDisbursement, type PublicHouse, type Summary } from './format';
 import { sha256Hex } from './files';
-import { totalsFromBalances } from './totals';
+import { headlineFromBalances } from '../ledger/headline';
 import { contributionFault, lineFromRecord, recordFault, type PublishedRecord } from './records';
 import { hashLeaf, sameHash } from './tlog/merkle';
 import { extensionFields } from './tlog/note';
@@ -293,7 +293,7 @@ export async function verifyDataset(source: string, options: VerifyOptions | Ver
     checked.push(`counters and funding of ${houses.length.toLocaleString('en')} houses`);
 
     const summary = JSON.parse(await readText(source, FILES.summary)) as Summary;
-    const totals = totalsFromBalances(checkpoint.account_balances);
+    const totals = headlineFromBalances(checkpoint.account_balances);
     for (const [name, value] of Object.entries(totals) as [keyof typeof totals, number][]) {
       if (summary.totals[name] !== value) throw new Fault(null, FILES.summary, `total ${name} is ${summary.totals[name]}, the journal gives ${value}`);
     }

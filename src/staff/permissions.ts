@@ -74,6 +74,8 @@ export const staffRoutes: readonly StaffRoute[] = [
   { pattern: '/staff/corrections', methods: { GET: 'records.read', POST: 'entries.reverse' }, nav: ['Điều chỉnh', 'Corrections'] },
   { pattern: '/staff/report', methods: { GET: 'reports.read' }, nav: ['Báo cáo 6 tháng', 'Six-monthly report'] },
   { pattern: '/staff/report.csv', methods: { GET: 'reports.read' } },
+  { pattern: '/staff/confirmations', methods: { GET: 'records.read' }, nav: ['Xác nhận cho doanh nghiệp', 'Business confirmations'] },
+  { pattern: '/staff/feedback', methods: { GET: 'records.read', POST: 'records.write' }, nav: ['Góp ý của nhân dân', 'Public questions'] },
   { pattern: '/staff/audit', methods: { GET: 'audit.read' }, nav: ['Nhật ký', 'Audit log'] },
   { pattern: '/staff/mail', methods: { GET: 'mail.manage', POST: 'mail.manage' }, nav: ['Thư gửi người ủng hộ', 'Donor emails'] },
   { pattern: '/staff/publish', methods: { GET: 'site.publish', POST: 'site.publish' }, nav: ['Xuất bản', 'Publish'] },

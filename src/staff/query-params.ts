@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { freeText } from '../domain/text';
 import { mailStatuses } from '../../db/schema';
+import { taxCodeInput } from '../domain/donors';
 
 /** Largest id a PostgreSQL integer column holds. */
 export const DB_ID_MAX = 2_147_483_647;
@@ -41,6 +42,8 @@ export const staffQuerySchemas = {
     before: optional(z.string().regex(/^[1-9]\d{0,15}$/, 'Mã số phải là số nguyên dương / An id is a positive whole number').transform(Number)),
   },
   '/staff/mail': { status: optional(z.enum(mailStatuses)) },
+  '/staff/confirmations': { taxCode: optional(taxCodeInput), year: optional(z.string().regex(/^20\d\d$/, 'Năm có dạng 2025 / A year looks like 2025').transform(Number)) },
+  '/staff/feedback': { state: optional(z.enum(['open', 'answered'])) },
   '/staff/payment-reviews': {
     source: optional(z.enum(['bank', 'stripe'])), reason: optional(freeText(0, 60)), state: optional(z.enum(['open', 'resolved'])), item: optional(dbId),
   },

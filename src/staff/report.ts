@@ -6,6 +6,7 @@ import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../db/client';
 import { currentCampaign } from '../domain/campaigns';
 import { DomainError } from '../domain/errors';
+import { headlineFromBalances } from '../ledger/headline';
 import { donorRootsSql, publicDonorName } from '../domain/donors';
 import { logOrigin } from '../publish/tlog/history';
 import { fundSigner } from '../publish/tlog/signer';
@@ -134,29 +135,34 @@ export async function sixMonthReport(db: Db, from: string, to: string, top = 10)
     WHERE e.occurred_at >= ${start}::timestamptz AND e.occurred_at < ${end}::timestamptz
     GROUP BY 1, 2, 3, 5`);
   const channelOf = { cash_bank: 'bank_transfer', cash_card: 'card', cash_office: 'office' } as const;
+  const periodBalances: Record<string, number> = {};
   for (const row of lineRows) {
     const amount = n(row.total);
     const credit = -amount;
+    periodBalances[row.account as string] = (periodBalances[row.account as string] ?? 0) + amount;
     const area = areas.get(n(row.area))?.money;
-    const add = (key: keyof AreaMoney, value: number) => { province.money[key] += value; if (area) area[key] += value; };
+    // The split by source is added up per area here; the province's money figures come from the headline formula.
+    const add = (key: keyof AreaMoney, value: number) => { if (area) area[key] += value; };
+    const split = (key: 'fundAllocatedVnd' | 'designatedVnd' | 'communePoolVnd', value: number) => { province.money[key] += value; add(key, value); };
     switch (`${row.account}/${row.source}`) {
       case 'house_state/state_budget': add('stateBudgetVnd', credit); break;
       case 'house_in_kind/in_kind': add('inKindVnd', credit); break;
       case 'house_labour/labour': add('labourEstimateVnd', credit); break;
-      case 'house_cash/allocation': add('fundAllocatedVnd', credit); break;
-      case 'house_cash/contribution': add('designatedVnd', credit); break;
-      case 'pool_commune/contribution': add('communePoolVnd', credit); break;
+      case 'house_cash/allocation': split('fundAllocatedVnd', credit); break;
+      case 'house_cash/contribution': split('designatedVnd', credit); break;
+      case 'pool_commune/contribution': split('communePoolVnd', credit); break;
       case 'house_paid/disbursement': add('disbursedVnd', amount); break;
       case 'pool_general/contribution': province.money.generalFundVnd += credit; break;
-      case 'card_fees/contribution': province.money.cardFeesVnd += amount; break;
       default:
-        if (row.channel && row.source === 'contribution') {
-          province.money.cashByChannel[channelOf[row.channel as keyof typeof channelOf]] += amount;
-          province.money.cashDonationsVnd += amount;
-        }
+        if (row.channel && row.source === 'contribution') province.money.cashByChannel[channelOf[row.channel as keyof typeof channelOf]] += amount;
     }
   }
-  province.money.allocatedCashVnd = province.money.fundAllocatedVnd + province.money.designatedVnd;
+  const headline = headlineFromBalances(periodBalances);
+  Object.assign(province.money, {
+    stateBudgetVnd: headline.state_budget_vnd, inKindVnd: headline.in_kind_vnd, labourEstimateVnd: headline.labour_estimate_vnd,
+    disbursedVnd: headline.disbursed_vnd, cardFeesVnd: headline.card_fees_vnd, allocatedCashVnd: headline.cash_allocated_vnd,
+    cashDonationsVnd: headline.cash_received_vnd - headline.card_fees_vnd,
+  });
 
   // Labour days are counted per entry (not per line), negative for a reversal.
   const labourRows = await queryRows(db, sql`

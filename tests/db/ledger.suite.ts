@@ -210,7 +210,7 @@ export function ledgerSuite(driver: string, fresh: FreshDb): void {
         await allocateFromPool(handle.db, { idempotencyKey: nextKey(), houseId: world.houses[0]!.houseId, fromAreaId: null, amountVnd: 10_000_000, decisionRef: 'QĐ', createdBy: 'A', occurredAt: '2024-09-02' });
         const before = await counts(handle);
         const error = await refusal(() => reverseEntry(handle.db, { idempotencyKey: nextKey(), entryId: result.entryId, reason: 'Sai', requestedBy: 'An', occurredAt: '2024-09-03' }));
-        expect(error.code).toBe('pool_lots_not_negative');
+        expect(error.code).toBe('lot_spent');
         expect(await counts(handle)).toEqual(before);
       });
     });

@@ -7,6 +7,7 @@ import { asc, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows, schema, type DbHandle } from '../../db/client';
 import { campaignTotals } from '../../src/domain/totals';
+import { sixMonthReport } from '../../src/staff/report';
 import { generateDemo, SMALL_DEMO, type DemoData } from '../../src/domain/demo/generate';
 import { loadDemo } from '../../src/domain/demo/load';
 import { publishDataset, type PublishReport } from '../../src/publish/export';
@@ -84,6 +85,16 @@ export function publishSuite(driver: string, fresh: FreshDb): void {
       expect(summary.totals).toMatchObject({ cash_contributions: totals.cashContributions, labour_person_days: totals.labourPersonDays });
       expect(summary.houses_by_stage).toEqual(totals.houses);
       expect(summary.monthly.reduce((s, m) => s + m.amount_vnd, 0)).toBe(totals.cashVnd);
+      // The six-monthly report over the whole life of the ledger gives the same headline figures.
+      const { province } = await sixMonthReport(handle.db, '2000-01-01', '2099-12-31');
+      expect(province.money).toMatchObject({
+        cashDonationsVnd: totals.cashVnd - checkpoint.totals.card_fees_vnd, cardFeesVnd: checkpoint.totals.card_fees_vnd,
+        stateBudgetVnd: totals.stateBudgetVnd, inKindVnd: totals.inKindVnd, labourEstimateVnd: totals.labourEstimateVnd,
+        labourPersonDays: totals.labourPersonDays, disbursedVnd: totals.disbursedVnd, allocatedCashVnd: checkpoint.totals.cash_allocated_vnd,
+      });
+      expect(province.money.stateBudgetVnd + province.money.inKindVnd + province.money.allocatedCashVnd).toBe(totals.allocatedVnd);
+      expect(Object.values(province.money.cashByChannel).reduce((a, b) => a + b, 0)).toBe(province.money.cashDonationsVnd);
+      expect(province.toDate.handedOver).toBe(totals.houses.handed_over);
     });
 
     it("lists, for each house, every gift that funded it, adding up to the ledger's house lines", async () => {

@@ -1,7 +1,9 @@
 // The public site walked as its real users walk it, in Debian's Chromium against the built server:
 // a donor finds a house still short of money, gives by bank transfer, looks the pending gift up, and
 // after the bank statement is imported sees it confirmed and traced to the house; a visitor lands on a
-// missing page; every page kind fits a 320 px phone and a 1366 px screen without horizontal scroll.
+// missing page; a business downloads the PDF confirmation of its gift; a visitor asks a question, staff
+// answer it and the answer appears; pages without interaction ship no JavaScript; every page kind fits a
+// 320 px phone and a 1366 px screen without horizontal scroll.
 import { execFile, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -15,6 +17,8 @@ import { registerHouseProject } from '../../src/domain/houses';
 import { publishDataset } from '../../src/publish/export';
 import { FILES, type PublicArea, type PublicHouse } from '../../src/publish/format';
 import { vietcombankCsv } from '../../scripts/lib/statement-fixture';
+import { saveStaffUser } from '../../src/staff/accounts';
+import { PASSWORD } from '../db/staff-world';
 import { launchBrowser, startServer, type RunningServer } from './browser';
 
 const root = resolve('.build', `journeys-test-${process.pid}`);
@@ -64,6 +68,7 @@ beforeAll(async () => {
       household: { headFullName: h.name, povertyStatus: 'poor', members: 4 },
     });
   }
+  await saveStaffUser(handle.db, { username: 'thu', displayName: 'Hoàng Thị Thu', role: 'recorder', areaCodes: ['BK-BB'], password: PASSWORD });
   await publishDataset(handle.db, dataDir);
   await handle.close();
   short = (JSON.parse(readFileSync(join(dataDir, FILES.houses), 'utf8')) as PublicHouse[]).filter((h) => h.remaining_vnd > 0);
@@ -158,6 +163,146 @@ describe('a donor finds a house still short of money, gives by transfer and foll
   });
 });
 
+describe('a business gives and downloads the confirmation of its gift', () => {
+  it('gives with its company name and tax code, and after the import downloads a PDF naming the gift, the house and the checkpoint', async () => {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 900 }, acceptDownloads: true });
+    const house = short.find((h) => h.type === 'new_build')!;
+    await page.goto(`${server.url}/ung-ho/?house=${house.code}`);
+    await page.getByLabel('Hoặc số khác (đồng):').fill('7.250.000');
+    await page.getByLabel('Tên hiển thị công khai:').fill('Công ty Hòa Bình');
+    await page.getByLabel('Tên doanh nghiệp:').fill('Công ty TNHH Xây dựng Hòa Bình');
+    await page.getByLabel('Mã số thuế:').fill('01012345');
+    await page.getByRole('button', { name: 'Ủng hộ và nhận mã biên nhận' }).click();
+    // A tax code of 8 digits is refused beside its field, and nothing is recorded.
+    expect(await page.locator('p.error').allTextContents()).toEqual([expect.stringContaining('Mã số thuế gồm 10 chữ số')]);
+    await page.getByLabel('Mã số thuế:').fill('0101234567');
+    await page.getByRole('button', { name: 'Ủng hộ và nhận mã biên nhận' }).click();
+    await page.waitForURL(/\/ung-ho\/AC[0-9A-Z]{8}$/);
+    const code = (await page.getByTestId('receipt-code').textContent())!.trim();
+    // The tax code is private: not on the receipt, nor in the lookup's answer.
+    expect(await page.content()).not.toContain('0101234567');
+    expect(await (await fetch(`${server.url}/api/lookup?code=${code}`)).text()).not.toContain('0101234567');
+
+    const statement = join(root, 'vcb-business.csv');
+    writeFileSync(statement, vietcombankCsv([{ date: '03/11/2025 10:00', reference: 'FT-B1', creditVnd: 7_250_000, memo: `CTY HOA BINH ${code} UNG HO` }], { openingVnd: 0 }));
+    expect((await importBank(statement)).stdout).toMatch(/matched and confirmed: 1 transfers/);
+
+    await page.goto(`${server.url}/tra-cuu/?code=${code}`);
+    await page.getByTestId('confirm-link').click();
+    await page.waitForURL(new RegExp(`/xac-nhan/\\?code=${code}$`));
+    // Another company's tax code gets nothing.
+    await page.getByLabel('Mã số thuế').fill('0309876543');
+    await page.getByRole('button', { name: 'Tải giấy xác nhận (PDF)' }).click();
+    expect(await page.getByTestId('confirm-error').textContent()).toContain(`Không tìm thấy khoản ủng hộ đã ghi nhận có mã ${code}`);
+    expect(await page.locator('input[name=code]').inputValue()).toBe(code);
+    await page.getByLabel('Mã số thuế').fill('0101234567');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Tải giấy xác nhận (PDF)' }).click()]);
+    expect(download.suggestedFilename()).toBe(`xac-nhan-${code}.pdf`);
+    const pdf = join(root, 'confirmation.pdf');
+    await download.saveAs(pdf);
+    const text = await promisify(execFile)('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' }).then((r) => r.stdout.replace(/\s+/g, ' '));
+    expect(text).toContain('GIẤY XÁC NHẬN KHOẢN ỦNG HỘ');
+    expect(text).toContain('Công ty TNHH Xây dựng Hòa Bình');
+    expect(text).toContain('Mã số thuế / Tax code: 0101234567');
+    expect(text).toContain(`${code} · 03/11/2025 · 7.250.000 ₫`);
+    expect(text).toContain(`nhà ${house.code}`);
+    expect(text).toContain('Sổ cái công khai đến bút toán #');
+    await page.close();
+  }, 300_000);
+});
+
+describe("people's supervision: a question, its answer, published", () => {
+  it('a visitor asks about a house, staff answer and publish, and the answer appears with the question', async () => {
+    const visitor = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    const house = short[0]!;
+    await visitor.goto(`${server.url}/nha/${house.code}/`);
+    await visitor.getByTestId('ask-house').click();
+    await visitor.waitForURL(/\/y-kien\/\?nha=/);
+    expect(await visitor.locator('input[name=houseCode]').inputValue()).toBe(house.code);
+    await visitor.getByLabel('Nội dung câu hỏi hoặc phản ánh').fill('Gọi lại cho tôi số 0912 345 678 nhé');
+    await visitor.getByRole('button', { name: 'Gửi góp ý' }).click();
+    expect(await visitor.getByTestId('feedback-error').textContent()).toContain('Xin đừng ghi số điện thoại hay email');
+    expect(await visitor.locator('textarea[name=question]').inputValue()).toBe('Gọi lại cho tôi số 0912 345 678 nhé');
+    const question = 'Nhà này bao giờ được khởi công? Xã đã họp bình xét chưa?';
+    await visitor.getByLabel('Nội dung câu hỏi hoặc phản ánh').fill(question);
+    await visitor.getByRole('button', { name: 'Gửi góp ý' }).click();
+    await visitor.getByTestId('feedback-sent').waitFor();
+    const tracking = (await visitor.getByTestId('tracking-code').textContent())!.trim();
+    expect(tracking).toMatch(/^GY[0-9A-Z]{8}$/);
+    expect(await visitor.getByTestId('tracked').getAttribute('data-status')).toBe('open');
+
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const staff = await context.newPage();
+    await staff.goto(`${server.url}/staff/feedback`);
+    await staff.fill('input[name=username]', 'thu');
+    await staff.fill('input[name=password]', PASSWORD);
+    await staff.click('button[type=submit]');
+    await staff.waitForURL(/\/staff\/feedback$/);
+    const item = staff.getByTestId(`feedback-${tracking}`);
+    expect(await item.textContent()).toContain(question);
+    const answer = 'Xã đã họp bình xét ngày 20/10/2025; nhà sẽ khởi công khi đủ kinh phí.';
+    await item.locator('textarea[name=answer]').fill(answer);
+    await item.getByRole('button', { name: 'Lưu câu trả lời / Save answer' }).click();
+    expect(await staff.getByTestId('outcome').textContent()).toContain(`Đã trả lời ${tracking} và công khai`);
+    await context.close();
+
+    await visitor.goto(`${server.url}/y-kien/?ma=${tracking}`);
+    expect(await visitor.getByTestId('tracked-answer').textContent()).toBe(answer);
+    const published = visitor.getByTestId('published-feedback').filter({ hasText: question });
+    expect(await published.textContent()).toContain(answer);
+    expect(await (await fetch(`${server.url}/en/y-kien/`)).text()).toContain(answer);
+    expect((await fetch(`${server.url}/y-kien/?ma=GY22222222`)).status).toBe(404);
+    expect((await fetch(`${server.url}/y-kien/?ma=%3Cb%3E`)).status).toBe(400);
+    await visitor.close();
+  }, 120_000);
+});
+
+describe('islands only where they earn their place', () => {
+  it('ships no JavaScript on house, district and commune pages, and an island only on the verification, search and short-houses pages', async () => {
+    const client = join(siteDir, 'client');
+    const scripted = (path: string) => readFileSync(path, 'utf8').includes('<script');
+    const quiet = [...htmlFiles(join(client, 'nha')), ...htmlFiles(join(client, 'khu-vuc')), ...htmlFiles(join(client, 'en', 'nha'))];
+    expect(quiet.length).toBeGreaterThan(2 * SMALL_DEMO.houses);
+    expect(quiet.filter(scripted)).toEqual([]);
+    const islandOn = async (path: string) => (await (await fetch(`${server.url}${path}`)).text()).includes('<astro-island');
+    expect(await islandOn('/du-lieu-mo/')).toBe(true);
+    expect(await islandOn('/tim-kiem/?q=nguyen')).toBe(true);
+    expect(await islandOn('/nha-con-thieu/')).toBe(true);
+    expect(await islandOn('/sao-ke/')).toBe(false);
+    expect(await islandOn('/y-kien/')).toBe(false);
+    expect(await islandOn('/xac-nhan/')).toBe(false);
+  });
+
+  it('counts the matching gifts as the visitor types in the search filters, then searches on submit', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/tim-kiem/`);
+    await page.waitForSelector('astro-island:not([ssr]) [role=search]');
+    await page.getByTestId('ledger-filter-q').fill('x');
+    await expect.poll(() => page.getByTestId('ledger-preview').textContent(), { timeout: 10_000 }).toContain('Tên cần ít nhất 2 ký tự');
+    await page.getByTestId('ledger-filter-q').fill('nguyen');
+    await expect.poll(() => page.getByTestId('ledger-preview').textContent(), { timeout: 10_000 }).toMatch(/^[\d.]+ khoản khớp/);
+    const counted = (await page.getByTestId('ledger-preview').textContent())!.split(' ')[0];
+    await page.getByRole('button', { name: 'Tìm', exact: true }).click();
+    await page.waitForURL(/\/tim-kiem\/\?q=nguyen/);
+    expect(await page.getByTestId('search-total').textContent()).toBe(`${counted} kết quả`);
+    await page.close();
+  });
+
+  it('verifies the published chain in the browser with a progress bar', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/du-lieu-mo/`);
+    const island = page.locator('[data-verify]');
+    await island.scrollIntoViewIfNeeded();
+    await page.waitForSelector('astro-island:not([ssr]) [data-verify]');
+    await page.getByTestId('verify-button').click();
+    await page.waitForSelector('[data-verify][data-result]', { timeout: 60_000 });
+    expect(await island.getAttribute('data-result')).toBe('valid');
+    const progress = page.getByTestId('verify-progress');
+    expect(await progress.getAttribute('value')).toBe(await progress.getAttribute('max'));
+    await page.close();
+  }, 90_000);
+});
+
 describe('the communes and their money', () => {
   it('shows a district by commune with its money and a bar per commune, and no JavaScript', async () => {
     const html = await (await fetch(`${server.url}/khu-vuc/BK-TPBK/`)).text();
@@ -229,7 +374,7 @@ describe('every page, for every visitor', () => {
   const pagesToFit = () => [
     '/', '/en/', '/nha-con-thieu/', '/khu-vuc/', '/khu-vuc/BK-TPBK/', '/khu-vuc/BK-TPBK/BK-TPBK-01/', `/nha/${short[0]!.code}/`, '/en/nha/BK-00001/',
     '/sao-ke/', '/sao-ke/1/', '/tra-cuu/', '/du-lieu-mo/', '/en/du-lieu-mo/', '/gioi-thieu/', '/ung-ho/', '/en/ung-ho/', `/ung-ho/?house=${short[0]!.code}`,
-    '/tim-kiem/?q=nguyen', '/khong-co-trang-nay/',
+    '/tim-kiem/?q=nguyen', '/khong-co-trang-nay/', '/y-kien/', '/en/y-kien/', '/xac-nhan/', '/en/xac-nhan/',
   ];
 
   for (const width of [320, 1366]) {

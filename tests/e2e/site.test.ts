@@ -189,6 +189,9 @@ describe('the site in a browser', () => {
   it('verifies the published hash chain in the browser', async () => {
     const checkpoint = JSON.parse(readFileSync(join(dataDir, FILES.checkpoint), 'utf8')) as Checkpoint;
     await page.goto(`${server.url}/en/du-lieu-mo/`);
+    // The check is a React island hydrated when visible: Astro drops the island's ssr mark once it is live.
+    await page.getByTestId('verify-button').scrollIntoViewIfNeeded();
+    await page.waitForSelector('astro-island:not([ssr]) [data-verify]');
     await page.getByTestId('verify-button').click();
     await page.waitForSelector('[data-verify][data-result]', { timeout: 60_000 });
     expect(await page.locator('[data-verify]').getAttribute('data-result')).toBe('valid');

@@ -277,7 +277,7 @@ export function planStep(book: Book, op: Op, step: number, nextContributionId: (
       return {
         run: () => book.reverse(entryId, op.reason, occurredAt),
         mustSucceed: harmless && !book.reversed.has(entryId) && op.reason.trim() !== '',
-        allowed: ['entry_unknown', 'already_reversed', 'reverse_reversal', 'reason_required', 'lot_spent', 'pool_negative', 'house_overdrawn'],
+        allowed: ['entry_unknown', 'already_reversed', 'reverse_reversal', 'reason_required', 'lot_spent', 'house_overdrawn'],
       };
     }
   }

@@ -202,7 +202,7 @@ describe('Book under random operation sequences', () => {
     for (const kind of ['contribution', 'in_kind', 'state_budget', 'labour', 'allocation', 'disbursement', 'reversal', 'card_fee']) {
       expect(seen).toContain(`posted:${kind}`);
     }
-    for (const code of ['over_budget', 'pool_insufficient', 'over_allocation', 'reverse_reversal', 'reason_required', 'house_overdrawn', 'lot_spent', 'pool_negative', 'pool_other_commune']) {
+    for (const code of ['over_budget', 'pool_insufficient', 'over_allocation', 'reverse_reversal', 'reason_required', 'house_overdrawn', 'lot_spent', 'pool_other_commune']) {
       expect(seen).toContain(`refused:${code}`);
     }
   });

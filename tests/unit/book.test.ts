@@ -248,7 +248,7 @@ describe('Book: corrections by reversal', () => {
     // The pool still holds 1M, but it is the second gift's money, not the first's.
     refused(book, 'lot_spent', () => book.reverse(first.id, 'Hoàn tiền', at(51)));
     book.allocate({ houseId: 1, poolAreaId: null, amountVnd: 500_000, occurredAt: at(52), description: 'QĐ 2' });
-    refused(book, 'pool_negative', () => book.reverse(second.id, 'Hoàn tiền', at(53)));
+    refused(book, 'lot_spent', () => book.reverse(second.id, 'Hoàn tiền', at(53)));
   });
 });
 

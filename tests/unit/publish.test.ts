@@ -9,7 +9,7 @@ import { balancesOf, canonicalOfRecord, checkRecord, compareWithCheckpoint, reco
 import { csvRow } from '../../src/publish/csv';
 import { foldVietnamese } from '../../src/publish/live';
 import { publicHeadName, publicItems, publicLabour } from '../../src/publish/privacy';
-import { totalsFromBalances } from '../../src/publish/totals';
+import { headlineFromBalances } from '../../src/ledger/headline';
 
 const demo = generateDemo({ seed: 11, houses: 25, cashContributions: 400, today: '2025-10-31' });
 // Reversals are rare in the demo: append one so every kind of entry is published here.
@@ -43,7 +43,7 @@ describe('published journal records', () => {
     expect(fault).toBeUndefined();
     expect(state.count).toBe(demo.entries.length);
     expect(state.headHash).toBe(demo.entries.at(-1)!.hash);
-    const totals = totalsFromBalances(balancesOf(state));
+    const totals = headlineFromBalances(balancesOf(state));
     const effects = effectsOf(demo.entries.flatMap((e) => e.lines));
     const allocated = [...effects.houses.values()].reduce((s, h) => s + h.allocatedVnd, 0);
     const disbursed = [...effects.houses.values()].reduce((s, h) => s + h.disbursedVnd, 0);
@@ -71,7 +71,7 @@ describe('published journal records', () => {
   it('compare with a checkpoint by head, balances and totals', async () => {
     const { state } = await firstFault(records);
     const balances = balancesOf(state);
-    const checkpoint = { entry_count: state.count, head_hash: state.headHash, account_balances: balances, totals: totalsFromBalances(balances) };
+    const checkpoint = { entry_count: state.count, head_hash: state.headHash, account_balances: balances, totals: headlineFromBalances(balances) };
     expect(compareWithCheckpoint(state, checkpoint)).toBeUndefined();
     expect(compareWithCheckpoint(state, { ...checkpoint, account_balances: { ...balances, cash_bank: balances.cash_bank! + 1 } })?.reason).toMatch(/account cash_bank/);
     expect(compareWithCheckpoint(state, { ...checkpoint, totals: { ...checkpoint.totals, disbursed_vnd: 1 } })?.reason).toMatch(/total disbursed_vnd/);

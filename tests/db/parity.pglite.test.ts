@@ -1,0 +1,4 @@
+import { paritySuite } from './parity.suite';
+import { pgliteFresh } from './harness';
+
+paritySuite('pglite', pgliteFresh);
