@@ -12,6 +12,8 @@ const vnd = (name: string) => bigint(name, { mode: 'number' });
 
 // Closed lists of statuses: the column type and its CHECK are generated from the same list.
 export const disbursementStatuses = ['pending', 'approved', 'rejected'] as const;
+export const paymentMethods = ['cash', 'transfer'] as const;
+export const receiptKinds = ['photo', 'pdf'] as const;
 export const pledgeStatuses = ['pending', 'confirmed', 'failed', 'refunded', 'disputed', 'review'] as const;
 export const bankRowStatuses = ['matched', 'review', 'debit'] as const;
 export const reviewSources = ['stripe', 'bank'] as const;
@@ -218,8 +220,18 @@ export const disbursements = pgTable('disbursements', {
   decidedAt: timestamp('decided_at', { withTimezone: true, mode: 'date' }),
   decisionReason: text('decision_reason'),
   entryId: bigint('entry_id', { mode: 'number' }).references(() => journalEntries.id),
+  // How the money reached the household (private: full name, account, receipt file); null on older records.
+  recipientName: text('recipient_name'),
+  method: text('method', { enum: paymentMethods }),
+  sourceAccount: text('source_account'),
+  paidOn: date('paid_on'),
+  receiptFile: text('receipt_file'),
+  receiptKind: text('receipt_kind', { enum: receiptKinds }),
 }, (t) => [
   index('disbursements_house_idx').on(t.houseId),
+  // NULL (an older record) passes a CHECK.
+  check('disbursements_method_known', oneOf(t.method, paymentMethods)),
+  check('disbursements_receipt_kind_known', oneOf(t.receiptKind, receiptKinds)),
   check('disbursements_amount_positive', sql`${t.amountVnd} > 0`),
   check('disbursements_status_known', oneOf(t.status, disbursementStatuses)),
   check('disbursements_four_eyes', sql`${t.decidedBy} IS NULL OR ${t.decidedBy} <> ${t.recordedBy}`),

@@ -47,18 +47,18 @@ interface ReservedIds {
 }
 
 // Ids for the rows a gift adds, taken up front so the rows can be written in the same pipeline as the entry.
-async function reserveIds(tx: Tx, newDonor: boolean): Promise<ReservedIds> {
+export async function reserveIds(tx: Tx, newDonor: boolean): Promise<ReservedIds> {
   const [row] = await queryRows<{ contribution_id: string | number; donor_id: string | number | null }>(tx, sql`
     SELECT nextval('contributions_id_seq') AS contribution_id,
            CASE WHEN ${newDonor} THEN nextval('donors_id_seq') END AS donor_id`);
   return { contributionId: Number(row!.contribution_id), donorId: row!.donor_id === null ? null : Number(row!.donor_id) };
 }
 
-type ContributionValues = Omit<typeof contributions.$inferInsert, 'id' | 'donorId' | 'receiptCode'> & { receiptCode?: string };
+export type ContributionValues = Omit<typeof contributions.$inferInsert, 'id' | 'donorId' | 'receiptCode'> & { receiptCode?: string };
 
 // Writes the donor (when new), the contribution and its journal entry in one pipelined round trip.
 // Private donor fields stay in the donors table; an unknown donor id is refused by the foreign key.
-async function writeGift(
+export async function writeGift(
   tx: Tx,
   donor: DonorRef,
   ids: ReservedIds,

@@ -12,10 +12,10 @@ export const amountVnd = z
   .max(MAX_AMOUNT_VND, 'Số tiền quá lớn / The amount is too large');
 
 export const idempotencyKey = freeText(6, 200);
-const id = z.number().int().positive();
+export const id = z.number().int().positive();
 const staffName = freeText(1, 100);
 const publicText = freeText(1, 300);
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Ngày phải có dạng yyyy-mm-dd / Dates are yyyy-mm-dd');
+export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Ngày phải có dạng yyyy-mm-dd / Dates are yyyy-mm-dd');
 
 // Phones as people write them ("0912 345 678", "+84 912.345.678") stored one way ("0912345678"),
 // so the same number always compares equal; other countries keep their "+".
@@ -114,7 +114,7 @@ export const giftTarget = z.discriminatedUnion('type', [
   z.object({ type: z.literal('general') }),
 ]);
 
-const donorRef = z.union([z.object({ donorId: id }), z.object({ donor: donorInput })]);
+export const donorRef = z.union([z.object({ donorId: id }), z.object({ donor: donorInput })]);
 
 export const cashContributionInput = z.object({
   idempotencyKey,
@@ -128,18 +128,21 @@ export const cashContributionInput = z.object({
   officeReceiptNo: freeText(0, 60).optional(),
 }).and(donorRef).refine((c) => c.feeVnd < c.amountVnd, { message: 'Phí phải nhỏ hơn số tiền / The fee must be below the amount' });
 
+// One line of goods: what, how many of which unit, and its valuation.
+export const inKindItem = z.object({
+  name: freeText(1, 120),
+  quantity: z.number().positive().max(1e9),
+  unit: freeText(1, 30),
+  /** The unit price typed or computed ("Đơn giá"); the value is the line total ("Thành tiền"). */
+  unitPriceVnd: amountVnd.optional(),
+  valueVnd: amountVnd,
+});
+
 export const inKindInput = z.object({
   idempotencyKey,
   campaignId: id,
   houseId: id,
-  items: z.array(z.object({
-    name: freeText(1, 120),
-    quantity: z.number().positive().max(1e9),
-    unit: freeText(1, 30),
-    /** The unit price typed or computed ("Đơn giá"); the value is the line total ("Thành tiền"). */
-    unitPriceVnd: amountVnd.optional(),
-    valueVnd: amountVnd,
-  })).min(1).max(100),
+  items: z.array(inKindItem).min(1).max(100),
   receivedAt: z.coerce.date(),
 }).and(donorRef);
 

@@ -13,6 +13,7 @@ export const ACCOUNTS = {
   house_paid: 'money paid out to the household of one house (house_id)',
   in_kind_received: 'value of goods given in kind',
   house_in_kind: 'goods given to one house, at their valuation',
+  commune_in_kind: 'goods held by one commune (area_id) for its houses, at their valuation',
   state_budget: 'state budget support, a source outside the fund',
   house_state: 'state budget support for one house',
   labour_estimate: 'estimated value of labour days given (an estimate, not money)',

@@ -3,6 +3,8 @@
 export const describeEntry = {
   cashGift: (receiptCode: string) => `Đóng góp ${receiptCode}`,
   inKind: (receiptCode: string, houseCode: string) => `Hiện vật ${receiptCode} cho nhà ${houseCode}`,
+  shipment: (receiptCode: string, houseCodes: string[], communeName: string | null) =>
+    `Hiện vật ${receiptCode} cho ${[houseCodes.length ? `nhà ${houseCodes.join(', ')}` : '', communeName ? `xã ${communeName} giữ cho các nhà` : ''].filter(Boolean).join('; ')}`,
   labour: (personDays: number, receiptCode: string, houseCode: string) => `${personDays} ngày công (ước tính) ${receiptCode} cho nhà ${houseCode}`,
   stateBudget: (decisionRef: string, houseCode: string) => `Ngân sách nhà nước (${decisionRef}) cho nhà ${houseCode}`,
   allocation: (houseCode: string, decisionRef: string) => `Phân bổ cho nhà ${houseCode} theo ${decisionRef}`,

@@ -41,15 +41,20 @@ export function sessionCookie(url: URL): { name: string; secure: boolean } {
   return local ? { name: 'ancu_staff', secure: false } : { name: '__Host-ancu_staff', secure: true };
 }
 
+const access = {
+  role: z.enum(staffRoles),
+  areaCodes: z.array(z.string().trim().min(1)).default([]),
+};
+const recorderHasAreas = [(u: { role: string; areaCodes: string[] }) => (u.role === 'recorder') === (u.areaCodes.length > 0), {
+  message: 'Người ghi sổ cần địa bàn; vai trò khác thì không / A recorder needs areas; other roles take none',
+}] as const;
+
 export const newUserInput = z.object({
   username: z.string().trim().toLowerCase().regex(/^[a-z0-9][a-z0-9._-]{2,39}$/, 'Tên đăng nhập 3–40 ký tự a-z, 0-9, . _ - / Usernames are 3–40 characters a-z, 0-9, . _ -'),
   displayName: z.string().trim().min(2).max(100),
-  role: z.enum(staffRoles),
-  areaCodes: z.array(z.string().trim().min(1)).default([]),
+  ...access,
   password: z.string(),
-}).refine((u) => (u.role === 'recorder') === (u.areaCodes.length > 0), {
-  message: 'Người ghi sổ cần --areas; vai trò khác thì không / A recorder needs --areas; other roles take none',
-});
+}).refine(...recorderHasAreas);
 
 async function areaIdsOf(db: Db, codes: string[]): Promise<number[]> {
   const ids: number[] = [];
@@ -77,6 +82,17 @@ export async function saveStaffUser(db: Db, raw: unknown, options: { reset?: boo
   }
   if (options.reset) await db.delete(staffSessions).where(eq(staffSessions.userId, saved.id));
   await audit(db, { actor: options.actor ?? 'cli', action: options.reset ? 'account.reset' : 'account.create', outcome: 'ok', target: `user:${saved.username}`, details: { role: saved.role, areaCodes: input.areaCodes } });
+  return saved;
+}
+
+// A new role or new areas for an account; its sessions end, so the next sign-in works under the new scope.
+export async function setAccess(db: Db, username: string, raw: unknown, actor: string): Promise<StaffUser> {
+  const input = parseInput(z.object(access).refine(...recorderHasAreas), raw);
+  const areaIds = await areaIdsOf(db, input.areaCodes);
+  const [saved] = await db.update(staffUsers).set({ role: input.role, areaIds }).where(eq(staffUsers.username, username)).returning();
+  if (!saved) throw new DomainError(404, 'not_found', `Không có tài khoản "${username}".`, `No account "${username}".`);
+  await db.delete(staffSessions).where(eq(staffSessions.userId, saved.id));
+  await audit(db, { actor, action: 'account.access', outcome: 'ok', target: `user:${saved.username}`, details: { role: saved.role, areaCodes: input.areaCodes } });
   return saved;
 }
 
@@ -119,13 +135,18 @@ export async function signIn(db: Db, input: { username: string; password: string
     if (!closed.open) throw await refuse(refusalOf(closed));
   }
   const [user] = await db.select().from(staffUsers).where(eq(staffUsers.username, username));
-  const valid = user && !user.disabled ? await verifyPassword(user.passwordHash, input.password) : await verifyAgainstDummy(input.password);
+  const valid = user ? await verifyPassword(user.passwordHash, input.password) : await verifyAgainstDummy(input.password);
   if (!valid) {
     const counted = await recordFailure(db, input.ip, pair, now);
     if (counted.failedCount === ADDRESS_POLICY.lockAfter) {
       await audit(db, { actor: null, action: 'address.locked', outcome: 'ok', target: `address:${input.ip}`, ip: input.ip });
     }
     throw await refuse(badCredentials());
+  }
+  // Told only to whoever knows the password, so the answer still says nothing about which usernames exist.
+  if (user!.disabled) {
+    throw await refuse(new DomainError(403, 'account_disabled', 'Tài khoản này đã bị quản trị viên vô hiệu hóa; hãy liên hệ quản trị viên để mở lại.',
+      'This account has been disabled by an administrator; ask an administrator to enable it again.'));
   }
   await db.delete(loginThrottle).where(eq(loginThrottle.address, pair));
   const token = randomToken();

@@ -1,25 +1,27 @@
 // What each staff form does: read its fields, check the recorder's areas, call the domain operation
 // with the form's submission id as the idempotency key, and write the outcome to the audit log.
-import { eq, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { queryRows, schema, type Db } from '../../db/client';
 import { allocateFromPool } from '../domain/allocations';
 import { currentCampaign } from '../domain/campaigns';
-import { recordCashContribution, recordInKind, recordLabour, recordStateBudget } from '../domain/contributions';
+import { recordCashContribution, recordLabour, recordStateBudget } from '../domain/contributions';
 import { reverseEntry } from '../domain/corrections';
-import { decideDisbursement, proposeDisbursement } from '../domain/disbursements';
+import { decideDisbursement, paymentMethodNames, proposeDisbursement } from '../domain/disbursements';
 import { DomainError, fieldError, notFound } from '../domain/errors';
 import { mergeDonors, unmergeDonor, type ReturningDonor } from '../domain/donors';
-import { describeItem, priceItem, type PricedItem } from '../domain/in-kind';
-import { advanceStage, registerHouseProject, stageNames } from '../domain/houses';
+import { describeItem, priceItem, recordShipment, type PricedItem } from '../domain/in-kind';
+import { advanceStage, initialsOf, registerHouseProject, stageNames } from '../domain/houses';
 import { runOnce } from '../domain/journal';
 import { formatDate, formatVnd } from '../i18n/format';
 import { audit } from './audit';
 import { checkbox, count, decimal, integer, optionalText, optionalVnd, pastDate, startOfDayVn, submissionId, text, vnd, type Fields } from './forms';
 import { z } from 'zod';
 import { stageInput } from '../domain/schemas';
-import { manageAccount, type SignedIn } from './accounts';
+import { manageAccount, saveStaffUser, setAccess, type SignedIn } from './accounts';
 import { cleanPhoto, photoHash, pixelHash, samePhotos, storePhoto, type SamePhoto } from './photos';
 import { importHouseholds } from './households-import';
+import { cleanReceipt, removeReceipt, storeReceipt } from './receipts';
+import { roleNames } from './permissions';
 import { resolveReview, type Resolution } from '../payments/review-queue';
 import { startPublish } from './publish';
 import { resendMessage } from '../mail/worker';
@@ -173,11 +175,11 @@ export async function labourAction(ctx: ActionContext, form: Fields): Promise<Do
   });
 }
 
-const ITEM_ROWS = 5;
+const ITEM_ROWS = 6;
 export const itemRows = Array.from({ length: ITEM_ROWS }, (_, i) => i);
 
-// The item rows a recorder filled in, each read the Vietnamese way and priced (unit price or line total).
-export function itemsOf(form: Fields): PricedItem[] {
+// The item rows a recorder filled in (with their row index), each read the Vietnamese way and priced.
+export function itemsOf(form: Fields): { index: number; item: PricedItem }[] {
   return itemRows
     .filter((i) => text(form, `item${i}Name`) || text(form, `item${i}Quantity`) || text(form, `item${i}UnitPrice`) || text(form, `item${i}Total`))
     .map((i) => {
@@ -189,32 +191,80 @@ export function itemsOf(form: Fields): PricedItem[] {
       if (!unit) throw fieldError(`item${i}Unit`, `Dòng ${row}: chưa nhập đơn vị (bao, viên, tấn…).`, `Row ${row}: the unit (bag, brick, tonne…) is missing.`);
       const quantity = decimal(form, `item${i}Quantity`, label('số lượng', 'quantity'));
       if (quantity <= 0) throw fieldError(`item${i}Quantity`, `Dòng ${row}, số lượng phải lớn hơn 0.`, `Row ${row}, the quantity must be above 0.`);
-      return priceItem({
-        name, quantity, unit,
-        unitPriceVnd: optionalVnd(form, `item${i}UnitPrice`, label('đơn giá', 'unit price')),
-        totalVnd: optionalVnd(form, `item${i}Total`, label('thành tiền', 'line total')),
-      }, row, (part) => `item${i}${part}`);
+      return {
+        index: i,
+        item: priceItem({
+          name, quantity, unit,
+          unitPriceVnd: optionalVnd(form, `item${i}UnitPrice`, label('đơn giá', 'unit price')),
+          totalVnd: optionalVnd(form, `item${i}Total`, label('thành tiền', 'line total')),
+        }, row, (part) => `item${i}${part}`),
+      };
     });
 }
 
+// A house or commune typed in a form field, refused beside that field when it is unknown.
+async function lookedUp<T>(field: string, find: () => Promise<T>): Promise<T> {
+  try {
+    return await find();
+  } catch (error) {
+    if (error instanceof DomainError && error.code === 'not_found') throw new DomainError(400, 'invalid_field', error.message, error.messageEn, { field });
+    throw error;
+  }
+}
+
+// One delivery (a truck) in one form: each item goes to the house on its card, else to the form's house,
+// else the commune holds it for its houses; goods beyond a house's need are held by the commune, not refused.
 export async function inKindAction(ctx: ActionContext, form: Fields): Promise<Done> {
-  return logged(ctx, 'in_kind.record', text(form, 'house') || null, async () => {
-    const house = await houseByCode(ctx.db, text(form, 'house'));
-    assertInScope(ctx, house.areaId);
-    const items = itemsOf(form);
-    if (items.length === 0) throw fieldError('item0Name', 'Chưa nhập mặt hàng nào.', 'No item was entered.');
-    const { result, replayed } = await recordInKind(ctx.db, {
+  return logged(ctx, 'in_kind.record', text(form, 'house') || text(form, 'commune') || null, async () => {
+    const rows = itemsOf(form);
+    if (rows.length === 0) throw fieldError('item0Name', 'Chưa nhập mặt hàng nào.', 'No item was entered.');
+    const houses = new Map<string, HouseRef>();
+    const houseIn = async (field: string): Promise<HouseRef | null> => {
+      const code = text(form, field).toUpperCase();
+      if (!code) return null;
+      if (!houses.has(code)) houses.set(code, await lookedUp(field, () => houseByCode(ctx.db, code)));
+      return houses.get(code)!;
+    };
+    const formHouse = await houseIn('house');
+    const destinations: (HouseRef | null)[] = [];
+    for (const { index } of rows) destinations.push((await houseIn(`item${index}House`)) ?? formHouse);
+    const communeCode = text(form, 'commune');
+    const firstHouse = destinations.find((h) => h !== null);
+    if (!communeCode && !firstHouse) {
+      throw fieldError('house', 'Nhập mã nhà nhận, hoặc mã xã giữ hàng cho các nhà.', 'Enter the receiving house, or the commune that holds the goods for its houses.');
+    }
+    const areaId = communeCode ? (await lookedUp('commune', () => areaByCode(ctx.db, communeCode))).id : firstHouse!.areaId;
+    assertInScope(ctx, areaId);
+    for (const house of houses.values()) assertInScope(ctx, house.areaId);
+    const parts: { houseId: number | null; items: PricedItem[] }[] = [];
+    rows.forEach(({ item }, i) => {
+      const houseId = destinations[i]?.id ?? null;
+      const part = parts.find((p) => p.houseId === houseId);
+      if (part) part.items.push(item);
+      else parts.push({ houseId, items: [item] });
+    });
+    const { result, replayed } = await recordShipment(ctx.db, {
       idempotencyKey: keyOf('in_kind', form),
-      campaignId: house.campaignId, houseId: house.id, items,
+      campaignId: firstHouse?.campaignId ?? await campaignId(ctx.db), areaId, parts,
       receivedAt: startOfDayVn(pastDate(form, 'receivedOn')),
       donor: donorOf(form),
     });
-    const total = items.reduce((sum, item) => sum + item.valueVnd, 0);
+    const total = rows.reduce((sum, { item }) => sum + item.valueVnd, 0);
+    const listed = parts.map((p, i) => {
+      const items = p.items.map(describeItem).join('; ');
+      const code = result.shares[i]!.houseCode;
+      return code ? [`nhà ${code}: ${items}`, `house ${code}: ${items}`] : [`${result.communeName} giữ cho các nhà: ${items}`, `held by ${result.communeName} for its houses: ${items}`];
+    });
+    const surplus = result.shares.filter((s) => s.houseCode && s.surplusVnd > 0).map((s) => [
+      ` Nhà ${s.houseCode} không còn thiếu đủ: ${formatVnd(s.surplusVnd)} hàng dư được ghi cho ${result.communeName} giữ cho các nhà.`,
+      ` House ${s.houseCode} needed less: ${formatVnd(s.surplusVnd)} of surplus goods recorded as held by ${result.communeName} for its houses.`,
+    ]);
     const [viNote, enNote] = returningNote(result);
     return {
-      vi: `Đã ghi hiện vật trị giá ${formatVnd(total)} cho nhà ${house.publicCode} (biên nhận ${result.receiptCode}): ${items.map(describeItem).join('; ')}.${viNote}`,
-      en: `Recorded goods worth ${formatVnd(total)} for house ${house.publicCode} (receipt ${result.receiptCode}): ${items.map(describeItem).join('; ')}.${enNote}`,
-      replayed, link: `/staff/houses/${house.id}`, details: { receipt: result.receiptCode, valueVnd: total, entryId: result.entryId },
+      vi: `Đã ghi hiện vật trị giá ${formatVnd(total)} (biên nhận ${result.receiptCode}) — ${listed.map((l) => l[0]).join(' | ')}.${surplus.map((l) => l[0]).join('')}${viNote}`,
+      en: `Recorded goods worth ${formatVnd(total)} (receipt ${result.receiptCode}) — ${listed.map((l) => l[1]).join(' | ')}.${surplus.map((l) => l[1]).join('')}${enNote}`,
+      replayed, link: firstHouse ? `/staff/houses/${firstHouse.id}` : undefined,
+      details: { receipt: result.receiptCode, valueVnd: total, entryId: result.entryId, surplusVnd: result.shares.reduce((sum, s) => sum + s.surplusVnd, 0) },
     };
   });
 }
@@ -297,34 +347,68 @@ export async function allocateAction(ctx: ActionContext, form: Fields): Promise<
   });
 }
 
+// The household head's full name (private): the usual recipient of a payment.
+async function householdHead(db: Db, houseId: number): Promise<string> {
+  const [row] = await db.select({ name: schema.households.headFullName }).from(schema.houses)
+    .innerJoin(schema.households, eq(schema.households.id, schema.houses.householdId)).where(eq(schema.houses.id, houseId));
+  return row!.name;
+}
+
+// The payment's recipient, method, source account, date and receipt are asked for in words and checked before
+// the file is stored; the file is removed again if the proposal is refused.
 export async function proposeDisbursementAction(ctx: ActionContext, form: Fields): Promise<Done> {
   return logged(ctx, 'disbursement.propose', text(form, 'house') || null, async () => {
     const house = await houseByCode(ctx.db, text(form, 'house'));
     assertInScope(ctx, house.areaId);
-    const { result, replayed } = await proposeDisbursement(ctx.db, {
-      idempotencyKey: keyOf('disbursement', form),
-      houseId: house.id, amountVnd: vnd(form, 'amount'), purpose: text(form, 'purpose'),
-      recordedBy: ctx.user.username, recordedAt: new Date(),
-    });
-    return {
-      vi: `Đã ghi đề nghị chi #${result.disbursementId} ${formatVnd(vnd(form, 'amount'))} cho nhà ${house.publicCode}; khoản chi chỉ được ghi sổ sau khi một người khác duyệt.`,
-      en: `Payment #${result.disbursementId} of ${formatVnd(vnd(form, 'amount'))} for house ${house.publicCode} proposed; it posts only once someone else approves it.`,
-      replayed, link: `/staff/disbursements/${result.disbursementId}`, details: { disbursementId: result.disbursementId },
-    };
+    const amountVnd = vnd(form, 'amount');
+    const recipientName = text(form, 'recipient') === 'other' ? text(form, 'recipientName') : await householdHead(ctx.db, house.id);
+    if (recipientName.length < 2) throw fieldError('recipientName', 'Ghi họ tên người nhận tiền (khi không phải chủ hộ).', 'Enter the name of whoever received the money (when not the household head).');
+    const method = text(form, 'method');
+    if (method !== 'cash' && method !== 'transfer') throw fieldError('method', 'Chọn hình thức chi: tiền mặt hoặc chuyển khoản.', 'Choose how it was paid: cash or bank transfer.');
+    const sourceAccount = text(form, 'sourceAccount');
+    if (sourceAccount.length < 2) throw fieldError('sourceAccount', 'Ghi tài khoản hoặc quỹ tiền mặt đã chi ra.', 'Enter the account or cash box the money came from.');
+    const paidOn = pastDate(form, 'paidOn');
+    const file = form.get('receipt');
+    const receipt = await cleanReceipt(file && typeof file !== 'string' ? Buffer.from(await file.arrayBuffer()) : Buffer.alloc(0));
+    const stored = await storeReceipt(receipt);
+    const receiptFile = stored.name;
+    try {
+      const { result, replayed } = await proposeDisbursement(ctx.db, {
+        idempotencyKey: keyOf('disbursement', form),
+        houseId: house.id, amountVnd, purpose: text(form, 'purpose'),
+        recordedBy: ctx.user.username, recordedAt: new Date(),
+        recipientName, method, sourceAccount, paidOn, receiptFile, receiptKind: receipt.kind,
+      });
+      const how = paymentMethodNames[method];
+      return {
+        vi: `Đã ghi đề nghị chi #${result.disbursementId} ${formatVnd(amountVnd)} cho nhà ${house.publicCode} (${how[0]}, người nhận ${initialsOf(recipientName)}, ngày ${formatDate(paidOn)}); khoản chi chỉ được ghi sổ sau khi một người khác duyệt.`,
+        en: `Payment #${result.disbursementId} of ${formatVnd(amountVnd)} for house ${house.publicCode} proposed (${how[1]}, received by ${initialsOf(recipientName)} on ${formatDate(paidOn)}); it posts only once someone else approves it.`,
+        replayed, link: `/staff/disbursements/${result.disbursementId}`, details: { disbursementId: result.disbursementId, method, receiptKind: receipt.kind },
+      };
+    } catch (error) {
+      if (stored.created) await removeReceipt(receiptFile);
+      throw error;
+    }
   });
 }
+
+export const REJECT_REASON_MIN = 10;
 
 export async function decideDisbursementAction(ctx: ActionContext, form: Fields, disbursementId: number): Promise<Done> {
   const approve = text(form, 'decision') === 'approve';
   return logged(ctx, approve ? 'disbursement.approve' : 'disbursement.reject', `disbursement:${disbursementId}`, async () => {
+    const reason = optionalText(form, 'reason') ?? undefined;
+    if (!approve && (reason?.length ?? 0) < REJECT_REASON_MIN) {
+      throw fieldError('reason', `Từ chối cần lý do bằng lời (ít nhất ${REJECT_REASON_MIN} ký tự), để người ghi biết phải sửa gì.`,
+        `A rejection needs a reason in words (at least ${REJECT_REASON_MIN} characters), so the recorder knows what to correct.`);
+    }
     const { result, replayed } = await decideDisbursement(ctx.db, {
       idempotencyKey: keyOf('decision', form),
-      disbursementId, decidedBy: ctx.user.username, decidedAt: new Date(), approve,
-      reason: optionalText(form, 'reason') ?? undefined,
+      disbursementId, decidedBy: ctx.user.username, decidedAt: new Date(), approve, reason,
     });
     return result.status === 'approved'
       ? { vi: `Đã duyệt khoản chi #${disbursementId}; đã ghi sổ (bút toán #${result.entryId}).`, en: `Payment #${disbursementId} approved and posted (entry #${result.entryId}).`, replayed, details: { entryId: result.entryId } }
-      : { vi: `Đã từ chối khoản chi #${disbursementId}.`, en: `Payment #${disbursementId} rejected.`, replayed, details: { reason: optionalText(form, 'reason') } };
+      : { vi: `Đã từ chối khoản chi #${disbursementId}: ${reason}`, en: `Payment #${disbursementId} rejected: ${reason}`, replayed, details: { reason } };
   });
 }
 
@@ -429,6 +513,10 @@ export async function unmergeDonorAction(ctx: ActionContext, form: Fields): Prom
   });
 }
 
+export const accountChangeNames = {
+  unlock: ['mở khóa', 'Unlocked'], disable: ['vô hiệu hóa', 'Disabled'], enable: ['kích hoạt lại', 'Enabled'], end_sessions: ['đăng xuất mọi nơi', 'Ended every session of'],
+} as const;
+
 export async function manageAccountAction(ctx: ActionContext, form: Fields): Promise<Done> {
   const username = text(form, 'username');
   const change = text(form, 'change');
@@ -438,8 +526,40 @@ export async function manageAccountAction(ctx: ActionContext, form: Fields): Pro
       throw new DomainError(409, 'self_disable', 'Không thể tự khóa tài khoản của mình.', 'You cannot disable your own account.');
     }
     await manageAccount(ctx.db, username, change as 'unlock');
-    return { vi: `Đã thực hiện "${change}" cho tài khoản ${username}.`, en: `Applied "${change}" to account ${username}.` };
+    const [vi, en] = accountChangeNames[change as keyof typeof accountChangeNames];
+    return { vi: `Đã ${vi} tài khoản ${username}.`, en: `${en} account ${username}.` };
   });
+}
+
+const areaCodesOf = (form: Fields) => text(form, 'areas').split(/[\s,;]+/).filter(Boolean);
+
+// The accounts page's forms: add an account, set its role and areas, set a new password, or one of the
+// switches above (unlock, disable, enable, end sessions).
+export async function accountsAction(ctx: ActionContext, form: Fields): Promise<Done> {
+  const change = text(form, 'change');
+  const username = text(form, 'username').toLowerCase();
+  if (change === 'create') {
+    return logged(ctx, 'account.create', `user:${username}`, async () => {
+      const user = await saveStaffUser(ctx.db, { username, displayName: text(form, 'displayName'), role: text(form, 'role'), areaCodes: areaCodesOf(form), password: text(form, 'password') }, { actor: ctx.user.username });
+      return { vi: `Đã tạo tài khoản ${user.username} (${roleNames[user.role][0]}). Hãy trao mật khẩu tạm trực tiếp cho người dùng.`, en: `Account ${user.username} created (${roleNames[user.role][1]}). Hand the temporary password over in person.` };
+    });
+  }
+  if (change === 'access') {
+    return logged(ctx, 'account.access', `user:${username}`, async () => {
+      const user = await setAccess(ctx.db, username, { role: text(form, 'role'), areaCodes: areaCodesOf(form) }, ctx.user.username);
+      return { vi: `Đã đặt vai trò ${roleNames[user.role][0]} cho ${user.username}; các phiên đăng nhập của tài khoản đã kết thúc.`, en: `${user.username} is now ${roleNames[user.role][1]}; the account's sessions were ended.` };
+    });
+  }
+  if (change === 'reset') {
+    return logged(ctx, 'account.reset', `user:${username}`, async () => {
+      const [user] = await ctx.db.select().from(schema.staffUsers).where(eq(schema.staffUsers.username, username));
+      if (!user) throw notFound(`tài khoản "${username}"`, `Account "${username}"`);
+      const codes = user.areaIds.length === 0 ? [] : (await ctx.db.select({ code: schema.areas.code }).from(schema.areas).where(inArray(schema.areas.id, user.areaIds))).map((a) => a.code);
+      await saveStaffUser(ctx.db, { username, displayName: user.displayName, role: user.role, areaCodes: codes, password: text(form, 'password') }, { reset: true, actor: ctx.user.username });
+      return { vi: `Đã đặt mật khẩu mới cho ${username} và mở khóa tài khoản.`, en: `New password set for ${username}; the account is unlocked.` };
+    });
+  }
+  return manageAccountAction(ctx, form);
 }
 
 export async function importHouseholdsAction(ctx: ActionContext, form: Fields): Promise<Done> {

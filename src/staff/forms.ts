@@ -63,15 +63,22 @@ export function todayInVietnam(now = new Date()): string {
   return new Date(now.getTime() + VN_OFFSET_MS).toISOString().slice(0, 10);
 }
 
-// A date field: yyyy-mm-dd, a real calendar day, not in the future (things are recorded after they happen).
+const dateLabels: Record<string, [string, string]> = {
+  approvedOn: ['Ngày duyệt', 'Approval date'], on: ['Ngày', 'Date'], paidOn: ['Ngày chi', 'Date paid'],
+  receivedOn: ['Ngày nhận', 'Date received'], workedOn: ['Ngày làm', 'Date worked'],
+};
+
+// A date field: yyyy-mm-dd, a real calendar day, not in the future (things are recorded after they happen);
+// refused beside its field, named in words.
 export function pastDate(form: Fields, name: string, now = new Date()): string {
   const value = text(form, name);
+  const [vi, en] = dateLabels[name] ?? ['Ngày', 'Date'];
   const parsed = /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T00:00:00Z`) : undefined;
   if (!parsed || Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== value) {
-    throw new DomainError(400, 'invalid_input', `Ngày "${name}" không hợp lệ (dd/mm/yyyy).`, `The date "${name}" is not valid.`);
+    throw fieldError(name, `${vi} không hợp lệ (dd/mm/yyyy).`, `${en} is not a valid date.`);
   }
   if (value > todayInVietnam(now)) {
-    throw new DomainError(400, 'invalid_input', `Ngày "${name}" không được ở tương lai.`, `The date "${name}" cannot be in the future.`);
+    throw fieldError(name, `${vi} không được ở tương lai.`, `${en} cannot be in the future.`);
   }
   return value;
 }

@@ -5,6 +5,11 @@ import { staffRoles } from '../../db/schema';
 export type Role = (typeof staffRoles)[number];
 export { staffRoles };
 
+// Each role in words, for pages and messages.
+export const roleNames: Record<Role, [string, string]> = {
+  administrator: ['Quản trị viên', 'Administrator'], recorder: ['Người ghi sổ', 'Recorder'], approver: ['Người phê duyệt', 'Approver'], auditor: ['Kiểm tra viên', 'Auditor'],
+};
+
 export const permissions = [
   'workspace.view', 'records.read', 'records.write', 'allocations.create', 'disbursements.decide',
   'entries.reverse', 'audit.read', 'reports.read', 'accounts.manage', 'payments.review', 'bank.memo.read', 'site.publish',
@@ -67,8 +72,9 @@ export const staffRoutes: readonly StaffRoute[] = [
   { pattern: '/staff/office-cash', methods: { GET: 'records.write', POST: 'records.write' }, nav: ['Tiền mặt tại quỹ', 'Office cash'] },
   { pattern: '/staff/state-budget', methods: { GET: 'records.write', POST: 'records.write' }, nav: ['Ngân sách nhà nước', 'State budget'] },
   { pattern: '/staff/allocations', methods: { GET: 'records.read', POST: 'allocations.create' }, nav: ['Phân bổ', 'Allocations'] },
-  { pattern: '/staff/disbursements', methods: { GET: 'records.read', POST: 'records.write' }, nav: ['Chi cho hộ', 'Payments'] },
+  { pattern: '/staff/disbursements', methods: { GET: 'records.read', POST: 'records.write' }, maxBodyBytes: PHOTO_BODY_BYTES, nav: ['Chi cho hộ', 'Payments'] },
   { pattern: '/staff/disbursements/[id]', methods: { GET: 'records.read', POST: 'disbursements.decide' } },
+  { pattern: '/staff/disbursements/[id]/receipt', methods: { GET: 'records.read' } },
   { pattern: '/staff/payment-reviews', methods: { GET: 'records.read', POST: 'payments.review' }, nav: ['Đối soát tiền vào', 'Payment review'] },
   { pattern: '/staff/donors', methods: { GET: 'records.read', POST: 'entries.reverse' }, nav: ['Người ủng hộ', 'Donors'] },
   { pattern: '/staff/corrections', methods: { GET: 'records.read', POST: 'entries.reverse' }, nav: ['Điều chỉnh', 'Corrections'] },

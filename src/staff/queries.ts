@@ -118,6 +118,9 @@ export async function listAccounts(db: Db) {
   return db.select({
     id: staffUsers.id, username: staffUsers.username, displayName: staffUsers.displayName, role: staffUsers.role, areaIds: staffUsers.areaIds,
     failedCount: failures, disabled: staffUsers.disabled, createdAt: staffUsers.createdAt,
+    // The areas by name, so an administrator sees where each recorder may record.
+    areaNames: sql<string | null>`(SELECT string_agg(a.name, ', ' ORDER BY a.name) FROM areas a WHERE a.id = ANY(${staffUsers.areaIds}))`,
+    areaCodes: sql<string | null>`(SELECT string_agg(a.code, ', ' ORDER BY a.code) FROM areas a WHERE a.id = ANY(${staffUsers.areaIds}))`,
   }).from(staffUsers).orderBy(staffUsers.username);
 }
 

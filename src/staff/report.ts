@@ -146,7 +146,8 @@ export async function sixMonthReport(db: Db, from: string, to: string, top = 10)
     const split = (key: 'fundAllocatedVnd' | 'designatedVnd' | 'communePoolVnd', value: number) => { province.money[key] += value; add(key, value); };
     switch (`${row.account}/${row.source}`) {
       case 'house_state/state_budget': add('stateBudgetVnd', credit); break;
-      case 'house_in_kind/in_kind': add('inKindVnd', credit); break;
+      case 'house_in_kind/in_kind':
+      case 'commune_in_kind/in_kind': add('inKindVnd', credit); break;
       case 'house_labour/labour': add('labourEstimateVnd', credit); break;
       case 'house_cash/allocation': split('fundAllocatedVnd', credit); break;
       case 'house_cash/contribution': split('designatedVnd', credit); break;

@@ -1,7 +1,7 @@
 // The data errors a commune officer can make in the field, against a real database on each driver:
 // "2.000" bricks read as 2, one household registered twice, one company as three donors, a house
 // called funded with half its money, and the same photo for two houses.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq, sql } from 'drizzle-orm';
@@ -9,13 +9,17 @@ import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { schema, type DbHandle } from '../../db/client';
 import {
-  advanceStageAction, importHouseholdsAction, inKindAction, mergeDonorsAction, officeCashAction, registerHouseholdAction,
+  accountsAction, advanceStageAction, decideDisbursementAction, importHouseholdsAction, proposeDisbursementAction, inKindAction, mergeDonorsAction, officeCashAction, registerHouseholdAction,
   unmergeDonorAction, uploadPhotoAction,
 } from '../../src/staff/actions';
 import { listAudit } from '../../src/staff/audit';
+import { verifyLedger } from '../../src/domain/verify';
 import { sixMonthReport } from '../../src/staff/report';
 import { give } from './world';
-import { buildStaffWorld, contextOf, formOf, recordsDigest, type StaffWorld } from './staff-world';
+import { buildStaffWorld, contextOf, formOf, paymentFormOf, recordsDigest, usePhotosDir, type StaffWorld } from './staff-world';
+import { readReceipt } from '../../src/staff/receipts';
+import { loadSession, signIn } from '../../src/staff/accounts';
+import { listAccounts } from '../../src/staff/queries';
 import type { FreshDb } from './harness';
 import { refusal } from '../refusal';
 
@@ -216,6 +220,167 @@ export function staffDataSuite(driver: string, fresh: FreshDb): void {
         expect(done.vi).toContain(reason);
         const rows = await handle.db.select().from(schema.houses).where(sql`${schema.houses.id} IN (${half!.houseId}, ${full!.houseId})`).orderBy(schema.houses.id);
         expect(rows.map((h) => [h.fundedOn, h.fundedReason])).toEqual([['2025-03-01', reason], ['2025-03-01', null]]);
+      });
+    });
+
+    describe('one truck for several houses', () => {
+      it('splits a truck across three houses and the commune in one receipt; goods beyond a house\'s need are held by the commune, not refused', async () => {
+        const thu = await contextOf(handle.db, 'thu');
+        const [a, b, full] = world.houses;
+        await give(handle.db, world, { amountVnd: 30_000_000, target: { type: 'house', houseId: full!.houseId } });
+        const truck = {
+          donorName: 'Công ty Xi măng Bắc Kạn', donorKind: 'business', receivedOn: '2025-04-02', house: a!.publicCode,
+          item0Name: 'Xi măng PCB40', item0Quantity: '3', item0Unit: 'tấn', item0UnitPrice: '1.600.000',
+          item1House: b!.publicCode.toLowerCase(), item1Name: 'Xi măng PCB40', item1Quantity: '2,5', item1Unit: 'tấn', item1UnitPrice: '1.600.000',
+          item2House: full!.publicCode, item2Name: 'Gạch đặc', item2Quantity: '2.000', item2Unit: 'viên', item2Total: '3.000.000',
+        };
+        const submission = 'truck-0001-xxxxxxxx';
+        const done = await inKindAction(thu, formOf(truck, submission));
+        expect(done.vi).toContain(`nhà ${a!.publicCode}: Xi măng PCB40: 3 tấn × 1.600.000 ₫ = 4.800.000 ₫`);
+        expect(done.vi).toContain(`nhà ${b!.publicCode}: Xi măng PCB40: 2,5 tấn × 1.600.000 ₫ = 4.000.000 ₫`);
+        expect(done.vi).toContain(`Nhà ${full!.publicCode} không còn thiếu đủ: 3.000.000 ₫ hàng dư được ghi cho Xã A giữ cho các nhà.`);
+
+        const gifts = await handle.db.select().from(schema.contributions).where(eq(schema.contributions.kind, 'in_kind'));
+        expect(gifts).toHaveLength(1);
+        expect(gifts[0]).toMatchObject({ amountVnd: 11_800_000, targetType: 'commune', targetAreaId: world.communeA, targetHouseId: null });
+        const parts = (gifts[0]!.details as { parts: { houseCode: string; items: { quantity: number }[]; valueVnd: number; surplusVnd: number }[] }).parts;
+        expect(parts.map((p) => [p.houseCode, p.items.map((i) => i.quantity), p.valueVnd, p.surplusVnd]))
+          .toEqual([[a!.publicCode, [3], 4_800_000, 0], [b!.publicCode, [2.5], 4_000_000, 0], [full!.publicCode, [2000], 0, 3_000_000]]);
+        const lines = await handle.db.select().from(schema.journalLines).where(eq(schema.journalLines.contributionId, gifts[0]!.id)).orderBy(schema.journalLines.lineNo);
+        expect(lines.map((l) => [l.account, l.houseId, l.areaId, l.amountVnd])).toEqual([
+          ['in_kind_received', null, null, 11_800_000], ['house_in_kind', a!.houseId, null, -4_800_000],
+          ['house_in_kind', b!.houseId, null, -4_000_000], ['commune_in_kind', null, world.communeA, -3_000_000],
+        ]);
+        const houses = await handle.db.select().from(schema.houses).where(sql`${schema.houses.id} IN (${a!.houseId}, ${b!.houseId}, ${full!.houseId})`).orderBy(schema.houses.id);
+        expect(houses.map((h) => h.allocatedVnd)).toEqual([4_800_000, 4_000_000, 30_000_000]);
+
+        // The same form sent again records nothing twice; the ledger still verifies.
+        const before = await state();
+        expect((await inKindAction(thu, formOf(truck, submission))).replayed).toBe(true);
+        expect(await state()).toBe(before);
+        expect(await verifyLedger(handle.db)).toMatchObject({ ok: true });
+        // The six-monthly report counts the commune's goods with the houses' goods.
+        const report = await sixMonthReport(handle.db, '2025-01-01', '2025-06-30');
+        expect(report.province.money.inKindVnd).toBe(11_800_000);
+        expect(report.areas.map((x) => x.money.inKindVnd)).toEqual([11_800_000]);
+      });
+
+      it('keeps goods with the commune when no house is named, and refuses an unknown house beside its card and a house of another commune', async () => {
+        const thu = await contextOf(handle.db, 'thu');
+        const admin = await contextOf(handle.db, 'admin');
+        const held = await inKindAction(thu, formOf({ donorName: 'Bà Lan', receivedOn: '2025-04-03', commune: 'T-D-A', item0Name: 'Tôn', item0Quantity: '40', item0Unit: 'tấm', item0Total: '4.000.000' }));
+        expect(held.vi).toMatch(/Xã A giữ cho các nhà: Tôn: 40 tấm × 100\.000 ₫ = 4\.000\.000 ₫/);
+        const before = await state();
+        expect(await refusal(() => inKindAction(thu, formOf({ donorName: 'Bà Lan', receivedOn: '2025-04-03', item0Name: 'Tôn', item0Quantity: '4', item0Unit: 'tấm', item0Total: '400.000' }))))
+          .toMatchObject({ status: 400, details: { field: 'house' } });
+        const unknown = await refusal(() => inKindAction(thu, formOf({
+          donorName: 'Bà Lan', receivedOn: '2025-04-03', house: world.houses[0]!.publicCode,
+          item0Name: 'Tôn', item0Quantity: '4', item0Unit: 'tấm', item0Total: '400.000', item1House: 'BK-99999', item1Name: 'Gạch', item1Quantity: '10', item1Unit: 'viên', item1Total: '20.000',
+        })));
+        expect(unknown).toMatchObject({ status: 400, details: { field: 'item1House' } });
+        expect(unknown.message).toMatch(/Không tìm thấy nhà mã "BK-99999"/);
+        const other = await refusal(() => inKindAction(admin, formOf({ donorName: 'Bà Lan', receivedOn: '2025-04-03', commune: 'T-D-B', house: world.houses[0]!.publicCode, item0Name: 'Tôn', item0Quantity: '4', item0Unit: 'tấm', item0Total: '400.000' })));
+        expect(other).toMatchObject({ code: 'house_outside_commune' });
+        expect(other.message).toMatch(/không thuộc xã Xã B/);
+        expect(await refusal(() => inKindAction(thu, formOf({ donorName: 'Bà Lan', receivedOn: '2025-04-03', commune: 'T-D-B', item0Name: 'Tôn', item0Quantity: '4', item0Unit: 'tấm', item0Total: '400.000' }))))
+          .toMatchObject({ status: 403, code: 'out_of_scope' });
+        expect(await state()).toBe(before);
+      });
+    });
+
+    describe('payments say who, how, from where, when, with proof', () => {
+      const photos = usePhotosDir();
+      const stored = () => { try { return readdirSync(join(photos(), 'receipts')).sort(); } catch { return []; } };
+
+      it('records the household head, the method, the source account, the date and a receipt photo stripped of its metadata; a resent form stores nothing twice', async () => {
+        const thu = await contextOf(handle.db, 'thu');
+        const house = world.houses[0]!;
+        await give(handle.db, world, { amountVnd: 30_000_000, target: { type: 'house', houseId: house.houseId } });
+        const photo = await sharp({ create: { width: 320, height: 240, channels: 3, background: '#2e86c1' } })
+          .withExif({ IFD0: { Artist: 'Nguyen Van Ghi 0912345678' } }).jpeg().toBuffer();
+        expect(photo.includes('0912345678')).toBe(true);
+        const form = () => paymentFormOf({ house: house.publicCode, amount: '10.000.000', purpose: 'Tạm ứng đợt 1', method: 'transfer', sourceAccount: 'TK Quỹ Vì người nghèo tại Agribank' }, photo, 'payment-0001-xxxxxxxx');
+        const done = await proposeDisbursementAction(thu, form());
+        expect(done.vi).toMatch(/^Đã ghi đề nghị chi #\d+ 10\.000\.000 ₫ cho nhà .* \(chuyển khoản, người nhận H\.V\.T\.1\., ngày 20\/04\/2025\)/);
+        expect(done.vi).not.toContain('Hoàng Văn Thử');
+        const [row] = await handle.db.select().from(schema.disbursements);
+        expect(row).toMatchObject({ recipientName: 'Hoàng Văn Thử 1', method: 'transfer', sourceAccount: 'TK Quỹ Vì người nghèo tại Agribank', paidOn: '2025-04-20', receiptKind: 'photo', status: 'pending' });
+        expect(stored()).toEqual([row!.receiptFile]);
+        const kept = await readReceipt(row!.receiptFile!);
+        expect(kept.includes('0912345678')).toBe(false);
+        expect((await sharp(kept).metadata()).exif).toBeUndefined();
+
+        const before = await state();
+        expect((await proposeDisbursementAction(thu, form())).replayed).toBe(true);
+        expect(await state()).toBe(before);
+        expect(stored()).toEqual([row!.receiptFile]);
+      });
+
+      it('refuses a missing or active receipt, a missing method or name, beside each field, and keeps no file', async () => {
+        const thu = await contextOf(handle.db, 'thu');
+        const house = world.houses[0]!;
+        await give(handle.db, world, { amountVnd: 30_000_000, target: { type: 'house', houseId: house.houseId } });
+        const fields = { house: house.publicCode, amount: '5.000.000', purpose: 'Đợt 2' };
+        const before = await state();
+        const files = stored();
+        const scripted = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog /OpenAction 2 0 R >> endobj\n2 0 obj << /S /JavaScript /JS (app.alert(1)) >> endobj\n%%EOF\n', 'latin1');
+        const active = await refusal(() => proposeDisbursementAction(thu, paymentFormOf(fields, scripted)));
+        expect(active).toMatchObject({ status: 415, code: 'active_pdf', details: { field: 'receipt' } });
+        expect(active.message).toMatch(/mã chạy/);
+        expect(await refusal(() => proposeDisbursementAction(thu, paymentFormOf(fields, null)))).toMatchObject({ status: 400, details: { field: 'receipt' } });
+        expect(await refusal(() => proposeDisbursementAction(thu, paymentFormOf(fields, Buffer.from('hello'))))).toMatchObject({ status: 415, details: { field: 'receipt' } });
+        expect(await refusal(() => proposeDisbursementAction(thu, paymentFormOf({ ...fields, method: '' })))).toMatchObject({ details: { field: 'method' } });
+        expect(await refusal(() => proposeDisbursementAction(thu, paymentFormOf({ ...fields, recipient: 'other', recipientName: '' })))).toMatchObject({ details: { field: 'recipientName' } });
+        expect(await refusal(() => proposeDisbursementAction(thu, paymentFormOf({ ...fields, paidOn: '2999-01-01' })))).toMatchObject({ details: { field: 'paidOn' } });
+        // Over what the house holds: refused by the rule after the file was stored, and the file is removed.
+        expect(await refusal(() => proposeDisbursementAction(thu, paymentFormOf({ ...fields, amount: '50.000.000' })))).toMatchObject({ status: 409 });
+        expect(await state()).toBe(before);
+        expect(stored()).toEqual(files);
+      });
+
+      it('asks for a rejection\'s reason in words, beside the field, and names the status in Vietnamese when it is decided again', async () => {
+        const thu = await contextOf(handle.db, 'thu');
+        const hanh = await contextOf(handle.db, 'hanh');
+        const house = world.houses[0]!;
+        await give(handle.db, world, { amountVnd: 30_000_000, target: { type: 'house', houseId: house.houseId } });
+        await proposeDisbursementAction(thu, paymentFormOf({ house: house.publicCode, amount: '5.000.000', purpose: 'Đợt 2', recipient: 'other', recipientName: 'Lò Thị Mai' }));
+        const [row] = await handle.db.select().from(schema.disbursements);
+        expect(row!.recipientName).toBe('Lò Thị Mai');
+        const before = await state();
+        const short = await refusal(() => decideDisbursementAction(hanh, formOf({ decision: 'reject', reason: 'sai' }), row!.id));
+        expect(short).toMatchObject({ status: 400, details: { field: 'reason' } });
+        expect(short.message).toMatch(/Từ chối cần lý do bằng lời/);
+        expect(await state()).toBe(before);
+        const done = await decideDisbursementAction(hanh, formOf({ decision: 'reject', reason: 'Biên bản thiếu chữ ký của chủ hộ' }), row!.id);
+        expect(done.vi).toBe(`Đã từ chối khoản chi #${row!.id}: Biên bản thiếu chữ ký của chủ hộ`);
+        const again = await refusal(() => decideDisbursementAction(hanh, formOf({ decision: 'approve' }), row!.id));
+        expect(again.message).toBe(`Khoản chi #${row!.id} đã được xử lý (đã từ chối).`);
+      });
+    });
+
+    describe('accounts through the web', () => {
+      it('lets an administrator add a recorder, change the role and areas, set a new password; the account page names the areas', async () => {
+        const admin = await contextOf(handle.db, 'admin');
+        const password = 'Rừng-xanh-suối-trong-2025';
+        const created = await accountsAction(admin, formOf({ change: 'create', username: 'Mai.xa', displayName: 'Lò Thị Mai', role: 'recorder', areas: 'T-D-A, T-D-B', password }));
+        expect(created.vi).toMatch(/Đã tạo tài khoản mai\.xa \(Người ghi sổ\)/);
+        expect((await listAccounts(handle.db)).find((a) => a.username === 'mai.xa')).toMatchObject({ areaNames: 'Xã A, Xã B', areaCodes: 'T-D-A, T-D-B', role: 'recorder' });
+        const mai = await signIn(handle.db, { username: 'mai.xa', password, ip: '127.0.0.31' });
+        expect((await loadSession(handle.db, mai.token))!.communeIds).toEqual(new Set([world.communeA, world.communeB]));
+
+        expect(await refusal(() => accountsAction(admin, formOf({ change: 'create', username: 'lan', displayName: 'Lan', role: 'recorder', areas: '', password })))).toMatchObject({ status: 400 });
+        expect(await refusal(() => accountsAction(admin, formOf({ change: 'create', username: 'mai.xa', displayName: 'Mai', role: 'auditor', areas: '', password })))).toMatchObject({ code: 'username_taken' });
+
+        const access = await accountsAction(admin, formOf({ change: 'access', username: 'mai.xa', role: 'approver', areas: '' }));
+        expect(access.vi).toMatch(/Đã đặt vai trò Người phê duyệt cho mai\.xa/);
+        expect(await loadSession(handle.db, mai.token)).toBeUndefined();
+        expect(await refusal(() => accountsAction(admin, formOf({ change: 'reset', username: 'mai.xa', password: 'ngan' })))).toMatchObject({ status: 400 });
+        await accountsAction(admin, formOf({ change: 'reset', username: 'mai.xa', password: 'Mây-trắng-bay-về-2026' }));
+        const { user } = await signIn(handle.db, { username: 'mai.xa', password: 'Mây-trắng-bay-về-2026', ip: '127.0.0.32' });
+        expect(user).toMatchObject({ role: 'approver', areaIds: [] });
+        const disabled = await accountsAction(admin, formOf({ change: 'disable', username: 'mai.xa' }));
+        expect(disabled.vi).toBe('Đã vô hiệu hóa tài khoản mai.xa.');
+        expect((await listAudit(handle.db, { action: 'account' })).map((e) => `${e.action}:${e.outcome}`)).toContain('account.access:ok');
       });
     });
 

@@ -1,6 +1,10 @@
 // A test world with staff: the small campaign of world.ts plus one account per role, a second
 // recorder for the other commune and a second approver.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll } from 'vitest';
 import { queryRows, type Db } from '../../db/client';
 import { signIn, saveStaffUser, loadSession, type StaffUser } from '../../src/staff/accounts';
 import type { ActionContext } from '../../src/staff/actions';
@@ -13,8 +17,8 @@ export interface StaffWorld extends World {
   users: Record<'admin' | 'thu' | 'duc' | 'hanh' | 'chung' | 'kiem', StaffUser>;
 }
 
-export async function buildStaffWorld(db: Db): Promise<StaffWorld> {
-  const world = await buildWorld(db);
+export async function buildStaffWorld(db: Db, houseCount?: number): Promise<StaffWorld> {
+  const world = await buildWorld(db, houseCount);
   const add = (username: string, role: string, areaCodes: string[] = []) =>
     saveStaffUser(db, { username, displayName: username.toUpperCase(), role, areaCodes, password: PASSWORD });
   const users = {
@@ -53,6 +57,30 @@ export function formOf(fields: Record<string, string>, submission = `sub-${++sub
   const form = new FormData();
   form.set('submission', submission);
   for (const [name, value] of Object.entries(fields)) form.set(name, value);
+  return form;
+}
+
+// Photos and receipts of the enclosing describe go to a temporary folder, removed afterwards; returns its path.
+export function usePhotosDir(): () => string {
+  let dir = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'ancu-photos-'));
+    process.env.PHOTOS_DIR = dir;
+  });
+  afterAll(() => {
+    delete process.env.PHOTOS_DIR;
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return () => dir;
+}
+
+// A plain one-page PDF, as a scanner writes a signed handover record.
+export const PLAIN_PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n', 'latin1');
+
+// A payment form as the browser posts it: the fields the form asks for, a PDF receipt, and any overrides.
+export function paymentFormOf(fields: Record<string, string>, receipt: Buffer | null = PLAIN_PDF, submission?: string): FormData {
+  const form = formOf({ method: 'cash', sourceAccount: 'Quỹ tiền mặt văn phòng MTTQ huyện', paidOn: '2025-04-20', ...fields }, submission);
+  if (receipt) form.set('receipt', new File([new Uint8Array(receipt)], 'bien-ban.pdf'));
   return form;
 }
 

@@ -24,7 +24,7 @@ import { sixMonthReport } from '../../src/staff/report';
 import { reportCsv } from '../../src/staff/report-render';
 import { ADDRESS_POLICY, ALERT_FAILURES, PAIR_POLICY } from '../../src/staff/throttle';
 import { give, nextKey } from './world';
-import { buildStaffWorld, contextOf, formOf, PASSWORD, recordsDigest, type StaffWorld } from './staff-world';
+import { buildStaffWorld, contextOf, formOf, PASSWORD, paymentFormOf, recordsDigest, usePhotosDir, type StaffWorld } from './staff-world';
 
 const state = (handle: DbHandle) => recordsDigest(handle.db);
 import type { FreshDb } from './harness';
@@ -165,7 +165,11 @@ export function staffSuite(driver: string, fresh: FreshDb): void {
         const disabled = await signIn(handle.db, { username: 'duc', password: PASSWORD, ip: '127.0.0.23' });
         await manageAccount(handle.db, 'duc', 'disable');
         expect(await loadSession(handle.db, disabled.token)).toBeUndefined();
-        expect(await refusal(() => signIn(handle.db, { username: 'duc', password: PASSWORD, ip: '127.0.0.24' }))).toMatchObject({ code: 'bad_credentials' });
+        // With the right password the account's owner is told it is disabled; a wrong one reveals nothing.
+        const told = await refusal(() => signIn(handle.db, { username: 'duc', password: PASSWORD, ip: '127.0.0.24' }));
+        expect(told).toMatchObject({ status: 403, code: 'account_disabled' });
+        expect(told.message).toMatch(/đã bị quản trị viên vô hiệu hóa/);
+        expect(await refusal(() => signIn(handle.db, { username: 'duc', password: 'sai-mat-khau-roi', ip: '127.0.0.24' }))).toMatchObject({ code: 'bad_credentials' });
       });
     });
 
@@ -242,12 +246,13 @@ export function staffSuite(driver: string, fresh: FreshDb): void {
     });
 
     describe('payments need a second person', () => {
+      usePhotosDir();
       it('refuses an approver deciding a payment they recorded, posts when another approves, and keeps the reasons', async () => {
         const house = world.houses[0]!;
         await give(handle.db, world, { amountVnd: 30_000_000, target: { type: 'house', houseId: house.houseId } });
         const thu = await contextOf(handle.db, 'thu');
-        await proposeDisbursementAction(thu, formOf({ house: house.publicCode, amount: '10.000.000', purpose: 'Tạm ứng đợt 1' }));
-        await proposeDisbursementAction(thu, formOf({ house: house.publicCode, amount: '5.000.000', purpose: 'Đợt 2' }));
+        await proposeDisbursementAction(thu, paymentFormOf({ house: house.publicCode, amount: '10.000.000', purpose: 'Tạm ứng đợt 1' }));
+        await proposeDisbursementAction(thu, paymentFormOf({ house: house.publicCode, amount: '5.000.000', purpose: 'Đợt 2' }));
         const [first, second] = await handle.db.select().from(schema.disbursements).orderBy(schema.disbursements.id);
         // thu is promoted to approver: the payments thu recorded are still not thu's to decide.
         await saveStaffUser(handle.db, { username: 'thu', displayName: 'THU', role: 'approver', password: PASSWORD }, { reset: true });
@@ -259,9 +264,9 @@ export function staffSuite(driver: string, fresh: FreshDb): void {
         const approved = await decideDisbursementAction(hanh, formOf({ decision: 'approve' }), first!.id);
         expect(approved.vi).toMatch(/Đã duyệt/);
         expect(await refusal(() => decideDisbursementAction(hanh, formOf({ decision: 'reject' }), second!.id))).toMatchObject({ status: 400 });
-        await decideDisbursementAction(hanh, formOf({ decision: 'reject', reason: 'Thiếu chứng từ' }), second!.id);
+        await decideDisbursementAction(hanh, formOf({ decision: 'reject', reason: 'Thiếu chứng từ đợt 2' }), second!.id);
         const rows = await handle.db.select().from(schema.disbursements).orderBy(schema.disbursements.id);
-        expect(rows.map((r) => [r.status, r.recordedBy, r.decidedBy, r.decisionReason])).toEqual([['approved', 'thu', 'hanh', null], ['rejected', 'thu', 'hanh', 'Thiếu chứng từ']]);
+        expect(rows.map((r) => [r.status, r.recordedBy, r.decidedBy, r.decisionReason])).toEqual([['approved', 'thu', 'hanh', null], ['rejected', 'thu', 'hanh', 'Thiếu chứng từ đợt 2']]);
         expect(rows[0]!.entryId).not.toBeNull();
         const [paid] = await handle.db.select().from(schema.houses).where(eq(schema.houses.id, house.houseId));
         expect(paid!.disbursedVnd).toBe(10_000_000);

@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schema } from '../../db/client';
 import { verifyLedger } from '../../src/domain/verify';
-import { buildStaffWorld, PASSWORD } from '../db/staff-world';
+import { buildStaffWorld, PASSWORD, PLAIN_PDF } from '../db/staff-world';
 import { give } from '../db/world';
 import { launchBrowser, type RunningServer } from './browser';
 import { ensureBuilt, stageServer, swappableSite, type StagedServer, type SwappableSite } from './staff-server';
@@ -71,10 +71,16 @@ for (const driver of drivers) {
       await recorder.goto(`${server.url}/staff/disbursements?house=${house.publicCode}`);
       await recorder.fill('input[name=amount]', '12.000.000');
       await recorder.fill('input[name=purpose]', 'Tạm ứng đợt 1 mua vật liệu');
+      await recorder.check('input[name=method][value=cash]');
+      await recorder.fill('input[name=sourceAccount]', 'Quỹ tiền mặt văn phòng MTTQ huyện');
+      await recorder.setInputFiles('input[name=receipt]', { name: 'bien-ban.pdf', mimeType: 'application/pdf', buffer: PLAIN_PDF });
       await recorder.click('button.primary');
       expect(await recorder.textContent('[data-testid=outcome]')).toMatch(/chỉ được ghi sổ sau khi một người khác duyệt/);
       await recorder.click('[data-testid=outcome] a');
-      expect(await recorder.textContent('[data-testid=status]')).toMatch(/Chờ duyệt/);
+      expect(await recorder.textContent('[data-testid=status]')).toMatch(/chờ duyệt/);
+      const receipt = await recorder.context().request.get(`${server.url}${await recorder.getAttribute('[data-testid=receipt]', 'href')}`);
+      expect(receipt.headers()['content-type']).toBe('application/pdf');
+      expect(Buffer.from(await receipt.body()).equals(PLAIN_PDF)).toBe(true);
       // A recorder sees no approve button (the route test shows the gate refuses a forged POST too).
       expect(await recorder.locator('button[value=approve]').count()).toBe(0);
 
@@ -84,7 +90,8 @@ for (const driver of drivers) {
       expect(await approver.textContent('[data-testid=amount]')).toBe('12.000.000 ₫');
       await approver.click('button[value=approve]');
       expect(await approver.textContent('[data-testid=outcome]')).toMatch(/Đã duyệt khoản chi #\d+; đã ghi sổ/);
-      expect(await approver.textContent('[data-testid=status]')).toMatch(/Đã duyệt/);
+      expect(await approver.textContent('[data-testid=status]')).toMatch(/đã duyệt/);
+      expect(await approver.textContent('[data-testid=recipient]')).toBe('Hoàng Văn Thử 1');
       await approver.screenshot({ path: `/tmp/ancu-staff-approve-${driver}.png`, fullPage: true });
 
       await approver.goto(`${server.url}/staff/houses/${house.houseId}`);
