@@ -109,8 +109,10 @@ export async function entryForCorrection(db: Db, entryId: number) {
   if (!entry) return undefined;
   const [reversal] = await db.select({ id: journalEntries.id }).from(journalEntries).where(eq(journalEntries.reversesEntryId, entryId));
   const houseIds = [...new Set(entry.lines.flatMap((l) => (l.houseId ? [l.houseId] : [])))];
-  const areaIds = [...new Set(entry.lines.flatMap((l) => (l.areaId ? [l.areaId] : [])))];
-  const houseCodes = new Map((houseIds.length ? await db.select({ id: houses.id, code: houses.publicCode }).from(houses).where(inArray(houses.id, houseIds)) : []).map((h) => [h.id, h.code]));
+  const houseRows = houseIds.length ? await db.select({ id: houses.id, code: houses.publicCode, areaId: houses.areaId }).from(houses).where(inArray(houses.id, houseIds)) : [];
+  const houseById = new Map(houseRows.map((h) => [h.id, h]));
+  // A house's line names the house's commune when the line itself carries none.
+  const areaIds = [...new Set([...entry.lines.flatMap((l) => (l.areaId ? [l.areaId] : [])), ...houseRows.map((h) => h.areaId)])];
   const areaNames = new Map((areaIds.length ? await db.select({ id: areas.id, name: areas.name }).from(areas).where(inArray(areas.id, areaIds)) : []).map((a) => [a.id, a.name]));
   const [gift] = entry.contributionId === null ? [] : await db.select({
     receiptCode: contributions.receiptCode, details: contributions.details, displayName: donors.displayName, anonymous: donors.anonymous,
@@ -125,7 +127,8 @@ export async function entryForCorrection(db: Db, entryId: number) {
     entry, reversedBy: reversal?.id ?? null,
     lines: entry.lines.map((l) => ({
       ...l, accountVi: ui.vi.account[l.account], accountEn: ui.en.account[l.account],
-      houseCode: l.houseId ? houseCodes.get(l.houseId) ?? null : null, areaName: l.areaId ? areaNames.get(l.areaId) ?? null : null,
+      houseCode: l.houseId ? houseById.get(l.houseId)?.code ?? null : null,
+      areaName: areaNames.get(l.areaId ?? (l.houseId ? houseById.get(l.houseId)?.areaId ?? 0 : 0)) ?? null,
     })),
     receiptCode: gift?.receiptCode ?? null,
     donor: gift ? { name: gift.displayName ?? publicDonorName(gift), anonymous: gift.anonymous } : null,
