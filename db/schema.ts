@@ -14,7 +14,7 @@ export const disbursementStatuses = ['pending', 'approved', 'rejected'] as const
 export const paymentMethods = ['cash', 'transfer'] as const;
 export const receiptKinds = ['photo', 'pdf'] as const;
 export const pledgeStatuses = ['pending', 'confirmed', 'failed', 'refunded', 'disputed', 'review'] as const;
-export const bankRowStatuses = ['matched', 'review', 'debit'] as const;
+export const bankRowStatuses = ['matched', 'review'] as const;
 export const reviewSources = ['stripe', 'bank'] as const;
 
 // A CHECK that a text column holds one of a closed list, generated from the list the code uses.
@@ -371,7 +371,8 @@ export const bankStatements = pgTable('bank_statements', {
 // memo is private: only the matched receipt code is ever published.
 export const bankStatementRows = pgTable('bank_statement_rows', {
   id: serial('id').primaryKey(),
-  statementId: integer('statement_id').notNull().references(() => bankStatements.id),
+  /** The statement that brought the row; null when the bank feed reported it first. */
+  statementId: integer('statement_id').references(() => bankStatements.id),
   rowKey: text('row_key').notNull().unique(),
   lineNo: integer('line_no').notNull(),
   bookedAt: timestamp('booked_at', { withTimezone: true, mode: 'date' }).notNull(),
@@ -383,11 +384,24 @@ export const bankStatementRows = pgTable('bank_statement_rows', {
   matchedCode: text('matched_code'),
   pledgeId: integer('pledge_id').references(() => pledges.id),
   contributionId: integer('contribution_id').references(() => contributions.id),
+  /** The approved payment to a household that this debit paid: one bank row per payment. */
+  disbursementId: integer('disbursement_id').references(() => disbursements.id).unique(),
   status: text('status', { enum: bankRowStatuses }).notNull(),
 }, (t) => [
   index('bank_statement_rows_statement_idx').on(t.statementId),
   check('bank_statement_rows_status_known', oneOf(t.status, bankRowStatuses)),
   check('bank_statement_rows_one_side', sql`(${t.creditVnd} > 0 AND ${t.debitVnd} = 0) OR (${t.creditVnd} = 0 AND ${t.debitVnd} > 0)`),
+]);
+
+// Virtual account numbers the fund's bank gives (loaded by staff from the bank's list or range): each is
+// given to at most one house or commune pledge, so its money is known by the account it was sent to.
+export const virtualAccounts = pgTable('virtual_accounts', {
+  accountNo: text('account_no').primaryKey(),
+  pledgeId: integer('pledge_id').references(() => pledges.id).unique(),
+  loadedAt: timestamp('loaded_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+}, (t) => [
+  index('virtual_accounts_free_idx').on(t.accountNo).where(sql`${t.pledgeId} IS NULL`),
+  check('virtual_accounts_number', sql`${t.accountNo} ~ '^[0-9A-Za-z]{1,19}$'`),
 ]);
 
 // Money that arrived but could not be posted automatically waits for staff here, with its reason.

@@ -1,6 +1,6 @@
-// npm run bench:intake — signed Stripe webhook events posted over HTTP to the built server (PostgreSQL
-// behind it) at 1 and 16 concurrent clients, beside bare one-row INSERTs on the same server in the
-// same run; then the time `npm run import:bank` takes for a 100,000-row statement (--matched 0,0.1,1
+// npm run bench:intake — signed Stripe webhook events and signed bank-feed notifications posted over
+// HTTP to the built server (PostgreSQL behind it) at 1 and 16 concurrent clients, beside bare one-row
+// INSERTs on the same server in the same run; then the time `npm run import:bank` takes for a 100,000-row statement (--matched 0,0.1,1
 // sets the shares of rows that match a pledge and so post a ledger entry each).
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,6 +16,7 @@ import { parseFlags, progress, runCli } from './lib/cli';
 import { benchWorld, scratchDatabase } from './lib/bench';
 import { sessionObject, signatureFor, startStripeStandIn, stripeEvent } from './lib/stripe-stand-in';
 import { vietcombankCsv, type FixtureRow } from './lib/statement-fixture';
+import { sepayBody, signedFeedRequest } from './lib/bank-feed-sender';
 
 const flags = parseFlags(process.argv.slice(2), ['seconds', 'rows', 'matched']);
 const SECONDS = Number(flags.seconds ?? 5);
@@ -23,6 +24,7 @@ const STATEMENT_ROWS = Number(flags.rows ?? 100_000);
 // Shares of the statement's rows that carry a pending pledge's code (each becomes one ledger entry).
 const MATCHED_SHARES = (flags.matched ?? '0,0.1').split(',').map(Number);
 const SECRET = 'whsec_bench_intake';
+const FEED_SECRET = 'feed_bench_intake';
 const DB_NAME = 'ancu_bench_intake';
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -72,6 +74,8 @@ await runCli(async () => {
   };
   console.log('Preparing 40,000 card pledges ...');
   const cardPledges = await insertPledges(setup.db, campaignId, 40_000, 'card', target);
+  console.log('Preparing 40,000 bank-transfer pledges for the feed ...');
+  const feedPledges = await insertPledges(setup.db, campaignId, 40_000, 'bank_transfer', target);
   await setup.close();
 
   console.log('Building the site when its sources changed (astro build) ...');
@@ -79,12 +83,13 @@ await runCli(async () => {
   const webhook = { url: '', secret: SECRET };
   const standIn = await startStripeStandIn({ webhook });
   cardPledges.forEach((p, i) => standIn.payments.set(`pi_bench_${i}`, p.amountVnd));
-  const server = await startServer({ DATABASE_URL: url.toString(), STRIPE_SECRET_KEY: 'sk_test_bench', STRIPE_WEBHOOK_SECRET: SECRET, STRIPE_API_BASE: standIn.url });
+  const server = await startServer({ DATABASE_URL: url.toString(), STRIPE_SECRET_KEY: 'sk_test_bench', STRIPE_WEBHOOK_SECRET: SECRET, STRIPE_API_BASE: standIn.url, BANK_FEED_HMAC_SECRET: FEED_SECRET });
   webhook.url = `${server.url}/api/stripe/webhook`;
   console.log(`Built server at ${server.url}, Stripe API stand-in at ${standIn.url}.`);
 
   const rows: string[] = [];
   let next = 0;
+  let nextFeed = 0;
   try {
     for (const clients of [1, 16]) {
       const plainClient = postgres(url.toString(), { max: clients, onnotice: () => {} });
@@ -100,9 +105,18 @@ await runCli(async () => {
         const body = await response.json() as { outcome?: string };
         if (response.status !== 200 || body.outcome !== 'confirmed') throw new Error(`event ${i}: ${response.status} ${JSON.stringify(body)}`);
       });
-      const meets = clients === 16 ? ` (${events.p99Ms < 50 ? 'meets' : 'misses'} the 50 ms aim)` : '';
-      rows.push(`| ${clients} | ${plain.perSecond.toFixed(0)} | ${events.perSecond.toFixed(0)} | ${events.medianMs.toFixed(1)} | ${events.p99Ms.toFixed(1)}${meets} | ${events.count} |`);
-      console.log(`${clients} client(s): bare INSERT ${plain.perSecond.toFixed(0)}/s; webhook ${events.perSecond.toFixed(0)} events/s, median ${events.medianMs.toFixed(1)} ms, p99 ${events.p99Ms.toFixed(1)} ms`);
+      const feed = await measure(clients, async () => {
+        const i = nextFeed++;
+        const p = feedPledges[i]!;
+        const signed = signedFeedRequest(sepayBody({ id: i + 1, accountNumber: '0011000000000', amountVnd: p.amountVnd, content: `MBVCB.${i}.${p.receiptCode}.CT tu 0123` }), FEED_SECRET);
+        const response = await fetch(`${server.url}/api/bank/feed`, { method: 'POST', headers: signed.headers, body: signed.body });
+        const body = await response.json() as { matched?: boolean };
+        if (response.status !== 200 || !body.matched) throw new Error(`feed ${i}: ${response.status} ${JSON.stringify(body)}`);
+      });
+      const aim = (p99: number) => (clients === 16 ? ` (${p99 < 50 ? 'meets' : 'misses'} the 50 ms aim)` : '');
+      rows.push(`| ${clients} | ${plain.perSecond.toFixed(0)} | Stripe webhook | ${events.perSecond.toFixed(0)} | ${events.medianMs.toFixed(1)} | ${events.p99Ms.toFixed(1)}${aim(events.p99Ms)} | ${events.count} |`);
+      rows.push(`| ${clients} | | bank feed | ${feed.perSecond.toFixed(0)} | ${feed.medianMs.toFixed(1)} | ${feed.p99Ms.toFixed(1)}${aim(feed.p99Ms)} | ${feed.count} |`);
+      console.log(`${clients} client(s): bare INSERT ${plain.perSecond.toFixed(0)}/s; webhook ${events.perSecond.toFixed(0)} events/s, median ${events.medianMs.toFixed(1)} ms, p99 ${events.p99Ms.toFixed(1)} ms; feed ${feed.perSecond.toFixed(0)}/s, median ${feed.medianMs.toFixed(1)} ms, p99 ${feed.p99Ms.toFixed(1)} ms`);
     }
   } finally {
     await server.stop();
@@ -142,8 +156,8 @@ await runCli(async () => {
     rmSync(dir, { recursive: true, force: true });
   }
 
-  console.log('\n| clients | bare INSERT /s | webhook events /s | median ms | p99 ms | events |');
-  console.log('| --- | --- | --- | --- | --- | --- |');
+  console.log('\n| clients | bare INSERT /s | endpoint | requests /s | median ms | p99 ms | requests |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- |');
   for (const row of rows) console.log(row);
   console.log('\n| statement rows | rows matching a pledge | npm run import:bank |');
   console.log('| --- | --- | --- |');

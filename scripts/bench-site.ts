@@ -123,6 +123,9 @@ await runCli(async () => {
     [`commune ${commune.code}`, `/khu-vuc/${district.code}/${commune.code}/`],
     ['houses still short (island)', '/nha-con-thieu/'],
     ['six-monthly report', `/bao-cao/${summary.reports.at(-1)!.id}/`],
+    ['open data (verify island)', '/du-lieu-mo/'],
+    ['search (filter island)', '/tim-kiem/'],
+    ['feedback form', '/y-kien/'],
   ] as const;
   const rows: string[] = [];
   try {

@@ -1,8 +1,8 @@
-// npm run import:bank -- <statement.csv|.xlsx> [--layout vietcombank|generic] [column flags]
+// npm run import:bank -- <statement.csv|.xlsx> [--layout auto|generic] [column flags]
 // Imports a bank statement: matched transfers confirm their pledges in the ledger, everything else
 // goes to the review queue; then prints the reconciliation against the ledger's bank account.
 import { resolve } from 'node:path';
-import { parseGeneric, parseVietcombank, type ColumnMap } from '../src/payments/bank-statement';
+import { parseGeneric, parseStatement, type ColumnMap } from '../src/payments/bank-statement';
 import { importStatement, reconcile } from '../src/payments/bank-import';
 import { readStatementFile } from '../src/payments/statement-file';
 import { formatVnd } from '../src/i18n/format';
@@ -10,8 +10,9 @@ import { isEntry, progress, runCommand, UsageError, type Command } from './lib/c
 
 const USAGE = `Nhập sao kê ngân hàng / Import a bank statement.
 Usage: npm run import:bank -- <statement.csv|statement.xlsx> [flags]
-  --layout vietcombank   (default) the Vietcombank export: header "Ngày giao dịch … Số tiền ghi có … Nội dung chi tiết"
-  --layout generic       any bank; the first row is the header and these flags name the columns
+  --layout auto          (default) found from the header: the exports of Vietcombank, VietinBank, BIDV,
+                         Agribank and MB (CSV or XLSX, also PDFs converted to a spreadsheet)
+  --layout generic       any other bank; these flags name the columns
                          (a header text or a 1-based column number):
       --date-col NAME --memo-col NAME (--amount-col NAME | --credit-col NAME [--debit-col NAME])
       [--ref-col NAME] [--balance-col NAME]
@@ -28,8 +29,8 @@ export const command: Command = {
   run: async (ctx, { flags, positionals }) => {
     const file = positionals[0];
     if (!file) throw new UsageError(`Cần tệp sao kê / A statement file is required.\n\n${USAGE}`);
-    const layout = flags.layout ?? 'vietcombank';
-    if (layout !== 'vietcombank' && layout !== 'generic') throw new UsageError(`--layout must be vietcombank or generic, not "${layout}"`);
+    const layout = flags.layout ?? 'auto';
+    if (layout !== 'auto' && layout !== 'generic') throw new UsageError(`--layout must be auto or generic, not "${layout}"`);
     const statementFile = await readStatementFile(resolve(ctx.cwd, file));
     let parsed;
     if (layout === 'generic') {
@@ -40,7 +41,7 @@ export const command: Command = {
       };
       parsed = parseGeneric(statementFile.table, map);
     } else {
-      parsed = parseVietcombank(statementFile.table);
+      parsed = parseStatement(statementFile.table);
     }
     if (flags['closing-balance']) parsed.closingBalanceVnd = Number(flags['closing-balance']);
     ctx.out(`Statement ${statementFile.name} (${parsed.layout}${parsed.accountNo ? `, account ${parsed.accountNo}` : ''}): ${parsed.rows.length.toLocaleString('en')} transactions, checked.`);
@@ -56,7 +57,7 @@ export const command: Command = {
       } else {
         ctx.out(`Imported in ${seconds.toFixed(1)} s: ${report.newRows} new rows (${report.rows - report.newRows} already known from another statement).`);
         ctx.out(`  matched and confirmed: ${report.matched} transfers, ${formatVnd(report.matchedVnd)}`);
-        ctx.out(`  debits (payments out, recorded by staff as disbursements): ${report.debits}`);
+        ctx.out(`  debits: ${report.debits}, of which matched to approved payments to households: ${report.paymentsMatched}`);
         const reasons = Object.entries(report.review).map(([reason, n]) => `${reason} ${n}`).join(', ');
         ctx.out(`  waiting for staff review: ${Object.values(report.review).reduce((a, b) => a + b, 0)} rows, ${formatVnd(report.reviewVnd)}${reasons ? ` (${reasons})` : ''}`);
       }
@@ -68,7 +69,7 @@ export const command: Command = {
       ctx.out(`  statement closing balance        ${v(r.closingBalanceVnd)}${r.selfConsistent === false ? '   ✗ opening + credits − debits does not equal it: rows may be missing' : r.selfConsistent ? '   ✓ adds up' : ''}`);
       ctx.out(`  ledger bank account (cash_bank)  ${formatVnd(r.ledgerBankVnd)}`);
       ctx.out(`  difference (statement − ledger)  ${v(r.differenceVnd)}`);
-      ctx.out(`    of which this statement's credits awaiting review: ${formatVnd(r.awaitingReviewVnd)}`);
+      ctx.out(`    of which this statement's rows awaiting review (credits − debits): ${formatVnd(r.awaitingReviewVnd)}`);
       ctx.out(`  The ledger's cash_bank is every bank-transfer gift ever confirmed minus every payment made from the account.
     The two agree only when the statement covers the account from its first day and every row is in the ledger:
     credits awaiting review, payments out not yet recorded as disbursements, and bank charges or interest all show

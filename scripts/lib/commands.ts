@@ -8,7 +8,8 @@ import { command as report } from '../report';
 import { command as seedDemo } from '../seed-demo';
 import { command as staffAdd } from '../staff-add';
 import { command as verifyLedger } from '../verify-ledger';
+import { command as virtualAccounts } from '../virtual-accounts';
 
 export const adminCommands = new Map<string, Command>(
-  [backup, importBank, migrate, publish, report, seedDemo, staffAdd, verifyLedger].map((command) => [command.name, command]),
+  [backup, importBank, migrate, publish, report, seedDemo, staffAdd, verifyLedger, virtualAccounts].map((command) => [command.name, command]),
 );

@@ -59,3 +59,20 @@ export function readTypedNumber(input: string, kind: NumberKind): NumberReading 
   if (!Number.isSafeInteger(Number(digits))) return refuse('too_large', typed, kind);
   return { ok: true, value };
 }
+
+// Amounts a bank's export wrote, not a person: "1,500,000", "1.500.000", "1,500,000.00" or "1.500.000,00"
+// are all whole đồng (VND has no minor unit, so three digits after one mark are always a group);
+// a non-zero fraction is refused, never rounded. The caller handles a sign.
+export function readExportedAmount(input: string): NumberReading {
+  const typed = input.normalize('NFC').trim();
+  const s = typed.replace(/[\s\u00a0\u202f]/g, '').replace(/(₫|đồng|đ|vnđ|vnd)$/i, '');
+  if (s === '') return refuse('empty', typed, 'amount');
+  const grouped = /^(\d{1,3}(?:([.,])\d{3})*|\d+)(?:([.,])(\d{1,2}))?$/.exec(s);
+  // The decimal mark, if any, differs from the grouping mark ("1,500.00"; not "1,500,00").
+  const marks = new Set(grouped?.[1]!.replace(/\d/g, ''));
+  if (!grouped || marks.size > 1 || (grouped[3] && marks.has(grouped[3]))) return refuse('not_a_number', typed, 'amount');
+  if (/[1-9]/.test(grouped[4] ?? '')) return refuse('fraction', typed, 'amount');
+  const value = Number(grouped[1]!.replace(/[.,]/g, ''));
+  if (!Number.isSafeInteger(value)) return refuse('too_large', typed, 'amount');
+  return { ok: true, value };
+}

@@ -1,49 +1,38 @@
 // Importing a parsed bank statement: each new credit row is matched by receipt code and amount to a
-// pending bank-transfer pledge and confirmed through the domain; anything else waits for staff in
-// the review queue with its reason. Rows are keyed, so importing the same statement twice changes nothing.
-import { eq, inArray, sql } from 'drizzle-orm';
+// pending bank-transfer pledge and confirmed through the domain; each debit to the approved payment
+// it paid; anything else waits for staff in the review queue with its reason. Rows are keyed, so
+// importing the same statement twice changes nothing.
+import { and, eq, gte, inArray, isNull, lte, sql } from 'drizzle-orm';
 import { queryRows, schema, type Db, type Tx } from '../../db/client';
 import { recordCashContributions } from '../domain/contributions';
 import { DomainError } from '../domain/errors';
 import { runOnce } from '../domain/journal';
-import { formatVnd } from '../i18n/format';
 import { enqueueReceipts } from '../mail/outbox';
 import { receiptCodesIn, rowKeys, type ParsedStatement, type StatementRow } from './bank-statement';
+import { decideCredit, decideDebit, type PaymentCandidate, type ReviewReason } from './matching';
 import { pledgeDonor, type Pledge } from './pledges';
+import { codesOfVirtualAccounts } from './virtual-accounts';
 
-const { bankStatements, bankStatementRows, pledges } = schema;
+const { bankStatements, bankStatementRows, pledges, disbursements, houses } = schema;
 
-export type ReviewReason = 'no_code' | 'multiple_codes' | 'amount_mismatch' | 'pledge_not_pending' | 'pledge_is_card' | 'posting_refused';
-
-export interface ImportReport {
-  statementId: number;
-  alreadyImported: boolean;
-  rows: number;
+/** What became of the rows posted: new, matched, paid out, or waiting for staff and why. */
+export interface RowCounts {
   newRows: number;
   matched: number;
   matchedVnd: number;
   debits: number;
+  paymentsMatched: number;
   review: Partial<Record<ReviewReason, number>>;
   reviewVnd: number;
 }
 
-type Decision = { status: 'matched'; pledge: Pledge; code: string } | { status: 'review'; reason: ReviewReason; pledge?: Pledge; code?: string; detail: string } | { status: 'debit' };
-
-// Never guessed: one existing code, the same amount, a pending bank pledge; anything else is a person's call.
-export function decide(row: StatementRow, codes: string[], pledgesByCode: Map<string, Pledge>): Decision {
-  if (row.debitVnd > 0) return { status: 'debit' };
-  const known = codes.filter((code) => pledgesByCode.has(code));
-  if (known.length === 0) return { status: 'review', reason: 'no_code', detail: codes.length ? `code-like text ${codes.join(', ')} matches no pledge` : 'no receipt code in the memo' };
-  if (known.length > 1) return { status: 'review', reason: 'multiple_codes', detail: `several receipt codes: ${known.join(', ')}` };
-  const code = known[0]!;
-  const pledge = pledgesByCode.get(code)!;
-  if (pledge.method !== 'bank_transfer') return { status: 'review', reason: 'pledge_is_card', pledge, code, detail: `${code} is a card pledge` };
-  if (pledge.status !== 'pending') return { status: 'review', reason: 'pledge_not_pending', pledge, code, detail: `${code} is already ${pledge.status}` };
-  if (pledge.amountVnd !== row.creditVnd) {
-    return { status: 'review', reason: 'amount_mismatch', pledge, code, detail: `${code} pledged ${formatVnd(pledge.amountVnd)}, received ${formatVnd(row.creditVnd)}` };
-  }
-  return { status: 'matched', pledge, code };
+export interface ImportReport extends RowCounts {
+  statementId: number;
+  alreadyImported: boolean;
+  rows: number;
 }
+
+export const noRows = (): RowCounts => ({ newRows: 0, matched: 0, matchedVnd: 0, debits: 0, paymentsMatched: 0, review: {}, reviewVnd: 0 });
 
 // Imports in batches of rows, one transaction each: a crash part-way leaves whole batches, and a
 // re-run skips the rows already in (by key) and carries on.
@@ -59,44 +48,54 @@ export async function importStatement(
     openingBalanceVnd: parsed.openingBalanceVnd, closingBalanceVnd: parsed.closingBalanceVnd, rowCount: parsed.rows.length,
   }).onConflictDoNothing().returning();
   const [statement] = created ? [created] : await db.select().from(bankStatements).where(eq(bankStatements.fileSha256, file.sha256));
-  const report: ImportReport = { statementId: statement!.id, alreadyImported: !created && statement!.completedAt !== null, rows: parsed.rows.length, newRows: 0, matched: 0, matchedVnd: 0, debits: 0, review: {}, reviewVnd: 0 };
+  const report: ImportReport = { statementId: statement!.id, alreadyImported: !created && statement!.completedAt !== null, rows: parsed.rows.length, ...noRows() };
   if (report.alreadyImported) return report;
   const keys = rowKeys(parsed);
   for (let start = 0; start < parsed.rows.length; start += batchSize) {
     const batch = parsed.rows.slice(start, start + batchSize).map((row, i) => ({ row, key: keys[start + i]! }));
     // The batch's own key claims the batch: a concurrent import of the same file waits, then skips it.
-    await runOnce(db, `bank-batch:${file.sha256}:${start}`, { rows: batch.length, first: batch[0]!.key }, (tx) => importBatch(tx, statement!.id, batch, report));
+    await runOnce(db, `bank-batch:${file.sha256}:${start}`, { rows: batch.length, first: batch[0]!.key }, (tx) => importRows(tx, statement!.id, batch, report));
     options.onProgress?.(Math.min(start + batchSize, parsed.rows.length), parsed.rows.length);
   }
   await db.update(bankStatements).set({ completedAt: new Date() }).where(eq(bankStatements.id, statement!.id));
   return report;
 }
 
-async function importBatch(tx: Tx, statementId: number, batch: { row: StatementRow; key: string }[], report: ImportReport): Promise<{ rows: number }> {
+// Matches, keeps and posts bank rows not seen before, in the caller's transaction: a statement's batch,
+// or one transaction the bank feed reported (statementId null). A row already kept, by key, is skipped.
+export async function importRows(tx: Tx, statementId: number | null, batch: { row: StatementRow; key: string }[], report: RowCounts): Promise<{ rows: number }> {
   const existing = new Set((await tx.select({ key: bankStatementRows.rowKey }).from(bankStatementRows).where(inArray(bankStatementRows.rowKey, batch.map((b) => b.key)))).map((r) => r.key));
   const fresh = batch.filter((b) => !existing.has(b.key));
   if (fresh.length === 0) return { rows: 0 };
-  const codesByKey = new Map(fresh.map((b) => [b.key, b.row.creditVnd > 0 ? receiptCodesIn(b.row.memo) : []]));
+  // A credit names its pledge by the virtual account it was sent to, or by the code in its memo.
+  const byAccount = await codesOfVirtualAccounts(tx, [...new Set(fresh.flatMap((b) => (b.row.virtualAccount ? [b.row.virtualAccount] : [])))]);
+  const codesOf = (row: StatementRow) => [...new Set([...(row.virtualAccount && byAccount.has(row.virtualAccount) ? [byAccount.get(row.virtualAccount)!] : []), ...receiptCodesIn(row.memo)])];
+  const codesByKey = new Map(fresh.map((b) => [b.key, b.row.creditVnd > 0 ? codesOf(b.row) : []]));
   const allCodes = [...new Set([...codesByKey.values()].flat())];
   const found = allCodes.length === 0 ? [] : await tx.select().from(pledges).where(inArray(pledges.receiptCode, allCodes)).orderBy(pledges.id).for('update');
   const pledgesByCode = new Map(found.map((p) => [p.receiptCode, p]));
+  let payments = await unclaimedPayments(tx, fresh.map((b) => b.row).filter((row) => row.debitVnd > 0));
   const decisions = fresh.map((b) => {
-    const decision = decide(b.row, codesByKey.get(b.key)!, pledgesByCode);
+    const decision = b.row.debitVnd > 0 ? decideDebit(b.row, payments) : decideCredit(b.row, codesByKey.get(b.key)!, pledgesByCode);
     // Two rows paying one pledge in the same batch: the first confirms it, the second waits for review.
     if (decision.status === 'matched') pledgesByCode.set(decision.code, { ...decision.pledge, status: 'confirmed' });
+    // A payment leaves the bank once: the first debit claims it.
+    if (decision.status === 'paid') payments = payments.filter((p) => p.id !== decision.payment.id);
     return { ...b, decision };
   });
   // One JSON parameter instead of twelve per row: a thousand-row insert stays one cheap statement.
   const inserted = await queryRows<{ id: number; row_key: string }>(tx, sql`
-    INSERT INTO bank_statement_rows (statement_id, row_key, line_no, booked_at, reference, credit_vnd, debit_vnd, balance_vnd, memo, matched_code, pledge_id, status)
-    SELECT ${statementId}, r.row_key, r.line_no, r.booked_at, r.reference, r.credit_vnd, r.debit_vnd, r.balance_vnd, r.memo, r.matched_code, r.pledge_id, r.status
+    INSERT INTO bank_statement_rows (statement_id, row_key, line_no, booked_at, reference, credit_vnd, debit_vnd, balance_vnd, memo, matched_code, pledge_id, disbursement_id, status)
+    SELECT ${statementId}, r.row_key, r.line_no, r.booked_at, r.reference, r.credit_vnd, r.debit_vnd, r.balance_vnd, r.memo, r.matched_code, r.pledge_id, r.disbursement_id, r.status
     FROM jsonb_to_recordset(${JSON.stringify(decisions.map(({ row, key, decision }) => ({
       row_key: key, line_no: row.lineNo, booked_at: row.bookedAt.toISOString(), reference: row.reference, credit_vnd: row.creditVnd,
       debit_vnd: row.debitVnd, balance_vnd: row.balanceVnd, memo: row.memo,
-      matched_code: decision.status === 'debit' ? null : decision.code ?? null,
-      pledge_id: decision.status === 'debit' ? null : decision.pledge?.id ?? null, status: decision.status,
+      matched_code: decision.status === 'paid' ? null : decision.code ?? null,
+      pledge_id: decision.status === 'paid' ? null : decision.pledge?.id ?? null,
+      disbursement_id: decision.status === 'paid' ? decision.payment.id : null,
+      status: decision.status === 'paid' ? 'matched' : decision.status,
     })))}::jsonb) AS r(row_key text, line_no integer, booked_at timestamptz, reference text, credit_vnd bigint, debit_vnd bigint,
-      balance_vnd bigint, memo text, matched_code text, pledge_id integer, status text)
+      balance_vnd bigint, memo text, matched_code text, pledge_id integer, disbursement_id integer, status text)
     ON CONFLICT (row_key) DO NOTHING
     RETURNING id, row_key`);
   const idByKey = new Map(inserted.map((r) => [r.row_key, Number(r.id)]));
@@ -109,8 +108,9 @@ async function importBatch(tx: Tx, statementId: number, batch: { row: StatementR
   for (const { row, key, decision } of newDecisions) {
     const rowId = idByKey.get(key)!;
     report.newRows++;
-    if (decision.status === 'debit') report.debits++;
-    else if (decision.status === 'review') reviews.push({ key, rowId, reason: decision.reason, detail: decision.detail, pledgeId: decision.pledge?.id ?? null, amountVnd: row.creditVnd });
+    if (row.debitVnd > 0) report.debits++;
+    if (decision.status === 'paid') report.paymentsMatched++;
+    else if (decision.status === 'review') reviews.push({ key, rowId, reason: decision.reason, detail: decision.detail, pledgeId: decision.pledge?.id ?? null, amountVnd: row.creditVnd || row.debitVnd });
     else {
       const posted = postedByKey.get(key)!;
       if (typeof posted === 'string') {
@@ -138,6 +138,21 @@ async function importBatch(tx: Tx, statementId: number, batch: { row: StatementR
     }
   }
   return { rows: fresh.length };
+}
+
+// Approved payments of the debits' amounts that no bank row has claimed, locked so two imports cannot both claim one.
+async function unclaimedPayments(tx: Tx, debits: StatementRow[]): Promise<PaymentCandidate[]> {
+  if (debits.length === 0) return [];
+  const times = debits.map((row) => row.bookedAt.getTime());
+  const rows = await tx.select({ id: disbursements.id, amountVnd: disbursements.amountVnd, decidedAt: disbursements.decidedAt, houseCode: houses.publicCode })
+    .from(disbursements)
+    .innerJoin(houses, eq(houses.id, disbursements.houseId))
+    .leftJoin(bankStatementRows, eq(bankStatementRows.disbursementId, disbursements.id))
+    .where(and(eq(disbursements.status, 'approved'), isNull(bankStatementRows.id), inArray(disbursements.amountVnd, [...new Set(debits.map((row) => row.debitVnd))]),
+      gte(disbursements.decidedAt, new Date(Math.min(...times) - 32 * 86_400_000)), lte(disbursements.decidedAt, new Date(Math.max(...times) + 11 * 86_400_000))))
+    .orderBy(disbursements.id)
+    .for('update', { of: disbursements });
+  return rows.map((r) => ({ ...r, decidedAt: r.decidedAt! }));
 }
 
 // The one idempotency key a bank row's money posts under, whoever posts it.
@@ -189,6 +204,7 @@ export interface Reconciliation {
   /** Opening + credits − debits = closing, when the statement states both balances. */
   selfConsistent: boolean | null;
   matchedVnd: number;
+  /** Credits minus debits of this statement still waiting for staff: money the ledger does not hold yet. */
   awaitingReviewVnd: number;
   ledgerBankVnd: number;
   differenceVnd: number | null;
@@ -200,7 +216,7 @@ export async function reconcile(db: Db, statementId: number): Promise<Reconcilia
   const [sums] = await queryRows<Record<string, string | number>>(db, sql`
     SELECT coalesce(sum(credit_vnd), 0) AS credits, coalesce(sum(debit_vnd), 0) AS debits,
            coalesce(sum(credit_vnd) FILTER (WHERE status = 'matched'), 0) AS matched,
-           coalesce(sum(credit_vnd) FILTER (WHERE status = 'review'), 0) AS review
+           coalesce(sum(credit_vnd - debit_vnd) FILTER (WHERE status = 'review'), 0) AS review
     FROM bank_statement_rows WHERE statement_id = ${statementId}`);
   const [ledger] = await queryRows<{ balance: string | number }>(db, sql`SELECT coalesce(sum(amount_vnd), 0) AS balance FROM journal_lines WHERE account = 'cash_bank'`);
   const credits = Number(sums!.credits);

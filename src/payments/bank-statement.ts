@@ -1,9 +1,12 @@
-// Bank statements as tables of cells (from CSV or XLSX): the Vietcombank export layout, or a generic
-// layout with named columns. Pure: the whole file is checked before anything is written, and the
-// first bad row refuses the file with its line number and the reason.
+// Bank statements as tables of cells (from CSV or XLSX). The layout is found from the header: the
+// column headings of Vietcombank, VietinBank, BIDV, Agribank and MB exports, or named columns for any
+// other bank. Tolerant in what it reads (header blocks, footer totals, repeated page headers, memos
+// wrapped onto the next line, a document number in the date cell), strict in what it passes on: a
+// row carrying money that cannot be read refuses the whole file with its line number. Pure.
 import { createHash } from 'node:crypto';
 import { DomainError } from '../domain/errors';
-import { readVnd } from './amounts';
+import { readExportedAmount } from '../i18n/read-number';
+import { bankNamed, hasPhrase, headingField, LABELS, normalise, type BankId, type Field } from './bank-layouts';
 
 export interface StatementRow {
   lineNo: number;
@@ -14,10 +17,12 @@ export interface StatementRow {
   balanceVnd: number | null;
   /** Private: published only as the receipt code matched in it. */
   memo: string;
+  /** The virtual account the money was sent to, when the bank reports it (the feed's sub-account). */
+  virtualAccount?: string | null;
 }
 
 export interface ParsedStatement {
-  layout: 'vietcombank' | 'generic';
+  layout: BankId | 'generic';
   accountNo: string | null;
   openingBalanceVnd: number | null;
   closingBalanceVnd: number | null;
@@ -45,161 +50,237 @@ export function statementError(lineNo: number | null, vi: string, en: string): D
     `${whereEn}${en} Nothing was imported; fix the file and import it again.`, { lineNo });
 }
 
-// Headers are compared without case, tones or punctuation, so "Ngày GD/TNX Date" finds "ngay gd".
-export function normalise(text: Cell): string {
-  return String(text ?? '').normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/gi, 'd').toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
-}
+const text = (cell: Cell): string => (cell === null || cell === undefined || cell instanceof Date ? '' : String(cell).trim());
+const blank = (cell: Cell): boolean => !(cell instanceof Date) && text(cell) === '';
 
-const VCB_HEADERS: Record<keyof ColumnMap, string[]> = {
-  date: ['ngay giao dich', 'ngay gd', 'transaction date', 'tnx date'],
-  reference: ['so tham chieu', 'so ct', 'reference', 'doc no'],
-  debit: ['so tien ghi no', 'ghi no', 'debit'],
-  credit: ['so tien ghi co', 'ghi co', 'credit'],
-  balance: ['so du', 'balance'],
-  memo: ['noi dung chi tiet', 'mo ta', 'noi dung', 'transactions in detail', 'description'],
-  amount: [],
-};
-
-const KEY_VALUES = {
-  accountNo: ['so tai khoan', 'account number', 'account no'],
-  opening: ['so du dau ky', 'opening balance'],
-  closing: ['so du cuoi ky', 'closing balance', 'ending balance'],
-};
-
-function findColumn(header: Cell[], names: string[]): number {
-  return header.findIndex((cell) => names.some((name) => normalise(cell).startsWith(name) || normalise(cell).includes(` ${name}`)));
-}
-
-// A preamble or footer line such as "Số dư cuối kỳ / Closing balance: 12,345,000".
-function keyValue(cells: Cell[], names: string[]): string | undefined {
+// A header-block or footer line such as "Số dư cuối kỳ / Closing balance: 12,345,000" (inline or in the next cell).
+function labelled(cells: Cell[], labels: string[]): string | undefined {
   for (let i = 0; i < cells.length; i++) {
-    const label = normalise(cells[i]);
-    if (!names.some((name) => label.startsWith(name) || label.includes(` ${name}`))) continue;
-    const inline = /:\s*(.+)$/.exec(String(cells[i]));
-    if (inline?.[1]?.trim()) return inline[1].trim();
-    const next = cells.slice(i + 1).find((c) => c !== null && c !== undefined && String(c).trim() !== '');
-    if (next !== undefined) return String(next instanceof Date ? '' : next).trim();
+    if (!hasPhrase(text(cells[i]), labels)) continue;
+    const inline = /:\s*(.*\d.*)$/.exec(text(cells[i]));
+    if (inline) return inline[1]!.trim();
+    const next = cells.slice(i + 1).find((c) => !blank(c));
+    if (next !== undefined) return text(next);
   }
   return undefined;
 }
 
-function amountCell(cell: Cell, lineNo: number, [what, whatEn]: [string, string], signed = false): number {
-  if (cell === null || cell === undefined || String(cell).trim() === '') return 0;
+// A money cell: a spreadsheet number, or text in either grouping ("1.500.000", "1,500,000.00").
+// Banks print debits as "-100,000" in their own column, so a sign there is not an error.
+function amountCell(cell: Cell, lineNo: number, [what, whatEn]: [string, string], sign: 'signed' | 'unsigned' | 'absolute'): number {
+  if (blank(cell)) return 0;
+  let value: number;
+  const raw = text(cell);
   if (typeof cell === 'number') {
-    if (!Number.isSafeInteger(cell) || (!signed && cell < 0)) {
-      throw statementError(lineNo, `${what} "${cell}" không phải số đồng nguyên không âm.`, `${whatEn} "${cell}" is not a whole, non-negative number of đồng.`);
+    value = cell;
+  } else {
+    const negative = /^[-−(]/.test(raw);
+    const reading = readExportedAmount(raw.replace(/^[-−+(]|\)$/g, ''));
+    // The reader names the text itself when it is not a number at all.
+    const named = reading.ok || reading.problem === 'not_a_number' ? '' : ` "${raw}"`;
+    if (!reading.ok) throw statementError(lineNo, `${what}${named} ${reading.vi}.`, `${whatEn}${named} ${reading.en}.`);
+    value = negative ? -reading.value : reading.value;
+  }
+  if (!Number.isSafeInteger(value)) throw statementError(lineNo, `${what} "${raw}" phải là số đồng nguyên.`, `${whatEn} "${raw}" must be whole đồng.`);
+  if (value < 0 && sign === 'unsigned') throw statementError(lineNo, `${what} "${raw}" không được âm.`, `${whatEn} "${raw}" cannot be negative.`);
+  return sign === 'absolute' ? Math.abs(value) : value;
+}
+
+const DATE_SHAPE = /^(\d{1,4})[/.-](\d{1,2})[/.-](\d{1,4})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?(?=\s|$)\s*([\s\S]*)$/;
+
+// Vietnam's local time (UTC+7) as an instant, or null when the parts name no real day or time.
+function vietnamTime(y: number, m: number, d: number, hh: number, mm: number, ss: number): Date | null {
+  const local = new Date(Date.UTC(y, m - 1, d, hh, mm, ss));
+  const real = local.getUTCFullYear() === y && local.getUTCMonth() === m - 1 && local.getUTCDate() === d && hh < 24 && mm < 60 && ss < 60;
+  return real ? new Date(local.getTime() - 7 * 3_600_000) : null;
+}
+
+interface DateReading { bookedAt: Date; rest: string }
+
+// A date cell: a spreadsheet date, or dd/mm/yyyy[ HH:MM[:SS]] (or yyyy-mm-dd) followed by anything
+// else in the cell, such as the document number on the next line. Null when the cell holds no date
+// at all; a refusal when it holds a date that does not exist (31/02).
+function dateCell(cell: Cell, lineNo: number): DateReading | null {
+  if (cell instanceof Date) {
+    if (Number.isNaN(cell.getTime())) return null;
+    const at = vietnamTime(cell.getUTCFullYear(), cell.getUTCMonth() + 1, cell.getUTCDate(), cell.getUTCHours(), cell.getUTCMinutes(), cell.getUTCSeconds());
+    return at && { bookedAt: at, rest: '' };
+  }
+  const raw = text(cell);
+  const match = DATE_SHAPE.exec(raw);
+  if (!match) return null;
+  const [a, b, c, hh, mm, ss] = match.slice(1, 7).map((p) => Number(p ?? 0)) as number[];
+  const yearFirst = match[1]!.length === 4;
+  // dd/mm/yyyy, dd/mm/yy (this century) or yyyy-mm-dd; anything else names no day.
+  const dayFirstYear = match[3]!.length === 4 ? c! : match[3]!.length === 2 ? 2000 + c! : null;
+  const at = yearFirst ? vietnamTime(a!, b!, c!, hh!, mm!, ss!)
+    : match[1]!.length <= 2 && dayFirstYear !== null ? vietnamTime(dayFirstYear, b!, a!, hh!, mm!, ss!) : null;
+  if (!at) throw statementError(lineNo, `Ngày "${raw}" không hợp lệ (cần dd/mm/yyyy).`, `The date "${raw}" is not valid (dd/mm/yyyy expected).`);
+  return { bookedAt: at, rest: match[7]!.replace(/\s+/g, ' ').trim() };
+}
+
+type Columns = Record<Exclude<Field, 'ignore'>, number>;
+
+// The columns a header names: each heading takes its field, and the first column of each field counts.
+function columnsOf(header: Cell[]): Columns {
+  const columns: Columns = { date: -1, reference: -1, debit: -1, credit: -1, amount: -1, balance: -1, memo: -1 };
+  header.forEach((cell, i) => {
+    const field = headingField(text(cell));
+    if (field && field !== 'ignore' && columns[field] < 0) columns[field] = i;
+  });
+  return columns;
+}
+
+const complete = (c: Columns) => c.date >= 0 && c.memo >= 0 && (c.credit >= 0 || c.amount >= 0);
+
+// A heading split over two rows by merged cells ("Phát sinh" above "Nợ | Có") read as one row:
+// an empty upper cell under a merge carries the text on its left.
+function joinHeadings(upper: Cell[], lower: Cell[]): Cell[] {
+  const width = Math.max(upper.length, lower.length);
+  let carried = '';
+  return Array.from({ length: width }, (_, i) => {
+    const top = text(upper[i]);
+    if (top) carried = top;
+    const bottom = text(lower[i]);
+    return [top || (bottom ? carried : ''), bottom].filter(Boolean).join(' ');
+  });
+}
+
+interface Header { at: number; rows: number; width: number; columns: Columns }
+
+// The first row whose headings name a date, a memo and the money; failing that, the first pair of rows.
+function findHeader(table: TableRow[]): Header | null {
+  for (let at = 0; at < table.length; at++) {
+    const columns = columnsOf(table[at]!.cells);
+    if (complete(columns)) return { at, rows: 1, width: table[at]!.cells.length, columns };
+  }
+  for (let at = 0; at + 1 < table.length; at++) {
+    const cells = joinHeadings(table[at]!.cells, table[at + 1]!.cells);
+    const columns = columnsOf(cells);
+    if (complete(columns)) return { at, rows: 2, width: cells.length, columns };
+  }
+  return null;
+}
+
+const ACCOUNT_TEXT = /^'?[\d\s.-]{6,}$/;
+
+// Reads the header block above the table: the account and the opening and closing balances.
+function readHeaderBlock(table: TableRow[], into: ParsedStatement): void {
+  for (const { lineNo, cells } of table) {
+    const account = labelled(cells, LABELS.accountNo);
+    if (account && ACCOUNT_TEXT.test(account)) into.accountNo ??= account.replace(/[^\d]/g, '');
+    into.openingBalanceVnd ??= optionalBalance(labelled(cells, LABELS.opening), lineNo);
+    into.closingBalanceVnd ??= optionalBalance(labelled(cells, LABELS.closing), lineNo);
+  }
+}
+
+function optionalBalance(value: string | undefined, lineNo: number): number | null {
+  return value === undefined || value === '' ? null : amountCell(value, lineNo, ['Số dư', 'Balance'], 'signed');
+}
+
+// True when a row repeats a header row (a new page of a statement converted from PDF).
+function repeatsHeader(cells: Cell[], headings: Set<string>): boolean {
+  return cells.filter((c) => !blank(c) && headings.has(normalise(text(c)))).length >= 2;
+}
+
+// Reads the transactions under the header. Lines without a date are footers, page marks, repeated
+// headers or a memo wrapped onto the next line; a line with money but no readable date is refused.
+function readRows(table: TableRow[], header: Header, into: ParsedStatement): void {
+  const { columns } = header;
+  const moneyColumns = [columns.credit, columns.debit, columns.amount].filter((i) => i >= 0);
+  const headings = new Set(table.slice(header.at, header.at + header.rows).flatMap(({ cells }) => cells.map((c) => normalise(text(c)))));
+  for (const { lineNo, cells } of table.slice(header.at + header.rows)) {
+    if (cells.every(blank)) continue;
+    const date = dateCell(cells[columns.date], lineNo);
+    // Balance lines ("Số dư đầu kỳ", "Số dư cuối kỳ") carry no transaction, with or without a date.
+    if (!date || moneyColumns.every((i) => blank(cells[i]))) {
+      const opening = labelled(cells, LABELS.opening);
+      const closing = labelled(cells, LABELS.closing);
+      if (opening !== undefined || closing !== undefined) {
+        into.openingBalanceVnd ??= optionalBalance(opening, lineNo);
+        into.closingBalanceVnd ??= optionalBalance(closing, lineNo);
+        continue;
+      }
     }
-    return cell;
-  }
-  const text = String(cell).trim();
-  const negative = signed && text.startsWith('-');
-  const reading = readVnd(negative ? text.slice(1) : text);
-  if (!reading.ok) {
-    throw statementError(lineNo, `${what} "${text}" không đọc được (${reading.reason}).`, `${whatEn} "${text}" cannot be read (${reading.reason}).`);
-  }
-  return negative ? -reading.value : reading.value;
-}
-
-// Dates are Vietnam's local time: dd/mm/yyyy[ HH:MM[:SS]] or yyyy-mm-dd, or a spreadsheet date.
-function dateCell(cell: Cell, lineNo: number): Date {
-  if (cell instanceof Date && !Number.isNaN(cell.getTime())) {
-    return new Date(Date.UTC(cell.getUTCFullYear(), cell.getUTCMonth(), cell.getUTCDate(), cell.getUTCHours(), cell.getUTCMinutes(), cell.getUTCSeconds()) - 7 * 3_600_000);
-  }
-  const text = String(cell ?? '').trim();
-  const vn = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$/.exec(text);
-  const iso = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$/.exec(text);
-  const parts = vn ? [vn[3], vn[2], vn[1], vn[4], vn[5], vn[6]] : iso ? [iso[1], iso[2], iso[3], iso[4], iso[5], iso[6]] : undefined;
-  if (parts) {
-    const [y, m, d, hh, mm, ss] = parts.map((p) => Number(p ?? 0)) as [number, number, number, number, number, number];
-    const date = new Date(Date.UTC(y, m - 1, d, hh, mm, ss) - 7 * 3_600_000);
-    const local = new Date(date.getTime() + 7 * 3_600_000);
-    if (local.getUTCFullYear() === y && local.getUTCMonth() === m - 1 && local.getUTCDate() === d && hh < 24 && mm < 60 && ss < 60) return date;
-  }
-  throw statementError(lineNo, `Ngày "${text}" không hợp lệ (cần dd/mm/yyyy).`, `The date "${text}" is not valid (dd/mm/yyyy expected).`);
-}
-
-function columnIndex(header: Cell[], spec: string, lineNo: number): number {
-  if (/^\d+$/.test(spec)) return Number(spec) - 1;
-  const index = header.findIndex((cell) => normalise(cell) === normalise(spec));
-  if (index < 0) {
-    throw statementError(lineNo, `Không có cột "${spec}" trong dòng tiêu đề.`, `There is no column "${spec}" in the header row.`);
-  }
-  return index;
-}
-
-interface Columns { date: number; memo: number; amount: number; credit: number; debit: number; reference: number; balance: number }
-
-function readRows(table: TableRow[], start: number, columns: Columns, stopAtFooter: boolean, into: ParsedStatement): void {
-  for (const { lineNo, cells } of table.slice(start)) {
-    if (cells.every((c) => c === null || c === undefined || String(c).trim() === '')) continue;
-    const dateText = cells[columns.date];
-    if (stopAtFooter && (dateText === null || dateText === undefined || String(dateText).trim() === '' || /^(tong|total|so du)/.test(normalise(dateText)))) {
-      into.closingBalanceVnd ??= optionalAmount(keyValue(cells, KEY_VALUES.closing), lineNo);
-      continue;
+    if (!date) {
+      const filled = cells.map((c, i) => (blank(c) ? -1 : i)).filter((i) => i >= 0);
+      const previous = into.rows.at(-1);
+      if (previous && filled.length === 1 && filled[0] === columns.memo) {
+        previous.memo = `${previous.memo} ${text(cells[columns.memo])}`.trim();
+        continue;
+      }
+      // A label that starts a cell outside the memo ("Tổng cộng / Total"); a memo may say anything.
+      const isFooter = cells.some((c, i) => i !== columns.memo && LABELS.footer.some((label) => `${normalise(text(c))} `.startsWith(`${label} `)));
+      if (isFooter || repeatsHeader(cells, headings) || moneyColumns.every((i) => blank(cells[i]))) continue;
+      throw statementError(lineNo, `Dòng có số tiền nhưng không có ngày đọc được ("${text(cells[columns.date])}").`,
+        `The line has an amount but no readable date ("${text(cells[columns.date])}").`);
     }
-    const bookedAt = dateCell(dateText, lineNo);
+    // Cells past the last heading mean the columns shifted (an amount like 1.500,00 unquoted in a CSV).
+    if (cells.slice(header.width).some((c) => !blank(c))) {
+      throw statementError(lineNo, `Dòng có nhiều ô hơn dòng tiêu đề (${header.width} cột): các cột bị lệch, có thể do dấu phẩy trong số tiền không nằm trong ngoặc kép.`,
+        `The line has more cells than the header (${header.width} columns): the columns are shifted, perhaps by an unquoted comma in an amount.`);
+    }
     let creditVnd: number;
     let debitVnd: number;
-    if (columns.amount >= 0) {
-      const signed = amountCell(cells[columns.amount], lineNo, ['Số tiền', 'Amount'], true);
+    if (columns.credit < 0) {
+      const signed = amountCell(cells[columns.amount], lineNo, ['Số tiền', 'Amount'], 'signed');
       creditVnd = Math.max(signed, 0);
       debitVnd = Math.max(-signed, 0);
     } else {
-      creditVnd = amountCell(cells[columns.credit], lineNo, ['Ghi có', 'Credit']);
-      debitVnd = columns.debit >= 0 ? amountCell(cells[columns.debit], lineNo, ['Ghi nợ', 'Debit']) : 0;
+      creditVnd = amountCell(cells[columns.credit], lineNo, ['Ghi có', 'Credit'], 'unsigned');
+      debitVnd = columns.debit >= 0 ? amountCell(cells[columns.debit], lineNo, ['Ghi nợ', 'Debit'], 'absolute') : 0;
     }
     if ((creditVnd > 0) === (debitVnd > 0)) {
       throw statementError(lineNo, 'Mỗi giao dịch phải là ghi có hoặc ghi nợ, khác 0.', 'Each transaction must be a credit or a debit, and not zero.');
     }
-    const reference = columns.reference >= 0 ? String(cells[columns.reference] ?? '').trim() || null : null;
-    const balanceCell = columns.balance >= 0 ? cells[columns.balance] : null;
-    const balanceVnd = balanceCell === null || balanceCell === undefined || String(balanceCell).trim() === '' ? null : amountCell(balanceCell, lineNo, ['Số dư', 'Balance'], true);
-    into.rows.push({ lineNo, bookedAt, reference, creditVnd, debitVnd, balanceVnd, memo: String(cells[columns.memo] ?? '').trim() });
+    const reference = (columns.reference >= 0 ? text(cells[columns.reference]) : '') || date.rest || null;
+    const balanceVnd = columns.balance >= 0 && !blank(cells[columns.balance]) ? amountCell(cells[columns.balance], lineNo, ['Số dư', 'Balance'], 'signed') : null;
+    into.rows.push({ lineNo, bookedAt: date.bookedAt, reference, creditVnd, debitVnd, balanceVnd, memo: text(cells[columns.memo]).replace(/\s+/g, ' ') });
   }
 }
 
-function optionalAmount(text: string | undefined, lineNo: number): number | null {
-  return text === undefined || text === '' ? null : amountCell(text, lineNo, ['Số dư', 'Balance'], true);
-}
-
-// Finds the Vietcombank table by its header row; lines above and below it give the account and balances.
-export function parseVietcombank(table: TableRow[]): ParsedStatement {
-  const headerAt = table.findIndex(({ cells }) => findColumn(cells, VCB_HEADERS.date) >= 0 && findColumn(cells, VCB_HEADERS.credit) >= 0);
-  if (headerAt < 0) {
-    throw statementError(null, 'Không thấy dòng tiêu đề của sao kê Vietcombank (Ngày giao dịch … Số tiền ghi có … Nội dung).',
-      'No Vietcombank statement header row found (Transaction date … Credit … Details); for other banks use --layout generic with column flags.');
+// Any of the five banks' exports, or another whose headings use the same words: the header is found
+// by its headings and the bank by its name above it.
+export function parseStatement(table: TableRow[]): ParsedStatement {
+  const header = findHeader(table);
+  if (!header) {
+    throw statementError(null, 'Không thấy dòng tiêu đề của sao kê (Ngày giao dịch … Ghi có … Nội dung). Với mẫu của ngân hàng khác, hãy chỉ tên các cột.',
+      'No statement header row found (Transaction date … Credit … Details). For another bank\'s layout, name the columns (--layout generic with column flags).');
   }
-  const header = table[headerAt]!.cells;
-  const columns: Columns = {
-    date: findColumn(header, VCB_HEADERS.date), credit: findColumn(header, VCB_HEADERS.credit), debit: findColumn(header, VCB_HEADERS.debit),
-    memo: findColumn(header, VCB_HEADERS.memo), reference: findColumn(header, VCB_HEADERS.reference), balance: findColumn(header, VCB_HEADERS.balance), amount: -1,
-  };
-  if (columns.memo < 0) throw statementError(table[headerAt]!.lineNo, 'Thiếu cột nội dung giao dịch.', 'The transaction details column is missing.');
-  const parsed: ParsedStatement = { layout: 'vietcombank', accountNo: null, openingBalanceVnd: null, closingBalanceVnd: null, rows: [] };
-  for (const { lineNo, cells } of table.slice(0, headerAt)) {
-    parsed.accountNo ??= keyValue(cells, KEY_VALUES.accountNo)?.replace(/\s/g, '') ?? null;
-    parsed.openingBalanceVnd ??= optionalAmount(keyValue(cells, KEY_VALUES.opening), lineNo);
-    parsed.closingBalanceVnd ??= optionalAmount(keyValue(cells, KEY_VALUES.closing), lineNo);
-  }
-  readRows(table, headerAt + 1, columns, true, parsed);
+  const above = table.slice(0, header.at);
+  const bank = bankNamed(above.flatMap(({ cells }) => cells.map(text)));
+  const parsed: ParsedStatement = { layout: bank ?? 'generic', accountNo: null, openingBalanceVnd: null, closingBalanceVnd: null, rows: [] };
+  readHeaderBlock(above, parsed);
+  readRows(table, header, parsed);
   return finish(parsed);
 }
 
-// Any bank: the first non-empty row is the header, and the flags say which column is which.
+function columnIndex(header: Cell[], spec: string): number {
+  if (/^\d+$/.test(spec)) return Number(spec) - 1;
+  return header.findIndex((cell) => normalise(text(cell)) === normalise(spec));
+}
+
+// Any bank, with the columns named: the header is the first row holding the date column named.
 export function parseGeneric(table: TableRow[], map: ColumnMap): ParsedStatement {
-  const headerAt = table.findIndex(({ cells }) => cells.some((c) => String(c ?? '').trim() !== ''));
-  if (headerAt < 0) throw statementError(null, 'Tệp trống.', 'The file is empty.');
-  const { cells: header, lineNo } = table[headerAt]!;
   if (!map.amount && !map.credit) {
     throw statementError(null, 'Cần chỉ cột số tiền (--amount-col) hoặc cột ghi có (--credit-col).', 'Name the amount column (--amount-col) or the credit column (--credit-col).');
   }
-  const optional = (spec?: string) => (spec ? columnIndex(header, spec, lineNo) : -1);
+  const at = table.findIndex(({ cells }) => columnIndex(cells, map.date) >= 0);
+  if (at < 0) throw statementError(null, `Không có cột "${map.date}" trong dòng tiêu đề nào.`, `There is no column "${map.date}" in any header row.`);
+  const cells = table[at]!.cells;
+  const column = (spec?: string) => {
+    if (!spec) return -1;
+    const index = columnIndex(cells, spec);
+    if (index < 0) throw statementError(table[at]!.lineNo, `Không có cột "${spec}" trong dòng tiêu đề.`, `There is no column "${spec}" in the header row.`);
+    return index;
+  };
   const columns: Columns = {
-    date: columnIndex(header, map.date, lineNo), memo: columnIndex(header, map.memo, lineNo), amount: optional(map.amount),
-    credit: optional(map.credit), debit: optional(map.debit), reference: optional(map.reference), balance: optional(map.balance),
+    date: column(map.date), memo: column(map.memo), amount: column(map.amount), credit: column(map.credit),
+    debit: column(map.debit), reference: column(map.reference), balance: column(map.balance),
   };
   const parsed: ParsedStatement = { layout: 'generic', accountNo: null, openingBalanceVnd: null, closingBalanceVnd: null, rows: [] };
-  readRows(table, headerAt + 1, columns, false, parsed);
+  readHeaderBlock(table.slice(0, at), parsed);
+  readRows(table, { at, rows: 1, width: cells.length, columns }, parsed);
   return finish(parsed);
 }
 

@@ -13,6 +13,7 @@ import { communeChoices, createPledge, houseChoice, MIN_AMOUNT_VND, pledgeView, 
 import type { PaymentsRuntime } from './runtime';
 import { startCheckout } from './stripe';
 import { vietQrPayload } from './vietqr';
+import { virtualAccountOf } from './virtual-accounts';
 
 export type Lang = 'vi' | 'en';
 
@@ -117,6 +118,7 @@ export async function donatePage(runtime: PaymentsRuntime, request: Request, lan
 export interface ReceiptModel {
   lang: Lang;
   view: PledgeView;
+  /** The fund's account; accountNo is the pledge's own virtual account when it was given one. */
   bank: FundBankAccount;
   /** For a bank pledge still waiting for its transfer: the VietQR payload and its SVG. */
   qr?: { payload: string; svg: string };
@@ -128,11 +130,13 @@ export async function receiptPage(runtime: PaymentsRuntime, code: string, lang: 
   const view = await pledgeView(runtime.db, code);
   if (!view) return undefined;
   let qr: ReceiptModel['qr'];
+  let bank = runtime.bank;
   if (view.pledge.method === 'bank_transfer' && view.pledge.status === 'pending') {
-    const payload = vietQrPayload({ bankBin: runtime.bank.bankBin, accountNo: runtime.bank.accountNo, amountVnd: view.pledge.amountVnd, purpose: view.pledge.receiptCode });
+    bank = { ...bank, accountNo: (await virtualAccountOf(runtime.db, view.pledge.id)) ?? bank.accountNo };
+    const payload = vietQrPayload({ bankBin: bank.bankBin, accountNo: bank.accountNo, amountVnd: view.pledge.amountVnd, purpose: view.pledge.receiptCode });
     qr = { payload, svg: await QRCode.toString(payload, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 }) };
   }
-  return { lang, view, bank: runtime.bank, qr };
+  return { lang, view, bank, qr };
 }
 
 // "1.000.000 ₫ to house BK-00012, 200.000 ₫ to the commune's pool…": what the receipt says was done.

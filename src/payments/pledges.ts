@@ -10,8 +10,9 @@ import { CONTROL_MESSAGE, freeText, hasControlCharacters } from '../domain/text'
 import { formatVnd } from '../i18n/format';
 import { PRIVACY_NOTICE_VERSION } from '../mail/privacy';
 import { ui } from '../i18n/ui';
+import { readTypedNumber } from '../i18n/read-number';
 import { isTaxCode, normaliseTaxCode } from '../domain/donors';
-import { readVnd } from './amounts';
+import { assignVirtualAccount } from './virtual-accounts';
 
 const { pledges, houses, areas, journalEntries, journalLines } = schema;
 
@@ -31,9 +32,6 @@ const messages: Record<string, [string, string]> = {
   house: ['Mã nhà có dạng BK-00012.', 'A house code looks like BK-00012.'],
   commune: ['Hãy chọn một xã.', 'Choose a commune.'],
   amount_missing: ['Hãy chọn hoặc nhập số tiền.', 'Choose or type an amount.'],
-  not_a_number: ['Số tiền phải là số đồng, ví dụ 200.000.', 'The amount must be in đồng, e.g. 200.000.'],
-  fraction: ['Số tiền phải là số đồng nguyên, không có phần lẻ.', 'The amount must be whole đồng, without a fraction.'],
-  negative: ['Số tiền không được âm.', 'The amount cannot be negative.'],
   too_large: [`Số tiền tối đa qua trang này là ${formatVnd(MAX_PLEDGE_VND)}; khoản lớn hơn xin liên hệ văn phòng.`, `The most this page takes is ${formatVnd(MAX_PLEDGE_VND, 'en')}; for more, contact the office.`],
   displayName: ['Hãy nhập tên hiển thị (tối đa 120 ký tự) hoặc chọn ẩn danh.', 'Type a display name (at most 120 characters) or choose anonymity.'],
   email: ['Email không hợp lệ.', 'The email is not valid.'],
@@ -104,8 +102,8 @@ export function readPledgeForm(form: Record<string, unknown>): { ok: true; reque
   let amountVnd = 0;
   if (!amountText) errors.push(fieldError('amount', 'amount_missing'));
   else {
-    const reading = readVnd(amountText);
-    if (!reading.ok) errors.push(fieldError('amount', reading.reason));
+    const reading = readTypedNumber(amountText, 'amount');
+    if (!reading.ok) errors.push({ field: 'amount', vi: `Số tiền ${reading.vi}.`, en: `The amount ${reading.en}.` });
     else if (reading.value > MAX_PLEDGE_VND) errors.push(fieldError('amount', 'too_large'));
     else if (reading.value < MIN_AMOUNT_VND[f.method]) {
       const min = MIN_AMOUNT_VND[f.method];
@@ -160,21 +158,26 @@ export async function createPledge(db: Db, request: PledgeRequest, startCheckout
   const campaign = await currentCampaign(db);
   if (!campaign) throw new DomainError(409, 'no_campaign', 'Chưa có chiến dịch nào để ủng hộ.', 'There is no campaign to give to yet.');
   const target = await resolveTarget(db, request.target);
-  const [pledge] = await db.insert(pledges).values({
-    receiptCode: newReceiptCode(),
-    campaignId: campaign.id,
-    targetType: request.target.type,
-    ...target,
-    amountVnd: request.amountVnd,
-    displayName: request.displayName,
-    anonymous: request.anonymous,
-    ...(request.email && request.emailConsent
-      ? { email: request.email, privacyNoticeVersion: PRIVACY_NOTICE_VERSION, emailConsentAt: new Date() }
-      : { email: null }),
-    method: request.method,
-    companyName: request.business?.companyName ?? null,
-    taxCode: request.business?.taxCode ?? null,
-  }).returning();
+  // A house or commune transfer takes a virtual account in the same transaction, when the bank gives them.
+  const pledge = await db.transaction(async (tx) => {
+    const [created] = await tx.insert(pledges).values({
+      receiptCode: newReceiptCode(),
+      campaignId: campaign.id,
+      targetType: request.target.type,
+      ...target,
+      amountVnd: request.amountVnd,
+      displayName: request.displayName,
+      anonymous: request.anonymous,
+      ...(request.email && request.emailConsent
+        ? { email: request.email, privacyNoticeVersion: PRIVACY_NOTICE_VERSION, emailConsentAt: new Date() }
+        : { email: null }),
+      method: request.method,
+      companyName: request.business?.companyName ?? null,
+      taxCode: request.business?.taxCode ?? null,
+    }).returning();
+    if (request.method === 'bank_transfer' && request.target.type !== 'general') await assignVirtualAccount(tx, created!.id);
+    return created;
+  });
   if (request.method === 'bank_transfer') return { pledge: pledge! };
   try {
     const session = await startCheckout!(pledge!);

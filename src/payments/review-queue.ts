@@ -127,23 +127,3 @@ async function postToGeneralFund(tx: Tx, row: BankRow, donorName: string | null)
   await tx.update(bankStatementRows).set({ contributionId: result.contributionId, status: 'matched' }).where(eq(bankStatementRows.id, row.id));
   return { amountVnd: row.creditVnd, contributionId: result.contributionId, receiptCode: result.receiptCode };
 }
-
-// What each queue reason means, in Vietnamese and English; an unknown reason shows as its code.
-export const reviewReasonNames: Record<string, [string, string]> = {
-  no_code: ['Không có mã biên nhận', 'No receipt code'],
-  multiple_codes: ['Nhiều mã biên nhận', 'Several receipt codes'],
-  amount_mismatch: ['Số tiền khác cam kết', 'Amount differs from the pledge'],
-  pledge_not_pending: ['Cam kết không còn chờ tiền', 'Pledge not waiting for money'],
-  pledge_is_card: ['Mã của cam kết trả bằng thẻ', 'Code of a card pledge'],
-  posting_refused: ['Sổ cái từ chối', 'Ledger refused'],
-  unknown_pledge: ['Không rõ cam kết', 'Unknown pledge'],
-  currency_mismatch: ['Sai loại tiền', 'Wrong currency'],
-  metadata_mismatch: ['Sai thông tin đi kèm', 'Metadata mismatch'],
-  partial_refund: ['Hoàn tiền một phần', 'Partial refund'],
-  partial_dispute: ['Khiếu nại một phần', 'Partial dispute'],
-  dispute_won: ['Thắng khiếu nại', 'Dispute won'],
-  refund_of_unposted: ['Hoàn tiền khoản chưa ghi sổ', 'Refund of an unposted payment'],
-  dispute_of_unposted: ['Khiếu nại khoản chưa ghi sổ', 'Dispute of an unposted payment'],
-  refund_refused_by_ledger: ['Sổ cái từ chối hoàn tiền', 'Refund refused by the ledger'],
-  dispute_refused_by_ledger: ['Sổ cái từ chối khiếu nại', 'Dispute refused by the ledger'],
-};

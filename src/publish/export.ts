@@ -1,6 +1,7 @@
 // `npm run publish`: exports the public, privacy-filtered dataset from the database in one consistent
 // snapshot, a batch at a time (nothing assumes the journal or the contributions fit in memory), into
 // a fresh folder that replaces the previous one only once every file is written.
+import { exportCashBook } from './cash-book-export';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { and, asc, eq, gt, gte, lte, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
@@ -185,6 +186,7 @@ async function writeDataset(
 
   const contributionsDone = await exportContributions(tx, campaign.id, tmp, done, progress);
   const housesDone = await exportHouses(tx, campaign, areaRows, areaCode, contributionsDone.pageOf, tmp, done, progress);
+  await exportCashBook(tx, tmp, done);
 
   const summary: Summary = {
     generated_at: generatedAt,

@@ -11,7 +11,7 @@ import { queryRows, schema, type DbHandle } from '../../db/client';
 import { giftConfirmation, yearConfirmation } from '../../src/confirmations/gifts';
 import { answerFeedback, feedbackByCode, feedbackForm, publishedFeedback, submitFeedback } from '../../src/feedback/feedback';
 import { importStatement } from '../../src/payments/bank-import';
-import { parseVietcombank } from '../../src/payments/bank-statement';
+import { parseStatement } from '../../src/payments/bank-statement';
 import { createPledge, readPledgeForm, type PledgeRequest } from '../../src/payments/pledges';
 import { readStatementFile } from '../../src/payments/statement-file';
 import { vietcombankCsv } from '../../scripts/lib/statement-fixture';
@@ -49,7 +49,7 @@ export function businessFeedbackSuite(driver: string, fresh: FreshDb): void {
         { date: '07/03/2025', creditVnd: 3_000_000, memo: `SON LAM ${codes[2]}` },
       ]));
       const file = await readStatementFile(path);
-      const report = await importStatement(handle.db, parseVietcombank(file.table), file);
+      const report = await importStatement(handle.db, parseStatement(file.table), file);
       expect(report).toMatchObject({ matched: 3 });
     });
     afterAll(async () => {

@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { queryRows, schema, type DbHandle } from '../../db/client';
 import { verifyLedger } from '../../src/domain/verify';
 import { importStatement } from '../../src/payments/bank-import';
-import { parseVietcombank } from '../../src/payments/bank-statement';
+import { parseStatement } from '../../src/payments/bank-statement';
 import { createPledge } from '../../src/payments/pledges';
 import { listReviews } from '../../src/payments/review-queue';
 import { queueReview } from '../../src/payments/reviews';
@@ -44,7 +44,7 @@ export function paymentReviewSuite(driver: string, fresh: FreshDb): void {
       const path = join(dir, `statement-${++files}.csv`);
       writeFileSync(path, vietcombankCsv(rows));
       const file = await readStatementFile(path);
-      return importStatement(handle.db, parseVietcombank(file.table), file);
+      return importStatement(handle.db, parseStatement(file.table), file);
     };
     const openItems = async () => listReviews(handle.db, {});
     const contributionsCount = async () => (await handle.db.select().from(schema.contributions)).length;

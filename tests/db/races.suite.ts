@@ -13,7 +13,7 @@ import { reverseEntry } from '../../src/domain/corrections';
 import { decideDisbursement, proposeDisbursement } from '../../src/domain/disbursements';
 import { campaignTotals } from '../../src/domain/totals';
 import { importStatement, type ImportReport } from '../../src/payments/bank-import';
-import { parseVietcombank } from '../../src/payments/bank-statement';
+import { parseStatement } from '../../src/payments/bank-statement';
 import { createPledge } from '../../src/payments/pledges';
 import { listReviews } from '../../src/payments/review-queue';
 import { readStatementFile } from '../../src/payments/statement-file';
@@ -34,7 +34,7 @@ async function importRows(handle: DbHandle, rows: FixtureRow[]) {
   const path = join(statementDir, `statement-${++statements}.csv`);
   writeFileSync(path, vietcombankCsv(rows));
   const file = await readStatementFile(path);
-  return importStatement(handle.db, parseVietcombank(file.table), file);
+  return importStatement(handle.db, parseStatement(file.table), file);
 }
 
 const GIFTS = 50;

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schema, type DbHandle } from '../../db/client';
 import { importStatement } from '../../src/payments/bank-import';
-import { parseVietcombank } from '../../src/payments/bank-statement';
+import { parseStatement } from '../../src/payments/bank-statement';
 import type { Role } from '../../src/staff/permissions';
 import { vietcombankCsv } from '../../scripts/lib/statement-fixture';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -30,7 +30,7 @@ for (const driver of drivers) {
         const path = join(mkdtempSync(join(tmpdir(), 'ancu-e2e-review-')), 'sao-ke.csv');
         writeFileSync(path, vietcombankCsv([{ date: '05/09/2024', reference: 'FT55', creditVnd: 150_000, memo: MEMO }]));
         const file = await readStatementFile(path);
-        await importStatement(handle.db, parseVietcombank(file.table), file);
+        await importStatement(handle.db, parseStatement(file.table), file);
         sessions = await signInEveryRole(handle.db);
       });
       server = await staged.start();

@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { queryRows, type DbHandle } from '../../db/client';
 import { allocateFromPool } from '../../src/domain/allocations';
 import { advanceStage } from '../../src/domain/houses';
-import { parseVietcombank } from '../../src/payments/bank-statement';
+import { parseStatement } from '../../src/payments/bank-statement';
 import { importStatement } from '../../src/payments/bank-import';
 import { fundBankAccount } from '../../src/payments/config';
 import { donatePage } from '../../src/payments/donate-page';
@@ -64,7 +64,7 @@ export function mailSuite(driver: string, fresh: FreshDb): void {
       const path = join(dir, `statement-${++fileCounter}.csv`);
       writeFileSync(path, vietcombankCsv(rows));
       const file = await readStatementFile(path);
-      return importStatement(handle.db, parseVietcombank(file.table), file);
+      return importStatement(handle.db, parseStatement(file.table), file);
     };
     // The rest of the budget comes from sources outside this test, so "funded" states its reason.
     const handOver = async (houseId: number) => {

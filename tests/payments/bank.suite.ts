@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { schema, type DbHandle } from '../../db/client';
 import { DomainError } from '../../src/domain/errors';
 import { verifyLedger } from '../../src/domain/verify';
-import { parseGeneric, parseVietcombank } from '../../src/payments/bank-statement';
+import { parseGeneric, parseStatement } from '../../src/payments/bank-statement';
 import { importStatement, reconcile } from '../../src/payments/bank-import';
 import { createPledge, pledgeView, type PledgeRequest } from '../../src/payments/pledges';
 import { fundBankAccount } from '../../src/payments/config';
@@ -16,7 +16,8 @@ import { donatePage, receiptPage } from '../../src/payments/donate-page';
 import { parseVietQr } from '../../src/payments/vietqr';
 import { readStatementFile } from '../../src/payments/statement-file';
 import { vietcombankCsv, type FixtureRow } from '../../scripts/lib/statement-fixture';
-import { buildWorld, type World } from '../db/world';
+import { buildWorld, give, nextKey, type World } from '../db/world';
+import { decideDisbursement, proposeDisbursement } from '../../src/domain/disbursements';
 import type { FreshDb } from '../db/harness';
 import { intakeState } from './intake-world';
 
@@ -31,7 +32,7 @@ async function statementFile(rows: FixtureRow[], openingVnd = 0) {
 }
 
 async function importFile(handle: DbHandle, file: Awaited<ReturnType<typeof statementFile>>, batchSize?: number) {
-  return importStatement(handle.db, parseVietcombank(file.table), file, { batchSize });
+  return importStatement(handle.db, parseStatement(file.table), file, { batchSize });
 }
 
 export function bankSuite(driver: string, fresh: FreshDb): void {
@@ -101,14 +102,45 @@ export function bankSuite(driver: string, fresh: FreshDb): void {
         { date: '05/09/2024', reference: 'G', debitVnd: 50_000, memo: 'Phi dich vu' },
       ], 1_000_000);
       const report = await importFile(handle, file, 3);
-      expect(report).toMatchObject({ newRows: 7, matched: 1, debits: 1, reviewVnd: 850_000 });
-      expect(report.review).toEqual({ pledge_not_pending: 1, amount_mismatch: 1, pledge_is_card: 1, multiple_codes: 1, no_code: 1 });
+      expect(report).toMatchObject({ newRows: 7, matched: 1, debits: 1, paymentsMatched: 0, reviewVnd: 900_000 });
+      expect(report.review).toEqual({ pledge_not_pending: 1, amount_mismatch: 1, pledge_is_card: 1, multiple_codes: 1, no_code: 1, bank_charge: 1 });
       const reviews = await handle.db.select().from(schema.paymentReviews).orderBy(schema.paymentReviews.id);
-      expect(reviews.map((r) => r.reason)).toEqual(['pledge_not_pending', 'amount_mismatch', 'pledge_is_card', 'multiple_codes', 'no_code']);
+      expect(reviews.map((r) => r.reason)).toEqual(['pledge_not_pending', 'amount_mismatch', 'pledge_is_card', 'multiple_codes', 'no_code', 'bank_charge']);
       expect((await pledgeView(handle.db, wrongAmount.receiptCode))?.pledge.status).toBe('pending');
       expect((await pledgeView(handle.db, other.receiptCode))?.pledge.status).toBe('pending');
       const r = await reconcile(handle.db, report.statementId);
-      expect(r).toMatchObject({ openingBalanceVnd: 1_000_000, closingBalanceVnd: 1_900_000, creditsVnd: 950_000, debitsVnd: 50_000, selfConsistent: true, matchedVnd: 100_000, awaitingReviewVnd: 850_000, ledgerBankVnd: 100_000, differenceVnd: 1_800_000 });
+      expect(r).toMatchObject({ openingBalanceVnd: 1_000_000, closingBalanceVnd: 1_900_000, creditsVnd: 950_000, debitsVnd: 50_000, selfConsistent: true, matchedVnd: 100_000, awaitingReviewVnd: 800_000, ledgerBankVnd: 100_000, differenceVnd: 1_800_000 });
+    });
+
+    it('matches each debit to the approved payment it paid, once; charges and strangers wait for review', async () => {
+      const [a, b] = world.houses;
+      await give(handle.db, world, { amountVnd: 20_000_000, target: { type: 'house', houseId: a!.houseId } });
+      await give(handle.db, world, { amountVnd: 20_000_000, target: { type: 'house', houseId: b!.houseId } });
+      const pay = async (houseId: number, amountVnd: number, approve = true) => {
+        const { result } = await proposeDisbursement(handle.db, { idempotencyKey: nextKey(), houseId, amountVnd, purpose: 'Đợt 1', recordedBy: 'An', recordedAt: '2024-09-02' });
+        if (approve) await decideDisbursement(handle.db, { idempotencyKey: nextKey(), disbursementId: result.disbursementId, decidedBy: 'Bình', decidedAt: '2024-09-03T02:00:00Z', approve: true });
+        return result.disbursementId;
+      };
+      const toA = await pay(a!.houseId, 10_000_000);
+      const toB = await pay(b!.houseId, 10_000_000);
+      const pending = await pay(b!.houseId, 3_000_000, false);
+      const file = await statementFile([
+        { date: '04/09/2024', reference: 'P1', debitVnd: 10_000_000, memo: `Chi tra ho gia dinh ${b!.publicCode} dot 1` },
+        { date: '05/09/2024', reference: 'P2', debitVnd: 10_000_000, memo: 'Chi tra ho gia dinh' },
+        { date: '05/09/2024', reference: 'P3', debitVnd: 10_000_000, memo: 'Chi tra ho gia dinh lan nua' },
+        { date: '05/09/2024', reference: 'P4', debitVnd: 3_000_000, memo: 'Chi chua duyet' },
+        { date: '30/09/2024', reference: 'P5', debitVnd: 11_000, memo: 'Phi quan ly tai khoan' },
+      ], 50_000_000);
+      const report = await importFile(handle, file);
+      expect(report).toMatchObject({ debits: 5, paymentsMatched: 2, review: { unmatched_debit: 2, bank_charge: 1 } });
+      const rows = await handle.db.select().from(schema.bankStatementRows).orderBy(schema.bankStatementRows.lineNo);
+      expect(rows.map((r) => [r.reference, r.status, r.disbursementId])).toEqual([
+        ['P1', 'matched', toB], ['P2', 'matched', toA], ['P3', 'review', null], ['P4', 'review', null], ['P5', 'review', null],
+      ]);
+      expect(rows.some((r) => r.disbursementId === pending)).toBe(false);
+      // Another statement repeating the month claims nothing twice.
+      const again = await statementFile([{ date: '04/09/2024', reference: 'P1', debitVnd: 10_000_000, memo: `Chi tra ho gia dinh ${b!.publicCode} dot 1` }], 50_000_000);
+      expect(await importFile(handle, again)).toMatchObject({ newRows: 0, paymentsMatched: 0 });
     });
 
     it('refuses a file with a broken row whole, naming the line, and changes nothing', async () => {
@@ -124,7 +156,7 @@ export function bankSuite(driver: string, fresh: FreshDb): void {
       const error = await (async () => importFile(handle, file))().catch((e: unknown) => e);
       expect(error).toBeInstanceOf(DomainError);
       expect((error as DomainError).status).toBe(400);
-      expect((error as DomainError).messageEn).toMatch(/^Line 7: Credit "twenty" cannot be read/);
+      expect((error as DomainError).messageEn).toMatch(/^Line 7: Credit "twenty" is not a number/);
       expect(await intakeState(handle.db)).toEqual(before);
     });
 
@@ -138,7 +170,7 @@ export function bankSuite(driver: string, fresh: FreshDb): void {
         [{ value: 1, type: Number }, { value: new Date(Date.UTC(2024, 8, 5)), type: Date, format: 'dd/mm/yyyy' }, { value: 'X1' }, null, { value: 150_000, type: Number }, { value: 150_000, type: Number }, { value: `chuyen tien ${p.receiptCode}` }],
       ]).toFile(path);
       const xlsx = await readStatementFile(path);
-      const report = await importStatement(handle.db, parseVietcombank(xlsx.table), xlsx);
+      const report = await importStatement(handle.db, parseStatement(xlsx.table), xlsx);
       expect(report).toMatchObject({ matched: 1, matchedVnd: 150_000 });
       expect((await pledgeView(handle.db, p.receiptCode))?.split).toMatchObject({ communeVnd: 150_000 });
       const csvPath = join(dir, 'generic.csv');

@@ -1,0 +1,113 @@
+// The two-sided sao kê: money in and out of each of the fund's cash accounts (bank, card processor,
+// office cash) with its running balance, a month at a time, and the bank statements' closing balances
+// beside the ledger's. The shapes of the published files, the CSV that matches each month's pages, and
+// the reader the static pages use. Pure apart from reading the dataset folder.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { csvRow, type CsvValue } from './csv';
+import type { PublicContribution } from './format';
+import { datasetDir } from './read';
+
+export const CASH_ACCOUNTS = ['cash_bank', 'cash_card', 'cash_office'] as const;
+export type CashAccount = (typeof CASH_ACCOUNTS)[number];
+
+/** The account's part of a page address: /sao-ke/so-quy/ngan-hang/2024-09/1/. */
+export const CASH_ACCOUNT_SLUG: Record<CashAccount, string> = { cash_bank: 'ngan-hang', cash_card: 'the', cash_office: 'tien-mat' };
+
+/** Rows per static page of one account's month. */
+export const CASH_BOOK_PAGE_SIZE = 200;
+
+export const CASH_BOOK_FILES = {
+  index: 'cash-book/index.json',
+  page: (account: CashAccount, month: string, page: number) => `cash-book/${account}/${month}/${String(page).padStart(4, '0')}.json`,
+  csv: (account: CashAccount, month: string) => `cash-book/${account}/${month}.csv`,
+  /** Goods and labour days, in their own units, never in a money column. */
+  units: (kind: UnitKind, page: number) => `cash-book/${kind}/${String(page).padStart(4, '0')}.json`,
+} as const;
+
+/** One journal line on a cash account, as the public sees it: where it came from, where it went. */
+export interface CashBookRow {
+  occurred_at: string;
+  entry_id: number;
+  kind: string;
+  description: string;
+  receipt_code: string | null;
+  house_code: string | null;
+  area_code: string | null;
+  in_vnd: number;
+  out_vnd: number;
+  balance_vnd: number;
+}
+
+export interface CashBookMonth {
+  month: string;
+  opening_vnd: number;
+  in_vnd: number;
+  out_vnd: number;
+  closing_vnd: number;
+  rows: number;
+  pages: number;
+}
+
+/** The bank statement of one month beside the ledger's bank account at the month's end. */
+export interface ReconciliationMonth {
+  month: string;
+  /** The fund's account, its last four digits only. */
+  account: string;
+  statement_closing_vnd: number | null;
+  ledger_closing_vnd: number;
+  difference_vnd: number | null;
+  /** Statement rows still waiting for staff: in the bank, not yet in the ledger. */
+  awaiting: { booked_at: string; in_vnd: number; out_vnd: number; reason: string }[];
+  awaiting_net_vnd: number;
+  /** Transactions the bank feed reported in the month that no imported statement contains. */
+  feed_only: { booked_at: string; in_vnd: number; out_vnd: number }[];
+  /** What the rows awaiting review do not explain; zero when the month ties out. */
+  unexplained_vnd: number | null;
+}
+
+/** Gifts counted in their own units: goods (quantity, unit, valuation) and labour (people, days). */
+export type UnitKind = 'in_kind' | 'labour';
+export const UNIT_KINDS: UnitKind[] = ['in_kind', 'labour'];
+export const UNIT_SLUG: Record<UnitKind, string> = { in_kind: 'hien-vat', labour: 'ngay-cong' };
+
+export interface CashBookIndex {
+  accounts: { account: CashAccount; months: CashBookMonth[] }[];
+  /** Pages of in-kind and labour gifts, and how many gifts each kind has. */
+  units: Record<UnitKind, { gifts: number; pages: number }>;
+  reconciliation: ReconciliationMonth[];
+}
+
+export const CASH_BOOK_CSV_HEADER = ['date', 'entry_id', 'kind', 'description', 'receipt_code', 'house_code', 'area_code', 'in_vnd', 'out_vnd', 'balance_vnd'] as const;
+
+// One CSV line per row, the same fields and order the page shows, through the one CSV writer.
+export function cashBookCsvRow(row: CashBookRow): string {
+  const values: CsvValue[] = [row.occurred_at, row.entry_id, row.kind, row.description, row.receipt_code, row.house_code, row.area_code, row.in_vnd, row.out_vnd, row.balance_vnd];
+  return csvRow(values);
+}
+
+// Running balances from the month's opening: each line moves the balance by its signed amount.
+export function withBalances(opening: number, lines: Omit<CashBookRow, 'balance_vnd'>[]): CashBookRow[] {
+  let balance = opening;
+  return lines.map((line) => {
+    balance += line.in_vnd - line.out_vnd;
+    return { ...line, balance_vnd: balance };
+  });
+}
+
+// The month (yyyy-mm) a moment falls in, in Vietnam (UTC+7).
+export function vietnamMonth(at: Date): string {
+  return new Date(at.getTime() + 7 * 3_600_000).toISOString().slice(0, 7);
+}
+
+function readDataset<T>(path: string): T | undefined {
+  const full = join(datasetDir(), path);
+  return existsSync(full) ? (JSON.parse(readFileSync(full, 'utf8')) as T) : undefined;
+}
+
+// The static pages' view; a dataset published before the cash book existed has an empty one.
+export const cashBook = {
+  index: (): CashBookIndex => readDataset<CashBookIndex>(CASH_BOOK_FILES.index) ?? { accounts: [], units: { in_kind: { gifts: 0, pages: 0 }, labour: { gifts: 0, pages: 0 } }, reconciliation: [] },
+  units: (kind: UnitKind, page: number): PublicContribution[] => readDataset<PublicContribution[]>(CASH_BOOK_FILES.units(kind, page)) ?? [],
+  page: (account: CashAccount, month: string, page: number): CashBookRow[] => readDataset<CashBookRow[]>(CASH_BOOK_FILES.page(account, month, page)) ?? [],
+};
