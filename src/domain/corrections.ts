@@ -84,6 +84,11 @@ export async function fileCorrectionRequest(db: Db, raw: unknown): Promise<{ req
       throw new DomainError(409, 'is_reversal', `Bút toán #${entry.id} là một bút toán đảo; hãy yêu cầu điều chỉnh bút toán gốc.`,
         `Entry #${entry.id} is itself a reversal; ask for the original entry to be corrected.`);
     }
+    const [reversed] = await tx.select({ id: journalEntries.id }).from(journalEntries).where(eq(journalEntries.reversesEntryId, entry.id));
+    if (reversed) {
+      throw new DomainError(409, 'already_reversed', `Bút toán #${entry.id} đã được đảo bởi #${reversed.id}; không cần yêu cầu điều chỉnh.`,
+        `Entry #${entry.id} was already reversed by #${reversed.id}; no request is needed.`);
+    }
     const [open] = await tx.select({ id: correctionRequests.id }).from(correctionRequests)
       .where(and(eq(correctionRequests.entryId, entry.id), eq(correctionRequests.status, 'pending')));
     if (open) {
@@ -112,7 +117,7 @@ export async function decideCorrectionRequest(db: Db, raw: unknown): Promise<Out
         'You cannot decide your own correction request; another approver must.');
     }
     const reversal = input.decision === 'approve'
-      ? await postReversal(tx, { entryId: row.entryId, reason: `${row.whatIsWrong} — ${input.reason}`.slice(0, 800), requestedBy: `${row.requestedBy}, duyệt: ${input.decidedBy}`, occurredAt: input.occurredAt })
+      ? await postReversal(tx, { entryId: row.entryId, reason: `${row.whatIsWrong} — ${input.reason}`, requestedBy: `${row.requestedBy}, duyệt: ${input.decidedBy}`, occurredAt: input.occurredAt })
       : null;
     const status = input.decision === 'approve' ? 'approved' as const : 'refused' as const;
     await tx.update(correctionRequests).set({

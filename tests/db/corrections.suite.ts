@@ -101,6 +101,8 @@ export function correctionsSuite(driver: string, fresh: FreshDb): void {
       expect((await verifyLedger(handle.db)).ok).toBe(true);
       expect((await entryForCorrection(handle.db, after!.reversalEntryId!))!.recorder).toBe('HANH');
       expect((await listAudit(handle.db, { action: 'correction.request', outcome: 'ok' })).length).toBe(1);
+      expect((await refusal(() => requestCorrectionAction(thu, formOf({ entryId: String(cash.entryId), whatIsWrong: 'Yêu cầu lại sau khi đã đảo bút toán.' })))).code).toBe('already_reversed');
+      expect((await refusal(() => requestCorrectionAction(thu, formOf({ entryId: String(after!.reversalEntryId), whatIsWrong: 'Đảo ngược lại bút toán đảo này.' })))).code).toBe('is_reversal');
       expect((await listAudit(handle.db, { action: 'correction.decide', outcome: 'ok' })).length).toBe(1);
 
       // Decided once: a second approver's decision is refused and changes nothing.
