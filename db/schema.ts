@@ -519,3 +519,25 @@ export const feedback = pgTable('feedback', {
   check('feedback_answered_has_answer', sql`${t.status} = 'open' OR (${t.answer} IS NOT NULL AND ${t.answeredAt} IS NOT NULL)`),
   check('feedback_published_when_answered', sql`NOT ${t.published} OR ${t.status} = 'answered'`),
 ]);
+
+// A recorder's request to correct an entry, in words; an approver (never the same person) approves it,
+// which posts the reversal, or refuses it with a reason. Nothing is edited; the request stays as a record.
+export const correctionStatuses = ['pending', 'approved', 'refused'] as const;
+export const correctionRequests = pgTable('correction_requests', {
+  id: serial('id').primaryKey(),
+  entryId: bigint('entry_id', { mode: 'number' }).notNull().references(() => journalEntries.id),
+  whatIsWrong: text('what_is_wrong').notNull(),
+  requestedBy: text('requested_by').notNull(),
+  requestedAt: timestamp('requested_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  status: text('status', { enum: correctionStatuses }).notNull().default('pending'),
+  decidedBy: text('decided_by'),
+  decidedAt: timestamp('decided_at', { withTimezone: true, mode: 'date' }),
+  decisionReason: text('decision_reason'),
+  reversalEntryId: bigint('reversal_entry_id', { mode: 'number' }).references(() => journalEntries.id),
+}, (t) => [
+  index('correction_requests_open_idx').on(t.requestedAt).where(sql`${t.status} = 'pending'`),
+  check('correction_requests_status_known', oneOf(t.status, correctionStatuses)),
+  check('correction_requests_four_eyes', sql`${t.decidedBy} IS NULL OR ${t.decidedBy} <> ${t.requestedBy}`),
+  check('correction_requests_decided', sql`(${t.status} = 'pending') = (${t.decidedBy} IS NULL)`),
+  check('correction_requests_approved_posted', sql`(${t.status} = 'approved') = (${t.reversalEntryId} IS NOT NULL)`),
+]);
