@@ -3,6 +3,7 @@
 import { sql } from 'drizzle-orm';
 import { ACCOUNTS, POOL_KEY_PATTERN } from '../src/ledger/accounts';
 import { ENTRY_KINDS } from '../src/ledger/entry';
+import { RECORD_KINDS } from '../src/ledger/public-record';
 import {
   pgTable, type AnyPgColumn, serial, integer, bigint, text, boolean, jsonb, timestamp, date, primaryKey, index, uniqueIndex, check,
 } from 'drizzle-orm/pg-core';
@@ -133,6 +134,8 @@ export const journalEntries = pgTable('journal_entries', {
   contributionId: integer('contribution_id').references(() => contributions.id),
   reversesEntryId: bigint('reverses_entry_id', { mode: 'number' }).unique(),
   reason: text('reason'),
+  /** sha256(salt ‖ canonical public record) of the entry's public_records row; in the hashed form when set. */
+  commitment: text('commitment'),
   prevHash: text('prev_hash').notNull(),
   hash: text('hash').notNull(),
 }, (t) => [
@@ -154,6 +157,23 @@ export const journalLines = pgTable('journal_lines', {
   index('journal_lines_contribution_idx').on(t.contributionId),
   check('journal_lines_nonzero', sql`${t.amountVnd} <> 0`),
   check('journal_lines_account_known', oneOf(t.account, Object.keys(ACCOUNTS))),
+]);
+
+// The public record each committed entry shows, with its salt. Append-only except a withdrawal, which
+// clears the text (body) and names the entry that withdrew it; the commitment in the chain stays.
+export const publicRecords = pgTable('public_records', {
+  entryId: bigint('entry_id', { mode: 'number' }).primaryKey().references(() => journalEntries.id),
+  kind: text('kind').notNull(),
+  /** The contribution a record shows, so a later record of it (after a withdrawal) supersedes this one. */
+  subjectId: integer('subject_id'),
+  salt: text('salt').notNull(),
+  /** The canonical record (src/ledger/canonical.ts), exactly the bytes committed after the salt; NULL once withdrawn. */
+  body: text('body'),
+  withdrawnByEntryId: bigint('withdrawn_by_entry_id', { mode: 'number' }).references(() => journalEntries.id),
+}, (t) => [
+  check('public_records_kind_known', oneOf(t.kind, RECORD_KINDS)),
+  index('public_records_subject_idx').on(t.kind, t.subjectId),
+  check('public_records_withdrawn_has_no_text', sql`(${t.body} IS NULL) = (${t.withdrawnByEntryId} IS NOT NULL)`),
 ]);
 
 export const chainHead = pgTable('chain_head', {
@@ -498,4 +518,26 @@ export const feedback = pgTable('feedback', {
   check('feedback_status_known', oneOf(t.status, feedbackStatuses)),
   check('feedback_answered_has_answer', sql`${t.status} = 'open' OR (${t.answer} IS NOT NULL AND ${t.answeredAt} IS NOT NULL)`),
   check('feedback_published_when_answered', sql`NOT ${t.published} OR ${t.status} = 'answered'`),
+]);
+
+// A recorder's request to correct an entry, in words; an approver (never the same person) approves it,
+// which posts the reversal, or refuses it with a reason. Nothing is edited; the request stays as a record.
+export const correctionStatuses = ['pending', 'approved', 'refused'] as const;
+export const correctionRequests = pgTable('correction_requests', {
+  id: serial('id').primaryKey(),
+  entryId: bigint('entry_id', { mode: 'number' }).notNull().references(() => journalEntries.id),
+  whatIsWrong: text('what_is_wrong').notNull(),
+  requestedBy: text('requested_by').notNull(),
+  requestedAt: timestamp('requested_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  status: text('status', { enum: correctionStatuses }).notNull().default('pending'),
+  decidedBy: text('decided_by'),
+  decidedAt: timestamp('decided_at', { withTimezone: true, mode: 'date' }),
+  decisionReason: text('decision_reason'),
+  reversalEntryId: bigint('reversal_entry_id', { mode: 'number' }).references(() => journalEntries.id),
+}, (t) => [
+  index('correction_requests_open_idx').on(t.requestedAt).where(sql`${t.status} = 'pending'`),
+  check('correction_requests_status_known', oneOf(t.status, correctionStatuses)),
+  check('correction_requests_four_eyes', sql`${t.decidedBy} IS NULL OR ${t.decidedBy} <> ${t.requestedBy}`),
+  check('correction_requests_decided', sql`(${t.status} = 'pending') = (${t.decidedBy} IS NULL)`),
+  check('correction_requests_approved_posted', sql`(${t.status} = 'approved') = (${t.reversalEntryId} IS NOT NULL)`),
 ]);

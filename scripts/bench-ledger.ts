@@ -10,6 +10,7 @@ import { GENESIS_HASH, chainHash } from '../src/ledger/hash';
 import { cashGiftEntry } from '../src/ledger/postings';
 import { parseFlags, progress, runCli } from './lib/cli';
 import { benchWorld, scratchDatabase } from './lib/bench';
+import { commitmentCostPerGift } from './lib/bench-commitments';
 
 const flags = parseFlags(process.argv.slice(2), ['seconds', 'entries', 'keep']);
 const SECONDS = Number(flags.seconds ?? 5);
@@ -65,6 +66,13 @@ await runCli(async () => {
     rows.push(`| ${connections} | ${plain.perSecond.toFixed(0)} | ${domain.perSecond.toFixed(0)} | ${(gifts / batches).toFixed(1)} | ${ratio.toFixed(2)} (${ratio >= aim ? 'meets' : 'below'} the ${connections === 1 ? '0.33' : '1.0'} aim) |`);
     console.log(`${connections} client(s): bare INSERT ${plain.perSecond.toFixed(0)}/s, recorded contributions ${domain.perSecond.toFixed(0)}/s (${(gifts / batches).toFixed(1)} per commit), ratio ${ratio.toFixed(2)}`);
   }
+
+  const costing = openPostgres(benchUrl.toString(), 1);
+  const [someDonor] = await queryRows<{ id: number }>(costing.db, sql`SELECT min(id) AS id FROM donors`);
+  const cost = await commitmentCostPerGift(costing.db, campaignId, Number(someDonor!.id), houseIds);
+  await costing.close();
+  const commitmentLine = `Commitments (public record, salt, SHA-256, one lookup per batch): ${cost.perBatchMs.toFixed(1)} ms per batch of 256 gifts, ${cost.perGiftUs.toFixed(0)} µs per gift of posting work (without them a gift skips exactly this).`;
+  console.log(`\n${commitmentLine}`);
 
   console.log(`\nLoading ${VERIFY_ENTRIES.toLocaleString('en')} journal entries for the verify benchmark ...`);
   const loadStarted = Date.now();
@@ -122,6 +130,7 @@ await runCli(async () => {
   console.log('\n| clients | bare INSERT /s | recorded contributions /s | gifts per commit | ratio |');
   console.log('| --- | --- | --- | --- | --- |');
   for (const row of rows) console.log(row);
+  console.log(`\n${commitmentLine}`);
   console.log(`\nledger:verify over ${VERIFY_ENTRIES.toLocaleString('en')} entries: ${verifySeconds.toFixed(1)} s wall clock, including process start (${verifySeconds < 10 ? 'meets' : 'misses'} the 10 s aim).`);
   // --keep leaves the million-entry journal in ancu_bench for looking into verify.
   if (!flags.keep) await scratch.drop();

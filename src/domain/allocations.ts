@@ -3,6 +3,7 @@ import { describeEntry } from '../ledger/descriptions';
 import { schema, type Db } from '../../db/client';
 import { poolKey } from '../ledger/accounts';
 import type { Take } from '../ledger/allocation';
+import { publicRecord } from '../ledger/public-record';
 import { allocation } from '../ledger/rules';
 import { houseState, lockHouse } from './contributions';
 import { lockPoolLots, postEntry, runOnce, type Outcome } from './journal';
@@ -29,7 +30,8 @@ export async function allocateFromPool(db: Db, raw: unknown): Promise<Outcome<Al
       houseId: house.id, poolAreaId: input.fromAreaId, amountVnd: input.amountVnd, occurredAt: input.occurredAt,
       description: describeEntry.allocation(house.publicCode, input.decisionRef),
     });
-    const entry = await postEntry(tx, draft);
+    const record = publicRecord('allocation', { amount_vnd: input.amountVnd, decision_ref: input.decisionRef, house_code: house.publicCode, pool_key: key });
+    const entry = await postEntry(tx, { ...draft, record });
     const [created] = await tx.insert(schema.allocations).values({
       entryId: entry.id, houseId: house.id, poolKey: key, amountVnd: input.amountVnd, decisionRef: input.decisionRef, createdBy: input.createdBy,
     }).returning({ id: schema.allocations.id });

@@ -7,6 +7,7 @@ import type { EntryDraft } from '../ledger/entry';
 import { newReceiptCode } from './codes';
 import { findReturningDonor, type DonorRef, type ReturningDonor } from './donors';
 import { notFound } from './errors';
+import { contributionRecords } from './public-records';
 import { postCashGift, postCashGiftsIsolated, requestOf, type CashInput, type CashResult, type GiftReply } from './gift-batch';
 
 export type { CashResult } from './gift-batch';
@@ -68,11 +69,14 @@ export async function writeGift(
   // A returning donor (same tax code, phone or email) keeps one record, so lists name them once.
   const returning = 'donor' in donor ? await findReturningDonor(tx, donor.donor) : undefined;
   const donorId = 'donorId' in donor ? donor.donorId : returning?.donorId ?? ids.donorId!;
+  const newDonor = 'donor' in donor && !returning ? { ...donor.donor, id: donorId, displayName: donor.donor.anonymous ? null : donor.donor.displayName } : null;
+  const contribution = { ...values, id: ids.contributionId, donorId, receiptCode };
+  const [record] = await contributionRecords(tx, [{ contribution, newDonor }]);
   const rows = Promise.all([
-    'donor' in donor && !returning ? tx.insert(donors).values({ ...donor.donor, id: donorId, displayName: donor.donor.anonymous ? null : donor.donor.displayName }).then(() => undefined) : undefined,
-    tx.insert(contributions).values({ ...values, id: ids.contributionId, donorId, receiptCode }).then(() => undefined),
+    newDonor ? tx.insert(donors).values(newDonor).then(() => undefined) : undefined,
+    tx.insert(contributions).values(contribution).then(() => undefined),
   ]);
-  const [, entry] = await Promise.all([rows, postEntry(tx, draft)]);
+  const [, entry] = await Promise.all([rows, postEntry(tx, { ...draft, record })]);
   return { contributionId: ids.contributionId, receiptCode, entryId: entry.id, entryHash: entry.hash, ...(returning ? { returningDonor: returning } : {}) };
 }
 

@@ -4,6 +4,7 @@ import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { schema, type Db } from '../../db/client';
 import { paymentMethods, receiptKinds } from '../../db/schema';
+import { publicRecord } from '../ledger/public-record';
 import { disbursement, oneHouse } from '../ledger/rules';
 import { houseState, lockHouse } from './contributions';
 import { DomainError, notFound } from './errors';
@@ -71,10 +72,12 @@ export async function decideDisbursement(db: Db, raw: unknown): Promise<Outcome<
       return { disbursementId: pending.id, status: 'rejected', entryId: null };
     }
     const house = await lockHouse(tx, pending.houseId);
-    const entry = await postEntry(tx, disbursement(oneHouse(houseState(house)), {
+    const draft = disbursement(oneHouse(houseState(house)), {
       houseId: house.id, amountVnd: pending.amountVnd, occurredAt: input.decidedAt,
       description: describeEntry.disbursement(house.publicCode, pending.purpose),
-    }));
+    });
+    const record = publicRecord('disbursement', { amount_vnd: pending.amountVnd, house_code: house.publicCode, purpose: pending.purpose });
+    const entry = await postEntry(tx, { ...draft, record });
     await tx.update(disbursements).set({ ...decided, status: 'approved', entryId: entry.id }).where(eq(disbursements.id, pending.id));
     return { disbursementId: pending.id, status: 'approved', entryId: entry.id };
   });

@@ -16,6 +16,7 @@ import { newReceiptCode } from './codes';
 import { batchDonorKeys, findReturningDonor, type ReturningDonor } from './donors';
 import { DomainError, fromLedgerRule, notFound, pgErrorOf, translateDbError } from './errors';
 import { appendArg, lockHouses, requestHash, writeCounters, type Outcome } from './journal';
+import { contributionRecords } from './public-records';
 import type { cashContributionInput } from './schemas';
 
 export type CashInput = z.output<typeof cashContributionInput>;
@@ -188,13 +189,14 @@ export async function postCashGifts(tx: Tx, inputs: CashInput[]): Promise<GiftRe
   const effects: Effects = { houses: new Map(), pools: new Map(), lots: new Map() };
   for (const gift of accepted) effectsOf(gift.draft.lines, effects);
   const donors = accepted.flatMap((gift) => (gift.donor ? [gift.donor] : []));
+  const records = await contributionRecords(tx, accepted.map((gift) => ({ contribution: gift.contribution, newDonor: gift.donor })));
   // Second round trip: rows, counters, then the chain and the keys with their results in one statement.
   const [, , , appended] = await Promise.all([
     donors.length === 0 ? undefined : tx.insert(schema.donors).values(donors as never).then(() => undefined),
     tx.insert(schema.contributions).values(accepted.map((gift) => gift.contribution)).then(() => undefined),
     writeCounters(tx, effects),
     queryRows<{ ordinal: number; entry_id: string | number; entry_hash: string }>(tx, sql`
-      WITH appended AS (SELECT * FROM ledger_append(${JSON.stringify(accepted.map((gift) => appendArg(gift.draft)))}::jsonb)),
+      WITH appended AS (SELECT * FROM ledger_append(${JSON.stringify(accepted.map((gift, n) => appendArg({ ...gift.draft, record: records[n] })))}::jsonb)),
       claimed AS (
         INSERT INTO idempotency_keys (key, request_hash, result)
         SELECT k.key, k.request_hash, k.result || jsonb_build_object('entryId', a.entry_id, 'entryHash', a.entry_hash)

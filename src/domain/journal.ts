@@ -10,6 +10,7 @@ import type { PoolKey } from '../ledger/accounts';
 import type { Vnd } from '../ledger/money';
 import type { CounterState, HouseState } from '../ledger/rules';
 import { DomainError, translateDbError } from './errors';
+import { sealRecord } from './public-records';
 
 const { poolLots, idempotencyKeys } = schema;
 
@@ -69,20 +70,24 @@ export function writeCounters(tx: Tx, effects: Effects): Promise<unknown> {
   return Promise.all([...houseUpdates, ...lotsAdded, ...lotsTaken]);
 }
 
-/** An entry as ledger_append() takes it: the canonical tail is rendered here, in the one module that hashes. */
+/** An entry as ledger_append() takes it: the public record salted and committed, the canonical tail rendered by the one module that hashes. */
 export function appendArg(draft: EntryDraft) {
+  const sealed = draft.record && sealRecord(draft.record);
+  const commitment = sealed?.commitment ?? null;
   return {
     kind: draft.kind, occurred_at: draft.occurredAt.toISOString(), description: draft.description, contribution_id: draft.contributionId,
-    reverses_entry_id: draft.reversesEntryId, reason: draft.reason, tail: canonicalTail(draft),
+    reverses_entry_id: draft.reversesEntryId, reason: draft.reason, commitment, tail: canonicalTail({ ...draft, commitment }),
     lines: draft.lines.map((l) => [l.account, l.houseId, l.areaId, l.contributionId, l.amountVnd]),
+    ...(sealed ? { record: { kind: sealed.kind, subject_id: sealed.subjectId, salt: sealed.salt, body: sealed.body } } : {}),
   };
 }
 
 // Extends the chain by every draft in one call (one chain lock, one statement), in order.
 export async function appendEntries(tx: Tx, drafts: EntryDraft[]): Promise<PostedEntry[]> {
+  const args = drafts.map(appendArg);
   const rows = await queryRows<{ ordinal: number; entry_id: string | number; entry_prev_hash: string; entry_hash: string }>(tx, sql`
-    SELECT ordinal, entry_id, entry_prev_hash, entry_hash FROM ledger_append(${JSON.stringify(drafts.map(appendArg))}::jsonb) ORDER BY ordinal`);
-  return rows.map((row, i) => ({ ...drafts[i]!, id: Number(row.entry_id), prevHash: row.entry_prev_hash, hash: row.entry_hash }));
+    SELECT ordinal, entry_id, entry_prev_hash, entry_hash FROM ledger_append(${JSON.stringify(args)}::jsonb) ORDER BY ordinal`);
+  return rows.map((row, i) => ({ ...drafts[i]!, commitment: args[i]!.commitment, id: Number(row.entry_id), prevHash: row.entry_prev_hash, hash: row.entry_hash }));
 }
 
 // Open lots of a pool, oldest first, locked; the pool's advisory lock keeps two allocations

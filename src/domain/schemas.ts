@@ -203,3 +203,21 @@ export const reversalInput = z.object({
   requestedBy: staffName,
   occurredAt: z.coerce.date(),
 });
+
+// What a staff member types to find an entry: its number, a receipt code, a house code, or a donor.
+export const entrySearchInput = freeText(1, 100);
+
+export const correctionRequestInput = z.object({
+  entryId: id,
+  whatIsWrong: freeText(10, 500),
+  requestedBy: staffName,
+});
+
+export const correctionDecisionInput = z.object({
+  idempotencyKey,
+  requestId: id,
+  decision: z.enum(['approve', 'refuse']),
+  reason: freeText(3, 300),
+  decidedBy: staffName,
+  occurredAt: z.coerce.date(),
+});

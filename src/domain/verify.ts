@@ -4,6 +4,7 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db, type Tx } from '../../db/client';
 import { GENESIS_HASH, verifyChain, type ChainLink } from '../ledger/hash';
+import { contributionMismatch, recordMismatch } from './public-records';
 
 export interface VerifyReport {
   ok: boolean;
@@ -15,6 +16,7 @@ export interface VerifyReport {
 
 interface EntryRow extends Record<string, unknown> {
   id: string | number;
+  kind: string;
   prev_hash: string;
   hash: string;
   tail: string;
@@ -23,8 +25,8 @@ interface EntryRow extends Record<string, unknown> {
   zero_lines: string | number;
 }
 
-// One batch of entries after `afterId`, each rendered by the database as its canonical tail (the SQL
-// mirror of canonicalTailOf in src/ledger/hash.ts, so a million rows need not be rebuilt in JavaScript),
+// One batch of entries after `afterId`, each rendered by the database as its canonical tail
+// (ledger_canonical_tail(), the SQL rendering of src/ledger/canonical.ts, so a million rows need not be rebuilt in JavaScript),
 // with its lines aggregated over one range scan of their primary key.
 function entryBatch(db: Db | Tx, afterId: number, batchSize: number, upTo = Number.MAX_SAFE_INTEGER) {
   return queryRows<EntryRow>(db, sql`
@@ -36,14 +38,8 @@ function entryBatch(db: Db | Tx, afterId: number, batchSize: number, upTo = Numb
                coalesce(area_id::text, 'null'), coalesce(contribution_id::text, 'null'), amount_vnd::text), ',' ORDER BY line_no) AS lines_json,
              count(*) AS line_count, sum(amount_vnd) AS total_vnd, count(*) FILTER (WHERE amount_vnd = 0) AS zero_lines
       FROM journal_lines WHERE entry_id > ${afterId} AND entry_id <= (SELECT max(id) FROM e) GROUP BY entry_id)
-    SELECT e.id, e.prev_hash, e.hash,
-           '"kind":' || to_json(e.kind)::text
-           || ',"occurred_at":"' || to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
-           || '","description":' || to_json(e.description)::text
-           || ',"contribution_id":' || coalesce(e.contribution_id::text, 'null')
-           || ',"reverses_entry_id":' || coalesce(e.reverses_entry_id::text, 'null')
-           || ',"reason":' || coalesce(to_json(e.reason)::text, 'null')
-           || ',"lines":[' || coalesce(l.lines_json, '') || ']}' AS tail,
+    SELECT e.id, e.kind, e.prev_hash, e.hash,
+           ledger_canonical_tail(e.kind, e.occurred_at, e.description, e.contribution_id, e.reverses_entry_id, e.reason, e.commitment, l.lines_json) AS tail,
            coalesce(l.line_count, 0) AS line_count, l.total_vnd, coalesce(l.zero_lines, 0) AS zero_lines
     FROM e LEFT JOIN l ON l.entry_id = e.id ORDER BY e.id`);
 }
@@ -155,7 +151,9 @@ async function verifySegment(tx: Tx, after: number, upTo: number, batchSize: num
     const links: ChainLink[] = [];
     for (const row of rows) {
       const id = Number(row.id);
-      if (Number(row.line_count) < 2 || Number(row.zero_lines) > 0 || Number(row.total_vnd) !== 0) {
+      // A record entry moves no money and has no lines; any other needs two or more that sum to zero.
+      const lineCountOk = row.kind === 'record' ? Number(row.line_count) === 0 : Number(row.line_count) >= 2;
+      if (!lineCountOk || Number(row.zero_lines) > 0 || Number(row.total_vnd ?? 0) !== 0) {
         await next.catch(() => undefined);
         return { firstId, firstPrevHash, end: position, fault: { entryId: id, reason: `entry does not balance (${row.line_count} lines, sum ${row.total_vnd ?? 0} đồng)` } };
       }
@@ -190,5 +188,7 @@ async function finishVerify(tx: Tx, segments: Segment[]): Promise<VerifyReport> 
   }
   const mismatch = await counterMismatch(tx);
   if (mismatch) return fail(null, mismatch);
+  const record = (await recordMismatch(tx)) ?? (await contributionMismatch(tx));
+  if (record) return fail(record.entryId, record.reason);
   return { ok: true, entries: position.count, headHash: position.headHash };
 }

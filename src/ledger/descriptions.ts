@@ -10,4 +10,5 @@ export const describeEntry = {
   allocation: (houseCode: string, decisionRef: string) => `Phân bổ cho nhà ${houseCode} theo ${decisionRef}`,
   disbursement: (houseCode: string, purpose: string) => `Chi cho hộ nhà ${houseCode}: ${purpose}`,
   reversal: (entryId: number) => `Đảo bút toán #${entryId}`,
+  withdrawal: (receiptCode: string) => `Rút tên người đóng góp ${receiptCode} khỏi công bố`,
 } as const;

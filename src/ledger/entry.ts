@@ -2,9 +2,11 @@ import type { JournalLine } from './accounts';
 import { describeEntry } from './descriptions';
 import { LedgerRuleError } from './errors';
 import { assertVnd } from './money';
+import type { PublicRecordDraft } from './public-record';
 
 // A closed list: the database CHECKs journal_entries.kind against it (db/schema.ts).
-export const ENTRY_KINDS = ['contribution', 'in_kind', 'labour', 'state_budget', 'allocation', 'disbursement', 'reversal'] as const;
+// 'record' moves no money: it commits a public fact (a record re-committed after a withdrawal).
+export const ENTRY_KINDS = ['contribution', 'in_kind', 'labour', 'state_budget', 'allocation', 'disbursement', 'reversal', 'record'] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];
 
 export interface EntryDraft {
@@ -16,6 +18,10 @@ export interface EntryDraft {
   reversesEntryId: number | null;
   reason: string | null;
   lines: JournalLine[];
+  /** What the site shows for this entry; the posting path salts it and puts the commitment in the chain. */
+  record?: PublicRecordDraft;
+  /** sha256(salt ‖ public record), once posted; null for entries without a record. */
+  commitment?: string | null;
 }
 
 export interface PostedEntry extends EntryDraft {
@@ -26,6 +32,12 @@ export interface PostedEntry extends EntryDraft {
 
 // An unbalanced or empty entry would create or destroy money: refuse it before it is written.
 export function assertBalanced(draft: EntryDraft): void {
+  if (draft.kind === 'record') {
+    if (draft.lines.length > 0 || !draft.record) {
+      throw new LedgerRuleError('record_entry', 'Bút toán ghi nhận không có dòng tiền và phải có bản ghi công khai.', 'A record entry moves no money and must carry a public record.');
+    }
+    return;
+  }
   if (draft.lines.length < 2) {
     throw new LedgerRuleError('entry_too_short', 'Bút toán cần ít nhất hai dòng.', 'An entry needs at least two lines.');
   }

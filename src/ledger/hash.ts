@@ -1,23 +1,8 @@
 import { createHash } from 'node:crypto';
+import { canonicalEntryOf, canonicalTailOf, lineJson, type CanonicalParts } from './canonical';
 import type { EntryDraft } from './entry';
 
 export const GENESIS_HASH = '0'.repeat(64);
-
-/** An entry as it is serialised: the lines already rendered as JSON arrays, joined by commas. */
-export interface CanonicalParts {
-  kind: string;
-  occurredAtIso: string;
-  description: string;
-  contributionId: number | null;
-  reversesEntryId: number | null;
-  reason: string | null;
-  linesJson: string;
-}
-
-// One line as `[account,house_id,area_id,contribution_id,amount_vnd]`, exactly as JSON.stringify writes it.
-export function lineJson(account: string, houseId: number | null, areaId: number | null, contributionId: number | null, amountVnd: number): string {
-  return `[${JSON.stringify(account)},${houseId ?? 'null'},${areaId ?? 'null'},${contributionId ?? 'null'},${amountVnd}]`;
-}
 
 export function partsOf(entry: EntryDraft): CanonicalParts {
   return {
@@ -27,16 +12,9 @@ export function partsOf(entry: EntryDraft): CanonicalParts {
     contributionId: entry.contributionId,
     reversesEntryId: entry.reversesEntryId,
     reason: entry.reason,
+    commitment: entry.commitment ?? null,
     linesJson: entry.lines.map((l) => lineJson(l.account, l.houseId, l.areaId, l.contributionId, l.amountVnd)).join(','),
   };
-}
-
-// Fixed key order and plain JSON so any language (and the browser) can rebuild the same bytes.
-// The tail is everything after the id, so the database can prepend the id it assigns.
-export function canonicalTailOf(parts: CanonicalParts): string {
-  return `"kind":${JSON.stringify(parts.kind)},"occurred_at":${JSON.stringify(parts.occurredAtIso)},`
-    + `"description":${JSON.stringify(parts.description)},"contribution_id":${parts.contributionId ?? 'null'},`
-    + `"reverses_entry_id":${parts.reversesEntryId ?? 'null'},"reason":${JSON.stringify(parts.reason)},"lines":[${parts.linesJson}]}`;
 }
 
 export function canonicalTail(entry: EntryDraft): string {
@@ -44,7 +22,7 @@ export function canonicalTail(entry: EntryDraft): string {
 }
 
 export function canonicalEntry(id: number, entry: EntryDraft): string {
-  return `{"id":${id},${canonicalTail(entry)}`;
+  return canonicalEntryOf(id, partsOf(entry));
 }
 
 // Each hash covers the previous one, so rewriting any past entry changes every hash after it.

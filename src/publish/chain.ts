@@ -1,5 +1,6 @@
 // The journal as published: one NDJSON line per entry, exactly the ledger's canonical form plus its
 // prev_hash and hash. No Node imports: the open-data page runs this in the browser with Web Crypto.
+import { canonicalEntryOf, lineJson } from '../ledger/canonical';
 import type { EntryDraft, PostedEntry } from '../ledger/entry';
 import { headlineFromBalances } from '../ledger/headline';
 import type { DatasetTotals } from './format';
@@ -16,22 +17,24 @@ export interface JournalRecord {
   contribution_id: number | null;
   reverses_entry_id: number | null;
   reason: string | null;
+  /** sha256(salt ‖ public record), when the entry commits to one (published in records.ndjson). */
+  commitment?: string;
   lines: RecordLine[];
   prev_hash: string;
   hash: string;
 }
 
-// The bytes that were hashed, rebuilt from a record's own fields in the ledger's fixed key order.
+// The bytes that were hashed, rebuilt from a record's own fields by the one canonical module.
 export function canonicalOfRecord(record: JournalRecord): string {
-  return JSON.stringify({
-    id: record.id,
+  return canonicalEntryOf(record.id, {
     kind: record.kind,
-    occurred_at: record.occurred_at,
+    occurredAtIso: record.occurred_at,
     description: record.description,
-    contribution_id: record.contribution_id,
-    reverses_entry_id: record.reverses_entry_id,
+    contributionId: record.contribution_id,
+    reversesEntryId: record.reverses_entry_id,
     reason: record.reason,
-    lines: record.lines,
+    commitment: record.commitment ?? null,
+    linesJson: record.lines.map((l) => lineJson(...l)).join(','),
   });
 }
 
@@ -45,6 +48,7 @@ export function recordOfEntry(entry: PostedEntry): JournalRecord {
     contribution_id: entry.contributionId,
     reverses_entry_id: entry.reversesEntryId,
     reason: entry.reason,
+    ...(entry.commitment ? { commitment: entry.commitment } : {}),
     lines: entry.lines.map((l) => [l.account, l.houseId, l.areaId, l.contributionId, l.amountVnd]),
     prev_hash: entry.prevHash,
     hash: entry.hash,

@@ -14,6 +14,7 @@ import { journalBatches } from '../domain/journal-read';
 import { parsePoolKey } from '../ledger/accounts';
 import { balancesOf, canonicalOfRecord, checkRecord, recordOfEntry, startChain } from './chain';
 import { csvRow } from './csv';
+import type { PublishedRecord } from './records';
 import { FileSink, JsonArraySink, sha256Hex } from './files';
 import {
   DATASET_FORMAT, FILES, JOURNAL_CHUNK_ENTRIES, LEDGER_PAGE_SIZE,
@@ -33,7 +34,7 @@ import { toBase64 } from './tlog/sha256';
 import { bundleVerifier } from './tlog/bundle-verifier';
 import { sixMonthReport } from '../staff/report';
 
-const { areas, houses, households, allocations, disbursements, journalEntries, chainHead } = schema;
+const { areas, houses, households, allocations, disbursements, journalEntries, chainHead, publicRecords } = schema;
 const reversals = alias(journalEntries, 'reversals');
 
 export interface PublishOptions {
@@ -131,6 +132,22 @@ export async function publishDataset(db: Db, outDir: string, options: PublishOpt
   return { dir: outDir, ...report, files: files.length + 1, bytes: files.reduce((sum, f) => sum + f.bytes, 0) };
 }
 
+// Every committed entry's public record with its salt, so anyone can check it against the chain; a
+// withdrawn record is published as its commitment's entry and "withdrawn", never its old text.
+async function exportRecords(tx: Tx, root: string, done: (file: DatasetFile) => void): Promise<void> {
+  const out = await FileSink.open(root, FILES.records, done);
+  for (let after = 0; ;) {
+    const rows = await tx.select().from(publicRecords).where(gt(publicRecords.entryId, after)).orderBy(asc(publicRecords.entryId)).limit(5000);
+    if (rows.length === 0) break;
+    for (const r of rows) {
+      const line: PublishedRecord = { entry_id: r.entryId, kind: r.kind, subject_id: r.subjectId, salt: r.salt, record: r.body === null ? null : JSON.parse(r.body), withdrawn_by_entry_id: r.withdrawnByEntryId };
+      await out.write(`${JSON.stringify(line)}\n`);
+    }
+    after = rows.at(-1)!.entryId;
+  }
+  await out.close();
+}
+
 async function writeDataset(
   tx: Tx,
   campaign: typeof schema.campaigns.$inferSelect,
@@ -183,6 +200,7 @@ async function writeDataset(
   }
   const balances = balancesOf(chain);
   const totals = headlineFromBalances(balances);
+  await exportRecords(tx, tmp, done);
 
   const contributionsDone = await exportContributions(tx, campaign.id, tmp, done, progress);
   const housesDone = await exportHouses(tx, campaign, areaRows, areaCode, contributionsDone.pageOf, tmp, done, progress);

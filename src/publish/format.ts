@@ -21,6 +21,7 @@ export const FILES = {
   contributionsCsv: 'contributions.csv',
   allocations: 'allocations.ndjson',
   disbursements: 'disbursements.ndjson',
+  records: 'records.ndjson',
   giving360: '360giving.json',
   report: (period: string) => `reports/${period}.json`,
   house: (code: string) => `houses/${code}.json`,

@@ -6,9 +6,10 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { effectsOf, type Effects } from '../ledger/effects';
 import { canonicalOfRecord, checkRecord, compareWithCheckpoint, linesOfRecord, startChain, type JournalRecord } from './chain';
-import { DATASET_FORMAT, FILES, type Checkpoint, type PublicHouse, type Summary } from './format';
+import { DATASET_FORMAT, FILES, type Checkpoint, type PublicAllocation, type PublicContribution, type PublicDisbursement, type PublicHouse, type Summary } from './format';
 import { sha256Hex } from './files';
 import { headlineFromBalances } from '../ledger/headline';
+import { contributionFault, lineFromRecord, recordFault, type PublishedRecord } from './records';
 import { hashLeaf, sameHash } from './tlog/merkle';
 import { extensionFields } from './tlog/note';
 import { bundleRecord, concatHashes, entriesPath, TileBuilder, tilePath, TILE_WIDTH } from './tlog/tiles';
@@ -47,10 +48,12 @@ const recordSchema = z.object({
   contribution_id: id.nullable(),
   reverses_entry_id: id.nullable(),
   reason: z.string().nullable(),
-  lines: z.array(z.tuple([z.string(), id.nullable(), id.nullable(), id.nullable(), vnd])).min(2),
+  commitment: hex64.optional(),
+  lines: z.array(z.tuple([z.string(), id.nullable(), id.nullable(), id.nullable(), vnd])),
   prev_hash: hex64,
   hash: hex64,
-}).strict();
+}).strict().refine((r) => (r.kind === 'record' ? r.lines.length === 0 && r.commitment !== undefined : r.lines.length >= 2),
+  'a record entry has no lines and a commitment; any other entry has two lines or more');
 
 const totalsSchema = z.object({
   cash_received_vnd: vnd, card_fees_vnd: vnd, state_budget_vnd: vnd, in_kind_vnd: vnd, labour_estimate_vnd: vnd,
@@ -106,6 +109,60 @@ async function readBytes(source: string, path: string): Promise<Uint8Array> {
 /** Reads files of a dataset folder or URL, for the log checks that need only a few of them. */
 export const datasetReader = (source: string): ReadFile => (path) => readBytes(source, path);
 
+const publishedRecordSchema = z.object({
+  entry_id: id, kind: z.string(), subject_id: id.nullable(), salt: z.string().regex(/^[0-9a-f]{32}$/), record: z.record(z.unknown()).nullable(), withdrawn_by_entry_id: id.nullable(),
+}).strict();
+
+const ndjsonLines = (text: string) => text.split('\n').filter((line) => line.trim()).map((line) => JSON.parse(line) as unknown);
+
+// Each committed entry's published record against its commitment in the chain, then every published
+// allocation and payment against the record its entry committed to (a file rewritten with its hash is still caught).
+async function checkRecords(source: string, checkpoint: Checkpoint, commitments: Map<number, string>): Promise<string> {
+  const records = new Map<number, PublishedRecord>();
+  for (const raw of ndjsonLines(await readText(source, FILES.records))) {
+    const parsed = publishedRecordSchema.safeParse(raw);
+    if (!parsed.success) throw new Fault(null, FILES.records, `not a public record: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    const published = parsed.data as PublishedRecord;
+    const fault = await recordFault(published, commitments.get(published.entry_id), sha256Hex);
+    if (fault) throw new Fault(published.entry_id, FILES.records, fault);
+    records.set(published.entry_id, published);
+  }
+  for (const entryId of commitments.keys()) {
+    if (!records.has(entryId)) throw new Fault(entryId, FILES.records, 'the entry commits to a public record that is not published');
+  }
+  for (const [kind, file] of [['allocation', FILES.allocations], ['disbursement', FILES.disbursements]] as const) {
+    const seen = new Set<number>();
+    for (const line of ndjsonLines(await readText(source, file)) as (PublicAllocation | PublicDisbursement)[]) {
+      const published = records.get(line.entry_id);
+      if (!published) {
+        if (commitments.has(line.entry_id)) throw new Fault(line.entry_id, file, 'no public record for this line');
+        continue;
+      }
+      const difference = lineFromRecord(line, published.record);
+      if (difference) throw new Fault(line.entry_id, file, difference);
+      seen.add(line.entry_id);
+    }
+    const missing = [...records.values()].find((r) => r.kind === kind && r.record !== null && !seen.has(r.entry_id));
+    if (missing) throw new Fault(missing.entry_id, file, `the committed ${kind} of entry #${missing.entry_id} is not listed`);
+  }
+  // The latest record of each contribution (records are in entry order) against every ledger page.
+  const latest = new Map<number, PublishedRecord>();
+  for (const r of records.values()) if (r.kind === 'contribution' && r.subject_id !== null) latest.set(r.subject_id, r);
+  const pages = checkpoint.files.map((f) => f.path).filter((p) => /^contributions\/\d+\.json$/.test(p));
+  let shownCount = 0;
+  for (const page of pages) {
+    for (const shown of JSON.parse(await readText(source, page)) as PublicContribution[]) {
+      const fault = contributionFault(shown, latest.get(shown.id));
+      if (fault) throw new Fault(latest.get(shown.id)!.entry_id, page, `contribution ${shown.receipt_code} ${fault}`);
+      if (latest.delete(shown.id)) shownCount++;
+    }
+  }
+  const unlisted = latest.values().next().value;
+  if (unlisted) throw new Fault(unlisted.entry_id, FILES.records, `the committed contribution #${unlisted.subject_id} is on no ledger page`);
+  const withdrawn = [...records.values()].filter((r) => r.record === null).length;
+  return `${records.size.toLocaleString('en')} public records against their commitments (${withdrawn} withdrawn), and the allocations, payments and ${shownCount.toLocaleString('en')} contributions they show`;
+}
+
 export async function verifyDataset(source: string, options: VerifyOptions | VerifyOptions['onProgress'] = {}): Promise<DatasetReport> {
   const { onProgress, ...trust } = typeof options === 'function' ? { onProgress: options } : options;
   const checked: string[] = [];
@@ -118,6 +175,7 @@ export async function verifyDataset(source: string, options: VerifyOptions | Ver
     const checkpoint = parsedCheckpoint.data as Checkpoint;
     const fileHashes = new Map(checkpoint.files.map((f) => [f.path, f]));
     const effects: Effects = { houses: new Map(), pools: new Map(), lots: new Map() };
+    const commitments = new Map<number, string>();
 
     // The signed checkpoint first: every later check is against what the fund signed.
     const policy = trustPolicy(trust.key ?? checkpoint.log.verifier_key, trust.witnesses ?? [], trust.threshold ?? 0);
@@ -166,6 +224,7 @@ export async function verifyDataset(source: string, options: VerifyOptions | Ver
         const fault = await checkRecord(state, record, sha256Hex);
         if (fault) throw new Fault(fault.entryId, path, fault.reason);
         effectsOf(linesOfRecord(record), effects);
+        if (record.commitment) commitments.set(record.id, record.commitment);
         const leaf = encoder.encode(canonicalOfRecord(record));
         tree.append(hashLeaf(leaf));
         bundle.push(bundleRecord(leaf));
@@ -217,6 +276,8 @@ export async function verifyDataset(source: string, options: VerifyOptions | Ver
       if (bytes !== file.bytes || hash.digest('hex') !== file.sha256) throw new Fault(null, file.path, 'the file differs from the SHA-256 in the checkpoint');
     }
     checked.push(`SHA-256 of ${checkpoint.files.length.toLocaleString('en')} files`);
+
+    checked.push(await checkRecords(source, checkpoint, commitments));
 
     const houses = JSON.parse(await readText(source, FILES.houses)) as PublicHouse[];
     for (const house of houses) {

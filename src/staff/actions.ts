@@ -5,7 +5,7 @@ import { queryRows, schema, type Db } from '../../db/client';
 import { allocateFromPool } from '../domain/allocations';
 import { currentCampaign } from '../domain/campaigns';
 import { recordCashContribution, recordLabour, recordStateBudget } from '../domain/contributions';
-import { reverseEntry } from '../domain/corrections';
+import { decideCorrectionRequest, fileCorrectionRequest, reverseEntry } from '../domain/corrections';
 import { decideDisbursement, paymentMethodNames, proposeDisbursement } from '../domain/disbursements';
 import { DomainError, fieldError, notFound } from '../domain/errors';
 import { mergeDonors, unmergeDonor, type ReturningDonor } from '../domain/donors';
@@ -424,6 +424,34 @@ export async function reverseAction(ctx: ActionContext, form: Fields): Promise<D
       en: `Entry #${result.reversesEntryId} reversed by entry #${result.entryId}.`,
       replayed, details: { reversalEntryId: result.entryId, reason: text(form, 'reason') },
     };
+  });
+}
+
+// A recorder says in words what is wrong with an entry; an approver decides on the corrections page.
+export async function requestCorrectionAction(ctx: ActionContext, form: Fields): Promise<Done> {
+  const entryId = integer(form, 'entryId');
+  return logged(ctx, 'correction.request', `entry:${entryId}`, async () => {
+    const result = await fileCorrectionRequest(ctx.db, { entryId, whatIsWrong: text(form, 'whatIsWrong'), requestedBy: ctx.user.username });
+    return {
+      vi: `Đã gửi yêu cầu điều chỉnh #${result.requestId} cho bút toán #${entryId}; chờ người phê duyệt.`,
+      en: `Correction request #${result.requestId} for entry #${entryId} filed; waiting for an approver.`,
+      link: `/staff/corrections?entry=${entryId}`, details: { requestId: result.requestId, whatIsWrong: text(form, 'whatIsWrong') },
+    };
+  });
+}
+
+// Approve (posts the reversal) or refuse, with a reason either way; never one's own request.
+export async function decideCorrectionAction(ctx: ActionContext, form: Fields): Promise<Done> {
+  const requestId = integer(form, 'requestId');
+  const decision = text(form, 'decision');
+  return logged(ctx, 'correction.decide', `correction:${requestId}`, async () => {
+    const { result, replayed } = await decideCorrectionRequest(ctx.db, {
+      idempotencyKey: keyOf('correction', form), requestId, decision, reason: text(form, 'reason'), decidedBy: ctx.user.username, occurredAt: new Date(),
+    });
+    const done = result.reversalEntryId === null
+      ? { vi: `Đã từ chối yêu cầu điều chỉnh #${requestId}.`, en: `Correction request #${requestId} refused.` }
+      : { vi: `Đã duyệt yêu cầu #${requestId}: bút toán #${result.entryId} được đảo bằng #${result.reversalEntryId}.`, en: `Request #${requestId} approved: entry #${result.entryId} reversed by #${result.reversalEntryId}.` };
+    return { ...done, replayed, details: { status: result.status, entryId: result.entryId, reversalEntryId: result.reversalEntryId, reason: text(form, 'reason') } };
   });
 }
 

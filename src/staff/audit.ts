@@ -58,7 +58,7 @@ export const auditActionNames: Record<string, [string, string]> = {
   'office_cash.record': ['Ghi tiền mặt tại quỹ', 'Office cash recorded'], 'state_budget.record': ['Ghi ngân sách nhà nước', 'State budget recorded'],
   'allocation.create': ['Phân bổ tiền quỹ', 'Allocation'], 'disbursement.propose': ['Đề nghị chi', 'Payment proposed'],
   'disbursement.approve': ['Duyệt khoản chi', 'Payment approved'], 'disbursement.reject': ['Từ chối khoản chi', 'Payment rejected'],
-  'entry.reverse': ['Đảo bút toán', 'Entry reversed'], 'payment_review.resolve': ['Xử lý mục đối soát', 'Review item resolved'],
+  'entry.reverse': ['Đảo bút toán', 'Entry reversed'], 'correction.request': ['Yêu cầu điều chỉnh', 'Correction requested'], 'correction.decide': ['Quyết định yêu cầu điều chỉnh', 'Correction request decided'], 'payment_review.resolve': ['Xử lý mục đối soát', 'Review item resolved'],
   'donor.merge': ['Gộp người ủng hộ', 'Donors merged'], 'donor.unmerge': ['Hoàn tác gộp người ủng hộ', 'Donor merge undone'],
   'site.publish': ['Xuất bản', 'Publish'], 'site.publish.done': ['Xuất bản xong', 'Publish done'], 'site.publish.failed': ['Xuất bản thất bại', 'Publish failed'],
 };

@@ -78,6 +78,7 @@ export const staffRoutes: readonly StaffRoute[] = [
   { pattern: '/staff/payment-reviews', methods: { GET: 'records.read', POST: 'payments.review' }, nav: ['Đối soát tiền vào', 'Payment review'] },
   { pattern: '/staff/donors', methods: { GET: 'records.read', POST: 'entries.reverse' }, nav: ['Người ủng hộ', 'Donors'] },
   { pattern: '/staff/corrections', methods: { GET: 'records.read', POST: 'entries.reverse' }, nav: ['Điều chỉnh', 'Corrections'] },
+  { pattern: '/staff/corrections/request', methods: { POST: 'records.write' } },
   { pattern: '/staff/report', methods: { GET: 'reports.read' }, nav: ['Báo cáo 6 tháng', 'Six-monthly report'] },
   { pattern: '/staff/report.csv', methods: { GET: 'reports.read' } },
   { pattern: '/staff/report.pdf', methods: { GET: 'reports.read' } },

@@ -1,9 +1,11 @@
 // What the workspace pages show, read in a few queries each; pages only render these.
-import { and, desc, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { queryRows, schema, type Db } from '../../db/client';
 import { loadEntry } from '../domain/corrections';
 import { publicDonorName } from '../domain/donors';
 import { stageOf } from '../domain/houses';
+import { describeItem } from '../domain/in-kind';
+import { ui } from '../i18n/ui';
 import type { ActionContext } from './actions';
 import { audit } from './audit';
 import { maySeeHouseholdPrivate } from './permissions';
@@ -100,11 +102,39 @@ export async function poolBalances(db: Db) {
     GROUP BY p.pool_key, a.name, a.code HAVING sum(p.remaining_vnd) > 0 ORDER BY p.pool_key <> 'general', sum(p.remaining_vnd) DESC LIMIT 30`);
 }
 
+// An entry as a person reads it: each line's account, house and commune by name, the gift's donor and
+// items, and who recorded it (from the audit log; money that came by card or bank has no recorder).
 export async function entryForCorrection(db: Db, entryId: number) {
   const entry = await loadEntry(db, entryId);
   if (!entry) return undefined;
   const [reversal] = await db.select({ id: journalEntries.id }).from(journalEntries).where(eq(journalEntries.reversesEntryId, entryId));
-  return { entry, reversedBy: reversal?.id ?? null };
+  const houseIds = [...new Set(entry.lines.flatMap((l) => (l.houseId ? [l.houseId] : [])))];
+  const houseRows = houseIds.length ? await db.select({ id: houses.id, code: houses.publicCode, areaId: houses.areaId }).from(houses).where(inArray(houses.id, houseIds)) : [];
+  const houseById = new Map(houseRows.map((h) => [h.id, h]));
+  // A house's line names the house's commune when the line itself carries none.
+  const areaIds = [...new Set([...entry.lines.flatMap((l) => (l.areaId ? [l.areaId] : [])), ...houseRows.map((h) => h.areaId)])];
+  const areaNames = new Map((areaIds.length ? await db.select({ id: areas.id, name: areas.name }).from(areas).where(inArray(areas.id, areaIds)) : []).map((a) => [a.id, a.name]));
+  const [gift] = entry.contributionId === null ? [] : await db.select({
+    receiptCode: contributions.receiptCode, details: contributions.details, displayName: donors.displayName, anonymous: donors.anonymous,
+  }).from(contributions).innerJoin(donors, eq(donors.id, contributions.donorId)).where(eq(contributions.id, entry.contributionId));
+  const items = ((gift?.details as { items?: Parameters<typeof describeItem>[0][] } | null)?.items ?? []).map(describeItem);
+  const [recorder] = await queryRows<{ actor: string; display_name: string | null }>(db, sql`
+    SELECT a.actor, u.display_name FROM audit_log a LEFT JOIN staff_users u ON u.username = a.actor
+    WHERE a.outcome = 'ok' AND (a.details->>'entryId' = ${String(entryId)} OR a.details->>'reversalEntryId' = ${String(entryId)})
+    ORDER BY a.id LIMIT 1`);
+  const [payment] = await db.select({ recordedBy: disbursements.recordedBy, decidedBy: disbursements.decidedBy }).from(disbursements).where(eq(disbursements.entryId, entryId));
+  return {
+    entry, reversedBy: reversal?.id ?? null,
+    lines: entry.lines.map((l) => ({
+      ...l, accountVi: ui.vi.account[l.account], accountEn: ui.en.account[l.account],
+      houseCode: l.houseId ? houseById.get(l.houseId)?.code ?? null : null,
+      areaName: areaNames.get(l.areaId ?? (l.houseId ? houseById.get(l.houseId)?.areaId ?? 0 : 0)) ?? null,
+    })),
+    receiptCode: gift?.receiptCode ?? null,
+    donor: gift ? { name: gift.displayName ?? publicDonorName(gift), anonymous: gift.anonymous } : null,
+    items,
+    recorder: payment ? `${payment.recordedBy} (duyệt: ${payment.decidedBy})` : recorder ? recorder.display_name ?? recorder.actor : null,
+  };
 }
 
 export async function recentEntries(db: Db) {

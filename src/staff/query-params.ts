@@ -33,7 +33,7 @@ export const staffQuerySchemas = {
   '/staff/donors': { q: optional(freeText(0, 200)) },
   '/staff/publish': { started: optional(z.enum(['now', 'again'])) },
   '/staff/disbursements': houseOnly,
-  '/staff/corrections': { entry: optional(dbId) },
+  '/staff/corrections': { entry: optional(dbId), q: optional(freeText(0, 100)) },
   '/staff/report': period,
   '/staff/report.csv': period,
   '/staff/report.pdf': period,

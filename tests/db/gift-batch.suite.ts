@@ -11,6 +11,7 @@ import { cashContributionInput } from '../../src/domain/schemas';
 import { campaignTotals } from '../../src/domain/totals';
 import { verifyLedger } from '../../src/domain/verify';
 import { Book } from '../../src/ledger/book';
+import { cashGift } from '../../src/ledger/rules';
 import { buildWorld, nextKey, type World } from './world';
 import type { FreshDb } from './harness';
 
@@ -170,10 +171,13 @@ export function giftBatchSuite(driver: string, fresh: FreshDb): void {
           const order = outcomes.map((o, i) => ({ o, input: inputs[i]! })).sort((a, b) => a.o.result.entryId - b.o.result.entryId);
           for (const { o, input } of order) {
             const t = input.target;
-            const posted = book.giveCash({
-              contributionId: o.result.contributionId, receiptCode: o.result.receiptCode, channel: input.channel, amountVnd: input.amountVnd, feeVnd: input.feeVnd,
-              target: t.type, houseId: t.type === 'house' ? t.houseId : undefined, areaId: t.type === 'commune' ? t.areaId : undefined, occurredAt: input.receivedAt,
+            // The salted commitment is random: the Book takes the one the database chained.
+            const [stored] = await queryRows<{ commitment: string }>(db.db, sql`SELECT commitment FROM journal_entries WHERE id = ${o.result.entryId}`);
+            const { draft } = cashGift(book, {
+              contributionId: o.result.contributionId, receiptCode: o.result.receiptCode, channel: input.channel, amountVnd: input.amountVnd, feeVnd: input.feeVnd ?? 0,
+              target: t.type, houseId: t.type === 'house' ? t.houseId : null, areaId: t.type === 'commune' ? t.areaId : null, occurredAt: input.receivedAt,
             });
+            const posted = book.post({ ...draft, commitment: stored!.commitment });
             expect([posted.id, posted.hash]).toEqual([o.result.entryId, o.result.entryHash]);
           }
           const [head] = await db.db.select().from(schema.chainHead);

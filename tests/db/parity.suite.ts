@@ -33,10 +33,15 @@ type Op = typeof opArb extends fc.Arbitrary<infer T> ? T : never;
 /** What one side did with an operation: the entry it posted, or the code it refused with. */
 type Step = { entry: [id: number, hash: string] } | { refused: string };
 
+// The salted commitment of the entry the database just posted: random, so the Book posts the same one.
+let chainedCommitment: string | null = null;
+
 async function onDb(db: Db, run: () => Promise<{ result: { entryId: number | null } }>): Promise<Step & { result?: unknown }> {
+  chainedCommitment = null;
   try {
     const { result } = await run();
-    const [entry] = await db.select({ hash: schema.journalEntries.hash }).from(schema.journalEntries).where(eq(schema.journalEntries.id, result.entryId!));
+    const [entry] = await db.select({ hash: schema.journalEntries.hash, commitment: schema.journalEntries.commitment }).from(schema.journalEntries).where(eq(schema.journalEntries.id, result.entryId!));
+    chainedCommitment = entry!.commitment;
     return { entry: [result.entryId!, entry!.hash], result };
   } catch (error) {
     if (error instanceof DomainError) return { refused: error.code };
@@ -128,6 +133,8 @@ export function paritySuite(driver: string, fresh: FreshDb): void {
         try {
           const world = await buildWorld(handle.db, 2);
           const book = new Book();
+          const post = book.post.bind(book);
+          book.post = (draft) => post({ ...draft, commitment: chainedCommitment });
           for (const h of await handle.db.select().from(schema.houses)) book.addHouse({ id: h.id, code: h.publicCode, areaId: h.areaId, budgetVnd: h.budgetVnd });
           for (const [i, op] of ops.entries()) {
             if (op.op === 'reverse' && book.entries.length === 0) continue;

@@ -120,6 +120,27 @@ for (const driver of drivers) {
       expect(await accepted.text()).toMatch(/Đã ghi 4 ngày công của Đại đội 2/);
     });
 
+    it('finds an entry by house code in words; a recorder files a correction request and an approver refuses it', async () => {
+      const found = await (await request('GET', `/staff/corrections?q=${houseCode}&entry=1`, 'recorder')).text();
+      // The gift to the house and the labour form above both name it.
+      expect(found).toMatch(/Kết quả <span class="en">Results<\/span> \(2\)/);
+      expect(found).toMatch(/<a href="\?entry=1">#1<\/a><\/td><td>[^<]+<\/td><td>[^<]+<\/td><td>mã nhà \/ house/);
+      expect(found).toMatch(new RegExp(`Tiền cho nhà <span class="en">Money for the house</span></td><td>${houseCode}</td><td>Xã A</td>`));
+      const filed = await request('POST', '/staff/corrections/request', 'recorder', new URLSearchParams({
+        csrf: sessions.recorder.csrf, submission: `corr-${Math.random().toString(36).slice(2)}-000`, entryId: '1', whatIsWrong: 'Ghi nhầm nhà, đúng là nhà bên cạnh.',
+      }));
+      expect(filed.status).toBe(200);
+      expect(await filed.text()).toMatch(/Đã gửi yêu cầu điều chỉnh #1 cho bút toán #1/);
+      const listed = await (await request('GET', '/staff/corrections', 'approver')).text();
+      expect(listed).toContain('Ghi nhầm nhà, đúng là nhà bên cạnh.');
+      expect(listed).toContain('value="refuse"');
+      const decided = await request('POST', '/staff/corrections', 'approver', new URLSearchParams({
+        csrf: sessions.approver.csrf, submission: `corr-${Math.random().toString(36).slice(2)}-001`, requestId: '1', decision: 'refuse', reason: 'Biên bản ghi đúng nhà này',
+      }));
+      expect(decided.status).toBe(200);
+      expect(await decided.text()).toMatch(/Đã từ chối yêu cầu điều chỉnh #1/);
+    });
+
     it('signs in with an HttpOnly SameSite cookie, ends the session at sign-out, and left the records as they were', async () => {
       const page = await fetch(`${server.url}/staff/login`);
       const loginCookie = page.headers.getSetCookie().find((c) => c.startsWith('ancu_login_csrf='))!;

@@ -12,7 +12,7 @@ describe('pool keys: one format, one parser', () => {
   });
 
   it('refuses what poolKey would never write', () => {
-    for (const bad of ['', 'commune:', 'commune:0', 'commune:07', 'commune:1:2', 'General', 'commune:-3', ' general']) {
+    for (const bad of ['', 'commune:', 'commune:0', 'commune:07', 'commune:1:2', 'General', 'commune:-3', ' general', 'xcommune:5']) {
       expect(() => parsePoolKey(bad), bad).toThrow(/not a pool key/);
       expect(new RegExp(POOL_KEY_PATTERN).test(bad), bad).toBe(false);
     }

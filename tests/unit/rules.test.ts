@@ -106,6 +106,13 @@ describe('Book.post: its own guards hold for drafts that bypass the rules', () =
     expect(b.entries).toHaveLength(0);
   });
 
+  it('measures the over-budget refusal from what the house already has', () => {
+    const b = book();
+    b.giveInKind({ contributionId: 2, houseId: 1, valueVnd: 500_000, occurredAt: at(1), description: 'g' });
+    const error = expectRuleError(() => b.post(draftOf([line('pool_general', 500_001, { contributionId: 1 }), line('house_cash', -500_001, { houseId: 1, contributionId: 1 })])), 'over_budget');
+    expect(error.message).toContain(`còn cần ${formatVnd(500_000)}`);
+  });
+
   it('refuses a draft that would take a house below zero given (goods, cash) or paid', () => {
     for (const lines of [
       [line('house_in_kind', 1, { houseId: 1, contributionId: 1 }), line('in_kind_received', -1, { contributionId: 1 })],

@@ -1,0 +1,4 @@
+import { chainSuite } from './chain.suite';
+import { pgliteFresh } from './harness';
+
+chainSuite('pglite', pgliteFresh);

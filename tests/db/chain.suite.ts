@@ -1,0 +1,253 @@
+// The public record is the chain, on one driver: the SQL rendering of the canonical form equals the
+// TypeScript one; a published value changed behind the application's back in any table is caught by
+// ledger:verify naming the entry; a published file changed (even with its hash and signature redone)
+// is caught by ledger:verify-dataset and the standalone verifier.
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import fc from 'fast-check';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryRows, type DbHandle } from '../../db/client';
+import { allocateFromPool } from '../../src/domain/allocations';
+import { decideDisbursement, proposeDisbursement } from '../../src/domain/disbursements';
+import { sqlRecord, withdrawDonorName } from '../../src/domain/public-records';
+import { verifyLedger } from '../../src/domain/verify';
+import { canonicalJson, canonicalTailOf, lineJson } from '../../src/ledger/canonical';
+import { publishDataset } from '../../src/publish/export';
+import { FILES } from '../../src/publish/format';
+import { formatCheckpoint, parseCheckpoint, parseNote } from '../../src/publish/tlog/note';
+import { generatePrivateKey, signerFromPrivateKey, type NoteSigner } from '../../src/publish/tlog/signer';
+import { verifyDataset } from '../../src/publish/verify-dataset';
+import type { FreshDb } from './harness';
+import { buildWorld, give, nextKey, type World } from './world';
+
+const run = promisify(execFile);
+
+// Text Postgres can hold (no NUL), from every plane, short or long.
+const text = fc.oneof(
+  fc.string({ unit: 'grapheme', maxLength: 40 }),
+  fc.string({ unit: fc.constantFrom('"', '\\', '\n', '\t', '\u0001', '\u001f', '\u007f', '\u2028', 'ư', '₫', '😀', '/', '<'), maxLength: 30 }),
+  fc.string({ unit: 'binary', minLength: 2000, maxLength: 6000 }),
+).map((s) => s.replace(/\0/g, ''));
+const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: null });
+const id = fc.integer({ min: 1, max: 2_147_483_647 });
+const vnd = fc.oneof(fc.integer({ min: -1e12, max: 1e12 }), fc.constantFrom(Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER)).filter((n) => n !== 0);
+const when = fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('2999-12-31T23:59:59.999Z'), noInvalidDate: true });
+
+// What a forger with the fund's key does: after editing files, rewrites their listed SHA-256 in
+// checkpoint.json, and signs a new checkpoint naming the new checkpoint.json.
+function forgeWithKey(dir: string, signer: NoteSigner, edited: string[]): void {
+  const checkpointPath = join(dir, FILES.checkpoint);
+  const checkpoint = JSON.parse(readFileSync(checkpointPath, 'utf8')) as { files: { path: string; bytes: number; sha256: string }[] };
+  for (const file of checkpoint.files.filter((f) => edited.includes(f.path))) {
+    const bytes = readFileSync(join(dir, file.path));
+    Object.assign(file, { bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
+  }
+  const json = JSON.stringify(checkpoint);
+  writeFileSync(checkpointPath, json);
+  const signed = parseCheckpoint(parseNote(readFileSync(join(dir, 'checkpoint'), 'utf8')).text);
+  signed.extensions = signed.extensions.map((line) => (line.startsWith('dataset ') ? `dataset ${createHash('sha256').update(json).digest('hex')}` : line));
+  const body = formatCheckpoint(signed);
+  const note = `${body}\n${signer.sign(body)}`;
+  writeFileSync(join(dir, 'checkpoint'), note);
+  const history = readFileSync(join(dir, 'checkpoints.ndjson'), 'utf8').trim().split('\n');
+  history[history.length - 1] = JSON.stringify({ ...JSON.parse(history.at(-1)!), note });
+  writeFileSync(join(dir, 'checkpoints.ndjson'), `${history.join('\n')}\n`);
+}
+
+export function chainSuite(driver: string, fresh: FreshDb): void {
+  describe(`the public record is the chain (${driver})`, () => {
+    let handle: DbHandle;
+    let world: World;
+    let allocationEntry: number;
+    let disbursementEntry: number;
+    const giftEntries: number[] = [];
+    let root: string;
+    let published: string;
+    const signer = signerFromPrivateKey(generatePrivateKey('an-cu.test/journal'));
+
+    beforeAll(async () => {
+      handle = await fresh();
+      world = await buildWorld(handle.db, 2);
+      for (let i = 0; i < 3; i++) {
+        const gift = await give(handle.db, world, { amountVnd: 20_000_000, donor: { kind: 'individual', displayName: `Người ${i}` } });
+        giftEntries.push(gift.result.entryId);
+      }
+      const house = world.houses[0]!;
+      const allocated = await allocateFromPool(handle.db, {
+        idempotencyKey: nextKey('alloc'), houseId: house.houseId, fromAreaId: null, amountVnd: 25_000_000,
+        decisionRef: 'QĐ 12/2024 "Ban vận động"', createdBy: 'can.bo', occurredAt: '2024-09-02T00:00:00Z',
+      });
+      allocationEntry = allocated.result.entryId;
+      const proposed = await proposeDisbursement(handle.db, {
+        idempotencyKey: nextKey('pay'), houseId: house.houseId, amountVnd: 10_000_000, purpose: 'Mua xi măng, gạch đợt 1', recordedBy: 'can.bo', recordedAt: '2024-09-03T00:00:00Z',
+      });
+      const decided = await decideDisbursement(handle.db, {
+        idempotencyKey: nextKey('ok'), disbursementId: proposed.result.disbursementId, decidedBy: 'duyet', decidedAt: '2024-09-04T00:00:00Z', approve: true,
+      });
+      disbursementEntry = decided.result.entryId!;
+      root = mkdtempSync(join(tmpdir(), 'ancu-chain-'));
+      published = join(root, 'data');
+      await publishDataset(handle.db, published, { signer, now: new Date('2025-01-01T00:00:00Z') });
+    }, 300_000);
+    afterAll(async () => {
+      await handle?.close();
+      if (root) rmSync(root, { recursive: true, force: true });
+    });
+
+    it('the SQL rendering of an entry equals the canonical module on random entries (unicode, long texts, nulls)', async () => {
+      await fc.assert(fc.asyncProperty(
+        fc.record({
+          kind: text, occurredAt: when, description: text, contributionId: maybe(id), reversesEntryId: maybe(id), reason: maybe(text),
+          commitment: maybe(fc.stringMatching(/^[0-9a-f]{64}$/)),
+          lines: fc.array(fc.tuple(text, maybe(id), maybe(id), maybe(id), vnd), { maxLength: 4 }),
+        }),
+        async (e) => {
+          const linesJson = e.lines.map((l) => lineJson(...l)).join(',');
+          const expected = canonicalTailOf({ ...e, occurredAtIso: e.occurredAt.toISOString(), linesJson });
+          const [row] = await queryRows<{ tail: string }>(handle.db, sql`SELECT ledger_canonical_tail(${e.kind}, ${e.occurredAt.toISOString()}::timestamptz,
+            ${e.description}, ${e.contributionId}::integer, ${e.reversesEntryId}::bigint, ${e.reason}::text, ${e.commitment}::text, ${linesJson || null}::text) AS tail`);
+          expect(row!.tail).toBe(expected);
+          expect(JSON.parse(`{"id":1,${expected}`)).toMatchObject({ description: e.description, reason: e.reason });
+        },
+      ), { numRuns: 150 });
+    }, 120_000);
+
+    it('the SQL rendering of a public record equals canonicalJson (RFC 8785) on random values', async () => {
+      await fc.assert(fc.asyncProperty(maybe(vnd), maybe(text), maybe(text), maybe(text), async (amount, decision, code, pool) => {
+        const record = sqlRecord('allocation', { amount_vnd: '$1', decision_ref: '$2', house_code: '$3', pool_key: '$4' })
+          .replace(/\$(\d)/g, (_, n: string) => `v.c${n}`);
+        const [row] = await queryRows<{ body: string }>(handle.db, sql`SELECT ${sql.raw(record)} AS body
+          FROM (SELECT ${amount}::bigint AS c1, ${decision}::text AS c2, ${code}::text AS c3, ${pool}::text AS c4) v`);
+        expect(row!.body).toBe(canonicalJson({ amount_vnd: amount, decision_ref: decision, house_code: code, pool_key: pool }));
+      }), { numRuns: 150 });
+    }, 120_000);
+
+    it('every allocation and payment commits to its public record, and the chain verifies', async () => {
+      const rows = await queryRows<{ id: string | number; commitment: string; salt: string; body: string }>(handle.db, sql`
+        SELECT e.id, e.commitment, r.salt, r.body FROM journal_entries e JOIN public_records r ON r.entry_id = e.id
+        WHERE r.kind IN ('allocation', 'disbursement') ORDER BY e.id`);
+      expect(rows.map((r) => Number(r.id))).toEqual([allocationEntry, disbursementEntry]);
+      for (const r of rows) expect(createHash('sha256').update(r.salt + r.body).digest('hex')).toBe(r.commitment);
+      expect(JSON.parse(rows[0]!.body)).toEqual({ amount_vnd: 25_000_000, decision_ref: 'QĐ 12/2024 "Ban vận động"', house_code: world.houses[0]!.publicCode, pool_key: 'general' });
+      expect(rows[0]!.salt).not.toBe(rows[1]!.salt);
+      expect((await verifyLedger(handle.db)).ok).toBe(true);
+    });
+
+    // Each change is made as a superuser would behind the application's back, checked, then undone.
+    const tampers: [string, string, string, () => number][] = [
+      ['allocations.amount_vnd', 'UPDATE allocations SET amount_vnd = amount_vnd + 1', 'UPDATE allocations SET amount_vnd = amount_vnd - 1', () => allocationEntry],
+      ['allocations.decision_ref', `UPDATE allocations SET decision_ref = decision_ref || 'x'`, `UPDATE allocations SET decision_ref = left(decision_ref, -1)`, () => allocationEntry],
+      ['allocations.pool_key', `UPDATE allocations SET pool_key = 'commune:1'`, `UPDATE allocations SET pool_key = 'general'`, () => allocationEntry],
+      ['disbursements.purpose', `UPDATE disbursements SET purpose = 'Mua tôn'`, `UPDATE disbursements SET purpose = 'Mua xi măng, gạch đợt 1'`, () => disbursementEntry],
+      ['disbursements.amount_vnd', 'UPDATE disbursements SET amount_vnd = 9000000', 'UPDATE disbursements SET amount_vnd = 10000000', () => disbursementEntry],
+      ['houses.public_code', `UPDATE houses SET public_code = public_code || 'Z' WHERE id = 1`, `UPDATE houses SET public_code = left(public_code, -1) WHERE id = 1`, () => allocationEntry],
+      ['public_records.body', `UPDATE public_records SET body = replace(body, 'xi măng', 'xi mang')`, `UPDATE public_records SET body = replace(body, 'xi mang', 'xi măng')`, () => disbursementEntry],
+      ['donors.display_name', `UPDATE donors SET display_name = 'Người khác' WHERE display_name = 'Người 1'`, `UPDATE donors SET display_name = 'Người 1' WHERE display_name = 'Người khác'`, () => giftEntries[1]!],
+      ['contributions.amount_vnd', `UPDATE contributions SET amount_vnd = 2000000 WHERE id = 3`, `UPDATE contributions SET amount_vnd = 20000000 WHERE id = 3`, () => giftEntries[2]!],
+      ['contributions.received_at', `UPDATE contributions SET received_at = received_at + interval '1 day' WHERE id = 1`, `UPDATE contributions SET received_at = received_at - interval '1 day' WHERE id = 1`, () => giftEntries[0]!],
+      ['journal_entries.commitment', `UPDATE journal_entries SET commitment = repeat('0', 64) WHERE id = (SELECT entry_id FROM disbursements WHERE status = 'approved')`, '', () => disbursementEntry],
+    ];
+    for (const [what, change, undo, entry] of tampers) {
+      it(`a change to ${what} behind the application's back is caught, naming the entry`, async () => {
+        const saved = what === 'journal_entries.commitment' ? await queryRows<{ id: string; commitment: string }>(handle.db, sql`SELECT id, commitment FROM journal_entries WHERE commitment IS NOT NULL`) : [];
+        const asSuperuser = (statement: string) => handle.db.transaction(async (tx) => {
+          await tx.execute(sql`SET LOCAL session_replication_role = replica`);
+          await tx.execute(sql.raw(statement));
+        });
+        await asSuperuser(change);
+        const report = await verifyLedger(handle.db);
+        expect(report.ok).toBe(false);
+        expect(report.fault?.entryId).toBe(entry());
+        if (undo) await asSuperuser(undo);
+        for (const row of saved) await asSuperuser(`UPDATE journal_entries SET commitment = '${row.commitment}' WHERE id = ${row.id}`);
+        expect((await verifyLedger(handle.db)).ok).toBe(true);
+      }, 60_000);
+    }
+
+    it('a deleted public record or side row is caught, naming the entry', async () => {
+      for (const table of ['public_records', 'allocations']) {
+        const asSuperuser = (statement: ReturnType<typeof sql>) => handle.db.transaction(async (tx) => {
+          await tx.execute(sql`SET LOCAL session_replication_role = replica`);
+          await tx.execute(statement);
+        });
+        const [saved] = await queryRows<{ row: unknown }>(handle.db, sql`SELECT row_to_json(t) AS row FROM ${sql.raw(table)} t WHERE entry_id = ${allocationEntry}`);
+        await asSuperuser(sql`DELETE FROM ${sql.raw(table)} WHERE entry_id = ${allocationEntry}`);
+        const report = await verifyLedger(handle.db);
+        expect(report.fault?.entryId, table).toBe(allocationEntry);
+        await asSuperuser(sql`INSERT INTO ${sql.raw(table)} SELECT * FROM json_populate_record(NULL::${sql.raw(table)}, ${JSON.stringify(saved!.row)}::json)`);
+      }
+      expect((await verifyLedger(handle.db)).ok).toBe(true);
+    });
+
+    it('public records refuse any change but a withdrawal, even from the application', async () => {
+      const refused = { cause: { message: expect.stringMatching(/append-only/) } };
+      await expect(handle.db.execute(sql`UPDATE public_records SET body = body || ' '`)).rejects.toMatchObject(refused);
+      await expect(handle.db.execute(sql`UPDATE public_records SET salt = md5(salt)`)).rejects.toMatchObject(refused);
+      await expect(handle.db.execute(sql`DELETE FROM public_records`)).rejects.toMatchObject(refused);
+      await expect(handle.db.execute(sql`TRUNCATE public_records`)).rejects.toMatchObject(refused);
+    });
+
+    it('verify-dataset checks every record against its commitment; a changed file is caught with and without its hash and signature redone', async () => {
+      const good = await verifyDataset(published, { key: signer.verifierKey });
+      expect(good.fault).toBeUndefined();
+      expect(good.checked.join('\n')).toMatch(/5 public records against their commitments/);
+      const cases: [string, (text: string) => string, RegExp][] = [
+        [FILES.allocations, (t) => t.replace('QĐ 12/2024', 'QĐ 13/2024'), /decision_ref/],
+        [FILES.disbursements, (t) => t.replace('"amount_vnd":10000000', '"amount_vnd":1000000'), /amount_vnd/],
+        [FILES.disbursements, () => '', /not listed/],
+        [FILES.records, (t) => t.replace('xi măng', 'xi mang'), /does not match the commitment/],
+        [FILES.records, (t) => t.split('\n').slice(1).join('\n'), /not published/],
+        [FILES.ledgerPage(1), (t) => t.replace('Người 1', 'Người khác'), /committed record/],
+      ];
+      for (const [file, edit, reason] of cases) {
+        for (const redone of [false, true]) {
+          const dir = join(root, `tamper-${file.replace(/\W/g, '_')}-${redone}`);
+          await run('cp', ['-a', published, dir]);
+          writeFileSync(join(dir, file), edit(readFileSync(join(dir, file), 'utf8')));
+          if (redone) forgeWithKey(dir, signer, [file]);
+          const report = await verifyDataset(dir, { key: signer.verifierKey });
+          expect(report.ok, `${file} ${redone}`).toBe(false);
+          if (redone) expect(report.fault?.reason, file).toMatch(reason);
+          else expect(report.fault?.reason, file).toMatch(/SHA-256/);
+          rmSync(dir, { recursive: true, force: true });
+        }
+      }
+    }, 120_000);
+
+    it('withdrawing a donor\'s name removes it from every published file; the chain and the dataset still verify', async () => {
+      const [donor] = await queryRows<{ donor_id: number }>(handle.db, sql`SELECT donor_id FROM contributions WHERE id = 1`);
+      const { result } = await withdrawDonorName(handle.db, { idempotencyKey: nextKey('withdraw'), donorId: Number(donor!.donor_id), requestedBy: 'can.bo', occurredAt: '2025-01-02T00:00:00Z' });
+      expect(result.withdrawn).toBe(1);
+      expect(await verifyLedger(handle.db)).toMatchObject({ ok: true });
+      const after = join(root, 'after-withdrawal');
+      await publishDataset(handle.db, after, { signer, now: new Date('2025-01-03T00:00:00Z') });
+      const { stdout } = await run('grep', ['-rl', 'Người 0', after]).catch((error: { stdout: string }) => error);
+      expect(stdout.trim()).toBe('');
+      const lines = readFileSync(join(after, FILES.records), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { entry_id: number; record: unknown; withdrawn_by_entry_id: number | null });
+      expect(lines.find((l) => l.entry_id === giftEntries[0])).toMatchObject({ record: null, withdrawn_by_entry_id: expect.any(Number) });
+      const report = await verifyDataset(after, { key: signer.verifierKey });
+      expect(report.fault).toBeUndefined();
+      expect(report.checked.join('\n')).toMatch(/\(1 withdrawn\)/);
+      // A second request under another key finds nothing left to withdraw.
+      expect((await withdrawDonorName(handle.db, { idempotencyKey: nextKey('withdraw'), donorId: Number(donor!.donor_id), requestedBy: 'can.bo', occurredAt: '2025-01-02T00:00:00Z' })).result.withdrawn).toBe(0);
+      await expect(withdrawDonorName(handle.db, { idempotencyKey: nextKey('withdraw'), donorId: 999, requestedBy: 'can.bo', occurredAt: '2025-01-02T00:00:00Z' })).rejects.toMatchObject({ status: 404 });
+    }, 120_000);
+
+    it('the standalone verify.mjs checks the records too', async () => {
+      const dir = join(root, 'standalone');
+      await run('cp', ['-a', published, dir]);
+      const ok = await run(process.execPath, [join(dir, 'verify.mjs'), dir, '--key', signer.verifierKey]);
+      expect(ok.stdout).toMatch(/public records against their commitments/);
+      writeFileSync(join(dir, FILES.records), readFileSync(join(dir, FILES.records), 'utf8').replace('xi măng', 'xi mang'));
+      forgeWithKey(dir, signer, [FILES.records]);
+      const bad = await run(process.execPath, [join(dir, 'verify.mjs'), dir, '--key', signer.verifierKey]).catch((error: { code: number; stderr: string; stdout: string }) => error);
+      expect(bad).toMatchObject({ code: 1 });
+      expect(`${(bad as { stderr: string }).stderr}`).toMatch(/does not match the commitment/);
+    }, 60_000);
+  });
+}

@@ -1,0 +1,4 @@
+import { correctionsSuite } from './corrections.suite';
+import { pgliteFresh } from './harness';
+
+correctionsSuite('pglite', pgliteFresh);

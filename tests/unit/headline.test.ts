@@ -1,0 +1,29 @@
+// The one formula for the headline figures, checked account by account: each balance is a distinct
+// power of two, so a figure that reads the wrong account (or none) cannot land on the right total.
+import { describe, expect, it } from 'vitest';
+import { ACCOUNTS } from '../../src/ledger/accounts';
+import { headlineFromBalances } from '../../src/ledger/headline';
+
+const balances = Object.fromEntries(Object.keys(ACCOUNTS).map((account, index) => [account, 2 ** index])) as Record<keyof typeof ACCOUNTS, number>;
+const b = balances;
+
+describe('headline figures: one formula over account balances', () => {
+  it('reads each figure from its own accounts', () => {
+    expect(headlineFromBalances(balances)).toEqual({
+      cash_received_vnd: b.cash_card + b.cash_bank + b.cash_office + b.house_paid + b.card_fees,
+      card_fees_vnd: b.card_fees,
+      state_budget_vnd: b.state_budget,
+      in_kind_vnd: b.in_kind_received,
+      labour_estimate_vnd: b.labour_estimate,
+      allocated_vnd: -(b.house_cash + b.house_in_kind + b.house_state),
+      cash_allocated_vnd: -b.house_cash,
+      disbursed_vnd: b.house_paid,
+      general_pool_vnd: -b.pool_general,
+      commune_pools_vnd: -b.pool_commune,
+    });
+  });
+
+  it('an empty ledger is all zeros, never -0', () => {
+    for (const value of Object.values(headlineFromBalances({}))) expect(Object.is(value, 0)).toBe(true);
+  });
+});
