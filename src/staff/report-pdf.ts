@@ -52,22 +52,22 @@ export function reportPdf(report: SixMonthReport, issuedOn: string): Promise<Buf
 
   // One table row a place (columns fit landscape A4's 762 pt between margins): stage counts at the period's end, kind of work, then money by source.
   const columns: [string, number, (pl: Place) => string][] = [
-    ['Địa bàn', 110, (pl) => pl.name],
-    ...stages.map((stage): [string, number, (pl: Place) => string] => [ui.vi.stage[stage], 40, (pl) => formatCount(pl.mix.stageNow[stage])]),
-    ['Xây mới / sửa', 50, (pl) => `${formatCount(pl.mix.newBuild)} / ${formatCount(pl.mix.repair)}`],
-    ['Ngân sách', 72, (pl) => formatVnd(pl.money.stateBudgetVnd)],
-    ['Quỹ phân bổ', 72, (pl) => formatVnd(pl.money.fundAllocatedVnd)],
-    ['Ủng hộ trực tiếp', 72, (pl) => formatVnd(pl.money.designatedVnd + pl.money.communePoolVnd)],
-    ['Hiện vật', 72, (pl) => formatVnd(pl.money.inKindVnd)],
+    ['Địa bàn', 95, (pl) => pl.name],
+    ...stages.map((stage): [string, number, (pl: Place) => string] => [ui.vi.stage[stage], 36, (pl) => formatCount(pl.mix.stageNow[stage])]),
+    ['Xây mới / sửa', 55, (pl) => `${formatCount(pl.mix.newBuild)} / ${formatCount(pl.mix.repair)}`],
+    ['Ngân sách', 78, (pl) => formatVnd(pl.money.stateBudgetVnd)],
+    ['Quỹ phân bổ', 78, (pl) => formatVnd(pl.money.fundAllocatedVnd)],
+    ['Ủng hộ trực tiếp', 78, (pl) => formatVnd(pl.money.designatedVnd + pl.money.communePoolVnd)],
+    ['Hiện vật', 78, (pl) => formatVnd(pl.money.inKindVnd)],
     ['Ngày công', 40, (pl) => formatCount(pl.money.labourPersonDays)],
-    ['Đã chi', 72, (pl) => formatVnd(pl.money.disbursedVnd)],
+    ['Đã chi', 78, (pl) => formatVnd(pl.money.disbursedVnd)],
   ];
   const tableRow = (cells: string[], bold = false) => {
     if (pdf.y > pdf.page.height - 80) pdf.addPage();
     const rowTop = pdf.y;
     let x = 40;
     let bottom = rowTop;
-    pdf.font(bold ? 'bold' : 'regular').fontSize(8);
+    pdf.font(bold ? 'bold' : 'regular').fontSize(7);
     cells.forEach((cell, i) => {
       pdf.text(cell, x, rowTop, { width: columns[i]![1] - 4, align: i === 0 ? 'left' : 'right' });
       bottom = Math.max(bottom, pdf.y);
