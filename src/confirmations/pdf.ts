@@ -19,13 +19,10 @@ export function pdfFonts(env: NodeJS.ProcessEnv = process.env): { regular: strin
   return { regular, bold };
 }
 
-const channelName: Record<string, string> = { card: 'Thẻ / Card', bank_transfer: 'Chuyển khoản / Bank transfer', office: 'Tại văn phòng / At the office' };
-
-// Renders the confirmation; resolves with the whole file (a few KB plus the font subset).
-export function confirmationPdf(doc: Confirmation, bank: FundBankAccount, issuedAt = new Date()): Promise<Buffer> {
+// A document with the two faces registered as 'regular' and 'bold', and the whole file once it ends.
+export function openPdf(options: PDFKit.PDFDocumentOptions): { pdf: PDFKit.PDFDocument; done: Promise<Buffer> } {
   const fonts = pdfFonts();
-  const title = doc.year === null ? 'GIẤY XÁC NHẬN KHOẢN ỦNG HỘ' : `GIẤY XÁC NHẬN CÁC KHOẢN ỦNG HỘ NĂM ${doc.year}`;
-  const pdf = new PDFDocument({ size: 'A4', margin: 50, font: fonts.regular, info: { Title: title, Author: bank.accountName, CreationDate: issuedAt } });
+  const pdf = new PDFDocument({ ...options, font: fonts.regular });
   pdf.registerFont('regular', fonts.regular);
   pdf.registerFont('bold', fonts.bold);
   const chunks: Buffer[] = [];
@@ -34,6 +31,15 @@ export function confirmationPdf(doc: Confirmation, bank: FundBankAccount, issued
     pdf.on('end', () => resolve(Buffer.concat(chunks)));
     pdf.on('error', reject);
   });
+  return { pdf, done };
+}
+
+const channelName: Record<string, string> = { card: 'Thẻ / Card', bank_transfer: 'Chuyển khoản / Bank transfer', office: 'Tại văn phòng / At the office' };
+
+// Renders the confirmation; resolves with the whole file (a few KB plus the font subset).
+export function confirmationPdf(doc: Confirmation, bank: FundBankAccount, issuedAt = new Date()): Promise<Buffer> {
+  const title = doc.year === null ? 'GIẤY XÁC NHẬN KHOẢN ỦNG HỘ' : `GIẤY XÁC NHẬN CÁC KHOẢN ỦNG HỘ NĂM ${doc.year}`;
+  const { pdf, done } = openPdf({ size: 'A4', margin: 50, info: { Title: title, Author: bank.accountName, CreationDate: issuedAt } });
 
   const heading = (text: string) => pdf.moveDown(0.6).font('bold').fontSize(11).text(text).font('regular').fontSize(10);
   const line = (label: string, value: string) => pdf.font('bold').text(`${label}: `, { continued: true }).font('regular').text(value);

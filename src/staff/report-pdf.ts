@@ -1,7 +1,6 @@
 // The six-monthly report as a PDF (pdfkit), with the same heading, tables and signatures as the printable page.
 // Fonts are the confirmations' (a Unicode TTF), so Vietnamese prints everywhere.
-import PDFDocument from 'pdfkit';
-import { pdfFonts } from '../confirmations/pdf';
+import { openPdf } from '../confirmations/pdf';
 import { stages } from '../domain/schemas';
 import { formatCount, formatDate, formatVnd } from '../i18n/format';
 import { ui } from '../i18n/ui';
@@ -11,17 +10,8 @@ type Place = Pick<AreaReport, 'code' | 'name' | 'mix' | 'money' | 'inPeriod'>;
 
 // Renders the report on landscape A4; resolves with the whole file.
 export function reportPdf(report: SixMonthReport, issuedOn: string): Promise<Buffer> {
-  const fonts = pdfFonts();
   const period = `Từ ngày ${formatDate(report.from)} đến ngày ${formatDate(report.to)}`;
-  const pdf = new PDFDocument({ size: 'A4', layout: 'landscape', margin: 40, font: fonts.regular, info: { Title: `Báo cáo sáu tháng — ${period}` } });
-  pdf.registerFont('regular', fonts.regular);
-  pdf.registerFont('bold', fonts.bold);
-  const chunks: Buffer[] = [];
-  pdf.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    pdf.on('end', () => resolve(Buffer.concat(chunks)));
-    pdf.on('error', reject);
-  });
+  const { pdf, done } = openPdf({ size: 'A4', layout: 'landscape', margin: 40, info: { Title: `Báo cáo sáu tháng — ${period}` } });
   const width = pdf.page.width - 80;
   const half = width / 2;
 
