@@ -116,8 +116,9 @@ export async function decideCorrectionRequest(db: Db, raw: unknown): Promise<Out
       throw new DomainError(403, 'own_request', 'Bạn không thể tự duyệt yêu cầu điều chỉnh của chính mình; cần một người phê duyệt khác.',
         'You cannot decide your own correction request; another approver must.');
     }
+    // The journal is published: the recorder's own words stay in the request (private); the entry cites it by number.
     const reversal = input.decision === 'approve'
-      ? await postReversal(tx, { entryId: row.entryId, reason: `${row.whatIsWrong} — ${input.reason}`, requestedBy: `${row.requestedBy}, duyệt: ${input.decidedBy}`, occurredAt: input.occurredAt })
+      ? await postReversal(tx, { entryId: row.entryId, reason: `Yêu cầu điều chỉnh #${row.id} — ${input.reason}`, requestedBy: `${row.requestedBy}, duyệt: ${input.decidedBy}`, occurredAt: input.occurredAt })
       : null;
     const status = input.decision === 'approve' ? 'approved' as const : 'refused' as const;
     await tx.update(correctionRequests).set({

@@ -97,7 +97,9 @@ export function correctionsSuite(driver: string, fresh: FreshDb): void {
       expect(approved.vi).toContain(`được đảo bằng #${after!.reversalEntryId}`);
       const [reversal] = await handle.db.select().from(schema.journalEntries).where(eq(schema.journalEntries.id, after!.reversalEntryId!));
       expect(reversal).toMatchObject({ kind: 'reversal', reversesEntryId: cash.entryId });
-      expect(reversal!.reason).toContain('ghi nhầm thêm một số 0');
+      // The published reason cites the request and the approver's words, never the recorder's private text.
+      expect(reversal!.reason).toContain(`Yêu cầu điều chỉnh #${request!.id} — Đã đối chiếu biên lai BL-77`);
+      expect(reversal!.reason).not.toContain('ghi nhầm thêm một số 0');
       expect((await verifyLedger(handle.db)).ok).toBe(true);
       expect((await entryForCorrection(handle.db, after!.reversalEntryId!))!.recorder).toBe('HANH');
       expect((await listAudit(handle.db, { action: 'correction.request', outcome: 'ok' })).length).toBe(1);
