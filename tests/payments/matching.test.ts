@@ -46,3 +46,42 @@ describe('credits', () => {
     expect(decideCredit({ creditVnd: 5_432, memo: 'Trả lãi tiền gửi' }, [], byCode)).toMatchObject({ reason: 'bank_interest' });
   });
 });
+
+describe('every word, every reason and every detail', () => {
+  const pledge = (code: string, over: Partial<Pledge> = {}) => ({ receiptCode: code, method: 'bank_transfer', status: 'pending', amountVnd: 100_000, ...over }) as Pledge;
+
+  it('recognises each of the banks\' words for a charge, and for interest, on its own', () => {
+    for (const words of ['Phí quản lý', 'PHI SMS', 'phi dich vu', 'Thu phí', 'Phí chuyển tiền', 'phi duy tri', 'VAT phi', 'fee', 'Service charge', 'charge']) {
+      expect(decideDebit({ debitVnd: 11_000, memo: `${words} T11`, bookedAt: at(30) }, []), words).toMatchObject({ reason: 'bank_charge', detail: 'bank charge of 11.000 ₫' });
+    }
+    for (const words of ['Trả lãi', 'LAI TIEN GUI', 'Lãi nhập gốc', 'tien lai', 'Interest']) {
+      expect(decideCredit({ creditVnd: 5_432, memo: `${words} T11` }, [], new Map()), words).toMatchObject({ reason: 'bank_interest', detail: 'interest paid by the bank' });
+    }
+  });
+
+  it('a memo with an unknown code is never taken for interest, and known codes are told from unknown ones', () => {
+    const byCode = new Map([['AC22222222', pledge('AC22222222')]]);
+    expect(decideCredit({ creditVnd: 5_432, memo: 'tra lai AC99999999' }, ['AC99999999'], byCode))
+      .toEqual({ status: 'review', reason: 'no_code', detail: 'code-like text AC99999999 matches no pledge' });
+    expect(decideCredit({ creditVnd: 100_000, memo: '' }, ['AC99999999', 'AC22222222'], byCode)).toMatchObject({ status: 'matched', code: 'AC22222222' });
+    expect(decideCredit({ creditVnd: 1, memo: '' }, [], byCode)).toEqual({ status: 'review', reason: 'no_code', detail: 'no receipt code in the memo' });
+  });
+
+  it('says why in each refusal\'s detail', () => {
+    const byCode = new Map([['AC22222222', pledge('AC22222222')], ['AC44444444', pledge('AC44444444', { method: 'card' })], ['AC33333333', pledge('AC33333333', { status: 'confirmed' })]]);
+    expect(decideCredit({ creditVnd: 100_000, memo: '' }, ['AC44444444'], byCode)).toMatchObject({ reason: 'pledge_is_card', code: 'AC44444444', detail: 'AC44444444 is a card pledge' });
+    expect(decideCredit({ creditVnd: 100_000, memo: '' }, ['AC33333333'], byCode)).toMatchObject({ detail: 'AC33333333 is already confirmed' });
+    expect(decideCredit({ creditVnd: 90_000, memo: '' }, ['AC22222222'], byCode)).toMatchObject({ detail: 'AC22222222 pledged 100.000 ₫, received 90.000 ₫' });
+    expect(decideCredit({ creditVnd: 100_000, memo: '' }, ['AC22222222', 'AC33333333'], byCode)).toMatchObject({ detail: 'several receipt codes: AC22222222, AC33333333' });
+    expect(decideDebit({ debitVnd: 7_000, memo: 'chi BK-00009', bookedAt: at(3) }, [])).toMatchObject({ detail: 'no approved payment of 7.000 ₫ to BK-00009 within a month before or ten days after' });
+    expect(decideDebit({ debitVnd: 7_000, memo: 'chi', bookedAt: at(3) }, [])).toMatchObject({ detail: 'no approved payment of 7.000 ₫ within a month before or ten days after' });
+  });
+
+  it('takes the nearest approval on either side, and the older payment when two are as near', () => {
+    const before = payment(5, 1_000, 8, 'BK-00005');
+    const after = payment(6, 1_000, 13, 'BK-00006');
+    expect(decideDebit({ debitVnd: 1_000, memo: 'x', bookedAt: at(12) }, [before, after])).toMatchObject({ payment: { id: 6 } });
+    expect(decideDebit({ debitVnd: 1_000, memo: 'x', bookedAt: at(9) }, [after, before])).toMatchObject({ payment: { id: 5 } });
+    expect(decideDebit({ debitVnd: 1_000, memo: 'x', bookedAt: at(10) }, [payment(8, 1_000, 9, 'BK-00008'), payment(7, 1_000, 11, 'BK-00007')])).toMatchObject({ payment: { id: 7 } });
+  });
+});
