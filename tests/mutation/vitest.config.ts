@@ -9,7 +9,7 @@ export default defineConfig({
     include: [
       // book.property.test.ts is left out: its random 60-operation runs cost a minute per surviving mutant
       // on this 2-core machine, so the score is that of the example tests, a lower bound.
-      'tests/unit/{accounts,allocation,book,canonical,entry,hash,headline,money,postings,publish,rules}.test.ts',
+      'tests/unit/{accounts,allocation,book,canonical,chain-check,entry,hash,headline,money,postings,publish,rules}.test.ts',
       'tests/payments/{bank-statement,bank-layouts,matching,vietqr}.test.ts',
     ],
     testTimeout: 60_000,
