@@ -50,6 +50,7 @@ describe('staff workspace on a 390-px phone (pglite)', () => {
   }
 
   // Wider than the screen means the page scrolls sideways; a table may scroll inside its own box.
+  // Downloads (CSV, PDF) are files, not pages: the browser saves them instead of laying them out.
   const overflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 
   for (const javaScriptEnabled of [false, true]) {
@@ -57,7 +58,7 @@ describe('staff workspace on a 390-px phone (pglite)', () => {
       const wide: string[] = [];
       for (const [role, username] of Object.entries(roleUsernames)) {
         const page = await signedIn(username, javaScriptEnabled);
-        const pages = staffRoutes.filter((r) => r.methods.GET && r.methods.GET !== 'public' && can(role as never, r.methods.GET) && !r.pattern.endsWith('.csv'))
+        const pages = staffRoutes.filter((r) => r.methods.GET && r.methods.GET !== 'public' && can(role as never, r.methods.GET) && !/\.(csv|pdf)$/.test(r.pattern))
           .map((r) => r.pattern.replace('[id]', String(r.pattern.includes('houses') ? house.houseId : 1)));
         for (const path of pages) {
           const response = await page.goto(`${server.url}${path}`);
