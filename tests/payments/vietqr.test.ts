@@ -40,4 +40,20 @@ describe('VietQR payload', () => {
   it('strips Vietnamese tones and đ from the memo', () => {
     expect(asciiMemo('Ủng hộ Quỹ Vì người nghèo Đồng Hỷ')).toBe('Ung ho Quy Vi nguoi ngheo Dong Hy');
   });
+
+  it('anchors the BIN at both ends, and keeps the memo to 25 printable ASCII characters, trimmed', () => {
+    for (const bankBin of ['9704361', 'x970436', '970436x']) expect(() => vietQrPayload({ bankBin, accountNo: '1' }), bankBin).toThrow(/BIN/);
+    expect(asciiMemo('  đồng bào 🏠 vùng lũ  ')).toBe('dong bao  vung lu');
+    const fields = parseVietQr(vietQrPayload({ bankBin: '970436', accountNo: '1', purpose: 'Ủng hộ nhà BK-00012 của bà Nguyễn' }));
+    expect(fields['62.08']).toBe('Ung ho nha BK-00012 cua b');
+    expect(parseVietQr(vietQrPayload({ bankBin: '970436', accountNo: '1', purpose: '🏠 ' }))).not.toHaveProperty('62');
+  });
+
+  it('refuses a field whose length or id is malformed even when the CRC is right', () => {
+    const withCrc = (body: string) => `${body}6304${crc16CcittFalse(`${body}6304`)}`;
+    expect(() => parseVietQr(withCrc('000201' + '0199'))).toThrow(/Malformed VietQR field at 6/);
+    expect(() => parseVietQr(withCrc('000201' + 'X1020A'))).toThrow(/Malformed/);
+    expect(() => parseVietQr(withCrc('000201' + '01xx12'))).toThrow(/Malformed/);
+    expect(parseVietQr(withCrc('000201' + '5802VN'))).toMatchObject({ '00': '01', '58': 'VN', '63': expect.any(String) });
+  });
 });
