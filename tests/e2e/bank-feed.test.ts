@@ -6,12 +6,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPglite, openPostgres } from '../../db/client';
 import { buildWorld, type World } from '../db/world';
 import { createPledge } from '../../src/payments/pledges';
 import { ensureBuilt, startServer, type RunningServer } from './browser';
+import { serverDatabase, type ServerDatabase } from './server-database';
 import { sepayBody, signedFeedRequest } from '../../scripts/lib/bank-feed-sender';
 
 const FEED_SECRET = 'feed-secret-e2e';
@@ -23,6 +22,7 @@ const drivers = ['pglite', ...(baseUrl ? ['postgres' as const] : [])] as const;
 for (const driver of drivers) describe(`bank feed on the built server (${driver})`, () => {
   const dir = mkdtempSync(join(tmpdir(), 'ancu-feed-'));
   let server: RunningServer;
+  let database: ServerDatabase;
   let world: World;
   const burst: string[] = [];
   const form = (path: string, fields: Record<string, string>) => fetch(`${server.url}${path}`, {
@@ -40,17 +40,8 @@ for (const driver of drivers) describe(`bank feed on the built server (${driver}
 
   beforeAll(async () => {
     await ensureBuilt();
-    let url: string | undefined;
-    if (driver === 'postgres') {
-      const admin = postgres(baseUrl!, { max: 1, onnotice: () => {} });
-      await admin.unsafe(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-      await admin.unsafe(`CREATE DATABASE ${dbName}`);
-      await admin.end();
-      const u = new URL(baseUrl!);
-      u.pathname = `/${dbName}`;
-      url = u.toString();
-    }
-    const handle = url ? openPostgres(url, 1) : openPglite(join(dir, 'pglite'));
+    database = await serverDatabase(driver, dir, dbName);
+    const handle = database.open();
     await handle.migrate();
     world = await buildWorld(handle.db);
     // The burst's pledges, recorded before the server starts (the page limits pledges per address).
@@ -59,16 +50,12 @@ for (const driver of drivers) describe(`bank feed on the built server (${driver}
       burst.push(p.receiptCode);
     }
     await handle.close();
-    server = await startServer({ ...(url ? { DATABASE_URL: url } : { DATABASE_URL: '', PGLITE_DIR: join(dir, 'pglite') }), BANK_FEED_HMAC_SECRET: FEED_SECRET });
+    server = await startServer({ ...database.env, BANK_FEED_HMAC_SECRET: FEED_SECRET });
   }, 600_000);
 
   afterAll(async () => {
     await server?.stop();
-    if (driver === 'postgres') {
-      const admin = postgres(baseUrl!, { max: 1, onnotice: () => {} });
-      await admin.unsafe(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-      await admin.end();
-    }
+    await database?.drop();
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -7,11 +7,10 @@ import { promisify } from 'node:util';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPglite, openPostgres } from '../../db/client';
 import { buildWorld, type World } from '../db/world';
 import { ensureBuilt, startServer, type RunningServer } from './browser';
+import { serverDatabase, type ServerDatabase } from './server-database';
 import { deliver, startStripeStandIn, stripeEvent, type StripeStandIn } from '../../scripts/lib/stripe-stand-in';
 import { vietcombankCsv } from '../../scripts/lib/statement-fixture';
 import { startSmtpSink, type SmtpSink } from '../mail/smtp-sink';
@@ -26,6 +25,7 @@ for (const driver of drivers) describe(`donation flow on the built server (${dri
   const onPostgres = driver === 'postgres';
   const dir = mkdtempSync(join(tmpdir(), 'ancu-donate-'));
   let env: NodeJS.ProcessEnv;
+  let database: ServerDatabase;
   let server: RunningServer;
   let standIn: StripeStandIn;
   let world: World;
@@ -53,23 +53,13 @@ for (const driver of drivers) describe(`donation flow on the built server (${dri
     await ensureBuilt();
     standIn = await startStripeStandIn({ webhook });
     sink = await startSmtpSink();
-    let url: string | undefined;
-    if (onPostgres) {
-      const admin = postgres(baseUrl!, { max: 1, onnotice: () => {} });
-      await admin.unsafe(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-      await admin.unsafe(`CREATE DATABASE ${dbName}`);
-      await admin.end();
-      const u = new URL(baseUrl!);
-      u.pathname = `/${dbName}`;
-      url = u.toString();
-    }
+    database = await serverDatabase(driver, dir, dbName);
     env = {
-      ...(url ? { DATABASE_URL: url } : { DATABASE_URL: '', PGLITE_DIR: join(dir, 'pglite') }),
+      ...database.env,
       STRIPE_SECRET_KEY: 'sk_test_e2e', STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_API_BASE: standIn.url,
       SMTP_HOST: '127.0.0.1', SMTP_PORT: String(sink.port), MAIL_FROM: 'Quỹ <quy@example.vn>',
     };
-    // Never openDatabase here: on the PGlite run it would follow DATABASE_URL to the shared server.
-    const handle = url ? openPostgres(url, 1) : openPglite(join(dir, 'pglite'));
+    const handle = database.open();
     await handle.migrate();
     world = await buildWorld(handle.db);
     await handle.close();
@@ -80,11 +70,7 @@ for (const driver of drivers) describe(`donation flow on the built server (${dri
     await server?.stop();
     await standIn?.close();
     await sink?.close();
-    if (onPostgres) {
-      const admin = postgres(baseUrl!, { max: 1, onnotice: () => {} });
-      await admin.unsafe(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-      await admin.end();
-    }
+    await database?.drop();
     rmSync(dir, { recursive: true, force: true });
   });
 
