@@ -154,6 +154,17 @@ export function sheetCsv(sheet: FixtureSheet, options: { bom?: boolean; crlf?: b
   return `${options.bom ? '\uFEFF' : ''}${sheet.map((cells) => cells.map((c) => (c === null ? '' : quoted(c.value))).join(',')).join(eol)}${eol}`;
 }
 
+// A cell's value as the bank's XLSX export holds it: with `numbers`, amounts (comma-grouped in the CSV)
+// are spreadsheet numbers; everything else is text.
+export function xlsxValue(value: string | number, numbers: boolean): string | number {
+  return numbers && typeof value === 'string' && /^[+-]?\d{1,3}(,\d{3})+$/.test(value) ? Number(value.replace(/[,+]/g, '')) : String(value);
+}
+
+// A sheet as a spreadsheet reader returns it (rows numbered from 1, null under a merge), without the file.
+export function sheetTable(sheet: FixtureSheet, options: { numbers?: boolean } = {}): { lineNo: number; cells: (string | number | null)[] }[] {
+  return sheet.map((cells, i) => ({ lineNo: i + 1, cells: cells.map((c) => (c === null ? null : xlsxValue(c.value, options.numbers ?? false))) }));
+}
+
 // The Vietcombank export as CSV: the layout the demo, the benchmark and most tests use.
 export function vietcombankCsv(rows: FixtureRow[], options: { accountNo?: string; openingVnd?: number } = {}): string {
   return sheetCsv(bankSheet('vietcombank', rows, options));

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { parseStatement, rowKeys } from '../../src/payments/bank-statement';
 import { readStatementFile, parseCsv } from '../../src/payments/statement-file';
 import { readExportedAmount } from '../../src/i18n/read-number';
-import { bankSheet, sheetCsv, type FixtureBank, type FixtureRow, type FixtureSheet } from '../../scripts/lib/statement-fixture';
+import { bankSheet, sheetCsv, xlsxValue, type FixtureBank, type FixtureRow, type FixtureSheet } from '../../scripts/lib/statement-fixture';
 import { DomainError } from '../../src/domain/errors';
 
 // The refusal a parse throws; fails the test if it parses or throws anything else.
@@ -51,8 +51,8 @@ async function xlsxTable(sheet: FixtureSheet, name: string, numbers: boolean) {
   const path = join(dir, `${name}.xlsx`);
   const cells = sheet.map((row) => row.map((c) => {
     if (c === null) return null;
-    const amount = numbers && typeof c.value === 'string' && /^[+-]?\d{1,3}(,\d{3})+$/.test(c.value) ? Number(c.value.replace(/[,+]/g, '')) : null;
-    return amount === null ? { ...c, value: String(c.value) } : { value: amount, type: Number };
+    const value = xlsxValue(c.value, numbers);
+    return typeof value === 'number' ? { value, type: Number } : { ...c, value };
   }));
   await writeXlsxFile(cells as unknown as Parameters<typeof writeXlsxFile>[0]).toFile(path);
   return (await readStatementFile(path)).table;
