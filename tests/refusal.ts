@@ -10,3 +10,14 @@ export async function refusal(fn: () => Promise<unknown>): Promise<DomainError> 
   }
   throw new Error('expected a refusal, but the operation succeeded');
 }
+
+// The same for a synchronous fn (the statement parsers).
+export function refusalOf(fn: () => unknown): DomainError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof DomainError) return error;
+    throw error;
+  }
+  throw new Error('expected a refusal, but the operation succeeded');
+}

@@ -30,8 +30,9 @@ const HEADINGS: Record<Field, string[]> = {
 // Labels in the header block and the footer.
 export const LABELS = {
   accountNo: ['so tai khoan', 'tai khoan so', 'so tk', 'account number', 'account no'],
-  opening: ['so du dau ky', 'so du dau', 'opening balance', 'beginning balance'],
-  closing: ['so du cuoi ky', 'so du cuoi', 'closing balance', 'ending balance'],
+  // "Số dư đầu kỳ", "Số dư đầu ngày": a label is found anywhere in a cell, so its first words suffice.
+  opening: ['so du dau', 'opening balance', 'beginning balance'],
+  closing: ['so du cuoi', 'closing balance', 'ending balance'],
   // Lines that are neither transactions nor broken: totals, page marks, signatures.
   footer: ['tong', 'cong phat sinh', 'total', 'so du', 'trang', 'page', 'nguoi lap', 'ke toan', 'kiem soat', 'giam doc', 'prepared by'],
 };

@@ -58,7 +58,7 @@ function labelled(cells: Cell[], labels: string[]): string | undefined {
   for (let i = 0; i < cells.length; i++) {
     if (!hasPhrase(text(cells[i]), labels)) continue;
     const inline = /:\s*(.*\d.*)$/.exec(text(cells[i]));
-    if (inline) return inline[1]!.trim();
+    if (inline) return inline[1];
     const next = cells.slice(i + 1).find((c) => !blank(c));
     if (next !== undefined) return text(next);
   }
@@ -76,9 +76,11 @@ function amountCell(cell: Cell, lineNo: number, [what, whatEn]: [string, string]
   } else {
     const negative = /^[-−(]/.test(raw);
     const reading = readExportedAmount(raw.replace(/^[-−+(]|\)$/g, ''));
-    // The reader names the text itself when it is not a number at all.
-    const named = reading.ok || reading.problem === 'not_a_number' ? '' : ` "${raw}"`;
-    if (!reading.ok) throw statementError(lineNo, `${what}${named} ${reading.vi}.`, `${whatEn}${named} ${reading.en}.`);
+    if (!reading.ok) {
+      // The reader names the text itself when it is not a number at all.
+      const named = reading.problem === 'not_a_number' ? '' : ` "${raw}"`;
+      throw statementError(lineNo, `${what}${named} ${reading.vi}.`, `${whatEn}${named} ${reading.en}.`);
+    }
     value = negative ? -reading.value : reading.value;
   }
   if (!Number.isSafeInteger(value)) throw statementError(lineNo, `${what} "${raw}" phải là số đồng nguyên.`, `${whatEn} "${raw}" must be whole đồng.`);
@@ -116,9 +118,10 @@ function dateCell(cell: Cell, lineNo: number): DateReading | null {
   const at = yearFirst ? vietnamTime(a!, b!, c!, hh!, mm!, ss!)
     : match[1]!.length <= 2 && dayFirstYear !== null ? vietnamTime(dayFirstYear, b!, a!, hh!, mm!, ss!) : null;
   if (!at) throw statementError(lineNo, `Ngày "${raw}" không hợp lệ (cần dd/mm/yyyy).`, `The date "${raw}" is not valid (dd/mm/yyyy expected).`);
-  return { bookedAt: at, rest: match[7]!.replace(/\s+/g, ' ').trim() };
+  return { bookedAt: at, rest: match[7]!.replace(/\s+/g, ' ') };
 }
 
+// -1 for a column the header lacks: cells[-1] is undefined, so an absent column reads as a blank cell.
 type Columns = Record<Exclude<Field, 'ignore'>, number>;
 
 // The columns a header names: each heading takes its field, and the first column of each field counts.
@@ -142,7 +145,7 @@ function joinHeadings(upper: Cell[], lower: Cell[]): Cell[] {
     const top = text(upper[i]);
     if (top) carried = top;
     const bottom = text(lower[i]);
-    return [top || (bottom ? carried : ''), bottom].filter(Boolean).join(' ');
+    return [top || (bottom ? carried : ''), bottom].join(' ');
   });
 }
 
@@ -178,6 +181,14 @@ function optionalBalance(value: string | undefined, lineNo: number): number | nu
   return value === undefined || value === '' ? null : amountCell(value, lineNo, ['Số dư', 'Balance'], 'signed');
 }
 
+// A balance line's amount: after its label, or in the balance column when nothing follows the label
+// ("Số dư đầu kỳ" written as the memo, in the last column). Undefined when the line names no balance.
+function statedBalance(cells: Cell[], labels: string[], balanceColumn: number): string | undefined {
+  const value = labelled(cells, labels);
+  if (value !== undefined || !cells.some((c) => hasPhrase(text(c), labels))) return value;
+  return blank(cells[balanceColumn]) ? undefined : text(cells[balanceColumn]);
+}
+
 // True when a row repeats a header row (a new page of a statement converted from PDF).
 function repeatsHeader(cells: Cell[], headings: Set<string>): boolean {
   return cells.filter((c) => !blank(c) && headings.has(normalise(text(c)))).length >= 2;
@@ -187,15 +198,14 @@ function repeatsHeader(cells: Cell[], headings: Set<string>): boolean {
 // headers or a memo wrapped onto the next line; a line with money but no readable date is refused.
 function readRows(table: TableRow[], header: Header, into: ParsedStatement): void {
   const { columns } = header;
-  const moneyColumns = [columns.credit, columns.debit, columns.amount].filter((i) => i >= 0);
+  const moneyColumns = [columns.credit, columns.debit, columns.amount];
   const headings = new Set(table.slice(header.at, header.at + header.rows).flatMap(({ cells }) => cells.map((c) => normalise(text(c)))));
   for (const { lineNo, cells } of table.slice(header.at + header.rows)) {
-    if (cells.every(blank)) continue;
     const date = dateCell(cells[columns.date], lineNo);
     // Balance lines ("Số dư đầu kỳ", "Số dư cuối kỳ") carry no transaction, with or without a date.
     if (!date || moneyColumns.every((i) => blank(cells[i]))) {
-      const opening = labelled(cells, LABELS.opening);
-      const closing = labelled(cells, LABELS.closing);
+      const opening = statedBalance(cells, LABELS.opening, columns.balance);
+      const closing = statedBalance(cells, LABELS.closing, columns.balance);
       if (opening !== undefined || closing !== undefined) {
         into.openingBalanceVnd ??= optionalBalance(opening, lineNo);
         into.closingBalanceVnd ??= optionalBalance(closing, lineNo);
@@ -228,13 +238,13 @@ function readRows(table: TableRow[], header: Header, into: ParsedStatement): voi
       debitVnd = Math.max(-signed, 0);
     } else {
       creditVnd = amountCell(cells[columns.credit], lineNo, ['Ghi có', 'Credit'], 'unsigned');
-      debitVnd = columns.debit >= 0 ? amountCell(cells[columns.debit], lineNo, ['Ghi nợ', 'Debit'], 'absolute') : 0;
+      debitVnd = amountCell(cells[columns.debit], lineNo, ['Ghi nợ', 'Debit'], 'absolute');
     }
     if ((creditVnd > 0) === (debitVnd > 0)) {
       throw statementError(lineNo, 'Mỗi giao dịch phải là ghi có hoặc ghi nợ, khác 0.', 'Each transaction must be a credit or a debit, and not zero.');
     }
-    const reference = (columns.reference >= 0 ? text(cells[columns.reference]) : '') || date.rest || null;
-    const balanceVnd = columns.balance >= 0 && !blank(cells[columns.balance]) ? amountCell(cells[columns.balance], lineNo, ['Số dư', 'Balance'], 'signed') : null;
+    const reference = text(cells[columns.reference]) || date.rest || null;
+    const balanceVnd = !blank(cells[columns.balance]) ? amountCell(cells[columns.balance], lineNo, ['Số dư', 'Balance'], 'signed') : null;
     into.rows.push({ lineNo, bookedAt: date.bookedAt, reference, creditVnd, debitVnd, balanceVnd, memo: text(cells[columns.memo]).replace(/\s+/g, ' ') });
   }
 }

@@ -9,18 +9,7 @@ import { parseStatement, rowKeys } from '../../src/payments/bank-statement';
 import { readStatementFile, parseCsv } from '../../src/payments/statement-file';
 import { readExportedAmount } from '../../src/i18n/read-number';
 import { bankSheet, sheetCsv, xlsxValue, type FixtureBank, type FixtureRow, type FixtureSheet } from '../../scripts/lib/statement-fixture';
-import { DomainError } from '../../src/domain/errors';
-
-// The refusal a parse throws; fails the test if it parses or throws anything else.
-function refusal(parse: () => unknown): DomainError {
-  try {
-    parse();
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('expected the statement to be refused');
-}
+import { refusalOf } from '../refusal';
 
 const dir = mkdtempSync(join(tmpdir(), 'ancu-layouts-'));
 const BANKS: FixtureBank[] = ['vietcombank', 'vietinbank', 'bidv', 'agribank', 'mb'];
@@ -92,15 +81,15 @@ describe('bank statement layouts, recognised from the header', () => {
 
   it('refuses only a row that is truly broken, naming its line; a bad date, an unreadable amount, money without a date', () => {
     const csv = sheetCsv(bankSheet('vietinbank', ROWS, { openingVnd: OPENING }));
-    expect(refusal(() => parseStatement(parseCsv(csv.replace('02/09/2024 08:00:00', '31/02/2024')))).messageEn)
+    expect(refusalOf(() => parseStatement(parseCsv(csv.replace('02/09/2024 08:00:00', '31/02/2024')))).messageEn)
       .toMatch(/^Line 8: The date "31\/02\/2024" is not valid/);
-    expect(refusal(() => parseStatement(parseCsv(csv.replace('1.250.000', '"1.250.000,50"')))).messageEn)
+    expect(refusalOf(() => parseStatement(parseCsv(csv.replace('1.250.000', '"1.250.000,50"')))).messageEn)
       .toMatch(/^Line 8: Credit "1\.250\.000,50" must be whole đồng, without a fraction\..*Nothing was imported/);
-    expect(refusal(() => parseStatement(parseCsv(csv.replace('02/09/2024 08:00:00', '')))).messageEn)
+    expect(refusalOf(() => parseStatement(parseCsv(csv.replace('02/09/2024 08:00:00', '')))).messageEn)
       .toMatch(/^Line 8: The line has an amount but no readable date/);
-    expect(refusal(() => parseStatement(parseCsv(csv.replace('1.250.000', '1.250.000,50')))).messageEn)
+    expect(refusalOf(() => parseStatement(parseCsv(csv.replace('1.250.000', '1.250.000,50')))).messageEn)
       .toMatch(/^Line 8: The line has more cells than the header \(7 columns\)/);
-    expect(refusal(() => parseStatement(parseCsv(csv.replace('1.250.000', 'một triệu')))).message)
+    expect(refusalOf(() => parseStatement(parseCsv(csv.replace('1.250.000', 'một triệu')))).message)
       .toMatch(/^Dòng 8: Ghi có "một triệu" không phải là số\. Không có gì được nhập/);
   });
 });

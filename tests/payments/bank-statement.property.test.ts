@@ -3,7 +3,7 @@
 // balances and account.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseStatement } from '../../src/payments/bank-statement';
+import { parseStatement, type Cell } from '../../src/payments/bank-statement';
 import { parseCsv } from '../../src/payments/statement-file';
 import { bankSheet, sheetCsv, sheetTable, type FixtureBank, type FixtureRow } from '../../scripts/lib/statement-fixture';
 
@@ -75,6 +75,70 @@ describe('each bank layout, written then read', () => {
         const line = table.find((t) => t.lineNo === r.lineNo);
         expect(line?.cells.map(String).join(' ')).toContain(String(rows[i]!.day[0]));
       });
+    }), RUNS);
+  });
+});
+
+// Headings as the banks word them, one drawn per column; the columns come in any order.
+const WORDINGS = {
+  date: ['Ngày giao dịch', 'Ngày GD', 'Ngày hạch toán', 'Transaction Date', 'Ngày hiệu lực / Effective Date'],
+  reference: ['Số tham chiếu', 'Số CT', 'Số bút toán / Seq. No', 'Mã giao dịch', 'Doc No'],
+  debit: ['Số tiền ghi nợ', 'Ghi nợ / Debit', 'Nợ', 'Tiền ra', 'Withdrawal'],
+  credit: ['Số tiền ghi có', 'Ghi có / Credit', 'Có', 'Tiền vào', 'Deposit'],
+  amount: ['Số tiền', 'Amount'],
+  balance: ['Số dư', 'Balance'],
+  memo: ['Nội dung chi tiết', 'Diễn giải', 'Mô tả giao dịch', 'Description', 'Transaction details'],
+  ignore: ['STT', 'Số tài khoản đối ứng', 'Counter Account No.'],
+};
+type Column = keyof typeof WORDINGS;
+
+// An amount in one of the ways exports write it: grouped with dots or commas, plain, or a spreadsheet number.
+const written = (vnd: number, style: 'dots' | 'commas' | 'plain' | 'number'): string | number => {
+  if (style === 'number') return vnd;
+  const plain = String(Math.abs(vnd));
+  const grouped = style === 'plain' ? plain : plain.replace(/\B(?=(\d{3})+$)/g, style === 'dots' ? '.' : ',');
+  return `${vnd < 0 ? '-' : ''}${grouped}`;
+};
+
+const layoutArb = fc.record({
+  signed: fc.boolean(),
+  reference: fc.boolean(),
+  balance: fc.boolean(),
+  ignore: fc.boolean(),
+  order: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 7, maxLength: 7 }),
+  wording: fc.array(fc.nat(), { minLength: 8, maxLength: 8 }),
+  style: fc.constantFrom('dots' as const, 'commas' as const, 'plain' as const, 'number' as const),
+  preamble: fc.array(fc.constantFrom('SAO KÊ TÀI KHOẢN', 'Từ ngày 01/09/2024 đến ngày 30/09/2024', 'Loại tiền: VND'), { maxLength: 3 }),
+});
+
+describe('any bank whose headings use the five banks\' words', () => {
+  it('reads the same transactions whatever the order of the columns and the way amounts are written', () => {
+    fc.assert(fc.property(layoutArb, fc.array(rowArb, { minLength: 1, maxLength: 6 }), (layout, drawn) => {
+      const rows = [...drawn].sort((a, b) => bookedAt('vietcombank', a) - bookedAt('vietcombank', b));
+      const wanted: Column[] = ['date', 'memo', ...(layout.signed ? ['amount' as const] : ['debit' as const, 'credit' as const]),
+        ...(layout.reference ? ['reference' as const] : []), ...(layout.balance ? ['balance' as const] : []), ...(layout.ignore ? ['ignore' as const] : [])];
+      const columns = wanted.map((field, i) => ({ field, key: layout.order[i]! })).sort((a, b) => a.key - b.key).map((c) => c.field);
+      const header = columns.map((field, i) => WORDINGS[field][layout.wording[i]! % WORDINGS[field].length]!);
+      let balanceVnd = 0;
+      const lines = rows.map(({ row }) => {
+        const creditVnd = row.creditVnd ?? 0;
+        const debitVnd = row.debitVnd ?? 0;
+        balanceVnd += creditVnd - debitVnd;
+        const cell: Record<Column, Cell> = {
+          date: row.date, memo: row.memo, reference: row.reference ?? '', ignore: '0123456789',
+          amount: written(creditVnd - debitVnd, layout.style), balance: written(balanceVnd, layout.style),
+          debit: debitVnd ? written(debitVnd, layout.style) : '', credit: creditVnd ? written(creditVnd, layout.style) : '',
+        };
+        return columns.map((field) => cell[field]);
+      });
+      const parsed = parseStatement([...layout.preamble.map((line) => [line]), header, ...lines].map((cells, i) => ({ lineNo: i + 1, cells })));
+      expect(parsed.layout).toBe('generic');
+      let expectedBalance = 0;
+      expect(parsed.rows.map((r) => [r.bookedAt.getTime(), r.creditVnd, r.debitVnd, r.reference, r.memo, r.balanceVnd])).toEqual(rows.map((w) => {
+        expectedBalance += (w.row.creditVnd ?? 0) - (w.row.debitVnd ?? 0);
+        return [bookedAt('vietcombank', w), w.row.creditVnd ?? 0, w.row.debitVnd ?? 0, layout.reference ? w.row.reference ?? null : null, w.row.memo, layout.balance ? expectedBalance : null];
+      }));
+      expect(parsed.closingBalanceVnd).toBe(layout.balance ? balanceVnd : null);
     }), RUNS);
   });
 });

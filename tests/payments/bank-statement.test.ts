@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseGeneric, parseStatement, receiptCodesIn, rowKeys } from '../../src/payments/bank-statement';
 import { parseCsv } from '../../src/payments/statement-file';
-import { DomainError } from '../../src/domain/errors';
+import { refusalOf } from '../refusal';
 import { vietcombankCsv } from '../../scripts/lib/statement-fixture';
-
-function refusal(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('expected the statement to be refused');
-}
 
 describe('receipt codes in bank memos', () => {
   it('finds a code however the bank wrapped, split or lower-cased it', () => {
@@ -53,14 +43,14 @@ describe('Vietcombank statement layout', () => {
 
   it('refuses the whole file at the first broken row, naming its line and reason', () => {
     const broken = csv.replace('02/09/2024 14:05', '31/02/2024');
-    const error = refusal(() => parseStatement(parseCsv(broken)));
+    const error = refusalOf(() => parseStatement(parseCsv(broken)));
     expect(error.message).toMatch(/^Dòng 7: Ngày "31\/02\/2024" không hợp lệ/);
     expect(error.messageEn).toMatch(/^Line 7: .*Nothing was imported/);
     const fraction = csv.replace('"200,000"', '"200,000.50"');
-    expect(refusal(() => parseStatement(parseCsv(fraction))).messageEn).toMatch(/^Line 7: Credit "200,000.50" must be whole đồng, without a fraction/);
+    expect(refusalOf(() => parseStatement(parseCsv(fraction))).messageEn).toMatch(/^Line 7: Credit "200,000.50" must be whole đồng, without a fraction/);
     const both = csv.replace(',,"500,000"', ',"1","500,000"');
-    expect(refusal(() => parseStatement(parseCsv(both))).messageEn).toMatch(/^Line 6: Each transaction must be a credit or a debit/);
-    expect(refusal(() => parseStatement(parseCsv('a,b\n1,2\n'))).messageEn).toMatch(/No statement header row found/);
+    expect(refusalOf(() => parseStatement(parseCsv(both))).messageEn).toMatch(/^Line 6: Each transaction must be a credit or a debit/);
+    expect(refusalOf(() => parseStatement(parseCsv('a,b\n1,2\n'))).messageEn).toMatch(/No statement header row found/);
   });
 });
 
@@ -69,7 +59,7 @@ describe('generic layout with column flags', () => {
     const table = parseCsv('Date;Amount;Narrative;Ref\n2024-09-01;250000;ck AC7K2M9QXP;R1\n2024-09-02;-50.000;phi;R2\n');
     const parsed = parseGeneric(table, { date: 'date', amount: 'Amount', memo: '3', reference: 'Ref' });
     expect(parsed.rows.map((r) => [r.creditVnd, r.debitVnd, r.memo])).toEqual([[250_000, 0, 'ck AC7K2M9QXP'], [0, 50_000, 'phi']]);
-    expect(refusal(() => parseGeneric(table, { date: 'Ngày', amount: 'Amount', memo: 'Narrative' })).messageEn).toMatch(/no column "Ngày"/);
-    expect(refusal(() => parseGeneric(table, { date: 'Date', amount: 'Sum', memo: 'Narrative' })).messageEn).toMatch(/no column "Sum"/);
+    expect(refusalOf(() => parseGeneric(table, { date: 'Ngày', amount: 'Amount', memo: 'Narrative' })).messageEn).toMatch(/no column "Ngày"/);
+    expect(refusalOf(() => parseGeneric(table, { date: 'Date', amount: 'Sum', memo: 'Narrative' })).messageEn).toMatch(/no column "Sum"/);
   });
 });
