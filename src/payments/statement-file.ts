@@ -31,10 +31,22 @@ export async function readStatementFile(path: string): Promise<StatementFile> {
   return { name: basename(path), sha256, table };
 }
 
+// The file's one delimiter: the candidate found most often outside quotes, "," on a tie. Splitting on all
+// three would cut a memo's unquoted ";" (or a semicolon file's ",") into cells and shift the columns.
+function delimiterOf(text: string): string {
+  const counts = new Map([[',', 0], [';', 0], ['\t', 0]]);
+  let quoted = false;
+  for (const char of text) {
+    if (char === '"') quoted = !quoted;
+    else if (!quoted && counts.has(char)) counts.set(char, counts.get(char)! + 1);
+  }
+  return [...counts].sort((a, b) => b[1] - a[1])[0]![0];
+}
+
 // csv-parse reports the line each record ends on, so errors point at the line a person sees.
 export function parseCsv(text: string): TableRow[] {
   try {
-    const records = parse(text, { bom: true, delimiter: [',', ';', '\t'], relax_column_count: true, skip_empty_lines: false, info: true }) as unknown as { record: string[]; info: { lines: number } }[];
+    const records = parse(text, { bom: true, delimiter: delimiterOf(text), relax_column_count: true, skip_empty_lines: false, info: true }) as unknown as { record: string[]; info: { lines: number } }[];
     return records.map(({ record, info }) => ({ lineNo: info.lines, cells: record }));
   } catch (error) {
     const lines = (error as { lines?: number }).lines ?? null;

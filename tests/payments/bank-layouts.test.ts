@@ -94,6 +94,17 @@ describe('bank statement layouts, recognised from the header', () => {
   });
 });
 
+describe('CSV files as exports write them', () => {
+  it('splits on the file\'s own delimiter only: a memo\'s unquoted ";" or "," stays in the memo', () => {
+    const csv = sheetCsv(bankSheet('vietcombank', [{ ...ROWS[1]!, memo: 'ung ho; nha BK-00012; xa Bang Thanh' }]));
+    expect(parseStatement(parseCsv(csv)).rows[0]!.memo).toBe('ung ho; nha BK-00012; xa Bang Thanh');
+    const semicolons = parseCsv('Ngày giao dịch;Số tiền ghi có;Nội dung\r\n01/09/2024;500.000;ung ho, nha BK-00012, xa Bang Thanh\r\n');
+    expect(parseStatement(semicolons).rows[0]).toMatchObject({ creditVnd: 500_000, memo: 'ung ho, nha BK-00012, xa Bang Thanh' });
+    const tabs = parseCsv('\uFEFFNgày\tGhi có\tDiễn giải\n01/09/2024\t1,500,000\t"ung ho\tnha ""BK"""\n');
+    expect(parseStatement(tabs).rows[0]).toMatchObject({ creditVnd: 1_500_000, memo: 'ung ho nha "BK"' });
+  });
+});
+
 describe('amounts as bank exports write them', () => {
   const value = (text: string) => {
     const reading = readExportedAmount(text);

@@ -12,7 +12,7 @@ const BANKS: FixtureBank[] = ['vietcombank', 'vietinbank', 'bidv', 'agribank', '
 
 // Words donors and banks put in memos: tones, quotes, commas, codes, and words that also start footers.
 const WORDS = ['ung', 'ho', 'Ủng', 'hộ', 'nhà', 'BK-00012', 'xã', 'Bằng', 'Thành', 'MBVCB.1234567.AC7K2M9QXP.CT', 'tu',
-  '0123456789', 'NGUYEN', 'VAN', 'A', 'chuyển', 'khoản', 'đồng', 'bào', '"Bão', 'Yagi"', 'lũ,', 'lụt', 'IBFT', 'Tfr', 'Ac:',
+  '0123456789', 'NGUYEN', 'VAN', 'A', 'chuyển', 'khoản', 'đồng', 'bào', '"Bão', 'Yagi"', 'lũ,', 'lụt;', 'IBFT', 'Tfr', 'Ac:',
   '100%', 'Tổng', 'Trang', 'Total', 'Page', 'Số', 'tiền', 'Nợ', 'Có', '01/09/2024', '500.000đ'];
 
 interface Written { row: FixtureRow; day: [number, number, number]; time: [number, number] | null }
