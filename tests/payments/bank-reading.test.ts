@@ -188,6 +188,12 @@ describe('balance, footer and page lines among the transactions', () => {
       .toMatch(/^Dòng 3: Dòng có số tiền nhưng không có ngày đọc được \("Ngày 02\/09"\)/);
   });
 
+  it('refuses a lone amount without a date, and a dateless memo line carrying money, rather than dropping the money', () => {
+    expect(refusalOf(() => read([], [CREDIT, ['', '', '', '200.000', '', '']])).messageEn).toMatch(/^Line 3: The line has an amount but no readable date/);
+    const memoFirst = [['Ngày', 'Diễn giải', 'Ghi có'], ['01/09/2024', 'ung ho', '500.000'], ['', 'nha BK-00012', '200.000']];
+    expect(refusalOf(() => parseStatement(table(memoFirst))).messageEn).toMatch(/^Line 3: The line has an amount but no readable date/);
+  });
+
   it('refuses a line with money and no date under a merged two-row heading (its blank cells are no headings)', () => {
     const rows = [['Ngày GD', 'Số chứng từ', 'Diễn giải', 'Phát sinh', '', 'Số dư'], ['', '', '', 'Nợ', 'Có', ''], ['01/09/2024', 'FT1', 'ung ho', '', '500.000', '40.500.000'],
       ['', 'FT2', 'ung ho', '', '200.000', '']];
