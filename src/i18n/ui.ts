@@ -48,7 +48,7 @@ const vi = {
     cash_card: 'Tiền nhận qua thẻ (tại cổng thanh toán)', cash_bank: 'Tài khoản ngân hàng của Quỹ', cash_office: 'Tiền mặt tại văn phòng',
     card_fees: 'Phí thẻ', card_fee_withheld: 'Phần phí thẻ cổng thanh toán giữ lại', pool_general: 'Quỹ chung (chưa phân bổ)',
     pool_commune: 'Quỹ của xã (chưa phân bổ)', house_cash: 'Tiền cho nhà', house_paid: 'Đã chi cho hộ', in_kind_received: 'Hiện vật đã nhận',
-    house_in_kind: 'Hiện vật cho nhà', commune_in_kind: 'Hiện vật xã giữ cho các nhà', state_budget: 'Ngân sách nhà nước', house_state: 'Ngân sách nhà nước cho nhà',
+    house_in_kind: 'Hiện vật cho nhà', commune_in_kind: 'Hiện vật xã giữ cho các nhà', state_budget: 'Ngân sách nhà nước', house_state: 'Ngân sách nhà nước cho nhà', house_state_paid: 'Ngân sách nhà nước đã chi cho hộ',
     labour_estimate: 'Ngày công (giá trị ước tính)', house_labour: 'Ngày công cho nhà (ước tính)',
   } satisfies Record<AccountCode, string>,
   notFound: {
@@ -446,7 +446,7 @@ const en: Dict = {
     cash_card: 'Card payments (held by the processor)', cash_bank: "The fund's bank account", cash_office: 'Cash at the office',
     card_fees: 'Card fees', card_fee_withheld: 'Card fee kept by the processor', pool_general: 'General fund (not yet allocated)',
     pool_commune: "Commune's fund (not yet allocated)", house_cash: 'Money for the house', house_paid: 'Paid out to the household', in_kind_received: 'Goods received in kind',
-    house_in_kind: 'Goods for the house', commune_in_kind: "Goods held by the commune for its houses", state_budget: 'State budget', house_state: 'State budget for the house',
+    house_in_kind: 'Goods for the house', commune_in_kind: "Goods held by the commune for its houses", state_budget: 'State budget', house_state: 'State budget for the house', house_state_paid: 'State budget paid to the household',
     labour_estimate: 'Labour days (estimated value)', house_labour: 'Labour days for the house (estimate)',
   },
   notFound: {
