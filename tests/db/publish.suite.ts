@@ -11,7 +11,7 @@ import { sixMonthReport } from '../../src/staff/report';
 import { generateDemo, SMALL_DEMO, type DemoData } from '../../src/domain/demo/generate';
 import { loadDemo } from '../../src/domain/demo/load';
 import { publishDataset, type PublishReport } from '../../src/publish/export';
-import { FILES, type Checkpoint, type HouseDetail, type PublicContribution, type PublicHouse, type Summary } from '../../src/publish/format';
+import { FILES, type Checkpoint, type HouseDetail, type PublicArea, type PublicContribution, type PublicHouse, type Summary } from '../../src/publish/format';
 import { lookupReceipt, searchContributions } from '../../src/publish/live';
 import { photosOfHouses } from '../../src/publish/photos';
 import { verifyDataset } from '../../src/publish/verify-dataset';
@@ -116,6 +116,37 @@ export function publishSuite(driver: string, fresh: FreshDb): void {
         if (f.pooled_vnd > 0) pooledHouses++;
       }
       expect(pooledHouses).toBeGreaterThan(10);
+    });
+
+    it('shows a state-funded handed-over house its state support paid, and every paid figure split by source', async () => {
+      const houses = read<PublicHouse[]>(FILES.houses);
+      const stateFunded = houses.filter((h) => h.stage === 'handed_over' && h.funding.state_budget_vnd > 0);
+      expect(stateFunded.length).toBeGreaterThan(0);
+      for (const house of stateFunded) {
+        expect(house.paid.state_budget_vnd, house.code).toBe(house.funding.state_budget_vnd);
+        const detail = read<HouseDetail>(FILES.house(house.code));
+        expect(detail.state_payments.map((p) => [p.document_ref, p.amount_vnd]), house.code).toEqual([[`UNC-${house.code}`, house.funding.state_budget_vnd]]);
+      }
+      for (const house of houses) {
+        expect(house.paid, house.code).toEqual({
+          cash_vnd: house.disbursed_vnd, state_budget_vnd: house.paid.state_budget_vnd, in_kind_vnd: house.funding.in_kind_vnd,
+          total_vnd: house.disbursed_vnd + house.paid.state_budget_vnd + house.funding.in_kind_vnd,
+        });
+      }
+      const sum = (pick: (h: PublicHouse) => number) => houses.reduce((total, h) => total + pick(h), 0);
+      const summary = read<Summary>(FILES.summary);
+      expect(summary.totals.state_paid_vnd).toBe(sum((h) => h.paid.state_budget_vnd));
+      expect(summary.totals.paid_total_vnd).toBe(sum((h) => h.paid.total_vnd));
+      expect(summary.totals.paid_total_vnd).toBe(summary.totals.disbursed_vnd + summary.totals.state_paid_vnd + summary.totals.in_kind_given_vnd);
+      // Like with like: what was allocated from the state budget is what its paid figure is measured against.
+      expect(summary.totals.state_paid_vnd).toBeLessThanOrEqual(summary.totals.state_budget_vnd);
+      const province = read<PublicArea[]>(FILES.areas).find((a) => a.level === 'province')!;
+      expect(province.paid).toEqual({ cash_vnd: sum((h) => h.paid.cash_vnd), state_budget_vnd: summary.totals.state_paid_vnd, in_kind_vnd: sum((h) => h.paid.in_kind_vnd), total_vnd: summary.totals.paid_total_vnd });
+      const csv = readFileSync(join(dir, FILES.housesCsv), 'utf8').split('\n');
+      const header = csv[0]!.split(',');
+      const row = csv.find((line) => line.startsWith(`${stateFunded[0]!.code},`))!.split(',');
+      expect(Number(row[header.indexOf('state_paid_vnd')])).toBe(stateFunded[0]!.paid.state_budget_vnd);
+      expect(Number(row[header.indexOf('paid_total_vnd')])).toBe(stateFunded[0]!.paid.total_vnd);
     });
 
     it('contains no private value of the seeded data', async () => {
