@@ -15,6 +15,8 @@ import { FILES, type Checkpoint, type HouseDetail, type PublicArea, type PublicC
 import { lookupReceipt, searchContributions } from '../../src/publish/live';
 import { photosOfHouses } from '../../src/publish/photos';
 import { verifyDataset } from '../../src/publish/verify-dataset';
+import { CASH_BOOK_FILES, type CashBookIndex, type CashBookRow } from '../../src/publish/cash-book';
+import { filterCashBook } from '../../src/publish/cash-book-live';
 import type { FreshDb } from './harness';
 import { privateValues, scanForPrivateValues } from './privacy';
 import { refusal } from '../refusal';
@@ -147,6 +149,29 @@ export function publishSuite(driver: string, fresh: FreshDb): void {
       const row = csv.find((line) => line.startsWith(`${stateFunded[0]!.code},`))!.split(',');
       expect(Number(row[header.indexOf('state_paid_vnd')])).toBe(stateFunded[0]!.paid.state_budget_vnd);
       expect(Number(row[header.indexOf('paid_total_vnd')])).toBe(stateFunded[0]!.paid.total_vnd);
+    });
+
+    it("filters the two-sided sao kê by house and commune: the month pages' rows, balances included; a filter names a commune or a house", async () => {
+      const [paid] = await queryRows<{ code: string; commune: string }>(handle.db, sql`
+        SELECT h.public_code AS code, a.code AS commune FROM disbursements d JOIN houses h ON h.id = d.house_id JOIN areas a ON a.id = h.area_id
+        WHERE d.status = 'approved' ORDER BY d.id LIMIT 1`);
+      const byHouse = await filterCashBook(handle.db, { tk: 'ngan-hang', nha: paid!.code });
+      expect(byHouse.rows.length).toBeGreaterThan(0);
+      expect(byHouse.rows.every((r) => r.house_code === paid!.code)).toBe(true);
+      expect(byHouse.out_vnd).toBe(byHouse.rows.reduce((sum, r) => sum + r.out_vnd, 0));
+      // Each row is the month page's row, balance and all.
+      const index = read<CashBookIndex>(CASH_BOOK_FILES.index);
+      const months = index.accounts.find((a) => a.account === 'cash_bank')!.months;
+      const published = months.flatMap((m) => Array.from({ length: m.pages }, (_, i) => read<CashBookRow[]>(CASH_BOOK_FILES.page('cash_bank', m.month, i + 1))).flat());
+      const onPages = new Map(published.map((r) => [`${r.entry_id}`, r]));
+      for (const row of byHouse.rows) expect(row).toEqual(onPages.get(`${row.entry_id}`));
+      const month = byHouse.rows[0]!.occurred_at.slice(0, 7);
+      const byCommune = await filterCashBook(handle.db, { tk: 'ngan-hang', xa: paid!.commune, thang: month });
+      expect(byCommune.rows.length).toBeGreaterThan(0);
+      expect(byCommune.rows.every((r) => r.area_code === paid!.commune)).toBe(true);
+      expect(byCommune.rows.every((r) => published.some((p) => p.entry_id === r.entry_id && p.balance_vnd === r.balance_vnd))).toBe(true);
+      expect((await refusal(() => filterCashBook(handle.db, { tk: 'ngan-hang' }))).code).toBe('invalid_query');
+      expect((await refusal(() => filterCashBook(handle.db, { tk: 'ngan-hang', nha: paid!.code, sql: '1' }))).code).toBe('invalid_query');
     });
 
     it('contains no private value of the seeded data', async () => {
