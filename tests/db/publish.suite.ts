@@ -93,7 +93,9 @@ export function publishSuite(driver: string, fresh: FreshDb): void {
         cashDonationsVnd: totals.cashVnd - checkpoint.totals.card_fees_vnd, cardFeesVnd: checkpoint.totals.card_fees_vnd,
         stateBudgetVnd: totals.stateBudgetVnd, inKindVnd: totals.inKindVnd, labourEstimateVnd: totals.labourEstimateVnd,
         labourPersonDays: totals.labourPersonDays, disbursedVnd: totals.disbursedVnd, allocatedCashVnd: checkpoint.totals.cash_allocated_vnd,
+        statePaidVnd: checkpoint.totals.state_paid_vnd,
       });
+      expect(checkpoint.totals.state_paid_vnd).toBeGreaterThan(0);
       expect(province.money.stateBudgetVnd + province.money.inKindVnd + province.money.allocatedCashVnd).toBe(totals.allocatedVnd);
       expect(Object.values(province.money.cashByChannel).reduce((a, b) => a + b, 0)).toBe(province.money.cashDonationsVnd);
       expect(province.toDate.handedOver).toBe(totals.houses.handed_over);
