@@ -56,6 +56,6 @@ async function run(db: Db, layout: SiteLayout): Promise<void> {
     logEvent('info', 'site.live_publish', { entries: build.dataset.entries, changed: build.dataset.changes.changed.length, elapsed_ms: Date.now() - started });
   } catch (error) {
     // The site keeps the last publish; the next confirmation asks again.
-    logEvent('error', 'site.live_publish_failed', { error: error instanceof Error ? error.name : 'unknown', elapsed_ms: Date.now() - started });
+    logEvent('error', 'site.live_publish_failed', { error: error instanceof Error ? error.name : 'unknown', code: (error as NodeJS.ErrnoException | undefined)?.code, elapsed_ms: Date.now() - started });
   }
 }

@@ -3,7 +3,7 @@
 // (a symlink the Node adapter resolves on every request), builds/<id>/ (the last two builds).
 import { spawn } from 'node:child_process';
 import { existsSync, lstatSync, readlinkSync } from 'node:fs';
-import { cp, link, mkdir, readdir, realpath, rename, rm, stat, symlink } from 'node:fs/promises';
+import { link, mkdir, readdir, realpath, rename, rm, stat, symlink } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { Db } from '../../db/client';
 import { DomainError } from '../domain/errors';
@@ -136,13 +136,14 @@ async function walk(dir: string, rel = ''): Promise<string[]> {
   return out;
 }
 
-// A copy of a folder made of hard links (no bytes copied), leaving out the top-level names `keep` refuses.
+// A copy of a folder made of hard links (no bytes copied), leaving out the top-level names `keep` refuses
+// and any file `to` already has.
 async function linkTree(from: string, to: string, keep: (name: string) => boolean): Promise<void> {
   await mkdir(to, { recursive: true });
   for (const entry of await readdir(from, { withFileTypes: true })) {
     if (!keep(entry.name)) continue;
     if (entry.isDirectory()) await linkTree(join(from, entry.name), join(to, entry.name), () => true);
-    else if (entry.isFile()) await link(join(from, entry.name), join(to, entry.name));
+    else if (entry.isFile()) await link(join(from, entry.name), join(to, entry.name)).catch((error: NodeJS.ErrnoException) => { if (error.code !== 'EEXIST') throw error; });
   }
 }
 
@@ -153,7 +154,7 @@ export async function activateBuild(layout: SiteLayout, id: string, { withServer
   const newClient = join(layout.builds, id, 'client');
   const previous = currentBuild(layout);
   if (previous !== null && existsSync(join(layout.client, '_astro'))) {
-    await cp(join(layout.client, '_astro'), join(newClient, '_astro'), { recursive: true, force: false });
+    await linkTree(join(layout.client, '_astro'), join(newClient, '_astro'), () => true);
   }
   if (withServer) {
     await rm(layout.server, { recursive: true, force: true });

@@ -45,7 +45,7 @@ for (const driver of drivers) describe(`a gift on the public site within one pub
   }, 600_000);
 
   afterEach((context) => {
-    if (context.task.result?.state === 'fail' && server) console.error(server.output().slice(-3000));
+    if (context.task.result?.state === 'fail' && server) console.error(server.output().split('\n').filter((line) => !line.includes('"http.request"')).join('\n').slice(-3000));
   });
 
   afterAll(async () => {
