@@ -100,7 +100,7 @@ beforeAll(async () => {
     servers.postgres = await startServer({ DATABASE_URL: postgresDb.url }, join(siteDir, 'server', 'entry.mjs'));
   }
   browser = await launchBrowser();
-}, 300_000);
+}, 600_000);
 
 afterAll(async () => {
   await browser?.close();
