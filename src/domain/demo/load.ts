@@ -26,6 +26,7 @@ export async function loadDemo(handle: DbHandle, data: DemoData, onProgress: (do
     [schema.poolLots, data.lots],
     [schema.allocations, data.allocations],
     [schema.disbursements, data.disbursements],
+    [schema.statePayments, data.statePayments],
   ];
   const total = tables.reduce((sum, [, rows]) => sum + rows.length, 0);
   let done = 0;
@@ -40,7 +41,7 @@ export async function loadDemo(handle: DbHandle, data: DemoData, onProgress: (do
     const head = data.entries.at(-1);
     if (head) await bulk.exec(`UPDATE chain_head SET entry_count = ${head.id}, head_hash = '${head.hash}'`);
     // Explicit ids were written: move each sequence past them so live inserts do not collide.
-    for (const [table, column] of [['campaigns', 'id'], ['areas', 'id'], ['households', 'id'], ['houses', 'id'], ['donors', 'id'], ['contributions', 'id'], ['allocations', 'id'], ['disbursements', 'id'], ['pool_lots', 'seq']] as const) {
+    for (const [table, column] of [['campaigns', 'id'], ['areas', 'id'], ['households', 'id'], ['houses', 'id'], ['donors', 'id'], ['contributions', 'id'], ['allocations', 'id'], ['disbursements', 'id'], ['state_payments', 'id'], ['pool_lots', 'seq']] as const) {
       await bulk.exec(`SELECT setval(pg_get_serial_sequence('${table}', '${column}'), coalesce((SELECT max(${column}) FROM ${table}), 0) + 1, false)`);
     }
   });
