@@ -24,6 +24,7 @@ Usage: npm run publish -- [--out DIR]   (default ./public-data, or ANCU_DATASET_
     const seconds = (Date.now() - started) / 1000;
     ctx.out(`Published ${report.entries.toLocaleString('en')} journal entries, ${report.contributions.toLocaleString('en')} contributions and ${report.houses.toLocaleString('en')} houses`);
     ctx.out(`in ${report.files.toLocaleString('en')} files (${(report.bytes / 2 ** 20).toFixed(1)} MiB) in ${seconds.toFixed(1)} s; head hash ${report.headHash}.`);
+    ctx.out(`Against the last publish: ${report.changes.changed.length.toLocaleString('en')} files changed (${(report.changes.changedBytes / 2 ** 20).toFixed(1)} MiB), ${report.changes.removed.length.toLocaleString('en')} removed; the rest are the last publish's files, linked.`);
     ctx.out('Next: npm run build (the site reads this folder), or npm run ledger:verify-dataset to check it.');
   },
 };

@@ -32,6 +32,8 @@ export async function serve(owned: { handle: DbHandle; channel: AdminChannel | n
   // Astro's pages and the staff Publish button use this process's handle and site folder.
   setSharedDatabase(handle);
   process.env.ANCU_SITE_DIR = layout.root;
+  // House and ledger pages render on request from the dataset this server serves at /du-lieu/.
+  process.env.ANCU_DATASET_DIR = join(layout.client, 'du-lieu');
   process.env.ASTRO_NODE_AUTOSTART = 'disabled';
   const astro = (await import(pathToFileURL(entry).href)) as { handler: NodeHandler };
   // Without any staff account, a one-time link creates the first administrator (printed below, nowhere else).

@@ -2,7 +2,8 @@
 // snapshot, a batch at a time (nothing assumes the journal or the contributions fit in memory), into
 // a fresh folder that replaces the previous one only once every file is written.
 import { exportCashBook } from './cash-book-export';
-import { rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { and, asc, eq, gt, gte, lte, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { queryRows, schema, type Db, type Tx } from '../../db/client';
@@ -15,7 +16,7 @@ import { parsePoolKey } from '../ledger/accounts';
 import { balancesOf, canonicalOfRecord, checkRecord, recordOfEntry, startChain } from './chain';
 import { csvRow } from './csv';
 import type { PublishedRecord } from './records';
-import { FileSink, JsonArraySink, sha256Hex } from './files';
+import { FileSink, JsonArraySink, linkUnchanged, sha256Hex, type DatasetChanges } from './files';
 import {
   DATASET_FORMAT, FILES, JOURNAL_CHUNK_ENTRIES, LEDGER_PAGE_SIZE,
   type Checkpoint, type DatasetFile, type HouseDetail, type HouseFunder, type HouseFunding, type PublicAllocation, type PublicArea,
@@ -55,6 +56,8 @@ export interface PublishReport {
   files: number;
   bytes: number;
   headHash: string;
+  /** The files this publish wrote against the last one (every other file is the last one's, linked). */
+  changes: DatasetChanges;
   /** The transparency log: tree size, base64 root, tiles written now and reused from the last publish. */
   log: { size: number; root: string; tilesWritten: number; tilesReused: number; note: string };
 }
@@ -120,7 +123,9 @@ export async function publishDataset(db: Db, outDir: string, options: PublishOpt
   const done = (file: DatasetFile) => files.push(file);
   const progress = options.onProgress ?? (() => {});
   const generatedAt = (options.now ?? new Date()).toISOString();
-  const previous = readPreviousLog(options.previous ?? outDir);
+  const previousDir = options.previous ?? outDir;
+  const previous = readPreviousLog(previousDir);
+  const previousFiles = await readFile(join(previousDir, FILES.checkpoint), 'utf8').then((text) => (JSON.parse(text) as Checkpoint).files, () => undefined);
   const signer = options.signer ?? fundSigner(logOrigin());
 
   // One snapshot for every query, so a gift recorded mid-publish is either wholly in or wholly out.
@@ -129,9 +134,10 @@ export async function publishDataset(db: Db, outDir: string, options: PublishOpt
       await rm(tmp, { recursive: true, force: true });
       throw error;
     });
+  const changes = await linkUnchanged(tmp, files, previousFiles && { dir: previousDir, files: previousFiles });
   await rm(outDir, { recursive: true, force: true });
   await rename(tmp, outDir);
-  return { dir: outDir, ...report, files: files.length + 1, bytes: files.reduce((sum, f) => sum + f.bytes, 0) };
+  return { dir: outDir, ...report, changes, files: files.length + 1, bytes: files.reduce((sum, f) => sum + f.bytes, 0) };
 }
 
 // Every committed entry's public record with its salt, so anyone can check it against the chain; a

@@ -1,6 +1,6 @@
 // Writing the dataset's files: buffered appends, and each file's size and SHA-256 recorded for the checkpoint.
 import { createHash, type Hash } from 'node:crypto';
-import { mkdir, open, type FileHandle } from 'node:fs/promises';
+import { copyFile, link, mkdir, open, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { DatasetFile } from './format';
 
@@ -70,3 +70,35 @@ export class JsonArraySink {
 export function sha256Hex(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
+
+/** What a publish changed against the last one: paths written anew or gone; every other file is the last publish's, linked. */
+export interface DatasetChanges {
+  changed: string[];
+  removed: string[];
+  /** Bytes of the changed files: what a mirror or CDN has to take in. */
+  changedBytes: number;
+}
+
+// A file whose path and SHA-256 match the last publish's manifest is replaced by a hard link to that
+// file, so the new folder shares it (same inode) and a sync or cache purge touches only what changed.
+export async function linkUnchanged(root: string, files: DatasetFile[], previous: { dir: string; files: DatasetFile[] } | undefined): Promise<DatasetChanges> {
+  const before = new Map((previous?.files ?? []).map((f) => [f.path, f]));
+  const changes: DatasetChanges = { changed: [], removed: [], changedBytes: 0 };
+  for (const file of files) {
+    const old = before.get(file.path);
+    before.delete(file.path);
+    if (previous && old && old.sha256 === file.sha256 && old.bytes === file.bytes && (await sizeOf(join(previous.dir, file.path))) === file.bytes) {
+      const target = join(root, file.path);
+      await unlink(target);
+      await link(join(previous.dir, file.path), target).catch(() => copyFile(join(previous.dir, file.path), target));
+      continue;
+    }
+    changes.changed.push(file.path);
+    changes.changedBytes += file.bytes;
+  }
+  changes.removed = [...before.keys()];
+  return changes;
+}
+
+// The size of a file of the last publish, or -1 when it is gone (then the new copy stays).
+const sizeOf = (path: string) => stat(path).then((s) => s.size, () => -1);

@@ -1,20 +1,48 @@
-// The static build's only source: the published dataset folder (never the database).
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+// The site's only source: the published dataset folder (never the database). The build reads it to
+// prerender pages; the running server reads the dataset it serves at /du-lieu/ to render house and
+// ledger pages on request, and notices a new publish by its checkpoint.json.
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { LOG_FILES, type HistoryLine } from './tlog/history';
 import type { SixMonthReport } from '../staff/report';
 import { FILES, type Checkpoint, type HouseDetail, type PublicArea, type PublicCampaign, type PublicContribution, type PublicHouse, type Summary } from './format';
 
-// ANCU_DATASET_DIR moves it; by default public-data/ at the project root (git-ignored).
+// The site folder a built server runs from (…/server/entry.mjs), or null for any other program.
+export function builtSiteRoot(entry = process.argv[1] ?? ''): string | null {
+  return basename(entry) === 'entry.mjs' && basename(dirname(entry)) === 'server' ? dirname(dirname(entry)) : null;
+}
+
+// ANCU_DATASET_DIR moves it (the build is given it; npm run serve sets it to the dataset it serves); a
+// built server started on its own reads its site's /du-lieu/; otherwise public-data/ (git-ignored).
 export function datasetDir(): string {
-  return resolve(process.env.ANCU_DATASET_DIR ?? 'public-data');
+  if (process.env.ANCU_DATASET_DIR) return resolve(process.env.ANCU_DATASET_DIR);
+  const site = builtSiteRoot();
+  return site === null ? resolve('public-data') : resolve(site, 'client', 'du-lieu');
 }
 
 const cache = new Map<string, unknown>();
+let areaIndex: Map<string, PublicArea> | undefined;
+let houseIndex: Map<string, PublicHouse> | undefined;
+let seen: { dir: string; ino: number; mtimeMs: number; size: number } | undefined;
 
-// Reads one JSON file of the dataset once per build; a missing dataset says how to make it.
+// A new publish swapped in (another checkpoint.json, or another folder) empties the caches, so a
+// server never mixes two publishes; within one build the check is one stat per read.
+function freshCache(dir: string): void {
+  const info = statSync(join(dir, FILES.checkpoint), { throwIfNoEntry: false });
+  if (!info) return;
+  if (seen && seen.dir === dir && seen.ino === info.ino && seen.mtimeMs === info.mtimeMs && seen.size === info.size) return;
+  cache.clear();
+  areaIndex = undefined;
+  houseIndex = undefined;
+  seen = { dir, ino: info.ino, mtimeMs: info.mtimeMs, size: info.size };
+}
+
+// Reads one JSON file of the dataset once per publish; a missing dataset says how to make it.
 function readJson<T>(path: string): T {
-  const full = join(datasetDir(), path);
+  const dir = datasetDir();
+  freshCache(dir);
+  const full = join(dir, path);
   if (!cache.has(full)) {
     if (!existsSync(full)) throw new Error(`The open dataset has no ${path} in ${datasetDir()}: run "npm run publish" before building the site.`);
     cache.set(full, JSON.parse(readFileSync(full, 'utf8')));
@@ -27,6 +55,23 @@ function readOnce<T>(path: string): T {
   return JSON.parse(readFileSync(join(datasetDir(), path), 'utf8')) as T;
 }
 
+/** The validators of the dataset a page is rendered from: one publish, one ETag. */
+export interface DatasetVersion {
+  etag: string;
+  modified: Date;
+}
+
+// The checkpoint's SHA-256 names the whole publish (it lists every file's hash); its time is the publish's.
+export function datasetVersion(): DatasetVersion {
+  const key = '#version';
+  const checkpoint = dataset.checkpoint();
+  if (!cache.has(key)) {
+    const text = readFileSync(join(datasetDir(), FILES.checkpoint));
+    cache.set(key, { etag: `"${createHash('sha256').update(text).digest('hex').slice(0, 32)}"`, modified: new Date(checkpoint.generated_at) });
+  }
+  return cache.get(key) as DatasetVersion;
+}
+
 export const dataset = {
   checkpoint: () => readJson<Checkpoint>(FILES.checkpoint),
   campaign: () => readJson<PublicCampaign>(FILES.campaign),
@@ -34,6 +79,12 @@ export const dataset = {
   areas: () => readJson<PublicArea[]>(FILES.areas),
   houses: () => readJson<PublicHouse[]>(FILES.houses),
   house: (code: string) => readOnce<HouseDetail>(FILES.house(code)),
+  /** One house of the list by its public code (for pages rendered on request). */
+  houseByCode: (code: string): PublicHouse | undefined => {
+    const houses = dataset.houses();
+    houseIndex ??= new Map(houses.map((h) => [h.code, h]));
+    return houseIndex.get(code);
+  },
   ledgerPage: (page: number) => readOnce<PublicContribution[]>(FILES.ledgerPage(page)),
   /** The signed checkpoints of every publish, oldest first. */
   logHistory: (): HistoryLine[] => {
@@ -43,11 +94,10 @@ export const dataset = {
   report: (period: string) => readOnce<SixMonthReport>(FILES.report(period)),
 };
 
-let areaIndex: Map<string, PublicArea> | undefined;
-
 // Areas by code, and the district above a commune, for naming places on every page.
 export function areaByCode(code: string | null): PublicArea | undefined {
-  areaIndex ??= new Map(dataset.areas().map((a) => [a.code, a]));
+  const areas = dataset.areas();
+  areaIndex ??= new Map(areas.map((a) => [a.code, a]));
   return code === null ? undefined : areaIndex.get(code);
 }
 

@@ -3,11 +3,14 @@
 // (a symlink the Node adapter resolves on every request), builds/<id>/ (the last two builds).
 import { spawn } from 'node:child_process';
 import { existsSync, lstatSync, readlinkSync } from 'node:fs';
-import { cp, mkdir, readdir, rename, rm, symlink } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { link, mkdir, readdir, realpath, rename, rm, stat, symlink } from 'node:fs/promises';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { Db } from '../../db/client';
 import { DomainError } from '../domain/errors';
 import { publishDataset, type PublishReport } from './export';
+import { builtSiteRoot } from './read';
+import { precompressFiles } from '../server/precompress';
+import { COMPRESSIBLE } from '../server/static';
 
 export interface SiteLayout {
   root: string;
@@ -19,14 +22,9 @@ export interface SiteLayout {
 const BUILDS_KEPT = 2;
 
 // The site folder is the one the running server came from (…/server/entry.mjs), unless ANCU_SITE_DIR says.
-export function siteLayout(root = process.env.ANCU_SITE_DIR ?? defaultRoot()): SiteLayout {
+export function siteLayout(root = process.env.ANCU_SITE_DIR ?? builtSiteRoot() ?? 'dist'): SiteLayout {
   const full = resolve(root);
   return { root: full, client: join(full, 'client'), server: join(full, 'server'), builds: join(full, 'builds') };
-}
-
-function defaultRoot(): string {
-  const entry = process.argv[1] ?? '';
-  return basename(entry) === 'entry.mjs' && basename(dirname(entry)) === 'server' ? dirname(dirname(entry)) : 'dist';
 }
 
 // Sortable by time, unique enough for one publish at a time.
@@ -93,6 +91,62 @@ export async function buildSite(db: Db, layout: SiteLayout, onStage: (stage: Bui
   }
 }
 
+const DATASET_FOLDER = 'du-lieu';
+
+// Publishes the dataset and serves it without an astro build: the new build is the served one's files,
+// hard-linked, with the new dataset in /du-lieu/. House and ledger pages render from it on request;
+// prerendered pages (home, areas, reports) keep the last full build's figures until the next one.
+export async function refreshSite(db: Db, layout: SiteLayout): Promise<SiteBuild> {
+  assertSwappable(layout);
+  const id = newBuildId();
+  const served = await realpath(layout.client);
+  const newClient = join(layout.builds, id, 'client');
+  try {
+    await linkTree(served, newClient, (rel) => rel !== DATASET_FOLDER);
+    const previous = join(served, DATASET_FOLDER);
+    const out = join(newClient, DATASET_FOLDER);
+    const dataset = await publishDataset(db, out, { previous });
+    // Compressed copies: the last publish's for a file it shares (the same inode), made anew for the rest.
+    const fresh: string[] = [];
+    for (const name of await walk(out)) {
+      if (!COMPRESSIBLE.has(extname(name))) continue;
+      const [now, before] = await Promise.all([stat(join(out, name)), stat(join(previous, name)).catch(() => null)]);
+      if (before?.ino !== now.ino) {
+        fresh.push(join(out, name));
+        continue;
+      }
+      for (const suffix of ['.br', '.gz']) await link(join(previous, name + suffix), join(out, name + suffix)).catch(() => {});
+    }
+    await precompressFiles(fresh);
+    return { id, dataset };
+  } catch (error) {
+    await rm(join(layout.builds, id), { recursive: true, force: true });
+    throw error;
+  }
+}
+
+// Every file under `dir`, as paths relative to it.
+async function walk(dir: string, rel = ''): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(join(dir, rel), { withFileTypes: true })) {
+    const path = rel ? join(rel, entry.name) : entry.name;
+    if (entry.isDirectory()) out.push(...await walk(dir, path));
+    else if (entry.isFile()) out.push(path);
+  }
+  return out;
+}
+
+// A copy of a folder made of hard links (no bytes copied), leaving out the top-level names `keep` refuses
+// and any file `to` already has.
+async function linkTree(from: string, to: string, keep: (name: string) => boolean): Promise<void> {
+  await mkdir(to, { recursive: true });
+  for (const entry of await readdir(from, { withFileTypes: true })) {
+    if (!keep(entry.name)) continue;
+    if (entry.isDirectory()) await linkTree(join(from, entry.name), join(to, entry.name), () => true);
+    else if (entry.isFile()) await link(join(from, entry.name), join(to, entry.name)).catch((error: NodeJS.ErrnoException) => { if (error.code !== 'EEXIST') throw error; });
+  }
+}
+
 // Points client/ at the new build in one rename, so every request sees either the old site or the new one.
 // Hashed assets of earlier builds are copied in first: pages rendered by the running (older) server bundle
 // still link to them. With `withServer` (no server running yet) the build's server also replaces server/.
@@ -100,7 +154,7 @@ export async function activateBuild(layout: SiteLayout, id: string, { withServer
   const newClient = join(layout.builds, id, 'client');
   const previous = currentBuild(layout);
   if (previous !== null && existsSync(join(layout.client, '_astro'))) {
-    await cp(join(layout.client, '_astro'), join(newClient, '_astro'), { recursive: true, force: false });
+    await linkTree(join(layout.client, '_astro'), join(newClient, '_astro'), () => true);
   }
   if (withServer) {
     await rm(layout.server, { recursive: true, force: true });

@@ -30,9 +30,14 @@ export interface PrecompressReport {
 }
 
 // Compresses with a few files in flight (zlib runs them on libuv's thread pool).
-export async function precompressFolder(dir: string, concurrency = 4): Promise<PrecompressReport> {
+export function precompressFolder(dir: string, concurrency = 4): Promise<PrecompressReport> {
+  return precompressFiles(files(dir), concurrency);
+}
+
+// The same for a list of files (a publish compresses only the files it changed).
+export async function precompressFiles(paths: AsyncIterable<string> | Iterable<string>, concurrency = 4): Promise<PrecompressReport> {
   const report: PrecompressReport = { files: 0, bytes: 0, brotliBytes: 0, gzipBytes: 0 };
-  const queue = files(dir);
+  const queue = (async function* () { yield* paths; })();
   const worker = async () => {
     for (;;) {
       const next = await queue.next();

@@ -65,10 +65,11 @@ export function etagOf(info: Stats, encoding: string | null): string {
 }
 
 // True when the client's copy is current: If-None-Match wins over If-Modified-Since (RFC 9110 §13.2.2).
-export function notModified(req: IncomingMessage, etag: string, modified: Date): boolean {
-  const match = req.headers['if-none-match'];
+// `header` reads a request header by its lower-case name (a Node request's or a fetch Request's).
+export function notModified(header: (name: 'if-none-match' | 'if-modified-since') => string | null | undefined, etag: string, modified: Date): boolean {
+  const match = header('if-none-match');
   if (match) return match.split(',').some((tag) => tag.trim() === etag || tag.trim() === '*');
-  const since = Date.parse(req.headers['if-modified-since'] ?? '');
+  const since = Date.parse(header('if-modified-since') ?? '');
   return Number.isFinite(since) && Math.floor(modified.getTime() / 1000) <= Math.floor(since / 1000);
 }
 
@@ -115,7 +116,7 @@ export async function serveStatic(req: IncomingMessage, res: ServerResponse, cli
   res.setHeader('ETag', etag);
   res.setHeader('Last-Modified', info.mtime.toUTCString());
   if (encoding) res.setHeader('Content-Encoding', encoding);
-  if (notModified(req, etag, info.mtime)) {
+  if (notModified((name) => req.headers[name], etag, info.mtime)) {
     res.statusCode = 304;
     res.end();
     return true;

@@ -1,0 +1,17 @@
+// Pages rendered on request from the served dataset (houses, ledger pages): the validators a browser or
+// CDN revalidates with, so a page is rendered once per publish per cache and a new publish shows at once.
+import { notModified } from '../server/static';
+import { datasetVersion } from './read';
+
+// Stored but revalidated on every use: a 304 costs a header check, and a new publish is seen at once.
+export const ON_DEMAND_CACHE = 'public, no-cache';
+
+// Sets ETag, Last-Modified and Cache-Control on the page's response; a 304 when the client's copy is current.
+export function notModifiedPage(request: Request, headers: Headers): Response | null {
+  const version = datasetVersion();
+  headers.set('ETag', version.etag);
+  headers.set('Last-Modified', version.modified.toUTCString());
+  headers.set('Cache-Control', ON_DEMAND_CACHE);
+  if (!notModified((name) => request.headers.get(name), version.etag, version.modified)) return null;
+  return new Response(null, { status: 304, headers });
+}

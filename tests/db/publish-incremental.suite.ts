@@ -1,0 +1,105 @@
+// A publish after one new gift, on one driver: it writes exactly the files that show the gift, links
+// every other file from the last publish, equals a full publish byte for byte, and verifies.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DbHandle } from '../../db/client';
+import { publishDataset, type PublishReport } from '../../src/publish/export';
+import { FILES, type Checkpoint } from '../../src/publish/format';
+import { verifyDataset } from '../../src/publish/verify-dataset';
+import { generatePrivateKey, signerFromPrivateKey } from '../../src/publish/tlog/signer';
+import type { FreshDb } from './harness';
+import { buildWorld, give, type World } from './world';
+
+const run = promisify(execFile);
+
+function filesUnder(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) (e.isDirectory() ? walk(join(d, e.name)) : out.push(relative(dir, join(d, e.name))));
+  };
+  walk(dir);
+  return out.sort();
+}
+
+export function publishIncrementalSuite(driver: string, fresh: FreshDb): void {
+  describe(`incremental publish (${driver})`, () => {
+    let handle: DbHandle;
+    let world: World;
+    let root: string;
+    let first: string;
+    let second: string;
+    let full: string;
+    let report: PublishReport;
+    let inodes: Map<string, number>;
+    const signer = signerFromPrivateKey(generatePrivateKey('an-cu.test/journal'));
+    const later = new Date('2025-02-01T00:00:00Z');
+
+    beforeAll(async () => {
+      handle = await fresh();
+      world = await buildWorld(handle.db, 3);
+      // Enough gifts for two ledger pages, to the general fund and to each house.
+      for (let i = 0; i < 300; i++) {
+        const house = world.houses[i % 4];
+        await give(handle.db, world, { amountVnd: 100_000 + i, target: house ? { type: 'house', houseId: house.houseId } : { type: 'general' } });
+      }
+      root = mkdtempSync(join(tmpdir(), 'ancu-incremental-'));
+      first = join(root, 'first');
+      await publishDataset(handle.db, first, { signer, now: new Date('2025-01-01T00:00:00Z') });
+      await run('cp', ['-a', first, join(root, 'kept')]);
+      // One new gift to the second house, then the publish into the same folder, as `npm run publish` does.
+      const gift = await give(handle.db, world, { amountVnd: 777_000, target: { type: 'house', houseId: world.houses[1]!.houseId }, receivedAt: '2024-09-02T03:00:00Z' });
+      expect(gift.replayed).toBe(false);
+      second = join(root, 'second');
+      await run('cp', ['-a', first, second]);
+      inodes = new Map(filesUnder(second).map((p) => [p, statSync(join(second, p)).ino]));
+      report = await publishDataset(handle.db, second, { signer, now: later });
+      // The same data published in full beside it, from its own copy of the first publish.
+      full = join(root, 'full');
+      await run('cp', ['-a', join(root, 'kept'), full]);
+      await publishDataset(handle.db, full, { signer, now: later, previous: join(root, 'kept') });
+    }, 600_000);
+    afterAll(async () => {
+      await handle?.close();
+      if (root) rmSync(root, { recursive: true, force: true });
+    });
+
+    it('writes exactly the files that show the gift: its house, the totals, its ledger page and journal chunk', () => {
+      const checkpoint = JSON.parse(readFileSync(join(second, FILES.checkpoint), 'utf8')) as Checkpoint;
+      const lastPage = checkpoint.files.map((f) => f.path).filter((p) => p.startsWith('contributions/')).sort().at(-1)!;
+      expect(report.changes.changed.sort()).toEqual([
+        FILES.giving360, FILES.areas, 'cash-book/cash_bank/2024-09.csv', 'cash-book/cash_bank/2024-09/0002.json', 'cash-book/index.json',
+        FILES.ledgerPage(2), FILES.contributionsCsv, FILES.house(world.houses[1]!.publicCode), FILES.houses, FILES.housesCsv,
+        checkpoint.journal_chunks.at(-1)!, FILES.records, FILES.summary,
+        // Its half-year's report, and the later one's figures "to date".
+        FILES.report('2024-h2'), FILES.report('2025-h1'),
+      ].sort());
+      expect(lastPage).toBe(FILES.ledgerPage(2));
+      expect(report.changes.removed).toEqual([]);
+      expect(report.changes.changedBytes).toBe(checkpoint.files.filter((f) => report.changes.changed.includes(f.path)).reduce((s, f) => s + f.bytes, 0));
+    });
+
+    it('links every other file from the last publish instead of writing it', () => {
+      const kept = join(root, 'kept');
+      const unchanged = [FILES.house(world.houses[0]!.publicCode), FILES.house(world.houses[2]!.publicCode), FILES.ledgerPage(1), FILES.campaign, FILES.allocations];
+      for (const path of unchanged) {
+        expect(readFileSync(join(second, path)).equals(readFileSync(join(kept, path))), path).toBe(true);
+        expect(statSync(join(second, path)).ino, `${path} was written again`).toBe(inodes.get(path));
+      }
+      const house = FILES.house(world.houses[1]!.publicCode);
+      expect(statSync(join(second, house)).ino).not.toBe(inodes.get(house));
+    });
+
+    it('is byte for byte the full publish of the same data, and verifies', async () => {
+      const paths = filesUnder(second);
+      expect(filesUnder(full)).toEqual(paths);
+      for (const path of paths) expect(readFileSync(join(second, path)).equals(readFileSync(join(full, path))), path).toBe(true);
+      const verified = await verifyDataset(second, { key: signer.verifierKey });
+      expect(verified.fault).toBeUndefined();
+      expect(verified.ok).toBe(true);
+    });
+  });
+}
