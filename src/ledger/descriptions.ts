@@ -9,6 +9,9 @@ export const describeEntry = {
   stateBudget: (decisionRef: string, houseCode: string) => `Ngân sách nhà nước (${decisionRef}) cho nhà ${houseCode}`,
   allocation: (houseCode: string, decisionRef: string) => `Phân bổ cho nhà ${houseCode} theo ${decisionRef}`,
   disbursement: (houseCode: string, purpose: string) => `Chi cho hộ nhà ${houseCode}: ${purpose}`,
+  payout: (payoutId: string) => `Stripe chuyển tiền thẻ về tài khoản ngân hàng (${payoutId})`,
+  deposit: (slipRef: string) => `Nộp tiền mặt tại văn phòng vào tài khoản ngân hàng (${slipRef})`,
+  bankCharge: (reference: string) => `Phí ngân hàng (${reference}), quỹ chung chịu`,
   reversal: (entryId: number) => `Đảo bút toán #${entryId}`,
   withdrawal: (receiptCode: string) => `Rút tên người đóng góp ${receiptCode} khỏi công bố`,
 } as const;
