@@ -16,6 +16,9 @@ import { intakeDeps, intakeState, postWebhook } from '../payments/intake-world';
 import type { FreshDb } from './harness';
 import { expectPostings, fulfilled, race, RACE_NOTE, refusalCodes } from './race';
 import { buildWorld, give, nextKey } from './world';
+import { buildStaffWorld, contextOf, formOf } from './staff-world';
+import { bankDepositAction } from '../../src/staff/actions';
+import { refusal } from '../refusal';
 
 const day = (d: number, hour = 9) => new Date(Date.UTC(2024, 8, d, hour - 7));
 
@@ -98,6 +101,23 @@ export function treasurySuite(driver: string, fresh: FreshDb): void {
       await expectPostings(handle, sql`kind = 'deposit'`, 1);
       // A deposit credit staff have not recorded waits for them, with its reason.
       expect(await bankRow(handle.db, 'ref:dep2', { creditVnd: 400_000, memo: 'Nop tien mat', bookedAt: day(9) })).toMatchObject({ movements: 0, review: { cash_deposit: 1 } });
+    });
+
+    it('staff record a deposit by its slip on the staff form: once, and refused clearly beyond the office cash', async () => {
+      const handle = await open();
+      const world = await buildStaffWorld(handle.db);
+      await give(handle.db, world, { channel: 'office', amountVnd: 3_000_000 });
+      const thu = await contextOf(handle.db, 'thu');
+      const form = { slipNo: 'GNT-2025-0007', amount: '2.500.000', depositedOn: '2025-03-10' };
+      expect((await bankDepositAction(thu, formOf(form))).vi).toMatch(/2\.500\.000 ₫.*GNT-2025-0007/);
+      expect((await bankDepositAction(thu, formOf(form))).replayed).toBe(true);
+      expect(await cash(handle.db)).toEqual({ cash_bank: 2_500_000, cash_card: 0, cash_office: 500_000 });
+      const before = await intakeState(handle.db);
+      expect(await refusal(() => bankDepositAction(thu, formOf({ ...form, slipNo: 'GNT-2025-0008' })))).toMatchObject({ status: 409, code: 'cash_overdrawn' });
+      expect(await refusal(() => bankDepositAction(thu, formOf({ ...form, slipNo: 'số 8' })))).toMatchObject({ status: 400 });
+      expect(await intakeState(handle.db)).toEqual(before);
+      const [movement] = await handle.db.select().from(schema.treasuryMovements);
+      expect(movement).toMatchObject({ kind: 'deposit', reference: 'GNT-2025-0007', recordedBy: 'thu', bankRowId: null });
     });
 
     it('a bank charge is paid by the general fund from its oldest gift, once; interest joins the general fund; a charge the fund cannot pay waits', async () => {
