@@ -264,8 +264,9 @@ export function planStep(book: Book, op: Op, step: number, nextContributionId: (
       const amountVnd = share(unpaid, op.amount);
       return {
         run: () => book.disburse({ houseId: house.id, amountVnd, occurredAt, description: `Chi cho ${house.code}` }),
-        mustSucceed: amountVnd > 0 && amountVnd <= unpaid,
-        allowed: ['over_allocation', 'zero_line', 'amount_not_positive'],
+        // Paid from the bank: card money and office cash not yet moved there cannot pay a household.
+        mustSucceed: amountVnd > 0 && amountVnd <= unpaid && amountVnd <= (book.cash.get('cash_bank') ?? 0),
+        allowed: ['over_allocation', 'zero_line', 'amount_not_positive', 'cash_overdrawn'],
       };
     }
     case 'reverse': {
@@ -277,7 +278,7 @@ export function planStep(book: Book, op: Op, step: number, nextContributionId: (
       return {
         run: () => book.reverse(entryId, op.reason, occurredAt),
         mustSucceed: harmless && !book.reversed.has(entryId) && op.reason.trim() !== '',
-        allowed: ['entry_unknown', 'already_reversed', 'reverse_reversal', 'reason_required', 'lot_spent', 'house_overdrawn'],
+        allowed: ['entry_unknown', 'already_reversed', 'reverse_reversal', 'reason_required', 'lot_spent', 'house_overdrawn', 'cash_overdrawn'],
       };
     }
   }
