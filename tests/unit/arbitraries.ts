@@ -180,6 +180,7 @@ export interface BookSnapshot {
   houses: Array<[number, number, number, number]>;
   pools: Array<[string, number, Array<[number, number]>]>;
   reversed: number[];
+  cash: Array<[string, number]>;
 }
 
 // Everything a refused operation must leave as it was (empty pools that a refused check touched are not state).
@@ -193,6 +194,7 @@ export function snapshot(book: Book): BookSnapshot {
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([key, pool]) => [key, pool.balanceVnd, pool.lots.map((lot) => [lot.contributionId, lot.remainingVnd] as [number, number])]),
     reversed: [...book.reversed].sort((a, b) => a - b),
+    cash: [...book.cash].filter(([, balance]) => balance !== 0).sort(([a], [b]) => a.localeCompare(b)),
   };
 }
 
