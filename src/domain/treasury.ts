@@ -2,16 +2,16 @@
 // arriving in the bank account, and bank charges paid from the general fund. Each posts once by its
 // reference (payout id, deposit slip, bank row) whichever reports it first: the webhook, a staff form,
 // the statement import or the bank feed. The rules are the rulebook's (src/ledger/rules.ts).
-import { and, asc, eq, gte, inArray, isNull, lte, or } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { schema, type Db, type Tx } from '../../db/client';
+import { queryRows, schema, type Db, type Tx } from '../../db/client';
 import { describeEntry } from '../ledger/descriptions';
 import { bankCharge, cashTransfer } from '../ledger/rules';
 import { lockPoolLots, postEntry, runOnce, type Outcome } from './journal';
 import { amountVnd, idempotencyKey } from './schemas';
 import { freeText } from './text';
 import { parseInput } from './validate';
-import type { TransferCandidate } from '../payments/matching';
+import { TRANSFER_WINDOW_MS, type TransferCandidate } from '../payments/matching';
 
 const { treasuryMovements } = schema;
 
@@ -51,8 +51,26 @@ export async function recordCashTransfer(db: Db | Tx, raw: unknown, bankRowId: n
     const [movement] = await tx.insert(treasuryMovements).values({
       kind: input.kind, reference: input.reference, amountVnd: input.amountVnd, occurredAt: input.occurredAt, entryId: entry.id, bankRowId, recordedBy: input.recordedBy ?? null,
     }).returning({ id: treasuryMovements.id });
+    if (bankRowId === null) await claimWaitingRow(tx, input.kind, movement!.id, input.amountVnd, input.occurredAt);
     return { movementId: movement!.id, entryId: entry.id };
   });
+}
+
+// A statement credit that came before the payout or deposit was reported waits for it in the review
+// queue; the transfer, once posted, is shown by that row (the nearest in date), and the review closes.
+async function claimWaitingRow(tx: Tx, kind: TransferKind, movementId: number, amountVnd: number, occurredAt: Date): Promise<void> {
+  const from = new Date(occurredAt.getTime() - TRANSFER_WINDOW_MS.before).toISOString();
+  const to = new Date(occurredAt.getTime() + TRANSFER_WINDOW_MS.after).toISOString();
+  const [waiting] = await queryRows<{ row_id: number; review_id: number }>(tx, sql`
+    SELECT r.id AS row_id, p.id AS review_id FROM bank_statement_rows r JOIN payment_reviews p ON p.bank_row_id = r.id
+    WHERE r.status = 'review' AND p.resolved_at IS NULL AND p.reason = ${kind === 'payout' ? 'stripe_payout' : 'cash_deposit'}
+      AND r.credit_vnd = ${amountVnd} AND r.booked_at BETWEEN ${from}::timestamptz AND ${to}::timestamptz
+    ORDER BY abs(extract(epoch FROM r.booked_at - ${occurredAt.toISOString()}::timestamptz)), r.id
+    LIMIT 1 FOR UPDATE OF r, p`);
+  if (!waiting) return;
+  await tx.update(schema.bankStatementRows).set({ status: 'matched' }).where(eq(schema.bankStatementRows.id, waiting.row_id));
+  await tx.update(schema.paymentReviews).set({ resolvedAt: new Date(), resolvedBy: 'system', resolution: `${kind} recorded` }).where(eq(schema.paymentReviews.id, waiting.review_id));
+  await tx.update(treasuryMovements).set({ bankRowId: waiting.row_id }).where(eq(treasuryMovements.id, movementId));
 }
 
 // A bank charge, paid from the general fund's oldest gifts; refused (pool_insufficient) when the fund is short.

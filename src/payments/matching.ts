@@ -36,7 +36,7 @@ const DEPOSIT_WORDS = ['nop tien mat', 'nop tm', 'tien mat nop', 'cash deposit']
 const PAYOUT_ID = /\bpo_[0-9A-Za-z]{8,40}\b/;
 
 // A payout reaches the bank within days; a deposit shows the day it is made, or the next working days.
-const TRANSFER_WINDOW_MS = { before: 3 * 86_400_000, after: 10 * 86_400_000 };
+export const TRANSFER_WINDOW_MS = { before: 3 * 86_400_000, after: 10 * 86_400_000 };
 
 // A payment leaves the bank within days of its approval: from a month before to ten days after.
 const PAYMENT_WINDOW_MS = { before: 31 * 86_400_000, after: 10 * 86_400_000 };

@@ -82,7 +82,7 @@ export function treasurySuite(driver: string, fresh: FreshDb): void {
       await expectPostings(handle, sql`kind = 'payout'`, 2);
     });
 
-    it('office cash deposited is recorded once, claimed by the statement credit, and never more than the office holds', async () => {
+    it('office cash deposited is recorded once, claimed by the statement credit in either order, and never more than the office holds', async () => {
       const handle = await open();
       const world = await buildWorld(handle.db);
       await give(handle.db, world, { channel: 'office', amountVnd: 2_000_000 });
@@ -101,6 +101,15 @@ export function treasurySuite(driver: string, fresh: FreshDb): void {
       await expectPostings(handle, sql`kind = 'deposit'`, 1);
       // A deposit credit staff have not recorded waits for them, with its reason.
       expect(await bankRow(handle.db, 'ref:dep2', { creditVnd: 400_000, memo: 'Nop tien mat', bookedAt: day(9) })).toMatchObject({ movements: 0, review: { cash_deposit: 1 } });
+      // Recorded afterwards, the deposit is shown by that row, and the review closes: any order, once.
+      await give(handle.db, world, { channel: 'office', amountVnd: 400_000 });
+      const late = await recordCashTransfer(handle.db, { ...deposit, reference: 'GNT-0003', amountVnd: 400_000, occurredAt: day(8) });
+      const [claimed] = await handle.db.select().from(schema.treasuryMovements).where(eq(schema.treasuryMovements.id, late.result.movementId));
+      const [row] = await handle.db.select().from(schema.bankStatementRows).where(eq(schema.bankStatementRows.id, claimed!.bankRowId!));
+      expect(row).toMatchObject({ rowKey: 'ref:dep2', status: 'matched' });
+      const [review] = await handle.db.select().from(schema.paymentReviews).where(eq(schema.paymentReviews.bankRowId, row!.id));
+      expect(review).toMatchObject({ reason: 'cash_deposit', resolvedBy: 'system', resolution: 'deposit recorded' });
+      expect(review!.resolvedAt).not.toBeNull();
     });
 
     it('staff record a deposit by its slip on the staff form: once, and refused clearly beyond the office cash', async () => {
