@@ -44,7 +44,8 @@ const payoutEvent = (id: string, amountVnd: number, currency = 'vnd') =>
   stripeEvent('payout.paid', { id, object: 'payout', amount: amountVnd, currency, arrival_date: Math.floor(day(6).getTime() / 1000), status: 'paid' });
 
 export function treasurySuite(driver: string, fresh: FreshDb): void {
-  describe(`treasury movements (${driver})`, () => {
+  // The first test on PGlite also migrates the template database: slow on a loaded machine.
+  describe(`treasury movements (${driver})`, { timeout: 180_000 }, () => {
     let standIn: StripeStandIn;
     const opened: DbHandle[] = [];
     const open = async (poolSize?: number) => {
