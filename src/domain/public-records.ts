@@ -48,6 +48,10 @@ const PROJECTIONS: { [K in FlatRecordKind]: { from: string; record: string } } =
     from: 'disbursements s JOIN houses h ON h.id = s.house_id',
     record: sqlRecord('disbursement', { amount_vnd: 's.amount_vnd', house_code: 'h.public_code', purpose: 's.purpose' }),
   },
+  state_payment: {
+    from: 'state_payments s JOIN houses h ON h.id = s.house_id',
+    record: sqlRecord('state_payment', { amount_vnd: 's.amount_vnd', document_ref: 's.document_ref', house_code: 'h.public_code', paid_on: 's.paid_on' }),
+  },
 };
 
 export interface RecordFault {

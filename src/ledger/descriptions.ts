@@ -12,6 +12,7 @@ export const describeEntry = {
   payout: (payoutId: string) => `Stripe chuyển tiền thẻ về tài khoản ngân hàng (${payoutId})`,
   deposit: (slipRef: string) => `Nộp tiền mặt tại văn phòng vào tài khoản ngân hàng (${slipRef})`,
   bankCharge: (reference: string) => `Phí ngân hàng (${reference}), quỹ chung chịu`,
+  statePayment: (houseCode: string, documentRef: string) => `Ngân sách nhà nước đã chi cho hộ nhà ${houseCode} (${documentRef})`,
   reversal: (entryId: number) => `Đảo bút toán #${entryId}`,
   withdrawal: (receiptCode: string) => `Rút tên người đóng góp ${receiptCode} khỏi công bố`,
 } as const;

@@ -8,6 +8,7 @@ import { LedgerRuleError } from './errors';
 export const RECORD_FIELDS = {
   allocation: { amount_vnd: 'int', decision_ref: 'text', house_code: 'text', pool_key: 'text' },
   disbursement: { amount_vnd: 'int', house_code: 'text', purpose: 'text' },
+  state_payment: { amount_vnd: 'int', document_ref: 'text', house_code: 'text', paid_on: 'text' },
 } as const satisfies Record<string, Record<string, FieldType>>;
 
 export type FieldType = 'text' | 'int';

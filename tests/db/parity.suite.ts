@@ -1,6 +1,7 @@
 // Parity of the two implementations of the rulebook: random sequences of every operation (cash gifts by
-// bank, card and at the office, goods, state support, allocations from the pools, payments with a second
-// approver, card payouts, office deposits, bank charges, reversals of any entry) through the database path and through the in-memory Book must give the same journal, byte for
+// bank, card and at the office, goods, state support and its payment by the commune, allocations from the
+// pools, payments with a second approver, card payouts, office deposits, bank charges, reversals of any
+// entry) through the database path and through the in-memory Book must give the same journal, byte for
 // byte (same ids and hashes), and the same refusals (same codes), in the same places.
 import fc from 'fast-check';
 import { eq } from 'drizzle-orm';
@@ -12,6 +13,7 @@ import { reverseEntry } from '../../src/domain/corrections';
 import { decideDisbursement, proposeDisbursement } from '../../src/domain/disbursements';
 import { DomainError } from '../../src/domain/errors';
 import { recordBankCharge, recordCashTransfer } from '../../src/domain/treasury';
+import { recordStatePayment } from '../../src/domain/state-payments';
 import { verifyLedger } from '../../src/domain/verify';
 import { Book } from '../../src/ledger/book';
 import { describeEntry } from '../../src/ledger/descriptions';
@@ -29,6 +31,7 @@ const opArb = fc.oneof(
   { weight: 1, arbitrary: fc.record({ op: fc.constant('state_budget' as const), house: houseArb, amountVnd: fc.integer({ min: 1, max: 25_000_000 }) }) },
   { weight: 3, arbitrary: fc.record({ op: fc.constant('allocate' as const), house: houseArb, pool: fc.constantFrom('general', 'communeA', 'communeB'), amountVnd: fc.integer({ min: 1, max: 30_000_000 }) }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('pay' as const), house: houseArb, amountVnd: fc.integer({ min: 1, max: 20_000_000 }) }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('pay_state' as const), house: houseArb, amountVnd: fc.integer({ min: 1, max: 20_000_000 }) }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('reverse' as const), pick: fc.nat() }) },
 );
 type Op = typeof opArb extends fc.Arbitrary<infer T> ? T : never;
@@ -135,6 +138,13 @@ async function step(db: Db, world: World, book: Book, op: Op, at: Date): Promise
         onBook(() => book.chargeBank({ amountVnd: op.amountVnd, occurredAt: at, description: describeEntry.bankCharge(reference) })),
       ];
     }
+    case 'pay_state': {
+      const documentRef = nextKey('UNC');
+      return [
+        await onDb(db, () => recordStatePayment(db, { houseId: house.houseId, amountVnd: op.amountVnd, paidOn: '2024-09-01', documentRef, recordedBy: 'An', recordedAt: at })),
+        onBook(() => book.payState({ houseId: house.houseId, amountVnd: op.amountVnd, occurredAt: new Date('2024-09-01T00:00:00+07:00'), description: describeEntry.statePayment(house.publicCode, documentRef) })),
+      ];
+    }
     case 'reverse': {
       const entryId = (op.pick % book.entries.length) + 1;
       const db1 = await onDb(db, () => reverseEntry(db, { idempotencyKey: nextKey('p'), entryId, reason: 'Nhập sai', requestedBy: 'An', occurredAt: at }));
@@ -191,11 +201,17 @@ export function paritySuite(driver: string, fresh: FreshDb): void {
           { op: 'charge', amountVnd: 2_000_000 },
           { op: 'deposit', amountVnd: 1_000_000 },
           { op: 'charge', amountVnd: 11_000 },
+        ]], [[
+          // State support paid by the commune: within what was recorded, then beyond it, then its source reversed.
+          { op: 'state_budget', house: 1, amountVnd: 20_000_000 },
+          { op: 'pay_state', house: 1, amountVnd: 15_000_000 },
+          { op: 'pay_state', house: 1, amountVnd: 10_000_000 },
+          { op: 'reverse', pick: 0 },
         ]]],
       });
       // The runs reach every operation and the refusals that matter, so agreement is not agreement on nothing.
-      for (const op of ['gift', 'in_kind', 'state_budget', 'allocate', 'pay', 'reverse', 'payout', 'deposit', 'charge']) expect([...seen]).toContain(`posted:${op}`);
-      for (const code of ['pool_insufficient', 'over_budget', 'lot_spent', 'house_overdrawn', 'cash_overdrawn']) expect([...seen]).toContain(`refused:${code}`);
+      for (const op of ['gift', 'in_kind', 'state_budget', 'allocate', 'pay', 'pay_state', 'reverse', 'payout', 'deposit', 'charge']) expect([...seen]).toContain(`posted:${op}`);
+      for (const code of ['pool_insufficient', 'over_budget', 'lot_spent', 'house_overdrawn', 'state_overpaid', 'cash_overdrawn']) expect([...seen]).toContain(`refused:${code}`);
     }, 600_000);
   });
 }

@@ -47,6 +47,7 @@ export async function loadDemo(handle: DbHandle, data: DemoData, onProgress: (do
     [schema.poolLots, data.lots],
     [schema.allocations, data.allocations],
     [schema.disbursements, data.disbursements],
+    [schema.statePayments, data.statePayments],
     [schema.bankStatements, statements],
     [schema.bankStatementRows, statementRows],
     [schema.treasuryMovements, data.movements.map((m) => ({ ...m, bankRowId: bankRowOf.get(m.id) ?? null }))],
@@ -64,8 +65,7 @@ export async function loadDemo(handle: DbHandle, data: DemoData, onProgress: (do
     const head = data.entries.at(-1);
     if (head) await bulk.exec(`UPDATE chain_head SET entry_count = ${head.id}, head_hash = '${head.hash}'`);
     // Explicit ids were written: move each sequence past them so live inserts do not collide.
-    for (const [table, column] of [['campaigns', 'id'], ['areas', 'id'], ['households', 'id'], ['houses', 'id'], ['donors', 'id'], ['contributions', 'id'], ['allocations', 'id'], ['disbursements', 'id'], ['pool_lots', 'seq'],
-      ['bank_statements', 'id'], ['bank_statement_rows', 'id'], ['treasury_movements', 'id']] as const) {
+    for (const [table, column] of [['campaigns', 'id'], ['areas', 'id'], ['households', 'id'], ['houses', 'id'], ['donors', 'id'], ['contributions', 'id'], ['allocations', 'id'], ['disbursements', 'id'], ['state_payments', 'id'], ['bank_statements', 'id'], ['bank_statement_rows', 'id'], ['treasury_movements', 'id'], ['pool_lots', 'seq']] as const) {
       await bulk.exec(`SELECT setval(pg_get_serial_sequence('${table}', '${column}'), coalesce((SELECT max(${column}) FROM ${table}), 0) + 1, false)`);
     }
   });
