@@ -1,7 +1,7 @@
 // The database shape. Money columns are whole đồng in bigint; counters on houses and pool lots
 // are caches of the journal kept so that CHECK constraints can refuse an overdraft under any race.
 import { sql } from 'drizzle-orm';
-import { ACCOUNTS, POOL_KEY_PATTERN } from '../src/ledger/accounts';
+import { ACCOUNTS, CASH_ACCOUNT_CODES, POOL_KEY_PATTERN } from '../src/ledger/accounts';
 import { ENTRY_KINDS } from '../src/ledger/entry';
 import { RECORD_KINDS } from '../src/ledger/public-record';
 import {
@@ -561,4 +561,36 @@ export const correctionRequests = pgTable('correction_requests', {
   check('correction_requests_four_eyes', sql`${t.decidedBy} IS NULL OR ${t.decidedBy} <> ${t.requestedBy}`),
   check('correction_requests_decided', sql`(${t.status} = 'pending') = (${t.decidedBy} IS NULL)`),
   check('correction_requests_approved_posted', sql`(${t.status} = 'approved') = (${t.reversalEntryId} IS NOT NULL)`),
+]);
+
+// The balance of each account holding real money, kept by a trigger on journal_lines (custom SQL in
+// the migration): its CHECK refuses any posting that would take the bank, the card processor or the
+// office cash below zero, under any concurrency, whichever path posts. ledger:verify recomputes it.
+export const cashBalances = pgTable('cash_balances', {
+  account: text('account').primaryKey(),
+  balanceVnd: vnd('balance_vnd').notNull(),
+}, (t) => [
+  check('cash_balances_account_known', oneOf(t.account, CASH_ACCOUNT_CODES)),
+  check('cash_overdrawn', sql`${t.balanceVnd} >= 0`),
+]);
+
+// Money moving between the fund's own accounts (card payouts, office deposits, bank charges), each once
+// by its reference (the payout id, the deposit slip, the bank row), and the bank row that shows it.
+export const treasuryKinds = ['payout', 'deposit', 'bank_charge'] as const;
+export const treasuryMovements = pgTable('treasury_movements', {
+  id: serial('id').primaryKey(),
+  kind: text('kind', { enum: treasuryKinds }).notNull(),
+  reference: text('reference').notNull(),
+  amountVnd: vnd('amount_vnd').notNull(),
+  occurredAt: timestamp('occurred_at', { withTimezone: true, mode: 'date' }).notNull(),
+  entryId: bigint('entry_id', { mode: 'number' }).notNull().references(() => journalEntries.id),
+  /** The statement row that shows the money arriving or leaving; null until the statement comes. */
+  bankRowId: integer('bank_row_id').references(() => bankStatementRows.id).unique(),
+  /** Who recorded it (staff, for a deposit); private. */
+  recordedBy: text('recorded_by'),
+}, (t) => [
+  uniqueIndex('treasury_movements_reference_idx').on(t.kind, t.reference),
+  index('treasury_movements_unclaimed_idx').on(t.kind, t.amountVnd).where(sql`${t.bankRowId} IS NULL`),
+  check('treasury_movements_kind_known', oneOf(t.kind, treasuryKinds)),
+  check('treasury_movements_amount_positive', sql`${t.amountVnd} > 0`),
 ]);

@@ -3,6 +3,9 @@ import { FULL_DEMO, generateDemo } from '../src/domain/demo/generate';
 import { isEmpty, loadDemo } from '../src/domain/demo/load';
 import { isEntry, progress, runCommand, UsageError, type Command } from './lib/cli';
 import { seedDemoPhotos } from '../src/domain/demo/photos';
+import { demoStatementFiles } from '../src/domain/demo/statements';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 
 export const command: Command = {
   name: 'seed:demo',
@@ -40,6 +43,12 @@ Usage: npm run seed:demo -- [--seed N] [--houses N] [--contributions N] [--if-em
       started = Date.now();
       await loadDemo(handle, data, progress('rows written', ctx));
       ctx.out(`Demo data written in ${Date.now() - started} ms.`);
+      // The bank's monthly statements, as staff would download them: import any of them to see it recognised.
+      const statementsDir = resolve(process.env.DEMO_STATEMENTS_DIR ?? 'data/demo-statements');
+      mkdirSync(statementsDir, { recursive: true });
+      const files = demoStatementFiles(data.statements);
+      for (const file of files) writeFileSync(join(statementsDir, file.name), file.text);
+      ctx.out(`Wrote ${files.length} monthly bank statements (Vietcombank layout, already imported and matched) into ${statementsDir}.`);
       ctx.out(`Drew ${await seedDemoPhotos(handle.db)} illustrative stage photos (labelled as such) into ${process.env.PHOTOS_DIR ?? 'data/photos'}.`);
     } finally {
       await handle.close();

@@ -52,6 +52,8 @@ const constraintMessages: Record<string, [string, string]> = {
   houses_disbursed_within_cash: ['Không thể chi vượt số tiền đã phân bổ cho nhà.', 'Cannot pay out more than was allocated to the house.'],
   houses_cash_within_allocated: ['Phân bổ của nhà không nhất quán.', 'The house allocation is inconsistent.'],
   pool_lots_not_negative: ['Tiền trong quỹ đã được phân bổ; hãy đảo phân bổ trước.', 'The pooled money was already allocated; reverse the allocation first.'],
+  // The same code as the rulebook's refusal (assertCashAllowed), so both paths say the same.
+  cash_overdrawn: ['Tài khoản tiền không đủ: bút toán sẽ làm số dư bị âm.', 'The cash account does not hold enough: the entry would take it below zero.'],
   disbursements_four_eyes: ['Người ghi khoản chi không được tự duyệt.', 'Whoever recorded a payment cannot approve it.'],
 };
 

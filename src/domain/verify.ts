@@ -81,6 +81,12 @@ export async function counterMismatch(db: Db | Tx): Promise<string | undefined> 
   if (lot) {
     return `pool ${lot.pool_key} lot of contribution #${lot.contribution_id} holds ${lot.stored ?? 'nothing'}, the journal says ${lot.journal ?? 'nothing'}`;
   }
+  const [cash] = await queryRows<Record<string, string | number>>(db, sql`
+    SELECT c.account, c.balance_vnd, coalesce((SELECT sum(l.amount_vnd) FROM journal_lines l WHERE l.account = c.account), 0) AS journal
+    FROM cash_balances c
+    WHERE c.balance_vnd <> coalesce((SELECT sum(l.amount_vnd) FROM journal_lines l WHERE l.account = c.account), 0)
+    LIMIT 1`);
+  if (cash) return `${cash.account} balance ${cash.balance_vnd} differs from the journal (${cash.journal})`;
   return undefined;
 }
 

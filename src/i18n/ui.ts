@@ -46,7 +46,7 @@ const vi = {
   reversed: 'đã đảo',
   account: {
     cash_card: 'Tiền nhận qua thẻ (tại cổng thanh toán)', cash_bank: 'Tài khoản ngân hàng của Quỹ', cash_office: 'Tiền mặt tại văn phòng',
-    card_fees: 'Phí thẻ', card_fee_withheld: 'Phần phí thẻ cổng thanh toán giữ lại', pool_general: 'Quỹ chung (chưa phân bổ)',
+    card_fees: 'Phí thẻ', card_fee_withheld: 'Phần phí thẻ cổng thanh toán giữ lại', bank_charges: 'Phí ngân hàng', bank_charges_borne: 'Phí ngân hàng do quỹ chung chịu', pool_general: 'Quỹ chung (chưa phân bổ)',
     pool_commune: 'Quỹ của xã (chưa phân bổ)', house_cash: 'Tiền cho nhà', house_paid: 'Đã chi cho hộ', in_kind_received: 'Hiện vật đã nhận',
     house_in_kind: 'Hiện vật cho nhà', commune_in_kind: 'Hiện vật xã giữ cho các nhà', state_budget: 'Ngân sách nhà nước', house_state: 'Ngân sách nhà nước cho nhà', house_state_paid: 'Ngân sách nhà nước đã chi cho hộ',
     labour_estimate: 'Ngày công (giá trị ước tính)', house_labour: 'Ngày công cho nhà (ước tính)',
@@ -82,6 +82,7 @@ const vi = {
     moneyTitle: 'Nguồn lực đã huy động',
     cash: (count: string) => `Tiền ủng hộ (${count} lượt)`,
     cardFees: 'trong đó phí thẻ do đơn vị thanh toán giữ lại',
+    bankCharges: 'trong đó phí ngân hàng (quỹ chung chịu)',
     stateBudget: 'Ngân sách nhà nước',
     inKind: 'Hiện vật (giá trị)',
     allocated: 'Đã bố trí cho các nhà (mọi nguồn)',
@@ -468,7 +469,7 @@ const en: Dict = {
   reversed: 'reversed',
   account: {
     cash_card: 'Card payments (held by the processor)', cash_bank: "The fund's bank account", cash_office: 'Cash at the office',
-    card_fees: 'Card fees', card_fee_withheld: 'Card fee kept by the processor', pool_general: 'General fund (not yet allocated)',
+    card_fees: 'Card fees', card_fee_withheld: 'Card fee kept by the processor', bank_charges: 'Bank charges', bank_charges_borne: 'Bank charges borne by the general fund', pool_general: 'General fund (not yet allocated)',
     pool_commune: "Commune's fund (not yet allocated)", house_cash: 'Money for the house', house_paid: 'Paid out to the household', in_kind_received: 'Goods received in kind',
     house_in_kind: 'Goods for the house', commune_in_kind: "Goods held by the commune for its houses", state_budget: 'State budget', house_state: 'State budget for the house', house_state_paid: 'State budget paid to the household',
     labour_estimate: 'Labour days (estimated value)', house_labour: 'Labour days for the house (estimate)',
@@ -504,6 +505,7 @@ const en: Dict = {
     moneyTitle: 'What has been raised',
     cash: (count: string) => `Donations (${count} gifts)`,
     cardFees: 'of which card fees kept by the processor',
+    bankCharges: 'of which bank charges (borne by the general fund)',
     stateBudget: 'State budget',
     inKind: 'In kind (value)',
     allocated: 'Allocated to houses (all sources)',

@@ -7,6 +7,8 @@ export const ACCOUNTS = {
   cash_office: 'cash received at the Fatherland Front office',
   card_fees: 'card processing fees, kept by the processor',
   card_fee_withheld: 'the part of a card gift withheld by the processor as its fee',
+  bank_charges: "the bank's charges on the fund's account, borne by the general fund",
+  bank_charges_borne: 'the general fund money that paid the bank charges',
   pool_general: 'money held for the general fund, not yet given to a house',
   pool_commune: "money held for one commune's houses (area_id), not yet given to a house",
   house_cash: 'money given to one house (house_id): designated gifts and allocations',
@@ -22,6 +24,15 @@ export const ACCOUNTS = {
 } as const;
 
 export type AccountCode = keyof typeof ACCOUNTS;
+
+/** The accounts that hold real money: none may go below zero (the database refuses it too). */
+export const CASH_ACCOUNT_CODES = ['cash_bank', 'cash_card', 'cash_office'] as const;
+export type CashAccountCode = (typeof CASH_ACCOUNT_CODES)[number];
+
+// True for an account that holds real money, so effects and checks can pick its lines.
+export function isCashAccount(account: AccountCode): account is CashAccountCode {
+  return (CASH_ACCOUNT_CODES as readonly string[]).includes(account);
+}
 
 export interface JournalLine {
   account: AccountCode;

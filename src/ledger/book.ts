@@ -1,12 +1,12 @@
 // The whole ledger in memory: the same rules as the database, used to generate demo data in bulk
 // and to drive property tests. The database path reads the same state under row locks instead.
-import { poolKey, type PoolKey } from './accounts';
+import { poolKey, type CashAccountCode, type PoolKey } from './accounts';
 import type { GiftTarget, Lot } from './allocation';
-import { effectsOf } from './effects';
+import { cashEffectsOf, effectsOf } from './effects';
 import { assertBalanced, reversalOf, type EntryDraft, type PostedEntry } from './entry';
 import { LedgerRuleError } from './errors';
 import { chainHash, GENESIS_HASH } from './hash';
-import { allocation, assertEffectsAllowed, cashGift, disbursement, inKindGift, labourGift, stateBudgetGift, statePayment, type CounterState } from './rules';
+import { allocation, assertCashAllowed, assertEffectsAllowed, bankCharge, cashGift, cashTransfer, disbursement, inKindGift, labourGift, stateBudgetGift, statePayment, type CounterState } from './rules';
 import type { CashChannel } from './postings';
 import type { Vnd } from './money';
 
@@ -40,6 +40,8 @@ export class Book implements CounterState {
   readonly pools = new Map<PoolKey, PoolState>();
   readonly entries: PostedEntry[] = [];
   readonly reversed = new Set<number>();
+  /** Balance of each account holding real money. */
+  readonly cash = new Map<CashAccountCode, Vnd>();
   private readonly housesByArea = new Map<number, BookHouse[]>();
 
   get headHash(): string {
@@ -94,6 +96,8 @@ export class Book implements CounterState {
     assertBalanced(draft);
     const effects = effectsOf(draft.lines);
     assertEffectsAllowed(this, effects);
+    const cash = cashEffectsOf(draft.lines);
+    assertCashAllowed((account) => this.cash.get(account) ?? 0, cash);
     const id = this.entries.length + 1;
     const posted: PostedEntry = { ...draft, id, prevHash: this.headHash, hash: chainHash(this.headHash, id, draft) };
     for (const [houseId, delta] of effects.houses) {
@@ -104,6 +108,7 @@ export class Book implements CounterState {
       house.stateAllocatedVnd += delta.stateAllocatedVnd;
       house.statePaidVnd += delta.statePaidVnd;
     }
+    for (const [account, delta] of cash) this.cash.set(account, (this.cash.get(account) ?? 0) + delta);
     for (const [key, delta] of effects.pools) this.pool(key, delta.areaId).balanceVnd += delta.deltaVnd;
     for (const lot of effects.lots.values()) {
       const pool = this.pool(lot.poolKey);
@@ -148,6 +153,14 @@ export class Book implements CounterState {
 
   disburse(input: { houseId: number; amountVnd: Vnd; occurredAt: Date; description: string }): PostedEntry {
     return this.post(disbursement(this, input));
+  }
+
+  transferCash(input: { from: 'cash_card' | 'cash_office'; amountVnd: Vnd; occurredAt: Date; description: string }): PostedEntry {
+    return this.post(cashTransfer(input));
+  }
+
+  chargeBank(input: { amountVnd: Vnd; occurredAt: Date; description: string }): PostedEntry {
+    return this.post(bankCharge(this, input).draft);
   }
 
   payState(input: { houseId: number; amountVnd: Vnd; occurredAt: Date; description: string }): PostedEntry {

@@ -1,4 +1,4 @@
-import { poolKey, type JournalLine, type PoolKey } from './accounts';
+import { isCashAccount, poolKey, type CashAccountCode, type JournalLine, type PoolKey } from './accounts';
 import type { Vnd } from './money';
 
 export interface HouseEffect {
@@ -74,4 +74,11 @@ export function effectsOf(lines: Iterable<JournalLine>, into?: Effects): Effects
     }
   }
   return effects;
+}
+
+// What an entry adds to (or takes from) each account holding real money, for the non-negative rule.
+export function cashEffectsOf(lines: Iterable<JournalLine>): Map<CashAccountCode, Vnd> {
+  const cash = new Map<CashAccountCode, Vnd>();
+  for (const item of lines) if (isCashAccount(item.account)) cash.set(item.account, (cash.get(item.account) ?? 0) + item.amountVnd);
+  return cash;
 }

@@ -7,7 +7,8 @@ import type { PublicRecordDraft } from './public-record';
 // A closed list: the database CHECKs journal_entries.kind against it (db/schema.ts).
 // 'state_payment' is the commune or district paying a house's state support to the household.
 // 'record' moves no money: it commits a public fact (a record re-committed after a withdrawal).
-export const ENTRY_KINDS = ['contribution', 'in_kind', 'labour', 'state_budget', 'allocation', 'disbursement', 'state_payment', 'reversal', 'record'] as const;
+// 'payout', 'deposit' and 'bank_charge' move money between the fund's own accounts (treasury movements).
+export const ENTRY_KINDS = ['contribution', 'in_kind', 'labour', 'state_budget', 'allocation', 'disbursement', 'state_payment', 'reversal', 'record', 'payout', 'deposit', 'bank_charge'] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];
 
 export interface EntryDraft {

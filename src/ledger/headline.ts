@@ -5,6 +5,8 @@
 export interface HeadlineTotals {
   cash_received_vnd: number;
   card_fees_vnd: number;
+  /** Charges the bank took from the fund's account, borne by the general fund. */
+  bank_charges_vnd: number;
   state_budget_vnd: number;
   in_kind_vnd: number;
   labour_estimate_vnd: number;
@@ -36,15 +38,16 @@ export function paidBySource(cashVnd: number, stateBudgetVnd: number, inKindVnd:
 }
 
 // Reversals and payments move money both ways on the cash accounts, so gross cash received is read
-// back as what is held plus what was paid out plus the fees the processor kept.
+// back as what is held plus what was paid out plus the fees the processor and the bank kept.
 export function headlineFromBalances(balances: Readonly<Record<string, number>>): HeadlineTotals {
   const b = (account: string) => balances[account] ?? 0;
   // 0 - x, not -x: an empty account is 0, never -0 (which JSON would write as 0 and a comparison would not).
   const credit = (...accounts: string[]) => 0 - accounts.reduce((sum, account) => sum + b(account), 0);
   const paid = paidBySource(b('house_paid'), b('house_state_paid'), credit('house_in_kind'));
   return {
-    cash_received_vnd: b('cash_card') + b('cash_bank') + b('cash_office') + b('house_paid') + b('card_fees'),
+    cash_received_vnd: b('cash_card') + b('cash_bank') + b('cash_office') + b('house_paid') + b('card_fees') + b('bank_charges'),
     card_fees_vnd: b('card_fees'),
+    bank_charges_vnd: b('bank_charges'),
     // Support paid out leaves the state_budget account (as cash paid leaves the bank): recorded = held + paid.
     state_budget_vnd: b('state_budget') + b('house_state_paid'),
     in_kind_vnd: b('in_kind_received'),

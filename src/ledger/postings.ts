@@ -96,6 +96,28 @@ export function disbursementEntry(input: { houseId: number; amountVnd: Vnd; occu
   ]);
 }
 
+// Money moving between the fund's own accounts: card money paid out by the processor (net: the fees
+// left at gift time) or office cash deposited, arriving in the bank account. No pool changes.
+export function cashTransferEntry(input: { from: 'cash_card' | 'cash_office'; amountVnd: Vnd; occurredAt: Date; description: string }): EntryDraft {
+  assertPositive(input.amountVnd);
+  return draft(input.from === 'cash_card' ? 'payout' : 'deposit', input.occurredAt, input.description, null, [
+    line('cash_bank', input.amountVnd),
+    line(input.from, -input.amountVnd),
+  ]);
+}
+
+// A bank charge leaves the bank account and is paid from the general fund's gifts, oldest first (the
+// lineage of every đồng stays in the journal); the charge itself is a visible pair, as card fees are.
+export function bankChargeEntry(input: { takes: Take[]; amountVnd: Vnd; occurredAt: Date; description: string }): EntryDraft {
+  assertPositive(input.amountVnd);
+  return draft('bank_charge', input.occurredAt, input.description, null, [
+    ...input.takes.map((take) => line('pool_general', take.amountVnd, { contributionId: take.contributionId })),
+    line('cash_bank', -input.amountVnd),
+    line('bank_charges', input.amountVnd),
+    line('bank_charges_borne', -input.amountVnd),
+  ]);
+}
+
 // The commune or district pays a house's state support to the household: the state's money never
 // passes through the fund, so the payment discharges the state_budget account, not a cash account.
 export function statePaymentEntry(input: { houseId: number; amountVnd: Vnd; occurredAt: Date; description: string }): EntryDraft {

@@ -1,14 +1,14 @@
 // The money rules of each operation, once, over a small state interface: the in-memory Book (demo
 // data, property tests) and the database path (rows locked for a batch) both implement LedgerState
 // and call these functions, so a rule cannot be computed two ways.
-import { poolKey, type PoolKey } from './accounts';
+import { CASH_ACCOUNT_CODES, poolKey, type CashAccountCode, type PoolKey } from './accounts';
 import { assertDisbursable, assertPoolServes, assertWithinNeed, splitGift, takeFifo, type GiftSplit, type GiftTarget, type Lot, type Take } from './allocation';
 import { describeEntry } from './descriptions';
 import type { Effects } from './effects';
 import { LedgerRuleError } from './errors';
 import type { EntryDraft } from './entry';
 import type { Vnd } from './money';
-import { allocationEntry, cashGiftEntry, disbursementEntry, inKindEntry, labourEntry, stateBudgetEntry, statePaymentEntry, type CashChannel } from './postings';
+import { allocationEntry, bankChargeEntry, cashGiftEntry, cashTransferEntry, disbursementEntry, inKindEntry, labourEntry, stateBudgetEntry, statePaymentEntry, type CashChannel } from './postings';
 
 export interface HouseState {
   id: number;
@@ -119,6 +119,40 @@ export function disbursement(state: Pick<LedgerState, 'house'>, input: { houseId
   assertDisbursable(input.amountVnd, house.cashAllocatedVnd ?? 0, house.disbursedVnd ?? 0, house.code);
   return disbursementEntry(input);
 }
+
+// Card money paid out by the processor, or office cash deposited, arrives in the bank account; the
+// non-negative rule (assertCashAllowed) refuses moving more than the source account holds.
+export function cashTransfer(input: { from: 'cash_card' | 'cash_office'; amountVnd: Vnd; occurredAt: Date; description: string }): EntryDraft {
+  return cashTransferEntry(input);
+}
+
+// The general fund bears bank charges, taken from its gifts oldest first: a pool never holds more
+// than the cash behind it, and a fund short of the charge refuses it (it waits for staff).
+export function bankCharge(state: Pick<LedgerState, 'openLots'>, input: { amountVnd: Vnd; occurredAt: Date; description: string }): { draft: EntryDraft; takes: Take[] } {
+  const takes = takeFifo(state.openLots(poolKey(null)), input.amountVnd);
+  return { draft: bankChargeEntry({ ...input, takes }), takes };
+}
+
+// No account holding real money (bank, card processor, office cash) may go below zero: the database
+// refuses the same with a CHECK named after this code (cash_overdrawn), so both paths say the same.
+export function assertCashAllowed(balanceVnd: (account: CashAccountCode) => Vnd, cash: Map<CashAccountCode, Vnd>): void {
+  for (const account of CASH_ACCOUNT_CODES) {
+    const delta = cash.get(account) ?? 0;
+    if (delta < 0 && balanceVnd(account) + delta < 0) {
+      throw new LedgerRuleError(
+        'cash_overdrawn',
+        `Tài khoản ${CASH_NAMES[account][0]} không đủ tiền: bút toán sẽ làm số dư bị âm.`,
+        `The ${CASH_NAMES[account][1]} does not hold enough: the entry would take it below zero.`,
+      );
+    }
+  }
+}
+
+const CASH_NAMES: Record<CashAccountCode, [string, string]> = {
+  cash_bank: ['ngân hàng', 'bank account'],
+  cash_card: ['thẻ (Stripe)', 'card processor account'],
+  cash_office: ['tiền mặt tại văn phòng', 'office cash'],
+};
 
 // The commune or district paying a house's state support: only support recorded for the house and not yet paid.
 export function statePayment(state: Pick<LedgerState, 'house'>, input: { houseId: number; amountVnd: Vnd; occurredAt: Date; description: string }): EntryDraft {

@@ -2,18 +2,19 @@
 // pending bank-transfer pledge and confirmed through the domain; each debit to the approved payment
 // it paid; anything else waits for staff in the review queue with its reason. Rows are keyed, so
 // importing the same statement twice changes nothing.
-import { and, eq, gte, inArray, isNull, lte, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, isNull, lte, sql } from 'drizzle-orm';
 import { queryRows, schema, type Db, type Tx } from '../../db/client';
 import { recordCashContributions } from '../domain/contributions';
 import { DomainError } from '../domain/errors';
 import { runOnce } from '../domain/journal';
 import { enqueueReceipts } from '../mail/outbox';
 import { receiptCodesIn, rowKeys, type ParsedStatement, type StatementRow } from './bank-statement';
-import { decideCredit, decideDebit, type PaymentCandidate, type ReviewReason } from './matching';
+import { claimMovement, recordBankCharge, recordCashTransfer, unclaimedTransfers } from '../domain/treasury';
+import { decideCredit, decideDebit, type Decision, type PaymentCandidate, type ReviewReason } from './matching';
 import { pledgeDonor, type Pledge } from './pledges';
 import { codesOfVirtualAccounts } from './virtual-accounts';
 
-const { bankStatements, bankStatementRows, pledges, disbursements, houses } = schema;
+const { bankStatements, bankStatementRows, pledges, disbursements, houses, campaigns } = schema;
 
 /** What became of the rows posted: new, matched, paid out, or waiting for staff and why. */
 export interface RowCounts {
@@ -22,6 +23,8 @@ export interface RowCounts {
   matchedVnd: number;
   debits: number;
   paymentsMatched: number;
+  /** Payouts, deposits, charges and interest posted or recognised. */
+  movements: number;
   review: Partial<Record<ReviewReason, number>>;
   reviewVnd: number;
 }
@@ -32,7 +35,7 @@ export interface ImportReport extends RowCounts {
   rows: number;
 }
 
-export const noRows = (): RowCounts => ({ newRows: 0, matched: 0, matchedVnd: 0, debits: 0, paymentsMatched: 0, review: {}, reviewVnd: 0 });
+export const noRows = (): RowCounts => ({ newRows: 0, matched: 0, matchedVnd: 0, debits: 0, paymentsMatched: 0, movements: 0, review: {}, reviewVnd: 0 });
 
 // Imports in batches of rows, one transaction each: a crash part-way leaves whole batches, and a
 // re-run skips the rows already in (by key) and carries on.
@@ -75,8 +78,13 @@ export async function importRows(tx: Tx, statementId: number | null, batch: { ro
   const found = allCodes.length === 0 ? [] : await tx.select().from(pledges).where(inArray(pledges.receiptCode, allCodes)).orderBy(pledges.id).for('update');
   const pledgesByCode = new Map(found.map((p) => [p.receiptCode, p]));
   let payments = await unclaimedPayments(tx, fresh.map((b) => b.row).filter((row) => row.debitVnd > 0));
+  const uncoded = fresh.filter((b) => b.row.creditVnd > 0 && codesByKey.get(b.key)!.length === 0).map((b) => b.row);
+  let transfers = uncoded.length === 0 ? [] : await unclaimedTransfers(tx, uncoded.map((row) => row.creditVnd),
+    new Date(Math.min(...uncoded.map((row) => row.bookedAt.getTime())) - 11 * 86_400_000), new Date(Math.max(...uncoded.map((row) => row.bookedAt.getTime())) + 4 * 86_400_000));
   const decisions = fresh.map((b) => {
-    const decision = b.row.debitVnd > 0 ? decideDebit(b.row, payments) : decideCredit(b.row, codesByKey.get(b.key)!, pledgesByCode);
+    const decision: Decision = b.row.debitVnd > 0 ? decideDebit(b.row, payments) : decideCredit(b.row, codesByKey.get(b.key)!, pledgesByCode, transfers);
+    // A posted transfer is shown by one bank row: the first claims it.
+    if (decision.status === 'transfer') transfers = transfers.filter((t) => t.reference !== decision.reference || t.kind !== decision.kind);
     // Two rows paying one pledge in the same batch: the first confirms it, the second waits for review.
     if (decision.status === 'matched') pledgesByCode.set(decision.code, { ...decision.pledge, status: 'confirmed' });
     // A payment leaves the bank once: the first debit claims it.
@@ -90,10 +98,10 @@ export async function importRows(tx: Tx, statementId: number | null, batch: { ro
     FROM jsonb_to_recordset(${JSON.stringify(decisions.map(({ row, key, decision }) => ({
       row_key: key, line_no: row.lineNo, booked_at: row.bookedAt.toISOString(), reference: row.reference, credit_vnd: row.creditVnd,
       debit_vnd: row.debitVnd, balance_vnd: row.balanceVnd, memo: row.memo,
-      matched_code: decision.status === 'paid' ? null : decision.code ?? null,
-      pledge_id: decision.status === 'paid' ? null : decision.pledge?.id ?? null,
+      matched_code: 'code' in decision ? decision.code ?? null : null,
+      pledge_id: 'pledge' in decision ? decision.pledge?.id ?? null : null,
       disbursement_id: decision.status === 'paid' ? decision.payment.id : null,
-      status: decision.status === 'paid' ? 'matched' : decision.status,
+      status: decision.status === 'review' ? 'review' : 'matched',
     })))}::jsonb) AS r(row_key text, line_no integer, booked_at timestamptz, reference text, credit_vnd bigint, debit_vnd bigint,
       balance_vnd bigint, memo text, matched_code text, pledge_id integer, disbursement_id integer, status text)
     ON CONFLICT (row_key) DO NOTHING
@@ -110,7 +118,11 @@ export async function importRows(tx: Tx, statementId: number | null, batch: { ro
     report.newRows++;
     if (row.debitVnd > 0) report.debits++;
     if (decision.status === 'paid') report.paymentsMatched++;
-    else if (decision.status === 'review') reviews.push({ key, rowId, reason: decision.reason, detail: decision.detail, pledgeId: decision.pledge?.id ?? null, amountVnd: row.creditVnd || row.debitVnd });
+    else if (decision.status === 'transfer' || decision.status === 'charge' || decision.status === 'interest') {
+      const refused = await postMovement(tx, decision, row, key, rowId);
+      if (refused) reviews.push({ key, rowId, reason: 'posting_refused', detail: refused, pledgeId: null, amountVnd: row.creditVnd || row.debitVnd });
+      else report.movements++;
+    } else if (decision.status === 'review') reviews.push({ key, rowId, reason: decision.reason, detail: decision.detail, pledgeId: decision.pledge?.id ?? null, amountVnd: row.creditVnd || row.debitVnd });
     else {
       const posted = postedByKey.get(key)!;
       if (typeof posted === 'string') {
@@ -138,6 +150,35 @@ export async function importRows(tx: Tx, statementId: number | null, batch: { ro
     }
   }
   return { rows: fresh.length };
+}
+
+/** The donor the bank's interest is recorded from: it goes to the general fund like any gift. */
+export const BANK_INTEREST_DONOR = 'Ngân hàng (lãi tiền gửi)';
+
+// Posts what a bank row shows of the fund's own money (or claims the payout or deposit already posted),
+// each once by its own key; a refusal comes back as text for review and changes nothing.
+async function postMovement(tx: Tx, decision: Extract<Decision, { status: 'transfer' | 'charge' | 'interest' }>, row: StatementRow, key: string, rowId: number): Promise<string | undefined> {
+  try {
+    if (decision.status === 'charge') {
+      await recordBankCharge(tx, { idempotencyKey: bankPostingKey(key), reference: key, amountVnd: row.debitVnd, occurredAt: row.bookedAt }, rowId);
+    } else if (decision.status === 'transfer') {
+      const { result, replayed } = await recordCashTransfer(tx, { kind: decision.kind, reference: decision.reference, amountVnd: row.creditVnd, occurredAt: row.bookedAt }, rowId);
+      if (replayed && !(await claimMovement(tx, result.movementId, rowId))) return `${decision.reference}: already shown by another bank row`;
+    } else {
+      const [campaign] = await tx.select({ id: campaigns.id }).from(campaigns).where(lte(campaigns.startsOn, row.bookedAt.toISOString().slice(0, 10))).orderBy(desc(campaigns.startsOn), desc(campaigns.id)).limit(1);
+      if (!campaign) return 'no campaign to record the interest in';
+      const [reply] = await recordCashContributions(tx, [{
+        idempotencyKey: bankPostingKey(key), campaignId: campaign.id, channel: 'bank_transfer', amountVnd: row.creditVnd, target: { type: 'general' },
+        receivedAt: row.bookedAt, donor: { kind: 'organisation', displayName: BANK_INTEREST_DONOR },
+      }]);
+      if (reply instanceof Error) throw reply;
+      await tx.update(bankStatementRows).set({ contributionId: reply!.result.contributionId }).where(eq(bankStatementRows.id, rowId));
+    }
+    return undefined;
+  } catch (error) {
+    if (error instanceof DomainError) return error.messageEn;
+    throw error;
+  }
 }
 
 // Approved payments of the debits' amounts that no bank row has claimed, locked so two imports cannot both claim one.

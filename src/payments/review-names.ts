@@ -10,6 +10,8 @@ export const reviewReasonNames: Record<string, [string, string]> = {
   unmatched_debit: ['Khoản chi không khớp khoản chi đã duyệt', 'Debit matching no approved payment'],
   bank_charge: ['Phí ngân hàng', 'Bank charge'],
   bank_interest: ['Lãi ngân hàng', 'Bank interest'],
+  stripe_payout: ['Tiền Stripe chuyển về, Stripe chưa báo', 'Stripe payout not yet reported by Stripe'],
+  cash_deposit: ['Nộp tiền mặt chưa được ghi', 'Cash deposit not yet recorded by staff'],
   unknown_pledge: ['Không rõ cam kết', 'Unknown pledge'],
   currency_mismatch: ['Sai loại tiền', 'Wrong currency'],
   metadata_mismatch: ['Sai thông tin đi kèm', 'Metadata mismatch'],

@@ -7,6 +7,7 @@ import { recordCashContribution, type CashResult } from '../domain/contributions
 import { reverseEntry } from '../domain/corrections';
 import { DomainError } from '../domain/errors';
 import { runOnce } from '../domain/journal';
+import { recordCashTransfer } from '../domain/treasury';
 import { formatVnd } from '../i18n/format';
 import { logEvent } from '../log';
 import { enqueueReceipts, enqueueRefundNotice } from '../mail/outbox';
@@ -133,8 +134,30 @@ export async function processStripeEvent(deps: WebhookDeps, event: Stripe.Event)
       if (!paymentIntentId) return { outcome: 'ignored', detail: 'no payment intent' };
       return (await runOnce(deps.db, eventKey, request, (tx) => reversalEvent(tx, { eventId: event.id, type: event.type, object: event.data.object, paymentIntentId, occurredAt }))).result;
     }
+    case 'payout.paid': {
+      const payout = event.data.object as Stripe.Payout;
+      return (await runOnce(deps.db, eventKey, request, (tx) => payoutPaid(tx, event.id, payout))).result;
+    }
     default:
       return { outcome: 'ignored', detail: event.type };
+  }
+}
+
+// Card money paid out to the fund's bank account: net of the fees (split off at gift time), posted
+// once by the payout's id, whether this event or the bank statement's credit reports it first.
+async function payoutPaid(tx: Tx, eventId: string, payout: Stripe.Payout): Promise<Handled> {
+  if (payout.currency !== 'vnd') {
+    await queueReview(tx, { source: 'stripe', reference: eventId, reason: 'currency_mismatch', amountVnd: null, detail: `payout ${payout.id} in ${payout.currency}; not posted` });
+    return { outcome: 'review', detail: 'currency_mismatch' };
+  }
+  try {
+    const { replayed } = await recordCashTransfer(tx, { kind: 'payout', reference: payout.id, amountVnd: payout.amount, occurredAt: new Date(payout.arrival_date * 1000) });
+    return { outcome: replayed ? 'already_done' : 'noted', detail: `payout ${payout.id}` };
+  } catch (error) {
+    // The money left Stripe: whatever the ledger refuses (more than the card account holds) must reach a person.
+    if (!(error instanceof DomainError)) throw error;
+    await queueReview(tx, { source: 'stripe', reference: eventId, reason: 'posting_refused', amountVnd: payout.amount, detail: `payout ${payout.id}: ${error.messageEn}` });
+    return { outcome: 'review', detail: 'posting_refused' };
   }
 }
 

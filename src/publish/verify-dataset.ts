@@ -56,7 +56,7 @@ const recordSchema = z.object({
   'a record entry has no lines and a commitment; any other entry has two lines or more');
 
 const totalsSchema = z.object({
-  cash_received_vnd: vnd, card_fees_vnd: vnd, state_budget_vnd: vnd, in_kind_vnd: vnd, labour_estimate_vnd: vnd,
+  cash_received_vnd: vnd, card_fees_vnd: vnd, bank_charges_vnd: vnd, state_budget_vnd: vnd, in_kind_vnd: vnd, labour_estimate_vnd: vnd,
   allocated_vnd: vnd, cash_allocated_vnd: vnd, disbursed_vnd: vnd, state_paid_vnd: vnd, in_kind_given_vnd: vnd, paid_total_vnd: vnd,
   general_pool_vnd: vnd, commune_pools_vnd: vnd,
 });

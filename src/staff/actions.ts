@@ -12,6 +12,7 @@ import { mergeDonors, unmergeDonor, type ReturningDonor } from '../domain/donors
 import { describeItem, priceItem, recordShipment, type PricedItem } from '../domain/in-kind';
 import { advanceStage, initialsOf, registerHouseProject, stageNames } from '../domain/houses';
 import { runOnce } from '../domain/journal';
+import { recordCashTransfer } from '../domain/treasury';
 import { formatDate, formatVnd } from '../i18n/format';
 import { audit } from './audit';
 import { checkbox, count, decimal, integer, optionalText, optionalVnd, pastDate, startOfDayVn, submissionId, text, vnd, type Fields } from './forms';
@@ -694,5 +695,22 @@ export async function resendMailAction(ctx: ActionContext, form: Fields): Promis
       throw new DomainError(409, 'not_resendable', `Thư #${id} không ở trạng thái thất bại hoặc đang thử lại (hoặc email đã bị xoá).`, `Message #${id} is not failed or retrying (or its address was erased).`);
     }
     return { vi: `Thư #${id} sẽ được gửi lại ngay.`, en: `Message #${id} will be sent again now.` };
+  });
+}
+
+// Office cash carried to the bank, by its deposit slip: cash_office to cash_bank once per slip
+// (the same slip again is a no-op); the bank's statement credit then finds it by amount and date.
+export async function bankDepositAction(ctx: ActionContext, form: Fields): Promise<Done> {
+  return logged(ctx, 'bank_deposit.record', text(form, 'slipNo') || null, async () => {
+    const slipNo = text(form, 'slipNo');
+    const amountVnd = vnd(form, 'amount');
+    const { result, replayed } = await recordCashTransfer(ctx.db, {
+      kind: 'deposit', reference: slipNo, amountVnd, occurredAt: startOfDayVn(pastDate(form, 'depositedOn')), recordedBy: ctx.user.username,
+    });
+    return {
+      vi: `Đã ghi nộp ${formatVnd(amountVnd)} tiền mặt vào ngân hàng, giấy nộp tiền ${slipNo} (bút toán #${result.entryId}).`,
+      en: `Recorded ${formatVnd(amountVnd)} of office cash deposited at the bank, slip ${slipNo} (entry #${result.entryId}).`,
+      replayed, details: { slipNo, entryId: result.entryId },
+    };
   });
 }

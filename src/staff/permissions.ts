@@ -70,6 +70,7 @@ export const staffRoutes: readonly StaffRoute[] = [
   { pattern: '/staff/in-kind', methods: { GET: 'records.write', POST: 'records.write' }, nav: ['Hiện vật', 'In kind'] },
   { pattern: '/staff/labour', methods: { GET: 'records.write', POST: 'records.write' }, nav: ['Ngày công', 'Labour'] },
   { pattern: '/staff/office-cash', methods: { GET: 'records.write', POST: 'records.write' }, nav: ['Tiền mặt tại quỹ', 'Office cash'] },
+  { pattern: '/staff/bank-deposits', methods: { GET: 'records.write', POST: 'records.write' }, nav: ['Nộp tiền mặt vào ngân hàng', 'Cash to the bank'] },
   { pattern: '/staff/state-budget', methods: { GET: 'records.write', POST: 'records.write' }, nav: ['Ngân sách nhà nước', 'State budget'] },
   { pattern: '/staff/state-payments', methods: { GET: 'records.write', POST: 'records.write' }, maxBodyBytes: IMPORT_BODY_BYTES, nav: ['Ngân sách đã chi cho hộ', 'State support paid'] },
   { pattern: '/staff/allocations', methods: { GET: 'records.read', POST: 'allocations.create' }, nav: ['Phân bổ', 'Allocations'] },

@@ -31,6 +31,7 @@ const provinceOnlyColumns: [string, (m: SixMonthReport['province']['money']) => 
   ['Thẻ (đ) / Card (VND)', (m) => m.cashByChannel.card],
   ['Tiền mặt tại quỹ (đ) / Office cash (VND)', (m) => m.cashByChannel.office],
   ['Phí thẻ (đ) / Card fees (VND)', (m) => m.cardFeesVnd],
+  ['Phí ngân hàng (đ) / Bank charges (VND)', (m) => m.bankChargesVnd],
   ['Ủng hộ quỹ chung (đ) / General fund donations (VND)', (m) => m.generalFundVnd],
   ['Tiền đã đến các nhà (đ) / Cash that reached houses (VND)', (m) => m.allocatedCashVnd],
 ];
@@ -102,6 +103,7 @@ export function reportBody(report: SixMonthReport): string {
       ['Tiền mặt ủng hộ (sau phí thẻ)', 'Cash donations (net of card fees)', money(m.cashDonationsVnd)],
       ['— chuyển khoản / thẻ / tại quỹ', '— bank transfer / card / office', `${money(m.cashByChannel.bank_transfer)} / ${money(m.cashByChannel.card)} / ${money(m.cashByChannel.office)}`],
       ['Phí thẻ (không vào quỹ)', 'Card fees (never reach the fund)', money(m.cardFeesVnd)],
+      ['Phí ngân hàng (quỹ chung chịu)', 'Bank charges (borne by the general fund)', money(m.bankChargesVnd)],
       ['Ngân sách nhà nước', 'State budget', money(m.stateBudgetVnd)],
       ['Hiện vật (giá trị)', 'In kind (valuation)', money(m.inKindVnd)],
       ['Ngày công', 'Labour days', `${formatCount(m.labourPersonDays)} ngày công — ước tính ${money(m.labourEstimateVnd)} (estimate, not money)`],

@@ -43,6 +43,8 @@ export interface ProvinceMoney extends AreaMoney {
   cashByChannel: { bank_transfer: number; card: number; office: number };
   cashDonationsVnd: number;
   cardFeesVnd: number;
+  /** Bank charges on the fund's account, paid from the general fund. */
+  bankChargesVnd: number;
   /** Cash given to the general fund. */
   generalFundVnd: number;
   /** Cash that reached houses: designated gifts and allocations from the pools. */
@@ -158,7 +160,7 @@ export async function sixMonthReport(db: Db, from: string, to: string, top = 10)
     // A commune with no district is its own reporting unit: count it once there.
     targetsOf.set(commune.areaId, unit.areaId === commune.areaId ? [unit] : [unit, commune]);
   }
-  const province = { inPeriod: emptyCounts(), toDate: emptyCounts(), mix: emptyMix(), money: { ...emptyMoney(), cashByChannel: { bank_transfer: 0, card: 0, office: 0 }, cashDonationsVnd: 0, cardFeesVnd: 0, generalFundVnd: 0, allocatedCashVnd: 0 } };
+  const province = { inPeriod: emptyCounts(), toDate: emptyCounts(), mix: emptyMix(), money: { ...emptyMoney(), cashByChannel: { bank_transfer: 0, card: 0, office: 0 }, cashDonationsVnd: 0, cardFeesVnd: 0, bankChargesVnd: 0, generalFundVnd: 0, allocatedCashVnd: 0 } };
 
   const houseRows = await queryRows(db, sql`
     SELECT h.area_id AS area,
@@ -228,7 +230,7 @@ export async function sixMonthReport(db: Db, from: string, to: string, top = 10)
   const headline = headlineFromBalances(periodBalances);
   Object.assign(province.money, {
     stateBudgetVnd: headline.state_budget_vnd, inKindVnd: headline.in_kind_vnd, labourEstimateVnd: headline.labour_estimate_vnd,
-    disbursedVnd: headline.disbursed_vnd, statePaidVnd: headline.state_paid_vnd, cardFeesVnd: headline.card_fees_vnd, allocatedCashVnd: headline.cash_allocated_vnd,
+    disbursedVnd: headline.disbursed_vnd, statePaidVnd: headline.state_paid_vnd, cardFeesVnd: headline.card_fees_vnd, bankChargesVnd: headline.bank_charges_vnd, allocatedCashVnd: headline.cash_allocated_vnd,
     cashDonationsVnd: headline.cash_received_vnd - headline.card_fees_vnd,
   });
 

@@ -249,7 +249,7 @@ export function ledgerSuite(driver: string, fresh: FreshDb): void {
         }
       });
 
-      it('catches a house counter or a pool lot changed behind the application\'s back', async () => {
+      it('catches a house counter, a pool lot or a cash balance changed behind the application\'s back', async () => {
         const houseId = world.houses[0]!.houseId;
         await give(handle.db, world, { amountVnd: 40_000_000, target: { type: 'house', houseId } });
         expect((await verifyLedger(handle.db)).ok).toBe(true);
@@ -260,6 +260,9 @@ export function ledgerSuite(driver: string, fresh: FreshDb): void {
         await handle.db.execute(sql`UPDATE houses SET disbursed_vnd = disbursed_vnd - 1 WHERE id = ${houseId}`);
         await handle.db.execute(sql`UPDATE pool_lots SET remaining_vnd = remaining_vnd + 5`);
         expect((await verifyLedger(handle.db)).fault!.reason).toMatch(/pool commune:\d+ lot of contribution #\d+ holds/);
+        await handle.db.execute(sql`UPDATE pool_lots SET remaining_vnd = remaining_vnd - 5`);
+        await handle.db.execute(sql`UPDATE cash_balances SET balance_vnd = balance_vnd + 7 WHERE account = 'cash_bank'`);
+        expect((await verifyLedger(handle.db)).fault!.reason).toBe('cash_bank balance 40000007 differs from the journal (40000000)');
       });
 
       it('ledger:verify names the entry a superuser changed with the triggers disabled', async () => {

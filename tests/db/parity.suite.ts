@@ -1,5 +1,6 @@
-// Parity of the two implementations of the rulebook: random sequences of every operation (cash gifts,
-// goods, state support and its payment by the commune, allocations from the pools, payments with a second approver, reversals of any
+// Parity of the two implementations of the rulebook: random sequences of every operation (cash gifts by
+// bank, card and at the office, goods, state support and its payment by the commune, allocations from the
+// pools, payments with a second approver, card payouts, office deposits, bank charges, reversals of any
 // entry) through the database path and through the in-memory Book must give the same journal, byte for
 // byte (same ids and hashes), and the same refusals (same codes), in the same places.
 import fc from 'fast-check';
@@ -11,6 +12,7 @@ import { recordCashContribution, recordInKind, recordStateBudget } from '../../s
 import { reverseEntry } from '../../src/domain/corrections';
 import { decideDisbursement, proposeDisbursement } from '../../src/domain/disbursements';
 import { DomainError } from '../../src/domain/errors';
+import { recordBankCharge, recordCashTransfer } from '../../src/domain/treasury';
 import { recordStatePayment } from '../../src/domain/state-payments';
 import { verifyLedger } from '../../src/domain/verify';
 import { Book } from '../../src/ledger/book';
@@ -22,7 +24,9 @@ import type { FreshDb } from './harness';
 
 const houseArb = fc.integer({ min: 0, max: 1 });
 const opArb = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ op: fc.constant('gift' as const), target: fc.constantFrom('house', 'communeA', 'communeB', 'general'), house: houseArb, amountVnd: fc.integer({ min: 1, max: 40_000_000 }) }) },
+  { weight: 4, arbitrary: fc.record({ op: fc.constant('gift' as const), target: fc.constantFrom('house', 'communeA', 'communeB', 'general'), house: houseArb, amountVnd: fc.integer({ min: 1, max: 40_000_000 }), channel: fc.constantFrom('bank_transfer', 'bank_transfer', 'card', 'office') }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constantFrom('payout' as const, 'deposit' as const), amountVnd: fc.integer({ min: 1, max: 30_000_000 }) }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('charge' as const), amountVnd: fc.integer({ min: 1, max: 5_000_000 }) }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('in_kind' as const), house: houseArb, amountVnd: fc.integer({ min: 1, max: 20_000_000 }) }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('state_budget' as const), house: houseArb, amountVnd: fc.integer({ min: 1, max: 25_000_000 }) }) },
   { weight: 3, arbitrary: fc.record({ op: fc.constant('allocate' as const), house: houseArb, pool: fc.constantFrom('general', 'communeA', 'communeB'), amountVnd: fc.integer({ min: 1, max: 30_000_000 }) }) },
@@ -63,18 +67,18 @@ function onBook(run: () => PostedEntry): Step {
 
 // Runs one operation through the domain (the database path) and the same operation through the Book.
 async function step(db: Db, world: World, book: Book, op: Op, at: Date): Promise<[Step, Step]> {
-  const house = world.houses[op.op === 'reverse' ? 0 : op.house]!;
+  const house = world.houses['house' in op ? op.house : 0]!;
   const areaOf = (name: string) => (name === 'communeA' ? world.communeA : name === 'communeB' ? world.communeB : null);
   switch (op.op) {
     case 'gift': {
       const target = op.target === 'house' ? { type: 'house', houseId: house.houseId } : op.target === 'general' ? { type: 'general' } : { type: 'commune', areaId: areaOf(op.target) };
       const db1 = await onDb(db, () => recordCashContribution(db, {
-        idempotencyKey: nextKey('p'), campaignId: world.campaignId, channel: 'bank_transfer', amountVnd: op.amountVnd, target, receivedAt: at,
+        idempotencyKey: nextKey('p'), campaignId: world.campaignId, channel: op.channel, amountVnd: op.amountVnd, target, receivedAt: at,
         donor: { kind: 'individual', displayName: 'Người Thử' },
       }));
       const r = db1.result as { contributionId: number; receiptCode: string } | undefined;
       return [db1, onBook(() => book.giveCash({
-        contributionId: r?.contributionId ?? 0, receiptCode: r?.receiptCode ?? '', channel: 'bank_transfer', amountVnd: op.amountVnd,
+        contributionId: r?.contributionId ?? 0, receiptCode: r?.receiptCode ?? '', channel: op.channel, amountVnd: op.amountVnd,
         target: target.type as 'house' | 'commune' | 'general', houseId: house.houseId, areaId: areaOf(op.target) ?? undefined, occurredAt: at,
       }))];
     }
@@ -118,6 +122,22 @@ async function step(db: Db, world: World, book: Book, op: Op, at: Date): Promise
       });
       return [db1, onBook(() => book.disburse({ houseId: house.houseId, amountVnd: op.amountVnd, occurredAt: at, description: describeEntry.disbursement(house.publicCode, 'Đợt 1') }))];
     }
+    case 'payout':
+    case 'deposit': {
+      const reference = nextKey(op.op === 'payout' ? 'po_' : 'GNT-');
+      const from = op.op === 'payout' ? 'cash_card' : 'cash_office';
+      return [
+        await onDb(db, () => recordCashTransfer(db, { kind: op.op, reference, amountVnd: op.amountVnd, occurredAt: at })),
+        onBook(() => book.transferCash({ from, amountVnd: op.amountVnd, occurredAt: at, description: op.op === 'payout' ? describeEntry.payout(reference) : describeEntry.deposit(reference) })),
+      ];
+    }
+    case 'charge': {
+      const reference = nextKey('fee');
+      return [
+        await onDb(db, () => recordBankCharge(db, { idempotencyKey: nextKey('p'), reference, amountVnd: op.amountVnd, occurredAt: at })),
+        onBook(() => book.chargeBank({ amountVnd: op.amountVnd, occurredAt: at, description: describeEntry.bankCharge(reference) })),
+      ];
+    }
     case 'pay_state': {
       const documentRef = nextKey('UNC');
       return [
@@ -135,7 +155,7 @@ async function step(db: Db, world: World, book: Book, op: Op, at: Date): Promise
 
 export function paritySuite(driver: string, fresh: FreshDb): void {
   describe(`one rulebook: the database path and the in-memory Book agree (${driver})`, () => {
-    it('property: random sequences of gifts, goods, state support, allocations, payments and reversals give the same journal and the same refusals', async () => {
+    it('property: random sequences of gifts, goods, state support, allocations, payments, payouts, deposits, bank charges and reversals give the same journal and the same refusals', async () => {
       const seen = new Set<string>();
       await fc.assert(fc.asyncProperty(fc.array(opArb, { minLength: 4, maxLength: 24 }), async (ops) => {
         const handle = await fresh();
@@ -163,11 +183,24 @@ export function paritySuite(driver: string, fresh: FreshDb): void {
         // Besides the random runs, one that must reach the refusals of a reversal: a pooled gift already
         // allocated, then an allocation whose money was already paid out.
         examples: [[[
-          { op: 'gift', target: 'general', house: 0, amountVnd: 10_000_000 },
+          { op: 'gift', target: 'general', house: 0, amountVnd: 10_000_000, channel: 'bank_transfer' },
           { op: 'allocate', house: 0, pool: 'general', amountVnd: 10_000_000 },
           { op: 'reverse', pick: 0 },
           { op: 'pay', house: 0, amountVnd: 10_000_000 },
           { op: 'reverse', pick: 1 },
+        ]], [[
+          // Card money allocated and paid before it reached the bank; paid after the payout; the payout
+          // reversed once the bank has paid it out; a charge beyond the general fund, then within it.
+          { op: 'gift', target: 'house', house: 1, amountVnd: 8_000_000, channel: 'card' },
+          { op: 'pay', house: 1, amountVnd: 5_000_000 },
+          { op: 'payout', amountVnd: 9_000_000 },
+          { op: 'payout', amountVnd: 8_000_000 },
+          { op: 'pay', house: 1, amountVnd: 5_000_000 },
+          { op: 'reverse', pick: 1 },
+          { op: 'gift', target: 'general', house: 0, amountVnd: 1_000_000, channel: 'office' },
+          { op: 'charge', amountVnd: 2_000_000 },
+          { op: 'deposit', amountVnd: 1_000_000 },
+          { op: 'charge', amountVnd: 11_000 },
         ]], [[
           // State support paid by the commune: within what was recorded, then beyond it, then its source reversed.
           { op: 'state_budget', house: 1, amountVnd: 20_000_000 },
@@ -177,8 +210,8 @@ export function paritySuite(driver: string, fresh: FreshDb): void {
         ]]],
       });
       // The runs reach every operation and the refusals that matter, so agreement is not agreement on nothing.
-      for (const op of ['gift', 'in_kind', 'state_budget', 'allocate', 'pay', 'pay_state', 'reverse']) expect([...seen]).toContain(`posted:${op}`);
-      for (const code of ['pool_insufficient', 'over_budget', 'lot_spent', 'house_overdrawn', 'state_overpaid']) expect([...seen]).toContain(`refused:${code}`);
+      for (const op of ['gift', 'in_kind', 'state_budget', 'allocate', 'pay', 'pay_state', 'reverse', 'payout', 'deposit', 'charge']) expect([...seen]).toContain(`posted:${op}`);
+      for (const code of ['pool_insufficient', 'over_budget', 'lot_spent', 'house_overdrawn', 'state_overpaid', 'cash_overdrawn']) expect([...seen]).toContain(`refused:${code}`);
     }, 600_000);
   });
 }

@@ -182,6 +182,7 @@ export interface BookSnapshot {
   houses: Array<[number, number, number, number, number, number]>;
   pools: Array<[string, number, Array<[number, number]>]>;
   reversed: number[];
+  cash: Array<[string, number]>;
 }
 
 // Everything a refused operation must leave as it was (empty pools that a refused check touched are not state).
@@ -195,6 +196,7 @@ export function snapshot(book: Book): BookSnapshot {
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([key, pool]) => [key, pool.balanceVnd, pool.lots.map((lot) => [lot.contributionId, lot.remainingVnd] as [number, number])]),
     reversed: [...book.reversed].sort((a, b) => a - b),
+    cash: [...book.cash].filter(([, balance]) => balance !== 0).sort(([a], [b]) => a.localeCompare(b)),
   };
 }
 
@@ -266,8 +268,9 @@ export function planStep(book: Book, op: Op, step: number, nextContributionId: (
       const amountVnd = share(unpaid, op.amount);
       return {
         run: () => book.disburse({ houseId: house.id, amountVnd, occurredAt, description: `Chi cho ${house.code}` }),
-        mustSucceed: amountVnd > 0 && amountVnd <= unpaid,
-        allowed: ['over_allocation', 'zero_line', 'amount_not_positive'],
+        // Paid from the bank: card money and office cash not yet moved there cannot pay a household.
+        mustSucceed: amountVnd > 0 && amountVnd <= unpaid && amountVnd <= (book.cash.get('cash_bank') ?? 0),
+        allowed: ['over_allocation', 'zero_line', 'amount_not_positive', 'cash_overdrawn'],
       };
     }
     case 'pay_state': {
@@ -290,7 +293,7 @@ export function planStep(book: Book, op: Op, step: number, nextContributionId: (
       return {
         run: () => book.reverse(entryId, op.reason, occurredAt),
         mustSucceed: harmless && !book.reversed.has(entryId) && op.reason.trim() !== '',
-        allowed: ['entry_unknown', 'already_reversed', 'reverse_reversal', 'reason_required', 'lot_spent', 'house_overdrawn', 'state_overpaid'],
+        allowed: ['entry_unknown', 'already_reversed', 'reverse_reversal', 'reason_required', 'lot_spent', 'house_overdrawn', 'state_overpaid', 'cash_overdrawn'],
       };
     }
   }

@@ -275,3 +275,30 @@ describe('Book.post: guards the same counters as the database CHECKs', () => {
     refused(book, 'house_counter_negative', () => book.post(draft));
   });
 });
+
+describe('Book: treasury movements and the non-negative cash rule', () => {
+  it('moves card money and office cash to the bank, never more than the source account holds', () => {
+    const book = village();
+    cash(book, 1_000_000, {}, 30_000);
+    book.transferCash({ from: 'cash_card', amountVnd: 970_000, occurredAt: at(50), description: 'payout' });
+    expect([...book.cash]).toEqual(expect.arrayContaining([['cash_card', 0], ['cash_bank', 970_000]]));
+    refused(book, 'cash_overdrawn', () => book.transferCash({ from: 'cash_office', amountVnd: 1, occurredAt: at(51), description: 'deposit' }));
+    expect(book.entries.at(-1)!.kind).toBe('payout');
+  });
+
+  it('pays a bank charge from the general fund oldest gift first, refusing it beyond the fund, and a payment beyond the bank', () => {
+    const book = village();
+    const first = cash(book, 10_000);
+    const second = cash(book, 50_000);
+    const charge = book.chargeBank({ amountVnd: 15_000, occurredAt: at(60), description: 'phí' });
+    expect(charge.lines.map((l) => [l.account, l.contributionId, l.amountVnd])).toEqual([
+      ['pool_general', first.contributionId, 10_000], ['pool_general', second.contributionId, 5_000], ['cash_bank', null, -15_000],
+      ['bank_charges', null, 15_000], ['bank_charges_borne', null, -15_000],
+    ]);
+    expect(poolBalance(book, null)).toBe(45_000);
+    refused(book, 'pool_insufficient', () => book.chargeBank({ amountVnd: 45_001, occurredAt: at(61), description: 'phí' }));
+    // Card money given to a house is not in the bank: paying it out is refused until the payout.
+    cash(book, 2_000_000, { houseId: 1 }, 1);
+    refused(book, 'cash_overdrawn', () => book.disburse({ houseId: 1, amountVnd: 1_000_000, occurredAt: at(62), description: 'chi' }));
+  });
+});

@@ -10,8 +10,9 @@ const b = balances;
 describe('headline figures: one formula over account balances', () => {
   it('reads each figure from its own accounts', () => {
     expect(headlineFromBalances(balances)).toEqual({
-      cash_received_vnd: b.cash_card + b.cash_bank + b.cash_office + b.house_paid + b.card_fees,
+      cash_received_vnd: b.cash_card + b.cash_bank + b.cash_office + b.house_paid + b.card_fees + b.bank_charges,
       card_fees_vnd: b.card_fees,
+      bank_charges_vnd: b.bank_charges,
       state_budget_vnd: b.state_budget + b.house_state_paid,
       in_kind_vnd: b.in_kind_received,
       labour_estimate_vnd: b.labour_estimate,

@@ -9,6 +9,7 @@ import type { CashChannel } from '../../ledger/postings';
 import { houseCode, newReceiptCode } from '../codes';
 import { initialsOf } from '../houses';
 import { STATE_DONOR_NAME } from '../contributions';
+import { BANK_INTEREST_DONOR } from '../../payments/bank-import';
 import { BIG_DONORS, BUSINESS_PARTS, DISTRICTS, IN_KIND_ITEMS, LABOUR_GROUPS, NAMES, PROVINCE, VILLAGES } from './places';
 import { Random } from './random';
 
@@ -72,7 +73,29 @@ export interface DemoData {
   allocations: { id: number; entryId: number; houseId: number; poolKey: string; amountVnd: number; decisionRef: string; createdBy: string }[];
   disbursements: { id: number; houseId: number; amountVnd: number; purpose: string; recordedBy: string; recordedAt: Date; status: 'pending' | 'approved'; decidedBy: string | null; decidedAt: Date | null; decisionReason: null; entryId: number | null }[];
   statePayments: { id: number; houseId: number; amountVnd: number; paidOn: string; documentRef: string; recordedBy: string; recordedAt: Date; entryId: number }[];
+  /** Card payouts, office deposits and bank charges, each with the entry that posted it. */
+  movements: { id: number; kind: 'payout' | 'deposit' | 'bank_charge'; reference: string; amountVnd: number; occurredAt: Date; entryId: number; recordedBy: string | null }[];
+  /** One statement of the fund's bank account per month, as the bank exports it (statements.ts). */
+  statements: DemoStatement[];
 }
+
+/** The bank account of the demo fund; statements show it, pages only its last four digits. */
+export const DEMO_BANK_ACCOUNT = '0011004455667';
+
+export interface DemoStatementRow {
+  bookedAt: Date;
+  reference: string;
+  creditVnd: number;
+  debitVnd: number;
+  memo: string;
+  /** What the ledger holds for this bank line. */
+  contributionId: number | null;
+  disbursementId: number | null;
+  movementId: number | null;
+  receiptCode: string | null;
+}
+
+export interface DemoStatement { month: string; accountNo: string; openingVnd: number; closingVnd: number; rows: DemoStatementRow[] }
 
 const isoDay = (day: number) => new Date(Date.parse(START) + day * DAY_MS).toISOString().slice(0, 10);
 // A moment on a demo day, in Vietnam's time zone (UTC+7).
@@ -82,7 +105,9 @@ export function generateDemo(options: DemoOptions = FULL_DEMO): DemoData {
   const rng = new Random(options.seed);
   const lastDay = Math.round((Date.parse(options.today) - Date.parse(START)) / DAY_MS);
   const book = new Book();
-  const data: DemoData = { campaign: DEMO_CAMPAIGN, areas: [], households: [], houses: [], donors: [], contributions: [], entries: book.entries, lots: [], allocations: [], disbursements: [], statePayments: [] };
+  const data: DemoData = { campaign: DEMO_CAMPAIGN, areas: [], households: [], houses: [], donors: [], contributions: [], entries: book.entries, lots: [], allocations: [], disbursements: [], statePayments: [], movements: [], statements: [] };
+  // Treasury draws its own numbers, so the rest of the demo stays as it was for a seed.
+  const treasuryRng = new Random(options.seed + 1);
 
   // Areas: province, districts, communes; every three neighbouring communes map to one new commune.
   data.areas.push({ id: 1, code: PROVINCE.code, name: PROVINCE.name, level: 'province', parentId: null, newCommuneName: null, newProvinceName: PROVINCE.newProvinceName, labourDayRateVnd: null });
@@ -200,6 +225,50 @@ export function generateDemo(options: DemoOptions = FULL_DEMO): DemoData {
   };
   let decisionNo = 0;
 
+  // Card money reaches the bank each Tuesday (Stripe's weekly payout), office cash is deposited each
+  // Thursday; at each month's end the bank takes its charges (from the general fund) and pays interest.
+  const weekday = (day: number) => new Date(Date.parse(START) + day * DAY_MS).getUTCDay();
+  const memos = new Map<number, string>();
+  const moveCash = (day: number, from: 'cash_card' | 'cash_office') => {
+    const amountVnd = book.cash.get(from) ?? 0;
+    if (amountVnd <= 0) return;
+    const kind = from === 'cash_card' ? 'payout' : 'deposit';
+    const reference = kind === 'payout'
+      ? `po_1${Array.from({ length: 13 }, () => treasuryRng.pick([...'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789'])).join('')}`
+      : `GNT-${isoDay(day).replace(/-/g, '')}`;
+    const occurredAt = at(day, kind === 'payout' ? 8 : 10);
+    const entry = book.transferCash({ from, amountVnd, occurredAt, description: kind === 'payout' ? describeEntry.payout(reference) : describeEntry.deposit(reference) });
+    data.movements.push({ id: data.movements.length + 1, kind, reference, amountVnd, occurredAt, entryId: entry.id, recordedBy: kind === 'deposit' ? treasuryRng.pick(RECORDERS) : null });
+    memos.set(entry.id, kind === 'payout' ? `STRIPE PAYOUT ${reference} AN CU` : `NOP TIEN MAT ${reference} QUY VI NGUOI NGHEO`);
+  };
+  const bankDonorId = () => {
+    let id = groupDonors.get(BANK_INTEREST_DONOR);
+    if (!id) groupDonors.set(BANK_INTEREST_DONOR, (id = newDonor('organisation', BANK_INTEREST_DONOR, false)));
+    return id;
+  };
+  const treasuryDay = (day: number) => {
+    if (weekday(day) === 2) moveCash(day, 'cash_card');
+    if (weekday(day) === 4) moveCash(day, 'cash_office');
+    if (isoDay(day + 1).endsWith('-01')) {
+      const month = `${isoDay(day).slice(5, 7)}/${isoDay(day).slice(0, 4)}`;
+      for (const [amountVnd, memo, hour] of [[11_000, `Phi quan ly tai khoan T${month}`, 20], [9_900, `Phi SMS Banking T${month}`, 20]] as const) {
+        const reference = `FEE-${isoDay(day)}-${amountVnd}`;
+        const occurredAt = at(day, hour);
+        const entry = attempt(() => book.chargeBank({ amountVnd, occurredAt, description: describeEntry.bankCharge(reference) }));
+        if (!entry) continue;
+        data.movements.push({ id: data.movements.length + 1, kind: 'bank_charge', reference, amountVnd, occurredAt, entryId: entry.id, recordedBy: null });
+        memos.set(entry.id, memo);
+      }
+      // Interest on the month's closing balance at a demand-deposit rate (0.1% a year), to the general fund.
+      const interestVnd = Math.floor(((book.cash.get('cash_bank') ?? 0) * 0.001) / 12);
+      if (interestVnd > 0) {
+        const row = contribution({ donorId: bankDonorId(), kind: 'cash', channel: 'bank_transfer', amountVnd: interestVnd, targetType: 'general', targetHouseId: null, targetAreaId: null, receivedAt: at(day, 21), details: { feeVnd: 0, officeReceiptNo: null } });
+        const entry = book.giveCash({ contributionId: row.id, receiptCode: row.receiptCode, channel: 'bank_transfer', amountVnd: interestVnd, target: 'general', occurredAt: row.receivedAt });
+        memos.set(entry.id, `Tra lai tien gui T${month}`);
+      }
+    }
+  };
+
   const disburse = (house: HouseRow, day: number, amountVnd: number, purpose: string) => {
     if (amountVnd <= 0) return;
     const recordedBy = rng.pick(RECORDERS);
@@ -211,8 +280,15 @@ export function generateDemo(options: DemoOptions = FULL_DEMO): DemoData {
       return;
     }
     const decidedAt = at(Math.min(day + 1, lastDay), 15);
-    const entry = attempt(() => book.disburse({ houseId: house.id, amountVnd, occurredAt: decidedAt, description: describeEntry.disbursement(house.publicCode, purpose) }));
-    if (!entry) return;
+    let entry: PostedEntry | undefined;
+    try {
+      entry = book.disburse({ houseId: house.id, amountVnd, occurredAt: decidedAt, description: describeEntry.disbursement(house.publicCode, purpose) });
+    } catch (error) {
+      if (!(error instanceof LedgerRuleError)) throw error;
+      // The card money or office cash has not reached the bank yet: pay after the next payout or deposit.
+      if (error.code === 'cash_overdrawn') later(day + 3, () => disburse(house, day + 3, Math.min(amountVnd, book.house(house.id).cashAllocatedVnd - book.house(house.id).disbursedVnd), purpose));
+      return;
+    }
     data.disbursements.push({ id, houseId: house.id, amountVnd, purpose, recordedBy, recordedAt, status: 'approved', decidedBy: rng.pick(APPROVERS), decidedAt, decisionReason: null, entryId: entry.id });
     syncCounters(house);
   };
@@ -290,6 +366,7 @@ export function generateDemo(options: DemoOptions = FULL_DEMO): DemoData {
       }
     }
     for (const action of schedule.get(day) ?? []) action();
+    treasuryDay(day);
 
     for (let i = 0; i < giftsPerDay[day]!; i++) {
       const business = rng.chance(0.03);
@@ -340,9 +417,47 @@ export function generateDemo(options: DemoOptions = FULL_DEMO): DemoData {
     }
   }
 
+  data.statements = bankStatements(data, memos, treasuryRng);
   for (const house of data.houses) if (book.houses.has(house.id)) syncCounters(house);
   for (const [key, pool] of book.pools) {
     for (const lot of pool.lots) data.lots.push({ poolKey: key, contributionId: lot.contributionId, seq: lot.seq, areaId: pool.areaId, remainingVnd: lot.remainingVnd });
   }
   return data;
+}
+
+// The fund's bank account as its statements show it: every entry on cash_bank (a gift entered twice
+// and reversed the same day never reached the bank: neither shows), a month to a statement.
+function bankStatements(data: DemoData, memos: Map<number, string>, rng: Random): DemoStatement[] {
+  const reversed = new Set(data.entries.flatMap((e) => (e.reversesEntryId === null ? [] : [e.reversesEntryId, e.id])));
+  const contributions = new Map(data.contributions.map((c) => [c.id, c]));
+  const payments = new Map(data.disbursements.flatMap((d) => (d.entryId === null ? [] : [[d.entryId, d] as const])));
+  const movements = new Map(data.movements.map((m) => [m.entryId, m]));
+  const codes = new Map(data.houses.map((h) => [h.id, h.publicCode]));
+  const statements = new Map<string, DemoStatement>();
+  let balance = 0;
+  let seq = 0;
+  // The bank books in time order; the simulation posts a day's payments before the day's gifts.
+  const onBank = data.entries.filter((e) => !reversed.has(e.id) && e.lines.some((l) => l.account === 'cash_bank'))
+    .sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || a.id - b.id);
+  for (const entry of onBank) {
+    const amount = entry.lines.filter((l) => l.account === 'cash_bank').reduce((sum, l) => sum + l.amountVnd, 0);
+    if (amount === 0) continue;
+    const month = new Date(entry.occurredAt.getTime() + 7 * 3_600_000).toISOString().slice(0, 7);
+    let statement = statements.get(month);
+    if (!statement) statements.set(month, (statement = { month, accountNo: DEMO_BANK_ACCOUNT, openingVnd: balance, closingVnd: balance, rows: [] }));
+    const gift = entry.kind === 'contribution' ? contributions.get(entry.contributionId!) : undefined;
+    const payment = payments.get(entry.id);
+    const houseId = entry.lines.find((l) => l.account === 'house_paid')?.houseId;
+    const memo = memos.get(entry.id)
+      ?? (payment ? `Chi tra ho ${codes.get(houseId!)} ${payment.purpose}` : `MBVCB.${rng.digits(9)}.${gift?.receiptCode ?? ''}.ung ho xay nha`);
+    statement.rows.push({
+      bookedAt: entry.occurredAt, reference: `FT${month.replace('-', '').slice(2)}${String(++seq).padStart(7, '0')}`,
+      creditVnd: Math.max(amount, 0), debitVnd: Math.max(-amount, 0), memo,
+      contributionId: gift?.id ?? null, disbursementId: payment?.id ?? null, movementId: movements.get(entry.id)?.id ?? null,
+      receiptCode: gift && !memos.has(entry.id) ? gift.receiptCode : null,
+    });
+    balance += amount;
+    statement.closingVnd = balance;
+  }
+  return [...statements.values()];
 }

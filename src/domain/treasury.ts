@@ -1,0 +1,110 @@
+// Treasury movements on the database path: card money paid out by Stripe and office cash deposited
+// arriving in the bank account, and bank charges paid from the general fund. Each posts once by its
+// reference (payout id, deposit slip, bank row) whichever reports it first: the webhook, a staff form,
+// the statement import or the bank feed. The rules are the rulebook's (src/ledger/rules.ts).
+import { and, asc, eq, gte, inArray, isNull, lte, or, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { queryRows, schema, type Db, type Tx } from '../../db/client';
+import { describeEntry } from '../ledger/descriptions';
+import { bankCharge, cashTransfer } from '../ledger/rules';
+import { lockPoolLots, postEntry, runOnce, type Outcome } from './journal';
+import { amountVnd, idempotencyKey } from './schemas';
+import { freeText } from './text';
+import { parseInput } from './validate';
+import { TRANSFER_WINDOW_MS, type TransferCandidate } from '../payments/matching';
+
+const { treasuryMovements } = schema;
+
+export type TransferKind = 'payout' | 'deposit';
+
+export const transferInput = z.object({
+  kind: z.enum(['payout', 'deposit']),
+  /** Stripe's payout id (po_…), or the bank's deposit slip number. */
+  reference: z.string().trim().regex(/^[0-9A-Za-z_./-]{1,60}$/, 'Số chứng từ chỉ gồm chữ, số và - _ . / / The reference holds letters, digits and - _ . / only'),
+  amountVnd,
+  occurredAt: z.coerce.date(),
+  recordedBy: freeText(1, 100).nullish(),
+});
+
+export const bankChargeInput = z.object({
+  idempotencyKey,
+  /** The bank row's key: one charge per statement line. */
+  reference: freeText(1, 200),
+  amountVnd,
+  occurredAt: z.coerce.date(),
+});
+
+export interface MovementResult { movementId: number; entryId: number }
+
+// The one idempotency key of a movement: the same payout from the webhook and from the statement is one posting.
+export const movementKey = (kind: TransferKind, reference: string) => `treasury:${kind}:${reference}`;
+
+// Card money or office cash arriving in the bank: posted once per reference; the first report's date stands.
+export async function recordCashTransfer(db: Db | Tx, raw: unknown, bankRowId: number | null = null): Promise<Outcome<MovementResult>> {
+  const input = parseInput(transferInput, raw);
+  return runOnce(db, movementKey(input.kind, input.reference), { kind: input.kind, reference: input.reference, amountVnd: input.amountVnd }, async (tx) => {
+    const draft = cashTransfer({
+      from: input.kind === 'payout' ? 'cash_card' : 'cash_office', amountVnd: input.amountVnd, occurredAt: input.occurredAt,
+      description: input.kind === 'payout' ? describeEntry.payout(input.reference) : describeEntry.deposit(input.reference),
+    });
+    const entry = await postEntry(tx, draft);
+    const [movement] = await tx.insert(treasuryMovements).values({
+      kind: input.kind, reference: input.reference, amountVnd: input.amountVnd, occurredAt: input.occurredAt, entryId: entry.id, bankRowId, recordedBy: input.recordedBy ?? null,
+    }).returning({ id: treasuryMovements.id });
+    if (bankRowId === null) await claimWaitingRow(tx, input.kind, movement!.id, input.amountVnd, input.occurredAt);
+    return { movementId: movement!.id, entryId: entry.id };
+  });
+}
+
+// A statement credit that came before the payout or deposit was reported waits for it in the review
+// queue; the transfer, once posted, is shown by that row (the nearest in date), and the review closes.
+async function claimWaitingRow(tx: Tx, kind: TransferKind, movementId: number, amountVnd: number, occurredAt: Date): Promise<void> {
+  const from = new Date(occurredAt.getTime() - TRANSFER_WINDOW_MS.before).toISOString();
+  const to = new Date(occurredAt.getTime() + TRANSFER_WINDOW_MS.after).toISOString();
+  const [waiting] = await queryRows<{ row_id: number; review_id: number }>(tx, sql`
+    SELECT r.id AS row_id, p.id AS review_id FROM bank_statement_rows r JOIN payment_reviews p ON p.bank_row_id = r.id
+    WHERE r.status = 'review' AND p.resolved_at IS NULL AND p.reason = ${kind === 'payout' ? 'stripe_payout' : 'cash_deposit'}
+      AND r.credit_vnd = ${amountVnd} AND r.booked_at BETWEEN ${from}::timestamptz AND ${to}::timestamptz
+    ORDER BY abs(extract(epoch FROM r.booked_at - ${occurredAt.toISOString()}::timestamptz)), r.id
+    LIMIT 1 FOR UPDATE OF r, p`);
+  if (!waiting) return;
+  await tx.update(schema.bankStatementRows).set({ status: 'matched' }).where(eq(schema.bankStatementRows.id, waiting.row_id));
+  await tx.update(schema.paymentReviews).set({ resolvedAt: new Date(), resolvedBy: 'system', resolution: `${kind} recorded` }).where(eq(schema.paymentReviews.id, waiting.review_id));
+  await tx.update(treasuryMovements).set({ bankRowId: waiting.row_id }).where(eq(treasuryMovements.id, movementId));
+}
+
+// A bank charge, paid from the general fund's oldest gifts; refused (pool_insufficient) when the fund is short.
+export async function recordBankCharge(db: Db | Tx, raw: unknown, bankRowId: number | null = null): Promise<Outcome<MovementResult>> {
+  const input = parseInput(bankChargeInput, raw);
+  const { idempotencyKey: key, ...request } = input;
+  return runOnce(db, key, request, async (tx) => {
+    const lots = await lockPoolLots(tx, 'general', input.amountVnd);
+    const { draft } = bankCharge({ openLots: () => lots }, { amountVnd: input.amountVnd, occurredAt: input.occurredAt, description: describeEntry.bankCharge(input.reference) });
+    const entry = await postEntry(tx, draft);
+    const [movement] = await tx.insert(treasuryMovements).values({
+      kind: 'bank_charge', reference: input.reference, amountVnd: input.amountVnd, occurredAt: input.occurredAt, entryId: entry.id, bankRowId,
+    }).returning({ id: treasuryMovements.id });
+    return { movementId: movement!.id, entryId: entry.id };
+  });
+}
+
+
+// Posted transfers of these amounts no bank row has claimed, near the rows' dates, locked so two imports cannot both claim one.
+export async function unclaimedTransfers(tx: Tx, amounts: number[], from: Date, to: Date): Promise<TransferCandidate[]> {
+  if (amounts.length === 0) return [];
+  const rows = await tx.select({ id: treasuryMovements.id, kind: treasuryMovements.kind, reference: treasuryMovements.reference, amountVnd: treasuryMovements.amountVnd, occurredAt: treasuryMovements.occurredAt })
+    .from(treasuryMovements)
+    .where(and(isNull(treasuryMovements.bankRowId), inArray(treasuryMovements.kind, ['payout', 'deposit']), inArray(treasuryMovements.amountVnd, [...new Set(amounts)]),
+      gte(treasuryMovements.occurredAt, from), lte(treasuryMovements.occurredAt, to)))
+    .orderBy(asc(treasuryMovements.id))
+    .for('update');
+  return rows as TransferCandidate[];
+}
+
+// The bank row that showed a movement posted earlier; false when another row already showed it.
+export async function claimMovement(tx: Tx, movementId: number, bankRowId: number): Promise<boolean> {
+  const claimed = await tx.update(treasuryMovements).set({ bankRowId })
+    .where(and(eq(treasuryMovements.id, movementId), or(isNull(treasuryMovements.bankRowId), eq(treasuryMovements.bankRowId, bankRowId))))
+    .returning({ id: treasuryMovements.id });
+  return claimed.length > 0;
+}

@@ -1,0 +1,4 @@
+import { treasurySuite } from './treasury.suite';
+import { pgliteFresh } from './harness';
+
+treasurySuite('pglite', pgliteFresh);
