@@ -119,7 +119,7 @@ describe('the built site, as files', () => {
       expect(shown(html, 'house-allocated'), house.code).toBe(house.state + house.designated + house.pooled + house.in_kind);
       expect(shown(html, 'house-pooled'), house.code).toBe(house.pooled);
       expect(shown(html, 'house-designated'), house.code).toBe(house.designated);
-      expect(shown(html, 'house-disbursed'), house.code).toBe(house.paid);
+      expect(shown(html, 'paid-cash'), house.code).toBe(house.paid);
       const funderRows = [...html.matchAll(/data-v="(-?\d+)"/g)].reduce((sum, [, v]) => sum + Number(v), 0);
       expect(funderRows, house.code).toBe(house.state + house.designated + house.pooled);
     }

@@ -158,7 +158,7 @@ for (const driver of drivers) {
       const text = await visitor.textContent('main');
       expect(text).toMatch(/Ngày công: 40 ngày/);
       expect(text).toMatch(/Đại đội Công binh 1/);
-      expect(await visitor.textContent('[data-testid=house-disbursed]')).toBe('12.000.000 ₫');
+      expect(await visitor.textContent('[data-testid=paid-cash]')).toBe('12.000.000 ₫');
       const img = visitor.locator('img[src^="/photos/"]');
       expect(await img.count()).toBe(1);
       expect(await img.getAttribute('width')).toBe('160');
