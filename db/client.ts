@@ -62,6 +62,7 @@ export function embeddedDataDir(): string | null {
 export function openPostgres(url: string, poolSize = 10): DbHandle {
   const client = postgres(url, { max: poolSize, onnotice: () => {} });
   const db = drizzlePostgres(client, { schema }) as unknown as Db;
+  serverClients.set(db, client);
   return {
     db,
     driver: 'postgres',
@@ -118,6 +119,34 @@ export function openPglite(dataDir: string | PGlite): DbHandle {
       }
     },
   };
+}
+
+const serverClients = new WeakMap<Db, postgres.Sql>();
+
+// One transaction whose statements travel together: BEGIN goes out with the first statements and
+// COMMIT (from `commit()`, called right after queuing the last writes) with the last ones, so a
+// transaction that reads once and writes once costs two round trips, and one that only writes one.
+// On PGlite (no network) or inside a caller's transaction it is an ordinary transaction (a savepoint).
+export async function pipelinedTransaction<T>(db: Db | Tx, work: (tx: Tx, commit: () => Promise<unknown>) => Promise<T>): Promise<T> {
+  const client = serverClients.get(db as Db);
+  if (!client) return db.transaction((tx) => work(tx, async () => undefined));
+  const reserved = await client.reserve();
+  let ended: Promise<{ command: string }> | undefined;
+  try {
+    // Sent, not awaited: an error in it fails the statements behind it.
+    reserved.unsafe('BEGIN').execute().catch(() => undefined);
+    const commit = () => (ended ??= reserved.unsafe('COMMIT').execute() as unknown as Promise<{ command: string }>);
+    const result = await work(drizzlePostgres(reserved) as unknown as Tx, commit);
+    // A failed statement whose error was caught turns COMMIT into a silent ROLLBACK.
+    if ((await commit()).command !== 'COMMIT') throw new Error('the transaction was rolled back');
+    return result;
+  } catch (error) {
+    if (ended) await ended.catch(() => undefined);
+    else await reserved.unsafe('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    reserved.release();
+  }
 }
 
 // Both drivers answer db.execute differently: postgres.js an array, PGlite an object with rows.
