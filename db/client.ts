@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { PGlite } from '@electric-sql/pglite';
 import postgres from 'postgres';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { drizzle as drizzlePostgres, PostgresJsSession, PostgresJsTransaction } from 'drizzle-orm/postgres-js';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
@@ -135,8 +135,14 @@ export async function pipelinedTransaction<T>(db: Db | Tx, work: (tx: Tx, commit
   try {
     // Sent, not awaited: an error in it fails the statements behind it.
     reserved.unsafe('BEGIN').execute().catch(() => undefined);
-    const commit = () => (ended ??= reserved.unsafe('COMMIT').execute() as unknown as Promise<{ command: string }>);
-    const result = await work(drizzlePostgres(reserved) as unknown as Tx, commit);
+    // Drizzle hands a statement to the driver a few microtasks after it is made: COMMIT waits for the
+    // microtasks to drain (setImmediate), so it is queued behind every statement made before it.
+    const commit = () => (ended ??= new Promise((queued) => setImmediate(queued)).then(() => reserved.unsafe('COMMIT') as unknown as Promise<{ command: string }>));
+    // The transaction Drizzle itself would make, on the reserved connection.
+    const base = (db as unknown as { session: { dialect: never; schema: never; options: never } }).session;
+    const session = new PostgresJsSession(reserved as unknown as postgres.TransactionSql, base.dialect, base.schema, base.options);
+    const tx = new PostgresJsTransaction(base.dialect, session, base.schema) as unknown as Tx;
+    const result = await work(tx, commit);
     // A failed statement whose error was caught turns COMMIT into a silent ROLLBACK.
     if ((await commit()).command !== 'COMMIT') throw new Error('the transaction was rolled back');
     return result;
