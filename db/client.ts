@@ -140,8 +140,8 @@ export async function pipelinedTransaction<T>(db: Db | Tx, work: (tx: Tx, commit
     const commit = () => (ended ??= new Promise((queued) => setImmediate(queued)).then(() => reserved.unsafe('COMMIT') as unknown as Promise<{ command: string }>));
     // The transaction Drizzle itself would make, on the reserved connection.
     const base = (db as unknown as { session: { dialect: never; schema: never; options: never } }).session;
-    const session = new PostgresJsSession(reserved as unknown as postgres.TransactionSql, base.dialect, base.schema, base.options);
-    const tx = new PostgresJsTransaction(base.dialect, session, base.schema) as unknown as Tx;
+    const session = new PostgresJsSession(reserved as never, base.dialect, base.schema, base.options);
+    const tx = new PostgresJsTransaction(base.dialect, session as never, base.schema) as unknown as Tx;
     const result = await work(tx, commit);
     // A failed statement whose error was caught turns COMMIT into a silent ROLLBACK.
     if ((await commit()).command !== 'COMMIT') throw new Error('the transaction was rolled back');
