@@ -88,7 +88,7 @@ interface Accepted {
   input: CashInput;
   hash: string;
   draft: EntryDraft;
-  donor: Record<string, unknown> | null;
+  donor: (Omit<typeof schema.donors.$inferInsert, 'id'> & { id: number }) | null;
   contribution: typeof schema.contributions.$inferInsert;
   result: Omit<CashResult, 'entryId' | 'entryHash'>;
 }
@@ -215,8 +215,20 @@ export async function postCashGifts(tx: Tx, inputs: CashInput[], options: BatchO
   const records = await contributionRecords(tx, accepted.map((gift) => ({ contribution: gift.contribution, newDonor: gift.donor })), lookup);
   // Second round trip: rows, counters, then the chain and the keys with their results in one statement, and COMMIT.
   const [, , , appended] = await Promise.all([
-    donors.length === 0 ? undefined : tx.insert(schema.donors).values(donors as never).then(() => undefined),
-    tx.insert(schema.contributions).values(accepted.map((gift) => gift.contribution)).then(() => undefined),
+    // Written from JSON rather than through Drizzle's insert builder, which cost more client time than the rest of a gift.
+    donors.length === 0 ? undefined : tx.execute(sql`
+      INSERT INTO donors (id, kind, display_name, anonymous, email, phone, tax_code)
+      SELECT id, kind, display_name, anonymous, email, phone, tax_code FROM jsonb_to_recordset(${JSON.stringify(donors.map((d) => ({
+        id: d.id, kind: d.kind, display_name: d.displayName, anonymous: d.anonymous ?? false, email: d.email ?? null, phone: d.phone ?? null, tax_code: d.taxCode ?? null,
+      })))}::jsonb) AS d(id integer, kind text, display_name text, anonymous boolean, email text, phone text, tax_code text)`),
+    tx.execute(sql`
+      INSERT INTO contributions (id, receipt_code, campaign_id, donor_id, kind, channel, amount_vnd, target_type, target_house_id, target_area_id, received_at, details)
+      SELECT id, receipt_code, campaign_id, donor_id, kind, channel, amount_vnd, target_type, target_house_id, target_area_id, received_at, details
+      FROM jsonb_to_recordset(${JSON.stringify(accepted.map(({ contribution: c }) => ({
+        id: c.id, receipt_code: c.receiptCode, campaign_id: c.campaignId, donor_id: c.donorId, kind: c.kind, channel: c.channel, amount_vnd: c.amountVnd,
+        target_type: c.targetType, target_house_id: c.targetHouseId, target_area_id: c.targetAreaId, received_at: c.receivedAt, details: c.details,
+      })))}::jsonb) AS c(id integer, receipt_code text, campaign_id integer, donor_id integer, kind text, channel text, amount_vnd bigint,
+        target_type text, target_house_id integer, target_area_id integer, received_at timestamptz, details jsonb)`),
     writeCounters(tx, effects),
     queryRows<{ ordinal: number; entry_id: string | number; entry_hash: string }>(tx, sql`
       WITH appended AS (SELECT * FROM ledger_append(${JSON.stringify(accepted.map((gift, n) => appendArg({ ...gift.draft, record: records[n] })))}::jsonb)),
@@ -283,6 +295,8 @@ interface Waiting {
 
 // Group commit: gifts that arrive while a batch is being written wait and go together in the next
 // one (up to maxBatch), so one commit serves many gifts. An idle committer posts at once: no timer.
+// A second batch starts beside a running one only once `gatherAtLeast` gifts wait: two half-empty
+// batches would each pay a commit for a few gifts (at 8 clients they shared 2.6 gifts per commit).
 export class GiftCommitter {
   private readonly queue: Waiting[] = [];
   private inFlight = 0;
@@ -291,7 +305,7 @@ export class GiftCommitter {
   private readonly writing = new Set<string>();
   private readonly ids: IdBlocks;
 
-  constructor(private readonly db: Db, private readonly maxBatch = 256, private readonly maxInFlight = 2) {
+  constructor(private readonly db: Db, private readonly maxBatch = 256, private readonly maxInFlight = 2, private readonly gatherAtLeast = 16) {
     this.ids = new IdBlocks(db);
   }
 
@@ -303,7 +317,7 @@ export class GiftCommitter {
   }
 
   private pump(): void {
-    while (this.inFlight < this.maxInFlight && this.queue.length > 0) {
+    while (this.queue.length > 0 && (this.inFlight === 0 || (this.inFlight < this.maxInFlight && this.queue.length >= this.gatherAtLeast))) {
       // A key already being written waits for a later batch, where it is answered as a replay.
       const batch: Waiting[] = [];
       for (let i = 0; i < this.queue.length && batch.length < this.maxBatch;) {
