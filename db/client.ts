@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { PGlite } from '@electric-sql/pglite';
 import postgres from 'postgres';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { drizzle as drizzlePostgres, PostgresJsSession, PostgresJsTransaction } from 'drizzle-orm/postgres-js';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
@@ -62,6 +62,7 @@ export function embeddedDataDir(): string | null {
 export function openPostgres(url: string, poolSize = 10): DbHandle {
   const client = postgres(url, { max: poolSize, onnotice: () => {} });
   const db = drizzlePostgres(client, { schema }) as unknown as Db;
+  serverClients.set(db, client);
   return {
     db,
     driver: 'postgres',
@@ -118,6 +119,40 @@ export function openPglite(dataDir: string | PGlite): DbHandle {
       }
     },
   };
+}
+
+const serverClients = new WeakMap<Db, postgres.Sql>();
+
+// One transaction whose statements travel together: BEGIN goes out with the first statements and
+// COMMIT (from `commit()`, called right after queuing the last writes) with the last ones, so a
+// transaction that reads once and writes once costs two round trips, and one that only writes one.
+// On PGlite (no network) or inside a caller's transaction it is an ordinary transaction (a savepoint).
+export async function pipelinedTransaction<T>(db: Db | Tx, work: (tx: Tx, commit: () => Promise<unknown>) => Promise<T>): Promise<T> {
+  const client = serverClients.get(db as Db);
+  if (!client) return db.transaction((tx) => work(tx, async () => undefined));
+  const reserved = await client.reserve();
+  let ended: Promise<{ command: string }> | undefined;
+  try {
+    // Sent, not awaited: an error in it fails the statements behind it.
+    reserved.unsafe('BEGIN').execute().catch(() => undefined);
+    // Drizzle hands a statement to the driver a few microtasks after it is made: COMMIT waits for the
+    // microtasks to drain (setImmediate), so it is queued behind every statement made before it.
+    const commit = () => (ended ??= new Promise((queued) => setImmediate(queued)).then(() => reserved.unsafe('COMMIT') as unknown as Promise<{ command: string }>));
+    // The transaction Drizzle itself would make, on the reserved connection.
+    const base = (db as unknown as { session: { dialect: never; schema: never; options: never } }).session;
+    const session = new PostgresJsSession(reserved as never, base.dialect, base.schema, base.options);
+    const tx = new PostgresJsTransaction(base.dialect, session as never, base.schema) as unknown as Tx;
+    const result = await work(tx, commit);
+    // A failed statement whose error was caught turns COMMIT into a silent ROLLBACK.
+    if ((await commit()).command !== 'COMMIT') throw new Error('the transaction was rolled back');
+    return result;
+  } catch (error) {
+    if (ended) await ended.catch(() => undefined);
+    else await reserved.unsafe('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    reserved.release();
+  }
 }
 
 // Both drivers answer db.execute differently: postgres.js an array, PGlite an object with rows.

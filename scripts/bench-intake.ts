@@ -29,7 +29,6 @@ const STATEMENT_ROWS = Number(flags.rows ?? 100_000);
 const MATCHED_SHARES = (flags.matched ?? '0,0.1').split(',').map(Number);
 const SECRET = 'whsec_bench_intake';
 const FEED_SECRET = 'feed_bench_intake';
-const DB_NAME = 'ancu_bench_intake';
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
@@ -87,10 +86,10 @@ async function notificationToVisible(databaseUrl: string, campaignId: number, ho
 }
 
 await runCli(async () => {
-  const scratch = await scratchDatabase('bench:intake', DB_NAME);
+  const scratch = await scratchDatabase('bench:intake', 'bench_intake');
   if (!scratch) return 2;
   const { admin, url } = scratch;
-  console.log(`Scratch database ${DB_NAME}; ${SECONDS} s per measurement.\n`);
+  console.log(`Scratch database ${scratch.name}; ${SECONDS} s per measurement.\n`);
 
   const setup = openPostgres(url.toString(), 4);
   await setup.migrate();

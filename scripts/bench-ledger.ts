@@ -31,10 +31,10 @@ async function rate(workers: number, op: (worker: number, i: number) => Promise<
 }
 
 await runCli(async () => {
-  const scratch = await scratchDatabase('bench:ledger', 'ancu_bench');
+  const scratch = await scratchDatabase('bench:ledger', 'bench');
   if (!scratch) return 2;
   const { admin, url: benchUrl } = scratch;
-  console.log(`Scratch database ancu_bench; ${SECONDS} s per measurement.\n`);
+  console.log(`Scratch database ${scratch.name}; ${SECONDS} s per measurement.\n`);
 
   const setup = openPostgres(benchUrl.toString(), 2);
   await setup.migrate();
@@ -132,7 +132,7 @@ await runCli(async () => {
   for (const row of rows) console.log(row);
   console.log(`\n${commitmentLine}`);
   console.log(`\nledger:verify over ${VERIFY_ENTRIES.toLocaleString('en')} entries: ${verifySeconds.toFixed(1)} s wall clock, including process start (${verifySeconds < 10 ? 'meets' : 'misses'} the 10 s aim).`);
-  // --keep leaves the million-entry journal in ancu_bench for looking into verify.
+  // --keep leaves the million-entry journal in the scratch database for looking into verify.
   if (!flags.keep) await scratch.drop();
   await admin.end();
 });

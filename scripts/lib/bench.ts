@@ -11,6 +11,8 @@ export interface Scratch {
   admin: postgres.Sql;
   /** DATABASE_URL pointed at the scratch database. */
   url: URL;
+  /** The scratch database's name: the configured one's, suffixed. */
+  name: string;
   drop(): Promise<void>;
 }
 
@@ -24,6 +26,8 @@ export async function scratchDatabase(script: string, name: string): Promise<Scr
   }
   const admin = postgres(baseUrl, { max: 1, onnotice: () => {} });
   const url = new URL(baseUrl);
+  // Named after the configured database, so two people benchmarking one server do not drop each other's.
+  name = `${url.pathname.slice(1) || 'postgres'}_${name}`.replace(/[^a-z0-9_]/gi, '_');
   url.pathname = `/${name}`;
   const drop = async () => {
     await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
@@ -32,7 +36,7 @@ export async function scratchDatabase(script: string, name: string): Promise<Scr
   await admin.unsafe(`CREATE DATABASE ${name}`);
   const [version] = await admin`SELECT current_setting('server_version') AS v, current_setting('synchronous_commit') AS sc`;
   console.log(`Machine: ${os.cpus().length} × ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, PostgreSQL ${version!.v} (synchronous_commit=${version!.sc}) at ${redactUrl(baseUrl)}`);
-  return { admin, url, drop };
+  return { admin, url, name, drop };
 }
 
 export interface BenchWorld {

@@ -45,19 +45,12 @@ export function writeCounters(tx: Tx, effects: Effects): Promise<unknown> {
   })];
   const lots = [...effects.lots.values()].sort((a, b) => a.poolKey.localeCompare(b.poolKey) || a.contributionId - b.contributionId);
   const added = lots.filter((lot) => lot.deltaVnd > 0);
-  const lotsAdded = added.length === 0 ? [] : [tx
-    .insert(poolLots)
-    .values(added.map((lot) => ({
-      poolKey: lot.poolKey,
-      contributionId: lot.contributionId,
-      areaId: effects.pools.get(lot.poolKey)?.areaId ?? null,
-      remainingVnd: lot.deltaVnd,
-    })))
-    .onConflictDoUpdate({
-      target: [poolLots.poolKey, poolLots.contributionId],
-      set: { remainingVnd: sql`${poolLots.remainingVnd} + excluded.remaining_vnd` },
-    })
-    .then(() => undefined)];
+  const lotsAdded = added.length === 0 ? [] : [tx.execute(sql`
+    INSERT INTO pool_lots (pool_key, contribution_id, area_id, remaining_vnd)
+    SELECT pool_key, contribution_id, area_id, remaining_vnd FROM jsonb_to_recordset(${JSON.stringify(added.map((lot) => ({
+      pool_key: lot.poolKey, contribution_id: lot.contributionId, area_id: effects.pools.get(lot.poolKey)?.areaId ?? null, remaining_vnd: lot.deltaVnd,
+    })))}::jsonb) AS v(pool_key text, contribution_id integer, area_id integer, remaining_vnd bigint)
+    ON CONFLICT (pool_key, contribution_id) DO UPDATE SET remaining_vnd = pool_lots.remaining_vnd + excluded.remaining_vnd`).then(() => undefined)];
   // A proposed INSERT row is checked before ON CONFLICT, so money taken out is a plain UPDATE.
   const taken = lots.filter((lot) => lot.deltaVnd < 0);
   const lotsTaken = taken.length === 0 ? [] : [queryRows(tx, sql`

@@ -101,15 +101,39 @@ export interface GiftRows {
   newDonor: Partial<typeof schema.donors.$inferInsert> | null;
 }
 
-// The public record of each gift, as the open dataset will show it: known donors' public fields and the
-// target codes read in one query, then the export's own privacy filter (toPublicContribution).
-export async function contributionRecords(tx: Tx, gifts: GiftRows[]): Promise<PublicRecordDraft[]> {
-  const ids = (pick: (g: GiftRows) => number | null | undefined | false) => JSON.stringify([...new Set(gifts.map(pick).filter((v): v is number => typeof v === 'number'))]);
+/** The public fields a contribution's record shows of rows already in the database, keyed `donor:<id>`, `house:<id>`, `area:<id>`. */
+export type RecordLookup = Map<string, { code: string | null; display_name: string | null; anonymous: boolean | null; kind: string | null }>;
+
+/** Rows whose public fields a batch of records needs; `areasOfHouses` adds the communes of the houses (a house gift may overflow there). */
+export interface LookupIds { donorIds: number[]; houseIds: number[]; areaIds: number[]; areasOfHouses?: boolean }
+
+// Reads the public fields of the donors, houses and communes records will show, in one query (none when nothing is asked).
+export async function recordLookup(tx: Tx, ids: LookupIds): Promise<RecordLookup> {
+  if (ids.donorIds.length + ids.houseIds.length + ids.areaIds.length === 0) return new Map();
+  const list = (values: number[]) => JSON.stringify([...new Set(values)]);
+  const houseAreas = ids.areasOfHouses ? sql`OR id IN (SELECT area_id FROM houses WHERE id IN (SELECT jsonb_array_elements_text(${list(ids.houseIds)}::jsonb)::integer))` : sql``;
   const rows = await queryRows<{ what: string; id: number; code: string | null; display_name: string | null; anonymous: boolean | null; kind: string | null }>(tx, sql`
-    SELECT 'donor' AS what, id, NULL AS code, display_name, anonymous, kind FROM donors WHERE id IN (SELECT jsonb_array_elements_text(${ids((g) => !g.newDonor && g.contribution.donorId)}::jsonb)::integer)
-    UNION ALL SELECT 'house', id, public_code, NULL, NULL, NULL FROM houses WHERE id IN (SELECT jsonb_array_elements_text(${ids((g) => g.contribution.targetHouseId)}::jsonb)::integer)
-    UNION ALL SELECT 'area', id, code, NULL, NULL, NULL FROM areas WHERE id IN (SELECT jsonb_array_elements_text(${ids((g) => g.contribution.targetAreaId)}::jsonb)::integer)`);
-  const found = new Map(rows.map((r) => [`${r.what}:${r.id}`, r]));
+    SELECT 'donor' AS what, id, NULL AS code, display_name, anonymous, kind FROM donors WHERE id IN (SELECT jsonb_array_elements_text(${list(ids.donorIds)}::jsonb)::integer)
+    UNION ALL SELECT 'house', id, public_code, NULL, NULL, NULL FROM houses WHERE id IN (SELECT jsonb_array_elements_text(${list(ids.houseIds)}::jsonb)::integer)
+    UNION ALL SELECT 'area', id, code, NULL, NULL, NULL FROM areas WHERE id IN (SELECT jsonb_array_elements_text(${list(ids.areaIds)}::jsonb)::integer) ${houseAreas}`);
+  return new Map(rows.map((r) => [`${r.what}:${r.id}`, r]));
+}
+
+// What a batch's records still need from the database after `found`: known donors and target codes not looked up yet.
+export function missingLookups(found: RecordLookup, gifts: GiftRows[]): LookupIds {
+  const missing = (what: string, values: (number | null | undefined | false)[]) =>
+    values.filter((v): v is number => typeof v === 'number' && !found.has(`${what}:${v}`));
+  return {
+    donorIds: missing('donor', gifts.map((g) => !g.newDonor && g.contribution.donorId)),
+    houseIds: missing('house', gifts.map((g) => g.contribution.targetHouseId)),
+    areaIds: missing('area', gifts.map((g) => g.contribution.targetAreaId)),
+  };
+}
+
+// The public record of each gift, as the open dataset will show it: what `prefetched` lacks read in one
+// query, then the export's own privacy filter (toPublicContribution).
+export async function contributionRecords(tx: Tx, gifts: GiftRows[], prefetched: RecordLookup = new Map()): Promise<PublicRecordDraft[]> {
+  const found = new Map([...prefetched, ...(await recordLookup(tx, missingLookups(prefetched, gifts)))]);
   return gifts.map(({ contribution: c, newDonor }) => {
     const known = found.get(`donor:${c.donorId}`);
     const donor = newDonor ? { display_name: newDonor.displayName ?? null, anonymous: newDonor.anonymous ?? false, kind: newDonor.kind } : known;

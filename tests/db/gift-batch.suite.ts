@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openPostgres, queryRows, schema, type DbHandle } from '../../db/client';
+import { openPostgres, pipelinedTransaction, queryRows, schema, type DbHandle } from '../../db/client';
 import { recordCashContribution } from '../../src/domain/contributions';
 import { DomainError } from '../../src/domain/errors';
 import { committerFor, postCashGifts, postCashGiftsIsolated, type CashInput, type CashResult } from '../../src/domain/gift-batch';
@@ -71,6 +71,20 @@ export function giftBatchSuite(driver: string, fresh: FreshDb): void {
       expect([replies[0], replies[2]].every((r) => !(r instanceof Error))).toBe(true);
       expect(await entryCount(handle)).toBe(2);
       expect((await verifyLedger(handle.db)).ok).toBe(true);
+    });
+
+    it('a pipelined transaction whose statement the database refuses writes nothing, even when the refusal is caught', async () => {
+      const name = nextKey('pipelined');
+      const outcome = await pipelinedTransaction(handle.db, async (tx, commit) => {
+        await Promise.all([
+          tx.execute(sql`INSERT INTO donors (kind, display_name) VALUES ('individual', ${name})`).then(() => undefined),
+          tx.execute(sql`SELECT 1 / 0`).then(() => undefined, () => undefined),
+          commit(),
+        ]);
+      }).then(() => 'committed', () => 'refused');
+      expect(await queryRows(handle.db, sql`SELECT id FROM donors WHERE display_name = ${name}`)).toEqual([]);
+      // PostgreSQL answers the COMMIT of a failed transaction with ROLLBACK, and the caller is told.
+      if (handle.driver === 'postgres') expect(outcome).toBe('refused');
     });
 
     it('concurrent gifts share commits, and a key sent twice in one wave posts once', async () => {
