@@ -315,6 +315,8 @@ export const photos = pgTable('photos', {
   /** SHA-256 of the file as uploaded, and a 64-bit difference hash of its pixels: the same picture twice is flagged. */
   sourceSha256: text('source_sha256'),
   pixelHash: text('pixel_hash'),
+  /** SHA-256 of the stored (published) file, as its public record commits it. */
+  sha256: text('sha256'),
   createdBy: text('created_by').notNull(),
   createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
 }, (t) => [

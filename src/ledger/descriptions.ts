@@ -11,4 +11,9 @@ export const describeEntry = {
   disbursement: (houseCode: string, purpose: string) => `Chi cho hộ nhà ${houseCode}: ${purpose}`,
   reversal: (entryId: number) => `Đảo bút toán #${entryId}`,
   withdrawal: (receiptCode: string) => `Rút tên người đóng góp ${receiptCode} khỏi công bố`,
+  houseRegistered: (houseCode: string) => `Đăng ký nhà ${houseCode}`,
+  headName: (houseCode: string) => `Tên chủ hộ nhà ${houseCode} được công bố theo đồng ý của hộ`,
+  consentWithdrawn: (houseCode: string) => `Hộ nhà ${houseCode} rút đồng ý công bố họ tên`,
+  stage: (houseCode: string, stage: string) => `Nhà ${houseCode} đến giai đoạn "${stage}"`,
+  photo: (houseCode: string, stage: string) => `Ảnh nhà ${houseCode} ở giai đoạn "${stage}"`,
 } as const;
