@@ -164,7 +164,7 @@ export const journalLines = pgTable('journal_lines', {
 export const publicRecords = pgTable('public_records', {
   entryId: bigint('entry_id', { mode: 'number' }).primaryKey().references(() => journalEntries.id),
   kind: text('kind').notNull(),
-  /** The contribution a record shows, so a later record of it (after a withdrawal) supersedes this one. */
+  /** What a record shows (a contribution, a house, a photo), so a later record of it supersedes this one. */
   subjectId: integer('subject_id'),
   salt: text('salt').notNull(),
   /** The canonical record (src/ledger/canonical.ts), exactly the bytes committed after the salt; NULL once withdrawn. */

@@ -81,7 +81,7 @@ export async function insertHouse(
   return { houseId, publicCode };
 }
 
-type HouseRow = typeof houses.$inferSelect;
+type HouseRow = Pick<typeof houses.$inferSelect, 'id' | 'publicCode' | 'type' | 'budgetVnd' | 'minutesRef' | (typeof stageColumn)[Stage]>;
 type HouseholdShown = Pick<typeof households.$inferSelect, 'headFullName' | 'headInitials' | 'publishFullName' | 'povertyStatus' | 'housingNeed'>;
 
 // What registration commits: the house as the site shows it (its selection minutes included), the

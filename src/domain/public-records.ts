@@ -209,12 +209,22 @@ export async function contributionRecords(tx: Tx, gifts: GiftRows[]): Promise<Pu
     const donor = newDonor ? { display_name: newDonor.displayName ?? null, anonymous: newDonor.anonymous ?? false, kind: newDonor.kind } : known;
     // The same refusal the donor foreign key gives, so a batch falls back to posting its gifts alone.
     if (!donor) throw new DomainError(404, 'unknown_reference', `Không tìm thấy bản ghi được tham chiếu (nhà hảo tâm #${c.donorId}).`, `A referenced record does not exist (donor #${c.donorId}).`);
-    return contributionRecord(toPublicContribution({
-      id: c.id, receipt_code: c.receiptCode, received_at: c.receivedAt, kind: c.kind, channel: c.channel ?? null, amount_vnd: c.amountVnd, target_type: c.targetType,
-      details: c.details ?? null, house_code: found.get(`house:${c.targetHouseId}`)?.code ?? null, area_code: found.get(`area:${c.targetAreaId}`)?.code ?? null,
-      display_name: donor.display_name, anonymous: Boolean(donor.anonymous), donor_kind: donor.kind, entry_id: null, entry_hash: null, reversed_by: null,
-    }));
+    return giftRecord(c, donor, found.get(`house:${c.targetHouseId}`)?.code ?? null, found.get(`area:${c.targetAreaId}`)?.code ?? null);
   });
+}
+
+// One gift's record from its row, its donor's public fields and its target's codes (the demo loader builds it the same way).
+export function giftRecord(
+  c: Pick<typeof schema.contributions.$inferInsert, 'id' | 'receiptCode' | 'receivedAt' | 'kind' | 'channel' | 'amountVnd' | 'targetType' | 'details'>,
+  donor: { display_name: string | null; anonymous: boolean | null; kind: string | null | undefined },
+  houseCode: string | null,
+  areaCode: string | null,
+): PublicRecordDraft {
+  return contributionRecord(toPublicContribution({
+    id: c.id, receipt_code: c.receiptCode, received_at: c.receivedAt, kind: c.kind, channel: c.channel ?? null, amount_vnd: c.amountVnd, target_type: c.targetType,
+    details: c.details ?? null, house_code: houseCode, area_code: areaCode,
+    display_name: donor.display_name, anonymous: Boolean(donor.anonymous), donor_kind: donor.kind, entry_id: null, entry_hash: null, reversed_by: null,
+  }));
 }
 
 const CONTRIBUTION_BATCH = 5000;

@@ -4,6 +4,11 @@ import type { PgTable } from 'drizzle-orm/pg-core';
 import { schema, type Db, type DbHandle } from '../../../db/client';
 import { toTsv } from '../../../db/tsv';
 import type { DemoData } from './generate';
+import type { PostedEntry } from '../../ledger/entry';
+import { chainHash, GENESIS_HASH } from '../../ledger/hash';
+import { publicRecord, type PublicRecordDraft } from '../../ledger/public-record';
+import { registrationRecords } from '../houses';
+import { giftRecord, sealRecord, type RecordPosting } from '../public-records';
 
 export async function isEmpty(db: Db): Promise<boolean> {
   const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(schema.campaigns);
@@ -12,8 +17,56 @@ export async function isEmpty(db: Db): Promise<boolean> {
 
 const CHUNK_ROWS = 50_000;
 
+// A demo day's moment at noon in Vietnam (UTC+7), for facts the demo dates by day only.
+const noonOf = (isoDay: string) => new Date(`${isoDay}T05:00:00.000Z`);
+
+// The demo journal as the application would have written it: each gift, allocation and payment commits
+// its public record, each house's registration, head of household and stages follow as record entries
+// (in date order, after the money), and the chain is hashed again over the commitments.
+export function sealDemo(data: DemoData): { entries: PostedEntry[]; records: (typeof schema.publicRecords.$inferInsert)[] } {
+  const houses = new Map(data.houses.map((h) => [h.id, h]));
+  const areaCodes = new Map(data.areas.map((a) => [a.id, a.code]));
+  const households = new Map(data.households.map((h) => [h.id, h]));
+  const donors = new Map(data.donors.map((d) => [d.id, { display_name: d.displayName, anonymous: d.anonymous, kind: d.kind }]));
+  const gifts = new Map(data.contributions.map((c) => [c.id, c]));
+  const allocations = new Map(data.allocations.map((a) => [a.entryId, a]));
+  const payments = new Map(data.disbursements.filter((d) => d.entryId !== null).map((d) => [d.entryId!, d]));
+  const codeOf = (houseId: number | null) => (houseId === null ? null : houses.get(houseId)!.publicCode);
+  const recordOf = (entry: PostedEntry): PublicRecordDraft | undefined => {
+    const allocation = allocations.get(entry.id);
+    if (allocation) return publicRecord('allocation', { amount_vnd: allocation.amountVnd, decision_ref: allocation.decisionRef, house_code: codeOf(allocation.houseId), pool_key: allocation.poolKey });
+    const payment = payments.get(entry.id);
+    if (payment) return publicRecord('disbursement', { amount_vnd: payment.amountVnd, house_code: codeOf(payment.houseId), purpose: payment.purpose });
+    const gift = entry.kind === 'reversal' || entry.contributionId === null ? undefined : gifts.get(entry.contributionId);
+    return gift && giftRecord(gift, donors.get(gift.donorId)!, codeOf(gift.targetHouseId), gift.targetAreaId === null ? null : areaCodes.get(gift.targetAreaId)!);
+  };
+  const facts: (RecordPosting & { occurredAt: Date })[] = data.houses.flatMap((house) =>
+    registrationRecords({ ...house, areaCode: areaCodes.get(house.areaId)! }, households.get(house.householdId)!).map((posting) => ({
+      ...posting, occurredAt: noonOf(posting.record.kind === 'stage' ? (JSON.parse(posting.record.body) as { on: string }).on : house.approvedOn),
+    })));
+  facts.sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
+  const drafts = [
+    ...data.entries.map((entry) => ({ ...entry, record: recordOf(entry) })),
+    ...facts.map(({ description, record, occurredAt }) => ({ kind: 'record' as const, occurredAt, description, contributionId: null, reversesEntryId: null, reason: null, lines: [], record })),
+  ];
+  const entries: PostedEntry[] = [];
+  const records: (typeof schema.publicRecords.$inferInsert)[] = [];
+  let prevHash = GENESIS_HASH;
+  drafts.forEach(({ record, ...draft }, index) => {
+    const id = index + 1;
+    const sealed = record && sealRecord(record);
+    const entry = { ...draft, commitment: sealed?.commitment ?? null };
+    const hash = chainHash(prevHash, id, entry);
+    entries.push({ ...entry, id, prevHash, hash });
+    if (sealed) records.push({ entryId: id, kind: sealed.kind, subjectId: sealed.subjectId, salt: sealed.salt, body: sealed.body });
+    prevHash = hash;
+  });
+  return { entries, records };
+}
+
 export async function loadDemo(handle: DbHandle, data: DemoData, onProgress: (done: number, total: number) => void = () => {}): Promise<void> {
-  const lines = data.entries.flatMap((entry) => entry.lines.map((l, index) => ({ entryId: entry.id, lineNo: index + 1, ...l })));
+  const sealed = sealDemo(data);
+  const lines = sealed.entries.flatMap((entry) => entry.lines.map((l, index) => ({ entryId: entry.id, lineNo: index + 1, ...l })));
   const tables: [PgTable, Record<string, unknown>[]][] = [
     [schema.campaigns, [data.campaign]],
     [schema.areas, data.areas],
@@ -21,8 +74,9 @@ export async function loadDemo(handle: DbHandle, data: DemoData, onProgress: (do
     [schema.houses, data.houses],
     [schema.donors, data.donors],
     [schema.contributions, data.contributions],
-    [schema.journalEntries, data.entries.map(({ lines: _lines, ...entry }) => entry)],
+    [schema.journalEntries, sealed.entries.map(({ lines: _lines, ...entry }) => entry)],
     [schema.journalLines, lines],
+    [schema.publicRecords, sealed.records],
     [schema.poolLots, data.lots],
     [schema.allocations, data.allocations],
     [schema.disbursements, data.disbursements],
@@ -37,7 +91,7 @@ export async function loadDemo(handle: DbHandle, data: DemoData, onProgress: (do
         onProgress((done += Math.min(CHUNK_ROWS, rows.length - i)), total);
       }
     }
-    const head = data.entries.at(-1);
+    const head = sealed.entries.at(-1);
     if (head) await bulk.exec(`UPDATE chain_head SET entry_count = ${head.id}, head_hash = '${head.hash}'`);
     // Explicit ids were written: move each sequence past them so live inserts do not collide.
     for (const [table, column] of [['campaigns', 'id'], ['areas', 'id'], ['households', 'id'], ['houses', 'id'], ['donors', 'id'], ['contributions', 'id'], ['allocations', 'id'], ['disbursements', 'id'], ['pool_lots', 'seq']] as const) {
