@@ -294,6 +294,7 @@ export function chainSuite(driver: string, fresh: FreshDb): void {
     });
 
     it('verify-dataset checks every record against its commitment; a changed file is caught with and without its hash and signature redone', async () => {
+      const firstHouse = () => world.houses[0]!.publicCode;
       const good = await verifyDataset(published, { key: signer.verifierKey });
       expect(good.fault).toBeUndefined();
       expect(good.checked.join('\n')).toMatch(/11 public records against their commitments/);
@@ -304,6 +305,15 @@ export function chainSuite(driver: string, fresh: FreshDb): void {
         [FILES.records, (t) => t.replace('xi măng', 'xi mang'), /does not match the commitment/],
         [FILES.records, (t) => t.split('\n').slice(1).join('\n'), /not published/],
         [FILES.ledgerPage(1), (t) => t.replace('Người 1', 'Người khác'), /committed record/],
+        [FILES.contributionsCsv, (t) => t.replace('Người 1', 'Người khác'), /row of contribution .* differs/],
+        [FILES.contributionsCsv, (t) => t.replace(/,[0-9a-f]{64},/, `,${'0'.repeat(64)},`), /row of contribution .* differs/],
+        [FILES.contributionsCsv, (t) => `${t}999,X,,,,,,,,,,,,,\r\n`, /a row no ledger page lists/],
+        [FILES.houses, (t) => t.replace(/"minutes_ref":\s*"BB-1"/, '"minutes_ref":"BB-9"'), /minutes_ref is "BB-9"/],
+        [FILES.houses, (t) => t.replace(/"budget_vnd":\s*(\d+)/, (_, n: string) => `"budget_vnd":${Number(n) + 1}`), /budget_vnd is/],
+        [FILES.houses, (t) => t.replace(/"head":\s*"H\.V\.T\.1\."/, '"head":"Hoàng Văn Thử 1"'), /head is "Hoàng Văn Thử 1"/],
+        [FILES.houses, (t) => t.replace(/"on":\s*"2024-08-01"/, '"on":"2024-08-02"'), /stage approved is dated 2024-08-02/],
+        [FILES.house(firstHouse()), (t) => t.replace('QĐ 12/2024', 'QĐ 13/2024'), /decision_ref/],
+        [FILES.house(firstHouse()), (t) => t.replace('Người 0', 'Người khác'), /donor is "Người khác"/],
       ];
       for (const [file, edit, reason] of cases) {
         for (const redone of [false, true]) {
