@@ -10,6 +10,7 @@ import { campaignTotals } from '../../src/domain/totals';
 import { sixMonthReport } from '../../src/staff/report';
 import { generateDemo, SMALL_DEMO, type DemoData } from '../../src/domain/demo/generate';
 import { loadDemo } from '../../src/domain/demo/load';
+import type { PostedEntry } from '../../src/ledger/entry';
 import { publishDataset, type PublishReport } from '../../src/publish/export';
 import { FILES, type Checkpoint, type HouseDetail, type PublicContribution, type PublicHouse, type Summary } from '../../src/publish/format';
 import { lookupReceipt, searchContributions } from '../../src/publish/live';
@@ -26,6 +27,8 @@ export function publishSuite(driver: string, fresh: FreshDb): void {
   describe(`open dataset and live reads (${driver})`, () => {
     let handle: DbHandle;
     let demo: DemoData;
+    /** The journal as loaded: the demo's entries sealed with their records' commitments. */
+    let journal: PostedEntry[];
     let dir: string;
     let report: PublishReport;
     let photoHouseId = 0;
@@ -34,7 +37,7 @@ export function publishSuite(driver: string, fresh: FreshDb): void {
     beforeAll(async () => {
       handle = await fresh();
       demo = generateDemo(SMALL_DEMO);
-      await loadDemo(handle, demo);
+      journal = await loadDemo(handle, demo);
       // A photo of a stage, as the staff workspace stores it (the file itself is not part of the dataset).
       const [house] = await handle.db.select({ id: schema.houses.id }).from(schema.houses).orderBy(asc(schema.houses.id)).limit(1);
       await handle.db.insert(schema.photos).values([
@@ -51,10 +54,10 @@ export function publishSuite(driver: string, fresh: FreshDb): void {
     });
 
     it('publishes every entry, contribution and house, and the dataset verifies without the database', async () => {
-      expect(report).toMatchObject({ entries: demo.entries.length, contributions: demo.contributions.length, houses: demo.houses.length, headHash: demo.entries.at(-1)!.hash });
+      expect(report).toMatchObject({ entries: journal.length, contributions: demo.contributions.length, houses: demo.houses.length, headHash: journal.at(-1)!.hash });
       const verified = await verifyDataset(dir);
       expect(verified.fault).toBeUndefined();
-      expect(verified).toMatchObject({ ok: true, entries: demo.entries.length });
+      expect(verified).toMatchObject({ ok: true, entries: journal.length });
     });
 
     it("puts each stage's photos, oldest first, in the house record and the live lookup", async () => {
@@ -189,7 +192,7 @@ export function publishSuite(driver: string, fresh: FreshDb): void {
       const { receipt_code: code, contribution_id: id } = pooled[0]!;
       const found = await lookupReceipt(handle.db, { code });
       expect(found.contribution.receipt_code).toBe(code);
-      expect(found.entry!.hash).toBe(demo.entries.find((e) => e.contributionId === Number(id) && e.kind === 'contribution')!.hash);
+      expect(found.entry!.hash).toBe(journal.find((e) => e.contributionId === Number(id) && e.kind === 'contribution')!.hash);
       const lines = demo.entries.flatMap((e) => e.lines).filter((l) => l.contributionId === Number(id) && l.account === 'house_cash');
       expect(found.houses.reduce((s, h) => s + h.amount_vnd, 0)).toBe(-lines.reduce((s, l) => s + l.amountVnd, 0));
       expect(found.houses.every((h) => h.via === 'pool' && h.stages.length === 5)).toBe(true);

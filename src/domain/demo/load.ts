@@ -64,7 +64,8 @@ export function sealDemo(data: DemoData): { entries: PostedEntry[]; records: (ty
   return { entries, records };
 }
 
-export async function loadDemo(handle: DbHandle, data: DemoData, onProgress: (done: number, total: number) => void = () => {}): Promise<void> {
+// Returns the journal as written: the generated entries sealed, then the houses' record entries.
+export async function loadDemo(handle: DbHandle, data: DemoData, onProgress: (done: number, total: number) => void = () => {}): Promise<PostedEntry[]> {
   const sealed = sealDemo(data);
   const lines = sealed.entries.flatMap((entry) => entry.lines.map((l, index) => ({ entryId: entry.id, lineNo: index + 1, ...l })));
   const tables: [PgTable, Record<string, unknown>[]][] = [
@@ -100,4 +101,5 @@ export async function loadDemo(handle: DbHandle, data: DemoData, onProgress: (do
   });
   // Fresh statistics, or the planner guesses badly about tables that were empty a moment ago.
   await handle.db.execute(sql`ANALYZE`);
+  return sealed.entries;
 }
