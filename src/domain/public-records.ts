@@ -253,12 +253,14 @@ export async function contributionMismatch(tx: Tx): Promise<RecordFault | undefi
   }
 }
 
-export const donorWithdrawalInput = z.object({
+// Who asked for a withdrawal and when, under its idempotency key: common to every kind of withdrawal.
+const withdrawalRequest = {
   idempotencyKey,
-  donorId: z.number().int().positive(),
   requestedBy: z.string().trim().min(1).max(100),
   occurredAt: z.coerce.date(),
-});
+};
+
+export const donorWithdrawalInput = z.object({ ...withdrawalRequest, donorId: z.number().int().positive() });
 
 // Withdraws a donor's name from publication (the donor asked to become anonymous): the donor is made
 // anonymous, each of their committed contributions gets a new record as it is now shown, and the old
@@ -286,12 +288,7 @@ async function withdrawIn(tx: Tx, donorId: number, occurredAt: Date): Promise<{ 
   return { withdrawn: again.length };
 }
 
-export const consentWithdrawalInput = z.object({
-  idempotencyKey,
-  houseId: z.number().int().positive(),
-  requestedBy: z.string().trim().min(1).max(100),
-  occurredAt: z.coerce.date(),
-});
+export const consentWithdrawalInput = z.object({ ...withdrawalRequest, houseId: z.number().int().positive() });
 
 // A household withdraws its consent to show the head's full name: from now on the initials are shown,
 // committed as a new record, and the record that showed the name loses its text.
