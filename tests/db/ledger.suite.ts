@@ -305,7 +305,8 @@ export function ledgerSuite(driver: string, fresh: FreshDb): void {
           if (!dataDir) await target.close();
           if (dataDir) rmSync(dataDir, { recursive: true, force: true });
         }
-      });
+      // Two verifier processes start (each loads TypeScript through tsx) on top of the demo load.
+      }, 300_000);
     });
   });
 }
