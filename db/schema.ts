@@ -79,12 +79,17 @@ export const houses = pgTable('houses', {
   allocatedVnd: vnd('allocated_vnd').notNull().default(0),
   cashAllocatedVnd: vnd('cash_allocated_vnd').notNull().default(0),
   disbursedVnd: vnd('disbursed_vnd').notNull().default(0),
+  /** State budget support recorded for the house, and the part the commune or district has paid the household. */
+  stateAllocatedVnd: vnd('state_allocated_vnd').notNull().default(0),
+  statePaidVnd: vnd('state_paid_vnd').notNull().default(0),
 }, (t) => [
   index('houses_area_idx').on(t.areaId),
   check('houses_budget_positive', sql`${t.budgetVnd} > 0`),
   check('houses_allocated_within_budget', sql`${t.allocatedVnd} >= 0 AND ${t.allocatedVnd} <= ${t.budgetVnd}`),
   check('houses_cash_within_allocated', sql`${t.cashAllocatedVnd} >= 0 AND ${t.cashAllocatedVnd} <= ${t.allocatedVnd}`),
   check('houses_disbursed_within_cash', sql`${t.disbursedVnd} >= 0 AND ${t.disbursedVnd} <= ${t.cashAllocatedVnd}`),
+  check('houses_state_within_allocated', sql`${t.stateAllocatedVnd} >= 0 AND ${t.stateAllocatedVnd} <= ${t.allocatedVnd}`),
+  check('houses_state_paid_within_state', sql`${t.statePaidVnd} >= 0 AND ${t.statePaidVnd} <= ${t.stateAllocatedVnd}`),
 ]);
 
 export const donors = pgTable('donors', {
@@ -236,6 +241,22 @@ export const disbursements = pgTable('disbursements', {
   check('disbursements_status_known', oneOf(t.status, disbursementStatuses)),
   check('disbursements_four_eyes', sql`${t.decidedBy} IS NULL OR ${t.decidedBy} <> ${t.recordedBy}`),
   check('disbursements_posted_when_approved', sql`(${t.status} = 'approved') = (${t.entryId} IS NOT NULL)`),
+]);
+
+// State budget support the commune or district paid to a household, by the paying body's document; the
+// entry posts it (a recorder within the house's area records it from that document: no fund money moves).
+export const statePayments = pgTable('state_payments', {
+  id: serial('id').primaryKey(),
+  houseId: integer('house_id').notNull().references(() => houses.id),
+  amountVnd: vnd('amount_vnd').notNull(),
+  paidOn: date('paid_on').notNull(),
+  documentRef: text('document_ref').notNull(),
+  recordedBy: text('recorded_by').notNull(),
+  recordedAt: timestamp('recorded_at', { withTimezone: true, mode: 'date' }).notNull(),
+  entryId: bigint('entry_id', { mode: 'number' }).notNull().unique().references(() => journalEntries.id),
+}, (t) => [
+  index('state_payments_house_idx').on(t.houseId),
+  check('state_payments_amount_positive', sql`${t.amountVnd} > 0`),
 ]);
 
 // One row per external event or form submission; the result is replayed for a repeat.

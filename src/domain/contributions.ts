@@ -38,6 +38,7 @@ export function houseState(house: typeof houses.$inferSelect): HouseState {
   return {
     id: house.id, code: house.publicCode, areaId: house.areaId, budgetVnd: house.budgetVnd,
     allocatedVnd: house.allocatedVnd, cashAllocatedVnd: house.cashAllocatedVnd, disbursedVnd: house.disbursedVnd,
+    stateAllocatedVnd: house.stateAllocatedVnd, statePaidVnd: house.statePaidVnd,
   };
 }
 

@@ -27,11 +27,14 @@ export async function postEntry(tx: Tx, draft: EntryDraft): Promise<PostedEntry>
 export function writeCounters(tx: Tx, effects: Effects): Promise<unknown> {
   const houseDeltas = [...effects.houses].sort(([a], [b]) => a - b).map(([house_id, d]) => ({
     house_id, allocated_vnd: d.allocatedVnd, cash_allocated_vnd: d.cashAllocatedVnd, disbursed_vnd: d.disbursedVnd,
+    state_allocated_vnd: d.stateAllocatedVnd, state_paid_vnd: d.statePaidVnd,
   }));
   const houseUpdates = houseDeltas.length === 0 ? [] : [queryRows(tx, sql`
     UPDATE houses h SET allocated_vnd = h.allocated_vnd + v.allocated_vnd, cash_allocated_vnd = h.cash_allocated_vnd + v.cash_allocated_vnd,
-      disbursed_vnd = h.disbursed_vnd + v.disbursed_vnd
-    FROM jsonb_to_recordset(${JSON.stringify(houseDeltas)}::jsonb) AS v(house_id integer, allocated_vnd bigint, cash_allocated_vnd bigint, disbursed_vnd bigint)
+      disbursed_vnd = h.disbursed_vnd + v.disbursed_vnd, state_allocated_vnd = h.state_allocated_vnd + v.state_allocated_vnd,
+      state_paid_vnd = h.state_paid_vnd + v.state_paid_vnd
+    FROM jsonb_to_recordset(${JSON.stringify(houseDeltas)}::jsonb)
+      AS v(house_id integer, allocated_vnd bigint, cash_allocated_vnd bigint, disbursed_vnd bigint, state_allocated_vnd bigint, state_paid_vnd bigint)
     WHERE h.id = v.house_id
     RETURNING h.id`).then((updated) => {
     if (updated.length !== houseDeltas.length) {
@@ -145,12 +148,13 @@ export async function lockCounters(tx: Tx, effects: Effects): Promise<CounterSta
 export async function lockHouses(tx: Tx, houseIds: number[]): Promise<HouseState[]> {
   if (houseIds.length === 0) return [];
   const rows = await queryRows<Record<string, string | number>>(tx, sql`
-    SELECT id, public_code, area_id, budget_vnd, allocated_vnd, cash_allocated_vnd, disbursed_vnd FROM houses
+    SELECT id, public_code, area_id, budget_vnd, allocated_vnd, cash_allocated_vnd, disbursed_vnd, state_allocated_vnd, state_paid_vnd FROM houses
     WHERE id IN (SELECT (jsonb_array_elements_text(${JSON.stringify(houseIds)}::jsonb))::integer)
     ORDER BY id FOR UPDATE`);
   return rows.map((r) => ({
     id: Number(r.id), code: String(r.public_code), areaId: Number(r.area_id), budgetVnd: Number(r.budget_vnd),
     allocatedVnd: Number(r.allocated_vnd), cashAllocatedVnd: Number(r.cash_allocated_vnd), disbursedVnd: Number(r.disbursed_vnd),
+    stateAllocatedVnd: Number(r.state_allocated_vnd), statePaidVnd: Number(r.state_paid_vnd),
   }));
 }
 

@@ -42,7 +42,7 @@ export function sqlRecord<K extends FlatRecordKind>(kind: K, expressions: { [F i
 }
 
 /** Where each kind of record's current values live: the side table joined to the entry that committed them. */
-const PROJECTIONS: { [K in 'allocation' | 'disbursement']: { from: string; record: string } } = {
+const PROJECTIONS: { [K in 'allocation' | 'disbursement' | 'state_payment']: { from: string; record: string } } = {
   allocation: {
     from: 'allocations s JOIN houses h ON h.id = s.house_id',
     record: sqlRecord('allocation', { amount_vnd: 's.amount_vnd', decision_ref: 's.decision_ref', house_code: 'h.public_code', pool_key: 's.pool_key' }),
@@ -50,6 +50,10 @@ const PROJECTIONS: { [K in 'allocation' | 'disbursement']: { from: string; recor
   disbursement: {
     from: 'disbursements s JOIN houses h ON h.id = s.house_id',
     record: sqlRecord('disbursement', { amount_vnd: 's.amount_vnd', house_code: 'h.public_code', purpose: 's.purpose' }),
+  },
+  state_payment: {
+    from: 'state_payments s JOIN houses h ON h.id = s.house_id',
+    record: sqlRecord('state_payment', { amount_vnd: 's.amount_vnd', document_ref: 's.document_ref', house_code: 'h.public_code', paid_on: 's.paid_on' }),
   },
 };
 

@@ -48,19 +48,24 @@ function entryBatch(db: Db | Tx, afterId: number, batchSize: number, upTo = Numb
 // src/ledger/effects.ts (the test suite checks the two agree on the demo data).
 export async function counterMismatch(db: Db | Tx): Promise<string | undefined> {
   const [house] = await queryRows<Record<string, string | number>>(db, sql`
-    SELECT h.public_code, h.allocated_vnd, h.cash_allocated_vnd, h.disbursed_vnd,
-           coalesce(j.allocated, 0) AS j_allocated, coalesce(j.cash, 0) AS j_cash, coalesce(j.disbursed, 0) AS j_disbursed
+    SELECT h.public_code, h.allocated_vnd, h.cash_allocated_vnd, h.disbursed_vnd, h.state_allocated_vnd, h.state_paid_vnd,
+           coalesce(j.allocated, 0) AS j_allocated, coalesce(j.cash, 0) AS j_cash, coalesce(j.disbursed, 0) AS j_disbursed,
+           coalesce(j.state, 0) AS j_state, coalesce(j.state_paid, 0) AS j_state_paid
     FROM houses h LEFT JOIN (
       SELECT house_id,
              -sum(amount_vnd) FILTER (WHERE account IN ('house_cash', 'house_in_kind', 'house_state')) AS allocated,
              -sum(amount_vnd) FILTER (WHERE account = 'house_cash') AS cash,
-             sum(amount_vnd) FILTER (WHERE account = 'house_paid') AS disbursed
+             sum(amount_vnd) FILTER (WHERE account = 'house_paid') AS disbursed,
+             -sum(amount_vnd) FILTER (WHERE account = 'house_state') AS state,
+             sum(amount_vnd) FILTER (WHERE account = 'house_state_paid') AS state_paid
       FROM journal_lines WHERE house_id IS NOT NULL GROUP BY house_id) j ON j.house_id = h.id
-    WHERE (h.allocated_vnd, h.cash_allocated_vnd, h.disbursed_vnd)
-      IS DISTINCT FROM (coalesce(j.allocated, 0), coalesce(j.cash, 0), coalesce(j.disbursed, 0))
+    WHERE (h.allocated_vnd, h.cash_allocated_vnd, h.disbursed_vnd, h.state_allocated_vnd, h.state_paid_vnd)
+      IS DISTINCT FROM (coalesce(j.allocated, 0), coalesce(j.cash, 0), coalesce(j.disbursed, 0), coalesce(j.state, 0), coalesce(j.state_paid, 0))
     LIMIT 1`);
   if (house) {
-    return `house ${house.public_code} counters (${house.allocated_vnd}/${house.cash_allocated_vnd}/${house.disbursed_vnd}) differ from the journal (${house.j_allocated}/${house.j_cash}/${house.j_disbursed})`;
+    const stored = [house.allocated_vnd, house.cash_allocated_vnd, house.disbursed_vnd, house.state_allocated_vnd, house.state_paid_vnd].join('/');
+    const journal = [house.j_allocated, house.j_cash, house.j_disbursed, house.j_state, house.j_state_paid].join('/');
+    return `house ${house.public_code} counters (${stored}) differ from the journal (${journal})`;
   }
   const [lot] = await queryRows<Record<string, string | number | null>>(db, sql`
     WITH journal AS (

@@ -16,6 +16,7 @@ export const ACCOUNTS = {
   commune_in_kind: 'goods held by one commune (area_id) for its houses, at their valuation',
   state_budget: 'state budget support, a source outside the fund',
   house_state: 'state budget support for one house',
+  house_state_paid: 'state budget support paid to the household of one house (house_id) by the commune or district',
   labour_estimate: 'estimated value of labour days given (an estimate, not money)',
   house_labour: 'labour days given to one house, at their estimated value',
 } as const;

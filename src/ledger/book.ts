@@ -6,7 +6,7 @@ import { effectsOf } from './effects';
 import { assertBalanced, reversalOf, type EntryDraft, type PostedEntry } from './entry';
 import { LedgerRuleError } from './errors';
 import { chainHash, GENESIS_HASH } from './hash';
-import { allocation, assertEffectsAllowed, cashGift, disbursement, inKindGift, labourGift, stateBudgetGift, type CounterState } from './rules';
+import { allocation, assertEffectsAllowed, cashGift, disbursement, inKindGift, labourGift, stateBudgetGift, statePayment, type CounterState } from './rules';
 import type { CashChannel } from './postings';
 import type { Vnd } from './money';
 
@@ -18,6 +18,8 @@ export interface BookHouse {
   allocatedVnd: Vnd;
   cashAllocatedVnd: Vnd;
   disbursedVnd: Vnd;
+  stateAllocatedVnd: Vnd;
+  statePaidVnd: Vnd;
 }
 
 interface BookLot extends Lot {
@@ -44,8 +46,8 @@ export class Book implements CounterState {
     return this.entries.at(-1)?.hash ?? GENESIS_HASH;
   }
 
-  addHouse(house: Omit<BookHouse, 'allocatedVnd' | 'cashAllocatedVnd' | 'disbursedVnd'>): void {
-    const full = { ...house, allocatedVnd: 0, cashAllocatedVnd: 0, disbursedVnd: 0 };
+  addHouse(house: Omit<BookHouse, 'allocatedVnd' | 'cashAllocatedVnd' | 'disbursedVnd' | 'stateAllocatedVnd' | 'statePaidVnd'>): void {
+    const full = { ...house, allocatedVnd: 0, cashAllocatedVnd: 0, disbursedVnd: 0, stateAllocatedVnd: 0, statePaidVnd: 0 };
     this.houses.set(house.id, full);
     const list = this.housesByArea.get(house.areaId) ?? [];
     list.push(full);
@@ -99,6 +101,8 @@ export class Book implements CounterState {
       house.allocatedVnd += delta.allocatedVnd;
       house.cashAllocatedVnd += delta.cashAllocatedVnd;
       house.disbursedVnd += delta.disbursedVnd;
+      house.stateAllocatedVnd += delta.stateAllocatedVnd;
+      house.statePaidVnd += delta.statePaidVnd;
     }
     for (const [key, delta] of effects.pools) this.pool(key, delta.areaId).balanceVnd += delta.deltaVnd;
     for (const lot of effects.lots.values()) {
@@ -144,6 +148,10 @@ export class Book implements CounterState {
 
   disburse(input: { houseId: number; amountVnd: Vnd; occurredAt: Date; description: string }): PostedEntry {
     return this.post(disbursement(this, input));
+  }
+
+  payState(input: { houseId: number; amountVnd: Vnd; occurredAt: Date; description: string }): PostedEntry {
+    return this.post(statePayment(this, input));
   }
 
   reverse(entryId: number, reason: string, occurredAt: Date): PostedEntry {

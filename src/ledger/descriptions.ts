@@ -9,6 +9,7 @@ export const describeEntry = {
   stateBudget: (decisionRef: string, houseCode: string) => `Ngân sách nhà nước (${decisionRef}) cho nhà ${houseCode}`,
   allocation: (houseCode: string, decisionRef: string) => `Phân bổ cho nhà ${houseCode} theo ${decisionRef}`,
   disbursement: (houseCode: string, purpose: string) => `Chi cho hộ nhà ${houseCode}: ${purpose}`,
+  statePayment: (houseCode: string, documentRef: string) => `Ngân sách nhà nước đã chi cho hộ nhà ${houseCode} (${documentRef})`,
   reversal: (entryId: number) => `Đảo bút toán #${entryId}`,
   withdrawal: (receiptCode: string) => `Rút tên người đóng góp ${receiptCode} khỏi công bố`,
   houseRegistered: (houseCode: string) => `Đăng ký nhà ${houseCode}`,

@@ -5,6 +5,9 @@ export interface HouseEffect {
   allocatedVnd: Vnd;
   cashAllocatedVnd: Vnd;
   disbursedVnd: Vnd;
+  /** State budget support given to the house, and the part of it the commune or district paid out. */
+  stateAllocatedVnd: Vnd;
+  statePaidVnd: Vnd;
 }
 
 export interface Effects {
@@ -17,7 +20,7 @@ export interface Effects {
 function houseEffect(effects: Effects, houseId: number): HouseEffect {
   let found = effects.houses.get(houseId);
   if (!found) {
-    found = { allocatedVnd: 0, cashAllocatedVnd: 0, disbursedVnd: 0 };
+    found = { allocatedVnd: 0, cashAllocatedVnd: 0, disbursedVnd: 0, stateAllocatedVnd: 0, statePaidVnd: 0 };
     effects.houses.set(houseId, found);
   }
   return found;
@@ -37,8 +40,16 @@ export function effectsOf(lines: Iterable<JournalLine>, into?: Effects): Effects
         break;
       }
       case 'house_in_kind':
-      case 'house_state':
         houseEffect(effects, item.houseId!).allocatedVnd += credit;
+        break;
+      case 'house_state': {
+        const house = houseEffect(effects, item.houseId!);
+        house.allocatedVnd += credit;
+        house.stateAllocatedVnd += credit;
+        break;
+      }
+      case 'house_state_paid':
+        houseEffect(effects, item.houseId!).statePaidVnd += item.amountVnd;
         break;
       case 'house_paid':
         houseEffect(effects, item.houseId!).disbursedVnd += item.amountVnd;

@@ -5,8 +5,9 @@ import { assertVnd } from './money';
 import type { PublicRecordDraft } from './public-record';
 
 // A closed list: the database CHECKs journal_entries.kind against it (db/schema.ts).
+// 'state_payment' is the commune or district paying a house's state support to the household.
 // 'record' moves no money: it commits a public fact (a record re-committed after a withdrawal).
-export const ENTRY_KINDS = ['contribution', 'in_kind', 'labour', 'state_budget', 'allocation', 'disbursement', 'reversal', 'record'] as const;
+export const ENTRY_KINDS = ['contribution', 'in_kind', 'labour', 'state_budget', 'allocation', 'disbursement', 'state_payment', 'reversal', 'record'] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];
 
 export interface EntryDraft {

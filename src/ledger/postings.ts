@@ -95,3 +95,13 @@ export function disbursementEntry(input: { houseId: number; amountVnd: Vnd; occu
     line('cash_bank', -input.amountVnd),
   ]);
 }
+
+// The commune or district pays a house's state support to the household: the state's money never
+// passes through the fund, so the payment discharges the state_budget account, not a cash account.
+export function statePaymentEntry(input: { houseId: number; amountVnd: Vnd; occurredAt: Date; description: string }): EntryDraft {
+  assertPositive(input.amountVnd);
+  return draft('state_payment', input.occurredAt, input.description, null, [
+    line('house_state_paid', input.amountVnd, { houseId: input.houseId }),
+    line('state_budget', -input.amountVnd, { houseId: input.houseId }),
+  ]);
+}

@@ -16,6 +16,7 @@ export const RECORD_FIELDS = {
   stage: { house_code: 'text', on: 'text', stage: 'text' },
   /** A stage photo: its published file, size and the SHA-256 of the file's bytes. */
   photo: { file: 'text', height: 'int', house_code: 'text', sha256: 'text', stage: 'text', width: 'int' },
+  state_payment: { amount_vnd: 'int', document_ref: 'text', house_code: 'text', paid_on: 'text' },
 } as const satisfies Record<string, Record<string, FieldType>>;
 
 export type FieldType = 'text' | 'int';

@@ -8,7 +8,7 @@ import type { Effects } from './effects';
 import { LedgerRuleError } from './errors';
 import type { EntryDraft } from './entry';
 import type { Vnd } from './money';
-import { allocationEntry, cashGiftEntry, disbursementEntry, inKindEntry, labourEntry, stateBudgetEntry, type CashChannel } from './postings';
+import { allocationEntry, cashGiftEntry, disbursementEntry, inKindEntry, labourEntry, stateBudgetEntry, statePaymentEntry, type CashChannel } from './postings';
 
 export interface HouseState {
   id: number;
@@ -19,6 +19,9 @@ export interface HouseState {
   /** Only the payment rule reads these two. */
   cashAllocatedVnd?: Vnd;
   disbursedVnd?: Vnd;
+  /** Only the state payment rule reads these two. */
+  stateAllocatedVnd?: Vnd;
+  statePaidVnd?: Vnd;
 }
 
 export interface LedgerState {
@@ -117,6 +120,24 @@ export function disbursement(state: Pick<LedgerState, 'house'>, input: { houseId
   return disbursementEntry(input);
 }
 
+// The commune or district paying a house's state support: only support recorded for the house and not yet paid.
+export function statePayment(state: Pick<LedgerState, 'house'>, input: { houseId: number; amountVnd: Vnd; occurredAt: Date; description: string }): EntryDraft {
+  const house = state.house(input.houseId);
+  assertStatePayable(input.amountVnd, house.stateAllocatedVnd ?? 0, house.statePaidVnd ?? 0, house.code);
+  return statePaymentEntry(input);
+}
+
+// The one refusal of a state payment beyond the support recorded, shared by the rule and the counter check.
+function assertStatePayable(amountVnd: Vnd, stateAllocatedVnd: Vnd, statePaidVnd: Vnd, houseCode: string): void {
+  if (amountVnd > stateAllocatedVnd - statePaidVnd) {
+    throw new LedgerRuleError(
+      'state_overpaid',
+      `Nhà ${houseCode} chỉ còn ${stateAllocatedVnd - statePaidVnd} ₫ ngân sách nhà nước chưa chi (đã ghi ${stateAllocatedVnd} ₫, đã chi ${statePaidVnd} ₫); hãy ghi khoản hỗ trợ trước.`,
+      `House ${houseCode} has only ${stateAllocatedVnd - statePaidVnd} ₫ of state support not yet paid (recorded ${stateAllocatedVnd} ₫, paid ${statePaidVnd} ₫); record the support first.`,
+    );
+  }
+}
+
 // The state of one locked house row (the database path of the house-only rules).
 export function oneHouse(house: HouseState): Pick<LedgerState, 'house'> {
   return { house: () => house };
@@ -137,8 +158,11 @@ export function assertEffectsAllowed(state: CounterState, effects: Effects): voi
     const allocated = house.allocatedVnd + delta.allocatedVnd;
     const cash = (house.cashAllocatedVnd ?? 0) + delta.cashAllocatedVnd;
     const disbursed = (house.disbursedVnd ?? 0) + delta.disbursedVnd;
+    const stateAllocated = (house.stateAllocatedVnd ?? 0) + delta.stateAllocatedVnd;
+    const statePaid = (house.statePaidVnd ?? 0) + delta.statePaidVnd;
     if (allocated > house.budgetVnd) assertWithinNeed(delta.allocatedVnd, house.budgetVnd - house.allocatedVnd, house.code);
-    if (allocated < 0 || cash < 0 || cash > allocated || disbursed < 0) {
+    if (statePaid > stateAllocated) assertStatePayable(delta.statePaidVnd - delta.stateAllocatedVnd, house.stateAllocatedVnd ?? 0, house.statePaidVnd ?? 0, house.code);
+    if (allocated < 0 || cash < 0 || cash > allocated || disbursed < 0 || stateAllocated < 0 || statePaid < 0) {
       throw new LedgerRuleError(
         'house_counter_negative',
         `Bút toán sẽ làm số liệu của nhà ${house.code} bị âm.`,

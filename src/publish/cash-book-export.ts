@@ -16,7 +16,7 @@ const n = (value: unknown) => Number(value ?? 0);
 const VN_MONTH = sql`to_char((e.occurred_at AT TIME ZONE 'UTC') + interval '7 hours', 'YYYY-MM')`;
 
 // The first instant of a Vietnam month (yyyy-mm), and of the month after it.
-function monthBounds(month: string): [Date, Date] {
+export function monthBounds(month: string): [Date, Date] {
   const [y, m] = month.split('-').map(Number) as [number, number];
   return [new Date(Date.UTC(y, m - 1, 1) - 7 * 3_600_000), new Date(Date.UTC(y, m, 1) - 7 * 3_600_000)];
 }
@@ -69,6 +69,13 @@ async function exportUnits(tx: Tx, root: string, done: (file: DatasetFile) => vo
   return { gifts, pages };
 }
 
+/** A cash line with the gift, house and commune it belongs to (a payment's house from its record): the static pages and the live filter read the same. */
+export const CASH_LINES_FROM = sql`journal_lines l JOIN journal_entries e ON e.id = l.entry_id
+      LEFT JOIN contributions c ON c.id = coalesce(l.contribution_id, e.contribution_id)
+      LEFT JOIN disbursements d ON d.entry_id = e.id
+      LEFT JOIN houses h ON h.id = coalesce(l.house_id, d.house_id, c.target_house_id)
+      LEFT JOIN areas a ON a.id = coalesce(l.area_id, h.area_id, c.target_area_id)`;
+
 type Cursor = { at: string; entryId: number; lineNo: number };
 
 // One account's month: its pages, in the order the lines were posted, and the CSV of all of them.
@@ -83,11 +90,7 @@ async function exportMonth(tx: Tx, root: string, done: (file: DatasetFile) => vo
     const lines: Record<string, unknown>[] = await queryRows(tx, sql`
       SELECT e.id AS entry_id, l.line_no, e.kind, e.occurred_at, e.occurred_at::text AS occurred_key, e.description, l.amount_vnd, c.receipt_code,
              h.public_code AS house_code, a.code AS area_code
-      FROM journal_lines l JOIN journal_entries e ON e.id = l.entry_id
-      LEFT JOIN contributions c ON c.id = coalesce(l.contribution_id, e.contribution_id)
-      LEFT JOIN disbursements d ON d.entry_id = e.id
-      LEFT JOIN houses h ON h.id = coalesce(l.house_id, d.house_id, c.target_house_id)
-      LEFT JOIN areas a ON a.id = coalesce(l.area_id, h.area_id, c.target_area_id)
+      FROM ${CASH_LINES_FROM}
       WHERE l.account = ${account} AND e.occurred_at >= ${start.toISOString()}::timestamptz AND e.occurred_at < ${end.toISOString()}::timestamptz
         ${after ? sql`AND (e.occurred_at, e.id, l.line_no) > (${after.at}::timestamptz, ${after.entryId}, ${after.lineNo})` : sql``}
       ORDER BY e.occurred_at, e.id, l.line_no

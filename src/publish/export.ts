@@ -19,13 +19,13 @@ import { FileSink, JsonArraySink, sha256Hex } from './files';
 import {
   CONTRIBUTION_CSV_HEADER, DATASET_FORMAT, FILES, JOURNAL_CHUNK_ENTRIES, LEDGER_PAGE_SIZE,
   type Checkpoint, type DatasetFile, type HouseDetail, type HouseFunder, type HouseFunding, type PublicAllocation, type PublicArea,
-  type PublicCampaign, type PublicContribution, type PublicDisbursement, type PublicHouse, type ReportPeriod, type StageCounts, type Summary,
+  type PublicCampaign, type PublicContribution, type PublicDisbursement, type PublicHouse, type PublicStatePayment, type ReportPeriod, type StageCounts, type Summary,
 } from './format';
 import { grantOf } from './giving360';
 import { photosOfHouseRange, stagesWithPhotos } from './photos';
 import { selectContributions } from './contribution-rows';
 import { publicDonorName, publicHeadName, publicItems, publicLabour } from './privacy';
-import { headlineFromBalances } from '../ledger/headline';
+import { headlineFromBalances, paidBySource } from '../ledger/headline';
 import { LogRewrittenError, LogWriter } from './tlog/log-writer';
 import { extensionFields } from './tlog/note';
 import { logOrigin, readPreviousLog, writeSignedCheckpoint, type PreviousLog } from './tlog/history';
@@ -34,7 +34,7 @@ import { toBase64 } from './tlog/sha256';
 import { bundleVerifier } from './tlog/bundle-verifier';
 import { sixMonthReport } from '../staff/report';
 
-const { areas, houses, households, allocations, disbursements, journalEntries, chainHead, publicRecords } = schema;
+const { areas, houses, households, allocations, disbursements, statePayments, journalEntries, chainHead, publicRecords } = schema;
 const reversals = alias(journalEntries, 'reversals');
 
 export interface PublishOptions {
@@ -80,6 +80,8 @@ export function reportPeriods(startsOn: string, endsOn: string, now: string): Re
 
 const emptyCounts = (): StageCounts => ({ total: 0, approved: 0, funded: 0, under_construction: 0, completed: 0, handed_over: 0 });
 const emptyFunding = (): HouseFunding => ({ state_budget_vnd: 0, designated_vnd: 0, pooled_vnd: 0, in_kind_vnd: 0, labour_estimate_vnd: 0, labour_person_days: 0 });
+type AreaHouses = Pick<PublicArea, 'houses' | 'budget_vnd' | 'allocated_vnd' | 'remaining_vnd' | 'disbursed_vnd' | 'paid' | 'funding'>;
+const emptyAreaHouses = (): AreaHouses => ({ houses: emptyCounts(), budget_vnd: 0, allocated_vnd: 0, remaining_vnd: 0, disbursed_vnd: 0, paid: paidBySource(0, 0, 0), funding: emptyFunding() });
 
 // Each area's money as a commune officer asks for it: cash given to it or its houses, and what its
 // communes' pools still hold (from the journal's pool_commune lines), summed up the tree.
@@ -229,7 +231,7 @@ async function writeDataset(
   await writeJson(tmp, FILES.areas, areaRows.map((a): PublicArea => ({
     id: a.id, code: a.code, name: a.name, level: a.level, parent_code: a.parentId === null ? null : areaCode.get(a.parentId) ?? null,
     new_commune_name: a.newCommuneName, new_province_name: a.newProvinceName,
-    ...(housesDone.byArea.get(a.id) ?? { houses: emptyCounts(), budget_vnd: 0, allocated_vnd: 0, remaining_vnd: 0, disbursed_vnd: 0, funding: emptyFunding() }),
+    ...(housesDone.byArea.get(a.id) ?? emptyAreaHouses()),
     ...(areaMoney.get(a.id) ?? { received_vnd: 0, received_count: 0, pool_vnd: 0 }),
   })), done);
 
@@ -339,7 +341,7 @@ async function exportContributions(tx: Tx, campaignId: number, root: string, don
   return { count, pages, index, cashCount, labourPersonDays, monthly, newest, pageOf, byKind, reversed, receivedByArea };
 }
 
-const HOUSE_CSV_HEADER = ['code', 'area_code', 'commune', 'type', 'poverty_status', 'head', 'stage', 'budget_vnd', 'allocated_vnd', 'state_budget_vnd', 'designated_vnd', 'pooled_vnd', 'in_kind_vnd', 'labour_estimate_vnd', 'labour_person_days', 'disbursed_vnd', ...stages.map((s) => `${s}_on`)] as const;
+const HOUSE_CSV_HEADER = ['code', 'area_code', 'commune', 'type', 'poverty_status', 'head', 'stage', 'budget_vnd', 'allocated_vnd', 'state_budget_vnd', 'designated_vnd', 'pooled_vnd', 'in_kind_vnd', 'labour_estimate_vnd', 'labour_person_days', 'disbursed_vnd', 'state_paid_vnd', 'paid_total_vnd', ...stages.map((s) => `${s}_on`)] as const;
 
 // Houses a batch at a time: each house's file with every gift that funded it (designated, or pooled
 // money assigned to it by lineage), the house list, its CSV and grants, and the per-area progress.
@@ -356,7 +358,7 @@ async function exportHouses(
   const publicCampaign = campaignRecord(campaign);
   await writeJson(root, FILES.campaign, publicCampaign, done);
   const areaById = new Map(areaRows.map((a) => [a.id, a]));
-  const byArea = new Map<number, Pick<PublicArea, 'houses' | 'budget_vnd' | 'allocated_vnd' | 'remaining_vnd' | 'disbursed_vnd' | 'funding'>>();
+  const byArea = new Map<number, AreaHouses>();
   const all = emptyCounts();
   const list = await JsonArraySink.open(root, FILES.houses, done);
   const csv = await FileSink.open(root, FILES.housesCsv, done);
@@ -387,20 +389,27 @@ async function exportHouses(
       .leftJoin(reversals, eq(reversals.reversesEntryId, disbursements.entryId))
       .where(and(gte(disbursements.houseId, first), lte(disbursements.houseId, last), eq(disbursements.status, 'approved')))
       .orderBy(asc(disbursements.houseId), asc(disbursements.id));
+    const houseStatePayments = await tx.select({ p: statePayments, code: houses.publicCode, reversedBy: reversals.id })
+      .from(statePayments).innerJoin(houses, eq(houses.id, statePayments.houseId))
+      .leftJoin(reversals, eq(reversals.reversesEntryId, statePayments.entryId))
+      .where(and(gte(statePayments.houseId, first), lte(statePayments.houseId, last)))
+      .orderBy(asc(statePayments.houseId), asc(statePayments.id));
 
     for (const row of batch) {
       const h = row.house;
       const mine = funders.get(h.id) ?? [];
       const sum = (pick: (f: HouseFunder & { account: string }) => boolean) => mine.filter(pick).reduce((s, f) => s + f.amount_vnd, 0);
+      const inKindVnd = sum((f) => f.account === 'house_in_kind');
       const house: PublicHouse = {
         id: h.id, code: h.publicCode, area_code: areaCode.get(h.areaId)!, type: h.type, poverty_status: row.povertyStatus, housing_need: row.housingNeed,
         head: publicHeadName(row), minutes_ref: h.minutesRef,
         budget_vnd: h.budgetVnd, allocated_vnd: h.allocatedVnd, remaining_vnd: h.budgetVnd - h.allocatedVnd, cash_allocated_vnd: h.cashAllocatedVnd, disbursed_vnd: h.disbursedVnd,
+        paid: paidBySource(h.disbursedVnd, h.statePaidVnd, inKindVnd),
         funding: {
           state_budget_vnd: sum((f) => f.account === 'house_state'),
           designated_vnd: sum((f) => f.account === 'house_cash' && f.via === 'designated'),
           pooled_vnd: sum((f) => f.account === 'house_cash' && f.via === 'pool'),
-          in_kind_vnd: sum((f) => f.account === 'house_in_kind'),
+          in_kind_vnd: inKindVnd,
           labour_estimate_vnd: sum((f) => f.account === 'house_labour'),
           labour_person_days: mine.reduce((s, f) => s + (f.labour?.person_days ?? 0), 0),
         },
@@ -420,6 +429,9 @@ async function exportHouses(
           id: d.id, entry_id: d.entryId!, paid_at: (d.decidedAt ?? d.recordedAt).toISOString(), house_code: code, amount_vnd: d.amountVnd, purpose: d.purpose,
           reversed_by_entry_id: reversedBy,
         })),
+        state_payments: houseStatePayments.filter((p) => p.p.houseId === h.id).map(({ p, code, reversedBy }): PublicStatePayment => ({
+          id: p.id, entry_id: p.entryId, paid_on: p.paidOn, house_code: code, amount_vnd: p.amountVnd, document_ref: p.documentRef, reversed_by_entry_id: reversedBy,
+        })),
       };
       await writeJson(root, FILES.house(h.publicCode), detail, done);
       for (const a of detail.allocations) await allocationsOut.write(`${JSON.stringify(a)}\n`);
@@ -430,6 +442,7 @@ async function exportHouses(
         house.code, house.area_code, commune?.name ?? null, house.type, house.poverty_status, house.head, house.stage,
         house.budget_vnd, house.allocated_vnd, house.funding.state_budget_vnd, house.funding.designated_vnd, house.funding.pooled_vnd,
         house.funding.in_kind_vnd, house.funding.labour_estimate_vnd, house.funding.labour_person_days, house.disbursed_vnd,
+        house.paid.state_budget_vnd, house.paid.total_vnd,
         ...house.stages.map((s) => s.on),
       ]));
       const grant = grantOf(house, publicCampaign, commune?.name, fundId, 'Quỹ "Vì người nghèo"');
@@ -442,7 +455,8 @@ async function exportHouses(
       all.total++;
       all[house.stage]++;
       for (let area = commune; area; area = area.parentId === null ? undefined : areaById.get(area.parentId)) {
-        const agg = byArea.get(area.id) ?? { houses: emptyCounts(), budget_vnd: 0, allocated_vnd: 0, remaining_vnd: 0, disbursed_vnd: 0, funding: emptyFunding() };
+        const agg = byArea.get(area.id) ?? emptyAreaHouses();
+        agg.paid = paidBySource(agg.paid.cash_vnd + house.paid.cash_vnd, agg.paid.state_budget_vnd + house.paid.state_budget_vnd, agg.paid.in_kind_vnd + house.paid.in_kind_vnd);
         agg.remaining_vnd += house.remaining_vnd;
         for (const key of Object.keys(agg.funding) as (keyof HouseFunding)[]) agg.funding[key] += house.funding[key];
         agg.houses.total++;

@@ -1,7 +1,7 @@
 // The shape of the open dataset: what `npm run publish` writes, what the static build reads and what
 // anyone downloads. Field names are snake_case so the files read the same in any language.
 import type { Stage } from '../domain/schemas';
-import type { HeadlineTotals } from '../ledger/headline';
+import type { HeadlineTotals, PaidBySource } from '../ledger/headline';
 
 export const DATASET_FORMAT = 'ancu-open-data/1';
 /** Contributions per static ledger page (and per contributions/NNNN.json file). */
@@ -108,7 +108,10 @@ export interface PublicHouse {
   /** What the budget still lacks: budget less everything allocated to the house. */
   remaining_vnd: number;
   cash_allocated_vnd: number;
+  /** Fund cash paid to the household (paid.cash_vnd, kept under its old name). */
   disbursed_vnd: number;
+  /** "Đã chi": what reached the household, by source (fund cash, state budget paid by the commune or district, goods). */
+  paid: PaidBySource;
   funding: HouseFunding;
   stage: Stage;
   stages: HouseStage[];
@@ -154,11 +157,23 @@ export interface PublicDisbursement {
 /** The columns of contributions.csv: a ledger page's fields, flat. */
 export const CONTRIBUTION_CSV_HEADER = ['id', 'receipt_code', 'received_at', 'donor', 'donor_kind', 'kind', 'channel', 'amount_vnd', 'fee_vnd', 'target', 'house_code', 'area_code', 'entry_id', 'entry_hash', 'reversed_by_entry_id'] as const;
 
+/** State budget support the commune or district paid to the household, by its payment document. */
+export interface PublicStatePayment {
+  id: number;
+  entry_id: number;
+  paid_on: string;
+  house_code: string;
+  amount_vnd: number;
+  document_ref: string;
+  reversed_by_entry_id: number | null;
+}
+
 export interface HouseDetail {
   code: string;
   funders: HouseFunder[];
   allocations: PublicAllocation[];
   disbursements: PublicDisbursement[];
+  state_payments: PublicStatePayment[];
 }
 
 export type StageCounts = Record<Stage, number> & { total: number };
@@ -177,6 +192,8 @@ export interface PublicArea {
   /** What its houses' budgets still lack. */
   remaining_vnd: number;
   disbursed_vnd: number;
+  /** What reached its households, by source (sums of the houses' paid). */
+  paid: PaidBySource;
   /** What its houses received, by source (sums of the houses' funding). */
   funding: HouseFunding;
   /** Cash gifts (not reversed) given to this area or to one of its houses. */

@@ -9,7 +9,7 @@ import { canonicalOfRecord, checkRecord, compareWithCheckpoint, linesOfRecord, s
 import { CONTRIBUTION_CSV_HEADER, DATASET_FORMAT, FILES, type Checkpoint, type HouseDetail, type PublicAllocation, type PublicContribution, type PublicDisbursement, type PublicHouse, type Summary } from './format';
 import { csvRow } from './csv';
 import { sha256Hex } from './files';
-import { headlineFromBalances } from '../ledger/headline';
+import { headlineFromBalances, paidBySource } from '../ledger/headline';
 import { contributionFault, csvRows, funderDifference, houseDifference, houseRecordsOf, lineFromRecord, recordFault, type PublishedRecord } from './records';
 import { hashLeaf, sameHash } from './tlog/merkle';
 import { extensionFields } from './tlog/note';
@@ -58,7 +58,8 @@ const recordSchema = z.object({
 
 const totalsSchema = z.object({
   cash_received_vnd: vnd, card_fees_vnd: vnd, state_budget_vnd: vnd, in_kind_vnd: vnd, labour_estimate_vnd: vnd,
-  allocated_vnd: vnd, cash_allocated_vnd: vnd, disbursed_vnd: vnd, general_pool_vnd: vnd, commune_pools_vnd: vnd,
+  allocated_vnd: vnd, cash_allocated_vnd: vnd, disbursed_vnd: vnd, state_paid_vnd: vnd, in_kind_given_vnd: vnd, paid_total_vnd: vnd,
+  general_pool_vnd: vnd, commune_pools_vnd: vnd,
 });
 
 const checkpointSchema = z.object({
@@ -347,13 +348,17 @@ export async function verifyDataset(source: string, options: VerifyOptions | Ver
     const houses = JSON.parse(await readText(source, FILES.houses)) as PublicHouse[];
     checked.push(await checkHouses(source, houses, records));
     for (const house of houses) {
-      const expected = effects.houses.get(house.id) ?? { allocatedVnd: 0, cashAllocatedVnd: 0, disbursedVnd: 0 };
+      const expected = effects.houses.get(house.id) ?? { allocatedVnd: 0, cashAllocatedVnd: 0, disbursedVnd: 0, stateAllocatedVnd: 0, statePaidVnd: 0 };
       if (house.allocated_vnd !== expected.allocatedVnd || house.cash_allocated_vnd !== expected.cashAllocatedVnd || house.disbursed_vnd !== expected.disbursedVnd) {
         throw new Fault(null, FILES.houses, `house ${house.code} shows ${house.allocated_vnd}/${house.cash_allocated_vnd}/${house.disbursed_vnd} allocated/cash/paid, the journal gives ${expected.allocatedVnd}/${expected.cashAllocatedVnd}/${expected.disbursedVnd}`);
       }
       const f = house.funding;
       if (f.state_budget_vnd + f.designated_vnd + f.pooled_vnd + f.in_kind_vnd !== house.allocated_vnd) {
         throw new Fault(null, FILES.houses, `house ${house.code}: its funding by source does not add up to what it was allocated`);
+      }
+      const paid = paidBySource(expected.disbursedVnd, expected.statePaidVnd, f.in_kind_vnd);
+      if (JSON.stringify(house.paid) !== JSON.stringify(paid)) {
+        throw new Fault(null, FILES.houses, `house ${house.code} shows ${JSON.stringify(house.paid)} paid by source, the journal gives ${JSON.stringify(paid)}`);
       }
     }
     checked.push(`counters and funding of ${houses.length.toLocaleString('en')} houses`);

@@ -21,6 +21,8 @@ import { stageInput } from '../domain/schemas';
 import { manageAccount, saveStaffUser, setAccess, type SignedIn } from './accounts';
 import { cleanPhoto, photoHash, pixelHash, samePhotos, storePhoto, type SamePhoto } from './photos';
 import { importHouseholds } from './households-import';
+import { recordStatePayment } from '../domain/state-payments';
+import { importStatePayments } from './state-payments-import';
 import { cleanReceipt, removeReceipt, storeReceipt } from './receipts';
 import { can, roleNames } from './permissions';
 import { resolveReview, type Resolution } from '../payments/review-queue';
@@ -323,6 +325,39 @@ export async function stateBudgetAction(ctx: ActionContext, form: Fields): Promi
       vi: `Đã ghi ngân sách nhà nước ${formatVnd(vnd(form, 'amount'))} cho nhà ${house.publicCode}.`,
       en: `Recorded ${formatVnd(vnd(form, 'amount'))} of state budget for house ${house.publicCode}.`,
       replayed, link: `/staff/houses/${house.id}`, details: { entryId: result.entryId },
+    };
+  });
+}
+
+// The commune or district paid a house's state support: the form records one payment from its document.
+export async function statePaymentAction(ctx: ActionContext, form: Fields): Promise<Done> {
+  return logged(ctx, 'state_payment.record', text(form, 'house') || null, async () => {
+    const house = await houseByCode(ctx.db, text(form, 'house'));
+    assertInScope(ctx, house.areaId);
+    const amountVnd = vnd(form, 'amount');
+    const { result, replayed } = await recordStatePayment(ctx.db, {
+      houseId: house.id, amountVnd, paidOn: pastDate(form, 'paidOn'), documentRef: text(form, 'documentRef'),
+      recordedBy: ctx.user.username, recordedAt: new Date(),
+    });
+    return {
+      vi: `Đã ghi ngân sách nhà nước đã chi ${formatVnd(amountVnd)} cho hộ nhà ${house.publicCode}.`,
+      en: `Recorded ${formatVnd(amountVnd)} of state support paid to the household of house ${house.publicCode}.`,
+      replayed, link: `/staff/houses/${house.id}`, details: { entryId: result.entryId },
+    };
+  });
+}
+
+// The same payments from a file, all or nothing.
+export async function importStatePaymentsAction(ctx: ActionContext, form: Fields): Promise<Done> {
+  const file = form.get('file');
+  return logged(ctx, 'state_payment.import', typeof file === 'object' && file ? file.name : null, async () => {
+    if (!file || typeof file === 'string' || file.size === 0) throw new DomainError(400, 'invalid_input', 'Hãy chọn tệp CSV.', 'Choose a CSV file.');
+    const csv = new TextDecoder('utf-8', { fatal: false }).decode(await file.arrayBuffer());
+    const result = await importStatePayments(ctx.db, csv, { recordedBy: ctx.user.username, communeIds: ctx.communeIds });
+    return {
+      vi: `Đã ghi ${result.recorded} khoản (${formatVnd(result.totalVnd)}); ${result.replayed} khoản đã có từ trước.`,
+      en: `Recorded ${result.recorded} payments (${formatVnd(result.totalVnd)}); ${result.replayed} were already recorded.`,
+      replayed: result.recorded === 0 && result.replayed > 0, details: { ...result },
     };
   });
 }

@@ -56,6 +56,7 @@ export const auditActionNames: Record<string, [string, string]> = {
   'households.import': ['Nhập danh sách hộ', 'Household list imported'], 'photo.upload': ['Tải ảnh lên', 'Photo uploaded'],
   'labour.record': ['Ghi ngày công', 'Labour recorded'], 'in_kind.record': ['Ghi hiện vật', 'Gift in kind recorded'],
   'office_cash.record': ['Ghi tiền mặt tại quỹ', 'Office cash recorded'], 'state_budget.record': ['Ghi ngân sách nhà nước', 'State budget recorded'],
+  'state_payment.record': ['Ghi ngân sách đã chi cho hộ', 'State support paid recorded'], 'state_payment.import': ['Nhập tệp ngân sách đã chi', 'State payments file imported'],
   'allocation.create': ['Phân bổ tiền quỹ', 'Allocation'], 'disbursement.propose': ['Đề nghị chi', 'Payment proposed'],
   'disbursement.approve': ['Duyệt khoản chi', 'Payment approved'], 'disbursement.reject': ['Từ chối khoản chi', 'Payment rejected'],
   'entry.reverse': ['Đảo bút toán', 'Entry reversed'], 'correction.request': ['Yêu cầu điều chỉnh', 'Correction requested'], 'correction.decide': ['Quyết định yêu cầu điều chỉnh', 'Correction request decided'], 'payment_review.resolve': ['Xử lý mục đối soát', 'Review item resolved'],

@@ -62,7 +62,7 @@ const required: Column[] = ['commune', 'headFullName', 'povertyStatus', 'members
 export const IMPORT_TEMPLATE = 'ma_xa,ho_ten,cong_khai_ten,cccd,dien_thoai,dia_chi,ho_ngheo,so_nguoi,loai,nguon,kinh_phi,bien_ban,ngay_duyet';
 
 const yes = (v: string) => /^(1|x|có|co|yes|y|true)$/i.test(v.trim());
-const fold = (v: string) => v.trim().toLowerCase().normalize('NFC');
+export const fold = (v: string) => v.trim().toLowerCase().normalize('NFC');
 
 function poverty(value: string): string {
   const v = fold(value);
@@ -79,7 +79,7 @@ function houseType(value: string): string {
 }
 
 // dd/mm/yyyy (as typed in Vietnam) or yyyy-mm-dd.
-function isoDay(value: string): string {
+export function isoDay(value: string): string {
   const v = value.trim();
   const dmy = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(v);
   return dmy ? `${dmy[3]}-${dmy[2]!.padStart(2, '0')}-${dmy[1]!.padStart(2, '0')}` : v;

@@ -73,6 +73,7 @@ export const staffRoutes: readonly StaffRoute[] = [
   { pattern: '/staff/labour', methods: { GET: 'records.write', POST: 'records.write' }, nav: ['Ngày công', 'Labour'] },
   { pattern: '/staff/office-cash', methods: { GET: 'records.write', POST: 'records.write' }, nav: ['Tiền mặt tại quỹ', 'Office cash'] },
   { pattern: '/staff/state-budget', methods: { GET: 'records.write', POST: 'records.write' }, nav: ['Ngân sách nhà nước', 'State budget'] },
+  { pattern: '/staff/state-payments', methods: { GET: 'records.write', POST: 'records.write' }, maxBodyBytes: IMPORT_BODY_BYTES, nav: ['Ngân sách đã chi cho hộ', 'State support paid'] },
   { pattern: '/staff/allocations', methods: { GET: 'records.read', POST: 'allocations.create' }, nav: ['Phân bổ', 'Allocations'] },
   { pattern: '/staff/disbursements', methods: { GET: 'records.read', POST: 'records.write' }, maxBodyBytes: PHOTO_BODY_BYTES, nav: ['Chi cho hộ', 'Payments'] },
   { pattern: '/staff/disbursements/[id]', methods: { GET: 'records.read', POST: 'disbursements.decide' } },

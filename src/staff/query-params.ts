@@ -29,6 +29,7 @@ export const staffQuerySchemas = {
   '/staff/in-kind': houseOnly,
   '/staff/labour': houseOnly,
   '/staff/state-budget': houseOnly,
+  '/staff/state-payments': houseOnly,
   '/staff/allocations': { ...houseOnly, amount: optional(freeText(0, 30)), pool: optional(z.enum(['general', 'commune'])) },
   '/staff/donors': { q: optional(freeText(0, 200)) },
   '/staff/publish': { started: optional(z.enum(['now', 'again'])) },

@@ -37,7 +37,7 @@ export function reportPdf(report: SixMonthReport, issuedOn: string): Promise<Buf
   for (const [label, value] of [
     ['Tiền mặt ủng hộ (sau phí thẻ)', formatVnd(m.cashDonationsVnd)], ['Phí thẻ', formatVnd(m.cardFeesVnd)], ['Ngân sách nhà nước', formatVnd(m.stateBudgetVnd)],
     ['Hiện vật (giá trị)', formatVnd(m.inKindVnd)], ['Ngày công', `${formatCount(m.labourPersonDays)} ngày — ước tính ${formatVnd(m.labourEstimateVnd)}`],
-    ['Quỹ phân bổ cho nhà', formatVnd(m.fundAllocatedVnd)], ['Tiền đã đến các nhà', formatVnd(m.allocatedCashVnd)], ['Đã chi cho hộ', formatVnd(m.disbursedVnd)],
+    ['Quỹ phân bổ cho nhà', formatVnd(m.fundAllocatedVnd)], ['Tiền đã đến các nhà', formatVnd(m.allocatedCashVnd)], ['Tiền quỹ đã chi cho hộ', formatVnd(m.disbursedVnd)], ['Ngân sách nhà nước đã chi cho hộ', formatVnd(m.statePaidVnd)],
   ]) pdf.text(`${label}: ${value}`);
 
   // One table row a place (columns fit landscape A4's 762 pt between margins): stage counts at the period's end, kind of work, then money by source.

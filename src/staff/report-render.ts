@@ -21,7 +21,8 @@ const moneyLabels: [keyof AreaMoney, string, string][] = [
   ['inKindVnd', 'Hiện vật (giá trị)', 'In kind (valuation)'],
   ['labourPersonDays', 'Ngày công', 'Labour days'],
   ['labourEstimateVnd', 'Ngày công — giá trị ước tính', 'Labour — estimated value'],
-  ['disbursedVnd', 'Đã chi cho hộ', 'Paid to households'],
+  ['disbursedVnd', 'Tiền quỹ đã chi cho hộ', 'Fund money paid to households'],
+  ['statePaidVnd', 'Ngân sách nhà nước đã chi cho hộ', 'State budget paid to households'],
 ];
 
 const provinceOnlyColumns: [string, (m: SixMonthReport['province']['money']) => number][] = [
@@ -111,7 +112,8 @@ export function reportBody(report: SixMonthReport): string {
       ['Quỹ Vì người nghèo phân bổ cho nhà', 'Allocated from the fund to houses', m.fundAllocatedVnd],
       ['Ủng hộ trực tiếp cho nhà', 'Donations designated to houses', m.designatedVnd],
       ['Tổng tiền đã đến các nhà', 'Cash that reached houses', m.allocatedCashVnd],
-      ['Đã chi cho hộ', 'Paid to households', m.disbursedVnd],
+      ['Tiền quỹ đã chi cho hộ', 'Fund money paid to households', m.disbursedVnd],
+      ['Ngân sách nhà nước đã chi cho hộ (xã, huyện chi)', 'State budget paid to households (by the commune or district)', m.statePaidVnd],
     ].map(([vi, en, value]) => `<tr>${th(String(vi), String(en))}<td class="num">${money(Number(value))}</td></tr>`).join('')
     + '</tbody></table>');
   parts.push(`<h2>4. Theo huyện / By district</h2>${moneyTable(places)}`);

@@ -32,7 +32,10 @@ export interface AreaMoney {
   designatedVnd: number;
   /** Cash donors gave to a commune's pool. */
   communePoolVnd: number;
+  /** Fund cash paid to households. */
   disbursedVnd: number;
+  /** State budget support the communes or districts paid to households. */
+  statePaidVnd: number;
 }
 
 export interface ProvinceMoney extends AreaMoney {
@@ -107,7 +110,7 @@ const isoDate = /^\d{4}-\d{2}-\d{2}$/;
 const n = (value: unknown) => Number(value ?? 0);
 const emptyCounts = (): HouseCounts => ({ approved: 0, started: 0, completed: 0, handedOver: 0 });
 const emptyMix = (): HouseMix => ({ stageNow: Object.fromEntries(stages.map((s) => [s, 0])) as Record<Stage, number>, newBuild: 0, repair: 0, newBuildCompletedInPeriod: 0, repairCompletedInPeriod: 0 });
-const emptyMoney = (): AreaMoney => ({ stateBudgetVnd: 0, inKindVnd: 0, labourPersonDays: 0, labourEstimateVnd: 0, fundAllocatedVnd: 0, designatedVnd: 0, communePoolVnd: 0, disbursedVnd: 0 });
+const emptyMoney = (): AreaMoney => ({ stateBudgetVnd: 0, inKindVnd: 0, labourPersonDays: 0, labourEstimateVnd: 0, fundAllocatedVnd: 0, designatedVnd: 0, communePoolVnd: 0, disbursedVnd: 0, statePaidVnd: 0 });
 
 export function assertPeriod(from: string, to: string): void {
   if (!isoDate.test(from) || !isoDate.test(to) || Number.isNaN(Date.parse(from)) || Number.isNaN(Date.parse(to)) || from > to) {
@@ -217,6 +220,7 @@ export async function sixMonthReport(db: Db, from: string, to: string, top = 10)
       case 'house_cash/contribution': split('designatedVnd', credit); break;
       case 'pool_commune/contribution': split('communePoolVnd', credit); break;
       case 'house_paid/disbursement': add('disbursedVnd', amount); break;
+      case 'house_state_paid/state_payment': add('statePaidVnd', amount); break;
       case 'pool_general/contribution': province.money.generalFundVnd += credit; break;
       default:
         if (row.channel && row.source === 'contribution') province.money.cashByChannel[channelOf[row.channel as keyof typeof channelOf]] += amount;
@@ -225,7 +229,7 @@ export async function sixMonthReport(db: Db, from: string, to: string, top = 10)
   const headline = headlineFromBalances(periodBalances);
   Object.assign(province.money, {
     stateBudgetVnd: headline.state_budget_vnd, inKindVnd: headline.in_kind_vnd, labourEstimateVnd: headline.labour_estimate_vnd,
-    disbursedVnd: headline.disbursed_vnd, cardFeesVnd: headline.card_fees_vnd, allocatedCashVnd: headline.cash_allocated_vnd,
+    disbursedVnd: headline.disbursed_vnd, statePaidVnd: headline.state_paid_vnd, cardFeesVnd: headline.card_fees_vnd, allocatedCashVnd: headline.cash_allocated_vnd,
     cashDonationsVnd: headline.cash_received_vnd - headline.card_fees_vnd,
   });
 

@@ -1,5 +1,5 @@
 // Parity of the two implementations of the rulebook: random sequences of every operation (cash gifts,
-// goods, state support, allocations from the pools, payments with a second approver, reversals of any
+// goods, state support and its payment by the commune, allocations from the pools, payments with a second approver, reversals of any
 // entry) through the database path and through the in-memory Book must give the same journal, byte for
 // byte (same ids and hashes), and the same refusals (same codes), in the same places.
 import fc from 'fast-check';
@@ -11,6 +11,7 @@ import { recordCashContribution, recordInKind, recordStateBudget } from '../../s
 import { loadEntry, reverseEntry } from '../../src/domain/corrections';
 import { decideDisbursement, proposeDisbursement } from '../../src/domain/disbursements';
 import { DomainError } from '../../src/domain/errors';
+import { recordStatePayment } from '../../src/domain/state-payments';
 import { verifyLedger } from '../../src/domain/verify';
 import { Book } from '../../src/ledger/book';
 import { describeEntry } from '../../src/ledger/descriptions';
@@ -26,6 +27,7 @@ const opArb = fc.oneof(
   { weight: 1, arbitrary: fc.record({ op: fc.constant('state_budget' as const), house: houseArb, amountVnd: fc.integer({ min: 1, max: 25_000_000 }) }) },
   { weight: 3, arbitrary: fc.record({ op: fc.constant('allocate' as const), house: houseArb, pool: fc.constantFrom('general', 'communeA', 'communeB'), amountVnd: fc.integer({ min: 1, max: 30_000_000 }) }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('pay' as const), house: houseArb, amountVnd: fc.integer({ min: 1, max: 20_000_000 }) }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('pay_state' as const), house: houseArb, amountVnd: fc.integer({ min: 1, max: 20_000_000 }) }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('reverse' as const), pick: fc.nat() }) },
 );
 type Op = typeof opArb extends fc.Arbitrary<infer T> ? T : never;
@@ -118,6 +120,13 @@ async function step(db: Db, world: World, book: Book, op: Op, at: Date): Promise
       });
       return [db1, onBook(() => book.disburse({ houseId: house.houseId, amountVnd: op.amountVnd, occurredAt: at, description: describeEntry.disbursement(house.publicCode, 'Đợt 1') }))];
     }
+    case 'pay_state': {
+      const documentRef = nextKey('UNC');
+      return [
+        await onDb(db, () => recordStatePayment(db, { houseId: house.houseId, amountVnd: op.amountVnd, paidOn: '2024-09-01', documentRef, recordedBy: 'An', recordedAt: at })),
+        onBook(() => book.payState({ houseId: house.houseId, amountVnd: op.amountVnd, occurredAt: new Date('2024-09-01T00:00:00+07:00'), description: describeEntry.statePayment(house.publicCode, documentRef) })),
+      ];
+    }
     case 'reverse': {
       const entryId = registered + (op.pick % (book.entries.length - registered)) + 1;
       const db1 = await onDb(db, () => reverseEntry(db, { idempotencyKey: nextKey('p'), entryId, reason: 'Nhập sai', requestedBy: 'An', occurredAt: at }));
@@ -164,11 +173,17 @@ export function paritySuite(driver: string, fresh: FreshDb): void {
           { op: 'reverse', pick: 0 },
           { op: 'pay', house: 0, amountVnd: 10_000_000 },
           { op: 'reverse', pick: 1 },
+        ]], [[
+          // State support paid by the commune: within what was recorded, then beyond it, then its source reversed.
+          { op: 'state_budget', house: 1, amountVnd: 20_000_000 },
+          { op: 'pay_state', house: 1, amountVnd: 15_000_000 },
+          { op: 'pay_state', house: 1, amountVnd: 10_000_000 },
+          { op: 'reverse', pick: 0 },
         ]]],
       });
       // The runs reach every operation and the refusals that matter, so agreement is not agreement on nothing.
-      for (const op of ['gift', 'in_kind', 'state_budget', 'allocate', 'pay', 'reverse']) expect([...seen]).toContain(`posted:${op}`);
-      for (const code of ['pool_insufficient', 'over_budget', 'lot_spent', 'house_overdrawn']) expect([...seen]).toContain(`refused:${code}`);
+      for (const op of ['gift', 'in_kind', 'state_budget', 'allocate', 'pay', 'pay_state', 'reverse']) expect([...seen]).toContain(`posted:${op}`);
+      for (const code of ['pool_insufficient', 'over_budget', 'lot_spent', 'house_overdrawn', 'state_overpaid']) expect([...seen]).toContain(`refused:${code}`);
     }, 600_000);
   });
 }

@@ -12,11 +12,13 @@ import { generateDemo, SMALL_DEMO, type DemoData } from '../../src/domain/demo/g
 import { loadDemo } from '../../src/domain/demo/load';
 import type { PostedEntry } from '../../src/ledger/entry';
 import { publishDataset, type PublishReport } from '../../src/publish/export';
-import { FILES, type Checkpoint, type HouseDetail, type PublicContribution, type PublicHouse, type Summary } from '../../src/publish/format';
+import { FILES, type Checkpoint, type HouseDetail, type PublicArea, type PublicContribution, type PublicHouse, type Summary } from '../../src/publish/format';
 import { lookupReceipt, searchContributions } from '../../src/publish/live';
 import { photosOfHouses } from '../../src/publish/photos';
 import { storePhoto } from '../../src/staff/photos';
 import { verifyDataset } from '../../src/publish/verify-dataset';
+import { CASH_BOOK_FILES, type CashBookIndex, type CashBookRow } from '../../src/publish/cash-book';
+import { filterCashBook } from '../../src/publish/cash-book-live';
 import type { FreshDb } from './harness';
 import { privateValues, scanForPrivateValues } from './privacy';
 import { refusal } from '../refusal';
@@ -98,7 +100,9 @@ export function publishSuite(driver: string, fresh: FreshDb): void {
         cashDonationsVnd: totals.cashVnd - checkpoint.totals.card_fees_vnd, cardFeesVnd: checkpoint.totals.card_fees_vnd,
         stateBudgetVnd: totals.stateBudgetVnd, inKindVnd: totals.inKindVnd, labourEstimateVnd: totals.labourEstimateVnd,
         labourPersonDays: totals.labourPersonDays, disbursedVnd: totals.disbursedVnd, allocatedCashVnd: checkpoint.totals.cash_allocated_vnd,
+        statePaidVnd: checkpoint.totals.state_paid_vnd,
       });
+      expect(checkpoint.totals.state_paid_vnd).toBeGreaterThan(0);
       expect(province.money.stateBudgetVnd + province.money.inKindVnd + province.money.allocatedCashVnd).toBe(totals.allocatedVnd);
       expect(Object.values(province.money.cashByChannel).reduce((a, b) => a + b, 0)).toBe(province.money.cashDonationsVnd);
       expect(province.toDate.handedOver).toBe(totals.houses.handed_over);
@@ -123,6 +127,60 @@ export function publishSuite(driver: string, fresh: FreshDb): void {
         if (f.pooled_vnd > 0) pooledHouses++;
       }
       expect(pooledHouses).toBeGreaterThan(10);
+    });
+
+    it('shows a state-funded handed-over house its state support paid, and every paid figure split by source', async () => {
+      const houses = read<PublicHouse[]>(FILES.houses);
+      const stateFunded = houses.filter((h) => h.stage === 'handed_over' && h.funding.state_budget_vnd > 0);
+      expect(stateFunded.length).toBeGreaterThan(0);
+      for (const house of stateFunded) {
+        expect(house.paid.state_budget_vnd, house.code).toBe(house.funding.state_budget_vnd);
+        const detail = read<HouseDetail>(FILES.house(house.code));
+        expect(detail.state_payments.map((p) => [p.document_ref, p.amount_vnd]), house.code).toEqual([[`UNC-${house.code}`, house.funding.state_budget_vnd]]);
+      }
+      for (const house of houses) {
+        expect(house.paid, house.code).toEqual({
+          cash_vnd: house.disbursed_vnd, state_budget_vnd: house.paid.state_budget_vnd, in_kind_vnd: house.funding.in_kind_vnd,
+          total_vnd: house.disbursed_vnd + house.paid.state_budget_vnd + house.funding.in_kind_vnd,
+        });
+      }
+      const sum = (pick: (h: PublicHouse) => number) => houses.reduce((total, h) => total + pick(h), 0);
+      const summary = read<Summary>(FILES.summary);
+      expect(summary.totals.state_paid_vnd).toBe(sum((h) => h.paid.state_budget_vnd));
+      expect(summary.totals.paid_total_vnd).toBe(sum((h) => h.paid.total_vnd));
+      expect(summary.totals.paid_total_vnd).toBe(summary.totals.disbursed_vnd + summary.totals.state_paid_vnd + summary.totals.in_kind_given_vnd);
+      // Like with like: what was allocated from the state budget is what its paid figure is measured against.
+      expect(summary.totals.state_paid_vnd).toBeLessThanOrEqual(summary.totals.state_budget_vnd);
+      const province = read<PublicArea[]>(FILES.areas).find((a) => a.level === 'province')!;
+      expect(province.paid).toEqual({ cash_vnd: sum((h) => h.paid.cash_vnd), state_budget_vnd: summary.totals.state_paid_vnd, in_kind_vnd: sum((h) => h.paid.in_kind_vnd), total_vnd: summary.totals.paid_total_vnd });
+      const csv = readFileSync(join(dir, FILES.housesCsv), 'utf8').split('\n');
+      const header = csv[0]!.split(',');
+      const row = csv.find((line) => line.startsWith(`${stateFunded[0]!.code},`))!.split(',');
+      expect(Number(row[header.indexOf('state_paid_vnd')])).toBe(stateFunded[0]!.paid.state_budget_vnd);
+      expect(Number(row[header.indexOf('paid_total_vnd')])).toBe(stateFunded[0]!.paid.total_vnd);
+    });
+
+    it("filters the two-sided sao kê by house and commune: the month pages' rows, balances included; a filter names a commune or a house", async () => {
+      const [paid] = await queryRows<{ code: string; commune: string }>(handle.db, sql`
+        SELECT h.public_code AS code, a.code AS commune FROM disbursements d JOIN houses h ON h.id = d.house_id JOIN areas a ON a.id = h.area_id
+        WHERE d.status = 'approved' ORDER BY d.id LIMIT 1`);
+      const byHouse = await filterCashBook(handle.db, { tk: 'ngan-hang', nha: paid!.code });
+      expect(byHouse.rows.length).toBeGreaterThan(0);
+      expect(byHouse.rows.every((r) => r.house_code === paid!.code)).toBe(true);
+      expect(byHouse.out_vnd).toBe(byHouse.rows.reduce((sum, r) => sum + r.out_vnd, 0));
+      // Each row is the month page's row, balance and all.
+      const index = read<CashBookIndex>(CASH_BOOK_FILES.index);
+      const months = index.accounts.find((a) => a.account === 'cash_bank')!.months;
+      const published = months.flatMap((m) => Array.from({ length: m.pages }, (_, i) => read<CashBookRow[]>(CASH_BOOK_FILES.page('cash_bank', m.month, i + 1))).flat());
+      const onPages = new Map(published.map((r) => [`${r.entry_id}`, r]));
+      for (const row of byHouse.rows) expect(row).toEqual(onPages.get(`${row.entry_id}`));
+      const month = byHouse.rows[0]!.occurred_at.slice(0, 7);
+      const byCommune = await filterCashBook(handle.db, { tk: 'ngan-hang', xa: paid!.commune, thang: month });
+      expect(byCommune.rows.length).toBeGreaterThan(0);
+      expect(byCommune.rows.every((r) => r.area_code === paid!.commune)).toBe(true);
+      expect(byCommune.rows.every((r) => published.some((p) => p.entry_id === r.entry_id && p.balance_vnd === r.balance_vnd))).toBe(true);
+      expect((await refusal(() => filterCashBook(handle.db, { tk: 'ngan-hang' }))).code).toBe('invalid_query');
+      expect((await refusal(() => filterCashBook(handle.db, { tk: 'ngan-hang', nha: paid!.code, sql: '1' }))).code).toBe('invalid_query');
     });
 
     it('contains no private value of the seeded data', async () => {

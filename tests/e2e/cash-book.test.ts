@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CASH_BOOK_FILES, type CashBookIndex } from '../../src/publish/cash-book';
-import { FILES, type Checkpoint } from '../../src/publish/format';
+import { FILES, type Checkpoint, type PublicHouse } from '../../src/publish/format';
 import { formatVnd } from '../../src/i18n/format';
 import { ensureBuilt, launchBrowser, startServer, type RunningServer } from './browser';
 
@@ -69,6 +69,21 @@ describe('two-sided sao kê in the browser', () => {
     expect(await page.locator('[data-testid="units-in_kind"] tbody tr').count()).toBeGreaterThan(0);
     const reconciliation = await page.goto(`${server.url}/doi-soat/`);
     expect(reconciliation?.status()).toBe(200);
+    await page.close();
+  }, 120_000);
+
+  it("shows a state-funded handed-over house its state support paid, by source, and labour only in days", async () => {
+    const houses = JSON.parse(readFileSync(resolve(dataset, FILES.houses), 'utf8')) as PublicHouse[];
+    const house = houses.find((h) => h.stage === 'handed_over' && h.funding.state_budget_vnd > 0)!;
+    expect(house).toBeDefined();
+    const page = await browser.newPage();
+    expect((await page.goto(`${server.url}/nha/${house.code}/`))?.status()).toBe(200);
+    expect(await page.getByTestId('paid-state_budget').textContent()).toBe(formatVnd(house.funding.state_budget_vnd));
+    expect(await page.getByTestId('paid-total').textContent()).toBe(formatVnd(house.paid.total_vnd));
+    expect(await page.locator('[data-testid="house-state-payments"] tbody tr').allTextContents()).toEqual([expect.stringContaining(`UNC-${house.code}`)]);
+    expect(await page.content()).not.toContain('Chưa có khoản chi nào');
+    // No money column holds labour: its days and estimate are a sentence of their own.
+    expect(await page.getByTestId('paid-labour').textContent()).toContain('không phải tiền');
     await page.close();
   }, 120_000);
 });

@@ -113,6 +113,7 @@ export type Op =
   /** 'own' is the house's commune; a numbered area may be another commune's pool, which must be refused. */
   | { kind: 'allocate'; house: number; poolArea: 'own' | number | null; amount: AmountSpec }
   | { kind: 'disburse'; house: number; amount: AmountSpec }
+  | { kind: 'pay_state'; house: number; amount: AmountSpec }
   | { kind: 'reverse'; pick: number; reason: string };
 
 const amountSpecArb: fc.Arbitrary<AmountSpec> = fc.oneof(
@@ -155,6 +156,7 @@ export const opArb: fc.Arbitrary<Op> = fc.oneof(
     }),
   },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('disburse' as const), house: houseArb, amount: amountSpecArb }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('pay_state' as const), house: houseArb, amount: amountSpecArb }) },
   {
     weight: 3,
     arbitrary: fc.record({
@@ -177,7 +179,7 @@ export const opsArb = fc.array(opArb, { maxLength: 60, size: 'max' });
 export interface BookSnapshot {
   entries: number;
   headHash: string;
-  houses: Array<[number, number, number, number]>;
+  houses: Array<[number, number, number, number, number, number]>;
   pools: Array<[string, number, Array<[number, number]>]>;
   reversed: number[];
 }
@@ -187,7 +189,7 @@ export function snapshot(book: Book): BookSnapshot {
   return {
     entries: book.entries.length,
     headHash: book.headHash,
-    houses: [...book.houses.values()].map((h) => [h.id, h.allocatedVnd, h.cashAllocatedVnd, h.disbursedVnd]),
+    houses: [...book.houses.values()].map((h) => [h.id, h.allocatedVnd, h.cashAllocatedVnd, h.disbursedVnd, h.stateAllocatedVnd, h.statePaidVnd]),
     pools: [...book.pools.entries()]
       .filter(([, pool]) => pool.lots.length > 0 || pool.balanceVnd !== 0)
       .sort(([a], [b]) => a.localeCompare(b))
@@ -268,16 +270,27 @@ export function planStep(book: Book, op: Op, step: number, nextContributionId: (
         allowed: ['over_allocation', 'zero_line', 'amount_not_positive'],
       };
     }
+    case 'pay_state': {
+      const unpaid = house.stateAllocatedVnd - house.statePaidVnd;
+      const amountVnd = share(unpaid, op.amount);
+      return {
+        run: () => book.payState({ houseId: house.id, amountVnd, occurredAt, description: `Ngân sách đã chi cho ${house.code}` }),
+        mustSucceed: amountVnd > 0 && amountVnd <= unpaid,
+        allowed: ['state_overpaid', 'amount_not_positive'],
+      };
+    }
     case 'reverse': {
       const count = book.entries.length;
       const entryId = count === 0 ? 1 : (op.pick % count) + 1;
       const original = book.entries[entryId - 1];
-      // These kinds only ever add to counters that nothing else depends on, so undoing them is always allowed.
-      const harmless = original !== undefined && ['disbursement', 'in_kind', 'state_budget', 'labour'].includes(original.kind);
+      // These kinds only ever add to counters that nothing else depends on, so undoing them is always allowed
+      // (state support only while none of it was paid out).
+      const harmless = original !== undefined && (['disbursement', 'in_kind', 'labour', 'state_payment'].includes(original.kind)
+        || (original.kind === 'state_budget' && book.house(original.lines[1]!.houseId!).statePaidVnd === 0));
       return {
         run: () => book.reverse(entryId, op.reason, occurredAt),
         mustSucceed: harmless && !book.reversed.has(entryId) && op.reason.trim() !== '',
-        allowed: ['entry_unknown', 'already_reversed', 'reverse_reversal', 'reason_required', 'lot_spent', 'house_overdrawn'],
+        allowed: ['entry_unknown', 'already_reversed', 'reverse_reversal', 'reason_required', 'lot_spent', 'house_overdrawn', 'state_overpaid'],
       };
     }
   }

@@ -34,6 +34,8 @@ function expectHousesWithinRules(book: Book): void {
     expect(h.disbursedVnd, `${h.code} paid no more than its cash`).toBeLessThanOrEqual(h.cashAllocatedVnd);
     // The lower bounds the database CHECKs as well.
     expect(Math.min(h.disbursedVnd, h.cashAllocatedVnd, h.allocatedVnd - h.cashAllocatedVnd)).toBeGreaterThanOrEqual(0);
+    expect(h.statePaidVnd, `${h.code} paid no more state support than was recorded`).toBeLessThanOrEqual(h.stateAllocatedVnd);
+    expect(Math.min(h.statePaidVnd, h.stateAllocatedVnd)).toBeGreaterThanOrEqual(0);
   }
 }
 
@@ -64,8 +66,9 @@ function expectLineage(book: Book): void {
 function expectCountersFromJournal(book: Book): void {
   const fx = effectsOf(book.entries.flatMap((e) => e.lines));
   for (const h of book.houses.values()) {
-    expect({ allocatedVnd: h.allocatedVnd, cashAllocatedVnd: h.cashAllocatedVnd, disbursedVnd: h.disbursedVnd })
-      .toEqual(fx.houses.get(h.id) ?? { allocatedVnd: 0, cashAllocatedVnd: 0, disbursedVnd: 0 });
+    const { allocatedVnd, cashAllocatedVnd, disbursedVnd, stateAllocatedVnd, statePaidVnd } = h;
+    expect({ allocatedVnd, cashAllocatedVnd, disbursedVnd, stateAllocatedVnd, statePaidVnd })
+      .toEqual(fx.houses.get(h.id) ?? { allocatedVnd: 0, cashAllocatedVnd: 0, disbursedVnd: 0, stateAllocatedVnd: 0, statePaidVnd: 0 });
   }
   for (const houseId of fx.houses.keys()) expect(book.houses.has(houseId)).toBe(true);
   const bookLots = new Map<string, number>();

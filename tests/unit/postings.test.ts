@@ -57,7 +57,7 @@ describe('cashGiftEntry: money in, credited as split', () => {
     it('never reaches the fund: cash and the split are the net amount', () => {
       expect(sumLines(entry.lines, ['cash_card'])).toBe(970_000);
       expect(sumLines(entry.lines, ['house_cash', 'pool_commune', 'pool_general'])).toBe(-970_000);
-      expect(effectsOf(entry.lines).houses.get(4)).toEqual({ allocatedVnd: 970_000, cashAllocatedVnd: 970_000, disbursedVnd: 0 });
+      expect(effectsOf(entry.lines).houses.get(4)).toEqual({ allocatedVnd: 970_000, cashAllocatedVnd: 970_000, disbursedVnd: 0, stateAllocatedVnd: 0, statePaidVnd: 0 });
     });
 
     it('is left out when there is no fee', () => {
@@ -86,14 +86,14 @@ describe('goods, labour and state support go straight to one house', () => {
       line('in_kind_received', 2_000_000, { contributionId: 9 }),
       line('house_in_kind', -2_000_000, { houseId: 4, contributionId: 9 }),
     ]);
-    expect(effectsOf(entry.lines).houses.get(4)).toEqual({ allocatedVnd: 2_000_000, cashAllocatedVnd: 0, disbursedVnd: 0 });
+    expect(effectsOf(entry.lines).houses.get(4)).toEqual({ allocatedVnd: 2_000_000, cashAllocatedVnd: 0, disbursedVnd: 0, stateAllocatedVnd: 0, statePaidVnd: 0 });
   });
 
   it('state budget: counts towards the budget but is not the fund’s cash', () => {
     const entry = stateBudgetEntry({ ...input, amountVnd: 40_000_000 });
     expect(entry.kind).toBe('state_budget');
     expect(entry.lines.map((l) => [l.account, l.amountVnd])).toEqual([['state_budget', 40_000_000], ['house_state', -40_000_000]]);
-    expect(effectsOf(entry.lines).houses.get(4)).toEqual({ allocatedVnd: 40_000_000, cashAllocatedVnd: 0, disbursedVnd: 0 });
+    expect(effectsOf(entry.lines).houses.get(4)).toEqual({ allocatedVnd: 40_000_000, cashAllocatedVnd: 0, disbursedVnd: 0, stateAllocatedVnd: 40_000_000, statePaidVnd: 0 });
   });
 
   it('labour: an estimate on its own accounts that moves no counter at all', () => {
@@ -145,7 +145,7 @@ describe('disbursementEntry: a payment leaves the bank account', () => {
     const entry = disbursementEntry({ houseId: 4, amountVnd: 25_000_000, occurredAt: when, description: 'Chi đợt 1' });
     expect(entry).toMatchObject({ kind: 'disbursement', contributionId: null });
     expect(entry.lines).toEqual([line('house_paid', 25_000_000, { houseId: 4 }), line('cash_bank', -25_000_000)]);
-    expect(effectsOf(entry.lines).houses.get(4)).toEqual({ allocatedVnd: 0, cashAllocatedVnd: 0, disbursedVnd: 25_000_000 });
+    expect(effectsOf(entry.lines).houses.get(4)).toEqual({ allocatedVnd: 0, cashAllocatedVnd: 0, disbursedVnd: 25_000_000, stateAllocatedVnd: 0, statePaidVnd: 0 });
   });
 });
 
@@ -155,7 +155,7 @@ describe('effectsOf: counters follow from the lines alone', () => {
     effectsOf([line('pool_commune', 200, { areaId: 3, contributionId: 1 }), line('house_cash', -200, { houseId: 2, contributionId: 1 })], first);
     expect(first.pools.get('commune:3')).toEqual({ areaId: 3, deltaVnd: 300 });
     expect(first.lots.get('commune:3|1')).toEqual({ poolKey: 'commune:3', contributionId: 1, deltaVnd: 300 });
-    expect(first.houses.get(2)).toEqual({ allocatedVnd: 200, cashAllocatedVnd: 200, disbursedVnd: 0 });
+    expect(first.houses.get(2)).toEqual({ allocatedVnd: 200, cashAllocatedVnd: 200, disbursedVnd: 0, stateAllocatedVnd: 0, statePaidVnd: 0 });
   });
 
   it('keeps commune pools apart from each other and from the general fund', () => {

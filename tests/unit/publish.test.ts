@@ -34,7 +34,7 @@ async function firstFault(list: JournalRecord[]) {
 
 describe('published journal records', () => {
   it('rebuild exactly the bytes the ledger hashed, for every kind of entry', () => {
-    expect(new Set(demo.entries.map((e) => e.kind))).toEqual(new Set(['contribution', 'allocation', 'disbursement', 'in_kind', 'labour', 'state_budget', 'reversal']));
+    expect(new Set(demo.entries.map((e) => e.kind))).toEqual(new Set(['contribution', 'allocation', 'disbursement', 'in_kind', 'labour', 'state_budget', 'state_payment', 'reversal']));
     demo.entries.forEach((entry, i) => expect(canonicalOfRecord(records[i]!)).toBe(canonicalEntry(entry.id, entry)));
   });
 

@@ -170,3 +170,48 @@ describe('money and errors: edges', () => {
     expect(new LedgerRuleError('c', 'vi', 'en').name).toBe('LedgerRuleError');
   });
 });
+
+describe('state support paid to the household by the commune or district', () => {
+  function book(): Book {
+    const b = new Book();
+    b.addHouse({ id: 1, code: 'H-1', areaId: 1, budgetVnd: 40_000_000 });
+    b.giveStateBudget({ contributionId: 1, houseId: 1, amountVnd: 30_000_000, occurredAt: at(1), description: 's' });
+    return b;
+  }
+  const pay = (b: Book, amountVnd: number) => b.payState({ houseId: 1, amountVnd, occurredAt: at(2), description: 'p' });
+
+  it('moves the support from the state budget account to the house as paid, without touching the fund or the budget', () => {
+    const b = book();
+    const entry = pay(b, 12_000_000);
+    expect(entry.kind).toBe('state_payment');
+    expect(entry.lines).toEqual([line('house_state_paid', 12_000_000, { houseId: 1 }), line('state_budget', -12_000_000, { houseId: 1 })]);
+    expect(b.house(1)).toMatchObject({ allocatedVnd: 30_000_000, cashAllocatedVnd: 0, disbursedVnd: 0, stateAllocatedVnd: 30_000_000, statePaidVnd: 12_000_000 });
+  });
+
+  it('refuses more than the support recorded and not yet paid, naming what is left, and changes nothing', () => {
+    const b = book();
+    pay(b, 20_000_000);
+    const error = expectRuleError(() => pay(b, 10_000_001), 'state_overpaid');
+    expect(error.message).toContain('10000000');
+    expect(b.entries).toHaveLength(2);
+    expect(b.house(1).statePaidVnd).toBe(20_000_000);
+    pay(b, 10_000_000);
+    expect(b.house(1).statePaidVnd).toBe(30_000_000);
+  });
+
+  it('refuses a house with no state support recorded, and a non-positive amount', () => {
+    const b = book();
+    b.addHouse({ id: 2, code: 'H-2', areaId: 1, budgetVnd: 40_000_000 });
+    expectRuleError(() => b.payState({ houseId: 2, amountVnd: 1, occurredAt: at(2), description: 'p' }), 'state_overpaid');
+    expectRuleError(() => pay(b, 0), 'amount_not_positive');
+  });
+
+  it('refuses to reverse support already paid out, and allows it once the payment is reversed', () => {
+    const b = book();
+    const paid = pay(b, 1_000_000);
+    expectRuleError(() => b.reverse(1, 'sai', at(3)), 'state_overpaid');
+    b.reverse(paid.id, 'sai chứng từ', at(3));
+    b.reverse(1, 'sai', at(4));
+    expect(b.house(1)).toMatchObject({ allocatedVnd: 0, stateAllocatedVnd: 0, statePaidVnd: 0 });
+  });
+});

@@ -57,6 +57,7 @@ type HouseRow = {
   id: number; publicCode: string; campaignId: number; householdId: number; areaId: number; type: 'new_build' | 'repair';
   budgetVnd: number; minutesRef: string; approvedOn: string; fundedOn: string | null; constructionOn: string | null;
   completedOn: string | null; handedOverOn: string | null; allocatedVnd: number; cashAllocatedVnd: number; disbursedVnd: number;
+  stateAllocatedVnd: number; statePaidVnd: number;
 };
 
 export interface DemoData {
@@ -70,6 +71,7 @@ export interface DemoData {
   lots: { poolKey: string; contributionId: number; seq: number; areaId: number | null; remainingVnd: number }[];
   allocations: { id: number; entryId: number; houseId: number; poolKey: string; amountVnd: number; decisionRef: string; createdBy: string }[];
   disbursements: { id: number; houseId: number; amountVnd: number; purpose: string; recordedBy: string; recordedAt: Date; status: 'pending' | 'approved'; decidedBy: string | null; decidedAt: Date | null; decisionReason: null; entryId: number | null }[];
+  statePayments: { id: number; houseId: number; amountVnd: number; paidOn: string; documentRef: string; recordedBy: string; recordedAt: Date; entryId: number }[];
 }
 
 const isoDay = (day: number) => new Date(Date.parse(START) + day * DAY_MS).toISOString().slice(0, 10);
@@ -80,7 +82,7 @@ export function generateDemo(options: DemoOptions = FULL_DEMO): DemoData {
   const rng = new Random(options.seed);
   const lastDay = Math.round((Date.parse(options.today) - Date.parse(START)) / DAY_MS);
   const book = new Book();
-  const data: DemoData = { campaign: DEMO_CAMPAIGN, areas: [], households: [], houses: [], donors: [], contributions: [], entries: book.entries, lots: [], allocations: [], disbursements: [] };
+  const data: DemoData = { campaign: DEMO_CAMPAIGN, areas: [], households: [], houses: [], donors: [], contributions: [], entries: book.entries, lots: [], allocations: [], disbursements: [], statePayments: [] };
 
   // Areas: province, districts, communes; every three neighbouring communes map to one new commune.
   data.areas.push({ id: 1, code: PROVINCE.code, name: PROVINCE.name, level: 'province', parentId: null, newCommuneName: null, newProvinceName: PROVINCE.newProvinceName, labourDayRateVnd: null });
@@ -125,7 +127,7 @@ export function generateDemo(options: DemoOptions = FULL_DEMO): DemoData {
     const house: HouseRow = {
       id, publicCode: houseCode(DEMO_CAMPAIGN.code, id), campaignId: 1, householdId: id, areaId: commune.id, type,
       budgetVnd: DEMO_CAMPAIGN.supportLevels[source][type], minutesRef: `${rng.int(1, 40)}/BB-BTTMT`, approvedOn: isoDay(day),
-      fundedOn: null, constructionOn: null, completedOn: null, handedOverOn: null, allocatedVnd: 0, cashAllocatedVnd: 0, disbursedVnd: 0,
+      fundedOn: null, constructionOn: null, completedOn: null, handedOverOn: null, allocatedVnd: 0, cashAllocatedVnd: 0, disbursedVnd: 0, stateAllocatedVnd: 0, statePaidVnd: 0,
     };
     data.houses.push(house);
     const list = housesByDay.get(day) ?? [];
@@ -192,9 +194,10 @@ export function generateDemo(options: DemoOptions = FULL_DEMO): DemoData {
     list.push(action);
     schedule.set(day, list);
   };
-  const syncCounters = (house: HouseRow) => Object.assign(house, {
-    allocatedVnd: book.house(house.id).allocatedVnd, cashAllocatedVnd: book.house(house.id).cashAllocatedVnd, disbursedVnd: book.house(house.id).disbursedVnd,
-  });
+  const syncCounters = (house: HouseRow) => {
+    const { allocatedVnd, cashAllocatedVnd, disbursedVnd, stateAllocatedVnd, statePaidVnd } = book.house(house.id);
+    Object.assign(house, { allocatedVnd, cashAllocatedVnd, disbursedVnd, stateAllocatedVnd, statePaidVnd });
+  };
   let decisionNo = 0;
 
   const disburse = (house: HouseRow, day: number, amountVnd: number, purpose: string) => {
@@ -211,6 +214,17 @@ export function generateDemo(options: DemoOptions = FULL_DEMO): DemoData {
     const entry = attempt(() => book.disburse({ houseId: house.id, amountVnd, occurredAt: decidedAt, description: describeEntry.disbursement(house.publicCode, purpose) }));
     if (!entry) return;
     data.disbursements.push({ id, houseId: house.id, amountVnd, purpose, recordedBy, recordedAt, status: 'approved', decidedBy: rng.pick(APPROVERS), decidedAt, decisionReason: null, entryId: entry.id });
+    syncCounters(house);
+  };
+
+  // At hand-over the commune pays the household the state support recorded for the house, by a payment
+  // order named after the house (no random draw, so the rest of the demo is unchanged).
+  const payStateSupport = (house: HouseRow, day: number) => {
+    const amountVnd = house.stateAllocatedVnd - house.statePaidVnd;
+    if (amountVnd <= 0) return;
+    const documentRef = `UNC-${house.publicCode}`;
+    const entry = book.payState({ houseId: house.id, amountVnd, occurredAt: at(day, 0), description: describeEntry.statePayment(house.publicCode, documentRef) });
+    data.statePayments.push({ id: data.statePayments.length + 1, houseId: house.id, amountVnd, paidOn: isoDay(day), documentRef, recordedBy: RECORDERS[0]!, recordedAt: at(day, 16), entryId: entry.id });
     syncCounters(house);
   };
 
@@ -237,7 +251,10 @@ export function generateDemo(options: DemoOptions = FULL_DEMO): DemoData {
         house.completedOn = isoDay(done);
         disburse(house, done, house.cashAllocatedVnd - house.disbursedVnd, 'Thanh toán đợt 2 khi hoàn thành');
         const handed = done + rng.int(2, 10);
-        later(handed, () => { house.handedOverOn = isoDay(handed); });
+        later(handed, () => {
+          house.handedOverOn = isoDay(handed);
+          payStateSupport(house, handed);
+        });
       });
     });
   };

@@ -31,12 +31,15 @@ export function sealDemo(data: DemoData): { entries: PostedEntry[]; records: (ty
   const gifts = new Map(data.contributions.map((c) => [c.id, c]));
   const allocations = new Map(data.allocations.map((a) => [a.entryId, a]));
   const payments = new Map(data.disbursements.filter((d) => d.entryId !== null).map((d) => [d.entryId!, d]));
+  const statePayments = new Map(data.statePayments.map((p) => [p.entryId, p]));
   const codeOf = (houseId: number | null) => (houseId === null ? null : houses.get(houseId)!.publicCode);
   const recordOf = (entry: PostedEntry): PublicRecordDraft | undefined => {
     const allocation = allocations.get(entry.id);
     if (allocation) return publicRecord('allocation', { amount_vnd: allocation.amountVnd, decision_ref: allocation.decisionRef, house_code: codeOf(allocation.houseId), pool_key: allocation.poolKey });
     const payment = payments.get(entry.id);
     if (payment) return publicRecord('disbursement', { amount_vnd: payment.amountVnd, house_code: codeOf(payment.houseId), purpose: payment.purpose });
+    const paid = statePayments.get(entry.id);
+    if (paid) return publicRecord('state_payment', { amount_vnd: paid.amountVnd, document_ref: paid.documentRef, house_code: codeOf(paid.houseId), paid_on: paid.paidOn });
     const gift = entry.kind === 'reversal' || entry.contributionId === null ? undefined : gifts.get(entry.contributionId);
     return gift && giftRecord(gift, donors.get(gift.donorId)!, codeOf(gift.targetHouseId), gift.targetAreaId === null ? null : areaCodes.get(gift.targetAreaId)!);
   };
@@ -81,6 +84,7 @@ export async function loadDemo(handle: DbHandle, data: DemoData, onProgress: (do
     [schema.poolLots, data.lots],
     [schema.allocations, data.allocations],
     [schema.disbursements, data.disbursements],
+    [schema.statePayments, data.statePayments],
   ];
   const total = tables.reduce((sum, [, rows]) => sum + rows.length, 0);
   let done = 0;
@@ -95,7 +99,7 @@ export async function loadDemo(handle: DbHandle, data: DemoData, onProgress: (do
     const head = sealed.entries.at(-1);
     if (head) await bulk.exec(`UPDATE chain_head SET entry_count = ${head.id}, head_hash = '${head.hash}'`);
     // Explicit ids were written: move each sequence past them so live inserts do not collide.
-    for (const [table, column] of [['campaigns', 'id'], ['areas', 'id'], ['households', 'id'], ['houses', 'id'], ['donors', 'id'], ['contributions', 'id'], ['allocations', 'id'], ['disbursements', 'id'], ['pool_lots', 'seq']] as const) {
+    for (const [table, column] of [['campaigns', 'id'], ['areas', 'id'], ['households', 'id'], ['houses', 'id'], ['donors', 'id'], ['contributions', 'id'], ['allocations', 'id'], ['disbursements', 'id'], ['state_payments', 'id'], ['pool_lots', 'seq']] as const) {
       await bulk.exec(`SELECT setval(pg_get_serial_sequence('${table}', '${column}'), coalesce((SELECT max(${column}) FROM ${table}), 0) + 1, false)`);
     }
   });

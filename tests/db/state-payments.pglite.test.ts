@@ -1,0 +1,4 @@
+import { statePaymentsSuite } from './state-payments.suite';
+import { pgliteFresh } from './harness';
+
+statePaymentsSuite('pglite', pgliteFresh);
