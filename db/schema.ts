@@ -169,7 +169,7 @@ export const journalLines = pgTable('journal_lines', {
 export const publicRecords = pgTable('public_records', {
   entryId: bigint('entry_id', { mode: 'number' }).primaryKey().references(() => journalEntries.id),
   kind: text('kind').notNull(),
-  /** The contribution a record shows, so a later record of it (after a withdrawal) supersedes this one. */
+  /** What a record shows (a contribution, a house, a photo), so a later record of it supersedes this one. */
   subjectId: integer('subject_id'),
   salt: text('salt').notNull(),
   /** The canonical record (src/ledger/canonical.ts), exactly the bytes committed after the salt; NULL once withdrawn. */
@@ -336,6 +336,8 @@ export const photos = pgTable('photos', {
   /** SHA-256 of the file as uploaded, and a 64-bit difference hash of its pixels: the same picture twice is flagged. */
   sourceSha256: text('source_sha256'),
   pixelHash: text('pixel_hash'),
+  /** SHA-256 of the stored (published) file, as its public record commits it. */
+  sha256: text('sha256'),
   createdBy: text('created_by').notNull(),
   createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
 }, (t) => [

@@ -9,6 +9,9 @@ import { supportLevelVnd } from './campaigns';
 import { enqueueHandoverNotes } from '../mail/outbox';
 import { duplicateRefusal, duplicatesOf, registeredLike } from './households';
 import { formatDate, formatVnd } from '../i18n/format';
+import { subjectRecord } from '../ledger/public-record';
+import { describeEntry } from '../ledger/descriptions';
+import { commitRecords, consentRecord, type RecordPosting } from './public-records';
 
 const { houses, households, areas, campaigns } = schema;
 
@@ -62,7 +65,7 @@ export async function insertHouse(
   const [next] = await queryRows<{ id: string | number }>(tx, sql`SELECT nextval(pg_get_serial_sequence('houses', 'id')) AS id`);
   const houseId = Number(next!.id);
   const publicCode = houseCode(campaign.code, houseId);
-  await tx.insert(houses).values({
+  const [house] = await tx.insert(houses).values({
     id: houseId,
     publicCode,
     campaignId: campaign.id,
@@ -72,8 +75,34 @@ export async function insertHouse(
     budgetVnd: project.budgetVnd ?? supportLevelVnd(campaign, project.source, project.type),
     minutesRef: project.minutesRef,
     approvedOn: project.approvedOn,
-  });
+  }).returning();
+  const [area] = await tx.select({ code: areas.code }).from(areas).where(eq(areas.id, project.areaId));
+  await commitRecords(tx, new Date(), registrationRecords({ ...house!, areaCode: area!.code }, { ...household, headInitials: initialsOf(household.headFullName) }));
   return { houseId, publicCode };
+}
+
+type HouseRow = Pick<typeof houses.$inferSelect, 'id' | 'publicCode' | 'type' | 'budgetVnd' | 'minutesRef' | (typeof stageColumn)[Stage]>;
+type HouseholdShown = Pick<typeof households.$inferSelect, 'headFullName' | 'headInitials' | 'publishFullName' | 'povertyStatus' | 'housingNeed'>;
+
+// What registration commits: the house as the site shows it (its selection minutes included), the
+// head of household as shown under the household's consent, and the stages already dated.
+export function registrationRecords(house: HouseRow & { areaCode: string }, household: HouseholdShown): RecordPosting[] {
+  return [
+    {
+      description: describeEntry.houseRegistered(house.publicCode),
+      record: subjectRecord('house', house.id, {
+        area_code: house.areaCode, budget_vnd: house.budgetVnd, code: house.publicCode, housing_need: household.housingNeed ?? null,
+        minutes_ref: house.minutesRef, poverty_status: household.povertyStatus, type: house.type,
+      }),
+    },
+    { description: describeEntry.headName(house.publicCode), record: consentRecord(house.id, house.publicCode, household) },
+    ...stages.filter((stage) => house[stageColumn[stage]]).map((stage) => stageRecord(house, stage, house[stageColumn[stage]]!)),
+  ];
+}
+
+// A stage reached and its date, as the house page shows them.
+function stageRecord(house: Pick<HouseRow, 'id' | 'publicCode'>, stage: Stage, on: string): RecordPosting {
+  return { description: describeEntry.stage(house.publicCode, stageNames[stage][0]), record: subjectRecord('stage', house.id, { house_code: house.publicCode, on, stage }) };
 }
 
 export const stageNames = {
@@ -121,6 +150,7 @@ export async function advanceStage(db: Db, raw: unknown): Promise<{ houseId: num
       if (problem) throw problem;
     }
     await tx.update(houses).set({ [stageColumn[input.stage]]: input.on, ...(fundedReason ? { fundedReason } : {}) }).where(and(eq(houses.id, house.id)));
+    await commitRecords(tx, new Date(), [stageRecord(house, input.stage, input.on)]);
     // Donors whose money reached the house hear of the handover, in this same transaction.
     if (input.stage === 'handed_over') await enqueueHandoverNotes(tx, house.id, input.on);
     return { houseId: house.id, stage: input.stage, fundedReason };

@@ -5,10 +5,13 @@ import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { queryRows, schema, type Db, type Tx } from '../../db/client';
 import { commitmentInput } from '../ledger/canonical';
-import { contributionRecord, RECORD_FIELDS, type FieldType, type FlatRecordKind, type PublicRecordDraft } from '../ledger/public-record';
+import { contributionRecord, RECORD_FIELDS, subjectRecord, type FieldType, type FlatRecordKind, type PublicRecordDraft } from '../ledger/public-record';
 import { selectContributions, toPublicContribution } from '../publish/contribution-rows';
 import { describeEntry } from '../ledger/descriptions';
-import { assertBalanced, type EntryDraft } from '../ledger/entry';
+import { assertBalanced, type EntryDraft, type PostedEntry } from '../ledger/entry';
+import { publicHeadName } from '../publish/privacy';
+import { stageColumn } from './houses';
+import { stages } from './schemas';
 import { appendEntries, runOnce, type Outcome } from './journal';
 import { idempotencyKey } from './schemas';
 import { parseInput } from './validate';
@@ -39,7 +42,7 @@ export function sqlRecord<K extends FlatRecordKind>(kind: K, expressions: { [F i
 }
 
 /** Where each kind of record's current values live: the side table joined to the entry that committed them. */
-const PROJECTIONS: { [K in FlatRecordKind]: { from: string; record: string } } = {
+const PROJECTIONS: { [K in 'allocation' | 'disbursement' | 'state_payment']: { from: string; record: string } } = {
   allocation: {
     from: 'allocations s JOIN houses h ON h.id = s.house_id',
     record: sqlRecord('allocation', { amount_vnd: 's.amount_vnd', decision_ref: 's.decision_ref', house_code: 'h.public_code', pool_key: 's.pool_key' }),
@@ -55,7 +58,8 @@ const PROJECTIONS: { [K in FlatRecordKind]: { from: string; record: string } } =
 };
 
 export interface RecordFault {
-  entryId: number;
+  /** The entry that committed the record; null for a published row that no record commits. */
+  entryId: number | null;
   reason: string;
 }
 
@@ -80,19 +84,113 @@ export async function recordMismatch(tx: Tx): Promise<RecordFault | undefined> {
     };
     return { entryId: Number(bad.id), reason: reasons[bad.problem]! };
   }
-  for (const [kind, projection] of Object.entries(PROJECTIONS) as [FlatRecordKind, (typeof PROJECTIONS)[FlatRecordKind]][]) {
+  for (const [kind, projection] of Object.entries(PROJECTIONS) as [keyof typeof PROJECTIONS, (typeof PROJECTIONS)[keyof typeof PROJECTIONS]][]) {
     const [changed] = await queryRows<{ entry_id: string | number; committed: string | null; shown: string | null }>(tx, sql`
       SELECT coalesce(r.entry_id, s.entry_id) AS entry_id, r.body AS committed, ${sql.raw(projection.record)} AS shown
       FROM ${sql.raw(projection.from)}
       FULL JOIN (SELECT * FROM public_records WHERE kind = ${kind}) r ON r.entry_id = s.entry_id
-      WHERE (r.entry_id IS NULL AND s.entry_id IN (SELECT id FROM journal_entries WHERE commitment IS NOT NULL))
+      WHERE (r.entry_id IS NULL AND s.entry_id IS NOT NULL)
          OR (r.body IS NOT NULL AND r.body IS DISTINCT FROM ${sql.raw(projection.record)})
       ORDER BY 1 LIMIT 1`);
     if (changed) {
       return { entryId: Number(changed.entry_id), reason: `the ${kind} shown now (${changed.shown ?? 'nothing'}) differs from the committed record (${changed.committed ?? 'none'})` };
     }
   }
+  return subjectMismatch(tx);
+}
+
+/** A subject's published row (house, head of household, stage, photo) keyed as its records are. */
+interface SubjectProjection {
+  kind: FlatRecordKind;
+  /** SELECT key, record, label: each subject's row rendered as its record would be. */
+  shown: string;
+  /** The key of a public_records row r, matching the shown key. */
+  key: string;
+}
+
+// Built when first asked for: stageColumn comes from the houses module, which imports this one.
+function subjectProjections(): SubjectProjection[] {
+  const houseRows = 'houses h JOIN households d ON d.id = h.household_id';
+  const stageValues = stages.map((stage) => `('${stage}', h.${schema.houses[stageColumn[stage]].name})`).join(', ');
+  return [
+    {
+      kind: 'house', key: 'r.subject_id::text',
+      shown: `SELECT h.id::text AS key, h.public_code AS label, ${sqlRecord('house', {
+        area_code: 'a.code', budget_vnd: 'h.budget_vnd', code: 'h.public_code', housing_need: 'd.housing_need', minutes_ref: 'h.minutes_ref', poverty_status: 'd.poverty_status', type: 'h.type',
+      })} AS record FROM ${houseRows} JOIN areas a ON a.id = h.area_id`,
+    },
+    {
+      // The SQL twin of publicHeadName(): the full name only while the household consents.
+      kind: 'consent', key: 'r.subject_id::text',
+      shown: `SELECT h.id::text AS key, h.public_code AS label, ${sqlRecord('consent', {
+        head: 'CASE WHEN d.publish_full_name THEN d.head_full_name ELSE d.head_initials END', house_code: 'h.public_code',
+      })} AS record FROM ${houseRows}`,
+    },
+    {
+      kind: 'stage', key: "r.subject_id::text || ':' || (r.body::jsonb->>'stage')",
+      shown: `SELECT h.id || ':' || s.stage AS key, h.public_code || ' ' || s.stage AS label, ${sqlRecord('stage', {
+        house_code: 'h.public_code', on: "to_char(s.on_date, 'YYYY-MM-DD')", stage: 's.stage',
+      })} AS record FROM houses h CROSS JOIN LATERAL (VALUES ${stageValues}) AS s(stage, on_date) WHERE s.on_date IS NOT NULL`,
+    },
+    {
+      kind: 'photo', key: 'r.subject_id::text',
+      shown: `SELECT p.id::text AS key, h.public_code || ' photo #' || p.id AS label, ${sqlRecord('photo', {
+        file: 'p.stored_name', height: 'p.height', house_code: 'h.public_code', sha256: 'p.sha256', stage: 'p.stage', width: 'p.width',
+      })} AS record FROM photos p JOIN houses h ON h.id = p.house_id`,
+    },
+  ];
+}
+
+// Each house, head of household, stage date and photo as published now, against the latest record
+// committed for it: a row changed, added or deleted behind the application's back is caught.
+async function subjectMismatch(tx: Tx): Promise<RecordFault | undefined> {
+  for (const projection of subjectProjections()) {
+    const [changed] = await queryRows<{ entry_id: string | number | null; label: string | null; committed: string | null; shown: string | null }>(tx, sql`
+      WITH shown AS (${sql.raw(projection.shown)}),
+      committed AS (
+        SELECT DISTINCT ON (key) key, entry_id, body FROM (
+          SELECT ${sql.raw(projection.key)} AS key, r.entry_id, r.body FROM public_records r WHERE r.kind = ${projection.kind}) x
+        ORDER BY key, entry_id DESC)
+      SELECT c.entry_id, s.label, c.body AS committed, s.record AS shown
+      FROM shown s FULL JOIN committed c ON c.key = s.key
+      WHERE c.body IS DISTINCT FROM s.record
+      ORDER BY c.entry_id NULLS FIRST LIMIT 1`);
+    if (changed) {
+      const what = `the ${projection.kind}${changed.label ? ` of ${changed.label}` : ''}`;
+      return changed.entry_id === null
+        ? { entryId: null, reason: `${what} (${changed.shown}) has no committed record` }
+        : { entryId: Number(changed.entry_id), reason: `${what} shown now (${changed.shown ?? 'nothing'}) differs from the committed record (${changed.committed ?? 'none'})` };
+    }
+  }
   return undefined;
+}
+
+/** A fact without money to commit: its public record and the words the journal shows for it. */
+export interface RecordPosting {
+  description: string;
+  record: PublicRecordDraft;
+}
+
+// Posts one record entry (no lines) per fact through the chain's one writer, in one append.
+export function commitRecords(tx: Tx, occurredAt: Date, postings: RecordPosting[]): Promise<PostedEntry[]> {
+  const drafts: EntryDraft[] = postings.map(({ description, record }) => ({
+    kind: 'record', occurredAt, description, contributionId: null, reversesEntryId: null, reason: null, lines: [], record,
+  }));
+  drafts.forEach(assertBalanced);
+  return appendEntries(tx, drafts);
+}
+
+// Clears withdrawn records' text, naming the entry that replaced each; their commitments stay in the chain.
+async function clearWithdrawn(tx: Tx, withdrawn: { entry_id: number; by: number }[]): Promise<void> {
+  await tx.execute(sql`
+    UPDATE public_records r SET body = NULL, withdrawn_by_entry_id = v.by
+    FROM jsonb_to_recordset(${JSON.stringify(withdrawn)}::jsonb) AS v(entry_id bigint, by bigint)
+    WHERE r.entry_id = v.entry_id`);
+}
+
+/** What the site shows of a head of household, committed at registration and again when consent is withdrawn. */
+export function consentRecord(houseId: number, houseCode: string, household: Parameters<typeof publicHeadName>[0]): PublicRecordDraft {
+  return subjectRecord('consent', houseId, { head: publicHeadName(household), house_code: houseCode });
 }
 
 /** A contribution about to be written (its id reserved), and its donor's row when the donor is new. */
@@ -139,12 +237,22 @@ export async function contributionRecords(tx: Tx, gifts: GiftRows[], prefetched:
     const donor = newDonor ? { display_name: newDonor.displayName ?? null, anonymous: newDonor.anonymous ?? false, kind: newDonor.kind } : known;
     // The same refusal the donor foreign key gives, so a batch falls back to posting its gifts alone.
     if (!donor) throw new DomainError(404, 'unknown_reference', `Không tìm thấy bản ghi được tham chiếu (nhà hảo tâm #${c.donorId}).`, `A referenced record does not exist (donor #${c.donorId}).`);
-    return contributionRecord(toPublicContribution({
-      id: c.id, receipt_code: c.receiptCode, received_at: c.receivedAt, kind: c.kind, channel: c.channel ?? null, amount_vnd: c.amountVnd, target_type: c.targetType,
-      details: c.details ?? null, house_code: found.get(`house:${c.targetHouseId}`)?.code ?? null, area_code: found.get(`area:${c.targetAreaId}`)?.code ?? null,
-      display_name: donor.display_name, anonymous: Boolean(donor.anonymous), donor_kind: donor.kind, entry_id: null, entry_hash: null, reversed_by: null,
-    }));
+    return giftRecord(c, donor, found.get(`house:${c.targetHouseId}`)?.code ?? null, found.get(`area:${c.targetAreaId}`)?.code ?? null);
   });
+}
+
+// One gift's record from its row, its donor's public fields and its target's codes (the demo loader builds it the same way).
+export function giftRecord(
+  c: Pick<typeof schema.contributions.$inferInsert, 'id' | 'receiptCode' | 'receivedAt' | 'kind' | 'channel' | 'amountVnd' | 'targetType' | 'details'>,
+  donor: { display_name: string | null; anonymous: boolean | null; kind: string | null | undefined },
+  houseCode: string | null,
+  areaCode: string | null,
+): PublicRecordDraft {
+  return contributionRecord(toPublicContribution({
+    id: c.id, receipt_code: c.receiptCode, received_at: c.receivedAt, kind: c.kind, channel: c.channel ?? null, amount_vnd: c.amountVnd, target_type: c.targetType,
+    details: c.details ?? null, house_code: houseCode, area_code: areaCode,
+    display_name: donor.display_name, anonymous: Boolean(donor.anonymous), donor_kind: donor.kind, entry_id: null, entry_hash: null, reversed_by: null,
+  }));
 }
 
 const CONTRIBUTION_BATCH = 5000;
@@ -173,12 +281,14 @@ export async function contributionMismatch(tx: Tx): Promise<RecordFault | undefi
   }
 }
 
-export const donorWithdrawalInput = z.object({
+// Who asked for a withdrawal and when, under its idempotency key: common to every kind of withdrawal.
+const withdrawalRequest = {
   idempotencyKey,
-  donorId: z.number().int().positive(),
   requestedBy: z.string().trim().min(1).max(100),
   occurredAt: z.coerce.date(),
-});
+};
+
+export const donorWithdrawalInput = z.object({ ...withdrawalRequest, donorId: z.number().int().positive() });
 
 // Withdraws a donor's name from publication (the donor asked to become anonymous): the donor is made
 // anonymous, each of their committed contributions gets a new record as it is now shown, and the old
@@ -201,15 +311,29 @@ async function withdrawIn(tx: Tx, donorId: number, occurredAt: Date): Promise<{ 
   // Only records that showed something else (the name) are withdrawn and committed again.
   const again = shown.filter((row) => previous.has(row.id) && previous.get(row.id)!.body !== contributionRecord(row).body);
   if (again.length === 0) return { withdrawn: 0 };
-  const drafts: EntryDraft[] = again.map((row) => ({
-    kind: 'record', occurredAt, description: describeEntry.withdrawal(row.receipt_code), contributionId: null,
-    reversesEntryId: null, reason: null, lines: [], record: contributionRecord(row),
-  }));
-  drafts.forEach(assertBalanced);
-  const posted = await appendEntries(tx, drafts);
-  await tx.execute(sql`
-    UPDATE public_records r SET body = NULL, withdrawn_by_entry_id = v.by
-    FROM jsonb_to_recordset(${JSON.stringify(again.map((row, i) => ({ entry_id: Number(previous.get(row.id)!.entry_id), by: posted[i]!.id })))}::jsonb) AS v(entry_id bigint, by bigint)
-    WHERE r.entry_id = v.entry_id`);
+  const posted = await commitRecords(tx, occurredAt, again.map((row) => ({ description: describeEntry.withdrawal(row.receipt_code), record: contributionRecord(row) })));
+  await clearWithdrawn(tx, again.map((row, i) => ({ entry_id: Number(previous.get(row.id)!.entry_id), by: posted[i]!.id })));
   return { withdrawn: again.length };
+}
+
+export const consentWithdrawalInput = z.object({ ...withdrawalRequest, houseId: z.number().int().positive() });
+
+// A household withdraws its consent to show the head's full name: from now on the initials are shown,
+// committed as a new record, and the record that showed the name loses its text.
+export function withdrawHeadNameConsent(db: Db, raw: unknown): Promise<Outcome<{ withdrawn: number }>> {
+  const input = parseInput(consentWithdrawalInput, raw);
+  const { idempotencyKey: key, ...request } = input;
+  return runOnce(db, key, request, async (tx) => {
+    const [house] = await tx.select({ code: schema.houses.publicCode, householdId: schema.houses.householdId }).from(schema.houses).where(eq(schema.houses.id, input.houseId));
+    if (!house) throw new DomainError(404, 'house_unknown', `Không có nhà #${input.houseId}.`, `No house #${input.houseId}.`);
+    const [household] = await tx.update(schema.households).set({ publishFullName: false }).where(eq(schema.households.id, house.householdId)).returning();
+    const [latest] = await queryRows<{ entry_id: string | number; body: string | null }>(tx, sql`
+      SELECT entry_id, body FROM public_records WHERE kind = 'consent' AND subject_id = ${input.houseId} ORDER BY entry_id DESC LIMIT 1`);
+    const record = consentRecord(input.houseId, house.code, household!);
+    // Nothing to withdraw when the initials were already what the site showed.
+    if (latest?.body === record.body) return { withdrawn: 0 };
+    const [posted] = await commitRecords(tx, input.occurredAt, [{ description: describeEntry.consentWithdrawn(house.code), record }]);
+    if (latest?.body) await clearWithdrawn(tx, [{ entry_id: Number(latest.entry_id), by: posted!.id }]);
+    return { withdrawn: latest?.body ? 1 : 0 };
+  });
 }

@@ -15,4 +15,9 @@ export const describeEntry = {
   statePayment: (houseCode: string, documentRef: string) => `Ngân sách nhà nước đã chi cho hộ nhà ${houseCode} (${documentRef})`,
   reversal: (entryId: number) => `Đảo bút toán #${entryId}`,
   withdrawal: (receiptCode: string) => `Rút tên người đóng góp ${receiptCode} khỏi công bố`,
+  houseRegistered: (houseCode: string) => `Đăng ký nhà ${houseCode}`,
+  headName: (houseCode: string) => `Tên chủ hộ nhà ${houseCode} được công bố theo đồng ý của hộ`,
+  consentWithdrawn: (houseCode: string) => `Hộ nhà ${houseCode} rút đồng ý công bố họ tên`,
+  stage: (houseCode: string, stage: string) => `Nhà ${houseCode} đến giai đoạn "${stage}"`,
+  photo: (houseCode: string, stage: string) => `Ảnh nhà ${houseCode} ở giai đoạn "${stage}"`,
 } as const;

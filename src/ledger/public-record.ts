@@ -8,6 +8,14 @@ import { LedgerRuleError } from './errors';
 export const RECORD_FIELDS = {
   allocation: { amount_vnd: 'int', decision_ref: 'text', house_code: 'text', pool_key: 'text' },
   disbursement: { amount_vnd: 'int', house_code: 'text', purpose: 'text' },
+  /** A house registered, as the site shows it; its minutes_ref is the commune's selection minutes. */
+  house: { area_code: 'text', budget_vnd: 'int', code: 'text', housing_need: 'text', minutes_ref: 'text', poverty_status: 'text', type: 'text' },
+  /** The head of household as shown: the full name while the household consents, initials otherwise. */
+  consent: { head: 'text', house_code: 'text' },
+  /** A stage reached and its date (yyyy-mm-dd). */
+  stage: { house_code: 'text', on: 'text', stage: 'text' },
+  /** A stage photo: its published file, size and the SHA-256 of the file's bytes. */
+  photo: { file: 'text', height: 'int', house_code: 'text', sha256: 'text', stage: 'text', width: 'int' },
   state_payment: { amount_vnd: 'int', document_ref: 'text', house_code: 'text', paid_on: 'text' },
 } as const satisfies Record<string, Record<string, FieldType>>;
 
@@ -38,6 +46,12 @@ export function publicRecord<K extends FlatRecordKind>(kind: K, values: RecordVa
     }
   }
   return { kind, subjectId: null, body: canonicalJson(values as Record<string, string | number | null>) };
+}
+
+// A record about a subject that outlives its entry (a house, a photo): later records of the same
+// subject supersede it, and ledger:verify compares the subject's row with the latest one.
+export function subjectRecord<K extends FlatRecordKind>(kind: K, subjectId: number, values: RecordValues<K>): PublicRecordDraft {
+  return { ...publicRecord(kind, values), subjectId };
 }
 
 // A contribution's record: exactly the row the open dataset and the site show, less what the chain gives.

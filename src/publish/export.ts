@@ -18,7 +18,7 @@ import { csvRow } from './csv';
 import type { PublishedRecord } from './records';
 import { FileSink, JsonArraySink, linkUnchanged, sha256Hex, type DatasetChanges } from './files';
 import {
-  DATASET_FORMAT, FILES, JOURNAL_CHUNK_ENTRIES, LEDGER_PAGE_SIZE,
+  CONTRIBUTION_CSV_HEADER, DATASET_FORMAT, FILES, JOURNAL_CHUNK_ENTRIES, LEDGER_PAGE_SIZE,
   type Checkpoint, type DatasetFile, type HouseDetail, type HouseFunder, type HouseFunding, type PublicAllocation, type PublicArea,
   type PublicCampaign, type PublicContribution, type PublicDisbursement, type PublicHouse, type PublicStatePayment, type ReportPeriod, type StageCounts, type Summary,
 } from './format';
@@ -280,8 +280,6 @@ function campaignRecord(campaign: typeof schema.campaigns.$inferSelect): PublicC
     labour_day_rate_vnd: campaign.labourDayRateVnd, starts_on: campaign.startsOn, ends_on: campaign.endsOn,
   };
 }
-
-const CONTRIBUTION_CSV_HEADER = ['id', 'receipt_code', 'received_at', 'donor', 'donor_kind', 'kind', 'channel', 'amount_vnd', 'fee_vnd', 'target', 'house_code', 'area_code', 'entry_id', 'entry_hash', 'reversed_by_entry_id'] as const;
 
 // Every contribution in id order: static ledger pages of LEDGER_PAGE_SIZE, the CSV, and the figures the home page charts.
 async function exportContributions(tx: Tx, campaignId: number, root: string, done: (file: DatasetFile) => void, progress: (what: string, done: number) => void) {

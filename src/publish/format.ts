@@ -154,6 +154,9 @@ export interface PublicDisbursement {
   reversed_by_entry_id: number | null;
 }
 
+/** The columns of contributions.csv: a ledger page's fields, flat. */
+export const CONTRIBUTION_CSV_HEADER = ['id', 'receipt_code', 'received_at', 'donor', 'donor_kind', 'kind', 'channel', 'amount_vnd', 'fee_vnd', 'target', 'house_code', 'area_code', 'entry_id', 'entry_hash', 'reversed_by_entry_id'] as const;
+
 /** State budget support the commune or district paid to the household, by its payment document. */
 export interface PublicStatePayment {
   id: number;

@@ -6,8 +6,7 @@ import type { HouseStage, PublicPhoto } from './format';
 
 const { photos } = schema;
 
-// Photos are served by the same server as the site, at /photos/<stored name>.
-export const photoPath = (storedName: string) => `/photos/${storedName}`;
+import { photoPath } from './records';
 
 export type StagePhotos = Map<number, Map<string, PublicPhoto[]>>;
 

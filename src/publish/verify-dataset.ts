@@ -6,10 +6,11 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { effectsOf, type Effects } from '../ledger/effects';
 import { canonicalOfRecord, checkRecord, compareWithCheckpoint, linesOfRecord, startChain, type JournalRecord } from './chain';
-import { DATASET_FORMAT, FILES, type Checkpoint, type PublicAllocation, type PublicContribution, type PublicDisbursement, type PublicHouse, type Summary } from './format';
+import { CONTRIBUTION_CSV_HEADER, DATASET_FORMAT, FILES, type Checkpoint, type HouseDetail, type PublicAllocation, type PublicContribution, type PublicDisbursement, type PublicHouse, type Summary } from './format';
+import { csvRow } from './csv';
 import { sha256Hex } from './files';
 import { headlineFromBalances, paidBySource } from '../ledger/headline';
-import { contributionFault, lineFromRecord, recordFault, type PublishedRecord } from './records';
+import { contributionFault, csvRows, funderDifference, houseDifference, houseRecordsOf, lineFromRecord, recordFault, type PublishedRecord } from './records';
 import { hashLeaf, sameHash } from './tlog/merkle';
 import { extensionFields } from './tlog/note';
 import { bundleRecord, concatHashes, entriesPath, TileBuilder, tilePath, TILE_WIDTH } from './tlog/tiles';
@@ -118,7 +119,23 @@ const ndjsonLines = (text: string) => text.split('\n').filter((line) => line.tri
 
 // Each committed entry's published record against its commitment in the chain, then every published
 // allocation and payment against the record its entry committed to (a file rewritten with its hash is still caught).
-async function checkRecords(source: string, checkpoint: Checkpoint, commitments: Map<number, string>): Promise<string> {
+/** What the journal says of each contribution: the entry that posted it and the reversal that undid it. */
+interface GiftEntries {
+  posted: Map<number, { id: number; hash: string }>;
+  reversedBy: Map<number, number>;
+}
+
+// A ledger page's row against the journal: its entry, that entry's hash and its reversal.
+function journalDifference(shown: PublicContribution, journal: GiftEntries): string | undefined {
+  const posted = journal.posted.get(shown.id);
+  const expected = { entry_id: posted?.id ?? null, entry_hash: posted?.hash ?? null, reversed_by_entry_id: posted ? journal.reversedBy.get(posted.id) ?? null : null };
+  for (const [field, value] of Object.entries(expected) as [keyof typeof expected, string | number | null][]) {
+    if (shown[field] !== value) return `${field} is ${JSON.stringify(shown[field])}, the journal says ${JSON.stringify(value)}`;
+  }
+  return undefined;
+}
+
+async function checkRecords(source: string, checkpoint: Checkpoint, commitments: Map<number, string>, journal: GiftEntries): Promise<{ summary: string; records: Map<number, PublishedRecord> }> {
   const records = new Map<number, PublishedRecord>();
   for (const raw of ndjsonLines(await readText(source, FILES.records))) {
     const parsed = publishedRecordSchema.safeParse(raw);
@@ -150,18 +167,62 @@ async function checkRecords(source: string, checkpoint: Checkpoint, commitments:
   const latest = new Map<number, PublishedRecord>();
   for (const r of records.values()) if (r.kind === 'contribution' && r.subject_id !== null) latest.set(r.subject_id, r);
   const pages = checkpoint.files.map((f) => f.path).filter((p) => /^contributions\/\d+\.json$/.test(p));
+  // contributions.csv lists the same rows as the ledger pages, in the same order, through the one CSV writer.
+  const csv = csvRows(await readText(source, FILES.contributionsCsv));
+  if (csv.next().value !== csvRow(CONTRIBUTION_CSV_HEADER)) throw new Fault(null, FILES.contributionsCsv, 'the header row is not the dataset\'s');
   let shownCount = 0;
   for (const page of pages) {
     for (const shown of JSON.parse(await readText(source, page)) as PublicContribution[]) {
-      const fault = contributionFault(shown, latest.get(shown.id));
-      if (fault) throw new Fault(latest.get(shown.id)!.entry_id, page, `contribution ${shown.receipt_code} ${fault}`);
+      const fault = contributionFault(shown, latest.get(shown.id)) ?? journalDifference(shown, journal);
+      const entryId = latest.get(shown.id)?.entry_id ?? journal.posted.get(shown.id)?.id ?? null;
+      if (fault) throw new Fault(entryId, page, `contribution ${shown.receipt_code} ${fault}`);
+      const row = csv.next().value;
+      if (row !== csvRow(CONTRIBUTION_CSV_HEADER.map((key) => shown[key]))) {
+        throw new Fault(entryId, FILES.contributionsCsv, `the row of contribution ${shown.receipt_code} differs from its committed record and the journal (found ${JSON.stringify(row ?? null)})`);
+      }
       if (latest.delete(shown.id)) shownCount++;
     }
   }
+  const extra = csv.next().value;
+  if (extra !== undefined) throw new Fault(null, FILES.contributionsCsv, `a row no ledger page lists: ${JSON.stringify(extra)}`);
   const unlisted = latest.values().next().value;
   if (unlisted) throw new Fault(unlisted.entry_id, FILES.records, `the committed contribution #${unlisted.subject_id} is on no ledger page`);
   const withdrawn = [...records.values()].filter((r) => r.record === null).length;
-  return `${records.size.toLocaleString('en')} public records against their commitments (${withdrawn} withdrawn), and the allocations, payments and ${shownCount.toLocaleString('en')} contributions they show`;
+  return {
+    summary: `${records.size.toLocaleString('en')} public records against their commitments (${withdrawn} withdrawn), and the allocations, payments and ${shownCount.toLocaleString('en')} contributions they show (ledger pages and contributions.csv)`,
+    records,
+  };
+}
+
+// Each house in houses.json against its committed registration, head, stages and photos, and its own
+// file's gifts, allocations and payments against their records; every registered house must be listed.
+async function checkHouses(source: string, houses: PublicHouse[], records: Map<number, PublishedRecord>): Promise<string> {
+  const byHouse = houseRecordsOf(records.values());
+  const latestGift = new Map<number, PublishedRecord>();
+  for (const r of records.values()) if (r.kind === 'contribution' && r.subject_id !== null) latestGift.set(r.subject_id, r);
+  // Houses registered before records existed carry none: checked only when the dataset commits houses.
+  const committed = byHouse.house.size > 0;
+  for (const house of houses) {
+    if (committed) {
+      const difference = houseDifference(house, byHouse);
+      if (difference) throw new Fault(difference.entryId, FILES.houses, difference.reason);
+      byHouse.house.delete(house.id);
+    }
+    const file = FILES.house(house.code);
+    const detail = JSON.parse(await readText(source, file)) as HouseDetail;
+    if (detail.code !== house.code) throw new Fault(null, file, `the file is about house ${detail.code}, not ${house.code}`);
+    for (const line of [...detail.allocations, ...detail.disbursements]) {
+      const difference = records.has(line.entry_id) ? lineFromRecord(line, records.get(line.entry_id)!.record) : undefined;
+      if (difference) throw new Fault(line.entry_id, file, difference);
+    }
+    for (const funder of detail.funders) {
+      const difference = funderDifference(funder, latestGift.get(funder.contribution_id));
+      if (difference) throw new Fault(latestGift.get(funder.contribution_id)!.entry_id, file, `gift ${funder.receipt_code}: ${difference}`);
+    }
+  }
+  const unlisted = byHouse.house.values().next().value;
+  if (unlisted) throw new Fault(unlisted.entry_id, FILES.houses, `the registered house ${String(unlisted.record?.code ?? `#${unlisted.subject_id}`)} is not listed`);
+  return `${houses.length.toLocaleString('en')} houses and their files against their committed records`;
 }
 
 export async function verifyDataset(source: string, options: VerifyOptions | VerifyOptions['onProgress'] = {}): Promise<DatasetReport> {
@@ -177,6 +238,7 @@ export async function verifyDataset(source: string, options: VerifyOptions | Ver
     const fileHashes = new Map(checkpoint.files.map((f) => [f.path, f]));
     const effects: Effects = { houses: new Map(), pools: new Map(), lots: new Map() };
     const commitments = new Map<number, string>();
+    const journal: GiftEntries = { posted: new Map(), reversedBy: new Map() };
 
     // The signed checkpoint first: every later check is against what the fund signed.
     const policy = trustPolicy(trust.key ?? checkpoint.log.verifier_key, trust.witnesses ?? [], trust.threshold ?? 0);
@@ -226,6 +288,8 @@ export async function verifyDataset(source: string, options: VerifyOptions | Ver
         if (fault) throw new Fault(fault.entryId, path, fault.reason);
         effectsOf(linesOfRecord(record), effects);
         if (record.commitment) commitments.set(record.id, record.commitment);
+        if (record.kind === 'reversal' && record.reverses_entry_id !== null) journal.reversedBy.set(record.reverses_entry_id, record.id);
+        else if (record.contribution_id !== null) journal.posted.set(record.contribution_id, { id: record.id, hash: record.hash });
         const leaf = encoder.encode(canonicalOfRecord(record));
         tree.append(hashLeaf(leaf));
         bundle.push(bundleRecord(leaf));
@@ -278,9 +342,11 @@ export async function verifyDataset(source: string, options: VerifyOptions | Ver
     }
     checked.push(`SHA-256 of ${checkpoint.files.length.toLocaleString('en')} files`);
 
-    checked.push(await checkRecords(source, checkpoint, commitments));
+    const { summary: recordsChecked, records } = await checkRecords(source, checkpoint, commitments, journal);
+    checked.push(recordsChecked);
 
     const houses = JSON.parse(await readText(source, FILES.houses)) as PublicHouse[];
+    checked.push(await checkHouses(source, houses, records));
     for (const house of houses) {
       const expected = effects.houses.get(house.id) ?? { allocatedVnd: 0, cashAllocatedVnd: 0, disbursedVnd: 0, stateAllocatedVnd: 0, statePaidVnd: 0 };
       if (house.allocated_vnd !== expected.allocatedVnd || house.cash_allocated_vnd !== expected.cashAllocatedVnd || house.disbursed_vnd !== expected.disbursedVnd) {

@@ -13,6 +13,7 @@ import { describeItem, priceItem, recordShipment, type PricedItem } from '../dom
 import { advanceStage, initialsOf, registerHouseProject, stageNames } from '../domain/houses';
 import { runOnce } from '../domain/journal';
 import { recordCashTransfer } from '../domain/treasury';
+import { withdrawDonorName, withdrawHeadNameConsent } from '../domain/public-records';
 import { formatDate, formatVnd } from '../i18n/format';
 import { audit } from './audit';
 import { checkbox, count, decimal, integer, optionalText, optionalVnd, pastDate, startOfDayVn, submissionId, text, vnd, type Fields } from './forms';
@@ -24,7 +25,7 @@ import { importHouseholds } from './households-import';
 import { recordStatePayment } from '../domain/state-payments';
 import { importStatePayments } from './state-payments-import';
 import { cleanReceipt, removeReceipt, storeReceipt } from './receipts';
-import { roleNames } from './permissions';
+import { can, roleNames } from './permissions';
 import { resolveReview, type Resolution } from '../payments/review-queue';
 import { startPublish } from './publish';
 import { resendMessage } from '../mail/worker';
@@ -711,6 +712,41 @@ export async function bankDepositAction(ctx: ActionContext, form: Fields): Promi
       vi: `Đã ghi nộp ${formatVnd(amountVnd)} tiền mặt vào ngân hàng, giấy nộp tiền ${slipNo} (bút toán #${result.entryId}).`,
       en: `Recorded ${formatVnd(amountVnd)} of office cash deposited at the bank, slip ${slipNo} (entry #${result.entryId}).`,
       replayed, details: { slipNo, entryId: result.entryId },
+    };
+  });
+}
+
+// The route admits administrators only; the handler checks again, so no other caller can reach it.
+function assertMayWithdraw(ctx: ActionContext): void {
+  if (can(ctx.user.role, 'publication.withdraw')) return;
+  throw new DomainError(403, 'forbidden', 'Chỉ quản trị viên được rút tên khỏi công bố.', 'Only an administrator may withdraw a name from publication.');
+}
+
+// A donor asked to become anonymous: their name leaves every published record; the chain still verifies.
+export async function withdrawDonorNameAction(ctx: ActionContext, form: Fields): Promise<Done> {
+  const donorId = integer(form, 'donorId');
+  return logged(ctx, 'donor.withdraw_name', `donor:${donorId}`, async () => {
+    assertMayWithdraw(ctx);
+    const { result, replayed } = await withdrawDonorName(ctx.db, { idempotencyKey: keyOf('donor.withdraw_name', form), donorId, requestedBy: ctx.user.username, occurredAt: new Date() });
+    return {
+      vi: `Người ủng hộ #${donorId} nay là "Nhà hảo tâm"; ${result.withdrawn} bản ghi công khai đã rút tên và được ghi lại. Tên sẽ biến mất khỏi trang công khai ở lần xuất bản tới.`,
+      en: `Donor #${donorId} is now anonymous; ${result.withdrawn} public record(s) withdrawn and committed again. The name leaves the public site at the next publish.`,
+      replayed, link: '/staff/withdrawals', details: result,
+    };
+  });
+}
+
+// A household withdrew its consent to show the head's full name: initials from now on.
+export async function withdrawConsentAction(ctx: ActionContext, form: Fields): Promise<Done> {
+  const code = text(form, 'houseCode').toUpperCase();
+  return logged(ctx, 'household.withdraw_consent', `house:${code}`, async () => {
+    assertMayWithdraw(ctx);
+    const house = await houseByCode(ctx.db, code);
+    const { result, replayed } = await withdrawHeadNameConsent(ctx.db, { idempotencyKey: keyOf('household.withdraw_consent', form), houseId: house.id, requestedBy: ctx.user.username, occurredAt: new Date() });
+    return {
+      vi: result.withdrawn ? `Nhà ${house.publicCode}: họ tên chủ hộ đã rút khỏi công bố, chỉ còn chữ cái đầu.` : `Nhà ${house.publicCode} vốn chỉ công bố chữ cái đầu; không có gì phải rút.`,
+      en: result.withdrawn ? `House ${house.publicCode}: the head's full name is withdrawn; initials only.` : `House ${house.publicCode} already showed initials only; nothing to withdraw.`,
+      replayed, link: '/staff/withdrawals', details: { houseCode: house.publicCode, ...result },
     };
   });
 }

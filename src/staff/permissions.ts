@@ -13,7 +13,7 @@ export const roleNames: Record<Role, [string, string]> = {
 export const permissions = [
   'workspace.view', 'records.read', 'records.write', 'allocations.create', 'disbursements.decide',
   'entries.reverse', 'audit.read', 'reports.read', 'accounts.manage', 'payments.review', 'bank.memo.read', 'site.publish',
-  'household.private.read', 'mail.manage',
+  'household.private.read', 'mail.manage', 'publication.withdraw',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -22,12 +22,14 @@ const everyone: Permission[] = ['workspace.view', 'records.read', 'reports.read'
 // Recorders record and propose; approvers decide (never their own); auditors only read; administrators run accounts.
 // Posting queued bank money is an approver's decision: it says where money goes, and the general fund has no area
 // to scope a recorder to. A bank memo (the sender's name and account) is read only by those who handle donors.
+// Withdrawing a name from publication (a donor's, or a head of household's on withdrawn consent) is the
+// administrator's: it answers a person's request about their own data, not a money decision.
 // Approvers and administrators may publish the public site (it only shows what is already recorded), and
 // see and resend donor emails (the outbox).
 // A household's ID number, phone and address are for those who deal with the household: recorders
 // (within their own areas) and approvers (who pay the household); not administrators or auditors.
 export const grants: Record<Role, readonly Permission[]> = {
-  administrator: [...everyone, 'accounts.manage', 'audit.read', 'site.publish', 'mail.manage'],
+  administrator: [...everyone, 'accounts.manage', 'audit.read', 'site.publish', 'mail.manage', 'publication.withdraw'],
   recorder: [...everyone, 'records.write', 'bank.memo.read', 'household.private.read'],
   approver: [...everyone, 'allocations.create', 'disbursements.decide', 'entries.reverse', 'payments.review', 'bank.memo.read', 'site.publish', 'household.private.read', 'mail.manage'],
   auditor: [...everyone, 'audit.read'],
@@ -79,6 +81,7 @@ export const staffRoutes: readonly StaffRoute[] = [
   { pattern: '/staff/disbursements/[id]/receipt', methods: { GET: 'records.read' } },
   { pattern: '/staff/payment-reviews', methods: { GET: 'records.read', POST: 'payments.review' }, nav: ['Đối soát tiền vào', 'Payment review'] },
   { pattern: '/staff/donors', methods: { GET: 'records.read', POST: 'entries.reverse' }, nav: ['Người ủng hộ', 'Donors'] },
+  { pattern: '/staff/withdrawals', methods: { GET: 'publication.withdraw', POST: 'publication.withdraw' }, nav: ['Rút tên khỏi công bố', 'Withdraw names'] },
   { pattern: '/staff/corrections', methods: { GET: 'records.read', POST: 'entries.reverse' }, nav: ['Điều chỉnh', 'Corrections'] },
   { pattern: '/staff/corrections/request', methods: { POST: 'records.write' } },
   { pattern: '/staff/report', methods: { GET: 'reports.read' }, nav: ['Báo cáo 6 tháng', 'Six-monthly report'] },

@@ -5,9 +5,13 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { queryRows, schema, type Db } from '../../db/client';
 import { DomainError } from '../domain/errors';
+import { stageNames } from '../domain/houses';
+import { commitRecords } from '../domain/public-records';
+import { describeEntry } from '../ledger/descriptions';
+import { subjectRecord } from '../ledger/public-record';
 
 export const PHOTO_MAX_BYTES = 8 * 1024 * 1024;
 export const PHOTO_MAX_PIXELS = 40_000_000;
@@ -115,11 +119,19 @@ export async function storePhoto(db: Db, input: { houseId: number; stage: typeof
   await writeFile(`${path}.part`, input.photo.data, { flag: 'wx' });
   await rename(`${path}.part`, path);
   try {
-    const [row] = await db.insert(schema.photos).values({
-      houseId: input.houseId, stage: input.stage, storedName, width: input.photo.width, height: input.photo.height,
-      bytes: input.photo.data.length, createdBy: input.createdBy, sourceSha256: input.sourceSha256 ?? null, pixelHash: input.pixelHash ?? null,
-    }).returning();
-    return row!;
+    // The photo row and its public record commit together: the published file is committed in the chain.
+    return await db.transaction(async (tx) => {
+      const [row] = await tx.insert(schema.photos).values({
+        houseId: input.houseId, stage: input.stage, storedName, width: input.photo.width, height: input.photo.height, bytes: input.photo.data.length,
+        sha256: photoHash(input.photo.data), createdBy: input.createdBy, sourceSha256: input.sourceSha256 ?? null, pixelHash: input.pixelHash ?? null,
+      }).returning();
+      const [house] = await tx.select({ code: schema.houses.publicCode }).from(schema.houses).where(eq(schema.houses.id, input.houseId));
+      await commitRecords(tx, row!.createdAt, [{
+        description: describeEntry.photo(house!.code, stageNames[input.stage][0]),
+        record: subjectRecord('photo', row!.id, { file: storedName, height: row!.height, house_code: house!.code, sha256: row!.sha256, stage: input.stage, width: row!.width }),
+      }]);
+      return row!;
+    });
   } catch (error) {
     await unlink(path).catch(() => {});
     throw error;

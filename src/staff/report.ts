@@ -125,7 +125,8 @@ const endOfDay = (date: string) => new Date(Date.parse(`${date}T00:00:00+07:00`)
 
 // The period the report opens on: the last finished half-year that has ledger entries.
 export async function defaultReportPeriod(db: Db, now = new Date()): Promise<Period> {
-  const [row] = await queryRows(db, sql`SELECT max(occurred_at) AS latest FROM journal_entries WHERE occurred_at < ${endOfDay(defaultPeriod(now).to)}::timestamptz`);
+  // Money entries: a record entry (a house registered, a photo added) alone does not make a half-year to report on.
+  const [row] = await queryRows(db, sql`SELECT max(occurred_at) AS latest FROM journal_entries WHERE kind <> 'record' AND occurred_at < ${endOfDay(defaultPeriod(now).to)}::timestamptz`);
   return periodWithData(now, row?.latest ? todayInVietnam(new Date(row.latest as string)) : null);
 }
 

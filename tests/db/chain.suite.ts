@@ -14,7 +14,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows, type DbHandle } from '../../db/client';
 import { allocateFromPool } from '../../src/domain/allocations';
 import { decideDisbursement, proposeDisbursement } from '../../src/domain/disbursements';
-import { sqlRecord, withdrawDonorName } from '../../src/domain/public-records';
+import { sqlRecord, withdrawDonorName, withdrawHeadNameConsent } from '../../src/domain/public-records';
+import { advanceStage, registerHouseProject } from '../../src/domain/houses';
+import { reverseEntry } from '../../src/domain/corrections';
+import { storePhoto } from '../../src/staff/photos';
+import { publicRecord, RECORD_FIELDS, type FlatRecordKind, type RecordValues } from '../../src/ledger/public-record';
 import { verifyLedger } from '../../src/domain/verify';
 import { canonicalJson, canonicalTailOf, lineJson } from '../../src/ledger/canonical';
 import { publishDataset } from '../../src/publish/export';
@@ -169,6 +173,103 @@ export function chainSuite(driver: string, fresh: FreshDb): void {
       }, 60_000);
     }
 
+    it('the SQL rendering of every kind of flat record equals publicRecord() on random values', async () => {
+      const valueOf = { int: maybe(vnd), text: maybe(text) } as const;
+      for (const kind of Object.keys(RECORD_FIELDS) as FlatRecordKind[]) {
+        const fields = Object.entries(RECORD_FIELDS[kind]) as [string, 'int' | 'text'][];
+        await fc.assert(fc.asyncProperty(fc.tuple(...fields.map(([, type]) => valueOf[type])), async (values) => {
+          const expressions = Object.fromEntries(fields.map(([name], i) => [name, `v.c${i}`]));
+          const columns = fields.map(([, type], i) => sql`${values[i]}::${sql.raw(type === 'int' ? 'bigint' : 'text')} AS ${sql.raw(`c${i}`)}`);
+          const [row] = await queryRows<{ body: string }>(handle.db, sql`SELECT ${sql.raw(sqlRecord(kind, expressions as never))} AS body FROM (SELECT ${sql.join(columns, sql`, `)}) v`);
+          expect(row!.body, kind).toBe(publicRecord(kind, Object.fromEntries(fields.map(([name], i) => [name, values[i]])) as RecordValues<typeof kind>).body);
+        }), { numRuns: 40 });
+      }
+    }, 120_000);
+
+    describe('facts without money', () => {
+      const house = () => world.houses[1]!;
+      const entries: Record<string, number> = {};
+      const photoDir = mkdtempSync(join(tmpdir(), 'ancu-chain-photos-'));
+      const latestEntry = async (kind: string, subjectId: number, where = sql``) => {
+        const [row] = await queryRows<{ entry_id: string | number; body: string }>(handle.db, sql`
+          SELECT entry_id, body FROM public_records WHERE kind = ${kind} AND subject_id = ${subjectId} ${where} ORDER BY entry_id DESC LIMIT 1`);
+        return { entryId: Number(row!.entry_id), body: JSON.parse(row!.body) as Record<string, unknown> };
+      };
+      afterAll(() => rmSync(photoDir, { recursive: true, force: true }));
+
+      it('registering a house, reaching a stage and adding a photo each commit their public record', async () => {
+        const registered = await latestEntry('house', house().houseId);
+        expect(registered.body).toEqual({ area_code: 'T-D-A', budget_vnd: expect.any(Number), code: house().publicCode, housing_need: null, minutes_ref: 'BB-2', poverty_status: 'poor', type: 'repair' });
+        expect((await latestEntry('consent', house().houseId)).body).toEqual({ head: 'H.V.T.2.', house_code: house().publicCode });
+        expect((await latestEntry('stage', house().houseId)).body).toEqual({ house_code: house().publicCode, on: '2024-08-01', stage: 'approved' });
+        await advanceStage(handle.db, { houseId: house().houseId, stage: 'funded', on: '2024-09-10', reason: 'Kinh phí của xã, ngoài sổ cái' });
+        const funded = await latestEntry('stage', house().houseId);
+        expect(funded.body).toEqual({ house_code: house().publicCode, on: '2024-09-10', stage: 'funded' });
+        process.env.PHOTOS_DIR = photoDir;
+        const data = Buffer.from('ảnh thử');
+        const photo = await storePhoto(handle.db, { houseId: house().houseId, stage: 'funded', photo: { data, width: 40, height: 30 }, createdBy: 'can.bo' });
+        const photoRecord = await latestEntry('photo', photo.id);
+        expect(photoRecord.body).toEqual({ file: photo.storedName, height: 30, house_code: house().publicCode, sha256: createHash('sha256').update(data).digest('hex'), stage: 'funded', width: 40 });
+        Object.assign(entries, { house: registered.entryId, funded: funded.entryId, photo: photoRecord.entryId, consent: (await latestEntry('consent', house().houseId)).entryId });
+        expect(await verifyLedger(handle.db)).toMatchObject({ ok: true });
+      });
+
+      const id = () => house().houseId;
+      const facts: [string, () => string, () => string, () => number | null][] = [
+        ['houses.budget_vnd', () => `UPDATE houses SET budget_vnd = budget_vnd + 1000000 WHERE id = ${id()}`, () => `UPDATE houses SET budget_vnd = budget_vnd - 1000000 WHERE id = ${id()}`, () => entries.house!],
+        ['houses.minutes_ref', () => `UPDATE houses SET minutes_ref = 'BB-9' WHERE id = ${id()}`, () => `UPDATE houses SET minutes_ref = 'BB-2' WHERE id = ${id()}`, () => entries.house!],
+        ['houses.type', () => `UPDATE houses SET type = 'new_build' WHERE id = ${id()}`, () => `UPDATE houses SET type = 'repair' WHERE id = ${id()}`, () => entries.house!],
+        ['houses.funded_on (a stage date)', () => `UPDATE houses SET funded_on = '2024-09-11' WHERE id = ${id()}`, () => `UPDATE houses SET funded_on = '2024-09-10' WHERE id = ${id()}`, () => entries.funded!],
+        ['houses.funded_on cleared (a stage taken back)', () => `UPDATE houses SET funded_on = NULL WHERE id = ${id()}`, () => `UPDATE houses SET funded_on = '2024-09-10' WHERE id = ${id()}`, () => entries.funded!],
+        ['households.publish_full_name (consent)', () => `UPDATE households SET publish_full_name = true WHERE id = (SELECT household_id FROM houses WHERE id = ${id()})`, () => `UPDATE households SET publish_full_name = false WHERE id = (SELECT household_id FROM houses WHERE id = ${id()})`, () => entries.consent!],
+        ['photos.width', () => 'UPDATE photos SET width = 41', () => 'UPDATE photos SET width = 40', () => entries.photo!],
+        ['photos.stage', () => `UPDATE photos SET stage = 'approved'`, () => `UPDATE photos SET stage = 'funded'`, () => entries.photo!],
+        ['photos.stored_name', () => `UPDATE photos SET stored_name = '0' || stored_name`, () => 'UPDATE photos SET stored_name = substr(stored_name, 2)', () => entries.photo!],
+        ['a forged photo row', () => `INSERT INTO photos (house_id, stage, stored_name, width, height, bytes, created_by) VALUES (${id()}, 'funded', 'forged.jpg', 1, 1, 1, 'x')`, () => `DELETE FROM photos WHERE stored_name = 'forged.jpg'`, () => null],
+      ];
+      for (const [what, change, undo, entry] of facts) {
+        it(`a change to ${what} behind the application's back is caught, naming the entry`, async () => {
+          const asSuperuser = (statement: string) => handle.db.transaction(async (tx) => {
+            await tx.execute(sql`SET LOCAL session_replication_role = replica`);
+            await tx.execute(sql.raw(statement));
+          });
+          await asSuperuser(change());
+          const report = await verifyLedger(handle.db);
+          expect(report.ok).toBe(false);
+          expect(report.fault?.entryId).toBe(entry());
+          expect(report.fault?.reason).toMatch(entry() === null ? /has no committed record/ : /differs from the committed record/);
+          await asSuperuser(undo());
+          expect((await verifyLedger(handle.db)).ok).toBe(true);
+        }, 60_000);
+      }
+
+      it('photo rows refuse any change, even from the application', async () => {
+        const refused = { cause: { message: expect.stringMatching(/append-only/) } };
+        await expect(handle.db.execute(sql`UPDATE photos SET width = 1`)).rejects.toMatchObject(refused);
+        await expect(handle.db.execute(sql`DELETE FROM photos`)).rejects.toMatchObject(refused);
+      });
+
+      it('a household withdrawing consent: the full name leaves the published records, the chain still verifies', async () => {
+        const named = await registerHouseProject(handle.db, {
+          campaignId: world.campaignId, areaId: world.communeB, type: 'new_build', minutesRef: 'BB-7', approvedOn: '2024-08-05',
+          household: { headFullName: 'Lục Thị Đồng Ý', povertyStatus: 'near_poor', members: 2, publishFullName: true },
+        });
+        const given = await latestEntry('consent', named.houseId);
+        expect(given.body).toEqual({ head: 'Lục Thị Đồng Ý', house_code: named.publicCode });
+        const { result } = await withdrawHeadNameConsent(handle.db, { idempotencyKey: nextKey('consent'), houseId: named.houseId, requestedBy: 'can.bo', occurredAt: '2025-01-02T00:00:00Z' });
+        expect(result.withdrawn).toBe(1);
+        expect((await latestEntry('consent', named.houseId)).body).toEqual({ head: 'L.T.Đ.Ý.', house_code: named.publicCode });
+        const [old] = await queryRows<{ body: string | null; withdrawn_by_entry_id: string | number | null }>(handle.db, sql`SELECT body, withdrawn_by_entry_id FROM public_records WHERE entry_id = ${given.entryId}`);
+        expect(old).toMatchObject({ body: null, withdrawn_by_entry_id: expect.anything() });
+        const [named2] = await queryRows<{ n: string | number }>(handle.db, sql`SELECT count(*) AS n FROM public_records WHERE body LIKE '%Lục Thị%'`);
+        expect(Number(named2!.n)).toBe(0);
+        expect(await verifyLedger(handle.db)).toMatchObject({ ok: true });
+        // Initials were already shown: nothing more to withdraw.
+        expect((await withdrawHeadNameConsent(handle.db, { idempotencyKey: nextKey('consent'), houseId: named.houseId, requestedBy: 'can.bo', occurredAt: '2025-01-02T00:00:00Z' })).result.withdrawn).toBe(0);
+        await expect(withdrawHeadNameConsent(handle.db, { idempotencyKey: nextKey('consent'), houseId: 99_999, requestedBy: 'can.bo', occurredAt: '2025-01-02T00:00:00Z' })).rejects.toMatchObject({ status: 404 });
+      });
+    });
+
     it('a deleted public record or side row is caught, naming the entry', async () => {
       for (const table of ['public_records', 'allocations']) {
         const asSuperuser = (statement: ReturnType<typeof sql>) => handle.db.transaction(async (tx) => {
@@ -193,9 +294,10 @@ export function chainSuite(driver: string, fresh: FreshDb): void {
     });
 
     it('verify-dataset checks every record against its commitment; a changed file is caught with and without its hash and signature redone', async () => {
+      const firstHouse = () => world.houses[0]!.publicCode;
       const good = await verifyDataset(published, { key: signer.verifierKey });
       expect(good.fault).toBeUndefined();
-      expect(good.checked.join('\n')).toMatch(/5 public records against their commitments/);
+      expect(good.checked.join('\n')).toMatch(/11 public records against their commitments/);
       const cases: [string, (text: string) => string, RegExp][] = [
         [FILES.allocations, (t) => t.replace('QĐ 12/2024', 'QĐ 13/2024'), /decision_ref/],
         [FILES.disbursements, (t) => t.replace('"amount_vnd":10000000', '"amount_vnd":1000000'), /amount_vnd/],
@@ -203,6 +305,15 @@ export function chainSuite(driver: string, fresh: FreshDb): void {
         [FILES.records, (t) => t.replace('xi măng', 'xi mang'), /does not match the commitment/],
         [FILES.records, (t) => t.split('\n').slice(1).join('\n'), /not published/],
         [FILES.ledgerPage(1), (t) => t.replace('Người 1', 'Người khác'), /committed record/],
+        [FILES.contributionsCsv, (t) => t.replace('Người 1', 'Người khác'), /row of contribution .* differs/],
+        [FILES.contributionsCsv, (t) => t.replace(/,[0-9a-f]{64},/, `,${'0'.repeat(64)},`), /row of contribution .* differs/],
+        [FILES.contributionsCsv, (t) => `${t}999,X,,,,,,,,,,,,,\r\n`, /a row no ledger page lists/],
+        [FILES.houses, (t) => t.replace(/"minutes_ref":\s*"BB-1"/, '"minutes_ref":"BB-9"'), /minutes_ref is "BB-9"/],
+        [FILES.houses, (t) => t.replace(/"budget_vnd":\s*(\d+)/, (_, n: string) => `"budget_vnd":${Number(n) + 1}`), /budget_vnd is/],
+        [FILES.houses, (t) => t.replace(/"head":\s*"H\.V\.T\.1\."/, '"head":"Hoàng Văn Thử 1"'), /head is "Hoàng Văn Thử 1"/],
+        [FILES.houses, (t) => t.replace(/"on":\s*"2024-08-01"/, '"on":"2024-08-02"'), /stage approved is dated 2024-08-02/],
+        [FILES.house(firstHouse()), (t) => t.replace('QĐ 12/2024', 'QĐ 13/2024'), /decision_ref/],
+        [FILES.house(firstHouse()), (t) => t.replace('Người 0', 'Người khác'), /donor is "Người khác"/],
       ];
       for (const [file, edit, reason] of cases) {
         for (const redone of [false, true]) {
@@ -232,11 +343,28 @@ export function chainSuite(driver: string, fresh: FreshDb): void {
       expect(lines.find((l) => l.entry_id === giftEntries[0])).toMatchObject({ record: null, withdrawn_by_entry_id: expect.any(Number) });
       const report = await verifyDataset(after, { key: signer.verifierKey });
       expect(report.fault).toBeUndefined();
-      expect(report.checked.join('\n')).toMatch(/\(1 withdrawn\)/);
+      // This donor's gift, and the head of household's name withdrawn above.
+      expect(report.checked.join('\n')).toMatch(/\(2 withdrawn\)/);
       // A second request under another key finds nothing left to withdraw.
       expect((await withdrawDonorName(handle.db, { idempotencyKey: nextKey('withdraw'), donorId: Number(donor!.donor_id), requestedBy: 'can.bo', occurredAt: '2025-01-02T00:00:00Z' })).result.withdrawn).toBe(0);
       await expect(withdrawDonorName(handle.db, { idempotencyKey: nextKey('withdraw'), donorId: 999, requestedBy: 'can.bo', occurredAt: '2025-01-02T00:00:00Z' })).rejects.toMatchObject({ status: 404 });
     }, 120_000);
+
+    it('a forged allocation row pointing at an old entry without a commitment is caught', async () => {
+      const reversal = await reverseEntry(handle.db, { idempotencyKey: nextKey('rev'), entryId: giftEntries[2]!, reason: 'Nhập trùng', requestedBy: 'can.bo', occurredAt: '2025-01-04T00:00:00Z' });
+      const oldEntry = reversal.result.entryId;
+      const [commitment] = await queryRows<{ commitment: string | null }>(handle.db, sql`SELECT commitment FROM journal_entries WHERE id = ${oldEntry}`);
+      expect(commitment!.commitment).toBeNull();
+      const asSuperuser = (statement: ReturnType<typeof sql>) => handle.db.transaction(async (tx) => {
+        await tx.execute(sql`SET LOCAL session_replication_role = replica`);
+        await tx.execute(statement);
+      });
+      await asSuperuser(sql`INSERT INTO allocations SELECT (json_populate_record(NULL::allocations, (row_to_json(a)::jsonb || jsonb_build_object('id', 999, 'entry_id', ${oldEntry}::bigint))::json)).* FROM allocations a LIMIT 1`);
+      const report = await verifyLedger(handle.db);
+      expect(report).toMatchObject({ ok: false, fault: { entryId: oldEntry } });
+      await asSuperuser(sql`DELETE FROM allocations WHERE id = 999`);
+      expect((await verifyLedger(handle.db)).ok).toBe(true);
+    }, 60_000);
 
     it('the standalone verify.mjs checks the records too', async () => {
       const dir = join(root, 'standalone');

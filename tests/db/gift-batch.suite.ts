@@ -11,6 +11,7 @@ import { cashContributionInput } from '../../src/domain/schemas';
 import { campaignTotals } from '../../src/domain/totals';
 import { verifyLedger } from '../../src/domain/verify';
 import { Book } from '../../src/ledger/book';
+import { loadEntry } from '../../src/domain/corrections';
 import { cashGift } from '../../src/ledger/rules';
 import { buildWorld, nextKey, type World } from './world';
 import type { FreshDb } from './harness';
@@ -32,9 +33,12 @@ export function giftBatchSuite(driver: string, fresh: FreshDb): void {
   describe(`group commit of cash gifts (${driver})`, () => {
     let handle: DbHandle;
     let world: World;
+    /** The record entries the world's house registrations posted before any gift. */
+    let base: number;
     beforeEach(async () => {
       handle = await fresh();
       world = await buildWorld(handle.db);
+      base = await entryCount(handle);
     });
     afterEach(async () => {
       await handle?.close();
@@ -53,8 +57,8 @@ export function giftBatchSuite(driver: string, fresh: FreshDb): void {
       expect(replies.map((r) => (r instanceof DomainError ? r.code : 'posted'))).toEqual(['posted', 'posted', 'not_a_commune', 'not_found', 'posted']);
       const posted = replies.filter((r): r is { result: CashResult; replayed: boolean } => !(r instanceof Error));
       // Entries are consecutive in submission order; a refused gift left no row, no key and no gap.
-      expect(posted.map((p) => p.result.entryId)).toEqual([1, 2, 3]);
-      expect(await entryCount(handle)).toBe(3);
+      expect(posted.map((p) => p.result.entryId)).toEqual([base + 1, base + 2, base + 3]);
+      expect(await entryCount(handle)).toBe(base + 3);
       const keys = await handle.db.select().from(schema.idempotencyKeys);
       expect(keys.map((k) => k.key).sort()).toEqual([inputs[0]!, inputs[1]!, inputs[4]!].map((i) => i.idempotencyKey).sort());
       expect((await verifyLedger(handle.db)).ok).toBe(true);
@@ -69,7 +73,7 @@ export function giftBatchSuite(driver: string, fresh: FreshDb): void {
       expect(replies[1]).toBeInstanceOf(DomainError);
       expect((replies[1] as DomainError).code).toBe('unknown_reference');
       expect([replies[0], replies[2]].every((r) => !(r instanceof Error))).toBe(true);
-      expect(await entryCount(handle)).toBe(2);
+      expect(await entryCount(handle)).toBe(base + 2);
       expect((await verifyLedger(handle.db)).ok).toBe(true);
     });
 
@@ -96,7 +100,7 @@ export function giftBatchSuite(driver: string, fresh: FreshDb): void {
       ]);
       expect(outcomes.filter((o) => o.replayed)).toHaveLength(1);
       expect(outcomes.at(-1)!.result).toEqual(outcomes.at(-2)!.result);
-      expect(await entryCount(handle)).toBe(31);
+      expect(await entryCount(handle)).toBe(base + 31);
       const { batches, gifts } = committerFor(handle.db).stats;
       expect(gifts / batches).toBeGreaterThan(2);
       expect((await verifyLedger(handle.db)).ok).toBe(true);
@@ -142,22 +146,25 @@ export function giftBatchSuite(driver: string, fresh: FreshDb): void {
 
     it('ledger:verify in parallel segments finds a changed entry inside a segment and a broken link at a seam', async () => {
       for (let i = 0; i < 30; i++) await recordCashContribution(handle.db, gift(world, { amountVnd: 1_000_000 + i }));
-      // Batches of 4 in 3 segments: entries 1-10, 11-20 and 21-30 (in parallel on PostgreSQL).
+      // Batches of 4 in 3 segments of a third of the journal each (in parallel on PostgreSQL).
+      const total = base + 30;
+      const seam = Math.floor((2 * total) / 3) + 1;
+      const inside = seam - 6;
       let seen = 0;
-      expect(await verifyLedger(handle.db, (n) => { seen = n; }, 4, 3)).toMatchObject({ ok: true, entries: 30 });
-      expect(seen).toBe(30);
+      expect(await verifyLedger(handle.db, (n) => { seen = n; }, 4, 3)).toMatchObject({ ok: true, entries: total });
+      expect(seen).toBe(total);
       const tamper = async (statement: ReturnType<typeof sql>) => {
         await handle.db.execute(sql`ALTER TABLE journal_entries DISABLE TRIGGER USER`);
         await handle.db.execute(statement);
         await handle.db.execute(sql`ALTER TABLE journal_entries ENABLE TRIGGER USER`);
       };
-      await tamper(sql`UPDATE journal_entries SET description = description || ' ' WHERE id = 15`);
-      expect((await verifyLedger(handle.db, undefined, 4, 3)).fault).toEqual({ entryId: 15, reason: 'hash does not match the entry content' });
-      await tamper(sql`UPDATE journal_entries SET description = trim(description) WHERE id = 15`);
+      await tamper(sql`UPDATE journal_entries SET description = description || ' ' WHERE id = ${inside}`);
+      expect((await verifyLedger(handle.db, undefined, 4, 3)).fault).toEqual({ entryId: inside, reason: 'hash does not match the entry content' });
+      await tamper(sql`UPDATE journal_entries SET description = trim(description) WHERE id = ${inside}`);
       expect((await verifyLedger(handle.db, undefined, 4, 3)).ok).toBe(true);
-      // Entry 21 opens the third segment: a prev_hash rewritten there is caught at the seam.
-      await tamper(sql`UPDATE journal_entries SET prev_hash = ${'f'.repeat(64)} WHERE id = 21`);
-      expect((await verifyLedger(handle.db, undefined, 4, 3)).fault).toEqual({ entryId: 21, reason: 'prev_hash does not match the hash of the entry before it' });
+      // The seam entry opens the third segment: a prev_hash rewritten there is caught at the seam.
+      await tamper(sql`UPDATE journal_entries SET prev_hash = ${'f'.repeat(64)} WHERE id = ${seam}`);
+      expect((await verifyLedger(handle.db, undefined, 4, 3)).fault).toEqual({ entryId: seam, reason: 'prev_hash does not match the hash of the entry before it' });
     }, 180_000);
 
     it('property: random concurrent gifts write the journal the in-memory Book writes, byte for byte', async () => {
@@ -174,6 +181,9 @@ export function giftBatchSuite(driver: string, fresh: FreshDb): void {
           const houses = await db.db.select().from(schema.houses);
           const book = new Book();
           for (const h of houses) book.addHouse({ id: h.id, code: h.publicCode, areaId: h.areaId, budgetVnd: h.budgetVnd });
+          // The houses' registrations (record entries, no money) open the chain: the Book starts after them.
+          const registered = await queryRows<{ n: string | number }>(db.db, sql`SELECT count(*) AS n FROM journal_entries`);
+          for (let id = 1; id <= Number(registered[0]!.n); id++) book.entries.push((await loadEntry(db.db, id))!);
           const inputs = gifts.map((g, i) => {
             const target = g.target === 'general' ? { type: 'general' } : g.target === 'communeA' ? { type: 'commune', areaId: w.communeA }
               : g.target === 'communeB' ? { type: 'commune', areaId: w.communeB } : { type: 'house', houseId: w.houses[Number(g.target.slice(-1))]!.houseId };

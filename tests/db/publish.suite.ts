@@ -10,10 +10,12 @@ import { campaignTotals } from '../../src/domain/totals';
 import { sixMonthReport } from '../../src/staff/report';
 import { generateDemo, SMALL_DEMO, type DemoData } from '../../src/domain/demo/generate';
 import { loadDemo } from '../../src/domain/demo/load';
+import type { PostedEntry } from '../../src/ledger/entry';
 import { publishDataset, type PublishReport } from '../../src/publish/export';
 import { FILES, type Checkpoint, type HouseDetail, type PublicArea, type PublicContribution, type PublicHouse, type Summary } from '../../src/publish/format';
 import { lookupReceipt, searchContributions } from '../../src/publish/live';
 import { photosOfHouses } from '../../src/publish/photos';
+import { storePhoto } from '../../src/staff/photos';
 import { verifyDataset } from '../../src/publish/verify-dataset';
 import { CASH_BOOK_FILES, type CashBookIndex, type CashBookRow } from '../../src/publish/cash-book';
 import { filterCashBook } from '../../src/publish/cash-book-live';
@@ -22,41 +24,46 @@ import { privateValues, scanForPrivateValues } from './privacy';
 import { refusal } from '../refusal';
 
 
-const PHOTO_NAMES = ['0123456789abcdef0123456789abcdef.jpg', 'fedcba9876543210fedcba9876543210.jpg'] as const;
 
 export function publishSuite(driver: string, fresh: FreshDb): void {
   describe(`open dataset and live reads (${driver})`, () => {
     let handle: DbHandle;
     let demo: DemoData;
+    /** The journal as loaded: the demo's entries sealed with their records' commitments. */
+    let journal: PostedEntry[];
     let dir: string;
     let report: PublishReport;
     let photoHouseId = 0;
+    const photoNames: string[] = [];
     const read = <T>(path: string) => JSON.parse(readFileSync(join(dir, path), 'utf8')) as T;
 
     beforeAll(async () => {
       handle = await fresh();
       demo = generateDemo(SMALL_DEMO);
-      await loadDemo(handle, demo);
-      // A photo of a stage, as the staff workspace stores it (the file itself is not part of the dataset).
+      journal = await loadDemo(handle, demo);
+      // Photos of a stage, stored (and committed) as the staff workspace stores them; the files are not part of the dataset.
       const [house] = await handle.db.select({ id: schema.houses.id }).from(schema.houses).orderBy(asc(schema.houses.id)).limit(1);
-      await handle.db.insert(schema.photos).values([
-        { houseId: house!.id, stage: 'funded', storedName: PHOTO_NAMES[0], width: 1600, height: 1200, bytes: 1000, createdBy: 'thu' },
-        { houseId: house!.id, stage: 'funded', storedName: PHOTO_NAMES[1], width: 900, height: 1600, bytes: 1000, createdBy: 'thu' },
-      ]);
-      photoHouseId = house!.id;
       dir = join(mkdtempSync(join(tmpdir(), 'ancu-publish-')), 'data');
+      process.env.PHOTOS_DIR = join(dir, '..', 'photos');
+      for (const [width, height] of [[1600, 1200], [900, 1600]] as const) {
+        photoNames.push((await storePhoto(handle.db, { houseId: house!.id, stage: 'funded', photo: { data: Buffer.from(`${width}x${height}`), width, height }, createdBy: 'thu' })).storedName);
+      }
+      photoHouseId = house!.id;
       report = await publishDataset(handle.db, dir, { now: new Date('2025-11-01T00:00:00Z') });
-    });
+    }, 300_000);
     afterAll(async () => {
       await handle?.close();
       if (dir) rmSync(join(dir, '..'), { recursive: true, force: true });
     });
 
     it('publishes every entry, contribution and house, and the dataset verifies without the database', async () => {
-      expect(report).toMatchObject({ entries: demo.entries.length, contributions: demo.contributions.length, houses: demo.houses.length, headHash: demo.entries.at(-1)!.hash });
+      // The loaded journal, then one record entry per photo stored.
+      const entries = journal.length + photoNames.length;
+      const [head] = await handle.db.select().from(schema.chainHead);
+      expect(report).toMatchObject({ entries, contributions: demo.contributions.length, houses: demo.houses.length, headHash: head!.headHash });
       const verified = await verifyDataset(dir);
       expect(verified.fault).toBeUndefined();
-      expect(verified).toMatchObject({ ok: true, entries: demo.entries.length });
+      expect(verified).toMatchObject({ ok: true, entries });
     });
 
     it("puts each stage's photos, oldest first, in the house record and the live lookup", async () => {
@@ -65,13 +72,13 @@ export function publishSuite(driver: string, fresh: FreshDb): void {
       expect(withPhotos.map((h) => h.id)).toEqual([photoHouseId]);
       const stagesOfHouse = withPhotos[0]!.stages;
       expect(stagesOfHouse.find((st) => st.stage === 'funded')!.photos).toEqual([
-        { src: `/photos/${PHOTO_NAMES[0]}`, width: 1600, height: 1200 },
-        { src: `/photos/${PHOTO_NAMES[1]}`, width: 900, height: 1600 },
+        { src: `/photos/${photoNames[0]}`, width: 1600, height: 1200 },
+        { src: `/photos/${photoNames[1]}`, width: 900, height: 1600 },
       ]);
       expect(stagesOfHouse.filter((st) => st.stage !== 'funded').every((st) => st.photos.length === 0)).toBe(true);
       const live = await photosOfHouses(handle.db, [photoHouseId, photoHouseId + 1]);
       expect([...live.keys()]).toEqual([photoHouseId]);
-      expect(live.get(photoHouseId)!.get('funded')!.map((p) => p.src)).toEqual(PHOTO_NAMES.map((n) => `/photos/${n}`));
+      expect(live.get(photoHouseId)!.get('funded')!.map((p) => p.src)).toEqual(photoNames.map((n) => `/photos/${n}`));
     });
 
     it('gives the same totals as the ledger', async () => {
@@ -247,7 +254,7 @@ export function publishSuite(driver: string, fresh: FreshDb): void {
       const { receipt_code: code, contribution_id: id } = pooled[0]!;
       const found = await lookupReceipt(handle.db, { code });
       expect(found.contribution.receipt_code).toBe(code);
-      expect(found.entry!.hash).toBe(demo.entries.find((e) => e.contributionId === Number(id) && e.kind === 'contribution')!.hash);
+      expect(found.entry!.hash).toBe(journal.find((e) => e.contributionId === Number(id) && e.kind === 'contribution')!.hash);
       const lines = demo.entries.flatMap((e) => e.lines).filter((l) => l.contributionId === Number(id) && l.account === 'house_cash');
       expect(found.houses.reduce((s, h) => s + h.amount_vnd, 0)).toBe(-lines.reduce((s, l) => s + l.amountVnd, 0));
       expect(found.houses.every((h) => h.via === 'pool' && h.stages.length === 5)).toBe(true);

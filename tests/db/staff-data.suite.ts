@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { schema, type DbHandle } from '../../db/client';
+import { queryRows, schema, type DbHandle } from '../../db/client';
 import {
   accountsAction, advanceStageAction, decideDisbursementAction, importHouseholdsAction, proposeDisbursementAction, inKindAction, mergeDonorsAction, officeCashAction, registerHouseholdAction,
-  unmergeDonorAction, uploadPhotoAction,
+  unmergeDonorAction, uploadPhotoAction, withdrawConsentAction, withdrawDonorNameAction,
 } from '../../src/staff/actions';
 import { listAudit } from '../../src/staff/audit';
 import { verifyLedger } from '../../src/domain/verify';
@@ -197,6 +197,27 @@ export function staffDataSuite(driver: string, fresh: FreshDb): void {
         expect(log[0]!.details).toMatchObject({ donorId: gb.donorId, wasMergedInto: ga.donorId });
         // The gifts themselves were never edited.
         expect((await handle.db.select().from(schema.contributions).where(eq(schema.contributions.id, gb.id)))[0]!.donorId).toBe(gb.donorId);
+      });
+    });
+
+    describe('withdrawing a name from publication', () => {
+      it('an administrator withdraws a donor\'s name and a household\'s consent; anyone else is refused; each is audited', async () => {
+        const named = await give(handle.db, world, { donor: { kind: 'individual', displayName: 'Bà Lò Thị Rút' }, amountVnd: 2_000_000 });
+        const [gift] = await handle.db.select().from(schema.contributions).where(eq(schema.contributions.id, named.result.contributionId));
+        const [admin, hanh] = [await contextOf(handle.db, 'admin'), await contextOf(handle.db, 'hanh')];
+        expect(await refusal(() => withdrawDonorNameAction(hanh, formOf({ donorId: String(gift!.donorId) })))).toMatchObject({ status: 403, code: 'forbidden' });
+        const done = await withdrawDonorNameAction(admin, formOf({ donorId: String(gift!.donorId) }));
+        expect(done.vi).toMatch(/nay là "Nhà hảo tâm"; 1 bản ghi công khai đã rút tên/);
+        const [stillNamed] = await queryRows<{ n: string | number }>(handle.db, sql`SELECT count(*) AS n FROM public_records WHERE body LIKE '%Lò Thị Rút%'`);
+        expect(Number(stillNamed!.n)).toBe(0);
+        expect(await refusal(() => withdrawDonorNameAction(admin, formOf({ donorId: '987654' })))).toMatchObject({ status: 404 });
+        const house = world.houses[0]!;
+        expect(await refusal(() => withdrawConsentAction(hanh, formOf({ houseCode: house.publicCode })))).toMatchObject({ status: 403 });
+        expect((await withdrawConsentAction(admin, formOf({ houseCode: house.publicCode.toLowerCase() }))).vi).toMatch(/vốn chỉ công bố chữ cái đầu/);
+        const log = await listAudit(handle.db, { action: 'donor.withdraw_name' });
+        expect(log.map((e) => `${e.actor}:${e.outcome}`)).toEqual(['admin:refused', 'admin:ok', 'hanh:refused']);
+        expect((await listAudit(handle.db, { action: 'household.withdraw_consent' })).map((e) => `${e.actor}:${e.outcome}`)).toEqual(['admin:ok', 'hanh:refused']);
+        expect((await verifyLedger(handle.db)).ok).toBe(true);
       });
     });
 

@@ -5,6 +5,11 @@ import { schema, type Db, type DbHandle } from '../../../db/client';
 import { toTsv } from '../../../db/tsv';
 import type { DemoData } from './generate';
 import { demoStatementFiles } from './statements';
+import type { PostedEntry } from '../../ledger/entry';
+import { chainHash, GENESIS_HASH } from '../../ledger/hash';
+import { publicRecord, type PublicRecordDraft } from '../../ledger/public-record';
+import { registrationRecords } from '../houses';
+import { giftRecord, sealRecord, type RecordPosting } from '../public-records';
 
 export async function isEmpty(db: Db): Promise<boolean> {
   const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(schema.campaigns);
@@ -13,8 +18,60 @@ export async function isEmpty(db: Db): Promise<boolean> {
 
 const CHUNK_ROWS = 50_000;
 
-export async function loadDemo(handle: DbHandle, data: DemoData, onProgress: (done: number, total: number) => void = () => {}): Promise<void> {
-  const lines = data.entries.flatMap((entry) => entry.lines.map((l, index) => ({ entryId: entry.id, lineNo: index + 1, ...l })));
+// A demo day's moment at noon in Vietnam (UTC+7), for facts the demo dates by day only.
+const noonOf = (isoDay: string) => new Date(`${isoDay}T05:00:00.000Z`);
+
+// The demo journal as the application would have written it: each gift, allocation and payment commits
+// its public record, each house's registration, head of household and stages follow as record entries
+// (in date order, after the money), and the chain is hashed again over the commitments.
+export function sealDemo(data: DemoData): { entries: PostedEntry[]; records: (typeof schema.publicRecords.$inferInsert)[] } {
+  const houses = new Map(data.houses.map((h) => [h.id, h]));
+  const areaCodes = new Map(data.areas.map((a) => [a.id, a.code]));
+  const households = new Map(data.households.map((h) => [h.id, h]));
+  const donors = new Map(data.donors.map((d) => [d.id, { display_name: d.displayName, anonymous: d.anonymous, kind: d.kind }]));
+  const gifts = new Map(data.contributions.map((c) => [c.id, c]));
+  const allocations = new Map(data.allocations.map((a) => [a.entryId, a]));
+  const payments = new Map(data.disbursements.filter((d) => d.entryId !== null).map((d) => [d.entryId!, d]));
+  const statePayments = new Map(data.statePayments.map((p) => [p.entryId, p]));
+  const codeOf = (houseId: number | null) => (houseId === null ? null : houses.get(houseId)!.publicCode);
+  const recordOf = (entry: PostedEntry): PublicRecordDraft | undefined => {
+    const allocation = allocations.get(entry.id);
+    if (allocation) return publicRecord('allocation', { amount_vnd: allocation.amountVnd, decision_ref: allocation.decisionRef, house_code: codeOf(allocation.houseId), pool_key: allocation.poolKey });
+    const payment = payments.get(entry.id);
+    if (payment) return publicRecord('disbursement', { amount_vnd: payment.amountVnd, house_code: codeOf(payment.houseId), purpose: payment.purpose });
+    const paid = statePayments.get(entry.id);
+    if (paid) return publicRecord('state_payment', { amount_vnd: paid.amountVnd, document_ref: paid.documentRef, house_code: codeOf(paid.houseId), paid_on: paid.paidOn });
+    const gift = entry.kind === 'reversal' || entry.contributionId === null ? undefined : gifts.get(entry.contributionId);
+    return gift && giftRecord(gift, donors.get(gift.donorId)!, codeOf(gift.targetHouseId), gift.targetAreaId === null ? null : areaCodes.get(gift.targetAreaId)!);
+  };
+  const facts: (RecordPosting & { occurredAt: Date })[] = data.houses.flatMap((house) =>
+    registrationRecords({ ...house, areaCode: areaCodes.get(house.areaId)! }, households.get(house.householdId)!).map((posting) => ({
+      ...posting, occurredAt: noonOf(posting.record.kind === 'stage' ? (JSON.parse(posting.record.body) as { on: string }).on : house.approvedOn),
+    })));
+  facts.sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
+  const drafts = [
+    ...data.entries.map((entry) => ({ ...entry, record: recordOf(entry) })),
+    ...facts.map(({ description, record, occurredAt }) => ({ kind: 'record' as const, occurredAt, description, contributionId: null, reversesEntryId: null, reason: null, lines: [], record })),
+  ];
+  const entries: PostedEntry[] = [];
+  const records: (typeof schema.publicRecords.$inferInsert)[] = [];
+  let prevHash = GENESIS_HASH;
+  drafts.forEach(({ record, ...draft }, index) => {
+    const id = index + 1;
+    const sealed = record && sealRecord(record);
+    const entry = { ...draft, commitment: sealed?.commitment ?? null };
+    const hash = chainHash(prevHash, id, entry);
+    entries.push({ ...entry, id, prevHash, hash });
+    if (sealed) records.push({ entryId: id, kind: sealed.kind, subjectId: sealed.subjectId, salt: sealed.salt, body: sealed.body });
+    prevHash = hash;
+  });
+  return { entries, records };
+}
+
+// Returns the journal as written: the generated entries sealed, then the houses' record entries.
+export async function loadDemo(handle: DbHandle, data: DemoData, onProgress: (done: number, total: number) => void = () => {}): Promise<PostedEntry[]> {
+  const sealed = sealDemo(data);
+  const lines = sealed.entries.flatMap((entry) => entry.lines.map((l, index) => ({ entryId: entry.id, lineNo: index + 1, ...l })));
   // The statements as if imported and matched: each line points at what the ledger holds for it.
   const files = demoStatementFiles(data.statements);
   const bankRowOf = new Map<number, number>();
@@ -42,8 +99,9 @@ export async function loadDemo(handle: DbHandle, data: DemoData, onProgress: (do
     [schema.houses, data.houses],
     [schema.donors, data.donors],
     [schema.contributions, data.contributions],
-    [schema.journalEntries, data.entries.map(({ lines: _lines, ...entry }) => entry)],
+    [schema.journalEntries, sealed.entries.map(({ lines: _lines, ...entry }) => entry)],
     [schema.journalLines, lines],
+    [schema.publicRecords, sealed.records],
     [schema.poolLots, data.lots],
     [schema.allocations, data.allocations],
     [schema.disbursements, data.disbursements],
@@ -62,7 +120,7 @@ export async function loadDemo(handle: DbHandle, data: DemoData, onProgress: (do
         onProgress((done += Math.min(CHUNK_ROWS, rows.length - i)), total);
       }
     }
-    const head = data.entries.at(-1);
+    const head = sealed.entries.at(-1);
     if (head) await bulk.exec(`UPDATE chain_head SET entry_count = ${head.id}, head_hash = '${head.hash}'`);
     // Explicit ids were written: move each sequence past them so live inserts do not collide.
     for (const [table, column] of [['campaigns', 'id'], ['areas', 'id'], ['households', 'id'], ['houses', 'id'], ['donors', 'id'], ['contributions', 'id'], ['allocations', 'id'], ['disbursements', 'id'], ['state_payments', 'id'], ['bank_statements', 'id'], ['bank_statement_rows', 'id'], ['treasury_movements', 'id'], ['pool_lots', 'seq']] as const) {
@@ -71,4 +129,5 @@ export async function loadDemo(handle: DbHandle, data: DemoData, onProgress: (do
   });
   // Fresh statistics, or the planner guesses badly about tables that were empty a moment ago.
   await handle.db.execute(sql`ANALYZE`);
+  return sealed.entries;
 }
