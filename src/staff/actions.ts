@@ -57,7 +57,7 @@ async function logged<T extends Done>(ctx: ActionContext, action: string, target
 
 const keyOf = (action: string, form: Fields) => `staff:${action}:${submissionId(form)}`;
 
-// Recorders record only for the communes of their areas.
+// Recorders, and approvers limited to areas, act only for the communes of their areas.
 function assertInScope(ctx: ActionContext, areaId: number | null): void {
   if (ctx.communeIds === null || (areaId !== null && ctx.communeIds.has(areaId))) return;
   throw new DomainError(403, 'out_of_scope', 'Địa bàn này nằm ngoài phạm vi được giao cho bạn.', 'This area is outside the areas assigned to you.');
@@ -77,6 +77,11 @@ export async function houseByCode(db: Db, code: string): Promise<HouseRef> {
     .where(eq(schema.houses.publicCode, wanted));
   if (!house) throw notFound(`nhà mã "${wanted}"`, `House "${wanted}"`);
   return house;
+}
+
+export async function areaById(db: Db, id: number) {
+  const [area] = await db.select().from(schema.areas).where(eq(schema.areas.id, id));
+  return area;
 }
 
 export async function areaByCode(db: Db, code: string) {
@@ -329,6 +334,7 @@ export async function stateBudgetAction(ctx: ActionContext, form: Fields): Promi
 export async function allocateAction(ctx: ActionContext, form: Fields): Promise<Done> {
   return logged(ctx, 'allocation.create', text(form, 'house') || null, async () => {
     const house = await houseByCode(ctx.db, text(form, 'house'));
+    assertInScope(ctx, house.areaId);
     const { result, replayed } = await allocateFromPool(ctx.db, {
       idempotencyKey: keyOf('allocation', form),
       houseId: house.id,
@@ -402,6 +408,9 @@ export async function decideDisbursementAction(ctx: ActionContext, form: Fields,
       throw fieldError('reason', `Từ chối cần lý do bằng lời (ít nhất ${REJECT_REASON_MIN} ký tự), để người ghi biết phải sửa gì.`,
         `A rejection needs a reason in words (at least ${REJECT_REASON_MIN} characters), so the recorder knows what to correct.`);
     }
+    const [payment] = await ctx.db.select({ areaId: schema.houses.areaId }).from(schema.disbursements)
+      .innerJoin(schema.houses, eq(schema.houses.id, schema.disbursements.houseId)).where(eq(schema.disbursements.id, disbursementId));
+    if (payment) assertInScope(ctx, payment.areaId);
     const { result, replayed } = await decideDisbursement(ctx.db, {
       idempotencyKey: keyOf('decision', form),
       disbursementId, decidedBy: ctx.user.username, decidedAt: new Date(), approve, reason,
@@ -568,14 +577,14 @@ export async function accountsAction(ctx: ActionContext, form: Fields): Promise<
   const username = text(form, 'username').toLowerCase();
   if (change === 'create') {
     return logged(ctx, 'account.create', `user:${username}`, async () => {
-      const user = await saveStaffUser(ctx.db, { username, displayName: text(form, 'displayName'), role: text(form, 'role'), areaCodes: areaCodesOf(form), password: text(form, 'password') }, { actor: ctx.user.username });
-      return { vi: `Đã tạo tài khoản ${user.username} (${roleNames[user.role][0]}). Hãy trao mật khẩu tạm trực tiếp cho người dùng.`, en: `Account ${user.username} created (${roleNames[user.role][1]}). Hand the temporary password over in person.` };
+      const user = await saveStaffUser(ctx.db, { username, displayName: text(form, 'displayName'), role: text(form, 'role'), areaCodes: areaCodesOf(form), password: text(form, 'password') }, { actor: ctx.user.username, loggedByCaller: true });
+      return { vi: `Đã tạo tài khoản ${user.username} (${roleNames[user.role][0]}). Hãy trao mật khẩu tạm trực tiếp cho người dùng.`, en: `Account ${user.username} created (${roleNames[user.role][1]}). Hand the temporary password over in person.`, details: { role: user.role, areaCodes: areaCodesOf(form) } };
     });
   }
   if (change === 'access') {
     return logged(ctx, 'account.access', `user:${username}`, async () => {
-      const user = await setAccess(ctx.db, username, { role: text(form, 'role'), areaCodes: areaCodesOf(form) }, ctx.user.username);
-      return { vi: `Đã đặt vai trò ${roleNames[user.role][0]} cho ${user.username}; các phiên đăng nhập của tài khoản đã kết thúc.`, en: `${user.username} is now ${roleNames[user.role][1]}; the account's sessions were ended.` };
+      const user = await setAccess(ctx.db, username, { role: text(form, 'role'), areaCodes: areaCodesOf(form) });
+      return { vi: `Đã đặt vai trò ${roleNames[user.role][0]} cho ${user.username}; các phiên đăng nhập của tài khoản đã kết thúc.`, en: `${user.username} is now ${roleNames[user.role][1]}; the account's sessions were ended.`, details: { role: user.role, areaCodes: areaCodesOf(form) } };
     });
   }
   if (change === 'reset') {
@@ -583,7 +592,7 @@ export async function accountsAction(ctx: ActionContext, form: Fields): Promise<
       const [user] = await ctx.db.select().from(schema.staffUsers).where(eq(schema.staffUsers.username, username));
       if (!user) throw notFound(`tài khoản "${username}"`, `Account "${username}"`);
       const codes = user.areaIds.length === 0 ? [] : (await ctx.db.select({ code: schema.areas.code }).from(schema.areas).where(inArray(schema.areas.id, user.areaIds))).map((a) => a.code);
-      await saveStaffUser(ctx.db, { username, displayName: user.displayName, role: user.role, areaCodes: codes, password: text(form, 'password') }, { reset: true, actor: ctx.user.username });
+      await saveStaffUser(ctx.db, { username, displayName: user.displayName, role: user.role, areaCodes: codes, password: text(form, 'password') }, { reset: true, actor: ctx.user.username, loggedByCaller: true });
       return { vi: `Đã đặt mật khẩu mới cho ${username} và mở khóa tài khoản.`, en: `New password set for ${username}; the account is unlocked.` };
     });
   }
@@ -603,11 +612,18 @@ export async function importHouseholdsAction(ctx: ActionContext, form: Fields): 
   });
 }
 
-// Reads the reviewer's decision: a pledge's receipt code, the general fund, or a note only.
-function resolutionOf(form: Fields): Resolution {
+// Reads the reviewer's decision: a pledge's receipt code, a commune's pool (within the approver's areas),
+// the general fund, or a note only.
+async function resolutionOf(ctx: ActionContext, form: Fields): Promise<Resolution> {
   const how = text(form, 'how');
   if (how === 'pledge') return { how, receiptCode: text(form, 'receiptCode'), acceptAmountVnd: optionalVnd(form, 'acceptAmount') ?? null };
   if (how === 'general_fund') return { how, donorName: optionalText(form, 'donorName') };
+  if (how === 'commune_pool') {
+    const commune = await lookedUp('commune', () => areaByCode(ctx.db, text(form, 'commune')));
+    if (commune.level !== 'commune') throw fieldError('commune', `${commune.name} không phải là xã: hãy chọn một xã.`, `${commune.name} is not a commune: choose a commune.`);
+    assertInScope(ctx, commune.id);
+    return { how, areaId: commune.id, donorName: optionalText(form, 'donorName') };
+  }
   if (how === 'note') return { how };
   throw new DomainError(400, 'invalid_input', 'Hãy chọn cách xử lý.', 'Choose how to resolve the item.');
 }
@@ -616,15 +632,22 @@ export async function resolveReviewAction(ctx: ActionContext, form: Fields): Pro
   const reviewId = integer(form, 'reviewId');
   return logged(ctx, 'payment_review.resolve', `payment_review:${reviewId}`, async () => {
     if (!Number.isSafeInteger(reviewId)) throw new DomainError(400, 'invalid_input', 'Thiếu mục đối soát.', 'The review item is missing.');
-    const resolution = resolutionOf(form);
+    const resolution = await resolutionOf(ctx, form);
     const note = optionalText(form, 'note');
     if (note && note.length > 500) throw new DomainError(400, 'invalid_input', 'Ghi chú quá dài (tối đa 500 ký tự).', 'The note is too long (500 characters at most).');
     const { result, replayed } = await runOnce(ctx.db, keyOf('payment_review', form), { reviewId, resolution, note },
       (tx) => resolveReview(tx, reviewId, resolution, { username: ctx.user.username, note, at: new Date() }));
     const posted = result.contributionId !== null;
+    // The rulebook decided how much the commune's pool could take; the message says where each part went.
+    const commune = resolution.how === 'commune_pool' ? (await areaById(ctx.db, resolution.areaId))?.name ?? '' : null;
+    const split = commune === null || !result.split ? [' vào quỹ chung', ' to the general fund']
+      : result.split.generalVnd === 0 ? [` vào quỹ của ${commune}`, ` to the pool of ${commune}`]
+        : result.split.communeVnd === 0 ? [` vào quỹ chung (các nhà của ${commune} không còn thiếu)`, ` to the general fund (the houses of ${commune} lack nothing)`]
+          : [`: ${formatVnd(result.split.communeVnd)} vào quỹ của ${commune} (số các nhà của xã còn thiếu), ${formatVnd(result.split.generalVnd)} vào quỹ chung`,
+            `: ${formatVnd(result.split.communeVnd)} to the pool of ${commune} (what its houses still lack), ${formatVnd(result.split.generalVnd)} to the general fund`];
     const [vi, en] = !posted ? ['đã đóng, không ghi sổ', 'closed, nothing posted']
       : result.how === 'pledge' ? [`đã ghi ${formatVnd(result.amountVnd ?? 0)} cho cam kết ${result.receiptCode}`, `${formatVnd(result.amountVnd ?? 0)} posted to pledge ${result.receiptCode}`]
-        : [`đã ghi ${formatVnd(result.amountVnd ?? 0)} vào quỹ chung (biên nhận ${result.receiptCode})`, `${formatVnd(result.amountVnd ?? 0)} posted to the general fund (receipt ${result.receiptCode})`];
+        : [`đã ghi ${formatVnd(result.amountVnd ?? 0)}${split[0]} (biên nhận ${result.receiptCode})`, `${formatVnd(result.amountVnd ?? 0)} posted${split[1]} (receipt ${result.receiptCode})`];
     return { vi: `Mục #${reviewId}: ${vi}.`, en: `Item #${reviewId}: ${en}.`, replayed, details: { ...result, note } };
   });
 }
