@@ -156,7 +156,7 @@ export async function registerHouseholdAction(ctx: ActionContext, form: Fields):
 
 export async function labourAction(ctx: ActionContext, form: Fields): Promise<Done> {
   return logged(ctx, 'labour.record', text(form, 'house') || null, async () => {
-    const house = await houseByCode(ctx.db, text(form, 'house'));
+    const house = await lookedUp('house', () => houseByCode(ctx.db, text(form, 'house')));
     assertInScope(ctx, house.areaId);
     const organisation = text(form, 'organisation');
     const { result, replayed } = await recordLabour(ctx.db, {
@@ -164,6 +164,7 @@ export async function labourAction(ctx: ActionContext, form: Fields): Promise<Do
       campaignId: house.campaignId,
       houseId: house.id,
       organisation,
+      unit: text(form, 'unit'),
       people: count(form, 'people'),
       days: decimal(form, 'days'),
       workedOn: pastDate(form, 'workedOn'),

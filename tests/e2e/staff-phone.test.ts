@@ -109,6 +109,7 @@ describe('staff workspace on a 390-px phone (pglite)', () => {
 
       await page.goto(`${server.url}/staff/labour?house=${truckHouses[0]!.publicCode}`);
       await page.fill('input[name=organisation]', 'Đại đội Công binh 3');
+      await page.selectOption('select[name=unit]', 'army');
       await page.fill('input[name=people]', '20');
       await page.fill('input[name=days]', '2');
       await page.click('button.primary');
@@ -179,6 +180,7 @@ describe('staff workspace on a 390-px phone (pglite)', () => {
     await page.goto(`${server.url}/staff/labour`);
     await page.fill('input[name=house]', house.publicCode);
     await page.fill('input[name=organisation]', 'Đoàn Thanh niên xã');
+    await page.selectOption('select[name=unit]', 'youth_union');
     await page.fill('input[name=people]', '20');
     await page.fill('input[name=days]', '2');
     await page.click('button.primary');

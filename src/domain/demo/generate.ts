@@ -11,6 +11,7 @@ import { initialsOf } from '../houses';
 import { STATE_DONOR_NAME } from '../contributions';
 import { BIG_DONORS, BUSINESS_PARTS, DISTRICTS, IN_KIND_ITEMS, LABOUR_GROUPS, NAMES, PROVINCE, VILLAGES } from './places';
 import { Random } from './random';
+import type { LabourUnit } from '../schemas';
 
 export interface DemoOptions {
   seed: number;
@@ -65,7 +66,7 @@ export interface DemoData {
   households: { id: number; areaId: number; headFullName: string; headInitials: string; publishFullName: boolean; nationalId: string; phone: string; address: string; povertyStatus: 'poor' | 'near_poor'; housingNeed: 'quality' | 'area'; members: number }[];
   houses: HouseRow[];
   donors: { id: number; kind: 'individual' | 'business' | 'organisation' | 'state'; displayName: string | null; anonymous: boolean; email: string | null; phone: string | null; taxCode: string | null }[];
-  contributions: { id: number; receiptCode: string; campaignId: number; donorId: number; kind: 'cash' | 'in_kind' | 'labour' | 'state_budget'; channel: 'card' | 'bank_transfer' | 'office' | null; amountVnd: number; targetType: 'house' | 'commune' | 'general'; targetHouseId: number | null; targetAreaId: number | null; receivedAt: Date; details: unknown }[];
+  contributions: { id: number; receiptCode: string; campaignId: number; donorId: number; kind: 'cash' | 'in_kind' | 'labour' | 'state_budget'; channel: 'card' | 'bank_transfer' | 'office' | null; amountVnd: number; targetType: 'house' | 'commune' | 'general'; targetHouseId: number | null; targetAreaId: number | null; receivedAt: Date; details: unknown; labourUnit?: LabourUnit }[];
   entries: PostedEntry[];
   lots: { poolKey: string; contributionId: number; seq: number; areaId: number | null; remainingVnd: number }[];
   allocations: { id: number; entryId: number; houseId: number; poolKey: string; amountVnd: number; decisionRef: string; createdBy: string }[];
@@ -223,13 +224,13 @@ export function generateDemo(options: DemoOptions = FULL_DEMO): DemoData {
       house.constructionOn = isoDay(start);
       disburse(house, start, Math.floor(house.cashAllocatedVnd / 2 / 1000) * 1000, 'Tạm ứng đợt 1 để mua vật liệu');
       if (rng.chance(0.7)) {
-        const group = rng.pick(LABOUR_GROUPS);
+        const { name: group, unit: labourUnit } = rng.pick(LABOUR_GROUPS);
         let donorId = groupDonors.get(group);
         if (!donorId) groupDonors.set(group, (donorId = newDonor('organisation', group, false)));
         const people = rng.int(5, 25);
         const days = rng.int(2, 8) / 2;
         const estimateVnd = Math.round(people * days * DEMO_CAMPAIGN.labourDayRateVnd);
-        const row = contribution({ donorId, kind: 'labour', channel: null, amountVnd: estimateVnd, targetType: 'house', targetHouseId: house.id, targetAreaId: house.areaId, receivedAt: at(start, 7), details: { organisation: group, people, days, personDays: people * days, dayRateVnd: DEMO_CAMPAIGN.labourDayRateVnd } });
+        const row = contribution({ donorId, kind: 'labour', channel: null, amountVnd: estimateVnd, targetType: 'house', targetHouseId: house.id, targetAreaId: house.areaId, receivedAt: at(start, 7), details: { organisation: group, people, days, personDays: people * days, dayRateVnd: DEMO_CAMPAIGN.labourDayRateVnd }, labourUnit });
         book.giveLabour({ contributionId: row.id, houseId: house.id, estimateVnd, occurredAt: row.receivedAt, description: describeEntry.labour(people * days, row.receiptCode, house.publicCode) });
       }
       const done = start + rng.int(30, 70);
