@@ -150,10 +150,10 @@ export const inKindInput = z.object({
 export const labourUnits = ['army', 'youth_union', 'womens_union', 'neighbours', 'other'] as const;
 export type LabourUnit = (typeof labourUnits)[number];
 export const labourUnitNames: Record<LabourUnit, [string, string]> = {
-  army: ['Quân đội, biên phòng', 'Army and border guards'],
+  army: ['Quân đội và biên phòng', 'Army and border guards'],
   youth_union: ['Đoàn Thanh niên', 'Youth Union'],
   womens_union: ['Hội Liên hiệp Phụ nữ', "Women's Union"],
-  neighbours: ['Bà con, hàng xóm', 'Neighbours and villagers'],
+  neighbours: ['Bà con hàng xóm', 'Neighbours and villagers'],
   other: ['Đơn vị khác', 'Other units'],
 };
 

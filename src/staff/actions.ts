@@ -12,7 +12,7 @@ import { mergeDonors, unmergeDonor, type ReturningDonor } from '../domain/donors
 import { describeItem, priceItem, recordShipment, type PricedItem } from '../domain/in-kind';
 import { advanceStage, initialsOf, registerHouseProject, stageNames } from '../domain/houses';
 import { runOnce } from '../domain/journal';
-import { formatDate, formatVnd } from '../i18n/format';
+import { formatCount, formatDate, formatVnd } from '../i18n/format';
 import { audit } from './audit';
 import { checkbox, count, decimal, integer, optionalText, optionalVnd, pastDate, startOfDayVn, submissionId, text, vnd, type Fields } from './forms';
 import { z } from 'zod';
@@ -598,6 +598,33 @@ export async function accountsAction(ctx: ActionContext, form: Fields): Promise<
     });
   }
   return manageAccountAction(ctx, form);
+}
+
+// The reporting units (districts, and communes with no district) with their targets, for the report page's form.
+export async function reportingUnits(db: Db) {
+  return queryRows<{ id: number; code: string; name: string; target_houses: number | null }>(db, sql`
+    SELECT a.id, a.code, a.name, a.target_houses FROM areas a LEFT JOIN areas p ON p.id = a.parent_id
+    WHERE a.level = 'district' OR (a.level = 'commune' AND (p.id IS NULL OR p.level <> 'district')) ORDER BY a.code`);
+}
+
+// An administrator sets each district's target in houses (empty clears it); every number is checked before any is saved.
+export async function setTargetsAction(ctx: ActionContext, form: Fields): Promise<Done> {
+  return logged(ctx, 'area.targets', null, async () => {
+    const units = await reportingUnits(ctx.db);
+    const wanted = units.map((u) => {
+      const field = `target-${u.code}`;
+      const value = text(form, field) ? count(form, field, [`Mục tiêu của ${u.name}`, `${u.name}'s target`]) : null;
+      if (value === 0) throw fieldError(field, `Mục tiêu của ${u.name} phải lớn hơn 0 (để trống nếu chưa có).`, `${u.name}'s target must be above 0 (leave it empty if there is none).`);
+      return { ...u, value };
+    });
+    const changed = wanted.filter((u) => (u.target_houses === null ? null : Number(u.target_houses)) !== u.value);
+    for (const u of changed) await ctx.db.update(schema.areas).set({ targetHouses: u.value }).where(eq(schema.areas.id, Number(u.id)));
+    return {
+      vi: changed.length ? `Đã lưu mục tiêu: ${changed.map((u) => `${u.name} ${u.value === null ? 'không đặt' : `${formatCount(u.value)} nhà`}`).join('; ')}.` : 'Không có mục tiêu nào thay đổi.',
+      en: changed.length ? `Targets saved: ${changed.map((u) => `${u.name} ${u.value === null ? 'none' : `${formatCount(u.value, 'en')} houses`}`).join('; ')}.` : 'No target changed.',
+      details: { targets: Object.fromEntries(changed.map((u) => [u.code, u.value])) },
+    };
+  });
 }
 
 export async function importHouseholdsAction(ctx: ActionContext, form: Fields): Promise<Done> {

@@ -13,7 +13,7 @@ export const roleNames: Record<Role, [string, string]> = {
 export const permissions = [
   'workspace.view', 'records.read', 'records.write', 'allocations.create', 'disbursements.decide',
   'entries.reverse', 'audit.read', 'reports.read', 'accounts.manage', 'payments.review', 'bank.memo.read', 'site.publish',
-  'household.private.read', 'mail.manage',
+  'household.private.read', 'mail.manage', 'areas.manage',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -22,12 +22,13 @@ const everyone: Permission[] = ['workspace.view', 'records.read', 'reports.read'
 // Recorders record and propose; approvers decide (never their own); auditors only read; administrators run accounts.
 // Posting queued bank money is an approver's decision: it says where money goes, and the general fund has no area
 // to scope a recorder to. A bank memo (the sender's name and account) is read only by those who handle donors.
+// Administrators set each district's target (houses to build or repair), which the report shows.
 // Approvers and administrators may publish the public site (it only shows what is already recorded), and
 // see and resend donor emails (the outbox).
 // A household's ID number, phone and address are for those who deal with the household: recorders
 // (within their own areas) and approvers (who pay the household); not administrators or auditors.
 export const grants: Record<Role, readonly Permission[]> = {
-  administrator: [...everyone, 'accounts.manage', 'audit.read', 'site.publish', 'mail.manage'],
+  administrator: [...everyone, 'accounts.manage', 'audit.read', 'site.publish', 'mail.manage', 'areas.manage'],
   recorder: [...everyone, 'records.write', 'bank.memo.read', 'household.private.read'],
   approver: [...everyone, 'allocations.create', 'disbursements.decide', 'entries.reverse', 'payments.review', 'bank.memo.read', 'site.publish', 'household.private.read', 'mail.manage'],
   auditor: [...everyone, 'audit.read'],
@@ -79,7 +80,7 @@ export const staffRoutes: readonly StaffRoute[] = [
   { pattern: '/staff/donors', methods: { GET: 'records.read', POST: 'entries.reverse' }, nav: ['Người ủng hộ', 'Donors'] },
   { pattern: '/staff/corrections', methods: { GET: 'records.read', POST: 'entries.reverse' }, nav: ['Điều chỉnh', 'Corrections'] },
   { pattern: '/staff/corrections/request', methods: { POST: 'records.write' } },
-  { pattern: '/staff/report', methods: { GET: 'reports.read' }, nav: ['Báo cáo 6 tháng', 'Six-monthly report'] },
+  { pattern: '/staff/report', methods: { GET: 'reports.read', POST: 'areas.manage' }, nav: ['Báo cáo 6 tháng', 'Six-monthly report'] },
   { pattern: '/staff/report.csv', methods: { GET: 'reports.read' } },
   { pattern: '/staff/report.pdf', methods: { GET: 'reports.read' } },
   { pattern: '/staff/confirmations', methods: { GET: 'records.read' }, nav: ['Xác nhận cho doanh nghiệp', 'Business confirmations'] },

@@ -53,7 +53,7 @@ const APPROVERS = ['Ma Thị Hạnh (Phó Chủ tịch)', 'Lường Văn Chung (
 const DAY_MS = 86_400_000;
 const START = '2024-07-20';
 
-type AreaRow = { id: number; code: string; name: string; level: 'province' | 'district' | 'commune'; parentId: number | null; newCommuneName: string | null; newProvinceName: string | null; labourDayRateVnd: number | null };
+type AreaRow = { id: number; code: string; name: string; level: 'province' | 'district' | 'commune'; parentId: number | null; newCommuneName: string | null; newProvinceName: string | null; labourDayRateVnd: number | null; targetHouses?: number };
 type HouseRow = {
   id: number; publicCode: string; campaignId: number; householdId: number; areaId: number; type: 'new_build' | 'repair';
   budgetVnd: number; minutesRef: string; approvedOn: string; fundedOn: string | null; constructionOn: string | null;
@@ -100,6 +100,11 @@ export function generateDemo(options: DemoOptions = FULL_DEMO): DemoData {
     });
   }
   const communeWheel = communes.flatMap((c) => Array<typeof c>(c.weight).fill(c));
+  // Each district's target: its share of the campaign's houses by the weight of its communes, in tens.
+  for (const district of data.areas.filter((a) => a.level === 'district')) {
+    const share = communes.filter((c) => data.areas[c.id - 1]!.parentId === district.id).reduce((sum, c) => sum + c.weight, 0) / communeWheel.length;
+    district.targetHouses = Math.max(10, Math.round((DEMO_CAMPAIGN.targetHouses * share) / 10) * 10);
+  }
 
   // Houses and their households, approved after each commune's public selection meeting.
   const approvalSpan = Math.round((Date.parse('2025-07-31') - Date.parse('2024-08-01')) / DAY_MS);
