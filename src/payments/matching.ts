@@ -2,6 +2,7 @@
 // bank feed): a credit that names one pending bank pledge for its exact amount confirms it; a debit
 // is the approved payment to a household it paid, or a bank charge; anything else is a person's call.
 // Pure: the caller loads the candidates and posts the decision.
+import { pledgeStatusNames } from './review-names';
 import { formatVnd } from '../i18n/format';
 import { hasPhrase } from './bank-layouts';
 import type { StatementRow } from './bank-statement';
@@ -29,16 +30,16 @@ const PAYMENT_WINDOW_MS = { before: 31 * 86_400_000, after: 10 * 86_400_000 };
 export function decideCredit(row: Pick<StatementRow, 'creditVnd' | 'memo'>, codes: string[], pledgesByCode: Map<string, Pledge>): Decision {
   const known = codes.filter((code) => pledgesByCode.has(code));
   if (known.length === 0) {
-    if (codes.length === 0 && hasPhrase(row.memo, INTEREST_WORDS)) return { status: 'review', reason: 'bank_interest', detail: 'interest paid by the bank' };
-    return { status: 'review', reason: 'no_code', detail: codes.length ? `code-like text ${codes.join(', ')} matches no pledge` : 'no receipt code in the memo' };
+    if (codes.length === 0 && hasPhrase(row.memo, INTEREST_WORDS)) return { status: 'review', reason: 'bank_interest', detail: 'lãi ngân hàng trả' };
+    return { status: 'review', reason: 'no_code', detail: codes.length ? `chuỗi giống mã ${codes.join(', ')} không khớp cam kết nào` : 'nội dung chuyển khoản không có mã biên nhận' };
   }
-  if (known.length > 1) return { status: 'review', reason: 'multiple_codes', detail: `several receipt codes: ${known.join(', ')}` };
+  if (known.length > 1) return { status: 'review', reason: 'multiple_codes', detail: `nhiều mã biên nhận: ${known.join(', ')}` };
   const code = known[0]!;
   const pledge = pledgesByCode.get(code)!;
-  if (pledge.method !== 'bank_transfer') return { status: 'review', reason: 'pledge_is_card', pledge, code, detail: `${code} is a card pledge` };
-  if (pledge.status !== 'pending') return { status: 'review', reason: 'pledge_not_pending', pledge, code, detail: `${code} is already ${pledge.status}` };
+  if (pledge.method !== 'bank_transfer') return { status: 'review', reason: 'pledge_is_card', pledge, code, detail: `${code} là cam kết trả bằng thẻ` };
+  if (pledge.status !== 'pending') return { status: 'review', reason: 'pledge_not_pending', pledge, code, detail: `${code} đã ở trạng thái ${pledgeStatusNames[pledge.status]?.[0] ?? pledge.status}` };
   if (pledge.amountVnd !== row.creditVnd) {
-    return { status: 'review', reason: 'amount_mismatch', pledge, code, detail: `${code} pledged ${formatVnd(pledge.amountVnd)}, received ${formatVnd(row.creditVnd)}` };
+    return { status: 'review', reason: 'amount_mismatch', pledge, code, detail: `${code} cam kết ${formatVnd(pledge.amountVnd)}, đã nhận ${formatVnd(row.creditVnd)}` };
   }
   return { status: 'matched', pledge, code };
 }
@@ -59,6 +60,6 @@ export function decideDebit(row: Pick<StatementRow, 'debitVnd' | 'memo' | 'booke
     && (named.length === 0 || named.includes(c.houseCode)));
   const nearest = fits.sort((a, b) => Math.abs(a.decidedAt.getTime() - row.bookedAt.getTime()) - Math.abs(b.decidedAt.getTime() - row.bookedAt.getTime()) || a.id - b.id)[0];
   if (nearest) return { status: 'paid', payment: nearest };
-  if (hasPhrase(row.memo, CHARGE_WORDS)) return { status: 'review', reason: 'bank_charge', detail: `bank charge of ${formatVnd(row.debitVnd)}` };
-  return { status: 'review', reason: 'unmatched_debit', detail: `no approved payment of ${formatVnd(row.debitVnd)}${named.length ? ` to ${named.join(', ')}` : ''} within a month before or ten days after` };
+  if (hasPhrase(row.memo, CHARGE_WORDS)) return { status: 'review', reason: 'bank_charge', detail: `phí ngân hàng ${formatVnd(row.debitVnd)}` };
+  return { status: 'review', reason: 'unmatched_debit', detail: `không có khoản chi đã duyệt ${formatVnd(row.debitVnd)}${named.length ? ` cho ${named.join(', ')}` : ''} trong vòng một tháng trước hoặc mười ngày sau` };
 }

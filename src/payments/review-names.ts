@@ -34,3 +34,9 @@ export function resolutionInWords(resolution: string | null): [string, string] {
         : ['Đóng, không ghi sổ', 'Closed, nothing posted'];
   return note ? [`${vi}: ${note}`, `${en}: ${note}`] : [vi, en];
 }
+
+// A pledge's state in words, for the review queue's details and refusals.
+export const pledgeStatusNames: Record<string, [string, string]> = {
+  pending: ['chờ tiền', 'pending'], confirmed: ['đã nhận tiền', 'confirmed'], failed: ['thất bại', 'failed'],
+  refunded: ['đã hoàn tiền', 'refunded'], disputed: ['bị khiếu nại', 'disputed'], review: ['chờ đối soát', 'under review'],
+};

@@ -7,6 +7,7 @@ import { recordCashContribution } from '../domain/contributions';
 import { DomainError, notFound } from '../domain/errors';
 import { formatDate, formatVnd } from '../i18n/format';
 import { bankPostingKey, confirmTransfer, markConfirmed } from './bank-import';
+import { pledgeStatusNames } from './review-names';
 
 const { paymentReviews, bankStatementRows, pledges } = schema;
 
@@ -109,7 +110,7 @@ async function postToPledge(tx: Tx, row: BankRow, resolution: Extract<Resolution
     throw refuse('pledge_is_card', `${code} là cam kết trả bằng thẻ; khoản thẻ vẫn có thể đến, nên không ghép chuyển khoản vào đó. Hãy ghi vào quỹ chung hoặc ghi chú.`, `${code} is a card pledge; its card payment may still arrive, so a transfer is not matched to it. Post to the general fund or add a note.`);
   }
   if (pledge.status !== 'pending') {
-    throw refuse('pledge_not_pending', `Cam kết ${code} đang ở trạng thái "${pledge.status}", không còn chờ tiền.`, `Pledge ${code} is ${pledge.status}, not waiting for money.`);
+    throw refuse('pledge_not_pending', `Cam kết ${code} đang ở trạng thái "${pledgeStatusNames[pledge.status]?.[0] ?? pledge.status}", không còn chờ tiền.`, `Pledge ${code} is ${pledge.status}, not waiting for money.`);
   }
   if (pledge.amountVnd !== row.creditVnd && resolution.acceptAmountVnd !== row.creditVnd) {
     throw refuse('amount_mismatch', `Cam kết ${code} là ${formatVnd(pledge.amountVnd)} nhưng đã nhận ${formatVnd(row.creditVnd)}. Đánh dấu "chấp nhận số tiền nhận được" và ghi lý do nếu đúng là khoản này.`,

@@ -53,7 +53,7 @@ const APPROVERS = ['Ma Thị Hạnh (Phó Chủ tịch)', 'Lường Văn Chung (
 const DAY_MS = 86_400_000;
 const START = '2024-07-20';
 
-type AreaRow = { id: number; code: string; name: string; level: 'province' | 'district' | 'commune'; parentId: number | null; newCommuneName: string | null; newProvinceName: string | null; labourDayRateVnd: number | null; targetHouses?: number };
+type AreaRow = { id: number; code: string; name: string; level: 'province' | 'district' | 'commune'; parentId: number | null; newCommuneName: string | null; newProvinceName: string | null; labourDayRateVnd: number | null; targetHouses: number | null };
 type HouseRow = {
   id: number; publicCode: string; campaignId: number; householdId: number; areaId: number; type: 'new_build' | 'repair';
   budgetVnd: number; minutesRef: string; approvedOn: string; fundedOn: string | null; constructionOn: string | null;
@@ -66,7 +66,7 @@ export interface DemoData {
   households: { id: number; areaId: number; headFullName: string; headInitials: string; publishFullName: boolean; nationalId: string; phone: string; address: string; povertyStatus: 'poor' | 'near_poor'; housingNeed: 'quality' | 'area'; members: number }[];
   houses: HouseRow[];
   donors: { id: number; kind: 'individual' | 'business' | 'organisation' | 'state'; displayName: string | null; anonymous: boolean; email: string | null; phone: string | null; taxCode: string | null }[];
-  contributions: { id: number; receiptCode: string; campaignId: number; donorId: number; kind: 'cash' | 'in_kind' | 'labour' | 'state_budget'; channel: 'card' | 'bank_transfer' | 'office' | null; amountVnd: number; targetType: 'house' | 'commune' | 'general'; targetHouseId: number | null; targetAreaId: number | null; receivedAt: Date; details: unknown; labourUnit?: LabourUnit }[];
+  contributions: { id: number; receiptCode: string; campaignId: number; donorId: number; kind: 'cash' | 'in_kind' | 'labour' | 'state_budget'; channel: 'card' | 'bank_transfer' | 'office' | null; amountVnd: number; targetType: 'house' | 'commune' | 'general'; targetHouseId: number | null; targetAreaId: number | null; receivedAt: Date; details: unknown; labourUnit: LabourUnit | null }[];
   entries: PostedEntry[];
   lots: { poolKey: string; contributionId: number; seq: number; areaId: number | null; remainingVnd: number }[];
   allocations: { id: number; entryId: number; houseId: number; poolKey: string; amountVnd: number; decisionRef: string; createdBy: string }[];
@@ -84,18 +84,18 @@ export function generateDemo(options: DemoOptions = FULL_DEMO): DemoData {
   const data: DemoData = { campaign: DEMO_CAMPAIGN, areas: [], households: [], houses: [], donors: [], contributions: [], entries: book.entries, lots: [], allocations: [], disbursements: [] };
 
   // Areas: province, districts, communes; every three neighbouring communes map to one new commune.
-  data.areas.push({ id: 1, code: PROVINCE.code, name: PROVINCE.name, level: 'province', parentId: null, newCommuneName: null, newProvinceName: PROVINCE.newProvinceName, labourDayRateVnd: null });
+  data.areas.push({ id: 1, code: PROVINCE.code, name: PROVINCE.name, level: 'province', parentId: null, newCommuneName: null, newProvinceName: PROVINCE.newProvinceName, labourDayRateVnd: null, targetHouses: null });
   const communes: { id: number; name: string; weight: number }[] = [];
   for (const district of DISTRICTS) {
     const districtId = data.areas.length + 1;
-    data.areas.push({ id: districtId, code: `BK-${district.code}`, name: district.name, level: 'district', parentId: 1, newCommuneName: null, newProvinceName: PROVINCE.newProvinceName, labourDayRateVnd: null });
+    data.areas.push({ id: districtId, code: `BK-${district.code}`, name: district.name, level: 'district', parentId: 1, newCommuneName: null, newProvinceName: PROVINCE.newProvinceName, labourDayRateVnd: null, targetHouses: null });
     district.communes.forEach((name, index) => {
       const id = data.areas.length + 1;
       const head = district.communes[index - (index % 3)]!;
       const newName = head.replace(/^(Thị trấn|Xã) /, 'Xã ').replace(/^Phường .*/, 'Phường Bắc Kạn');
       // The highland districts have far more temporary houses than the provincial town.
       const weight = district.code === 'TPBK' ? 1 : ['PN', 'BB', 'NR', 'NS', 'CD'].includes(district.code) ? 4 : 3;
-      data.areas.push({ id, code: `BK-${district.code}-${String(index + 1).padStart(2, '0')}`, name, level: 'commune', parentId: districtId, newCommuneName: newName, newProvinceName: PROVINCE.newProvinceName, labourDayRateVnd: weight === 1 ? 250_000 : null });
+      data.areas.push({ id, code: `BK-${district.code}-${String(index + 1).padStart(2, '0')}`, name, level: 'commune', parentId: districtId, newCommuneName: newName, newProvinceName: PROVINCE.newProvinceName, labourDayRateVnd: weight === 1 ? 250_000 : null, targetHouses: null });
       communes.push({ id, name, weight });
     });
   }
@@ -175,8 +175,9 @@ export function generateDemo(options: DemoOptions = FULL_DEMO): DemoData {
     receiptCodes.add(code);
     return code;
   };
-  const contribution = (row: Omit<DemoData['contributions'][number], 'id' | 'receiptCode' | 'campaignId'>) => {
-    const full = { ...row, id: data.contributions.length + 1, receiptCode: receipt(), campaignId: 1 };
+  // Every row has every column (the loader copies the columns of the first row); only labour names a kind of unit.
+  const contribution = (row: Omit<DemoData['contributions'][number], 'id' | 'receiptCode' | 'campaignId' | 'labourUnit'> & { labourUnit?: LabourUnit }) => {
+    const full = { ...row, labourUnit: row.labourUnit ?? null, id: data.contributions.length + 1, receiptCode: receipt(), campaignId: 1 };
     data.contributions.push(full);
     return full;
   };
