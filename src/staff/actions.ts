@@ -22,6 +22,7 @@ import { cleanPhoto, photoHash, pixelHash, samePhotos, storePhoto, type SamePhot
 import { importHouseholds } from './households-import';
 import { cleanReceipt, removeReceipt, storeReceipt } from './receipts';
 import { roleNames } from './permissions';
+import { entriesInScope } from './queries';
 import { resolveReview, type Resolution } from '../payments/review-queue';
 import { startPublish } from './publish';
 import { resendMessage } from '../mail/worker';
@@ -441,6 +442,9 @@ export async function reverseAction(ctx: ActionContext, form: Fields): Promise<D
 export async function requestCorrectionAction(ctx: ActionContext, form: Fields): Promise<Done> {
   const entryId = integer(form, 'entryId');
   return logged(ctx, 'correction.request', `entry:${entryId}`, async () => {
+    // Scope is checked on entries a request could be filed for; an unknown entry or a reversal is refused by the domain.
+    const [exists] = Number.isSafeInteger(entryId) ? await ctx.db.select({ kind: schema.journalEntries.kind }).from(schema.journalEntries).where(eq(schema.journalEntries.id, entryId)) : [];
+    if (exists && exists.kind !== 'reversal' && !(await entriesInScope(ctx.db, [entryId], { communeIds: ctx.communeIds, username: ctx.user.username })).has(entryId)) assertInScope(ctx, null);
     const result = await fileCorrectionRequest(ctx.db, { entryId, whatIsWrong: text(form, 'whatIsWrong'), requestedBy: ctx.user.username });
     return {
       vi: `Đã gửi yêu cầu điều chỉnh #${result.requestId} cho bút toán #${entryId}; chờ người phê duyệt.`,

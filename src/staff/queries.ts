@@ -157,6 +157,20 @@ export async function entryForCorrection(db: Db, entryId: number) {
   };
 }
 
+// Of these entries, those a person may look into: every one when their scope is everywhere (communeIds null),
+// else those touching a commune in scope (a line's house or area, or the gift's target commune) and those they
+// recorded themselves (office cash for the general fund touches no commune).
+export async function entriesInScope(db: Db, entryIds: number[], viewer: { communeIds: ReadonlySet<number> | null; username: string }): Promise<Set<number>> {
+  if (viewer.communeIds === null || entryIds.length === 0) return new Set(viewer.communeIds === null ? entryIds : []);
+  const rows = await queryRows<{ id: string }>(db, sql`
+    SELECT DISTINCT e.id FROM journal_entries e LEFT JOIN journal_lines l ON l.entry_id = e.id LEFT JOIN houses h ON h.id = l.house_id
+    LEFT JOIN contributions c ON c.id = e.contribution_id
+    WHERE e.id IN (${sql.join(entryIds.map((id) => sql`${id}`), sql`, `)})
+      AND (${inScope(sql`coalesce(h.area_id, l.area_id)`, viewer.communeIds)} OR ${inScope(sql`c.target_area_id`, viewer.communeIds)}
+        OR EXISTS (SELECT 1 FROM audit_log a WHERE a.actor = ${viewer.username} AND a.outcome = 'ok' AND a.details->>'entryId' = e.id::text))`);
+  return new Set(rows.map((r) => Number(r.id)));
+}
+
 export async function recentEntries(db: Db) {
   return db.select().from(journalEntries).orderBy(desc(journalEntries.id)).limit(20);
 }
