@@ -335,7 +335,7 @@ export async function stateBudgetAction(ctx: ActionContext, form: Fields): Promi
 
 export async function allocateAction(ctx: ActionContext, form: Fields): Promise<Done> {
   return logged(ctx, 'allocation.create', text(form, 'house') || null, async () => {
-    const house = await houseByCode(ctx.db, text(form, 'house'));
+    const house = await lookedUp('house', () => houseByCode(ctx.db, text(form, 'house')));
     assertInScope(ctx, house.areaId);
     const { result, replayed } = await allocateFromPool(ctx.db, {
       idempotencyKey: keyOf('allocation', form),
