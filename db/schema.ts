@@ -4,6 +4,7 @@ import { sql } from 'drizzle-orm';
 import { ACCOUNTS, CASH_ACCOUNT_CODES, POOL_KEY_PATTERN } from '../src/ledger/accounts';
 import { ENTRY_KINDS } from '../src/ledger/entry';
 import { RECORD_KINDS } from '../src/ledger/public-record';
+import { labourUnits } from '../src/domain/schemas';
 import {
   pgTable, type AnyPgColumn, serial, integer, bigint, text, boolean, jsonb, timestamp, date, primaryKey, index, uniqueIndex, check,
 } from 'drizzle-orm/pg-core';
@@ -43,7 +44,12 @@ export const areas = pgTable('areas', {
   newCommuneName: text('new_commune_name'),
   newProvinceName: text('new_province_name'),
   labourDayRateVnd: vnd('labour_day_rate_vnd'),
-}, (t) => [index('areas_parent_idx').on(t.parentId)]);
+  /** Houses a district means to build or repair in the campaign (set by an administrator; the report shows it beside houses done). */
+  targetHouses: integer('target_houses'),
+}, (t) => [
+  index('areas_parent_idx').on(t.parentId),
+  check('areas_target_houses_positive', sql`${t.targetHouses} IS NULL OR ${t.targetHouses} > 0`),
+]);
 
 export const households = pgTable('households', {
   id: serial('id').primaryKey(),
@@ -124,10 +130,13 @@ export const contributions = pgTable('contributions', {
   targetAreaId: integer('target_area_id').references(() => areas.id),
   receivedAt: timestamp('received_at', { withTimezone: true, mode: 'date' }).notNull(),
   details: jsonb('details'),
+  labourUnit: text('labour_unit', { enum: labourUnits }),
 }, (t) => [
   index('contributions_target_house_idx').on(t.targetHouseId),
   index('contributions_received_idx').on(t.receivedAt),
   check('contributions_amount_positive', sql`${t.amountVnd} > 0`),
+  // Every labour record names the kind of unit that sent the people; nothing else has one.
+  check('contributions_labour_unit', sql`CASE WHEN ${t.kind} = 'labour' THEN coalesce(${oneOf(t.labourUnit, labourUnits)}, false) ELSE ${t.labourUnit} IS NULL END`),
 ]);
 
 // Gapless: id is the position in the hash chain, assigned by ledger_post() under the chain lock.

@@ -153,7 +153,7 @@ export async function recordLabour(db: Db, raw: unknown): Promise<Outcome<Contri
     });
     const written = await writeGift(tx, input, ids, {
       receiptCode, campaignId: input.campaignId, kind: 'labour', channel: null, amountVnd: estimateVnd,
-      targetType: 'house', targetHouseId: house.id, targetAreaId: house.areaId, receivedAt: workedAt,
+      targetType: 'house', targetHouseId: house.id, targetAreaId: house.areaId, receivedAt: workedAt, labourUnit: input.unit,
       details: { organisation: input.organisation, people: input.people, days: input.days, personDays, dayRateVnd },
     }, entry);
     return { ...written, estimateVnd };

@@ -146,11 +146,23 @@ export const inKindInput = z.object({
   receivedAt: z.coerce.date(),
 }).and(donorRef);
 
+// Who sent the people of a labour record (a closed list; the database CHECKs the same one), in words.
+export const labourUnits = ['army', 'youth_union', 'womens_union', 'neighbours', 'other'] as const;
+export type LabourUnit = (typeof labourUnits)[number];
+export const labourUnitNames: Record<LabourUnit, [string, string]> = {
+  army: ['Quân đội và biên phòng', 'Army and border guards'],
+  youth_union: ['Đoàn Thanh niên', 'Youth Union'],
+  womens_union: ['Hội Liên hiệp Phụ nữ', "Women's Union"],
+  neighbours: ['Bà con hàng xóm', 'Neighbours and villagers'],
+  other: ['Đơn vị khác', 'Other units'],
+};
+
 export const labourInput = z.object({
   idempotencyKey,
   campaignId: id,
   houseId: id,
   organisation: freeText(1, 160),
+  unit: z.enum(labourUnits, { message: "chưa chọn (quân đội, đoàn thanh niên, phụ nữ, bà con hay đơn vị khác) / not chosen (army, youth union, women's union, neighbours or other)" }),
   people: z.number().int().min(1).max(10_000),
   days: z.number().positive().max(365).multipleOf(0.5),
   /** Defaults to the commune's (or campaign's) local day rate. */

@@ -23,6 +23,7 @@ const fields: Record<string, [vi: string, en: string, formField?: string]> = {
   'donor.kind': ['Loại người ủng hộ', 'Donor kind', 'donorKind'],
   amountVnd: ['Số tiền', 'Amount', 'amount'],
   organisation: ['Đơn vị', 'Organisation', 'organisation'],
+  unit: ['Loại đơn vị', 'Kind of unit', 'unit'],
   people: ['Số người', 'People', 'people'],
   days: ['Số ngày', 'Days', 'days'],
   workedOn: ['Ngày làm', 'Worked on', 'workedOn'],
@@ -34,12 +35,19 @@ const fields: Record<string, [vi: string, en: string, formField?: string]> = {
   on: ['Ngày', 'Date', 'on'],
 };
 
+// An in-kind item's fields in words, for "Dòng 2, số lượng" rather than "items.1.quantity".
+const itemFields: Record<string, [string, string]> = {
+  name: ['tên hàng', 'item name'], quantity: ['số lượng', 'quantity'], unit: ['đơn vị', 'unit'],
+  unitPriceVnd: ['đơn giá', 'unit price'], valueVnd: ['thành tiền', 'line total'], totalVnd: ['thành tiền', 'line total'],
+};
+
 // One problem in words: schema messages are written "Vietnamese / English"; zod's own are translated.
 function describe(issue: z.ZodIssue): { vi: string; en: string; formField?: string } {
   const path = issue.path.join('.');
   const item = /^items\.(\d+)\.(\w+)$/.exec(path);
+  const part = item ? itemFields[item[2]!] ?? [item[2]!, item[2]!] : undefined;
   const [labelVi, labelEn, formField] = item
-    ? [`Dòng ${Number(item[1]) + 1}, ${item[2]}`, `Row ${Number(item[1]) + 1}, ${item[2]}`, undefined]
+    ? [`Dòng ${Number(item[1]) + 1}, ${part![0]}`, `Row ${Number(item[1]) + 1}, ${part![1]}`, undefined]
     : fields[path] ?? [path || 'Dữ liệu', path || 'Input', undefined];
   let [vi, en] = issue.message.includes(' / ') ? issue.message.split(' / ') as [string, string] : [issue.message, issue.message];
   if (!issue.message.includes(' / ')) {

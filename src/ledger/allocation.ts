@@ -57,6 +57,12 @@ export function takeFifo(lotsOldestFirst: Iterable<Lot>, amountVnd: Vnd): Take[]
   return takes;
 }
 
+// What an approver is offered to allocate to a house still short: its commune's pool first (that money can
+// serve only the commune's houses), as much of the shortfall as the pool holds; else the shortfall from the general fund.
+export function suggestedAllocation(shortVnd: Vnd, communePoolVnd: Vnd): { pool: 'commune' | 'general'; amountVnd: Vnd } {
+  return communePoolVnd > 0 ? { pool: 'commune', amountVnd: Math.min(shortVnd, communePoolVnd) } : { pool: 'general', amountVnd: shortVnd };
+}
+
 // A commune's pool holds money donors gave for that commune's houses; the general fund may go anywhere.
 export function assertPoolServes(poolAreaId: number | null, houseAreaId: number, houseCode: string): void {
   if (poolAreaId !== null && poolAreaId !== houseAreaId) {

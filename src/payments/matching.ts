@@ -4,6 +4,7 @@
 // interest goes to the general fund; a debit is the approved payment to a household it paid, or a
 // bank charge; anything else is a person's call.
 // Pure: the caller loads the candidates and posts the decision.
+import { pledgeStatusNames } from './review-names';
 import { formatVnd } from '../i18n/format';
 import { hasPhrase } from './bank-layouts';
 import type { StatementRow } from './bank-statement';
@@ -53,15 +54,15 @@ export function decideCredit(
       if (own) return own;
       if (hasPhrase(row.memo, INTEREST_WORDS)) return { status: 'interest' };
     }
-    return { status: 'review', reason: 'no_code', detail: codes.length ? `code-like text ${codes.join(', ')} matches no pledge` : 'no receipt code in the memo' };
+    return { status: 'review', reason: 'no_code', detail: codes.length ? `chuỗi giống mã ${codes.join(', ')} không khớp cam kết nào` : 'nội dung chuyển khoản không có mã biên nhận' };
   }
-  if (known.length > 1) return { status: 'review', reason: 'multiple_codes', detail: `several receipt codes: ${known.join(', ')}` };
+  if (known.length > 1) return { status: 'review', reason: 'multiple_codes', detail: `nhiều mã biên nhận: ${known.join(', ')}` };
   const code = known[0]!;
   const pledge = pledgesByCode.get(code)!;
-  if (pledge.method !== 'bank_transfer') return { status: 'review', reason: 'pledge_is_card', pledge, code, detail: `${code} is a card pledge` };
-  if (pledge.status !== 'pending') return { status: 'review', reason: 'pledge_not_pending', pledge, code, detail: `${code} is already ${pledge.status}` };
+  if (pledge.method !== 'bank_transfer') return { status: 'review', reason: 'pledge_is_card', pledge, code, detail: `${code} là cam kết trả bằng thẻ` };
+  if (pledge.status !== 'pending') return { status: 'review', reason: 'pledge_not_pending', pledge, code, detail: `${code} đã ở trạng thái ${pledgeStatusNames[pledge.status]?.[0] ?? pledge.status}` };
   if (pledge.amountVnd !== row.creditVnd) {
-    return { status: 'review', reason: 'amount_mismatch', pledge, code, detail: `${code} pledged ${formatVnd(pledge.amountVnd)}, received ${formatVnd(row.creditVnd)}` };
+    return { status: 'review', reason: 'amount_mismatch', pledge, code, detail: `${code} cam kết ${formatVnd(pledge.amountVnd)}, đã nhận ${formatVnd(row.creditVnd)}` };
   }
   return { status: 'matched', pledge, code };
 }
@@ -79,8 +80,8 @@ function ownTransfer(row: Pick<StatementRow, 'creditVnd' | 'memo'> & { bookedAt?
     .sort((a, b) => Math.abs(a.occurredAt.getTime() - booked) - Math.abs(b.occurredAt.getTime() - booked) || a.id - b.id)[0];
   if (nearest) return { status: 'transfer', kind, reference: nearest.reference };
   return kind === 'payout'
-    ? { status: 'review', reason: 'stripe_payout', detail: `a Stripe payout of ${formatVnd(row.creditVnd)} not yet reported by Stripe` }
-    : { status: 'review', reason: 'cash_deposit', detail: `a cash deposit of ${formatVnd(row.creditVnd)} not yet recorded by staff` };
+    ? { status: 'review', reason: 'stripe_payout', detail: `khoản Stripe chuyển về ${formatVnd(row.creditVnd)} chưa được Stripe báo` }
+    : { status: 'review', reason: 'cash_deposit', detail: `khoản nộp tiền mặt ${formatVnd(row.creditVnd)} chưa được cán bộ ghi` };
 }
 
 // House codes in a memo ("Chi tra ho BK-00012", "bk 00012"), as the site writes them.
@@ -100,5 +101,5 @@ export function decideDebit(row: Pick<StatementRow, 'debitVnd' | 'memo' | 'booke
   const nearest = fits.sort((a, b) => Math.abs(a.decidedAt.getTime() - row.bookedAt.getTime()) - Math.abs(b.decidedAt.getTime() - row.bookedAt.getTime()) || a.id - b.id)[0];
   if (nearest) return { status: 'paid', payment: nearest };
   if (hasPhrase(row.memo, CHARGE_WORDS)) return { status: 'charge' };
-  return { status: 'review', reason: 'unmatched_debit', detail: `no approved payment of ${formatVnd(row.debitVnd)}${named.length ? ` to ${named.join(', ')}` : ''} within a month before or ten days after` };
+  return { status: 'review', reason: 'unmatched_debit', detail: `không có khoản chi đã duyệt ${formatVnd(row.debitVnd)}${named.length ? ` cho ${named.join(', ')}` : ''} trong vòng một tháng trước hoặc mười ngày sau` };
 }

@@ -23,3 +23,22 @@ export const reviewReasonNames: Record<string, [string, string]> = {
   refund_refused_by_ledger: ['Sổ cái từ chối hoàn tiền', 'Refund refused by the ledger'],
   dispute_refused_by_ledger: ['Sổ cái từ chối khiếu nại', 'Dispute refused by the ledger'],
 };
+
+// A resolution as stored ("pledge AC…: note", "general_fund", "commune_pool Xã A: note", "note: why") in words.
+export function resolutionInWords(resolution: string | null): [string, string] {
+  if (!resolution) return ['', ''];
+  const match = /^(pledge|general_fund|commune_pool|note)( [^:]*)?(?:: ([\s\S]*))?$/.exec(resolution);
+  if (!match) return [resolution, resolution];
+  const [, how, what = '', note] = match;
+  const [vi, en] = how === 'pledge' ? [`Ghi cho cam kết${what}`, `Posted to pledge${what}`]
+    : how === 'general_fund' ? ['Ghi vào quỹ chung', 'Posted to the general fund']
+      : how === 'commune_pool' ? [`Ghi vào quỹ của${what}`, `Posted to the pool of${what}`]
+        : ['Đóng, không ghi sổ', 'Closed, nothing posted'];
+  return note ? [`${vi}: ${note}`, `${en}: ${note}`] : [vi, en];
+}
+
+// A pledge's state in words, for the review queue's details and refusals.
+export const pledgeStatusNames: Record<string, [string, string]> = {
+  pending: ['chờ tiền', 'pending'], confirmed: ['đã nhận tiền', 'confirmed'], failed: ['thất bại', 'failed'],
+  refunded: ['đã hoàn tiền', 'refunded'], disputed: ['bị khiếu nại', 'disputed'], review: ['chờ đối soát', 'under review'],
+};

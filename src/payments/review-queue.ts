@@ -1,5 +1,5 @@
 // Staff working through the review queue: list what waits, then post a bank row to the pledge it
-// pays or to the general fund, or close an item with a note. Framework-free; the staff actions call it.
+// pays, to a commune's pool or to the general fund, or close an item with a note. Framework-free; the staff actions call it.
 import { and, asc, desc, eq, isNotNull, isNull, type SQL } from 'drizzle-orm';
 import { schema, type Db, type Tx } from '../../db/client';
 import { currentCampaign } from '../domain/campaigns';
@@ -7,6 +7,7 @@ import { recordCashContribution } from '../domain/contributions';
 import { DomainError, notFound } from '../domain/errors';
 import { formatDate, formatVnd } from '../i18n/format';
 import { bankPostingKey, confirmTransfer, markConfirmed } from './bank-import';
+import { pledgeStatusNames } from './review-names';
 
 const { paymentReviews, bankStatementRows, pledges } = schema;
 
@@ -50,6 +51,8 @@ export async function reviewItem(db: Db, id: number) {
 export type Resolution =
   | { how: 'pledge'; receiptCode: string; /** The row's amount, when staff accept that it differs from the pledge. */ acceptAmountVnd: number | null }
   | { how: 'general_fund'; donorName: string | null }
+  /** A commune's pool takes what its houses still lack; the rulebook sends the rest to the general fund. */
+  | { how: 'commune_pool'; areaId: number; donorName: string | null }
   | { how: 'note' };
 
 export interface Resolved {
@@ -58,6 +61,8 @@ export interface Resolved {
   amountVnd: number | null;
   contributionId: number | null;
   receiptCode: string | null;
+  /** Where a pooled posting went, as the rulebook split it (the commune's pool, the rest to the general fund). */
+  split?: { communeVnd: number; generalVnd: number };
 }
 
 const refuse = (code: string, vi: string, en: string) => new DomainError(409, code, vi, en);
@@ -84,9 +89,11 @@ export async function resolveReview(tx: Tx, reviewId: number, resolution: Resolu
     if (row.contributionId !== null) {
       throw refuse('already_posted', `Dòng sao kê này đã được ghi sổ (đóng góp #${row.contributionId}).`, `This statement row is already posted (contribution #${row.contributionId}).`);
     }
-    posted = resolution.how === 'pledge' ? await postToPledge(tx, row, resolution) : await postToGeneralFund(tx, row, resolution.donorName);
+    posted = resolution.how === 'pledge' ? await postToPledge(tx, row, resolution)
+      : await postToPool(tx, row, resolution.donorName, resolution.how === 'commune_pool' ? { type: 'commune', areaId: resolution.areaId } : { type: 'general' });
   }
-  const how = resolution.how === 'pledge' ? `pledge ${posted.receiptCode}` : resolution.how;
+  const commune = resolution.how === 'commune_pool' ? (await tx.select({ name: schema.areas.name }).from(schema.areas).where(eq(schema.areas.id, resolution.areaId)))[0]?.name : undefined;
+  const how = resolution.how === 'pledge' ? `pledge ${posted.receiptCode}` : resolution.how === 'commune_pool' ? `commune_pool ${commune}` : resolution.how;
   await tx.update(paymentReviews).set({ resolvedAt: by.at, resolvedBy: by.username, resolution: by.note ? `${how}: ${by.note}` : how })
     .where(eq(paymentReviews.id, reviewId));
   return { reviewId, how: resolution.how, ...posted };
@@ -103,7 +110,7 @@ async function postToPledge(tx: Tx, row: BankRow, resolution: Extract<Resolution
     throw refuse('pledge_is_card', `${code} là cam kết trả bằng thẻ; khoản thẻ vẫn có thể đến, nên không ghép chuyển khoản vào đó. Hãy ghi vào quỹ chung hoặc ghi chú.`, `${code} is a card pledge; its card payment may still arrive, so a transfer is not matched to it. Post to the general fund or add a note.`);
   }
   if (pledge.status !== 'pending') {
-    throw refuse('pledge_not_pending', `Cam kết ${code} đang ở trạng thái "${pledge.status}", không còn chờ tiền.`, `Pledge ${code} is ${pledge.status}, not waiting for money.`);
+    throw refuse('pledge_not_pending', `Cam kết ${code} đang ở trạng thái "${pledgeStatusNames[pledge.status]?.[0] ?? pledge.status}", không còn chờ tiền.`, `Pledge ${code} is ${pledge.status}, not waiting for money.`);
   }
   if (pledge.amountVnd !== row.creditVnd && resolution.acceptAmountVnd !== row.creditVnd) {
     throw refuse('amount_mismatch', `Cam kết ${code} là ${formatVnd(pledge.amountVnd)} nhưng đã nhận ${formatVnd(row.creditVnd)}. Đánh dấu "chấp nhận số tiền nhận được" và ghi lý do nếu đúng là khoản này.`,
@@ -115,15 +122,16 @@ async function postToPledge(tx: Tx, row: BankRow, resolution: Extract<Resolution
   return { amountVnd: row.creditVnd, contributionId, receiptCode: code };
 }
 
-// Money with no pledge to follow goes where the donor left no instruction: the general fund.
-async function postToGeneralFund(tx: Tx, row: BankRow, donorName: string | null) {
+// Money with no pledge to follow goes where the approver decides: a commune's pool (as far as its houses
+// still need it, the rulebook's split) or the general fund.
+async function postToPool(tx: Tx, row: BankRow, donorName: string | null, target: { type: 'general' } | { type: 'commune'; areaId: number }) {
   const campaign = await currentCampaign(tx as unknown as Db);
   if (!campaign) throw refuse('no_campaign', 'Chưa có chiến dịch nào.', 'There is no campaign yet.');
   const { result } = await recordCashContribution(tx, {
     idempotencyKey: bankPostingKey(row.rowKey), campaignId: campaign.id, channel: 'bank_transfer', amountVnd: row.creditVnd,
-    target: { type: 'general' }, receivedAt: row.bookedAt,
+    target, receivedAt: row.bookedAt,
     donor: { kind: 'individual', displayName: donorName, anonymous: donorName === null },
   });
   await tx.update(bankStatementRows).set({ contributionId: result.contributionId, status: 'matched' }).where(eq(bankStatementRows.id, row.id));
-  return { amountVnd: row.creditVnd, contributionId: result.contributionId, receiptCode: result.receiptCode };
+  return { amountVnd: row.creditVnd, contributionId: result.contributionId, receiptCode: result.receiptCode, split: { communeVnd: result.split.communeVnd, generalVnd: result.split.generalVnd } };
 }

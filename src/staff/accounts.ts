@@ -45,8 +45,10 @@ const access = {
   role: z.enum(staffRoles),
   areaCodes: z.array(z.string().trim().min(1)).default([]),
 };
-const recorderHasAreas = [(u: { role: string; areaCodes: string[] }) => (u.role === 'recorder') === (u.areaCodes.length > 0), {
-  message: 'Người ghi sổ cần địa bàn; vai trò khác thì không / A recorder needs areas; other roles take none',
+// A recorder always works within areas; an approver may be limited to some (none: the whole province);
+// administrators and auditors are not limited.
+const recorderHasAreas = [(u: { role: string; areaCodes: string[] }) => (u.role === 'recorder' ? u.areaCodes.length > 0 : u.role === 'approver' || u.areaCodes.length === 0), {
+  message: 'Người ghi sổ cần địa bàn; người phê duyệt có thể có hoặc không; vai trò khác thì không / A recorder needs areas; an approver may have some; other roles take none',
 }] as const;
 
 export const newUserInput = z.object({
@@ -67,7 +69,8 @@ async function areaIdsOf(db: Db, codes: string[]): Promise<number[]> {
 }
 
 // Creates an account (or, with reset, sets a new password and unlocks it); the password never leaves as text.
-export async function saveStaffUser(db: Db, raw: unknown, options: { reset?: boolean; actor?: string } = {}): Promise<StaffUser> {
+// The command line and the first-admin link are audited here; a staff form (loggedByCaller) writes its own one line.
+export async function saveStaffUser(db: Db, raw: unknown, options: { reset?: boolean; actor?: string; loggedByCaller?: boolean } = {}): Promise<StaffUser> {
   const input = parseInput(newUserInput, raw);
   assertAcceptablePassword(input.password, input.username);
   const areaIds = await areaIdsOf(db, input.areaCodes);
@@ -81,18 +84,18 @@ export async function saveStaffUser(db: Db, raw: unknown, options: { reset?: boo
       : new DomainError(409, 'username_taken', `Tên đăng nhập "${input.username}" đã có; dùng --reset để đặt lại mật khẩu.`, `Username "${input.username}" exists; use --reset to set a new password.`);
   }
   if (options.reset) await db.delete(staffSessions).where(eq(staffSessions.userId, saved.id));
-  await audit(db, { actor: options.actor ?? 'cli', action: options.reset ? 'account.reset' : 'account.create', outcome: 'ok', target: `user:${saved.username}`, details: { role: saved.role, areaCodes: input.areaCodes } });
+  if (!options.loggedByCaller) await audit(db, { actor: options.actor ?? 'cli', action: options.reset ? 'account.reset' : 'account.create', outcome: 'ok', target: `user:${saved.username}`, details: { role: saved.role, areaCodes: input.areaCodes } });
   return saved;
 }
 
 // A new role or new areas for an account; its sessions end, so the next sign-in works under the new scope.
-export async function setAccess(db: Db, username: string, raw: unknown, actor: string): Promise<StaffUser> {
+// Only the accounts form calls it, and that form's action writes the audit line.
+export async function setAccess(db: Db, username: string, raw: unknown): Promise<StaffUser> {
   const input = parseInput(z.object(access).refine(...recorderHasAreas), raw);
   const areaIds = await areaIdsOf(db, input.areaCodes);
   const [saved] = await db.update(staffUsers).set({ role: input.role, areaIds }).where(eq(staffUsers.username, username)).returning();
   if (!saved) throw new DomainError(404, 'not_found', `Không có tài khoản "${username}".`, `No account "${username}".`);
   await db.delete(staffSessions).where(eq(staffSessions.userId, saved.id));
-  await audit(db, { actor, action: 'account.access', outcome: 'ok', target: `user:${saved.username}`, details: { role: saved.role, areaCodes: input.areaCodes } });
   return saved;
 }
 
@@ -213,9 +216,10 @@ export async function endSession(db: Db, token: string): Promise<void> {
   await db.delete(staffSessions).where(eq(staffSessions.idHash, tokenHash(token)));
 }
 
-// A recorder's areas may be districts or the province: their scope is every commune beneath them.
+// A recorder's (or a limited approver's) areas may be districts or the province: their scope is every
+// commune beneath them. An approver without areas, and the other roles, act everywhere (null).
 export async function communesInScope(db: Db, user: Pick<StaffUser, 'role' | 'areaIds'>): Promise<Set<number> | null> {
-  if (user.role !== 'recorder') return null;
+  if (user.role !== 'recorder' && !(user.role === 'approver' && user.areaIds.length > 0)) return null;
   if (user.areaIds.length === 0) return new Set();
   const rows = await queryRows<{ id: number }>(db, sql`
     WITH RECURSIVE scope AS (

@@ -14,7 +14,7 @@ import { advanceStage, initialsOf, registerHouseProject, stageNames } from '../d
 import { runOnce } from '../domain/journal';
 import { recordCashTransfer } from '../domain/treasury';
 import { withdrawDonorName, withdrawHeadNameConsent } from '../domain/public-records';
-import { formatDate, formatVnd } from '../i18n/format';
+import { formatCount, formatDate, formatVnd } from '../i18n/format';
 import { audit } from './audit';
 import { checkbox, count, decimal, integer, optionalText, optionalVnd, pastDate, startOfDayVn, submissionId, text, vnd, type Fields } from './forms';
 import { z } from 'zod';
@@ -26,6 +26,7 @@ import { recordStatePayment } from '../domain/state-payments';
 import { importStatePayments } from './state-payments-import';
 import { cleanReceipt, removeReceipt, storeReceipt } from './receipts';
 import { can, roleNames } from './permissions';
+import { entriesInScope } from './queries';
 import { resolveReview, type Resolution } from '../payments/review-queue';
 import { startPublish } from './publish';
 import { resendMessage } from '../mail/worker';
@@ -61,7 +62,7 @@ async function logged<T extends Done>(ctx: ActionContext, action: string, target
 
 const keyOf = (action: string, form: Fields) => `staff:${action}:${submissionId(form)}`;
 
-// Recorders record only for the communes of their areas.
+// Recorders, and approvers limited to areas, act only for the communes of their areas.
 function assertInScope(ctx: ActionContext, areaId: number | null): void {
   if (ctx.communeIds === null || (areaId !== null && ctx.communeIds.has(areaId))) return;
   throw new DomainError(403, 'out_of_scope', 'Địa bàn này nằm ngoài phạm vi được giao cho bạn.', 'This area is outside the areas assigned to you.');
@@ -81,6 +82,11 @@ export async function houseByCode(db: Db, code: string): Promise<HouseRef> {
     .where(eq(schema.houses.publicCode, wanted));
   if (!house) throw notFound(`nhà mã "${wanted}"`, `House "${wanted}"`);
   return house;
+}
+
+export async function areaById(db: Db, id: number) {
+  const [area] = await db.select().from(schema.areas).where(eq(schema.areas.id, id));
+  return area;
 }
 
 export async function areaByCode(db: Db, code: string) {
@@ -155,7 +161,7 @@ export async function registerHouseholdAction(ctx: ActionContext, form: Fields):
 
 export async function labourAction(ctx: ActionContext, form: Fields): Promise<Done> {
   return logged(ctx, 'labour.record', text(form, 'house') || null, async () => {
-    const house = await houseByCode(ctx.db, text(form, 'house'));
+    const house = await lookedUp('house', () => houseByCode(ctx.db, text(form, 'house')));
     assertInScope(ctx, house.areaId);
     const organisation = text(form, 'organisation');
     const { result, replayed } = await recordLabour(ctx.db, {
@@ -163,6 +169,7 @@ export async function labourAction(ctx: ActionContext, form: Fields): Promise<Do
       campaignId: house.campaignId,
       houseId: house.id,
       organisation,
+      unit: text(form, 'unit'),
       people: count(form, 'people'),
       days: decimal(form, 'days'),
       workedOn: pastDate(form, 'workedOn'),
@@ -365,7 +372,8 @@ export async function importStatePaymentsAction(ctx: ActionContext, form: Fields
 
 export async function allocateAction(ctx: ActionContext, form: Fields): Promise<Done> {
   return logged(ctx, 'allocation.create', text(form, 'house') || null, async () => {
-    const house = await houseByCode(ctx.db, text(form, 'house'));
+    const house = await lookedUp('house', () => houseByCode(ctx.db, text(form, 'house')));
+    assertInScope(ctx, house.areaId);
     const { result, replayed } = await allocateFromPool(ctx.db, {
       idempotencyKey: keyOf('allocation', form),
       houseId: house.id,
@@ -439,6 +447,9 @@ export async function decideDisbursementAction(ctx: ActionContext, form: Fields,
       throw fieldError('reason', `Từ chối cần lý do bằng lời (ít nhất ${REJECT_REASON_MIN} ký tự), để người ghi biết phải sửa gì.`,
         `A rejection needs a reason in words (at least ${REJECT_REASON_MIN} characters), so the recorder knows what to correct.`);
     }
+    const [payment] = await ctx.db.select({ areaId: schema.houses.areaId }).from(schema.disbursements)
+      .innerJoin(schema.houses, eq(schema.houses.id, schema.disbursements.houseId)).where(eq(schema.disbursements.id, disbursementId));
+    if (payment) assertInScope(ctx, payment.areaId);
     const { result, replayed } = await decideDisbursement(ctx.db, {
       idempotencyKey: keyOf('decision', form),
       disbursementId, decidedBy: ctx.user.username, decidedAt: new Date(), approve, reason,
@@ -468,6 +479,9 @@ export async function reverseAction(ctx: ActionContext, form: Fields): Promise<D
 export async function requestCorrectionAction(ctx: ActionContext, form: Fields): Promise<Done> {
   const entryId = integer(form, 'entryId');
   return logged(ctx, 'correction.request', `entry:${entryId}`, async () => {
+    // Scope is checked on entries a request could be filed for; an unknown entry or a reversal is refused by the domain.
+    const [exists] = Number.isSafeInteger(entryId) ? await ctx.db.select({ kind: schema.journalEntries.kind }).from(schema.journalEntries).where(eq(schema.journalEntries.id, entryId)) : [];
+    if (exists && exists.kind !== 'reversal' && !(await entriesInScope(ctx.db, [entryId], { communeIds: ctx.communeIds, username: ctx.user.username })).has(entryId)) assertInScope(ctx, null);
     const result = await fileCorrectionRequest(ctx.db, { entryId, whatIsWrong: text(form, 'whatIsWrong'), requestedBy: ctx.user.username });
     return {
       vi: `Đã gửi yêu cầu điều chỉnh #${result.requestId} cho bút toán #${entryId}; chờ người phê duyệt.`,
@@ -605,14 +619,14 @@ export async function accountsAction(ctx: ActionContext, form: Fields): Promise<
   const username = text(form, 'username').toLowerCase();
   if (change === 'create') {
     return logged(ctx, 'account.create', `user:${username}`, async () => {
-      const user = await saveStaffUser(ctx.db, { username, displayName: text(form, 'displayName'), role: text(form, 'role'), areaCodes: areaCodesOf(form), password: text(form, 'password') }, { actor: ctx.user.username });
-      return { vi: `Đã tạo tài khoản ${user.username} (${roleNames[user.role][0]}). Hãy trao mật khẩu tạm trực tiếp cho người dùng.`, en: `Account ${user.username} created (${roleNames[user.role][1]}). Hand the temporary password over in person.` };
+      const user = await saveStaffUser(ctx.db, { username, displayName: text(form, 'displayName'), role: text(form, 'role'), areaCodes: areaCodesOf(form), password: text(form, 'password') }, { actor: ctx.user.username, loggedByCaller: true });
+      return { vi: `Đã tạo tài khoản ${user.username} (${roleNames[user.role][0]}). Hãy trao mật khẩu tạm trực tiếp cho người dùng.`, en: `Account ${user.username} created (${roleNames[user.role][1]}). Hand the temporary password over in person.`, details: { role: user.role, areaCodes: areaCodesOf(form) } };
     });
   }
   if (change === 'access') {
     return logged(ctx, 'account.access', `user:${username}`, async () => {
-      const user = await setAccess(ctx.db, username, { role: text(form, 'role'), areaCodes: areaCodesOf(form) }, ctx.user.username);
-      return { vi: `Đã đặt vai trò ${roleNames[user.role][0]} cho ${user.username}; các phiên đăng nhập của tài khoản đã kết thúc.`, en: `${user.username} is now ${roleNames[user.role][1]}; the account's sessions were ended.` };
+      const user = await setAccess(ctx.db, username, { role: text(form, 'role'), areaCodes: areaCodesOf(form) });
+      return { vi: `Đã đặt vai trò ${roleNames[user.role][0]} cho ${user.username}; các phiên đăng nhập của tài khoản đã kết thúc.`, en: `${user.username} is now ${roleNames[user.role][1]}; the account's sessions were ended.`, details: { role: user.role, areaCodes: areaCodesOf(form) } };
     });
   }
   if (change === 'reset') {
@@ -620,11 +634,38 @@ export async function accountsAction(ctx: ActionContext, form: Fields): Promise<
       const [user] = await ctx.db.select().from(schema.staffUsers).where(eq(schema.staffUsers.username, username));
       if (!user) throw notFound(`tài khoản "${username}"`, `Account "${username}"`);
       const codes = user.areaIds.length === 0 ? [] : (await ctx.db.select({ code: schema.areas.code }).from(schema.areas).where(inArray(schema.areas.id, user.areaIds))).map((a) => a.code);
-      await saveStaffUser(ctx.db, { username, displayName: user.displayName, role: user.role, areaCodes: codes, password: text(form, 'password') }, { reset: true, actor: ctx.user.username });
+      await saveStaffUser(ctx.db, { username, displayName: user.displayName, role: user.role, areaCodes: codes, password: text(form, 'password') }, { reset: true, actor: ctx.user.username, loggedByCaller: true });
       return { vi: `Đã đặt mật khẩu mới cho ${username} và mở khóa tài khoản.`, en: `New password set for ${username}; the account is unlocked.` };
     });
   }
   return manageAccountAction(ctx, form);
+}
+
+// The reporting units (districts, and communes with no district) with their targets, for the report page's form.
+export async function reportingUnits(db: Db) {
+  return queryRows<{ id: number; code: string; name: string; target_houses: number | null }>(db, sql`
+    SELECT a.id, a.code, a.name, a.target_houses FROM areas a LEFT JOIN areas p ON p.id = a.parent_id
+    WHERE a.level = 'district' OR (a.level = 'commune' AND (p.id IS NULL OR p.level <> 'district')) ORDER BY a.code`);
+}
+
+// An administrator sets each district's target in houses (empty clears it); every number is checked before any is saved.
+export async function setTargetsAction(ctx: ActionContext, form: Fields): Promise<Done> {
+  return logged(ctx, 'area.targets', null, async () => {
+    const units = await reportingUnits(ctx.db);
+    const wanted = units.map((u) => {
+      const field = `target-${u.code}`;
+      const value = text(form, field) ? count(form, field, [`Mục tiêu của ${u.name}`, `${u.name}'s target`]) : null;
+      if (value === 0) throw fieldError(field, `Mục tiêu của ${u.name} phải lớn hơn 0 (để trống nếu chưa có).`, `${u.name}'s target must be above 0 (leave it empty if there is none).`);
+      return { ...u, value };
+    });
+    const changed = wanted.filter((u) => (u.target_houses === null ? null : Number(u.target_houses)) !== u.value);
+    for (const u of changed) await ctx.db.update(schema.areas).set({ targetHouses: u.value }).where(eq(schema.areas.id, Number(u.id)));
+    return {
+      vi: changed.length ? `Đã lưu mục tiêu: ${changed.map((u) => `${u.name} ${u.value === null ? 'không đặt' : `${formatCount(u.value)} nhà`}`).join('; ')}.` : 'Không có mục tiêu nào thay đổi.',
+      en: changed.length ? `Targets saved: ${changed.map((u) => `${u.name} ${u.value === null ? 'none' : `${formatCount(u.value, 'en')} houses`}`).join('; ')}.` : 'No target changed.',
+      details: { targets: Object.fromEntries(changed.map((u) => [u.code, u.value])) },
+    };
+  });
 }
 
 export async function importHouseholdsAction(ctx: ActionContext, form: Fields): Promise<Done> {
@@ -640,11 +681,18 @@ export async function importHouseholdsAction(ctx: ActionContext, form: Fields): 
   });
 }
 
-// Reads the reviewer's decision: a pledge's receipt code, the general fund, or a note only.
-function resolutionOf(form: Fields): Resolution {
+// Reads the reviewer's decision: a pledge's receipt code, a commune's pool (within the approver's areas),
+// the general fund, or a note only.
+async function resolutionOf(ctx: ActionContext, form: Fields): Promise<Resolution> {
   const how = text(form, 'how');
   if (how === 'pledge') return { how, receiptCode: text(form, 'receiptCode'), acceptAmountVnd: optionalVnd(form, 'acceptAmount') ?? null };
   if (how === 'general_fund') return { how, donorName: optionalText(form, 'donorName') };
+  if (how === 'commune_pool') {
+    const commune = await lookedUp('commune', () => areaByCode(ctx.db, text(form, 'commune')));
+    if (commune.level !== 'commune') throw fieldError('commune', `${commune.name} không phải là xã: hãy chọn một xã.`, `${commune.name} is not a commune: choose a commune.`);
+    assertInScope(ctx, commune.id);
+    return { how, areaId: commune.id, donorName: optionalText(form, 'donorName') };
+  }
   if (how === 'note') return { how };
   throw new DomainError(400, 'invalid_input', 'Hãy chọn cách xử lý.', 'Choose how to resolve the item.');
 }
@@ -653,15 +701,22 @@ export async function resolveReviewAction(ctx: ActionContext, form: Fields): Pro
   const reviewId = integer(form, 'reviewId');
   return logged(ctx, 'payment_review.resolve', `payment_review:${reviewId}`, async () => {
     if (!Number.isSafeInteger(reviewId)) throw new DomainError(400, 'invalid_input', 'Thiếu mục đối soát.', 'The review item is missing.');
-    const resolution = resolutionOf(form);
+    const resolution = await resolutionOf(ctx, form);
     const note = optionalText(form, 'note');
     if (note && note.length > 500) throw new DomainError(400, 'invalid_input', 'Ghi chú quá dài (tối đa 500 ký tự).', 'The note is too long (500 characters at most).');
     const { result, replayed } = await runOnce(ctx.db, keyOf('payment_review', form), { reviewId, resolution, note },
       (tx) => resolveReview(tx, reviewId, resolution, { username: ctx.user.username, note, at: new Date() }));
     const posted = result.contributionId !== null;
+    // The rulebook decided how much the commune's pool could take; the message says where each part went.
+    const commune = resolution.how === 'commune_pool' ? (await areaById(ctx.db, resolution.areaId))?.name ?? '' : null;
+    const split = commune === null || !result.split ? [' vào quỹ chung', ' to the general fund']
+      : result.split.generalVnd === 0 ? [` vào quỹ của ${commune}`, ` to the pool of ${commune}`]
+        : result.split.communeVnd === 0 ? [` vào quỹ chung (các nhà của ${commune} không còn thiếu)`, ` to the general fund (the houses of ${commune} lack nothing)`]
+          : [`: ${formatVnd(result.split.communeVnd)} vào quỹ của ${commune} (số các nhà của xã còn thiếu), ${formatVnd(result.split.generalVnd)} vào quỹ chung`,
+            `: ${formatVnd(result.split.communeVnd)} to the pool of ${commune} (what its houses still lack), ${formatVnd(result.split.generalVnd)} to the general fund`];
     const [vi, en] = !posted ? ['đã đóng, không ghi sổ', 'closed, nothing posted']
       : result.how === 'pledge' ? [`đã ghi ${formatVnd(result.amountVnd ?? 0)} cho cam kết ${result.receiptCode}`, `${formatVnd(result.amountVnd ?? 0)} posted to pledge ${result.receiptCode}`]
-        : [`đã ghi ${formatVnd(result.amountVnd ?? 0)} vào quỹ chung (biên nhận ${result.receiptCode})`, `${formatVnd(result.amountVnd ?? 0)} posted to the general fund (receipt ${result.receiptCode})`];
+        : [`đã ghi ${formatVnd(result.amountVnd ?? 0)}${split[0]} (biên nhận ${result.receiptCode})`, `${formatVnd(result.amountVnd ?? 0)} posted${split[1]} (receipt ${result.receiptCode})`];
     return { vi: `Mục #${reviewId}: ${vi}.`, en: `Item #${reviewId}: ${en}.`, replayed, details: { ...result, note } };
   });
 }

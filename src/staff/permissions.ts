@@ -13,7 +13,7 @@ export const roleNames: Record<Role, [string, string]> = {
 export const permissions = [
   'workspace.view', 'records.read', 'records.write', 'allocations.create', 'disbursements.decide',
   'entries.reverse', 'audit.read', 'reports.read', 'accounts.manage', 'payments.review', 'bank.memo.read', 'site.publish',
-  'household.private.read', 'mail.manage', 'publication.withdraw',
+  'household.private.read', 'mail.manage', 'publication.withdraw', 'areas.manage',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -24,12 +24,13 @@ const everyone: Permission[] = ['workspace.view', 'records.read', 'reports.read'
 // to scope a recorder to. A bank memo (the sender's name and account) is read only by those who handle donors.
 // Withdrawing a name from publication (a donor's, or a head of household's on withdrawn consent) is the
 // administrator's: it answers a person's request about their own data, not a money decision.
+// Administrators set each district's target (houses to build or repair), which the report shows.
 // Approvers and administrators may publish the public site (it only shows what is already recorded), and
 // see and resend donor emails (the outbox).
 // A household's ID number, phone and address are for those who deal with the household: recorders
 // (within their own areas) and approvers (who pay the household); not administrators or auditors.
 export const grants: Record<Role, readonly Permission[]> = {
-  administrator: [...everyone, 'accounts.manage', 'audit.read', 'site.publish', 'mail.manage', 'publication.withdraw'],
+  administrator: [...everyone, 'accounts.manage', 'audit.read', 'site.publish', 'mail.manage', 'publication.withdraw', 'areas.manage'],
   recorder: [...everyone, 'records.write', 'bank.memo.read', 'household.private.read'],
   approver: [...everyone, 'allocations.create', 'disbursements.decide', 'entries.reverse', 'payments.review', 'bank.memo.read', 'site.publish', 'household.private.read', 'mail.manage'],
   auditor: [...everyone, 'audit.read'],
@@ -84,7 +85,7 @@ export const staffRoutes: readonly StaffRoute[] = [
   { pattern: '/staff/withdrawals', methods: { GET: 'publication.withdraw', POST: 'publication.withdraw' }, nav: ['Rút tên khỏi công bố', 'Withdraw names'] },
   { pattern: '/staff/corrections', methods: { GET: 'records.read', POST: 'entries.reverse' }, nav: ['Điều chỉnh', 'Corrections'] },
   { pattern: '/staff/corrections/request', methods: { POST: 'records.write' } },
-  { pattern: '/staff/report', methods: { GET: 'reports.read' }, nav: ['Báo cáo 6 tháng', 'Six-monthly report'] },
+  { pattern: '/staff/report', methods: { GET: 'reports.read', POST: 'areas.manage' }, nav: ['Báo cáo 6 tháng', 'Six-monthly report'] },
   { pattern: '/staff/report.csv', methods: { GET: 'reports.read' } },
   { pattern: '/staff/report.pdf', methods: { GET: 'reports.read' } },
   { pattern: '/staff/confirmations', methods: { GET: 'records.read' }, nav: ['Xác nhận cho doanh nghiệp', 'Business confirmations'] },

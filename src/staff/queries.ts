@@ -2,6 +2,8 @@
 import { and, desc, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { queryRows, schema, type Db } from '../../db/client';
 import { loadEntry } from '../domain/corrections';
+import { parsePoolKey } from '../ledger/accounts';
+import { suggestedAllocation } from '../ledger/allocation';
 import { publicDonorName } from '../domain/donors';
 import { stageOf } from '../domain/houses';
 import { describeItem } from '../domain/in-kind';
@@ -72,34 +74,52 @@ export async function disbursementDetail(db: Db, id: number) {
   return row;
 }
 
+// A pool in words, never its key ("commune:83"): the general fund, or the commune it serves by name.
+export function poolName(key: string, communeName: string | null | undefined): [string, string] {
+  const areaId = parsePoolKey(key);
+  if (areaId === null) return ['Quỹ chung', 'General fund'];
+  const name = communeName ?? `#${areaId}`;
+  return [`Quỹ của ${name}`, `Pool of ${name}`];
+}
+
+// Only the communes in scope (null: every commune), as a condition on a column holding a commune id.
+const inScope = (column: SQL, communeIds: ReadonlySet<number> | null): SQL =>
+  communeIds === null ? sql`true` : communeIds.size === 0 ? sql`false` : sql`${column} IN (${sql.join([...communeIds].map((id) => sql`${id}`), sql`, `)})`;
+
 // A commune's pool serves only its own houses, so a non-general allocation came from the house's commune.
 export async function recentAllocations(db: Db) {
   const rows = await db.select({ a: allocations, publicCode: houses.publicCode, commune: areas.name }).from(allocations)
     .innerJoin(houses, eq(houses.id, allocations.houseId)).innerJoin(areas, eq(areas.id, houses.areaId))
     .orderBy(desc(allocations.id)).limit(30);
-  return rows.map((r) => ({ ...r, poolName: r.a.poolKey === 'general' ? 'Quỹ chung' : `Quỹ ${r.commune}` }));
+  return rows.map((r) => ({ ...r, poolName: poolName(r.a.poolKey, r.commune) }));
 }
 
-// Houses whose budget the ledger does not yet cover, longest waiting first, with what their commune's
-// pool holds, for the approver's allocate action (pre-filled with the shortfall).
-export async function housesStillShort(db: Db, limit = 50) {
+// Houses whose budget the ledger does not yet cover in the approver's communes, longest waiting first, with
+// what their commune's pool holds and what the allocate action offers (src/ledger decides which pool and how much).
+export async function housesStillShort(db: Db, communeIds: ReadonlySet<number> | null, limit = 50) {
   const rows = await queryRows<{ id: number; public_code: string; commune: string; district: string | null; budget_vnd: string; allocated_vnd: string; approved_on: string; pool: string | null }>(db, sql`
     SELECT h.id, h.public_code, a.name AS commune, d.name AS district, h.budget_vnd, h.allocated_vnd, h.approved_on,
       (SELECT sum(p.remaining_vnd) FROM pool_lots p WHERE p.area_id = h.area_id AND p.pool_key <> 'general') AS pool
     FROM houses h JOIN areas a ON a.id = h.area_id LEFT JOIN areas d ON d.id = a.parent_id
-    WHERE h.allocated_vnd < h.budget_vnd
+    WHERE h.allocated_vnd < h.budget_vnd AND ${inScope(sql`h.area_id`, communeIds)}
     ORDER BY h.approved_on, h.id LIMIT ${limit}`);
-  return rows.map((r) => ({
-    houseId: Number(r.id), publicCode: r.public_code, commune: r.commune, district: r.district, budgetVnd: Number(r.budget_vnd),
-    shortVnd: Number(r.budget_vnd) - Number(r.allocated_vnd), approvedOn: String(r.approved_on), communePoolVnd: Number(r.pool ?? 0),
-  }));
+  return rows.map((r) => {
+    const shortVnd = Number(r.budget_vnd) - Number(r.allocated_vnd);
+    const communePoolVnd = Number(r.pool ?? 0);
+    return {
+      houseId: Number(r.id), publicCode: r.public_code, commune: r.commune, district: r.district, budgetVnd: Number(r.budget_vnd),
+      shortVnd, approvedOn: String(r.approved_on), communePoolVnd, suggestion: suggestedAllocation(shortVnd, communePoolVnd),
+    };
+  });
 }
 
-// What each pool holds now: the general fund and the fullest commune pools.
-export async function poolBalances(db: Db) {
-  return queryRows<{ pool_key: string; name: string | null; code: string | null; remaining: string }>(db, sql`
+// What each pool holds now, named in words: the general fund and the fullest commune pools (those in scope).
+export async function poolBalances(db: Db, communeIds: ReadonlySet<number> | null) {
+  const rows = await queryRows<{ pool_key: string; name: string | null; code: string | null; remaining: string }>(db, sql`
     SELECT p.pool_key, a.name, a.code, sum(p.remaining_vnd) AS remaining FROM pool_lots p LEFT JOIN areas a ON a.id = p.area_id
+    WHERE p.pool_key = 'general' OR ${inScope(sql`p.area_id`, communeIds)}
     GROUP BY p.pool_key, a.name, a.code HAVING sum(p.remaining_vnd) > 0 ORDER BY p.pool_key <> 'general', sum(p.remaining_vnd) DESC LIMIT 30`);
+  return rows.map((r) => ({ name: poolName(r.pool_key, r.name), code: r.code, remainingVnd: Number(r.remaining) }));
 }
 
 // An entry as a person reads it: each line's account, house and commune by name, the gift's donor and
@@ -135,6 +155,20 @@ export async function entryForCorrection(db: Db, entryId: number) {
     items,
     recorder: payment ? `${payment.recordedBy} (duyệt: ${payment.decidedBy})` : recorder ? recorder.display_name ?? recorder.actor : null,
   };
+}
+
+// Of these entries, those a person may look into: every one when their scope is everywhere (communeIds null),
+// else those touching a commune in scope (a line's house or area, or the gift's target commune) and those they
+// recorded themselves (office cash for the general fund touches no commune).
+export async function entriesInScope(db: Db, entryIds: number[], viewer: { communeIds: ReadonlySet<number> | null; username: string }): Promise<Set<number>> {
+  if (viewer.communeIds === null || entryIds.length === 0) return new Set(viewer.communeIds === null ? entryIds : []);
+  const rows = await queryRows<{ id: string }>(db, sql`
+    SELECT DISTINCT e.id FROM journal_entries e LEFT JOIN journal_lines l ON l.entry_id = e.id LEFT JOIN houses h ON h.id = l.house_id
+    LEFT JOIN contributions c ON c.id = e.contribution_id
+    WHERE e.id IN (${sql.join(entryIds.map((id) => sql`${id}`), sql`, `)})
+      AND (${inScope(sql`coalesce(h.area_id, l.area_id)`, viewer.communeIds)} OR ${inScope(sql`c.target_area_id`, viewer.communeIds)}
+        OR EXISTS (SELECT 1 FROM audit_log a WHERE a.actor = ${viewer.username} AND a.outcome = 'ok' AND a.details->>'entryId' = e.id::text))`);
+  return new Set(rows.map((r) => Number(r.id)));
 }
 
 export async function recentEntries(db: Db) {

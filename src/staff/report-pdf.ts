@@ -5,6 +5,7 @@ import { stages } from '../domain/schemas';
 import { formatCount, formatDate, formatVnd } from '../i18n/format';
 import { ui } from '../i18n/ui';
 import type { AreaReport, SixMonthReport } from './report';
+import { againstTarget, labourByUnitText } from './report-render';
 
 type Place = Pick<AreaReport, 'code' | 'name' | 'mix' | 'money' | 'inPeriod'>;
 
@@ -31,12 +32,13 @@ export function reportPdf(report: SixMonthReport, issuedOn: string): Promise<Buf
   const heading = (text: string) => pdf.moveDown(0.6).font('bold').fontSize(11).text(text, 40, pdf.y, { width }).font('regular').fontSize(9);
   const p = report.province;
   heading('1. Nhà ở / Houses');
-  pdf.text(`Mục tiêu ${formatCount(report.campaign.targetHouses)} nhà. Trong kỳ: khởi công ${formatCount(p.inPeriod.started)}, hoàn thành ${formatCount(p.inPeriod.completed)} (xây mới ${formatCount(p.mix.newBuildCompletedInPeriod)}, sửa chữa ${formatCount(p.mix.repairCompletedInPeriod)}), bàn giao ${formatCount(p.inPeriod.handedOver)}. Lũy kế bàn giao ${formatCount(p.toDate.handedOver)}.`);
+  pdf.text(`Mục tiêu ${formatCount(report.campaign.targetHouses)} nhà; hoàn thành lũy kế ${againstTarget(p.toDate.completed, report.campaign.targetHouses)}. Trong kỳ: khởi công ${formatCount(p.inPeriod.started)}, hoàn thành ${formatCount(p.inPeriod.completed)} (xây mới ${formatCount(p.mix.newBuildCompletedInPeriod)}, sửa chữa ${formatCount(p.mix.repairCompletedInPeriod)}), bàn giao ${formatCount(p.inPeriod.handedOver)}. Lũy kế bàn giao ${formatCount(p.toDate.handedOver)}.`);
   const m = p.money;
   heading('2. Huy động và sử dụng / Mobilised and used');
   for (const [label, value] of [
     ['Tiền mặt ủng hộ (sau phí thẻ)', formatVnd(m.cashDonationsVnd)], ['Phí thẻ', formatVnd(m.cardFeesVnd)], ['Ngân sách nhà nước', formatVnd(m.stateBudgetVnd)],
     ['Hiện vật (giá trị)', formatVnd(m.inKindVnd)], ['Ngày công', `${formatCount(m.labourPersonDays)} ngày — ước tính ${formatVnd(m.labourEstimateVnd)}`],
+    ['Ngày công theo loại đơn vị', labourByUnitText(p.labourDaysByUnit)],
     ['Quỹ phân bổ cho nhà', formatVnd(m.fundAllocatedVnd)], ['Tiền đã đến các nhà', formatVnd(m.allocatedCashVnd)], ['Tiền quỹ đã chi cho hộ', formatVnd(m.disbursedVnd)], ['Ngân sách nhà nước đã chi cho hộ', formatVnd(m.statePaidVnd)],
   ]) pdf.text(`${label}: ${value}`);
 
@@ -71,6 +73,8 @@ export function reportPdf(report: SixMonthReport, issuedOn: string): Promise<Buf
   };
   heading('3. Theo huyện / By district');
   table([{ code: '', name: 'Toàn tỉnh', mix: p.mix, money: p.money, inPeriod: p.inPeriod }, ...report.areas]);
+  pdf.moveDown(0.4);
+  for (const area of report.areas) pdf.text(`${area.name}: hoàn thành lũy kế ${againstTarget(area.toDate.completed, area.targetHouses)}${area.targetHouses ? ' nhà so với mục tiêu' : ' nhà (chưa đặt mục tiêu)'}; ngày công: ${labourByUnitText(area.labourDaysByUnit)}.`, 40, pdf.y, { width });
   heading('4. Đóng góp lớn nhất / Largest contributors');
   report.contributors.forEach((c, i) => pdf.text(`${i + 1}. ${c.name}: ${formatVnd(c.totalVnd)} (tiền ${formatVnd(c.cashVnd)}, hiện vật ${formatVnd(c.inKindVnd)}, ${formatCount(c.labourPersonDays)} ngày công)`, 40, pdf.y, { width }));
   heading('5. Hiện vật theo mặt hàng / In kind by item');

@@ -2,7 +2,7 @@
 import { csvRow } from '../publish/csv';
 import { formatCount, formatDate, formatVnd } from '../i18n/format';
 import { escapeHtml } from './html';
-import { stages } from '../domain/schemas';
+import { labourUnitNames, labourUnits, stages } from '../domain/schemas';
 import { ui } from '../i18n/ui';
 import type { AreaMoney, AreaReport, HouseCounts, SixMonthReport } from './report';
 
@@ -46,27 +46,39 @@ export function reportCsv(report: SixMonthReport): string {
     ...stages.map((stage) => `${ui.vi.stage[stage]} cuối kỳ / ${ui.en.stage[stage]} at period end`),
     'Xây mới / New build', 'Sửa chữa / Repair', 'Xây mới hoàn thành trong kỳ / New build completed in period', 'Sửa chữa hoàn thành trong kỳ / Repair completed in period',
     ...moneyLabels.map(([key, vi, en]) => (key === 'labourPersonDays' ? `${vi} / ${en}` : `${vi} (đ) / ${en} (VND)`)),
+    ...labourUnits.map((u) => `Ngày công — ${labourUnitNames[u][0]} / Labour days — ${labourUnitNames[u][1]}`),
     ...provinceOnlyColumns.map(([label]) => label),
   ];
-  const row = (level: string, districtCode: string, place: Place & Pick<AreaReport, 'inPeriod' | 'toDate'>, extra: (number | null)[], target: number | null) => [
+  const row = (level: string, districtCode: string, place: Place & Pick<AreaReport, 'inPeriod' | 'toDate' | 'labourDaysByUnit'>, extra: (number | null)[], target: number | null) => [
     level, districtCode, place.code, place.name, target,
     ...houseLabels.map(([key]) => place.inPeriod[key]), ...houseLabels.map(([key]) => place.toDate[key]),
     ...stages.map((stage) => place.mix.stageNow[stage]),
     place.mix.newBuild, place.mix.repair, place.mix.newBuildCompletedInPeriod, place.mix.repairCompletedInPeriod,
-    ...moneyLabels.map(([key]) => place.money[key]), ...extra,
+    ...moneyLabels.map(([key]) => place.money[key]), ...labourUnits.map((u) => place.labourDaysByUnit[u]), ...extra,
   ];
   const p = report.province;
   const blanks = provinceOnlyColumns.map(() => null);
   const rows = [
     header,
-    row('Tỉnh / Province', '', { code: 'province', name: report.provinceName, inPeriod: p.inPeriod, toDate: p.toDate, mix: p.mix, money: p.money }, provinceOnlyColumns.map(([, value]) => value(p.money)), report.campaign.targetHouses),
-    ...report.areas.map((a) => row('Huyện / District', a.code, a, blanks, null)),
-    ...report.communes.map((c) => row('Xã / Commune', c.districtCode, c, blanks, null)),
+    row('Tỉnh / Province', '', { code: 'province', name: report.provinceName, inPeriod: p.inPeriod, toDate: p.toDate, mix: p.mix, money: p.money, labourDaysByUnit: p.labourDaysByUnit }, provinceOnlyColumns.map(([, value]) => value(p.money)), report.campaign.targetHouses),
+    ...report.areas.map((a) => row('Huyện / District', a.code, a, blanks, a.targetHouses)),
+    ...report.communes.map((c) => row('Xã / Commune', c.districtCode, c, blanks, c.targetHouses)),
   ];
   return rows.map(csvRow).join('');
 }
 
 const money = (value: number) => escapeHtml(formatVnd(value));
+
+// Houses done against a target, as the committee reads it: "120 / 300 (40%)"; no target, no share.
+export function againstTarget(done: number, target: number | null): string {
+  if (!target) return formatCount(done);
+  return `${formatCount(done)} / ${formatCount(target)} (${formatCount(Math.round((done / target) * 1000) / 10)}%)`;
+}
+
+// Labour days by the kind of unit that sent the people, in words: "Quân đội, biên phòng 120; Đoàn Thanh niên 40".
+export function labourByUnitText(days: AreaReport['labourDaysByUnit'], lang: 0 | 1 = 0): string {
+  return labourUnits.filter((u) => days[u] !== 0).map((u) => `${labourUnitNames[u][lang]} ${formatCount(days[u])}`).join('; ') || '—';
+}
 const th = (vi: string, en: string, cls = '') => `<th${cls ? ` class="${cls}"` : ''}>${escapeHtml(vi)}<br><span class="en">${escapeHtml(en)}</span></th>`;
 
 type Place = Pick<AreaReport, 'code' | 'name' | 'mix' | 'money'>;
@@ -89,13 +101,13 @@ function moneyTable(places: Place[]): string {
 export function reportBody(report: SixMonthReport): string {
   const p = report.province;
   const m = p.money;
-  const pct = (done: number) => (report.campaign.targetHouses > 0 ? `${formatCount(Math.round((done / report.campaign.targetHouses) * 1000) / 10)}%` : '');
-  const places = [{ code: '', name: 'Toàn tỉnh / Province', inPeriod: p.inPeriod, toDate: p.toDate, mix: p.mix, money: m as AreaMoney }, ...report.areas];
+  const target = report.campaign.targetHouses;
+  const places = [{ code: '', name: 'Toàn tỉnh / Province', targetHouses: target, labourDaysByUnit: p.labourDaysByUnit, inPeriod: p.inPeriod, toDate: p.toDate, mix: p.mix, money: m as AreaMoney }, ...report.areas];
   const parts: string[] = [];
   parts.push(`<p>Kỳ báo cáo / Period: <strong>${formatDate(report.from)} – ${formatDate(report.to)}</strong>. ${escapeHtml(report.campaign.name)}${report.campaign.isDemo ? ' <span class="demo">Dữ liệu mẫu / demo data</span>' : ''}</p>`);
-  parts.push(`<h2>1. Nhà ở / Houses</h2><p>Mục tiêu / Target: <strong>${formatCount(report.campaign.targetHouses)}</strong> nhà. Lũy kế đến ${formatDate(report.to)} đã bàn giao <strong>${formatCount(p.toDate.handedOver)}</strong> (${pct(p.toDate.handedOver)}), hoàn thành ${formatCount(p.toDate.completed)} (${pct(p.toDate.completed)}).</p>`);
-  parts.push(`<table><thead><tr>${th('Địa bàn', 'Area')}${houseLabels.map(([, vi, en]) => th(`${vi} (trong kỳ)`, `${en} (period)`, 'num')).join('')}${th('Bàn giao lũy kế', 'Handed over to date', 'num')}</tr></thead><tbody>`
-    + places.map((pl) => `<tr><td>${escapeHtml(pl.name)} <span class="muted">${escapeHtml(pl.code)}</span></td>${houseLabels.map(([key]) => `<td class="num">${formatCount(pl.inPeriod[key])}</td>`).join('')}<td class="num">${formatCount(pl.toDate.handedOver)}</td></tr>`).join('')
+  parts.push(`<h2>1. Nhà ở / Houses</h2><p>Mục tiêu / Target: <strong>${formatCount(target)}</strong> nhà. Lũy kế đến ${formatDate(report.to)} đã bàn giao <strong>${againstTarget(p.toDate.handedOver, target)}</strong>, hoàn thành ${againstTarget(p.toDate.completed, target)}.</p>`);
+  parts.push(`<table data-testid="houses-by-district"><thead><tr>${th('Địa bàn', 'Area')}${houseLabels.map(([, vi, en]) => th(`${vi} (trong kỳ)`, `${en} (period)`, 'num')).join('')}${th('Hoàn thành lũy kế / mục tiêu', 'Completed to date / target', 'num')}${th('Bàn giao lũy kế', 'Handed over to date', 'num')}</tr></thead><tbody>`
+    + places.map((pl) => `<tr><td>${escapeHtml(pl.name)} <span class="muted">${escapeHtml(pl.code)}</span></td>${houseLabels.map(([key]) => `<td class="num">${formatCount(pl.inPeriod[key])}</td>`).join('')}<td class="num">${againstTarget(pl.toDate.completed, pl.targetHouses)}</td><td class="num">${formatCount(pl.toDate.handedOver)}</td></tr>`).join('')
     + '</tbody></table>');
   parts.push(`<h3>Nhà theo giai đoạn ngày ${formatDate(report.to)}, theo huyện / Houses by stage at the period's end, by district</h3>${stageTable(places)}`);
   parts.push('<h2>2. Huy động theo nguồn / Mobilised by source</h2><table><tbody>'
@@ -107,6 +119,7 @@ export function reportBody(report: SixMonthReport): string {
       ['Ngân sách nhà nước', 'State budget', money(m.stateBudgetVnd)],
       ['Hiện vật (giá trị)', 'In kind (valuation)', money(m.inKindVnd)],
       ['Ngày công', 'Labour days', `${formatCount(m.labourPersonDays)} ngày công — ước tính ${money(m.labourEstimateVnd)} (estimate, not money)`],
+      ['— theo loại đơn vị', '— by kind of unit', escapeHtml(labourByUnitText(p.labourDaysByUnit))],
     ].map(([vi, en, value]) => `<tr>${th(vi!, en!)}<td class="num">${value}</td></tr>`).join('')
     + '</tbody></table>');
   parts.push('<h2>3. Phân bổ và chi / Allocated and paid</h2><table><tbody>'
@@ -119,6 +132,9 @@ export function reportBody(report: SixMonthReport): string {
     ].map(([vi, en, value]) => `<tr>${th(String(vi), String(en))}<td class="num">${money(Number(value))}</td></tr>`).join('')
     + '</tbody></table>');
   parts.push(`<h2>4. Theo huyện / By district</h2>${moneyTable(places)}`);
+  parts.push(`<h3>Ngày công theo loại đơn vị / Labour days by kind of unit</h3><table data-testid="labour-by-unit"><thead><tr>${th('Địa bàn', 'Area')}${labourUnits.map((u) => th(labourUnitNames[u][0], labourUnitNames[u][1], 'num')).join('')}</tr></thead><tbody>`
+    + places.map((pl) => `<tr><td>${escapeHtml(pl.name)}</td>${labourUnits.map((u) => `<td class="num">${formatCount(pl.labourDaysByUnit[u])}</td>`).join('')}</tr>`).join('')
+    + '</tbody></table>');
   parts.push(`<h2>5. Đóng góp lớn nhất / Largest contributors</h2><p class="muted">Chỉ tên công khai; người ẩn danh không được liệt kê. / Public names only; anonymous donors are not listed.</p><table><thead><tr>${th('#', '#')}${th('Tên', 'Name')}${th('Tiền mặt', 'Cash', 'num')}${th('Hiện vật', 'In kind', 'num')}${th('Ngày công', 'Labour days', 'num')}${th('Tổng (gồm ước tính ngày công)', 'Total (incl. labour estimate)', 'num')}</tr></thead><tbody>`
     + report.contributors.map((c, i) => `<tr><td>${i + 1}</td><td>${escapeHtml(c.name)}</td><td class="num">${money(c.cashVnd)}</td><td class="num">${money(c.inKindVnd)}</td><td class="num">${formatCount(c.labourPersonDays)}</td><td class="num">${money(c.totalVnd)}</td></tr>`).join('')
     + '</tbody></table>');

@@ -6,7 +6,7 @@ import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../db/client';
 import { currentCampaign } from '../domain/campaigns';
 import { DomainError } from '../domain/errors';
-import { stages, type Stage } from '../domain/schemas';
+import { labourUnits, stages, type LabourUnit, type Stage } from '../domain/schemas';
 import { headlineFromBalances } from '../ledger/headline';
 import { donorRootsSql, publicDonorName } from '../domain/donors';
 import { logOrigin } from '../publish/tlog/history';
@@ -64,6 +64,10 @@ export interface AreaReport {
   areaId: number;
   code: string;
   name: string;
+  /** Houses the area means to build or repair (a district's target, set by an administrator), or null. */
+  targetHouses: number | null;
+  /** Labour days in the period by the kind of unit that sent the people. */
+  labourDaysByUnit: Record<LabourUnit, number>;
   inPeriod: HouseCounts;
   toDate: HouseCounts;
   mix: HouseMix;
@@ -99,7 +103,7 @@ export interface SixMonthReport {
   provinceName: string;
   from: string;
   to: string;
-  province: { inPeriod: HouseCounts; toDate: HouseCounts; mix: HouseMix; money: ProvinceMoney };
+  province: { inPeriod: HouseCounts; toDate: HouseCounts; mix: HouseMix; money: ProvinceMoney; labourDaysByUnit: Record<LabourUnit, number> };
   areas: AreaReport[];
   communes: CommuneReport[];
   contributors: Contributor[];
@@ -112,6 +116,7 @@ const isoDate = /^\d{4}-\d{2}-\d{2}$/;
 const n = (value: unknown) => Number(value ?? 0);
 const emptyCounts = (): HouseCounts => ({ approved: 0, started: 0, completed: 0, handedOver: 0 });
 const emptyMix = (): HouseMix => ({ stageNow: Object.fromEntries(stages.map((s) => [s, 0])) as Record<Stage, number>, newBuild: 0, repair: 0, newBuildCompletedInPeriod: 0, repairCompletedInPeriod: 0 });
+const emptyUnits = () => Object.fromEntries(labourUnits.map((u) => [u, 0])) as Record<LabourUnit, number>;
 const emptyMoney = (): AreaMoney => ({ stateBudgetVnd: 0, inKindVnd: 0, labourPersonDays: 0, labourEstimateVnd: 0, fundAllocatedVnd: 0, designatedVnd: 0, communePoolVnd: 0, disbursedVnd: 0, statePaidVnd: 0 });
 
 export function assertPeriod(from: string, to: string): void {
@@ -145,23 +150,25 @@ export async function sixMonthReport(db: Db, from: string, to: string, top = 10)
   const end = endOfDay(to);
 
   // Every figure is read per commune, then added to the commune, its reporting unit and (for houses) the province.
-  const communeRows = await queryRows<{ id: number; code: string; name: string; unit_id: number; unit_code: string; unit_name: string }>(db, sql`
-    SELECT c.id, c.code, c.name, r.id AS unit_id, r.code AS unit_code, r.name AS unit_name
+  const communeRows = await queryRows<{ id: number; code: string; name: string; target: number | null; unit_id: number; unit_code: string; unit_name: string; unit_target: number | null }>(db, sql`
+    SELECT c.id, c.code, c.name, c.target_houses AS target, r.id AS unit_id, r.code AS unit_code, r.name AS unit_name, r.target_houses AS unit_target
     FROM areas c JOIN areas parent ON parent.id = c.parent_id JOIN areas r ON r.id = ${areaRow}
     WHERE c.level = 'commune' ORDER BY r.code, c.code`);
-  const blank = (id: number, code: string, name: string): AreaReport => ({ areaId: id, code, name, inPeriod: emptyCounts(), toDate: emptyCounts(), mix: emptyMix(), money: emptyMoney() });
+  const blank = (id: number, code: string, name: string, target: number | null): AreaReport => ({
+    areaId: id, code, name, targetHouses: target === null ? null : Number(target), labourDaysByUnit: emptyUnits(), inPeriod: emptyCounts(), toDate: emptyCounts(), mix: emptyMix(), money: emptyMoney(),
+  });
   const areas = new Map<number, AreaReport>();
   const communes = new Map<number, CommuneReport>();
   const targetsOf = new Map<number, AreaReport[]>();
   for (const c of communeRows) {
-    const unit = areas.get(Number(c.unit_id)) ?? blank(Number(c.unit_id), c.unit_code, c.unit_name);
+    const unit = areas.get(Number(c.unit_id)) ?? blank(Number(c.unit_id), c.unit_code, c.unit_name, c.unit_target);
     areas.set(unit.areaId, unit);
-    const commune = { ...blank(Number(c.id), c.code, c.name), districtCode: c.unit_code };
+    const commune = { ...blank(Number(c.id), c.code, c.name, c.target), districtCode: c.unit_code };
     communes.set(commune.areaId, commune);
     // A commune with no district is its own reporting unit: count it once there.
     targetsOf.set(commune.areaId, unit.areaId === commune.areaId ? [unit] : [unit, commune]);
   }
-  const province = { inPeriod: emptyCounts(), toDate: emptyCounts(), mix: emptyMix(), money: { ...emptyMoney(), cashByChannel: { bank_transfer: 0, card: 0, office: 0 }, cashDonationsVnd: 0, cardFeesVnd: 0, bankChargesVnd: 0, generalFundVnd: 0, allocatedCashVnd: 0 } };
+  const province = { inPeriod: emptyCounts(), toDate: emptyCounts(), mix: emptyMix(), labourDaysByUnit: emptyUnits(), money: { ...emptyMoney(), cashByChannel: { bank_transfer: 0, card: 0, office: 0 }, cashDonationsVnd: 0, cardFeesVnd: 0, bankChargesVnd: 0, generalFundVnd: 0, allocatedCashVnd: 0 } };
 
   const houseRows = await queryRows(db, sql`
     SELECT h.area_id AS area,
@@ -235,15 +242,20 @@ export async function sixMonthReport(db: Db, from: string, to: string, top = 10)
     cashDonationsVnd: headline.cash_received_vnd - headline.card_fees_vnd,
   });
 
-  // Labour days are counted per entry (not per line), negative for a reversal.
+  // Labour days are counted per entry (not per line), negative for a reversal, by the kind of unit that sent the people.
   const labourRows = await queryRows(db, sql`
-    SELECT h.area_id AS area, sum(CASE WHEN e.kind = 'reversal' THEN -1 ELSE 1 END * (k.details->>'personDays')::numeric) AS days
+    SELECT h.area_id AS area, k.labour_unit AS unit, sum(CASE WHEN e.kind = 'reversal' THEN -1 ELSE 1 END * (k.details->>'personDays')::numeric) AS days
     FROM journal_entries e LEFT JOIN journal_entries o ON o.id = e.reverses_entry_id
     JOIN contributions k ON k.id = e.contribution_id
     JOIN houses h ON h.id = k.target_house_id
     WHERE coalesce(o.kind, e.kind) = 'labour' AND e.occurred_at >= ${start}::timestamptz AND e.occurred_at < ${end}::timestamptz
-    GROUP BY 1`);
-  for (const row of labourRows) for (const target of withCommune(row.area)) target.money.labourPersonDays += n(row.days);
+    GROUP BY 1, 2`);
+  for (const row of labourRows) {
+    for (const target of withCommune(row.area)) {
+      target.money.labourPersonDays += n(row.days);
+      target.labourDaysByUnit[row.unit as LabourUnit] += n(row.days);
+    }
+  }
 
   // For commendation: public names only; anonymous donors and the state budget are left out.
   // Records staff merged (one company entered twice) are counted once, under the surviving record's name.

@@ -70,7 +70,7 @@ export function cashBookSuite(driver: string, fresh: FreshDb): void {
         transferType: 'in', transferAmount: 200_000, referenceCode: 'FT9',
       }));
       await recordInKind(handle.db, { idempotencyKey: nextKey(), campaignId: world.campaignId, houseId: house.houseId, receivedAt: '2024-09-01', donor: { kind: 'business', displayName: 'Công ty Xi măng' }, items: [{ name: 'Xi măng', quantity: 3, unit: 'tấn', valueVnd: 4_800_000 }] });
-      await recordLabour(handle.db, { idempotencyKey: nextKey(), campaignId: world.campaignId, houseId: house.houseId, organisation: 'Ban Chỉ huy Quân sự huyện', people: 10, days: 4, workedOn: '2024-09-05', donor: { kind: 'organisation', displayName: 'Ban Chỉ huy Quân sự huyện' } });
+      await recordLabour(handle.db, { idempotencyKey: nextKey(), campaignId: world.campaignId, houseId: house.houseId, organisation: 'Ban Chỉ huy Quân sự huyện', unit: 'army', people: 10, days: 4, workedOn: '2024-09-05', donor: { kind: 'organisation', displayName: 'Ban Chỉ huy Quân sự huyện' } });
       await publishDataset(handle.db, join(dir, 'data'));
       const index = read<CashBookIndex>(CASH_BOOK_FILES.index);
       const bank = index.accounts.find((x) => x.account === 'cash_bank')!;

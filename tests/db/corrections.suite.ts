@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { schema, type DbHandle } from '../../db/client';
 import { decideCorrectionAction, inKindAction, officeCashAction, requestCorrectionAction } from '../../src/staff/actions';
 import { findEntries, listCorrectionRequests } from '../../src/domain/corrections';
-import { entryForCorrection } from '../../src/staff/queries';
+import { entriesInScope, entryForCorrection } from '../../src/staff/queries';
 import { listAudit } from '../../src/staff/audit';
 import { verifyLedger } from '../../src/domain/verify';
 import { buildStaffWorld, contextOf, formOf, recordsDigest, type StaffWorld } from './staff-world';
@@ -63,6 +63,25 @@ export function correctionsSuite(driver: string, fresh: FreshDb): void {
       expect(await ids('%')).toEqual([]);
       expect((await findEntries(handle.db, cash.receiptCode))[0]!.matchedBy).toBe('receipt');
       expect((await refusal(() => findEntries(handle.db, ''))).status).toBe(400);
+    });
+
+    it('lets a recorder find and ask about entries of their communes only; approvers see every entry', async () => {
+      const { inKind, cash } = await twoGifts();
+      const thu = await contextOf(handle.db, 'thu');
+      const duc = await contextOf(handle.db, 'duc');
+      const hanh = await contextOf(handle.db, 'hanh');
+      const both = [inKind.entryId, cash.entryId];
+      const scope = (ctx: typeof thu) => entriesInScope(handle.db, both, { communeIds: ctx.communeIds, username: ctx.user.username });
+      // thu recorded both (the office cash for the general fund touches no commune); duc, of the other commune, neither.
+      expect(await scope(thu)).toEqual(new Set(both));
+      expect(await scope(duc)).toEqual(new Set());
+      expect(await scope(hanh)).toEqual(new Set(both));
+      expect(await entriesInScope(handle.db, both, { communeIds: thu.communeIds, username: 'someone' })).toEqual(new Set([inKind.entryId]));
+      const before = await recordsDigest(handle.db);
+      const outside = await refusal(() => requestCorrectionAction(duc, formOf({ entryId: String(inKind.entryId), whatIsWrong: 'Số lượng gạch ghi nhầm' })));
+      expect(outside).toMatchObject({ status: 403, code: 'out_of_scope' });
+      expect(await recordsDigest(handle.db)).toBe(before);
+      expect((await requestCorrectionAction(thu, formOf({ entryId: String(inKind.entryId), whatIsWrong: 'Số lượng gạch ghi nhầm' }))).vi).toMatch(/Đã gửi yêu cầu điều chỉnh/);
     });
 
     it('shows the entry in words: accounts, house, commune, donor, items and who recorded it', async () => {

@@ -163,7 +163,7 @@ export function ledgerSuite(driver: string, fresh: FreshDb): void {
         const houseId = world.houses[0]!.houseId;
         await recordStateBudget(handle.db, { idempotencyKey: nextKey(), campaignId: world.campaignId, houseId, amountVnd: 20_000_000, programme: 'national_target_programme', decisionRef: '12/QĐ-UBND', receivedAt: '2024-09-01' });
         await recordInKind(handle.db, { idempotencyKey: nextKey(), campaignId: world.campaignId, houseId, receivedAt: '2024-09-01', donor: { kind: 'business', displayName: 'Công ty Xi măng' }, items: [{ name: 'Xi măng', quantity: 3, unit: 'tấn', valueVnd: 4_800_000 }] });
-        const labour = await recordLabour(handle.db, { idempotencyKey: nextKey(), campaignId: world.campaignId, houseId, organisation: 'Ban Chỉ huy Quân sự huyện', people: 10, days: 4, workedOn: '2024-09-05', donor: { kind: 'organisation', displayName: 'Ban Chỉ huy Quân sự huyện' } });
+        const labour = await recordLabour(handle.db, { idempotencyKey: nextKey(), campaignId: world.campaignId, houseId, organisation: 'Ban Chỉ huy Quân sự huyện', unit: 'army', people: 10, days: 4, workedOn: '2024-09-05', donor: { kind: 'organisation', displayName: 'Ban Chỉ huy Quân sự huyện' } });
         expect(labour.result.estimateVnd).toBe(40 * 200_000);
         const totals = await campaignTotals(handle.db, world.campaignId);
         expect(totals).toMatchObject({ allocatedVnd: 24_800_000, stateBudgetVnd: 20_000_000, inKindVnd: 4_800_000, labourPersonDays: 40, labourEstimateVnd: 8_000_000 });

@@ -12,6 +12,8 @@ import { importStatement } from '../../src/payments/bank-import';
 import { parseStatement } from '../../src/payments/bank-statement';
 import { createPledge } from '../../src/payments/pledges';
 import { listReviews } from '../../src/payments/review-queue';
+import { resolutionInWords } from '../../src/payments/review-names';
+import { saveStaffUser } from '../../src/staff/accounts';
 import { queueReview } from '../../src/payments/reviews';
 import { readStatementFile } from '../../src/payments/statement-file';
 import { resolveReviewAction } from '../../src/staff/actions';
@@ -20,7 +22,7 @@ import { vietcombankCsv, type FixtureRow } from '../../scripts/lib/statement-fix
 import { intakeState } from '../payments/intake-world';
 import { changedTables, tableDigests } from './digest';
 import type { FreshDb } from './harness';
-import { buildStaffWorld, contextOf, formOf, type StaffWorld } from './staff-world';
+import { buildStaffWorld, contextOf, formOf, PASSWORD, type StaffWorld } from './staff-world';
 import { refusal } from '../refusal';
 
 const dir = mkdtempSync(join(tmpdir(), 'ancu-reviews-'));
@@ -93,6 +95,35 @@ export function paymentReviewSuite(driver: string, fresh: FreshDb): void {
       expect(audited.map((e) => [e.actor, e.outcome, (e.details as { replayed?: boolean }).replayed ?? null])).toEqual([
         ['chung', 'refused', null], ['hanh', 'ok', true], ['hanh', 'ok', false],
       ]);
+    });
+
+    it('posts a row to a commune\'s pool as far as its houses lack money (the rest to the general fund), only within a limited approver\'s areas', async () => {
+      await importRows([
+        { date: '08/09/2024 09:00', reference: 'FT80', creditVnd: 3_000_000, memo: 'ung ho xa A' },
+        { date: '08/09/2024 09:05', reference: 'FT81', creditVnd: 500_000, memo: 'ung ho xa B' },
+      ]);
+      const [toA, toB] = await openItems();
+      await saveStaffUser(handle.db, { username: 'binh', displayName: 'Bình', role: 'approver', areaCodes: ['T-D-B'], password: PASSWORD });
+      const binh = await contextOf(handle.db, 'binh');
+      const state = await intakeState(handle.db);
+      const outside = await refusal(() => resolveReviewAction(binh, formOf({ reviewId: String(toA!.review.id), how: 'commune_pool', commune: 'T-D-A' })));
+      expect(outside).toMatchObject({ status: 403, code: 'out_of_scope' });
+      const district = await refusal(() => resolveReviewAction(binh, formOf({ reviewId: String(toA!.review.id), how: 'commune_pool', commune: 'T-D' })));
+      expect(district).toMatchObject({ status: 400, details: { field: 'commune' } });
+      expect(district.message).toBe('Huyện Thử không phải là xã: hãy chọn một xã.');
+      expect(await intakeState(handle.db)).toEqual(state);
+
+      const ctx = await approver();
+      const done = await resolveReviewAction(ctx, formOf({ reviewId: String(toA!.review.id), how: 'commune_pool', commune: 'T-D-A', donorName: 'Anh Hùng' }));
+      expect(done.vi).toMatch(/^Mục #\d+: đã ghi 3\.000\.000 ₫ vào quỹ của Xã A \(biên nhận AC\w{8}\)\.$/);
+      const [pooled] = await queryRows<{ total: string | number }>(handle.db, sql`SELECT coalesce(sum(remaining_vnd), 0) AS total FROM pool_lots WHERE area_id = ${world.communeA}`);
+      expect(Number(pooled!.total)).toBe(3_000_000);
+      // Xã B has no house waiting: the rulebook sends the money to the general fund, and the message says so.
+      const b = await resolveReviewAction(binh, formOf({ reviewId: String(toB!.review.id), how: 'commune_pool', commune: 'T-D-B' }));
+      expect(b.vi).toMatch(/đã ghi 500\.000 ₫ vào quỹ chung \(các nhà của Xã B không còn thiếu\)/);
+      const resolved = await handle.db.select().from(schema.paymentReviews).orderBy(schema.paymentReviews.id);
+      expect(resolved.map((r) => resolutionInWords(r.resolution)[0])).toEqual(['Ghi vào quỹ của Xã A', 'Ghi vào quỹ của Xã B']);
+      expect((await verifyLedger(handle.db)).ok).toBe(true);
     });
 
     it('posts a different amount to a pledge only when the reviewer accepts that amount and says why', async () => {

@@ -7,8 +7,13 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DbHandle } from '../../db/client';
-import { recordInKind, recordStateBudget } from '../../src/domain/contributions';
+import { schema, type DbHandle } from '../../db/client';
+import { saveStaffUser } from '../../src/staff/accounts';
+import { setTargetsAction } from '../../src/staff/actions';
+import { listAudit } from '../../src/staff/audit';
+import { contextOf, formOf, PASSWORD } from './staff-world';
+import { refusal } from '../refusal';
+import { recordInKind, recordLabour, recordStateBudget } from '../../src/domain/contributions';
 import { reverseEntry } from '../../src/domain/corrections';
 import { defaultReportPeriod, sixMonthReport } from '../../src/staff/report';
 import { reportCsv, reportDocument } from '../../src/staff/report-render';
@@ -106,6 +111,42 @@ export function reportSuite(driver: string, fresh: FreshDb): void {
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
+    });
+
+    it('counts labour days by kind of unit (a reversal taken back) and shows the district target an administrator set beside the houses completed', async () => {
+      const houseId = world.houses[0]!.houseId;
+      const labour = (unit: string, people: number, workedOn: string) => recordLabour(handle.db, {
+        idempotencyKey: nextKey(), campaignId: world.campaignId, houseId, organisation: `Đơn vị ${unit}`, unit, people, days: 2, workedOn, donor: { kind: 'organisation', displayName: `Đơn vị ${unit}` },
+      });
+      await labour('army', 20, '2025-03-01');
+      await labour('youth_union', 5, '2025-03-02');
+      const wrong = await labour('neighbours', 7, '2025-03-03');
+      await reverseEntry(handle.db, { idempotencyKey: nextKey(), entryId: wrong.result.entryId, reason: 'Ghi nhầm', requestedBy: 'hanh', occurredAt: '2025-03-04T03:00:00Z' });
+      await labour('womens_union', 3, '2025-08-01');
+      await handle.db.execute(sql`UPDATE houses SET funded_on = '2024-09-01', construction_on = '2025-02-01', completed_on = '2025-05-01' WHERE id = ${houseId}`);
+
+      await saveStaffUser(handle.db, { username: 'admin', displayName: 'Quản trị', role: 'administrator', password: PASSWORD });
+      const admin = await contextOf(handle.db, 'admin');
+      const before = await handle.db.select().from(schema.areas).orderBy(schema.areas.id);
+      const zero = await refusal(() => setTargetsAction(admin, formOf({ 'target-T-D': '0' })));
+      expect(zero).toMatchObject({ status: 400, details: { field: 'target-T-D' } });
+      expect(zero.message).toBe('Mục tiêu của Huyện Thử phải lớn hơn 0 (để trống nếu chưa có).');
+      expect((await refusal(() => setTargetsAction(admin, formOf({ 'target-T-D': '1,5' })))).details).toMatchObject({ field: 'target-T-D' });
+      expect(await handle.db.select().from(schema.areas).orderBy(schema.areas.id)).toEqual(before);
+      expect((await setTargetsAction(admin, formOf({ 'target-T-D': '1.200' }))).vi).toBe('Đã lưu mục tiêu: Huyện Thử 1.200 nhà.');
+      expect(await listAudit(handle.db, { action: 'area.targets' })).toMatchObject([{ outcome: 'ok', details: { targets: { 'T-D': 1200 } } }, { outcome: 'refused' }, { outcome: 'refused' }]);
+
+      const report = await sixMonthReport(handle.db, '2025-01-01', '2025-06-30');
+      expect(report.province.labourDaysByUnit).toEqual({ army: 40, youth_union: 10, womens_union: 0, neighbours: 0, other: 0 });
+      expect(report.areas[0]).toMatchObject({ code: 'T-D', targetHouses: 1200, labourDaysByUnit: { army: 40, youth_union: 10 } });
+      expect(report.province.money.labourPersonDays).toBe(50);
+      const text = reportDocument(report, '2025-07-04').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+      expect(text).toContain('Huyện Thử T-D 0 1 1 0 1 / 1.200 (0,1%)');
+      expect(text).toContain('— theo loại đơn vị — by kind of unit Quân đội và biên phòng 40; Đoàn Thanh niên 10');
+      const lines = reportCsv(report).split('\r\n').filter(Boolean).map((line) => line.split(','));
+      const column = (name: string) => lines.slice(1).map((cells) => cells[lines[0]!.indexOf(name)]);
+      expect(column('Mục tiêu (nhà) / Target (houses)')).toEqual([String(report.campaign.targetHouses), '1200', '', '']);
+      expect(column('Ngày công — Quân đội và biên phòng / Labour days — Army and border guards')).toEqual(['40', '40', '40', '0']);
     });
 
     it('lists goods by item in their own units, across gifts, leaving out reversed gifts and other periods', async () => {

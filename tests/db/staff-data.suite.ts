@@ -9,17 +9,17 @@ import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { queryRows, schema, type DbHandle } from '../../db/client';
 import {
-  accountsAction, advanceStageAction, decideDisbursementAction, importHouseholdsAction, proposeDisbursementAction, inKindAction, mergeDonorsAction, officeCashAction, registerHouseholdAction,
+  accountsAction, advanceStageAction, allocateAction, decideDisbursementAction, importHouseholdsAction, proposeDisbursementAction, inKindAction, mergeDonorsAction, officeCashAction, registerHouseholdAction,
   unmergeDonorAction, uploadPhotoAction, withdrawConsentAction, withdrawDonorNameAction,
 } from '../../src/staff/actions';
 import { listAudit } from '../../src/staff/audit';
 import { verifyLedger } from '../../src/domain/verify';
 import { sixMonthReport } from '../../src/staff/report';
 import { give } from './world';
-import { buildStaffWorld, contextOf, formOf, paymentFormOf, recordsDigest, usePhotosDir, type StaffWorld } from './staff-world';
+import { buildStaffWorld, contextOf, formOf, PASSWORD, paymentFormOf, recordsDigest, usePhotosDir, type StaffWorld } from './staff-world';
 import { readReceipt } from '../../src/staff/receipts';
 import { loadSession, signIn } from '../../src/staff/accounts';
-import { listAccounts } from '../../src/staff/queries';
+import { housesStillShort, listAccounts } from '../../src/staff/queries';
 import type { FreshDb } from './harness';
 import { refusal } from '../refusal';
 
@@ -402,6 +402,42 @@ export function staffDataSuite(driver: string, fresh: FreshDb): void {
         const disabled = await accountsAction(admin, formOf({ change: 'disable', username: 'mai.xa' }));
         expect(disabled.vi).toBe('Đã vô hiệu hóa tài khoản mai.xa.');
         expect((await listAudit(handle.db, { action: 'account' })).map((e) => `${e.action}:${e.outcome}`)).toContain('account.access:ok');
+      });
+    });
+
+    describe('approvers limited to areas', () => {
+      usePhotosDir();
+      it('shows a limited approver only the houses still short in their areas, refuses allocating or deciding elsewhere, and logs each account change once', async () => {
+        const admin = await contextOf(handle.db, 'admin');
+        const password = PASSWORD;
+        await accountsAction(admin, formOf({ change: 'create', username: 'binh', displayName: 'Hà Văn Bình', role: 'approver', areas: 'T-D-B', password }));
+        await accountsAction(admin, formOf({ change: 'create', username: 'dung', displayName: 'Lý Thị Dung', role: 'approver', areas: 'T-D', password }));
+        expect(await refusal(() => accountsAction(admin, formOf({ change: 'create', username: 'kiem2', displayName: 'K', role: 'auditor', areas: 'T-D', password })))).toMatchObject({ status: 400 });
+        const created = await listAudit(handle.db, { action: 'account.create', actor: 'admin' });
+        expect(created.map((e) => `${e.target}:${e.outcome}`)).toEqual(['user:kiem2:refused', 'user:dung:ok', 'user:binh:ok']);
+        expect(created[1]!.details).toMatchObject({ role: 'approver', areaCodes: ['T-D'] });
+
+        const house = world.houses[0]!;
+        await give(handle.db, world, { amountVnd: 40_000_000, target: { type: 'general' } });
+        const binh = await contextOf(handle.db, 'binh');
+        const dung = await contextOf(handle.db, 'dung');
+        expect(binh.communeIds).toEqual(new Set([world.communeB]));
+        expect(await housesStillShort(handle.db, binh.communeIds)).toEqual([]);
+        const seen = await housesStillShort(handle.db, dung.communeIds);
+        expect(seen.map((h) => h.publicCode)).toEqual(world.houses.map((h) => h.publicCode));
+        expect(seen[0]).toMatchObject({ commune: 'Xã A', district: 'Huyện Thử', suggestion: { pool: 'general', amountVnd: seen[0]!.shortVnd } });
+
+        const before = await state();
+        const fields = { house: house.publicCode, pool: 'general', amount: '1.000.000', decisionRef: 'QĐ 5/QĐ-MTTQ' };
+        expect(await refusal(() => allocateAction(binh, formOf(fields)))).toMatchObject({ status: 403, code: 'out_of_scope' });
+        expect(await state()).toBe(before);
+        expect((await allocateAction(dung, formOf(fields))).vi).toMatch(/Đã phân bổ 1\.000\.000 ₫ cho nhà/);
+
+        const thu = await contextOf(handle.db, 'thu');
+        await proposeDisbursementAction(thu, paymentFormOf({ house: house.publicCode, amount: '500.000', purpose: 'Đợt 1' }));
+        const [payment] = await handle.db.select().from(schema.disbursements);
+        expect(await refusal(() => decideDisbursementAction(binh, formOf({ decision: 'approve' }), payment!.id))).toMatchObject({ code: 'out_of_scope' });
+        expect((await decideDisbursementAction(dung, formOf({ decision: 'approve' }), payment!.id)).vi).toMatch(/Đã duyệt khoản chi/);
       });
     });
 

@@ -188,7 +188,7 @@ export function staffSuite(driver: string, fresh: FreshDb): void {
       it('records 40 labour days of an army unit at the estimate, once for a double submission, and logs it', async () => {
         const thu = await contextOf(handle.db, 'thu');
         const house = world.houses[0]!;
-        const form = formOf({ house: house.publicCode.toLowerCase(), organisation: 'Đại đội 1, Bộ CHQS tỉnh', people: '20', days: '2', workedOn: '2025-03-10' });
+        const form = formOf({ house: house.publicCode.toLowerCase(), organisation: 'Đại đội 1, Bộ CHQS tỉnh', unit: 'army', people: '20', days: '2', workedOn: '2025-03-10' });
         const first = await labourAction(thu, form);
         const second = await labourAction(thu, form);
         expect(first.vi).toMatch(/40 ngày công/);
@@ -197,14 +197,31 @@ export function staffSuite(driver: string, fresh: FreshDb): void {
         expect(second.replayed).toBe(true);
         const labour = await handle.db.select().from(schema.contributions).where(eq(schema.contributions.kind, 'labour'));
         expect(labour).toHaveLength(1);
-        expect(labour[0]).toMatchObject({ amountVnd: 8_000_000, targetHouseId: house.houseId, details: { personDays: 40, organisation: 'Đại đội 1, Bộ CHQS tỉnh' } });
+        expect(labour[0]).toMatchObject({ amountVnd: 8_000_000, targetHouseId: house.houseId, labourUnit: 'army', details: { personDays: 40, organisation: 'Đại đội 1, Bộ CHQS tỉnh' } });
         expect(await listAudit(handle.db, { action: 'labour.record' })).toMatchObject([{ outcome: 'ok', actor: 'thu', details: { replayed: true } }, { outcome: 'ok', details: { personDays: 40, replayed: false } }]);
+      });
+
+      it('asks which kind of unit sent the people, beside the field, and the database refuses labour without one', async () => {
+        const thu = await contextOf(handle.db, 'thu');
+        const before = await state(handle);
+        const missing = await refusal(() => labourAction(thu, formOf({ house: world.houses[0]!.publicCode, organisation: 'Đội tình nguyện', people: '5', days: '1', workedOn: '2025-03-10' })));
+        expect(missing).toMatchObject({ status: 400, details: { field: 'unit' } });
+        expect(missing.message).toBe('Dữ liệu không hợp lệ: Loại đơn vị: chưa chọn (quân đội, đoàn thanh niên, phụ nữ, bà con hay đơn vị khác)');
+        expect(await refusal(() => labourAction(thu, formOf({ house: world.houses[0]!.publicCode, organisation: 'Đội', unit: 'police', people: '5', days: '1', workedOn: '2025-03-10' })))).toMatchObject({ details: { field: 'unit' } });
+        expect(await state(handle)).toBe(before);
+        const [donor] = await handle.db.insert(schema.donors).values({ kind: 'organisation', displayName: 'Đội tình nguyện' }).returning();
+        const insert = (unit: string | null, kind = 'labour') => handle.db.execute(sql`INSERT INTO contributions (receipt_code, campaign_id, donor_id, kind, amount_vnd, target_type, received_at, labour_unit)
+          VALUES (${`AC${Math.random().toString(36).slice(2, 10).toUpperCase()}`}, ${world.campaignId}, ${donor!.id}, ${kind}, 1000, 'general', now(), ${unit})`);
+        for (const [unit, kind] of [[null, 'labour'], ['police', 'labour'], ['army', 'cash']] as const) {
+          const failure = await insert(unit, kind).then(() => 'inserted', (error: { cause?: unknown }) => String(error.cause ?? error));
+          expect(failure).toMatch(/contributions_labour_unit/);
+        }
       });
 
       it('refuses a recorder outside their areas, changing nothing, and logs the refusal', async () => {
         const duc = await contextOf(handle.db, 'duc');
         const before = await state(handle);
-        const error = await refusal(() => labourAction(duc, formOf({ house: world.houses[0]!.publicCode, organisation: 'Đoàn xã', people: '3', days: '1', workedOn: '2025-03-10' })));
+        const error = await refusal(() => labourAction(duc, formOf({ house: world.houses[0]!.publicCode, organisation: 'Đoàn xã', unit: 'youth_union', people: '3', days: '1', workedOn: '2025-03-10' })));
         expect(error).toMatchObject({ status: 403, code: 'out_of_scope' });
         expect(await state(handle)).toBe(before);
         expect(await listAudit(handle.db, { action: 'labour.record' })).toMatchObject([{ outcome: 'refused', actor: 'duc', details: { code: 'out_of_scope' } }]);
@@ -357,7 +374,7 @@ export function staffSuite(driver: string, fresh: FreshDb): void {
     it('has totals equal to the ledger: counters, campaign totals and journal sums', async () => {
       // A reversal and fresh activity make sure corrections are counted as the ledger counts them.
       const [house] = await handle.db.select().from(schema.houses).where(sql`budget_vnd - allocated_vnd >= 5000000`).limit(1);
-      const labour = await recordLabour(handle.db, { idempotencyKey: nextKey(), campaignId: 1, houseId: house!.id, organisation: 'Tiểu đoàn 1', people: 10, days: 1.5, workedOn: '2025-05-01', donor: { kind: 'organisation', displayName: 'Tiểu đoàn 1' } });
+      const labour = await recordLabour(handle.db, { idempotencyKey: nextKey(), campaignId: 1, houseId: house!.id, organisation: 'Tiểu đoàn 1', unit: 'army', people: 10, days: 1.5, workedOn: '2025-05-01', donor: { kind: 'organisation', displayName: 'Tiểu đoàn 1' } });
       await reverseEntry(handle.db, { idempotencyKey: nextKey(), entryId: labour.result.entryId, reason: 'Ghi trùng', requestedBy: 'hanh', occurredAt: '2025-05-02T03:00:00Z' });
       await recordInKind(handle.db, { idempotencyKey: nextKey(), campaignId: 1, houseId: house!.id, items: [{ name: 'Xi măng', quantity: 20, unit: 'bao', valueVnd: 2_000_000 }], receivedAt: '2025-05-03T03:00:00Z', donor: { kind: 'business', displayName: 'Công ty Vật liệu X' } });
       await recordStateBudget(handle.db, { idempotencyKey: nextKey(), campaignId: 1, houseId: house!.id, amountVnd: 1_000_000, programme: 'national_target_programme', decisionRef: 'QĐ 9', receivedAt: '2025-05-04T03:00:00Z' });

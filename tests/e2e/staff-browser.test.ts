@@ -59,6 +59,7 @@ for (const driver of drivers) {
       expect(new URL(recorder.url()).pathname).toBe('/staff/labour');
       await recorder.fill('input[name=house]', house.publicCode);
       await recorder.fill('input[name=organisation]', 'Đại đội Công binh 1, Bộ CHQS tỉnh');
+      await recorder.selectOption('select[name=unit]', 'army');
       await recorder.fill('input[name=people]', '20');
       await recorder.fill('input[name=days]', '2');
       await recorder.fill('input[name=workedOn]', '2025-04-12');

@@ -1,6 +1,7 @@
-// On a 390-px phone, in Chromium, with JavaScript off and on: every staff page a role can open fits the
-// screen without sideways scrolling, the menu folds into one button, and a recorder records "2.000" bricks
-// (saved as two thousand), a truck shared by three houses and 40 labour days from the phone.
+// On a phone, in Chromium, with JavaScript off and on: every staff page a role can open fits a 360-px screen
+// without sideways scrolling, the menu folds into one button, and on a 390-px phone a recorder records "2.000"
+// bricks (saved as two thousand), a truck shared by three houses and 40 labour days, and an approver limited to
+// the district allocates from the "houses still short" table.
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,10 +9,12 @@ import { schema } from '../../db/client';
 import { staffRoutes, can } from '../../src/staff/permissions';
 import { buildStaffWorld, PASSWORD, roleUsernames } from '../db/staff-world';
 import { give } from '../db/world';
+import { saveStaffUser } from '../../src/staff/accounts';
 import { launchBrowser, type RunningServer } from './browser';
 import { ensureBuilt, stageServer, type StagedServer } from './staff-server';
 
 const PHONE = { width: 390, height: 844 };
+const SMALL_PHONE = { width: 360, height: 740 };
 
 describe('staff workspace on a 390-px phone (pglite)', () => {
   let staged: StagedServer;
@@ -28,6 +31,8 @@ describe('staff workspace on a 390-px phone (pglite)', () => {
       truckHouses = world.houses.slice(1);
       await give(handle.db, world, { amountVnd: 5_000_000, target: { type: 'house', houseId: house.houseId } });
       await give(handle.db, world, { amountVnd: 40_000_000, target: { type: 'general' } });
+      // An approver for the district only (both communes of the test world).
+      await saveStaffUser(handle.db, { username: 'dung', displayName: 'Lý Thị Dung', role: 'approver', areaCodes: ['T-D'], password: PASSWORD });
     });
     server = await staged.start();
     browser = await launchBrowser();
@@ -39,8 +44,8 @@ describe('staff workspace on a 390-px phone (pglite)', () => {
     await staged?.cleanup();
   });
 
-  async function signedIn(username: string, javaScriptEnabled: boolean): Promise<Page> {
-    const context = await browser.newContext({ javaScriptEnabled, locale: 'vi-VN', viewport: PHONE, isMobile: true, hasTouch: true });
+  async function signedIn(username: string, javaScriptEnabled: boolean, viewport = PHONE): Promise<Page> {
+    const context = await browser.newContext({ javaScriptEnabled, locale: 'vi-VN', viewport, isMobile: true, hasTouch: true });
     const page = await context.newPage();
     await page.goto(`${server.url}/staff/login`);
     await page.fill('input[name=username]', username);
@@ -54,10 +59,10 @@ describe('staff workspace on a 390-px phone (pglite)', () => {
   const overflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 
   for (const javaScriptEnabled of [false, true]) {
-    it(`fits every page each role can open, with the menu folded into one button (JavaScript ${javaScriptEnabled ? 'on' : 'off'})`, async () => {
+    it(`fits every page each role can open on a 360-px screen, with the menu folded into one button (JavaScript ${javaScriptEnabled ? 'on' : 'off'})`, async () => {
       const wide: string[] = [];
       for (const [role, username] of Object.entries(roleUsernames)) {
-        const page = await signedIn(username, javaScriptEnabled);
+        const page = await signedIn(username, javaScriptEnabled, SMALL_PHONE);
         const pages = staffRoutes.filter((r) => r.methods.GET && r.methods.GET !== 'public' && can(role as never, r.methods.GET) && !/\.(csv|pdf)$/.test(r.pattern))
           .map((r) => r.pattern.replace('[id]', String(r.pattern.includes('houses') ? house.houseId : 1)));
         for (const path of pages) {
@@ -109,6 +114,7 @@ describe('staff workspace on a 390-px phone (pglite)', () => {
 
       await page.goto(`${server.url}/staff/labour?house=${truckHouses[0]!.publicCode}`);
       await page.fill('input[name=organisation]', 'Đại đội Công binh 3');
+      await page.selectOption('select[name=unit]', 'army');
       await page.fill('input[name=people]', '20');
       await page.fill('input[name=days]', '2');
       await page.click('button.primary');
@@ -179,6 +185,7 @@ describe('staff workspace on a 390-px phone (pglite)', () => {
     await page.goto(`${server.url}/staff/labour`);
     await page.fill('input[name=house]', house.publicCode);
     await page.fill('input[name=organisation]', 'Đoàn Thanh niên xã');
+    await page.selectOption('select[name=unit]', 'youth_union');
     await page.fill('input[name=people]', '20');
     await page.fill('input[name=days]', '2');
     await page.click('button.primary');
@@ -186,8 +193,8 @@ describe('staff workspace on a 390-px phone (pglite)', () => {
     expect(await overflow(page)).toBe(0);
     await page.context().close();
 
-    // An approver allocates from the "houses still short" table: the action fills in the house and the shortfall.
-    const approver = await signedIn('hanh', false);
+    // An approver of the district allocates from the "houses still short" table: the action fills in the house and the shortfall.
+    const approver = await signedIn('dung', false);
     await approver.goto(`${server.url}/staff/allocations`);
     const row = approver.locator('[data-testid=still-short] tr', { hasText: house.publicCode });
     expect(await row.textContent()).toMatch(/21\.500\.000 ₫/);

@@ -104,7 +104,7 @@ for (const driver of drivers) {
     }, 300_000);
 
     it('refuses a form without its session\'s CSRF token, then accepts the same form with it', async () => {
-      const labour = () => new URLSearchParams({ submission: `csrf-test-${Math.random().toString(36).slice(2)}-000`, house: houseCode, organisation: 'Đại đội 2', people: '4', days: '1', workedOn: '2025-03-02' });
+      const labour = () => new URLSearchParams({ submission: `csrf-test-${Math.random().toString(36).slice(2)}-000`, house: houseCode, organisation: 'Đại đội 2', unit: 'army', people: '4', days: '1', workedOn: '2025-03-02' });
       const withToken = (token?: string) => { const form = labour(); if (token !== undefined) form.set('csrf', token); return form; };
       const refusedFrom = await pausedDigests();
       for (const form of [withToken(), withToken(''), withToken('x'.repeat(43)), withToken(sessions.approver.csrf)]) {

@@ -71,7 +71,7 @@ export function swappableSite(name: string): SwappableSite {
 export function acceptingForm(houseCode: string, csrf?: string): URLSearchParams {
   return new URLSearchParams({
     ...(csrf ? { csrf } : {}), submission: `route-test-${Math.random().toString(36).slice(2)}-0000`,
-    house: houseCode, organisation: 'Đại đội 1', people: '5', days: '1', workedOn: '2025-03-01', amount: '1.000.000', purpose: 'Thử', decision: 'approve',
+    house: houseCode, organisation: 'Đại đội 1', unit: 'army', people: '5', days: '1', workedOn: '2025-03-01', amount: '1.000.000', purpose: 'Thử', decision: 'approve',
     reason: 'Kiểm thử', entryId: '1', receiptNo: 'BL-1', targetType: 'general', donorName: 'Người Thử', commune: 'T-D-A', headFullName: 'Người Thử',
     povertyStatus: 'poor', members: '3', type: 'repair', minutesRef: 'BB-1', approvedOn: '2025-01-01', receivedOn: '2025-03-01',
     programme: 'national_target_programme', decisionRef: 'QĐ-1', pool: 'general', stage: 'funded', on: '2025-03-01', action: 'stage',

@@ -62,19 +62,19 @@ describe('every word, every reason and every detail', () => {
   it('a memo with an unknown code is never taken for interest, and known codes are told from unknown ones', () => {
     const byCode = new Map([['AC22222222', pledge('AC22222222')]]);
     expect(decideCredit({ creditVnd: 5_432, memo: 'tra lai AC99999999' }, ['AC99999999'], byCode))
-      .toEqual({ status: 'review', reason: 'no_code', detail: 'code-like text AC99999999 matches no pledge' });
+      .toEqual({ status: 'review', reason: 'no_code', detail: 'chuỗi giống mã AC99999999 không khớp cam kết nào' });
     expect(decideCredit({ creditVnd: 100_000, memo: '' }, ['AC99999999', 'AC22222222'], byCode)).toMatchObject({ status: 'matched', code: 'AC22222222' });
-    expect(decideCredit({ creditVnd: 1, memo: '' }, [], byCode)).toEqual({ status: 'review', reason: 'no_code', detail: 'no receipt code in the memo' });
+    expect(decideCredit({ creditVnd: 1, memo: '' }, [], byCode)).toEqual({ status: 'review', reason: 'no_code', detail: 'nội dung chuyển khoản không có mã biên nhận' });
   });
 
   it('says why in each refusal\'s detail', () => {
     const byCode = new Map([['AC22222222', pledge('AC22222222')], ['AC44444444', pledge('AC44444444', { method: 'card' })], ['AC33333333', pledge('AC33333333', { status: 'confirmed' })]]);
-    expect(decideCredit({ creditVnd: 100_000, memo: '' }, ['AC44444444'], byCode)).toMatchObject({ reason: 'pledge_is_card', code: 'AC44444444', detail: 'AC44444444 is a card pledge' });
-    expect(decideCredit({ creditVnd: 100_000, memo: '' }, ['AC33333333'], byCode)).toMatchObject({ detail: 'AC33333333 is already confirmed' });
-    expect(decideCredit({ creditVnd: 90_000, memo: '' }, ['AC22222222'], byCode)).toMatchObject({ detail: 'AC22222222 pledged 100.000 ₫, received 90.000 ₫' });
-    expect(decideCredit({ creditVnd: 100_000, memo: '' }, ['AC22222222', 'AC33333333'], byCode)).toMatchObject({ detail: 'several receipt codes: AC22222222, AC33333333' });
-    expect(decideDebit({ debitVnd: 7_000, memo: 'chi BK-00009', bookedAt: at(3) }, [])).toMatchObject({ detail: 'no approved payment of 7.000 ₫ to BK-00009 within a month before or ten days after' });
-    expect(decideDebit({ debitVnd: 7_000, memo: 'chi', bookedAt: at(3) }, [])).toMatchObject({ detail: 'no approved payment of 7.000 ₫ within a month before or ten days after' });
+    expect(decideCredit({ creditVnd: 100_000, memo: '' }, ['AC44444444'], byCode)).toMatchObject({ reason: 'pledge_is_card', code: 'AC44444444', detail: 'AC44444444 là cam kết trả bằng thẻ' });
+    expect(decideCredit({ creditVnd: 100_000, memo: '' }, ['AC33333333'], byCode)).toMatchObject({ detail: 'AC33333333 đã ở trạng thái đã nhận tiền' });
+    expect(decideCredit({ creditVnd: 90_000, memo: '' }, ['AC22222222'], byCode)).toMatchObject({ detail: 'AC22222222 cam kết 100.000 ₫, đã nhận 90.000 ₫' });
+    expect(decideCredit({ creditVnd: 100_000, memo: '' }, ['AC22222222', 'AC33333333'], byCode)).toMatchObject({ detail: 'nhiều mã biên nhận: AC22222222, AC33333333' });
+    expect(decideDebit({ debitVnd: 7_000, memo: 'chi BK-00009', bookedAt: at(3) }, [])).toMatchObject({ detail: 'không có khoản chi đã duyệt 7.000 ₫ cho BK-00009 trong vòng một tháng trước hoặc mười ngày sau' });
+    expect(decideDebit({ debitVnd: 7_000, memo: 'chi', bookedAt: at(3) }, [])).toMatchObject({ detail: 'không có khoản chi đã duyệt 7.000 ₫ trong vòng một tháng trước hoặc mười ngày sau' });
   });
 
   it('takes the nearest approval on either side, and the older payment when two are as near', () => {

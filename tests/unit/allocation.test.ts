@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { assertDisbursable, assertWithinNeed, splitGift, takeFifo, type GiftTarget, type Lot } from '../../src/ledger/allocation';
+import { assertDisbursable, assertWithinNeed, splitGift, suggestedAllocation, takeFifo, type GiftTarget, type Lot } from '../../src/ledger/allocation';
 import { formatVnd } from '../../src/ledger/money';
 import { expectRuleError } from './arbitraries';
 
@@ -151,5 +151,16 @@ describe('assertWithinNeed and assertDisbursable: the boundaries are inclusive',
   it('lets a house pay out exactly what it was given in cash and not yet paid', () => {
     expect(() => assertDisbursable(400, 1_000, 600, 'H-1')).not.toThrow();
     expectRuleError(() => assertDisbursable(401, 1_000, 600, 'H-1'), 'over_allocation');
+  });
+});
+
+describe('suggestedAllocation: what the "houses still short" table offers', () => {
+  it('takes from the commune pool first, no more than it holds or the house lacks', () => {
+    expect(suggestedAllocation(21_500_000, 4_000_000)).toEqual({ pool: 'commune', amountVnd: 4_000_000 });
+    expect(suggestedAllocation(3_000_000, 4_000_000)).toEqual({ pool: 'commune', amountVnd: 3_000_000 });
+  });
+
+  it('offers the whole shortfall from the general fund when the commune pool is empty', () => {
+    expect(suggestedAllocation(21_500_000, 0)).toEqual({ pool: 'general', amountVnd: 21_500_000 });
   });
 });

@@ -12,6 +12,7 @@ import { STATE_DONOR_NAME } from '../contributions';
 import { BANK_INTEREST_DONOR } from '../../payments/bank-import';
 import { BIG_DONORS, BUSINESS_PARTS, DISTRICTS, IN_KIND_ITEMS, LABOUR_GROUPS, NAMES, PROVINCE, VILLAGES } from './places';
 import { Random } from './random';
+import type { LabourUnit } from '../schemas';
 
 export interface DemoOptions {
   seed: number;
@@ -53,7 +54,7 @@ const APPROVERS = ['Ma Thị Hạnh (Phó Chủ tịch)', 'Lường Văn Chung (
 const DAY_MS = 86_400_000;
 const START = '2024-07-20';
 
-type AreaRow = { id: number; code: string; name: string; level: 'province' | 'district' | 'commune'; parentId: number | null; newCommuneName: string | null; newProvinceName: string | null; labourDayRateVnd: number | null };
+type AreaRow = { id: number; code: string; name: string; level: 'province' | 'district' | 'commune'; parentId: number | null; newCommuneName: string | null; newProvinceName: string | null; labourDayRateVnd: number | null; targetHouses: number | null };
 type HouseRow = {
   id: number; publicCode: string; campaignId: number; householdId: number; areaId: number; type: 'new_build' | 'repair';
   budgetVnd: number; minutesRef: string; approvedOn: string; fundedOn: string | null; constructionOn: string | null;
@@ -67,7 +68,7 @@ export interface DemoData {
   households: { id: number; areaId: number; headFullName: string; headInitials: string; publishFullName: boolean; nationalId: string; phone: string; address: string; povertyStatus: 'poor' | 'near_poor'; housingNeed: 'quality' | 'area'; members: number }[];
   houses: HouseRow[];
   donors: { id: number; kind: 'individual' | 'business' | 'organisation' | 'state'; displayName: string | null; anonymous: boolean; email: string | null; phone: string | null; taxCode: string | null }[];
-  contributions: { id: number; receiptCode: string; campaignId: number; donorId: number; kind: 'cash' | 'in_kind' | 'labour' | 'state_budget'; channel: 'card' | 'bank_transfer' | 'office' | null; amountVnd: number; targetType: 'house' | 'commune' | 'general'; targetHouseId: number | null; targetAreaId: number | null; receivedAt: Date; details: unknown }[];
+  contributions: { id: number; receiptCode: string; campaignId: number; donorId: number; kind: 'cash' | 'in_kind' | 'labour' | 'state_budget'; channel: 'card' | 'bank_transfer' | 'office' | null; amountVnd: number; targetType: 'house' | 'commune' | 'general'; targetHouseId: number | null; targetAreaId: number | null; receivedAt: Date; details: unknown; labourUnit: LabourUnit | null }[];
   entries: PostedEntry[];
   lots: { poolKey: string; contributionId: number; seq: number; areaId: number | null; remainingVnd: number }[];
   allocations: { id: number; entryId: number; houseId: number; poolKey: string; amountVnd: number; decisionRef: string; createdBy: string }[];
@@ -110,22 +111,27 @@ export function generateDemo(options: DemoOptions = FULL_DEMO): DemoData {
   const treasuryRng = new Random(options.seed + 1);
 
   // Areas: province, districts, communes; every three neighbouring communes map to one new commune.
-  data.areas.push({ id: 1, code: PROVINCE.code, name: PROVINCE.name, level: 'province', parentId: null, newCommuneName: null, newProvinceName: PROVINCE.newProvinceName, labourDayRateVnd: null });
+  data.areas.push({ id: 1, code: PROVINCE.code, name: PROVINCE.name, level: 'province', parentId: null, newCommuneName: null, newProvinceName: PROVINCE.newProvinceName, labourDayRateVnd: null, targetHouses: null });
   const communes: { id: number; name: string; weight: number }[] = [];
   for (const district of DISTRICTS) {
     const districtId = data.areas.length + 1;
-    data.areas.push({ id: districtId, code: `BK-${district.code}`, name: district.name, level: 'district', parentId: 1, newCommuneName: null, newProvinceName: PROVINCE.newProvinceName, labourDayRateVnd: null });
+    data.areas.push({ id: districtId, code: `BK-${district.code}`, name: district.name, level: 'district', parentId: 1, newCommuneName: null, newProvinceName: PROVINCE.newProvinceName, labourDayRateVnd: null, targetHouses: null });
     district.communes.forEach((name, index) => {
       const id = data.areas.length + 1;
       const head = district.communes[index - (index % 3)]!;
       const newName = head.replace(/^(Thị trấn|Xã) /, 'Xã ').replace(/^Phường .*/, 'Phường Bắc Kạn');
       // The highland districts have far more temporary houses than the provincial town.
       const weight = district.code === 'TPBK' ? 1 : ['PN', 'BB', 'NR', 'NS', 'CD'].includes(district.code) ? 4 : 3;
-      data.areas.push({ id, code: `BK-${district.code}-${String(index + 1).padStart(2, '0')}`, name, level: 'commune', parentId: districtId, newCommuneName: newName, newProvinceName: PROVINCE.newProvinceName, labourDayRateVnd: weight === 1 ? 250_000 : null });
+      data.areas.push({ id, code: `BK-${district.code}-${String(index + 1).padStart(2, '0')}`, name, level: 'commune', parentId: districtId, newCommuneName: newName, newProvinceName: PROVINCE.newProvinceName, labourDayRateVnd: weight === 1 ? 250_000 : null, targetHouses: null });
       communes.push({ id, name, weight });
     });
   }
   const communeWheel = communes.flatMap((c) => Array<typeof c>(c.weight).fill(c));
+  // Each district's target: its share of the campaign's houses by the weight of its communes, in tens.
+  for (const district of data.areas.filter((a) => a.level === 'district')) {
+    const share = communes.filter((c) => data.areas[c.id - 1]!.parentId === district.id).reduce((sum, c) => sum + c.weight, 0) / communeWheel.length;
+    district.targetHouses = Math.max(10, Math.round((DEMO_CAMPAIGN.targetHouses * share) / 10) * 10);
+  }
 
   // Houses and their households, approved after each commune's public selection meeting.
   const approvalSpan = Math.round((Date.parse('2025-07-31') - Date.parse('2024-08-01')) / DAY_MS);
@@ -196,8 +202,9 @@ export function generateDemo(options: DemoOptions = FULL_DEMO): DemoData {
     receiptCodes.add(code);
     return code;
   };
-  const contribution = (row: Omit<DemoData['contributions'][number], 'id' | 'receiptCode' | 'campaignId'>) => {
-    const full = { ...row, id: data.contributions.length + 1, receiptCode: receipt(), campaignId: 1 };
+  // Every row has every column (the loader copies the columns of the first row); only labour names a kind of unit.
+  const contribution = (row: Omit<DemoData['contributions'][number], 'id' | 'receiptCode' | 'campaignId' | 'labourUnit'> & { labourUnit?: LabourUnit }) => {
+    const full = { ...row, labourUnit: row.labourUnit ?? null, id: data.contributions.length + 1, receiptCode: receipt(), campaignId: 1 };
     data.contributions.push(full);
     return full;
   };
@@ -313,13 +320,13 @@ export function generateDemo(options: DemoOptions = FULL_DEMO): DemoData {
       house.constructionOn = isoDay(start);
       disburse(house, start, Math.floor(house.cashAllocatedVnd / 2 / 1000) * 1000, 'Tạm ứng đợt 1 để mua vật liệu');
       if (rng.chance(0.7)) {
-        const group = rng.pick(LABOUR_GROUPS);
+        const { name: group, unit: labourUnit } = rng.pick(LABOUR_GROUPS);
         let donorId = groupDonors.get(group);
         if (!donorId) groupDonors.set(group, (donorId = newDonor('organisation', group, false)));
         const people = rng.int(5, 25);
         const days = rng.int(2, 8) / 2;
         const estimateVnd = Math.round(people * days * DEMO_CAMPAIGN.labourDayRateVnd);
-        const row = contribution({ donorId, kind: 'labour', channel: null, amountVnd: estimateVnd, targetType: 'house', targetHouseId: house.id, targetAreaId: house.areaId, receivedAt: at(start, 7), details: { organisation: group, people, days, personDays: people * days, dayRateVnd: DEMO_CAMPAIGN.labourDayRateVnd } });
+        const row = contribution({ donorId, kind: 'labour', channel: null, amountVnd: estimateVnd, targetType: 'house', targetHouseId: house.id, targetAreaId: house.areaId, receivedAt: at(start, 7), details: { organisation: group, people, days, personDays: people * days, dayRateVnd: DEMO_CAMPAIGN.labourDayRateVnd }, labourUnit });
         book.giveLabour({ contributionId: row.id, houseId: house.id, estimateVnd, occurredAt: row.receivedAt, description: describeEntry.labour(people * days, row.receiptCode, house.publicCode) });
       }
       const done = start + rng.int(30, 70);

@@ -36,10 +36,13 @@ export const BIG_DONORS = [
   'Tập đoàn Viễn thông Quân đội', 'Tổng công ty Khoáng sản TKV', 'Hội doanh nhân trẻ tỉnh', 'Báo Bắc Kạn',
 ];
 
+// Who sends people to build, with the kind of unit the six-monthly report counts them under.
 export const LABOUR_GROUPS = [
-  'Bộ Chỉ huy Quân sự tỉnh', 'Ban Chỉ huy Quân sự huyện', 'Đồn Biên phòng', 'Đoàn Thanh niên xã', 'Tỉnh đoàn Bắc Kạn',
-  'Hội Liên hiệp Phụ nữ xã', 'Hội Cựu chiến binh xã', 'Bà con thôn bản', 'Công an huyện',
-];
+  { name: 'Bộ Chỉ huy Quân sự tỉnh', unit: 'army' }, { name: 'Ban Chỉ huy Quân sự huyện', unit: 'army' }, { name: 'Đồn Biên phòng', unit: 'army' },
+  { name: 'Đoàn Thanh niên xã', unit: 'youth_union' }, { name: 'Tỉnh đoàn Bắc Kạn', unit: 'youth_union' },
+  { name: 'Hội Liên hiệp Phụ nữ xã', unit: 'womens_union' }, { name: 'Hội Cựu chiến binh xã', unit: 'other' }, { name: 'Bà con thôn bản', unit: 'neighbours' },
+  { name: 'Công an huyện', unit: 'other' },
+] as const;
 
 export const IN_KIND_ITEMS = [
   { name: 'Xi măng', unit: 'tấn', unitValueVnd: 1_600_000, min: 2, max: 8 },
