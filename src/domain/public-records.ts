@@ -23,8 +23,7 @@ export interface SealedRecord extends PublicRecordDraft {
 }
 
 // A fresh random salt per record, so a withdrawn record's text cannot be guessed back from its commitment.
-export function sealRecord(record: PublicRecordDraft): SealedRecord {
-  const salt = randomBytes(16).toString('hex');
+export function sealRecord(record: PublicRecordDraft, salt = randomBytes(16).toString('hex')): SealedRecord {
   return { ...record, salt, commitment: createHash('sha256').update(commitmentInput(salt, record.body)).digest('hex') };
 }
 
