@@ -2,7 +2,8 @@
 // requests and requests from roles without the right are refused and change nothing; a form without
 // its session's CSRF token is refused; GET never changes anything; cookies are HttpOnly and SameSite.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DbHandle } from '../../db/client';
+import { max } from 'drizzle-orm';
+import { schema, type DbHandle } from '../../db/client';
 import { proposeDisbursement } from '../../src/domain/disbursements';
 import { can, matchStaffRoute, staffRoles, type Role } from '../../src/staff/permissions';
 import { changedTables, tableDigests, type Digests } from '../db/digest';
@@ -24,6 +25,8 @@ for (const driver of drivers) {
     let sessions: Record<Role, { token: string; csrf: string }>;
     let houseId = 0;
     let houseCode = '';
+    // The gift's entry: the houses' registrations are record entries before it.
+    let giftEntryId = 0;
     let disbursementId = 0;
     let before: Digests;
     // Every table's content while the server is stopped (PGlite has one owner at a time).
@@ -42,6 +45,7 @@ for (const driver of drivers) {
         houseId = world.houses[0]!.houseId;
         houseCode = world.houses[0]!.publicCode;
         await give(handle.db, world, { amountVnd: 30_000_000, target: { type: 'house', houseId } });
+        giftEntryId = (await handle.db.select({ id: max(schema.journalEntries.id) }).from(schema.journalEntries))[0]!.id!;
         disbursementId = (await proposeDisbursement(handle.db, { idempotencyKey: nextKey(), houseId, amountVnd: 1_000_000, purpose: 'Đợt 1', recordedBy: 'thu', recordedAt: new Date() })).result.disbursementId;
         sessions = await signInEveryRole(handle.db);
       });
@@ -121,16 +125,16 @@ for (const driver of drivers) {
     });
 
     it('finds an entry by house code in words; a recorder files a correction request and an approver refuses it', async () => {
-      const found = await (await request('GET', `/staff/corrections?q=${houseCode}&entry=1`, 'recorder')).text();
+      const found = await (await request('GET', `/staff/corrections?q=${houseCode}&entry=${giftEntryId}`, 'recorder')).text();
       // The gift to the house and the labour form above both name it.
       expect(found).toMatch(/Kết quả <span class="en">Results<\/span> \(2\)/);
-      expect(found).toMatch(/<a href="\?entry=1">#1<\/a><\/td><td>[^<]+<\/td><td>[^<]+<\/td><td>mã nhà \/ house/);
+      expect(found).toMatch(new RegExp(`<a href="\\?entry=${giftEntryId}">#${giftEntryId}</a></td><td>[^<]+</td><td>[^<]+</td><td>mã nhà / house`));
       expect(found).toMatch(new RegExp(`Tiền cho nhà <span class="en">Money for the house</span></td><td>${houseCode}</td><td>Xã A</td>`));
       const filed = await request('POST', '/staff/corrections/request', 'recorder', new URLSearchParams({
-        csrf: sessions.recorder.csrf, submission: `corr-${Math.random().toString(36).slice(2)}-000`, entryId: '1', whatIsWrong: 'Ghi nhầm nhà, đúng là nhà bên cạnh.',
+        csrf: sessions.recorder.csrf, submission: `corr-${Math.random().toString(36).slice(2)}-000`, entryId: String(giftEntryId), whatIsWrong: 'Ghi nhầm nhà, đúng là nhà bên cạnh.',
       }));
       expect(filed.status).toBe(200);
-      expect(await filed.text()).toMatch(/Đã gửi yêu cầu điều chỉnh #1 cho bút toán #1/);
+      expect(await filed.text()).toMatch(new RegExp(`Đã gửi yêu cầu điều chỉnh #1 cho bút toán #${giftEntryId}`));
       const listed = await (await request('GET', '/staff/corrections', 'approver')).text();
       expect(listed).toContain('Ghi nhầm nhà, đúng là nhà bên cạnh.');
       expect(listed).toContain('value="refuse"');
@@ -174,7 +178,7 @@ for (const driver of drivers) {
       const handle: DbHandle = await staged.open();
       const digest = await recordsDigest(handle.db);
       expect(digest).toMatch(/contributions:2:/);
-      expect(digest).toMatch(/journal_entries:2:/);
+      expect(digest).toMatch(new RegExp(`journal_entries:${giftEntryId + 1}:`));
       expect(digest).toMatch(/disbursements:1:/);
       expect(digest).toMatch(/households:3:/);
     });

@@ -94,7 +94,7 @@ describe('reversalOf: a correction is a mirror entry, never an edit', () => {
   it('undoes every counter the original moved', () => {
     const reversal = reversalOf(original!, 'Sai số tiền', when);
     const net = effectsOf([...original!.lines, ...reversal.lines]);
-    for (const house of net.houses.values()) expect(house).toEqual({ allocatedVnd: 0, cashAllocatedVnd: 0, disbursedVnd: 0 });
+    for (const house of net.houses.values()) expect(house).toEqual({ allocatedVnd: 0, cashAllocatedVnd: 0, disbursedVnd: 0, stateAllocatedVnd: 0, statePaidVnd: 0 });
     for (const pool of net.pools.values()) expect(pool.deltaVnd).toBe(0);
     for (const lot of net.lots.values()) expect(lot.deltaVnd).toBe(0);
     expect(net.houses.size).toBeGreaterThan(0);
