@@ -95,6 +95,10 @@ export async function dumpDatabase(handle: DbHandle, write: (table: string, text
   });
 }
 
+// Rows the migrations themselves write (the empty chain head, the cash accounts at zero): a fresh database
+// still counts as empty with them.
+const MIGRATION_ROWS: Record<string, string> = { chain_head: ' WHERE entry_count > 0', cash_balances: ' WHERE balance_vnd <> 0' };
+
 // Restores into a database the migrations just created: refuses one that holds any data.
 export async function restoreDatabase(handle: DbHandle, manifest: Manifest, read: (table: string) => Promise<string>): Promise<void> {
   await handle.migrate();
@@ -104,7 +108,7 @@ export async function restoreDatabase(handle: DbHandle, manifest: Manifest, read
   }
   const present = new Map((await tablesInDependencyOrder(handle.db)).map((t) => [t.name, t.columns]));
   for (const table of present.keys()) {
-    const [row] = await queryRows<{ n: number }>(handle.db, sql.raw(`SELECT count(*)::int AS n FROM ${quoteIdent(table)}${table === 'chain_head' ? ' WHERE entry_count > 0' : ''}`));
+    const [row] = await queryRows<{ n: number }>(handle.db, sql.raw(`SELECT count(*)::int AS n FROM ${quoteIdent(table)}${MIGRATION_ROWS[table] ?? ''}`));
     if ((row?.n ?? 0) > 0) {
       throw new DomainError(409, 'database_not_empty', `Cơ sở dữ liệu đích đã có dữ liệu (bảng ${table}): chỉ khôi phục vào cơ sở dữ liệu trống.`,
         `The target database already holds data (table ${table}): restore only into an empty database.`);
@@ -124,7 +128,8 @@ export async function restoreDatabase(handle: DbHandle, manifest: Manifest, read
     // The migrations' own rows (the empty chain head) give way to the backup's.
     for (const table of manifest.tables) if (table.rows > 0 && table.name === 'chain_head') await bulk.exec('DELETE FROM chain_head');
     for (const table of manifest.tables) {
-      if (table.rows === 0) continue;
+      // The cash balances follow from the journal lines: their trigger moves them as the lines are copied.
+      if (table.rows === 0 || table.name === 'cash_balances') continue;
       await bulk.copy(quoteIdent(table.name), table.columns.map(quoteIdent), texts.get(table.name)!);
     }
     // Explicit ids were written: move every sequence past them so new rows do not collide.
