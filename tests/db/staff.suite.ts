@@ -4,7 +4,7 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { eq, sql } from 'drizzle-orm';
+import { eq, ne, sql } from 'drizzle-orm';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { queryRows, schema, type DbHandle } from '../../db/client';
@@ -245,8 +245,10 @@ export function staffSuite(driver: string, fresh: FreshDb): void {
         expect(house!.budgetVnd).toBe(60_000_000);
 
         const hanh = await contextOf(handle.db, 'hanh');
-        expect(await refusal(() => reverseAction(hanh, formOf({ entryId: '1', reason: '' })))).toMatchObject({ status: 400 });
-        expect((await reverseAction(hanh, formOf({ entryId: '1', reason: 'Ghi nhầm số tiền' }))).vi).toMatch(/Đã đảo bút toán #1/);
+        // The first entry with money (the houses' registrations are record entries, with nothing to reverse).
+        const [first] = await handle.db.select({ id: schema.journalEntries.id }).from(schema.journalEntries).where(ne(schema.journalEntries.kind, 'record')).orderBy(schema.journalEntries.id).limit(1);
+        expect(await refusal(() => reverseAction(hanh, formOf({ entryId: String(first!.id), reason: '' })))).toMatchObject({ status: 400 });
+        expect((await reverseAction(hanh, formOf({ entryId: String(first!.id), reason: 'Ghi nhầm số tiền' }))).vi).toMatch(new RegExp(`Đã đảo bút toán #${first!.id}`));
         expect((await verifyLedger(handle.db)).ok).toBe(true);
       });
 
@@ -420,7 +422,7 @@ export function staffSuite(driver: string, fresh: FreshDb): void {
       expect(first.province.money.cashDonationsVnd).toBeGreaterThan(0);
       const csv = reportCsv(first);
       const [header, provinceRow] = csv.split('\r\n').map((line) => line.split(','));
-      expect(provinceRow![header!.indexOf('Đã chi cho hộ (đ) / Paid to households (VND)')]).toBe(String(first.province.money.disbursedVnd));
+      expect(provinceRow![header!.indexOf('Tiền quỹ đã chi cho hộ (đ) / Fund money paid to households (VND)')]).toBe(String(first.province.money.disbursedVnd));
       expect(first.contributors.length).toBeGreaterThan(0);
       expect(first.contributors.every((c) => c.name !== 'Nhà hảo tâm' && c.name !== 'Ngân sách nhà nước')).toBe(true);
       expect(await refusal(() => sixMonthReport(handle.db, '2025-07-01', '2025-06-30'))).toMatchObject({ status: 400 });
