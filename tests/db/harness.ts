@@ -4,7 +4,7 @@ import postgres from 'postgres';
 import { PGlite } from '@electric-sql/pglite';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { migrationsFolder, openPglite, openPostgres, type DbHandle } from '../../db/client';
 
 export interface FreshOptions {
@@ -70,4 +70,14 @@ export function postgresFresh(url: string): FreshDb {
       },
     };
   };
+}
+
+// Every file below dir, as paths relative to it, sorted: what a published dataset holds.
+export function filesUnder(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) (e.isDirectory() ? walk(join(d, e.name)) : out.push(relative(dir, join(d, e.name))));
+  };
+  walk(dir);
+  return out.sort();
 }

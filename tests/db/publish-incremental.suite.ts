@@ -1,9 +1,9 @@
 // A publish after one new gift, on one driver: it writes exactly the files that show the gift, links
 // every other file from the last publish, equals a full publish byte for byte, and verifies.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle } from '../../db/client';
@@ -11,19 +11,10 @@ import { publishDataset, type PublishReport } from '../../src/publish/export';
 import { FILES, type Checkpoint } from '../../src/publish/format';
 import { verifyDataset } from '../../src/publish/verify-dataset';
 import { generatePrivateKey, signerFromPrivateKey } from '../../src/publish/tlog/signer';
-import type { FreshDb } from './harness';
+import { filesUnder, type FreshDb } from './harness';
 import { buildWorld, give, type World } from './world';
 
 const run = promisify(execFile);
-
-function filesUnder(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) (e.isDirectory() ? walk(join(d, e.name)) : out.push(relative(dir, join(d, e.name))));
-  };
-  walk(dir);
-  return out.sort();
-}
 
 export function publishIncrementalSuite(driver: string, fresh: FreshDb): void {
   describe(`incremental publish (${driver})`, () => {

@@ -1,9 +1,9 @@
 // The transparency log across publishes, on one driver: tiles extend byte for byte, the history verifies,
 // a rewritten early entry is caught by the first checkpoint, and the standalone verify.mjs agrees.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, appendFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { sql, type SQL } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,19 +14,10 @@ import { publishDataset, type PublishReport } from '../../src/publish/export';
 import { verifyDataset } from '../../src/publish/verify-dataset';
 import { LogRewrittenError } from '../../src/publish/tlog/log-writer';
 import { cosigner, generatePrivateKey, signerFromPrivateKey } from '../../src/publish/tlog/signer';
-import type { FreshDb } from './harness';
+import { filesUnder, type FreshDb } from './harness';
 import { buildWorld, give, type World } from './world';
 
 const run = promisify(execFile);
-
-function filesUnder(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) (e.isDirectory() ? walk(join(d, e.name)) : out.push(relative(dir, join(d, e.name))));
-  };
-  walk(dir);
-  return out.sort();
-}
 
 // What a forger with database access does: rewrite entry #1 and recompute every hash after it, so the
 // linear chain alone verifies again.
