@@ -142,6 +142,22 @@ export async function pipelinedTransaction<T>(db: Db | Tx, work: (tx: Tx, commit
     const base = (db as unknown as { session: { dialect: never; schema: never; options: never } }).session;
     const session = new PostgresJsSession(reserved as never, base.dialect, base.schema, base.options);
     const tx = new PostgresJsTransaction(base.dialect, session as never, base.schema) as unknown as Tx;
+    // A reserved connection has no savepoints of its own; nested transactions (tx.transaction) need them.
+    let savepoints = 0;
+    Object.assign(reserved, {
+      savepoint: async (inner: (sql: postgres.ReservedSql) => Promise<unknown>) => {
+        const name = `pipelined_${savepoints++}`;
+        await reserved.unsafe(`SAVEPOINT ${name}`);
+        try {
+          const value = await inner(reserved);
+          await reserved.unsafe(`RELEASE SAVEPOINT ${name}`);
+          return value;
+        } catch (error) {
+          await reserved.unsafe(`ROLLBACK TO SAVEPOINT ${name}`);
+          throw error;
+        }
+      },
+    });
     const result = await work(tx, commit);
     // A failed statement whose error was caught turns COMMIT into a silent ROLLBACK.
     if ((await commit()).command !== 'COMMIT') throw new Error('the transaction was rolled back');

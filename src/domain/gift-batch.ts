@@ -115,7 +115,15 @@ export interface BatchOptions {
   commit?: () => Promise<unknown>;
   /** Read the batch's idempotency keys before writing; needed only when no ids were given or a key was found taken. */
   checkKeys?: boolean;
+  /** Queues the caller's own writes that follow from the answers (contribution ids and splits known, entries not yet)
+   * before the chain append, so the append, and the chain lock it takes, comes last: held for one round trip. */
+  beside?: (planned: PlannedReply[]) => Promise<unknown>;
+  /** Queues the caller's writes that read the entries, right behind the append and before COMMIT. */
+  after?: () => Promise<unknown>;
 }
+
+/** A gift's answer before its entry is appended: what it will be, or its refusal. */
+export type PlannedReply = Omit<CashResult, 'entryId' | 'entryHash'> | Error;
 
 // Posts a batch of parsed cash gifts inside the caller's transaction; their keys must differ. Two round
 // trips at most: the locked state (none for a batch of general-fund gifts by new donors with ids reserved),
@@ -213,8 +221,11 @@ export async function postCashGifts(tx: Tx, inputs: CashInput[], options: BatchO
   for (const gift of accepted) effectsOf(gift.draft.lines, effects);
   const donors = accepted.flatMap((gift) => (gift.donor ? [gift.donor] : []));
   const records = await contributionRecords(tx, accepted.map((gift) => ({ contribution: gift.contribution, newDonor: gift.donor })), lookup);
-  // Second round trip: rows, counters, then the chain and the keys with their results in one statement, and COMMIT.
-  const [, , , appended] = await Promise.all([
+  // A replayed gift is planned as its first result (the accepted ones' places are filled next).
+  const planned: PlannedReply[] = replies.map((reply) => (reply instanceof Error || reply === undefined ? reply : reply.result));
+  for (const gift of accepted) planned[gift.index] = gift.result;
+  // Second round trip: rows, counters, the caller's writes, then the chain and the keys with their results in one statement, and COMMIT.
+  const [, , , , appended] = await Promise.all([
     // Written from JSON rather than through Drizzle's insert builder, which cost more client time than the rest of a gift;
     // `.then` starts each statement now, so they go out in this order.
     donors.length === 0 ? undefined : tx.execute(sql`
@@ -231,6 +242,7 @@ export async function postCashGifts(tx: Tx, inputs: CashInput[], options: BatchO
       })))}::jsonb) AS c(id integer, receipt_code text, campaign_id integer, donor_id integer, kind text, channel text, amount_vnd bigint,
         target_type text, target_house_id integer, target_area_id integer, received_at timestamptz, details jsonb)`).then(() => undefined),
     writeCounters(tx, effects),
+    options.beside?.(planned),
     queryRows<{ ordinal: number; entry_id: string | number; entry_hash: string }>(tx, sql`
       WITH appended AS (SELECT * FROM ledger_append(${JSON.stringify(accepted.map((gift, n) => appendArg({ ...gift.draft, record: records[n] })))}::jsonb)),
       claimed AS (
@@ -240,6 +252,7 @@ export async function postCashGifts(tx: Tx, inputs: CashInput[], options: BatchO
           AS k(key text, request_hash text, result jsonb, ordinal integer)
         JOIN appended a ON a.ordinal = k.ordinal)
       SELECT ordinal, entry_id, entry_hash FROM appended ORDER BY ordinal`),
+    options.after?.(),
     options.commit?.(),
   ]);
   appended.forEach((row, n) => {

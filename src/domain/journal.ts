@@ -1,7 +1,7 @@
 // Writing to the journal: every domain operation ends here, inside one transaction.
 import { createHash } from 'node:crypto';
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
-import { queryRows, schema, type Db, type Tx } from '../../db/client';
+import { pipelinedTransaction, queryRows, schema, type Db, type Tx } from '../../db/client';
 import { effectsOf, type Effects } from '../ledger/effects';
 import { assertBalanced, type EntryDraft, type PostedEntry } from '../ledger/entry';
 import { canonicalTail } from '../ledger/hash';
@@ -171,11 +171,13 @@ export interface Outcome<T> {
 }
 
 // Runs a write once per idempotency key, in one transaction (a savepoint inside a caller's batch): a repeat with the same content
-// returns the first result; a repeat with different content is refused (409).
-export async function runOnce<T>(db: Db | Tx, key: string, request: unknown, write: (tx: Tx) => Promise<T>): Promise<Outcome<T>> {
+// returns the first result; a repeat with different content is refused (409). The claim travels with BEGIN and the result
+// with COMMIT (pipelinedTransaction); `finish(result)` lets the write queue both behind its own last statements, so a lock
+// those take (the chain's) is held for one round trip.
+export async function runOnce<T>(db: Db | Tx, key: string, request: unknown, write: (tx: Tx, finish: (result: T) => Promise<unknown>) => Promise<T>): Promise<Outcome<T>> {
   const hash = requestHash(request);
   try {
-    return await db.transaction(async (tx) => {
+    return await pipelinedTransaction(db, async (tx, commit) => {
       const claimed = await tx.insert(idempotencyKeys).values({ key, requestHash: hash }).onConflictDoNothing().returning({ key: idempotencyKeys.key });
       if (claimed.length === 0) {
         const [first] = await tx.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, key));
@@ -189,8 +191,13 @@ export async function runOnce<T>(db: Db | Tx, key: string, request: unknown, wri
         }
         return { result: first!.result as T, replayed: true };
       }
-      const result = await write(tx);
-      await tx.update(idempotencyKeys).set({ result: result as never }).where(eq(idempotencyKeys.key, key));
+      let finished: Promise<unknown> | undefined;
+      const finish = (result: T) => (finished ??= Promise.all([
+        tx.update(idempotencyKeys).set({ result: result as never }).where(eq(idempotencyKeys.key, key)).then(() => undefined),
+        commit(),
+      ]));
+      const result = await write(tx, finish);
+      await finish(result);
       return { result, replayed: false };
     });
   } catch (error) {

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { queryRows, schema, type Tx } from '../../db/client';
 import { todayInVietnam } from '../staff/forms';
-import type { MailPayload, MoneyWent } from './messages';
+import type { MailPayload } from './messages';
 
 
 export type MailKind = (typeof schema.mailKinds)[number];
@@ -43,43 +43,42 @@ export async function enqueueMessage(tx: Tx, message: OutgoingMessage): Promise<
   return row ? (row.status as 'pending' | 'suppressed') === 'pending' ? 'queued' : 'suppressed' : 'duplicate';
 }
 
-interface ConfirmedRow extends Record<string, unknown> {
-  campaign_id: number; receipt_code: string; email: string | null; amount_vnd: string | number; received_at: Date | string;
-  channel: 'card' | 'bank_transfer' | 'office'; house_code: string | null; commune_name: string | null; entry_id: string | number | null;
-  house_vnd: string | number; commune_vnd: string | number; general_vnd: string | number;
+// Hook: pledges just confirmed (card webhook, bank statement, review queue) get their receipt, one per
+// receipt code however often the confirmation is replayed. One statement for a whole statement batch,
+// started at once (no read first), so a caller can queue it behind its last writes. The calendar day is
+// Vietnam's (UTC+7 all year), as todayInVietnam gives it; the token is random per message.
+export function enqueueReceipts(tx: Tx, pledgeIds: number[]): Promise<void> {
+  if (pledgeIds.length === 0) return Promise.resolve();
+  const tokens = pledgeIds.map((pledge_id) => ({ pledge_id, token: randomBytes(18).toString('base64url') }));
+  return tx.execute(sql`
+    INSERT INTO mail_outbox (campaign_id, dedupe_key, kind, recipient, receipt_code, payload, unsubscribe_token, status)
+    SELECT r.campaign_id, 'receipt:' || r.receipt_code, 'receipt', r.email, r.receipt_code,
+      jsonb_build_object('kind', 'receipt', 'receiptCode', r.receipt_code, 'amountVnd', r.amount_vnd, 'channel', r.channel, 'entryId', r.entry_id,
+        'receivedOn', to_char((r.received_at AT TIME ZONE 'UTC') + interval '7 hours', 'YYYY-MM-DD'),
+        'went', jsonb_build_object('houseCode', r.house_code, 'houseVnd', r.house_vnd, 'communeName', r.commune_name, 'communeVnd', r.commune_vnd, 'generalVnd', r.general_vnd)),
+      r.token, 'pending'
+    FROM (
+      SELECT p.campaign_id, p.receipt_code, btrim(p.email) AS email, c.amount_vnd, c.received_at, c.channel, h.public_code AS house_code,
+             coalesce(ca.name, pa.name) AS commune_name, e.id AS entry_id, t.token,
+             coalesce(-sum(l.amount_vnd) FILTER (WHERE l.account = 'house_cash'), 0) AS house_vnd,
+             coalesce(-sum(l.amount_vnd) FILTER (WHERE l.account = 'pool_commune'), 0) AS commune_vnd,
+             coalesce(-sum(l.amount_vnd) FILTER (WHERE l.account = 'pool_general'), 0) AS general_vnd
+      FROM jsonb_to_recordset(${JSON.stringify(tokens)}::jsonb) AS t(pledge_id integer, token text)
+      JOIN pledges p ON p.id = t.pledge_id
+      JOIN contributions c ON c.id = p.contribution_id
+      LEFT JOIN journal_entries e ON e.contribution_id = c.id AND e.kind = 'contribution'
+      LEFT JOIN journal_lines l ON l.entry_id = e.id
+      LEFT JOIN houses h ON h.id = p.target_house_id
+      LEFT JOIN areas pa ON pa.id = p.target_area_id
+      LEFT JOIN LATERAL (SELECT a.name FROM journal_lines cl JOIN areas a ON a.id = cl.area_id
+                         WHERE cl.entry_id = e.id AND cl.account = 'pool_commune' LIMIT 1) ca ON true
+      WHERE btrim(p.email) <> ''
+      GROUP BY p.id, c.id, e.id, h.public_code, ca.name, pa.name, t.token) r
+    ON CONFLICT (dedupe_key) DO NOTHING`).then(() => undefined);
 }
 
 // The Vietnamese calendar day of a moment, as the messages show dates.
 const isoDay = (value: Date | string) => todayInVietnam(new Date(value));
-
-// Hook: pledges just confirmed (card webhook, bank statement, review queue) get their receipt, one per
-// receipt code however often the confirmation is replayed. One query for a whole statement batch.
-export async function enqueueReceipts(tx: Tx, pledgeIds: number[]): Promise<void> {
-  if (pledgeIds.length === 0) return;
-  const rows = await queryRows<ConfirmedRow>(tx, sql`
-    SELECT p.campaign_id, p.receipt_code, p.email, c.amount_vnd, c.received_at, c.channel, h.public_code AS house_code,
-           coalesce(ca.name, pa.name) AS commune_name, e.id AS entry_id,
-           coalesce(-sum(l.amount_vnd) FILTER (WHERE l.account = 'house_cash'), 0) AS house_vnd,
-           coalesce(-sum(l.amount_vnd) FILTER (WHERE l.account = 'pool_commune'), 0) AS commune_vnd,
-           coalesce(-sum(l.amount_vnd) FILTER (WHERE l.account = 'pool_general'), 0) AS general_vnd
-    FROM pledges p
-    JOIN contributions c ON c.id = p.contribution_id
-    LEFT JOIN journal_entries e ON e.contribution_id = c.id AND e.kind = 'contribution'
-    LEFT JOIN journal_lines l ON l.entry_id = e.id
-    LEFT JOIN houses h ON h.id = p.target_house_id
-    LEFT JOIN areas pa ON pa.id = p.target_area_id
-    LEFT JOIN LATERAL (SELECT a.name FROM journal_lines cl JOIN areas a ON a.id = cl.area_id
-                       WHERE cl.entry_id = e.id AND cl.account = 'pool_commune' LIMIT 1) ca ON true
-    WHERE p.id IN (SELECT jsonb_array_elements_text(${JSON.stringify(pledgeIds)}::jsonb)::integer) AND p.email IS NOT NULL
-    GROUP BY p.id, c.id, e.id, h.public_code, ca.name, pa.name`);
-  for (const r of rows) {
-    const went: MoneyWent = { houseCode: r.house_code, houseVnd: Number(r.house_vnd), communeName: r.commune_name, communeVnd: Number(r.commune_vnd), generalVnd: Number(r.general_vnd) };
-    await enqueueMessage(tx, {
-      campaignId: r.campaign_id, dedupeKey: `receipt:${r.receipt_code}`, recipient: r.email,
-      payload: { kind: 'receipt', receiptCode: r.receipt_code, amountVnd: Number(r.amount_vnd), receivedOn: isoDay(r.received_at), channel: r.channel, went, entryId: r.entry_id === null ? null : Number(r.entry_id) },
-    });
-  }
-}
 
 // Hook: a card gift refunded or taken back by a dispute; one note per receipt.
 export async function enqueueRefundNotice(tx: Tx, pledgeId: number, reason: 'refund' | 'dispute', on: Date): Promise<void> {

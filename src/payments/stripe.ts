@@ -3,7 +3,10 @@
 import Stripe from 'stripe';
 import { and, asc, eq, isNull, or, sql } from 'drizzle-orm';
 import { schema, type Db, type Tx } from '../../db/client';
-import { recordCashContribution, type CashResult } from '../domain/contributions';
+import type { CashResult } from '../domain/contributions';
+import { postCashGifts, postCashGiftsIsolated, type PlannedReply } from '../domain/gift-batch';
+import { cashContributionInput } from '../domain/schemas';
+import { parseInput } from '../domain/validate';
 import { reverseEntry } from '../domain/corrections';
 import { DomainError } from '../domain/errors';
 import { runOnce } from '../domain/journal';
@@ -120,7 +123,13 @@ export async function processStripeEvent(deps: WebhookDeps, event: Stripe.Event)
         return (await runOnce(deps.db, eventKey, request, (tx) => noteAwaiting(tx, session))).result;
       }
       const feeVnd = await feeFor(deps, session);
-      return (await runOnce(deps.db, eventKey, request, (tx) => confirm(tx, event.id, session, feeVnd, occurredAt))).result;
+      const confirmOnce = (isolated: boolean) => runOnce<Handled>(deps.db, eventKey, request, (tx, finish) => confirm(tx, event.id, session, feeVnd, occurredAt, finish, isolated));
+      try {
+        return (await confirmOnce(false)).result;
+      } catch (error) {
+        if (!(error instanceof PipelineFailed)) throw error;
+        return (await confirmOnce(true)).result;
+      }
     }
     case 'checkout.session.async_payment_failed':
     case 'checkout.session.expired': {
@@ -210,12 +219,25 @@ async function fail(tx: Tx, session: Stripe.Checkout.Session, reason: string): P
   return { outcome: 'noted', detail: reason };
 }
 
-// Paid: the pledge becomes a contribution through the domain, allocated as the donor chose.
-async function confirm(tx: Tx, eventId: string, session: Stripe.Checkout.Session, feeVnd: number, occurredAt: Date): Promise<Handled> {
+/** The fast confirmation failed in the database: its transaction is rolled back, and the event is processed again isolated. */
+class PipelineFailed extends Error {}
+
+// Paid: the pledge becomes a contribution through the domain, allocated as the donor chose. The pledge's
+// update goes before the gift's chain append and its receipt and the event's result (`finish`, with COMMIT)
+// right behind it, all in one round trip, so the chain lock is held for that one. A database refusal then
+// fails the whole transaction (PipelineFailed); `isolated`, the gift posts in a savepoint as before and a
+// refusal goes to review. A refund that arrived first (parked) is applied after the gift.
+async function confirm(tx: Tx, eventId: string, session: Stripe.Checkout.Session, feeVnd: number, occurredAt: Date, finish: (result: Handled) => Promise<unknown>, isolated: boolean): Promise<Handled> {
   const paymentIntentId = idOf(session.payment_intent);
   if (!paymentIntentId) throw new DomainError(400, 'no_payment_intent', 'Phiên thanh toán không có PaymentIntent.', 'The session has no PaymentIntent.');
-  await lockPayment(tx, paymentIntentId);
-  const pledge = await lockPledgeForSession(tx, session);
+  // One round trip: the payment's lock, then the pledge and the refunds waiting for it.
+  const [, pledge, parked] = await Promise.all([
+    lockPayment(tx, paymentIntentId),
+    lockPledgeForSession(tx, session),
+    tx.select().from(stripeParkedEvents)
+      .where(and(eq(stripeParkedEvents.paymentIntentId, paymentIntentId), isNull(stripeParkedEvents.appliedAt)))
+      .orderBy(asc(stripeParkedEvents.createdAt), asc(stripeParkedEvents.eventId)).then((rows) => rows),
+  ]);
   const amountVnd = session.amount_total ?? 0;
   if (!pledge) {
     await queueReview(tx, { source: 'stripe', reference: eventId, reason: 'unknown_pledge', amountVnd,
@@ -236,39 +258,57 @@ async function confirm(tx: Tx, eventId: string, session: Stripe.Checkout.Session
   }
   const target = pledge.targetType === 'house' ? { type: 'house', houseId: pledge.targetHouseId }
     : pledge.targetType === 'commune' ? { type: 'commune', areaId: pledge.targetAreaId } : { type: 'general' };
-  let posted: CashResult;
+  const confirmed = (split: CashResult['split']): Handled => ({ outcome: 'confirmed', receiptCode: pledge.receiptCode, split, feeVnd });
+  const markPaid = (contributionId: number) => tx.update(pledges).set({
+    status: 'confirmed', statusReason: null, contributionId, confirmedAt: occurredAt, stripeSessionId: session.id, stripePaymentIntentId: paymentIntentId,
+  }).where(eq(pledges.id, pledge.id)).then(() => undefined);
+  let reply: PlannedReply;
+  /** The gift as planned, once its pledge's update is queued beside it. */
+  let queued: Omit<CashResult, 'entryId' | 'entryHash'> | undefined;
   try {
-    posted = (await recordCashContribution(tx, {
-      idempotencyKey: `stripe:${paymentIntentId}`,
-      campaignId: pledge.campaignId,
-      channel: 'card',
-      amountVnd,
-      feeVnd,
-      target,
-      receivedAt: occurredAt,
-      receiptCode: pledge.receiptCode,
-      donor: pledgeDonor(pledge),
-    })).result;
+    const input = parseInput(cashContributionInput, {
+      idempotencyKey: `stripe:${paymentIntentId}`, campaignId: pledge.campaignId, channel: 'card', amountVnd, feeVnd, target,
+      receivedAt: occurredAt, receiptCode: pledge.receiptCode, donor: pledgeDonor(pledge),
+    });
+    if (isolated) {
+      const [posted] = await postCashGiftsIsolated(tx, [input]);
+      reply = posted instanceof Error ? posted : posted!.result;
+    } else {
+      const [posted] = await postCashGifts(tx, [input], {
+        checkKeys: true,
+        beside: ([planned]) => {
+          if (planned instanceof Error) return Promise.resolve();
+          queued = planned!;
+          return markPaid(planned!.contributionId);
+        },
+        after: () => enqueueReceipts(tx, [pledge.id]),
+        commit: () => (parked.length === 0 && queued ? finish(confirmed(queued.split)) : Promise.resolve()),
+      }).catch((error: unknown) => {
+        throw new PipelineFailed(error instanceof Error ? error.message : String(error));
+      });
+      reply = posted instanceof Error ? posted : posted!.result;
+    }
   } catch (error) {
-    // The money was taken: whatever the ledger refuses here must reach a person, not vanish in retries.
     if (!(error instanceof DomainError)) throw error;
-    await tx.update(pledges).set({ status: 'review', statusReason: error.code, stripeSessionId: session.id, stripePaymentIntentId: paymentIntentId }).where(eq(pledges.id, pledge.id));
-    await queueReview(tx, { source: 'stripe', reference: eventId, reason: 'posting_refused', pledgeId: pledge.id, amountVnd, detail: `${pledge.receiptCode}: ${error.messageEn}` });
+    reply = error;
+  }
+  if (reply instanceof Error) {
+    // The money was taken: whatever the ledger refuses here must reach a person, not vanish in retries.
+    if (!(reply instanceof DomainError)) throw reply;
+    await tx.update(pledges).set({ status: 'review', statusReason: reply.code, stripeSessionId: session.id, stripePaymentIntentId: paymentIntentId }).where(eq(pledges.id, pledge.id));
+    await queueReview(tx, { source: 'stripe', reference: eventId, reason: 'posting_refused', pledgeId: pledge.id, amountVnd, detail: `${pledge.receiptCode}: ${reply.messageEn}` });
     return { outcome: 'review', detail: 'posting_refused' };
   }
-  await tx.update(pledges).set({
-    status: 'confirmed', statusReason: null, contributionId: posted.contributionId, confirmedAt: occurredAt,
-    stripeSessionId: session.id, stripePaymentIntentId: paymentIntentId,
-  }).where(eq(pledges.id, pledge.id));
-  await enqueueReceipts(tx, [pledge.id]);
-  const parked = await tx.select().from(stripeParkedEvents)
-    .where(and(eq(stripeParkedEvents.paymentIntentId, paymentIntentId), isNull(stripeParkedEvents.appliedAt)))
-    .orderBy(asc(stripeParkedEvents.createdAt), asc(stripeParkedEvents.eventId));
+  // Posted before (a replay of the gift) or isolated: the pledge and its receipt follow one by one.
+  if (!queued) {
+    await markPaid(reply.contributionId);
+    await enqueueReceipts(tx, [pledge.id]);
+  }
   for (const event of parked) {
     await applyReversal(tx, { eventId: event.eventId, type: event.type, object: event.object, paymentIntentId, occurredAt: event.createdAt });
     await tx.update(stripeParkedEvents).set({ appliedAt: new Date() }).where(eq(stripeParkedEvents.eventId, event.eventId));
   }
-  return { outcome: 'confirmed', receiptCode: pledge.receiptCode, split: posted.split, feeVnd };
+  return confirmed(reply.split);
 }
 
 interface ReversalEvent {
