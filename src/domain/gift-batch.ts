@@ -122,6 +122,14 @@ export interface BatchOptions {
   after?: () => Promise<unknown>;
 }
 
+/** A batch posted without a savepoint failed in the database: the caller's transaction is lost, and the work is done again isolated. */
+export class PipelineFailed extends Error {
+  // Rethrows any failure of the unprotected batch as this, so the caller knows to start again isolated.
+  static wrap(error: unknown): never {
+    throw new PipelineFailed(error instanceof Error ? error.message : String(error), { cause: error });
+  }
+}
+
 /** A gift's answer before its entry is appended: what it will be, or its refusal. */
 export type PlannedReply = Omit<CashResult, 'entryId' | 'entryHash'> | Error;
 

@@ -7,6 +7,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { Db } from '../../db/client';
 import { DomainError } from '../domain/errors';
+import { PipelineFailed } from '../domain/gift-batch';
 import { runOnce } from '../domain/journal';
 import { logEvent } from '../log';
 import { readLimitedBody } from '../request-body';
@@ -74,12 +75,18 @@ export function feedRow(payload: FeedPayload): { row: StatementRow; key: string 
 }
 
 // One notification, posted once: the service's id claims it, in the same transaction as the posting.
+// The gift posts without a savepoint and the result goes with the last writes and COMMIT; should the
+// database refuse the gift, the transaction is done again with the savepoint, so the refusal goes to review.
 export async function postFeedTransaction(db: Db, payload: FeedPayload): Promise<{ replayed: boolean; counts: RowCounts }> {
   const { row, key } = feedRow(payload);
-  const { result, replayed } = await runOnce(db, `bank-feed:${payload.gateway}:${payload.id}`, payload, async (tx) => {
+  const post = (pipelined: boolean) => runOnce<RowCounts>(db, `bank-feed:${payload.gateway}:${payload.id}`, payload, async (tx, finish) => {
     const counts = noRows();
-    await importRows(tx, null, [{ row, key }], counts);
+    await importRows(tx, null, [{ row, key }], counts, { pipelined, finish: () => finish(counts) });
     return counts;
+  });
+  const { result, replayed } = await post(true).catch((error: unknown) => {
+    if (error instanceof PipelineFailed) return post(false);
+    throw error;
   });
   return { replayed, counts: result };
 }

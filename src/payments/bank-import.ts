@@ -64,9 +64,18 @@ export async function importStatement(
   return report;
 }
 
+export interface RowsOptions {
+  /** Gifts posted without a savepoint (recordCashContributions); a database refusal throws PipelineFailed. */
+  pipelined?: boolean;
+  /** Queued with the last writes (the caller's result and COMMIT), so they share one round trip. */
+  finish?: () => Promise<unknown>;
+}
+
 // Matches, keeps and posts bank rows not seen before, in the caller's transaction: a statement's batch,
 // or one transaction the bank feed reported (statementId null). A row already kept, by key, is skipped.
-export async function importRows(tx: Tx, statementId: number | null, batch: { row: StatementRow; key: string }[], report: RowCounts): Promise<{ rows: number }> {
+// The writes after the gifts' chain append go out together, so the chain lock is not held through
+// one round trip each.
+export async function importRows(tx: Tx, statementId: number | null, batch: { row: StatementRow; key: string }[], report: RowCounts, options: RowsOptions = {}): Promise<{ rows: number }> {
   const existing = new Set((await tx.select({ key: bankStatementRows.rowKey }).from(bankStatementRows).where(inArray(bankStatementRows.rowKey, batch.map((b) => b.key)))).map((r) => r.key));
   const fresh = batch.filter((b) => !existing.has(b.key));
   if (fresh.length === 0) return { rows: 0 };
@@ -112,7 +121,7 @@ export async function importRows(tx: Tx, statementId: number | null, batch: { ro
   const newDecisions = decisions.filter((d) => idByKey.has(d.key));
   // Every matched row of the batch posts as one batch of gifts: one commit, one chain extension.
   const matched = newDecisions.flatMap((d) => (d.decision.status === 'matched' ? [{ pledge: d.decision.pledge, row: d.row, key: d.key }] : []));
-  const postedByKey = new Map((await confirmTransfers(tx, matched)).map((posted, i) => [matched[i]!.key, posted]));
+  const postedByKey = new Map((await confirmTransfers(tx, matched, options.pipelined)).map((posted, i) => [matched[i]!.key, posted]));
   for (const { row, key, decision } of newDecisions) {
     const rowId = idByKey.get(key)!;
     report.newRows++;
@@ -134,21 +143,22 @@ export async function importRows(tx: Tx, statementId: number | null, batch: { ro
       }
     }
   }
-  await markConfirmed(tx, confirmed);
+  for (const r of reviews) {
+    report.review[r.reason] = (report.review[r.reason] ?? 0) + 1;
+    report.reviewVnd += r.amountVnd;
+  }
   const refusedRows = reviews.filter((r) => r.reason === 'posting_refused').map((r) => r.rowId);
-  if (refusedRows.length > 0) await tx.update(bankStatementRows).set({ status: 'review' }).where(inArray(bankStatementRows.id, refusedRows));
-  if (reviews.length > 0) {
-    await tx.execute(sql`
+  await Promise.all([
+    markConfirmed(tx, confirmed),
+    refusedRows.length === 0 ? undefined : tx.update(bankStatementRows).set({ status: 'review' }).where(inArray(bankStatementRows.id, refusedRows)).then(() => undefined),
+    reviews.length === 0 ? undefined : tx.execute(sql`
       INSERT INTO payment_reviews (source, reference, reason, detail, pledge_id, bank_row_id, amount_vnd)
       SELECT 'bank', r.reference, r.reason, r.detail, r.pledge_id, r.bank_row_id, r.amount_vnd
       FROM jsonb_to_recordset(${JSON.stringify(reviews.map((r) => ({ reference: r.key, reason: r.reason, detail: r.detail, pledge_id: r.pledgeId, bank_row_id: r.rowId, amount_vnd: r.amountVnd })))}::jsonb)
         AS r(reference text, reason text, detail text, pledge_id integer, bank_row_id integer, amount_vnd bigint)
-      ON CONFLICT (source, reference) DO NOTHING`);
-    for (const r of reviews) {
-      report.review[r.reason] = (report.review[r.reason] ?? 0) + 1;
-      report.reviewVnd += r.amountVnd;
-    }
-  }
+      ON CONFLICT (source, reference) DO NOTHING`).then(() => undefined),
+    options.finish?.(),
+  ]);
   return { rows: fresh.length };
 }
 
@@ -203,14 +213,17 @@ export interface ConfirmedTransfer { pledge_id: number; row_id: number; contribu
 
 // Pledges and their bank rows point at the contribution that confirmed them: one statement for a whole batch;
 // each donor's receipt email is queued in the same transaction.
+// The three statements go out together (in this order), one round trip.
 export async function markConfirmed(tx: Tx, confirmed: ConfirmedTransfer[]): Promise<void> {
   if (confirmed.length === 0) return;
   const values = sql`jsonb_to_recordset(${JSON.stringify(confirmed)}::jsonb) AS v(pledge_id integer, row_id integer, contribution_id integer, confirmed_at timestamptz)`;
-  await tx.execute(sql`UPDATE pledges p SET status = 'confirmed', status_reason = NULL, contribution_id = v.contribution_id, confirmed_at = v.confirmed_at FROM ${values} WHERE p.id = v.pledge_id`);
-  await tx.execute(sql`
-    UPDATE bank_statement_rows r SET contribution_id = v.contribution_id, pledge_id = v.pledge_id, matched_code = p.receipt_code, status = 'matched'
-    FROM ${values} JOIN pledges p ON p.id = v.pledge_id WHERE r.id = v.row_id`);
-  await enqueueReceipts(tx, confirmed.map((c) => c.pledge_id));
+  await Promise.all([
+    tx.execute(sql`UPDATE pledges p SET status = 'confirmed', status_reason = NULL, contribution_id = v.contribution_id, confirmed_at = v.confirmed_at FROM ${values} WHERE p.id = v.pledge_id`).then(() => undefined),
+    tx.execute(sql`
+      UPDATE bank_statement_rows r SET contribution_id = v.contribution_id, pledge_id = v.pledge_id, matched_code = p.receipt_code, status = 'matched'
+      FROM ${values} JOIN pledges p ON p.id = v.pledge_id WHERE r.id = v.row_id`).then(() => undefined),
+    enqueueReceipts(tx, confirmed.map((c) => c.pledge_id)),
+  ]);
 }
 
 // A matched transfer becomes the pledge's contribution, receipt code and all; a refusal comes back as text for review.
@@ -220,7 +233,7 @@ export async function confirmTransfer(tx: Tx, pledge: Pledge, row: Pick<Statemen
 }
 
 // Many matched transfers as one batch of gifts; each answers alone (contribution id, or refusal text).
-export async function confirmTransfers(tx: Tx, items: { pledge: Pledge; row: Pick<StatementRow, 'creditVnd' | 'bookedAt'>; key: string }[]): Promise<(number | string)[]> {
+export async function confirmTransfers(tx: Tx, items: { pledge: Pledge; row: Pick<StatementRow, 'creditVnd' | 'bookedAt'>; key: string }[], pipelined = false): Promise<(number | string)[]> {
   if (items.length === 0) return [];
   const replies = await recordCashContributions(tx, items.map(({ pledge, row, key }) => ({
     idempotencyKey: bankPostingKey(key), campaignId: pledge.campaignId, channel: 'bank_transfer', amountVnd: row.creditVnd,
@@ -228,7 +241,7 @@ export async function confirmTransfers(tx: Tx, items: { pledge: Pledge; row: Pic
       : pledge.targetType === 'commune' ? { type: 'commune', areaId: pledge.targetAreaId } : { type: 'general' },
     receivedAt: row.bookedAt, receiptCode: pledge.receiptCode,
     donor: pledgeDonor(pledge),
-  })));
+  })), { pipelined });
   return replies.map((reply, i) => {
     if (reply instanceof DomainError) return `${items[i]!.pledge.receiptCode}: ${reply.messageEn}`;
     if (reply instanceof Error) throw reply;

@@ -4,7 +4,7 @@ import Stripe from 'stripe';
 import { and, asc, eq, isNull, or, sql } from 'drizzle-orm';
 import { schema, type Db, type Tx } from '../../db/client';
 import type { CashResult } from '../domain/contributions';
-import { postCashGifts, postCashGiftsIsolated, type PlannedReply } from '../domain/gift-batch';
+import { PipelineFailed, postCashGifts, postCashGiftsIsolated, type PlannedReply } from '../domain/gift-batch';
 import { cashContributionInput } from '../domain/schemas';
 import { parseInput } from '../domain/validate';
 import { reverseEntry } from '../domain/corrections';
@@ -219,9 +219,6 @@ async function fail(tx: Tx, session: Stripe.Checkout.Session, reason: string): P
   return { outcome: 'noted', detail: reason };
 }
 
-/** The fast confirmation failed in the database: its transaction is rolled back, and the event is processed again isolated. */
-class PipelineFailed extends Error {}
-
 // Paid: the pledge becomes a contribution through the domain, allocated as the donor chose. The pledge's
 // update goes before the gift's chain append and its receipt and the event's result (`finish`, with COMMIT)
 // right behind it, all in one round trip, so the chain lock is held for that one. A database refusal then
@@ -283,9 +280,7 @@ async function confirm(tx: Tx, eventId: string, session: Stripe.Checkout.Session
         },
         after: () => enqueueReceipts(tx, [pledge.id]),
         commit: () => (parked.length === 0 && queued ? finish(confirmed(queued.split)) : Promise.resolve()),
-      }).catch((error: unknown) => {
-        throw new PipelineFailed(error instanceof Error ? error.message : String(error));
-      });
+      }).catch(PipelineFailed.wrap);
       reply = posted instanceof Error ? posted : posted!.result;
     }
   } catch (error) {
