@@ -260,7 +260,9 @@ export async function postCashGifts(tx: Tx, inputs: CashInput[], options: BatchO
           AS k(key text, request_hash text, result jsonb, ordinal integer)
         JOIN appended a ON a.ordinal = k.ordinal)
       SELECT ordinal, entry_id, entry_hash FROM appended ORDER BY ordinal`),
-    options.after?.(),
+    // Drizzle hands a statement over a few microtasks after it is made (queryRows one later than `.then`):
+    // the caller's later writes wait for the microtasks to drain, so they surely follow the append.
+    options.after && new Promise((queued) => setImmediate(queued)).then(options.after),
     options.commit?.(),
   ]);
   appended.forEach((row, n) => {

@@ -20,7 +20,7 @@ import type { WebhookDeps } from '../../src/payments/stripe';
 import { erasurePage, handleUnsubscribe } from '../../src/mail/http';
 import { enqueueMessage } from '../../src/mail/outbox';
 import { latestCheckpoint, resendMessage, sendDue, type RetryPolicy, type SendOptions } from '../../src/mail/worker';
-import { refundedCharge, startStripeStandIn, stripeEvent, type StripeStandIn } from '../../scripts/lib/stripe-stand-in';
+import { refundedCharge, standInFeeVnd, startStripeStandIn, stripeEvent, type StripeStandIn } from '../../scripts/lib/stripe-stand-in';
 import { vietcombankCsv, type FixtureRow } from '../../scripts/lib/statement-fixture';
 import { buildWorld, type World } from '../db/world';
 import type { FreshDb } from '../db/harness';
@@ -119,6 +119,14 @@ export function mailSuite(driver: string, fresh: FreshDb): void {
       const { pledge, session } = await cardPledge(deps, standIn, { amountVnd: 1_000_000, email: 'the@example.vn', emailConsent: true });
       const completed = checkoutEvent('checkout.session.completed', session);
       expect((await postWebhook(deps, completed)).body).toMatchObject({ outcome: 'confirmed' });
+      // The receipt is queued behind the gift's entry in the same transaction: it names the entry and where the money went.
+      const [queued] = await queryRows<{ payload: Record<string, unknown>; entry_id: string | number }>(handle.db, sql`
+        SELECT o.payload, e.id AS entry_id FROM mail_outbox o JOIN contributions c ON c.receipt_code = o.receipt_code
+        JOIN journal_entries e ON e.contribution_id = c.id AND e.kind = 'contribution' WHERE o.receipt_code = ${pledge.receiptCode}`);
+      expect(queued!.payload).toMatchObject({
+        kind: 'receipt', amountVnd: 1_000_000, channel: 'card', entryId: Number(queued!.entry_id), receivedOn: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+        went: { houseCode: null, houseVnd: 0, communeVnd: 0, generalVnd: 1_000_000 - standInFeeVnd(1_000_000) },
+      });
       await postWebhook(deps, completed);
       await postWebhook(deps, checkoutEvent('checkout.session.async_payment_succeeded', session));
       await pass();
