@@ -1,7 +1,7 @@
 // npm run bench:intake — signed Stripe webhook events and signed bank-feed notifications posted over
 // HTTP to the built server (PostgreSQL behind it) at 1 and 16 concurrent clients, beside bare one-row
 // INSERTs on the same server in the same run; then the time `npm run import:bank` takes for a 100,000-row statement (--matched 0,0.1,1
-// sets the shares of rows that match a pledge and so post a ledger entry each); and the time from one bank-feed
+// sets the shares of rows that match a pledge and so post a ledger entry each; --matched none skips it); and the time from one bank-feed
 // notification to its gift on the public house page, on a server started as `npm start` leaves it (live publish).
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,8 +25,8 @@ import { sepayBody, signedFeedRequest } from './lib/bank-feed-sender';
 const flags = parseFlags(process.argv.slice(2), ['seconds', 'rows', 'matched']);
 const SECONDS = Number(flags.seconds ?? 5);
 const STATEMENT_ROWS = Number(flags.rows ?? 100_000);
-// Shares of the statement's rows that carry a pending pledge's code (each becomes one ledger entry).
-const MATCHED_SHARES = (flags.matched ?? '0,0.1').split(',').map(Number);
+// Shares of the statement's rows that carry a pending pledge's code (each becomes one ledger entry); `none` skips the import.
+const MATCHED_SHARES = flags.matched === 'none' ? [] : (flags.matched ?? '0,0.1').split(',').map(Number);
 const SECRET = 'whsec_bench_intake';
 const FEED_SECRET = 'feed_bench_intake';
 
