@@ -126,7 +126,7 @@ export interface BatchOptions {
 export class PipelineFailed extends Error {
   // Rethrows any failure of the unprotected batch as this, so the caller knows to start again isolated.
   static wrap(error: unknown): never {
-    throw new PipelineFailed(error instanceof Error ? error.message : String(error), { cause: error });
+    throw new PipelineFailed(error instanceof Error ? error.message : String(error));
   }
 }
 

@@ -117,6 +117,22 @@ export function stripeSuite(driver: string, fresh: FreshDb): void {
       expect((await pledgeRow(a.pledge.receiptCode)).status).toBe('review');
     });
 
+    it('a gift the database refuses while posting goes to review in a transaction done again, nothing posted, the answer kept once', async () => {
+      const { pledge, session } = await cardPledge(deps, standIn, { amountVnd: 600_000 });
+      // A refusal no rule foresees, raised by the database itself when the gift's row is written.
+      await handle.db.execute(sql.raw(`CREATE FUNCTION refuse_test_gift() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'test refusal' USING ERRCODE = 'P0001'; END $$`));
+      await handle.db.execute(sql.raw(`CREATE TRIGGER refuse_test_gift BEFORE INSERT ON contributions FOR EACH ROW WHEN (NEW.receipt_code = '${pledge.receiptCode}') EXECUTE FUNCTION refuse_test_gift()`));
+      const before = await intakeState(handle.db);
+      const event = checkoutEvent('checkout.session.completed', session);
+      expect(await postWebhook(deps, event)).toMatchObject({ status: 200, body: { outcome: 'review', detail: 'posting_refused' } });
+      expect(await pledgeRow(pledge.receiptCode)).toMatchObject({ status: 'review', statusReason: 'ledger_refused', contributionId: null });
+      expect((await postWebhook(deps, event)).body).toMatchObject({ outcome: 'review', detail: 'posting_refused' });
+      const after = await intakeState(handle.db);
+      expect([after.entries, after.contributions, after.pooled, after.reviews]).toEqual([before.entries, before.contributions, before.pooled, Number(before.reviews) + 1]);
+      const [review] = await handle.db.select().from(schema.paymentReviews);
+      expect(review).toMatchObject({ reason: 'posting_refused', reference: event.id });
+    });
+
     it('reverses a full refund once, naming the entry; a second refund event is a no-op', async () => {
       const { pledge, session } = await cardPledge(deps, standIn, { amountVnd: 600_000 });
       await postWebhook(deps, checkoutEvent('checkout.session.completed', session));
