@@ -5,7 +5,7 @@ import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { queryRows, schema, type Db, type Tx } from '../../db/client';
 import { commitmentInput } from '../ledger/canonical';
-import { contributionRecord, RECORD_FIELDS, subjectRecord, type FieldType, type FlatRecordKind, type PublicRecordDraft } from '../ledger/public-record';
+import { contributionRecord, publicRecord, RECORD_FIELDS, subjectRecord, type FieldType, type FlatRecordKind, type PublicRecordDraft } from '../ledger/public-record';
 import { selectContributions, toPublicContribution } from '../publish/contribution-rows';
 import { describeEntry } from '../ledger/descriptions';
 import { assertBalanced, type EntryDraft, type PostedEntry } from '../ledger/entry';
@@ -41,7 +41,7 @@ export function sqlRecord<K extends FlatRecordKind>(kind: K, expressions: { [F i
 }
 
 /** Where each kind of record's current values live: the side table joined to the entry that committed them. */
-const PROJECTIONS: { [K in 'allocation' | 'disbursement' | 'state_payment']: { from: string; record: string } } = {
+const PROJECTIONS: { [K in 'allocation' | 'disbursement' | 'state_payment' | 'treasury']: { from: string; record: string } } = {
   allocation: {
     from: 'allocations s JOIN houses h ON h.id = s.house_id',
     record: sqlRecord('allocation', { amount_vnd: 's.amount_vnd', decision_ref: 's.decision_ref', house_code: 'h.public_code', pool_key: 's.pool_key' }),
@@ -54,7 +54,25 @@ const PROJECTIONS: { [K in 'allocation' | 'disbursement' | 'state_payment']: { f
     from: 'state_payments s JOIN houses h ON h.id = s.house_id',
     record: sqlRecord('state_payment', { amount_vnd: 's.amount_vnd', document_ref: 's.document_ref', house_code: 'h.public_code', paid_on: 's.paid_on' }),
   },
+  treasury: {
+    // Movements posted before treasury records existed committed nothing: only those whose entry commits are compared.
+    from: '(SELECT s.* FROM treasury_movements s JOIN journal_entries e ON e.id = s.entry_id WHERE e.commitment IS NOT NULL) s',
+    // The SQL twin of treasuryRecord(): a bank charge's reference is the bank row's key, which names the account.
+    record: sqlRecord('treasury', {
+      amount_vnd: 's.amount_vnd', kind: 's.kind', occurred_at: `to_char(s.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
+      reference: "CASE WHEN s.kind = 'bank_charge' THEN NULL ELSE s.reference END",
+    }),
+  },
 };
+
+/** A treasury movement as the public sees it. */
+export interface TreasuryMovement { kind: 'payout' | 'deposit' | 'bank_charge'; reference: string; amountVnd: number; occurredAt: Date }
+
+// What the chain commits of a treasury movement: its kind, amount and time, and the payout id or deposit
+// slip; a bank charge's reference is the bank row's key, which holds the fund's account number, so none.
+export function treasuryRecord(m: TreasuryMovement): PublicRecordDraft {
+  return publicRecord('treasury', { amount_vnd: m.amountVnd, kind: m.kind, occurred_at: m.occurredAt.toISOString(), reference: m.kind === 'bank_charge' ? null : m.reference });
+}
 
 export interface RecordFault {
   /** The entry that committed the record; null for a published row that no record commits. */

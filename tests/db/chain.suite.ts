@@ -314,6 +314,16 @@ export function chainSuite(driver: string, fresh: FreshDb): void {
         [FILES.houses, (t) => t.replace(/"on":\s*"2024-08-01"/, '"on":"2024-08-02"'), /stage approved is dated 2024-08-02/],
         [FILES.house(firstHouse()), (t) => t.replace('QĐ 12/2024', 'QĐ 13/2024'), /decision_ref/],
         [FILES.house(firstHouse()), (t) => t.replace('Người 0', 'Người khác'), /donor is "Người khác"/],
+        [FILES.housesCsv, (t) => t.replace('H.V.T.1.', 'Hoàng Văn Thử 1'), /line 2 is ".*Hoàng Văn Thử 1.*", the chain gives ".*H\.V\.T\.1\./],
+        [FILES.housesCsv, (t) => `${t}X-9,,,,,,,,,,,,,,,,,,,,,,\r\n`, /line 4 is "X-9/],
+        [FILES.giving360, (t) => t.replace(/"amountAwarded":(\d+)/, (_, n: string) => `"amountAwarded":${Number(n) + 1}`), /grants\[0\]\.amountAwarded is \d+, the chain gives 25000000/],
+        [FILES.giving360, (t) => t.replace('"grants":[', '"grants":[ '), /not the bytes the publisher writes/],
+        [FILES.areas, (t) => t.replace(/"pool_vnd":(\d+)/, (_, n: string) => `"pool_vnd":${Number(n) + 1}`), /\[0\]\.pool_vnd is/],
+        [FILES.areas, (t) => t.replace(/"received_count":(\d+)/, (_, n: string) => `"received_count":${Number(n) + 1}`), /\[0\]\.received_count is/],
+        [FILES.summary, (t) => t.replace(/"cash_contributions":(\d+)/, (_, n: string) => `"cash_contributions":${Number(n) + 1}`), /totals\.cash_contributions is 4, the chain gives 3/],
+        [FILES.summary, (t) => t.replace(/"short_of_money":\{"houses":(\d+)/, (_, n: string) => `"short_of_money":{"houses":${Number(n) - 1}`), /short_of_money\.houses is/],
+        [FILES.summary, (t) => t.replace('"Người 2"', '"Người khác"'), /newest\[0\]\.donor is "Người khác", the chain gives "Người 2"/],
+        [FILES.summary, (t) => t.replace(/"reports":\[.*\]/, '"reports":[]'), /reports\[0\] is missing/],
       ];
       for (const [file, edit, reason] of cases) {
         for (const redone of [false, true]) {
@@ -366,16 +376,29 @@ export function chainSuite(driver: string, fresh: FreshDb): void {
       expect((await verifyLedger(handle.db)).ok).toBe(true);
     }, 60_000);
 
-    it('the standalone verify.mjs checks the records too', async () => {
+    it('the standalone verify.mjs checks the records and the files derived from them too', async () => {
       const dir = join(root, 'standalone');
       await run('cp', ['-a', published, dir]);
       const ok = await run(process.execPath, [join(dir, 'verify.mjs'), dir, '--key', signer.verifierKey]);
       expect(ok.stdout).toMatch(/public records against their commitments/);
-      writeFileSync(join(dir, FILES.records), readFileSync(join(dir, FILES.records), 'utf8').replace('xi măng', 'xi mang'));
-      forgeWithKey(dir, signer, [FILES.records]);
-      const bad = await run(process.execPath, [join(dir, 'verify.mjs'), dir, '--key', signer.verifierKey]).catch((error: { code: number; stderr: string; stdout: string }) => error);
-      expect(bad).toMatchObject({ code: 1 });
-      expect(`${(bad as { stderr: string }).stderr}`).toMatch(/does not match the commitment/);
+      expect(ok.stdout).toMatch(/houses\.csv, 360giving\.json, areas\.json and summary\.json recomputed/);
+      const forgeries: [string, (text: string) => string, RegExp][] = [
+        [FILES.records, (t) => t.replace('xi măng', 'xi mang'), /does not match the commitment/],
+        [FILES.housesCsv, (t) => t.replace('H.V.T.1.', 'Hoàng Văn Thử 1'), /houses\.csv.*line 2/],
+        [FILES.giving360, (t) => t.replace(/"amountAwarded":(\d+)/, (_, n: string) => `"amountAwarded":${Number(n) + 1}`), /360giving\.json.*amountAwarded/],
+        [FILES.areas, (t) => t.replace(/"pool_vnd":(\d+)/, (_, n: string) => `"pool_vnd":${Number(n) + 1}`), /areas\.json.*pool_vnd/],
+        [FILES.summary, (t) => t.replace(/"cash_contributions":(\d+)/, (_, n: string) => `"cash_contributions":${Number(n) + 1}`), /summary\.json.*cash_contributions/],
+      ];
+      for (const [file, edit, reason] of forgeries) {
+        const forged = join(root, `standalone-${file.replace(/\W/g, '_')}`);
+        await run('cp', ['-a', published, forged]);
+        writeFileSync(join(forged, file), edit(readFileSync(join(forged, file), 'utf8')));
+        forgeWithKey(forged, signer, [file]);
+        const bad = await run(process.execPath, [join(forged, 'verify.mjs'), forged, '--key', signer.verifierKey]).catch((error: { code: number; stderr: string; stdout: string }) => error);
+        expect(bad, file).toMatchObject({ code: 1 });
+        expect(`${(bad as { stderr: string }).stderr}`, file).toMatch(reason);
+        rmSync(forged, { recursive: true, force: true });
+      }
     }, 60_000);
   });
 }
