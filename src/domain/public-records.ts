@@ -333,24 +333,37 @@ async function withdrawIn(tx: Tx, donorId: number, occurredAt: Date): Promise<{ 
   return { withdrawn: again.length };
 }
 
-export const consentWithdrawalInput = z.object({ ...withdrawalRequest, houseId: z.number().int().positive() });
+export const consentInput = z.object({ ...withdrawalRequest, houseId: z.number().int().positive() });
 
 // A household withdraws its consent to show the head's full name: from now on the initials are shown,
 // committed as a new record, and the record that showed the name loses its text.
 export function withdrawHeadNameConsent(db: Db, raw: unknown): Promise<Outcome<{ withdrawn: number }>> {
-  const input = parseInput(consentWithdrawalInput, raw);
+  return changeConsent(db, raw, false).then(({ result, replayed }) => ({ result: { withdrawn: result.withdrawn }, replayed }));
+}
+
+// A household that did not consent at registration gives its consent later: the full name is shown from
+// now on, committed as a new record that supersedes the initials (nothing is withdrawn: initials are public).
+export function giveHeadNameConsent(db: Db, raw: unknown): Promise<Outcome<{ committed: number }>> {
+  return changeConsent(db, raw, true).then(({ result, replayed }) => ({ result: { committed: result.committed }, replayed }));
+}
+
+// Sets the household's consent and commits what the site now shows of its head, once per request;
+// nothing is committed when the site already showed that. Withdrawing clears the record that showed the name.
+function changeConsent(db: Db, raw: unknown, publish: boolean): Promise<Outcome<{ committed: number; withdrawn: number }>> {
+  const input = parseInput(consentInput, raw);
   const { idempotencyKey: key, ...request } = input;
-  return runOnce(db, key, request, async (tx) => {
+  return runOnce(db, key, { ...request, publish }, async (tx) => {
     const [house] = await tx.select({ code: schema.houses.publicCode, householdId: schema.houses.householdId }).from(schema.houses).where(eq(schema.houses.id, input.houseId));
     if (!house) throw new DomainError(404, 'house_unknown', `Không có nhà #${input.houseId}.`, `No house #${input.houseId}.`);
-    const [household] = await tx.update(schema.households).set({ publishFullName: false }).where(eq(schema.households.id, house.householdId)).returning();
+    const [household] = await tx.update(schema.households).set({ publishFullName: publish }).where(eq(schema.households.id, house.householdId)).returning();
     const [latest] = await queryRows<{ entry_id: string | number; body: string | null }>(tx, sql`
       SELECT entry_id, body FROM public_records WHERE kind = 'consent' AND subject_id = ${input.houseId} ORDER BY entry_id DESC LIMIT 1`);
     const record = consentRecord(input.houseId, house.code, household!);
-    // Nothing to withdraw when the initials were already what the site showed.
-    if (latest?.body === record.body) return { withdrawn: 0 };
-    const [posted] = await commitRecords(tx, input.occurredAt, [{ description: describeEntry.consentWithdrawn(house.code), record }]);
-    if (latest?.body) await clearWithdrawn(tx, [{ entry_id: Number(latest.entry_id), by: posted!.id }]);
-    return { withdrawn: latest?.body ? 1 : 0 };
+    if (latest?.body === record.body) return { committed: 0, withdrawn: 0 };
+    const description = publish ? describeEntry.consentGiven(house.code) : describeEntry.consentWithdrawn(house.code);
+    const [posted] = await commitRecords(tx, input.occurredAt, [{ description, record }]);
+    const withdraw = !publish && Boolean(latest?.body);
+    if (withdraw) await clearWithdrawn(tx, [{ entry_id: Number(latest!.entry_id), by: posted!.id }]);
+    return { committed: 1, withdrawn: withdraw ? 1 : 0 };
   });
 }

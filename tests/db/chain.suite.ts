@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows, type DbHandle } from '../../db/client';
 import { allocateFromPool } from '../../src/domain/allocations';
 import { decideDisbursement, proposeDisbursement } from '../../src/domain/disbursements';
-import { sqlRecord, withdrawDonorName, withdrawHeadNameConsent } from '../../src/domain/public-records';
+import { giveHeadNameConsent, sqlRecord, withdrawDonorName, withdrawHeadNameConsent } from '../../src/domain/public-records';
 import { advanceStage, registerHouseProject } from '../../src/domain/houses';
 import { reverseEntry } from '../../src/domain/corrections';
 import { storePhoto } from '../../src/staff/photos';
@@ -400,5 +400,44 @@ export function chainSuite(driver: string, fresh: FreshDb): void {
         rmSync(forged, { recursive: true, force: true });
       }
     }, 60_000);
+
+    it('a household consenting after registration: its full name is committed and published; withdrawn again, it leaves every file; the chain and the dataset verify throughout', async () => {
+      const later = await registerHouseProject(handle.db, {
+        campaignId: world.campaignId, areaId: world.communeB, type: 'repair', minutesRef: 'BB-8', approvedOn: '2024-08-06',
+        household: { headFullName: 'Đinh Văn Sau Này', povertyStatus: 'poor', members: 3, publishFullName: false },
+      });
+      const published = async (name: string) => {
+        const dir = join(root, name);
+        await publishDataset(handle.db, dir, { signer, now: new Date('2025-02-01T00:00:00Z') });
+        const report = await verifyDataset(dir, { key: signer.verifierKey });
+        expect(report.fault).toBeUndefined();
+        const house = (JSON.parse(readFileSync(join(dir, FILES.houses), 'utf8')) as { code: string; head: string }[]).find((h) => h.code === later.publicCode);
+        const csvLine = readFileSync(join(dir, FILES.housesCsv), 'utf8').split('\r\n').find((line) => line.startsWith(`${later.publicCode},`));
+        const { stdout } = await run('grep', ['-rl', 'Sau Này', dir]).catch((error: { stdout: string }) => error);
+        return { head: house?.head, csvLine, filesNaming: stdout.trim().split('\n').filter(Boolean).map((f) => f.slice(dir.length + 1)).sort() };
+      };
+      const consent = (houseId: number) => ({ idempotencyKey: nextKey('consent'), houseId, requestedBy: 'can.bo', occurredAt: '2025-01-20T00:00:00Z' });
+      expect(await published('consent-before')).toMatchObject({ head: 'Đ.V.S.N.', filesNaming: [] });
+
+      const given = await giveHeadNameConsent(handle.db, consent(later.houseId));
+      expect(given.result.committed).toBe(1);
+      const [record] = await queryRows<{ body: string; description: string; commitment: string | null }>(handle.db, sql`
+        SELECT r.body, e.description, e.commitment FROM public_records r JOIN journal_entries e ON e.id = r.entry_id
+        WHERE r.kind = 'consent' AND r.subject_id = ${later.houseId} ORDER BY r.entry_id DESC LIMIT 1`);
+      expect(record).toMatchObject({ body: JSON.stringify({ head: 'Đinh Văn Sau Này', house_code: later.publicCode }), description: expect.stringMatching(/đồng ý công bố họ tên/) });
+      expect(record!.commitment).toMatch(/^[0-9a-f]{64}$/);
+      expect(await verifyLedger(handle.db)).toMatchObject({ ok: true });
+      // Consent already given: nothing more to commit.
+      expect((await giveHeadNameConsent(handle.db, consent(later.houseId))).result.committed).toBe(0);
+      const shown = await published('consent-given');
+      expect(shown.head).toBe('Đinh Văn Sau Này');
+      expect(shown.csvLine).toContain('Đinh Văn Sau Này');
+      expect(shown.filesNaming).toEqual([FILES.houses, FILES.housesCsv, FILES.records]);
+
+      expect((await withdrawHeadNameConsent(handle.db, consent(later.houseId))).result.withdrawn).toBe(1);
+      expect(await verifyLedger(handle.db)).toMatchObject({ ok: true });
+      expect(await published('consent-withdrawn')).toMatchObject({ head: 'Đ.V.S.N.', filesNaming: [] });
+      await expect(giveHeadNameConsent(handle.db, consent(99_999))).rejects.toMatchObject({ status: 404 });
+    }, 120_000);
   });
 }
