@@ -432,7 +432,7 @@ export function chainSuite(driver: string, fresh: FreshDb): void {
       const shown = await published('consent-given');
       expect(shown.head).toBe('Đinh Văn Sau Này');
       expect(shown.csvLine).toContain('Đinh Văn Sau Này');
-      expect(shown.filesNaming).toEqual([FILES.houses, FILES.housesCsv, FILES.records]);
+      expect(shown.filesNaming).toEqual([FILES.housesCsv, FILES.houses, FILES.records]);
 
       expect((await withdrawHeadNameConsent(handle.db, consent(later.houseId))).result.withdrawn).toBe(1);
       expect(await verifyLedger(handle.db)).toMatchObject({ ok: true });
