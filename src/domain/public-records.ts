@@ -10,8 +10,8 @@ import { selectContributions, toPublicContribution } from '../publish/contributi
 import { describeEntry } from '../ledger/descriptions';
 import { assertBalanced, type EntryDraft, type PostedEntry } from '../ledger/entry';
 import { publicHeadName } from '../publish/privacy';
-import { stageColumn } from './houses';
-import { stages } from './schemas';
+import { stageColumn, stageNames } from './houses';
+import { stages, type Stage } from './schemas';
 import { appendEntries, runOnce, type Outcome } from './journal';
 import { idempotencyKey } from './schemas';
 import { parseInput } from './validate';
@@ -180,6 +180,42 @@ async function subjectMismatch(tx: Tx): Promise<RecordFault | undefined> {
     }
   }
   return undefined;
+}
+
+// The journal's words for a backfilled record, from the record itself.
+function backfillDescription(kind: FlatRecordKind, body: Record<string, string>): string {
+  const stageName = () => stageNames[body.stage as Stage][0];
+  if (kind === 'house') return describeEntry.houseRegistered(body.code!);
+  if (kind === 'consent') return describeEntry.headName(body.house_code!);
+  return kind === 'stage' ? describeEntry.stage(body.house_code!, stageName()) : describeEntry.photo(body.house_code!, stageName());
+}
+
+const BACKFILL_BATCH = 1000;
+
+// `npm run ledger:backfill-records`: commits, once, the record of each house, head of household, stage
+// and photo published before record entries existed, rendered from its row as ledger:verify renders it.
+// Only subjects with no record at all are committed: a row that differs from its record stays a fault.
+export function backfillRecords(db: Db, occurredAt = new Date()): Promise<{ committed: number }> {
+  return db.transaction(async (tx) => {
+    // The chain's one writer locks this row too: two backfills run one after the other, the second finds nothing.
+    await tx.execute(sql`SELECT 1 FROM chain_head WHERE id = 1 FOR UPDATE`);
+    let committed = 0;
+    for (const projection of subjectProjections()) {
+      const missing = await queryRows<{ key: string; record: string }>(tx, sql`
+        WITH shown AS (${sql.raw(projection.shown)})
+        SELECT s.key, s.record FROM shown s
+        WHERE NOT EXISTS (SELECT 1 FROM public_records r WHERE r.kind = ${projection.kind} AND ${sql.raw(projection.key)} = s.key)
+        ORDER BY length(s.key), s.key`);
+      for (let i = 0; i < missing.length; i += BACKFILL_BATCH) {
+        await commitRecords(tx, occurredAt, missing.slice(i, i + BACKFILL_BATCH).map(({ key, record }) => ({
+          description: backfillDescription(projection.kind, JSON.parse(record) as Record<string, string>),
+          record: { kind: projection.kind, subjectId: Number.parseInt(key, 10), body: record },
+        })));
+      }
+      committed += missing.length;
+    }
+    return { committed };
+  });
 }
 
 /** A fact without money to commit: its public record and the words the journal shows for it. */

@@ -11,10 +11,10 @@ import { promisify } from 'node:util';
 import fc from 'fast-check';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { queryRows, type DbHandle } from '../../db/client';
+import { queryRows, schema, type DbHandle } from '../../db/client';
 import { allocateFromPool } from '../../src/domain/allocations';
 import { decideDisbursement, proposeDisbursement } from '../../src/domain/disbursements';
-import { giveHeadNameConsent, sqlRecord, withdrawDonorName, withdrawHeadNameConsent } from '../../src/domain/public-records';
+import { backfillRecords, giveHeadNameConsent, sqlRecord, withdrawDonorName, withdrawHeadNameConsent } from '../../src/domain/public-records';
 import { advanceStage, registerHouseProject } from '../../src/domain/houses';
 import { reverseEntry } from '../../src/domain/corrections';
 import { storePhoto } from '../../src/staff/photos';
@@ -438,6 +438,33 @@ export function chainSuite(driver: string, fresh: FreshDb): void {
       expect(await verifyLedger(handle.db)).toMatchObject({ ok: true });
       expect(await published('consent-withdrawn')).toMatchObject({ head: 'Đ.V.S.N.', filesNaming: [] });
       await expect(giveHeadNameConsent(handle.db, consent(99_999))).rejects.toMatchObject({ status: 404 });
+    }, 120_000);
+
+    it('ledger:backfill-records commits the records of a house registered before records existed, once; a row changed since its record is not laundered', async () => {
+      const [household] = await handle.db.insert(schema.households).values({ areaId: world.communeB, headFullName: 'Hà Văn Cũ', headInitials: 'H.V.C.', povertyStatus: 'poor', members: 2 }).returning();
+      const [old] = await handle.db.insert(schema.houses).values({
+        publicCode: 'CU-0001', campaignId: world.campaignId, householdId: household!.id, areaId: world.communeB, type: 'repair', budgetVnd: 30_000_000, minutesRef: 'BB-cu', approvedOn: '2024-07-01',
+      }).returning();
+      expect(await verifyLedger(handle.db)).toMatchObject({ ok: false, fault: { entryId: null, reason: expect.stringMatching(/CU-0001.*has no committed record/) } });
+      expect((await backfillRecords(handle.db, new Date('2025-03-01T00:00:00Z'))).committed).toBe(3);
+      const records = await queryRows<{ kind: string; body: string; description: string }>(handle.db, sql`
+        SELECT r.kind, r.body, e.description FROM public_records r JOIN journal_entries e ON e.id = r.entry_id WHERE r.subject_id = ${old!.id} AND e.occurred_at = '2025-03-01T00:00:00Z' ORDER BY r.entry_id`);
+      expect(records.map((r) => [r.kind, JSON.parse(r.body), r.description])).toEqual([
+        ['house', { area_code: expect.any(String), budget_vnd: 30_000_000, code: 'CU-0001', housing_need: null, minutes_ref: 'BB-cu', poverty_status: 'poor', type: 'repair' }, 'Đăng ký nhà CU-0001'],
+        ['consent', { head: 'H.V.C.', house_code: 'CU-0001' }, 'Tên chủ hộ nhà CU-0001 được công bố theo đồng ý của hộ'],
+        ['stage', { house_code: 'CU-0001', on: '2024-07-01', stage: 'approved' }, 'Nhà CU-0001 đến giai đoạn "Đã phê duyệt"'],
+      ]);
+      expect(await verifyLedger(handle.db)).toMatchObject({ ok: true });
+      expect((await backfillRecords(handle.db)).committed).toBe(0);
+      const asSuperuser = (statement: ReturnType<typeof sql>) => handle.db.transaction(async (tx) => {
+        await tx.execute(sql`SET LOCAL session_replication_role = replica`);
+        await tx.execute(statement);
+      });
+      await asSuperuser(sql`UPDATE houses SET minutes_ref = 'BB-gia' WHERE id = ${old!.id}`);
+      expect((await backfillRecords(handle.db)).committed).toBe(0);
+      expect(await verifyLedger(handle.db)).toMatchObject({ ok: false, fault: { reason: expect.stringMatching(/BB-gia/) } });
+      await asSuperuser(sql`UPDATE houses SET minutes_ref = 'BB-cu' WHERE id = ${old!.id}`);
+      expect(await verifyLedger(handle.db)).toMatchObject({ ok: true });
     }, 120_000);
   });
 }
