@@ -8,6 +8,7 @@ import { queryRows, schema, type Db, type Tx } from '../../db/client';
 import { describeEntry } from '../ledger/descriptions';
 import { bankCharge, cashTransfer } from '../ledger/rules';
 import { lockPoolLots, postEntry, runOnce, type Outcome } from './journal';
+import { treasuryRecord } from './public-records';
 import { amountVnd, idempotencyKey } from './schemas';
 import { freeText } from './text';
 import { parseInput } from './validate';
@@ -47,7 +48,7 @@ export async function recordCashTransfer(db: Db | Tx, raw: unknown, bankRowId: n
       from: input.kind === 'payout' ? 'cash_card' : 'cash_office', amountVnd: input.amountVnd, occurredAt: input.occurredAt,
       description: input.kind === 'payout' ? describeEntry.payout(input.reference) : describeEntry.deposit(input.reference),
     });
-    const entry = await postEntry(tx, draft);
+    const entry = await postEntry(tx, { ...draft, record: treasuryRecord(input) });
     const [movement] = await tx.insert(treasuryMovements).values({
       kind: input.kind, reference: input.reference, amountVnd: input.amountVnd, occurredAt: input.occurredAt, entryId: entry.id, bankRowId, recordedBy: input.recordedBy ?? null,
     }).returning({ id: treasuryMovements.id });
@@ -80,7 +81,7 @@ export async function recordBankCharge(db: Db | Tx, raw: unknown, bankRowId: num
   return runOnce(db, key, request, async (tx) => {
     const lots = await lockPoolLots(tx, 'general', input.amountVnd);
     const { draft } = bankCharge({ openLots: () => lots }, { amountVnd: input.amountVnd, occurredAt: input.occurredAt, description: describeEntry.bankCharge(input.reference) });
-    const entry = await postEntry(tx, draft);
+    const entry = await postEntry(tx, { ...draft, record: treasuryRecord({ kind: 'bank_charge', ...request }) });
     const [movement] = await tx.insert(treasuryMovements).values({
       kind: 'bank_charge', reference: input.reference, amountVnd: input.amountVnd, occurredAt: input.occurredAt, entryId: entry.id, bankRowId,
     }).returning({ id: treasuryMovements.id });

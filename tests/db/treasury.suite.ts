@@ -155,6 +155,44 @@ export function treasurySuite(driver: string, fresh: FreshDb): void {
       await expectPostings(handle, sql`kind = 'bank_charge'`, 1);
     });
 
+    it('each movement commits its public record (a bank charge\'s without the row key that names the account); a movement changed behind the application\'s back is caught naming its entry', async () => {
+      const handle = await open();
+      const world = await buildWorld(handle.db);
+      await give(handle.db, world, { channel: 'office', amountVnd: 2_000_000 });
+      await give(handle.db, world, { channel: 'card', amountVnd: 1_000_000, feeVnd: 33_000 });
+      const deposit = await recordCashTransfer(handle.db, { kind: 'deposit', reference: 'GNT-0001', amountVnd: 1_500_000, occurredAt: day(3), recordedBy: 'An' });
+      const payout = await recordCashTransfer(handle.db, { kind: 'payout', reference: 'po_1AAAAAAAAAAAA', amountVnd: 500_000, occurredAt: day(4) });
+      const rowKey = 'h:0071000123456:5f1c0ffee:1';
+      expect(await bankRow(handle.db, rowKey, { debitVnd: 11_000, memo: 'Phi quan ly tai khoan T9', bookedAt: day(30) })).toMatchObject({ movements: 1 });
+      const records = await queryRows<{ entry_id: string | number; body: string; commitment: string }>(handle.db, sql`
+        SELECT r.entry_id, r.body, e.commitment FROM public_records r JOIN journal_entries e ON e.id = r.entry_id WHERE r.kind = 'treasury' ORDER BY r.entry_id`);
+      expect(records.map((r) => JSON.parse(r.body))).toEqual([
+        { amount_vnd: 1_500_000, kind: 'deposit', occurred_at: day(3).toISOString(), reference: 'GNT-0001' },
+        { amount_vnd: 500_000, kind: 'payout', occurred_at: day(4).toISOString(), reference: 'po_1AAAAAAAAAAAA' },
+        { amount_vnd: 11_000, kind: 'bank_charge', occurred_at: day(30).toISOString(), reference: null },
+      ]);
+      expect(records.every((r) => r.commitment !== null)).toBe(true);
+      expect(Number(records[0]!.entry_id)).toBe(deposit.result.entryId);
+      expect(await verifyLedger(handle.db)).toMatchObject({ ok: true });
+      const asSuperuser = (statement: ReturnType<typeof sql>) => handle.db.transaction(async (tx) => {
+        await tx.execute(sql`SET LOCAL session_replication_role = replica`);
+        await tx.execute(statement);
+      });
+      for (const [change, undo] of [
+        [sql`UPDATE treasury_movements SET amount_vnd = 400000 WHERE entry_id = ${payout.result.entryId}`, sql`UPDATE treasury_movements SET amount_vnd = 500000 WHERE entry_id = ${payout.result.entryId}`],
+        [sql`UPDATE treasury_movements SET reference = 'po_1ZZZZZZZZZZZZ' WHERE entry_id = ${payout.result.entryId}`, sql`UPDATE treasury_movements SET reference = 'po_1AAAAAAAAAAAA' WHERE entry_id = ${payout.result.entryId}`],
+        [sql`UPDATE treasury_movements SET kind = 'payout', reference = 'GNT-0009' WHERE entry_id = ${deposit.result.entryId}`, sql`UPDATE treasury_movements SET kind = 'deposit', reference = 'GNT-0001' WHERE entry_id = ${deposit.result.entryId}`],
+      ] as [ReturnType<typeof sql>, ReturnType<typeof sql>][]) {
+        await asSuperuser(change);
+        const report = await verifyLedger(handle.db);
+        expect(report.ok).toBe(false);
+        expect(report.fault?.reason).toMatch(/the treasury shown now/);
+        expect([payout.result.entryId, deposit.result.entryId]).toContain(report.fault?.entryId);
+        await asSuperuser(undo);
+      }
+      expect(await verifyLedger(handle.db)).toMatchObject({ ok: true });
+    });
+
     it('a payment to a household the bank account cannot cover is refused with the rulebook\'s code and changes nothing', async () => {
       const handle = await open();
       const world = await buildWorld(handle.db);
