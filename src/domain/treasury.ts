@@ -51,19 +51,21 @@ export async function recordCashTransfer(db: Db | Tx, raw: unknown, bankRowId: n
     const [movement] = await tx.insert(treasuryMovements).values({
       kind: input.kind, reference: input.reference, amountVnd: input.amountVnd, occurredAt: input.occurredAt, entryId: entry.id, bankRowId, recordedBy: input.recordedBy ?? null,
     }).returning({ id: treasuryMovements.id });
-    if (bankRowId === null) await claimWaitingRow(tx, input.kind, movement!.id, input.amountVnd, input.occurredAt);
+    if (bankRowId === null) await claimWaitingRow(tx, input.kind, input.reference, movement!.id, input.amountVnd, input.occurredAt);
     return { movementId: movement!.id, entryId: entry.id };
   });
 }
 
 // A statement credit that came before the payout or deposit was reported waits for it in the review
-// queue; the transfer, once posted, is shown by that row (the nearest in date), and the review closes.
-async function claimWaitingRow(tx: Tx, kind: TransferKind, movementId: number, amountVnd: number, occurredAt: Date): Promise<void> {
+// queue (in the bank's words, or naming the payout the card account could not cover yet); the transfer,
+// once posted, is shown by that row (the nearest in date), and the review closes.
+async function claimWaitingRow(tx: Tx, kind: TransferKind, reference: string, movementId: number, amountVnd: number, occurredAt: Date): Promise<void> {
   const from = new Date(occurredAt.getTime() - TRANSFER_WINDOW_MS.before).toISOString();
   const to = new Date(occurredAt.getTime() + TRANSFER_WINDOW_MS.after).toISOString();
   const [waiting] = await queryRows<{ row_id: number; review_id: number }>(tx, sql`
     SELECT r.id AS row_id, p.id AS review_id FROM bank_statement_rows r JOIN payment_reviews p ON p.bank_row_id = r.id
-    WHERE r.status = 'review' AND p.resolved_at IS NULL AND p.reason = ${kind === 'payout' ? 'stripe_payout' : 'cash_deposit'}
+    WHERE r.status = 'review' AND p.resolved_at IS NULL
+      AND (p.reason = ${kind === 'payout' ? 'stripe_payout' : 'cash_deposit'} OR (p.reason = 'posting_refused' AND strpos(r.memo, ${reference}) > 0))
       AND r.credit_vnd = ${amountVnd} AND r.booked_at BETWEEN ${from}::timestamptz AND ${to}::timestamptz
     ORDER BY abs(extract(epoch FROM r.booked_at - ${occurredAt.toISOString()}::timestamptz)), r.id
     LIMIT 1 FOR UPDATE OF r, p`);

@@ -83,6 +83,36 @@ export function treasurySuite(driver: string, fresh: FreshDb): void {
       await expectPostings(handle, sql`kind = 'payout'`, 2);
     });
 
+    it('a payout credit the bank shows before Stripe reports it waits, then the payout.paid webhook claims it: one posting, nothing left in review, either order', async () => {
+      const handle = await open();
+      const world = await buildWorld(handle.db);
+      const deps: WebhookDeps = intakeDeps(handle.db, standIn);
+      await give(handle.db, world, { channel: 'card', amountVnd: 2_000_000, feeVnd: 0 });
+      const openReviews = async () => (await handle.db.select().from(schema.paymentReviews)).filter((r) => r.resolvedAt === null);
+      // The bank's words only (no payout id): the credit waits for Stripe's report.
+      expect(await bankRow(handle.db, 'ref:early', { creditVnd: 700_000, memo: 'STRIPE PAYMENTS SINGAPORE CHUYEN TIEN', bookedAt: day(6, 8) })).toMatchObject({ movements: 0, review: { stripe_payout: 1 } });
+      expect(await openReviews()).toHaveLength(1);
+      // payout.paid, delivered twice: posted once, shown by the waiting row, its review closed.
+      expect((await postWebhook(deps, payoutEvent('po_1EEEEEEEEEEEE', 700_000))).body).toMatchObject({ outcome: 'noted' });
+      expect((await postWebhook(deps, payoutEvent('po_1EEEEEEEEEEEE', 700_000))).body).toMatchObject({ outcome: 'already_done' });
+      // The reverse order: Stripe first, then the bank's credit in its words claims that payout.
+      expect((await postWebhook(deps, payoutEvent('po_1FFFFFFFFFFFF', 400_000))).body).toMatchObject({ outcome: 'noted' });
+      expect(await bankRow(handle.db, 'ref:late', { creditVnd: 400_000, memo: 'STRIPE PAYMENTS SINGAPORE', bookedAt: day(7) })).toMatchObject({ movements: 1, review: {} });
+      // A credit naming its payout that the card account could not cover yet (the gift's own webhook late):
+      // refused and waiting; once the gift and the payout are reported, the payout claims that row too.
+      expect(await bankRow(handle.db, 'ref:named', { creditVnd: 1_000_000, memo: 'STRIPE po_1GGGGGGGGGGGG', bookedAt: day(6) })).toMatchObject({ movements: 0, review: { posting_refused: 1 } });
+      await give(handle.db, world, { channel: 'card', amountVnd: 1_000_000, feeVnd: 0 });
+      expect((await postWebhook(deps, payoutEvent('po_1GGGGGGGGGGGG', 1_000_000))).body).toMatchObject({ outcome: 'noted' });
+      await expectPostings(handle, sql`kind = 'payout'`, 3);
+      expect(await openReviews()).toEqual([]);
+      const rows = await handle.db.select().from(schema.bankStatementRows).orderBy(schema.bankStatementRows.id);
+      expect(rows.map((r) => [r.rowKey, r.status])).toEqual([['ref:early', 'matched'], ['ref:late', 'matched'], ['ref:named', 'matched']]);
+      const movements = await handle.db.select().from(schema.treasuryMovements).orderBy(schema.treasuryMovements.id);
+      expect(movements.map((m) => [m.reference, m.bankRowId])).toEqual([['po_1EEEEEEEEEEEE', rows[0]!.id], ['po_1FFFFFFFFFFFF', rows[1]!.id], ['po_1GGGGGGGGGGGG', rows[2]!.id]]);
+      expect(await cash(handle.db)).toEqual({ cash_bank: 2_100_000, cash_card: 900_000, cash_office: 0 });
+      expect((await verifyLedger(handle.db)).ok).toBe(true);
+    });
+
     it('office cash deposited is recorded once, claimed by the statement credit in either order, and never more than the office holds', async () => {
       const handle = await open();
       const world = await buildWorld(handle.db);
