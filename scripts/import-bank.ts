@@ -6,6 +6,8 @@ import { parseGeneric, parseStatement, type ColumnMap } from '../src/payments/ba
 import { importStatement, reconcile } from '../src/payments/bank-import';
 import { readStatementFile } from '../src/payments/statement-file';
 import { formatVnd } from '../src/i18n/format';
+import { livePublishIdle, requestLivePublish } from '../src/publish/live-publish';
+import { currentBuild, siteLayout } from '../src/publish/site';
 import { isEntry, progress, runCommand, UsageError, type Command } from './lib/cli';
 
 const USAGE = `Nhập sao kê ngân hàng / Import a bank statement.
@@ -60,6 +62,13 @@ export const command: Command = {
         ctx.out(`  debits: ${report.debits}, of which matched to approved payments to households: ${report.paymentsMatched}`);
         const reasons = Object.entries(report.review).map(([reason, n]) => `${reason} ${n}`).join(', ');
         ctx.out(`  waiting for staff review: ${Object.values(report.review).reduce((a, b) => a + b, 0)} rows, ${formatVnd(report.reviewVnd)}${reasons ? ` (${reasons})` : ''}`);
+        // What the statement confirmed reaches the public site now, as the bank feed's gifts do, when the
+        // site folder is the one `npm start` serves (ANCU_SITE_DIR).
+        if (currentBuild(siteLayout()) !== null) {
+          requestLivePublish(handle.db, siteLayout(), 0);
+          await livePublishIdle();
+          ctx.out(`  published to the public site in ${siteLayout().root}`);
+        }
       }
       const r = await reconcile(handle.db, report.statementId);
       const v = (n: number | null) => (n === null ? 'not stated' : formatVnd(n));
