@@ -79,7 +79,11 @@ export const command: Command = {
       ctx.out(`  ledger bank account (cash_bank)  ${formatVnd(r.ledgerBankVnd)}`);
       ctx.out(`  difference (statement − ledger)  ${v(r.differenceVnd)}`);
       ctx.out(`    of which this statement's rows awaiting review (credits − debits): ${formatVnd(r.awaitingReviewVnd)}`);
-      ctx.out(`  The ledger's cash_bank is every bank-transfer gift ever confirmed minus every payment made from the account.
+      if (r.openingBalanceVnd && r.ledgerOpeningVnd === null) {
+        ctx.out(`  The statement opens with ${formatVnd(r.openingBalanceVnd)} and the ledger holds no opening balance: if this is the account's
+    first month in An Cư, record it once on the staff page Số dư đầu kỳ (/staff/opening-balance).`);
+      }
+      ctx.out(`  The ledger's cash_bank is the opening balance and every bank-transfer gift ever confirmed minus every payment made from the account.
     The two agree only when the statement covers the account from its first day and every row is in the ledger:
     credits awaiting review, payments out not yet recorded as disbursements, and bank charges or interest all show
     as the difference. (The demo ledger's cash_bank holds the demo campaign's history, which no real statement has.)`);

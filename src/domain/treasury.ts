@@ -150,8 +150,8 @@ export async function recordOpeningBalance(db: Db, raw: unknown): Promise<Outcom
   const [recorded] = await db.select().from(treasuryMovements).where(eq(treasuryMovements.kind, 'opening_balance'));
   if (recorded && (recorded.amountVnd !== input.amountVnd || recorded.occurredAt.getTime() !== input.asOf.getTime())) {
     throw new DomainError(409, 'opening_balance_recorded',
-      `Số dư đầu kỳ đã được ghi: ${formatVnd(recorded.amountVnd)} ngày ${formatDate(recorded.occurredAt)} (bút toán #${recorded.entryId}). Muốn sửa, hãy đảo bút toán đó trước.`,
-      `The opening balance was already recorded: ${formatVnd(recorded.amountVnd, 'en')} on ${formatDate(recorded.occurredAt)} (entry #${recorded.entryId}). To change it, reverse that entry first.`);
+      `Số dư đầu kỳ chỉ ghi một lần và đã được ghi: ${formatVnd(recorded.amountVnd)} ngày ${formatDate(recorded.occurredAt)} (bút toán #${recorded.entryId}); không có gì thay đổi.`,
+      `The opening balance is recorded once and already was: ${formatVnd(recorded.amountVnd, 'en')} on ${formatDate(recorded.occurredAt)} (entry #${recorded.entryId}); nothing changed.`);
   }
   return runOnce(db, OPENING_BALANCE_KEY, { amountVnd: input.amountVnd, asOf: input.asOf.toISOString() }, async (tx) => {
     const [earlier] = await queryRows<{ occurred_at: Date | string }>(tx, sql`

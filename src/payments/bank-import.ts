@@ -240,6 +240,8 @@ export interface Reconciliation {
   /** Credits minus debits of this statement still waiting for staff: money the ledger does not hold yet. */
   awaitingReviewVnd: number;
   ledgerBankVnd: number;
+  /** The opening balance staff recorded for the account, if any. */
+  ledgerOpeningVnd: number | null;
   differenceVnd: number | null;
 }
 
@@ -252,6 +254,7 @@ export async function reconcile(db: Db, statementId: number): Promise<Reconcilia
            coalesce(sum(credit_vnd - debit_vnd) FILTER (WHERE status = 'review'), 0) AS review
     FROM bank_statement_rows WHERE statement_id = ${statementId}`);
   const [ledger] = await queryRows<{ balance: string | number }>(db, sql`SELECT coalesce(sum(amount_vnd), 0) AS balance FROM journal_lines WHERE account = 'cash_bank'`);
+  const [ledgerOpening] = await db.select({ amountVnd: schema.treasuryMovements.amountVnd }).from(schema.treasuryMovements).where(eq(schema.treasuryMovements.kind, 'opening_balance'));
   const credits = Number(sums!.credits);
   const debits = Number(sums!.debits);
   const opening = statement!.openingBalanceVnd;
@@ -260,7 +263,7 @@ export async function reconcile(db: Db, statementId: number): Promise<Reconcilia
   return {
     accountNo: statement!.accountNo, openingBalanceVnd: opening, closingBalanceVnd: closing, creditsVnd: credits, debitsVnd: debits,
     selfConsistent: opening === null || closing === null ? null : opening + credits - debits === closing,
-    matchedVnd: Number(sums!.matched), awaitingReviewVnd: Number(sums!.review), ledgerBankVnd,
+    matchedVnd: Number(sums!.matched), awaitingReviewVnd: Number(sums!.review), ledgerBankVnd, ledgerOpeningVnd: ledgerOpening?.amountVnd ?? null,
     differenceVnd: closing === null ? null : closing - ledgerBankVnd,
   };
 }
