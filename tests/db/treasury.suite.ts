@@ -17,7 +17,7 @@ import type { FreshDb } from './harness';
 import { expectPostings, fulfilled, race, RACE_NOTE, refusalCodes } from './race';
 import { buildWorld, give, nextKey } from './world';
 import { buildStaffWorld, contextOf, formOf } from './staff-world';
-import { bankDepositAction } from '../../src/staff/actions';
+import { bankDepositAction, openingBalanceAction } from '../../src/staff/actions';
 import { refusal } from '../refusal';
 
 const day = (d: number, hour = 9) => new Date(Date.UTC(2024, 8, d, hour - 7));
@@ -158,6 +158,29 @@ export function treasurySuite(driver: string, fresh: FreshDb): void {
       expect(await intakeState(handle.db)).toEqual(before);
       const [movement] = await handle.db.select().from(schema.treasuryMovements);
       expect(movement).toMatchObject({ kind: 'deposit', reference: 'GNT-2025-0007', recordedBy: 'thu', bankRowId: null });
+    });
+
+    it('staff record the bank account\'s opening balance once, before any bank transaction; another figure is refused clearly and changes nothing', async () => {
+      const handle = await open();
+      const world = await buildStaffWorld(handle.db);
+      await give(handle.db, world, { amountVnd: 400_000, receivedAt: day(3) });
+      const thu = await contextOf(handle.db, 'thu');
+      const before = await intakeState(handle.db);
+      // After money already in the ledger's bank account: it would not be an opening balance.
+      expect(await refusal(() => openingBalanceAction(thu, formOf({ amount: '8.000.000', asOf: '2024-09-04' })))).toMatchObject({ status: 409, code: 'opening_after_activity' });
+      expect(await refusal(() => openingBalanceAction(thu, formOf({ amount: '8.000.000', asOf: 'mai' })))).toMatchObject({ status: 400 });
+      expect(await intakeState(handle.db)).toEqual(before);
+      const form = { amount: '8.000.000', asOf: '2024-09-01' };
+      expect((await openingBalanceAction(thu, formOf(form))).vi).toMatch(/8\.000\.000 ₫ ngày 01\/09\/2024/);
+      expect((await openingBalanceAction(thu, formOf(form))).replayed).toBe(true);
+      const after = await intakeState(handle.db);
+      expect(await refusal(() => openingBalanceAction(thu, formOf({ ...form, amount: '9.000.000' })))).toMatchObject({ status: 409, code: 'opening_balance_recorded' });
+      expect(await intakeState(handle.db)).toEqual(after);
+      await expectPostings(handle, sql`kind = 'contribution' AND occurred_at = '2024-08-31T17:00:00Z'`, 1);
+      expect(await cash(handle.db)).toEqual({ cash_bank: 8_400_000, cash_card: 0, cash_office: 0 });
+      const [movement] = await handle.db.select().from(schema.treasuryMovements);
+      expect(movement).toMatchObject({ kind: 'opening_balance', reference: 'cash_bank', amountVnd: 8_000_000, recordedBy: 'thu', bankRowId: null });
+      expect((await verifyLedger(handle.db)).ok).toBe(true);
     });
 
     it('a bank charge is paid by the general fund from its oldest gift, once; interest joins the general fund; a charge the fund cannot pay waits', async () => {
