@@ -83,10 +83,13 @@ export async function counterMismatch(db: Db | Tx): Promise<string | undefined> 
   if (lot) {
     return `pool ${lot.pool_key} lot of contribution #${lot.contribution_id} holds ${lot.stored ?? 'nothing'}, the journal says ${lot.journal ?? 'nothing'}`;
   }
+  // One scan of the lines for all cash accounts; a correlated sum per account scanned them twice each.
   const [cash] = await queryRows<Record<string, string | number>>(db, sql`
-    SELECT c.account, c.balance_vnd, coalesce((SELECT sum(l.amount_vnd) FROM journal_lines l WHERE l.account = c.account), 0) AS journal
-    FROM cash_balances c
-    WHERE c.balance_vnd <> coalesce((SELECT sum(l.amount_vnd) FROM journal_lines l WHERE l.account = c.account), 0)
+    SELECT c.account, c.balance_vnd, coalesce(j.total, 0) AS journal
+    FROM cash_balances c LEFT JOIN (
+      SELECT account, sum(amount_vnd) AS total FROM journal_lines
+      WHERE account IN (SELECT account FROM cash_balances) GROUP BY account) j ON j.account = c.account
+    WHERE c.balance_vnd <> coalesce(j.total, 0)
     LIMIT 1`);
   if (cash) return `${cash.account} balance ${cash.balance_vnd} differs from the journal (${cash.journal})`;
   return undefined;
@@ -109,17 +112,26 @@ export function verifyLedger(db: Db, onProgress?: (entries: number) => void, bat
       counted[k] = entries;
       onProgress?.(counted.reduce((a, b) => a + b, 0));
     };
+    // The counters and records are checked meanwhile in the same snapshot; their fault is named only
+    // once the chain itself has checked out, as when they ran after it.
+    const totals = snapshot === null ? undefined : inSnapshot(db, snapshot, totalsFault);
+    totals?.catch(() => undefined); // awaited in finishVerify; a segment failing first must not leave it unhandled
     const results = await Promise.all(bounds.map((after, k) => {
       const upTo = k === parts - 1 ? Number.MAX_SAFE_INTEGER : bounds[k + 1]!;
       if (k === 0) return verifySegment(tx, after, upTo, batchSize, (n) => report(k, n));
       // Each further segment reads on its own connection, in the same snapshot as the first.
-      return db.transaction(async (other) => {
-        await other.execute(sql.raw(`SET TRANSACTION SNAPSHOT '${snapshot!.replace(/'/g, '')}'`));
-        await tuneForVerify(other);
-        return verifySegment(other, after, upTo, batchSize, (n) => report(k, n - after));
-      }, { isolationLevel: 'repeatable read', accessMode: 'read only' });
+      return inSnapshot(db, snapshot!, (other) => verifySegment(other, after, upTo, batchSize, (n) => report(k, n - after)));
     }));
-    return finishVerify(tx, results);
+    return finishVerify(tx, results, totals ?? totalsFault(tx));
+  }, { isolationLevel: 'repeatable read', accessMode: 'read only' });
+}
+
+// Work on another pooled connection that sees exactly what the verify's first connection sees.
+function inSnapshot<T>(db: Db, snapshot: string, work: (tx: Tx) => Promise<T>): Promise<T> {
+  return db.transaction(async (other) => {
+    await other.execute(sql.raw(`SET TRANSACTION SNAPSHOT '${snapshot.replace(/'/g, '')}'`));
+    await tuneForVerify(other);
+    return work(other);
   }, { isolationLevel: 'repeatable read', accessMode: 'read only' });
 }
 
@@ -183,8 +195,19 @@ async function verifySegment(tx: Tx, after: number, upTo: number, batchSize: num
   return { firstId, firstPrevHash, end: position };
 }
 
+type TotalsFault = { entryId: number | null; reason: string } | undefined;
+
+// The counters, then the published records, against the journal.
+async function totalsFault(tx: Tx): Promise<TotalsFault> {
+  const mismatch = await counterMismatch(tx);
+  if (mismatch) return { entryId: null, reason: mismatch };
+  return (await recordMismatch(tx)) ?? (await contributionMismatch(tx));
+}
+
 // Stitches the segments in order (each must start where the one before ended), then the chain head and the counters.
-async function finishVerify(tx: Tx, segments: Segment[]): Promise<VerifyReport> {
+async function finishVerify(tx: Tx, segments: Segment[], totals: Promise<TotalsFault>): Promise<VerifyReport> {
+  // Awaited first, so no check outlives the snapshot whatever is reported.
+  const totalsFound = await totals;
   let position = { count: 0, headHash: GENESIS_HASH };
   const fail = (entryId: number | null, reason: string): VerifyReport => ({ ok: false, entries: position.count, headHash: position.headHash, fault: { entryId, reason } });
   for (const segment of segments) {
@@ -199,9 +222,6 @@ async function finishVerify(tx: Tx, segments: Segment[]): Promise<VerifyReport> 
   if (!head || Number(head.entry_count) !== position.count || head.head_hash !== position.headHash) {
     return fail(null, `chain head says ${head?.entry_count} entries ending ${head?.head_hash}, the journal has ${position.count} ending ${position.headHash}`);
   }
-  const mismatch = await counterMismatch(tx);
-  if (mismatch) return fail(null, mismatch);
-  const record = (await recordMismatch(tx)) ?? (await contributionMismatch(tx));
-  if (record) return fail(record.entryId, record.reason);
+  if (totalsFound) return fail(totalsFound.entryId, totalsFound.reason);
   return { ok: true, entries: position.count, headHash: position.headHash };
 }
