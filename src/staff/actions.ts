@@ -12,7 +12,7 @@ import { mergeDonors, unmergeDonor, type ReturningDonor } from '../domain/donors
 import { describeItem, priceItem, recordShipment, type PricedItem } from '../domain/in-kind';
 import { advanceStage, initialsOf, registerHouseProject, stageNames } from '../domain/houses';
 import { runOnce } from '../domain/journal';
-import { recordCashTransfer } from '../domain/treasury';
+import { recordCashTransfer, recordOpeningBalance } from '../domain/treasury';
 import { giveHeadNameConsent, withdrawDonorName, withdrawHeadNameConsent } from '../domain/public-records';
 import { formatCount, formatDate, formatVnd } from '../i18n/format';
 import { audit } from './audit';
@@ -767,6 +767,21 @@ export async function bankDepositAction(ctx: ActionContext, form: Fields): Promi
       vi: `Đã ghi nộp ${formatVnd(amountVnd)} tiền mặt vào ngân hàng, giấy nộp tiền ${slipNo} (bút toán #${result.entryId}).`,
       en: `Recorded ${formatVnd(amountVnd)} of office cash deposited at the bank, slip ${slipNo} (entry #${result.entryId}).`,
       replayed, details: { slipNo, entryId: result.entryId },
+    };
+  });
+}
+
+// The bank account's balance on the day the fund starts using An Cư, from the bank's statement: posted once
+// as the general fund's first money in the bank, so the monthly reconciliation starts from the bank's figure.
+export async function openingBalanceAction(ctx: ActionContext, form: Fields): Promise<Done> {
+  return logged(ctx, 'opening_balance.record', 'cash_bank', async () => {
+    const amountVnd = vnd(form, 'amount');
+    const asOf = pastDate(form, 'asOf');
+    const { result, replayed } = await recordOpeningBalance(ctx.db, { amountVnd, asOf: startOfDayVn(asOf), recordedBy: ctx.user.username });
+    return {
+      vi: `Đã ghi số dư đầu kỳ của tài khoản ngân hàng: ${formatVnd(amountVnd)} ngày ${formatDate(asOf)} (bút toán #${result.entryId}).`,
+      en: `Recorded the bank account's opening balance: ${formatVnd(amountVnd, 'en')} on ${formatDate(asOf)} (entry #${result.entryId}).`,
+      replayed, details: { amountVnd, asOf, entryId: result.entryId },
     };
   });
 }
