@@ -56,7 +56,8 @@ const PROJECTIONS: { [K in 'allocation' | 'disbursement' | 'state_payment' | 'tr
   },
   treasury: {
     // Movements posted before treasury records existed committed nothing: only those whose entry commits are compared.
-    from: '(SELECT s.* FROM treasury_movements s JOIN journal_entries e ON e.id = s.entry_id WHERE e.commitment IS NOT NULL) s',
+    // An opening balance is posted as a gift to the general fund and commits that gift's record, checked with the gifts.
+    from: "(SELECT s.* FROM treasury_movements s JOIN journal_entries e ON e.id = s.entry_id WHERE e.commitment IS NOT NULL AND s.kind <> 'opening_balance') s",
     // The SQL twin of treasuryRecord(): a bank charge's reference is the bank row's key, which names the account.
     record: sqlRecord('treasury', {
       amount_vnd: 's.amount_vnd', kind: 's.kind', occurred_at: `to_char(s.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
