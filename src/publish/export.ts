@@ -16,13 +16,13 @@ import { parsePoolKey } from '../ledger/accounts';
 import { balancesOf, canonicalOfRecord, checkRecord, recordOfEntry, startChain } from './chain';
 import { csvRow } from './csv';
 import type { PublishedRecord } from './records';
-import { FileSink, JsonArraySink, linkUnchanged, sha256Hex, type DatasetChanges } from './files';
+import { FileSink, jsonFileText, JsonArraySink, linkUnchanged, sha256Hex, type DatasetChanges } from './files';
 import {
   CONTRIBUTION_CSV_HEADER, DATASET_FORMAT, FILES, JOURNAL_CHUNK_ENTRIES, LEDGER_PAGE_SIZE,
-  type Checkpoint, type DatasetFile, type HouseDetail, type HouseFunder, type HouseFunding, type PublicAllocation, type PublicArea,
-  type PublicCampaign, type PublicContribution, type PublicDisbursement, type PublicHouse, type PublicStatePayment, type ReportPeriod, type StageCounts, type Summary,
+  type Checkpoint, type DatasetFile, type HouseDetail, type HouseFunder, type PublicAllocation,
+  type PublicCampaign, type PublicContribution, type PublicDisbursement, type PublicHouse, type PublicStatePayment,
 } from './format';
-import { grantOf } from './giving360';
+import { areaMoneyOf, ContributionTally, GIVING360_WRAP, grantOfHouse, HOUSE_CSV_HEADER, houseCsvRow, HouseTally, publicAreas, summaryOf } from './derived';
 import { photosOfHouseRange, stagesWithPhotos } from './photos';
 import { selectContributions } from './contribution-rows';
 import { publicDonorName, publicHeadName, publicItems, publicLabour } from './privacy';
@@ -64,53 +64,9 @@ export interface PublishReport {
 
 const CONTRIBUTION_BATCH = 5000;
 const HOUSE_BATCH = 200;
-const VN_OFFSET_MS = 7 * 3_600_000;
 
 const n = (value: unknown) => Number(value ?? 0);
 const iso = (value: unknown) => new Date(value as string | Date).toISOString();
-// Half-years from the campaign's start to its end or to today, whichever is first; each cut to the campaign.
-export function reportPeriods(startsOn: string, endsOn: string, now: string): ReportPeriod[] {
-  const last = [endsOn, now.slice(0, 10)].sort()[0]!;
-  const periods: ReportPeriod[] = [];
-  for (let year = Number(startsOn.slice(0, 4)); year <= Number(last.slice(0, 4)); year++) {
-    for (const [half, from, to] of [[1, `${year}-01-01`, `${year}-06-30`], [2, `${year}-07-01`, `${year}-12-31`]] as const) {
-      if (to < startsOn || from > last) continue;
-      periods.push({ id: `${year}-h${half}`, from: from < startsOn ? startsOn : from, to: to > endsOn ? endsOn : to });
-    }
-  }
-  return periods;
-}
-
-const emptyCounts = (): StageCounts => ({ total: 0, approved: 0, funded: 0, under_construction: 0, completed: 0, handed_over: 0 });
-const emptyFunding = (): HouseFunding => ({ state_budget_vnd: 0, designated_vnd: 0, pooled_vnd: 0, in_kind_vnd: 0, labour_estimate_vnd: 0, labour_person_days: 0 });
-type AreaHouses = Pick<PublicArea, 'houses' | 'budget_vnd' | 'allocated_vnd' | 'remaining_vnd' | 'disbursed_vnd' | 'paid' | 'funding'>;
-const emptyAreaHouses = (): AreaHouses => ({ houses: emptyCounts(), budget_vnd: 0, allocated_vnd: 0, remaining_vnd: 0, disbursed_vnd: 0, paid: paidBySource(0, 0, 0), funding: emptyFunding() });
-
-// Each area's money as a commune officer asks for it: cash given to it or its houses, and what its
-// communes' pools still hold (from the journal's pool_commune lines), summed up the tree.
-async function areaMoneyOf(tx: Tx, areaRows: (typeof areas.$inferSelect)[], receivedByCode: Map<string, { count: number; amount_vnd: number }>) {
-  const byId = new Map(areaRows.map((a) => [a.id, a]));
-  const pools = await queryRows<{ area_id: number | string; held: number | string }>(tx, sql`
-    SELECT area_id, -sum(amount_vnd) AS held FROM journal_lines WHERE account = 'pool_commune' AND area_id IS NOT NULL GROUP BY area_id`);
-  const money = new Map<number, Pick<PublicArea, 'received_vnd' | 'received_count' | 'pool_vnd'>>();
-  const add = (areaId: number, delta: Partial<Pick<PublicArea, 'received_vnd' | 'received_count' | 'pool_vnd'>>) => {
-    for (let area = byId.get(areaId); area; area = area.parentId === null ? undefined : byId.get(area.parentId)) {
-      const m = money.get(area.id) ?? { received_vnd: 0, received_count: 0, pool_vnd: 0 };
-      m.received_vnd += delta.received_vnd ?? 0;
-      m.received_count += delta.received_count ?? 0;
-      m.pool_vnd += delta.pool_vnd ?? 0;
-      money.set(area.id, m);
-    }
-  };
-  const idOfCode = new Map(areaRows.map((a) => [a.code, a.id]));
-  for (const [code, got] of receivedByCode) {
-    const id = idOfCode.get(code);
-    if (id !== undefined) add(id, { received_vnd: got.amount_vnd, received_count: got.count });
-  }
-  for (const pool of pools) add(n(pool.area_id), { pool_vnd: n(pool.held) });
-  return money;
-}
-
 export async function publishDataset(db: Db, outDir: string, options: PublishOptions = {}): Promise<PublishReport> {
   const campaign = await currentCampaign(db);
   if (!campaign) {
@@ -214,32 +170,18 @@ async function writeDataset(
   const housesDone = await exportHouses(tx, campaign, areaRows, areaCode, contributionsDone.pageOf, tmp, done, progress);
   await exportCashBook(tx, tmp, done);
 
-  const summary: Summary = {
-    generated_at: generatedAt,
-    totals: { ...totals, cash_contributions: contributionsDone.cashCount, labour_person_days: contributionsDone.labourPersonDays },
-    houses_by_stage: housesDone.all,
-    short_of_money: housesDone.short,
-    monthly: [...contributionsDone.monthly].sort(([a], [b]) => a.localeCompare(b)).map(([month, m]) => ({ month, count: m.count, amount_vnd: m.amountVnd })),
-    districts: areaRows.filter((a) => a.level === 'district').map((a) => ({ code: a.code, name: a.name, houses: housesDone.byArea.get(a.id)?.houses ?? emptyCounts() })),
-    newest: contributionsDone.newest.slice().reverse(),
-    ledger: {
-      contributions: contributionsDone.count, pages: contributionsDone.pages, page_size: LEDGER_PAGE_SIZE, index: contributionsDone.index,
-      by_kind: contributionsDone.byKind, reversed: contributionsDone.reversed,
-    },
-    entry_count: chain.count,
-    head_hash: chain.headHash,
-    reports: reportPeriods(campaign.startsOn, campaign.endsOn, generatedAt),
-  };
+  const summary = summaryOf({
+    generatedAt, totals, contributions: contributionsDone.tally, houses: housesDone.tally, areaRows,
+    entryCount: chain.count, headHash: chain.headHash, campaign: { starts_on: campaign.startsOn, ends_on: campaign.endsOn },
+  });
   // The six-monthly reports the resolution asks for, the staff report's public figures (public names only).
   for (const period of summary.reports) await writeJson(tmp, FILES.report(period.id), await sixMonthReport(tx, period.from, period.to, 50), done);
   await writeJson(tmp, FILES.summary, summary, done);
-  const areaMoney = await areaMoneyOf(tx, areaRows, contributionsDone.receivedByArea);
-  await writeJson(tmp, FILES.areas, areaRows.map((a): PublicArea => ({
-    id: a.id, code: a.code, name: a.name, level: a.level, parent_code: a.parentId === null ? null : areaCode.get(a.parentId) ?? null,
-    new_commune_name: a.newCommuneName, new_province_name: a.newProvinceName,
-    ...(housesDone.byArea.get(a.id) ?? emptyAreaHouses()),
-    ...(areaMoney.get(a.id) ?? { received_vnd: 0, received_count: 0, pool_vnd: 0 }),
-  })), done);
+  // What each commune's pool still holds, from the journal's pool_commune lines.
+  const pools = await queryRows<{ area_id: number | string; held: number | string }>(tx, sql`
+    SELECT area_id, -sum(amount_vnd) AS held FROM journal_lines WHERE account = 'pool_commune' AND area_id IS NOT NULL GROUP BY area_id`);
+  const areaMoney = areaMoneyOf(areaRows, contributionsDone.tally.receivedByArea, pools.map((p): [number, number] => [n(p.area_id), n(p.held)]));
+  await writeJson(tmp, FILES.areas, publicAreas(areaRows, housesDone.tally, areaMoney), done);
 
   done(await bundleVerifier(tmp));
   const checkpoint: Checkpoint = {
@@ -262,14 +204,14 @@ async function writeDataset(
     extensions: [`time ${generatedAt}`, `chain ${chain.headHash}`, `dataset ${sha256Hex(checkpointJson)}`],
   }, previous);
   return {
-    entries: chain.count, contributions: contributionsDone.count, houses: housesDone.count, headHash: chain.headHash,
+    entries: chain.count, contributions: contributionsDone.tally.count, houses: housesDone.count, headHash: chain.headHash,
     log: { size: tree.size, root: toBase64(tree.root), tilesWritten: tree.written, tilesReused: tree.reused, note },
   };
 }
 
 async function writeJson(root: string, path: string, value: unknown, done: (file: DatasetFile) => void): Promise<void> {
   const sink = await FileSink.open(root, path, done);
-  await sink.write(`${JSON.stringify(value)}\n`);
+  await sink.write(jsonFileText(value));
   await sink.close();
 }
 
@@ -285,25 +227,14 @@ function campaignRecord(campaign: typeof schema.campaigns.$inferSelect): PublicC
 async function exportContributions(tx: Tx, campaignId: number, root: string, done: (file: DatasetFile) => void, progress: (what: string, done: number) => void) {
   const csv = await FileSink.open(root, FILES.contributionsCsv, done);
   await csv.write(csvRow(CONTRIBUTION_CSV_HEADER));
-  const monthly = new Map<string, { count: number; amountVnd: number }>();
+  const tally = new ContributionTally();
   let page: PublicContribution[] = [];
   let pages = 0;
-  let count = 0;
-  let cashCount = 0;
-  let labourPersonDays = 0;
-  // What the ledger's rows are, so the site can say why its row count and sums differ from the headline.
-  const byKind: Summary['ledger']['by_kind'] = { cash: 0, in_kind: 0, labour: 0, state_budget: 0 };
-  const reversed = { count: 0, amount_vnd: 0 };
-  // Cash given to a commune or to one of its houses (not reversed), by the commune's code.
-  const receivedByArea = new Map<string, { count: number; amount_vnd: number }>();
-  const newest: PublicContribution[] = [];
   // Which static ledger page shows each contribution, for the links on the house pages.
   const pageOf = new Map<number, number>();
-  const index: Summary['ledger']['index'] = [];
   const flushPage = async () => {
     if (page.length === 0) return;
     await writeJson(root, FILES.ledgerPage(++pages), page, done);
-    index.push({ page: pages, from: page[0]!.received_at, to: page.at(-1)!.received_at });
     page = [];
   };
   for (let after = 0; ;) {
@@ -311,43 +242,17 @@ async function exportContributions(tx: Tx, campaignId: number, root: string, don
     if (rows.length === 0) break;
     for (const record of rows) {
       page.push(record);
-      pageOf.set(record.id, pages + 1);
+      pageOf.set(record.id, tally.add(record));
       await csv.write(csvRow(CONTRIBUTION_CSV_HEADER.map((key) => record[key])));
       if (page.length === LEDGER_PAGE_SIZE) await flushPage();
-      count++;
-      newest.push(record);
-      if (newest.length > 10) newest.shift();
-      byKind[record.kind]++;
-      if (record.reversed_by_entry_id !== null) {
-        reversed.count++;
-        reversed.amount_vnd += record.amount_vnd;
-        continue;
-      }
-      if (record.kind === 'cash') {
-        cashCount++;
-        if (record.area_code !== null) {
-          const got = receivedByArea.get(record.area_code) ?? { count: 0, amount_vnd: 0 };
-          got.count++;
-          got.amount_vnd += record.amount_vnd;
-          receivedByArea.set(record.area_code, got);
-        }
-        const month = new Date(Date.parse(record.received_at) + VN_OFFSET_MS).toISOString().slice(0, 7);
-        const m = monthly.get(month) ?? { count: 0, amountVnd: 0 };
-        m.count++;
-        m.amountVnd += record.amount_vnd;
-        monthly.set(month, m);
-      }
-      if (record.labour) labourPersonDays += record.labour.person_days;
     }
     after = rows.at(-1)!.id;
-    progress('contributions', count);
+    progress('contributions', tally.count);
   }
   await flushPage();
   await csv.close();
-  return { count, pages, index, cashCount, labourPersonDays, monthly, newest, pageOf, byKind, reversed, receivedByArea };
+  return { tally, pageOf };
 }
-
-const HOUSE_CSV_HEADER = ['code', 'area_code', 'commune', 'type', 'poverty_status', 'head', 'stage', 'budget_vnd', 'allocated_vnd', 'state_budget_vnd', 'designated_vnd', 'pooled_vnd', 'in_kind_vnd', 'labour_estimate_vnd', 'labour_person_days', 'disbursed_vnd', 'state_paid_vnd', 'paid_total_vnd', ...stages.map((s) => `${s}_on`)] as const;
 
 // Houses a batch at a time: each house's file with every gift that funded it (designated, or pooled
 // money assigned to it by lineage), the house list, its CSV and grants, and the per-area progress.
@@ -364,17 +269,14 @@ async function exportHouses(
   const publicCampaign = campaignRecord(campaign);
   await writeJson(root, FILES.campaign, publicCampaign, done);
   const areaById = new Map(areaRows.map((a) => [a.id, a]));
-  const byArea = new Map<number, AreaHouses>();
-  const all = emptyCounts();
+  const tally = new HouseTally(areaById);
   const list = await JsonArraySink.open(root, FILES.houses, done);
   const csv = await FileSink.open(root, FILES.housesCsv, done);
   await csv.write(csvRow(HOUSE_CSV_HEADER));
-  const grants = await JsonArraySink.open(root, FILES.giving360, done, ['{"grants":', '}']);
+  const grants = await JsonArraySink.open(root, FILES.giving360, done, GIVING360_WRAP);
   const allocationsOut = await FileSink.open(root, FILES.allocations, done);
   const disbursementsOut = await FileSink.open(root, FILES.disbursements, done);
-  const fundId = `ancu-${campaign.code}`;
   let count = 0;
-  const short = { houses: 0, remaining_vnd: 0 };
 
   for (let after = 0; ;) {
     const batch = await tx.select({ house: houses, headFullName: households.headFullName, headInitials: households.headInitials, publishFullName: households.publishFullName, povertyStatus: households.povertyStatus, housingNeed: households.housingNeed })
@@ -444,34 +346,10 @@ async function exportHouses(
       for (const d of detail.disbursements) await disbursementsOut.write(`${JSON.stringify(d)}\n`);
       await list.push(house);
       const commune = areaById.get(h.areaId);
-      await csv.write(csvRow([
-        house.code, house.area_code, commune?.name ?? null, house.type, house.poverty_status, house.head, house.stage,
-        house.budget_vnd, house.allocated_vnd, house.funding.state_budget_vnd, house.funding.designated_vnd, house.funding.pooled_vnd,
-        house.funding.in_kind_vnd, house.funding.labour_estimate_vnd, house.funding.labour_person_days, house.disbursed_vnd,
-        house.paid.state_budget_vnd, house.paid.total_vnd,
-        ...house.stages.map((s) => s.on),
-      ]));
-      const grant = grantOf(house, publicCampaign, commune?.name, fundId, 'Quỹ "Vì người nghèo"');
+      await csv.write(houseCsvRow(house, commune?.name));
+      const grant = grantOfHouse(house, publicCampaign, commune?.name);
       if (grant) await grants.push(grant);
-      if (house.remaining_vnd > 0) {
-        short.houses++;
-        short.remaining_vnd += house.remaining_vnd;
-      }
-      // Every area up the tree counts the house.
-      all.total++;
-      all[house.stage]++;
-      for (let area = commune; area; area = area.parentId === null ? undefined : areaById.get(area.parentId)) {
-        const agg = byArea.get(area.id) ?? emptyAreaHouses();
-        agg.paid = paidBySource(agg.paid.cash_vnd + house.paid.cash_vnd, agg.paid.state_budget_vnd + house.paid.state_budget_vnd, agg.paid.in_kind_vnd + house.paid.in_kind_vnd);
-        agg.remaining_vnd += house.remaining_vnd;
-        for (const key of Object.keys(agg.funding) as (keyof HouseFunding)[]) agg.funding[key] += house.funding[key];
-        agg.houses.total++;
-        agg.houses[house.stage]++;
-        agg.budget_vnd += house.budget_vnd;
-        agg.allocated_vnd += house.allocated_vnd;
-        agg.disbursed_vnd += house.disbursed_vnd;
-        byArea.set(area.id, agg);
-      }
+      tally.add(house, commune);
       count++;
     }
     after = last;
@@ -482,7 +360,7 @@ async function exportHouses(
   await grants.close();
   await allocationsOut.close();
   await disbursementsOut.close();
-  return { count, byArea, all, short };
+  return { count, tally };
 }
 
 // Lineage: the net amount each gift gave each house in the id range, read from the house's journal lines.
