@@ -4,29 +4,24 @@
 import { exportCashBook } from './cash-book-export';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { and, asc, eq, gt, gte, lte, sql } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
+import { asc, gt, sql } from 'drizzle-orm';
 import { queryRows, schema, type Db, type Tx } from '../../db/client';
 import { currentCampaign } from '../domain/campaigns';
 import { DomainError } from '../domain/errors';
-import { stageColumn, stageOf } from '../domain/houses';
-import { stages } from '../domain/schemas';
 import { journalBatches } from '../domain/journal-read';
-import { parsePoolKey } from '../ledger/accounts';
 import { balancesOf, canonicalOfRecord, checkRecord, recordOfEntry, startChain } from './chain';
 import { csvRow } from './csv';
 import type { PublishedRecord } from './records';
-import { FileSink, JsonArraySink, linkUnchanged, sha256Hex, type DatasetChanges } from './files';
+import { FileSink, linkUnchanged, sha256Hex, type DatasetChanges } from './files';
 import {
   CONTRIBUTION_CSV_HEADER, DATASET_FORMAT, FILES, JOURNAL_CHUNK_ENTRIES, LEDGER_PAGE_SIZE,
-  type Checkpoint, type DatasetFile, type HouseDetail, type HouseFunder, type HouseFunding, type PublicAllocation, type PublicArea,
-  type PublicCampaign, type PublicContribution, type PublicDisbursement, type PublicHouse, type PublicStatePayment, type ReportPeriod, type StageCounts, type Summary,
+  type Checkpoint, type DatasetFile, type PublicArea,
+  type PublicCampaign, type PublicContribution, type ReportPeriod, type Summary,
 } from './format';
-import { grantOf } from './giving360';
-import { photosOfHouseRange, stagesWithPhotos } from './photos';
+import { emptyAreaHouses, emptyCounts, exportHouses, type HouseContext } from './house-export';
+import { exportTouchedHouses, incrementalBase, keepJournalChunks, reopenLastChunk } from './incremental';
 import { selectContributions } from './contribution-rows';
-import { publicDonorName, publicHeadName, publicItems, publicLabour } from './privacy';
-import { headlineFromBalances, paidBySource } from '../ledger/headline';
+import { headlineFromBalances } from '../ledger/headline';
 import { LogRewrittenError, LogWriter } from './tlog/log-writer';
 import { extensionFields } from './tlog/note';
 import { logOrigin, readPreviousLog, writeSignedCheckpoint, type PreviousLog } from './tlog/history';
@@ -35,8 +30,7 @@ import { toBase64 } from './tlog/sha256';
 import { bundleVerifier } from './tlog/bundle-verifier';
 import { sixMonthReport } from '../staff/report';
 
-const { areas, houses, households, allocations, disbursements, statePayments, journalEntries, chainHead, publicRecords } = schema;
-const reversals = alias(journalEntries, 'reversals');
+const { areas, chainHead, publicRecords } = schema;
 
 export interface PublishOptions {
   /** The time written into the checkpoint (defaults to now). */
@@ -46,6 +40,8 @@ export interface PublishOptions {
   previous?: string;
   /** Signs the checkpoint (default: the fund's key, created on first use). */
   signer?: NoteSigner;
+  /** false: read the whole database and derive every file again, even when the last publish could be continued. */
+  incremental?: boolean;
 }
 
 export interface PublishReport {
@@ -56,6 +52,10 @@ export interface PublishReport {
   files: number;
   bytes: number;
   headHash: string;
+  /** Rows read from the database for the journal and the houses: an incremental publish reads the change, not the campaign. */
+  read: { entries: number; houses: number };
+  /** Whether the publish continued from the last one's files and running totals (false: everything was read). */
+  incremental: boolean;
   /** The files this publish wrote against the last one (every other file is the last one's, linked). */
   changes: DatasetChanges;
   /** The transparency log: tree size, base64 root, tiles written now and reused from the last publish. */
@@ -63,11 +63,9 @@ export interface PublishReport {
 }
 
 const CONTRIBUTION_BATCH = 5000;
-const HOUSE_BATCH = 200;
 const VN_OFFSET_MS = 7 * 3_600_000;
 
 const n = (value: unknown) => Number(value ?? 0);
-const iso = (value: unknown) => new Date(value as string | Date).toISOString();
 // Half-years from the campaign's start to its end or to today, whichever is first; each cut to the campaign.
 export function reportPeriods(startsOn: string, endsOn: string, now: string): ReportPeriod[] {
   const last = [endsOn, now.slice(0, 10)].sort()[0]!;
@@ -81,10 +79,6 @@ export function reportPeriods(startsOn: string, endsOn: string, now: string): Re
   return periods;
 }
 
-const emptyCounts = (): StageCounts => ({ total: 0, approved: 0, funded: 0, under_construction: 0, completed: 0, handed_over: 0 });
-const emptyFunding = (): HouseFunding => ({ state_budget_vnd: 0, designated_vnd: 0, pooled_vnd: 0, in_kind_vnd: 0, labour_estimate_vnd: 0, labour_person_days: 0 });
-type AreaHouses = Pick<PublicArea, 'houses' | 'budget_vnd' | 'allocated_vnd' | 'remaining_vnd' | 'disbursed_vnd' | 'paid' | 'funding'>;
-const emptyAreaHouses = (): AreaHouses => ({ houses: emptyCounts(), budget_vnd: 0, allocated_vnd: 0, remaining_vnd: 0, disbursed_vnd: 0, paid: paidBySource(0, 0, 0), funding: emptyFunding() });
 
 // Each area's money as a commune officer asks for it: cash given to it or its houses, and what its
 // communes' pools still hold (from the journal's pool_commune lines), summed up the tree.
@@ -129,7 +123,7 @@ export async function publishDataset(db: Db, outDir: string, options: PublishOpt
   const signer = options.signer ?? fundSigner(logOrigin());
 
   // One snapshot for every query, so a gift recorded mid-publish is either wholly in or wholly out.
-  const report = await db.transaction((tx) => writeDataset(tx, campaign, tmp, generatedAt, done, files, progress, previous, signer), { isolationLevel: 'repeatable read', accessMode: 'read only' })
+  const report = await db.transaction((tx) => writeDataset(tx, campaign, tmp, generatedAt, done, files, progress, previous, signer, options.incremental ?? true), { isolationLevel: 'repeatable read', accessMode: 'read only' })
     .catch(async (error: unknown) => {
       await rm(tmp, { recursive: true, force: true });
       throw error;
@@ -166,22 +160,33 @@ async function writeDataset(
   progress: (what: string, done: number, total?: number) => void,
   previous: PreviousLog | undefined,
   signer: NoteSigner,
+  incremental: boolean,
 ) {
   const areaRows = await tx.select().from(areas).orderBy(asc(areas.id));
   const areaCode = new Map(areaRows.map((a) => [a.id, a.code]));
 
   // The journal, chunked, checked link by link as it is written: a broken chain is never published.
-  const chain = startChain();
   const log = new LogWriter(tmp, previous && { dir: previous.dir, size: previous.checkpoint.size, root: previous.checkpoint.root });
   // The previous checkpoint signed the chain's head at its size: if the chain still has that head there, no
   // earlier entry changed, and the log continues from the previous tiles without rehashing them.
   const previousChain = previous && extensionFields(previous.checkpoint).chain;
-  if (previousChain) log.continueFromPrevious();
+  const continued = previousChain ? log.continueFromPrevious() : false;
+  // Incremental: the last publish's files and running totals stand for everything up to its entry count.
+  const base = incremental && continued && previousChain ? await incrementalBase(tx, previous!.dir, previousChain, campaign.code) : undefined;
+  const chain = base?.chain ?? startChain();
   const encoder = new TextEncoder();
-  const journalChunks: string[] = [];
-  let chunk: FileSink | undefined;
-  for await (const batch of journalBatches(tx)) {
+  const journalChunks: string[] = base ? await keepJournalChunks(base, tmp, done) : [];
+  let chunk: FileSink | undefined = base ? await reopenLastChunk(base, tmp, done) : undefined;
+  // Only the log's unfinished bundle is read again before the new entries (fewer than 256 entries).
+  const readFrom = base ? log.resumeAt(base.checkpoint.entry_count) : 0;
+  const read = { entries: 0, houses: 0 };
+  for await (const batch of journalBatches(tx, readFrom)) {
+    read.entries += batch.length;
     for (const entry of batch) {
+      if (entry.id <= chain.count) {
+        await log.append(encoder.encode(canonicalOfRecord(recordOfEntry(entry))));
+        continue;
+      }
       if ((entry.id - 1) % JOURNAL_CHUNK_ENTRIES === 0) {
         await chunk?.close();
         const path = FILES.journalChunk(journalChunks.length + 1);
@@ -211,7 +216,13 @@ async function writeDataset(
   await exportRecords(tx, tmp, done);
 
   const contributionsDone = await exportContributions(tx, campaign.id, tmp, done, progress);
-  const housesDone = await exportHouses(tx, campaign, areaRows, areaCode, contributionsDone.pageOf, tmp, done, progress);
+  const houseContext: HouseContext = {
+    campaign: campaignRecord(campaign), areaById: new Map(areaRows.map((a) => [a.id, a])), areaCode, areaIdByCode: new Map(areaRows.map((a) => [a.code, a.id])), pages: contributionsDone.pageFirstIds };
+  await writeJson(tmp, FILES.campaign, houseContext.campaign, done);
+  const housesDone = base
+    ? await exportTouchedHouses(tx, houseContext, base, tmp, done)
+    : await exportHouses(tx, houseContext, campaign.id, tmp, done, progress);
+  read.houses = housesDone.read;
   await exportCashBook(tx, tmp, done);
 
   const summary: Summary = {
@@ -262,7 +273,7 @@ async function writeDataset(
     extensions: [`time ${generatedAt}`, `chain ${chain.headHash}`, `dataset ${sha256Hex(checkpointJson)}`],
   }, previous);
   return {
-    entries: chain.count, contributions: contributionsDone.count, houses: housesDone.count, headHash: chain.headHash,
+    entries: chain.count, contributions: contributionsDone.count, houses: housesDone.count, headHash: chain.headHash, read, incremental: base !== undefined,
     log: { size: tree.size, root: toBase64(tree.root), tilesWritten: tree.written, tilesReused: tree.reused, note },
   };
 }
@@ -297,8 +308,8 @@ async function exportContributions(tx: Tx, campaignId: number, root: string, don
   // Cash given to a commune or to one of its houses (not reversed), by the commune's code.
   const receivedByArea = new Map<string, { count: number; amount_vnd: number }>();
   const newest: PublicContribution[] = [];
-  // Which static ledger page shows each contribution, for the links on the house pages.
-  const pageOf = new Map<number, number>();
+  // The first contribution of each static ledger page, for the links on the house pages.
+  const pageFirstIds: number[] = [];
   const index: Summary['ledger']['index'] = [];
   const flushPage = async () => {
     if (page.length === 0) return;
@@ -310,8 +321,8 @@ async function exportContributions(tx: Tx, campaignId: number, root: string, don
     const rows = await selectContributions(tx, sql`c.campaign_id = ${campaignId} AND c.id > ${after}`, sql`ORDER BY c.id LIMIT ${CONTRIBUTION_BATCH}`);
     if (rows.length === 0) break;
     for (const record of rows) {
+      if (page.length === 0) pageFirstIds.push(record.id);
       page.push(record);
-      pageOf.set(record.id, pages + 1);
       await csv.write(csvRow(CONTRIBUTION_CSV_HEADER.map((key) => record[key])));
       if (page.length === LEDGER_PAGE_SIZE) await flushPage();
       count++;
@@ -344,182 +355,5 @@ async function exportContributions(tx: Tx, campaignId: number, root: string, don
   }
   await flushPage();
   await csv.close();
-  return { count, pages, index, cashCount, labourPersonDays, monthly, newest, pageOf, byKind, reversed, receivedByArea };
-}
-
-const HOUSE_CSV_HEADER = ['code', 'area_code', 'commune', 'type', 'poverty_status', 'head', 'stage', 'budget_vnd', 'allocated_vnd', 'state_budget_vnd', 'designated_vnd', 'pooled_vnd', 'in_kind_vnd', 'labour_estimate_vnd', 'labour_person_days', 'disbursed_vnd', 'state_paid_vnd', 'paid_total_vnd', ...stages.map((s) => `${s}_on`)] as const;
-
-// Houses a batch at a time: each house's file with every gift that funded it (designated, or pooled
-// money assigned to it by lineage), the house list, its CSV and grants, and the per-area progress.
-async function exportHouses(
-  tx: Tx,
-  campaign: typeof schema.campaigns.$inferSelect,
-  areaRows: (typeof areas.$inferSelect)[],
-  areaCode: Map<number, string>,
-  pageOf: Map<number, number>,
-  root: string,
-  done: (file: DatasetFile) => void,
-  progress: (what: string, done: number) => void,
-) {
-  const publicCampaign = campaignRecord(campaign);
-  await writeJson(root, FILES.campaign, publicCampaign, done);
-  const areaById = new Map(areaRows.map((a) => [a.id, a]));
-  const byArea = new Map<number, AreaHouses>();
-  const all = emptyCounts();
-  const list = await JsonArraySink.open(root, FILES.houses, done);
-  const csv = await FileSink.open(root, FILES.housesCsv, done);
-  await csv.write(csvRow(HOUSE_CSV_HEADER));
-  const grants = await JsonArraySink.open(root, FILES.giving360, done, ['{"grants":', '}']);
-  const allocationsOut = await FileSink.open(root, FILES.allocations, done);
-  const disbursementsOut = await FileSink.open(root, FILES.disbursements, done);
-  const fundId = `ancu-${campaign.code}`;
-  let count = 0;
-  const short = { houses: 0, remaining_vnd: 0 };
-
-  for (let after = 0; ;) {
-    const batch = await tx.select({ house: houses, headFullName: households.headFullName, headInitials: households.headInitials, publishFullName: households.publishFullName, povertyStatus: households.povertyStatus, housingNeed: households.housingNeed })
-      .from(houses).innerJoin(households, eq(households.id, houses.householdId))
-      .where(and(eq(houses.campaignId, campaign.id), gt(houses.id, after)))
-      .orderBy(asc(houses.id)).limit(HOUSE_BATCH);
-    if (batch.length === 0) break;
-    const first = batch[0]!.house.id;
-    const last = batch.at(-1)!.house.id;
-    const funders = await houseFunders(tx, first, last, pageOf);
-    const photos = await photosOfHouseRange(tx, first, last);
-    const houseAllocations = await tx.select({ a: allocations, occurredAt: journalEntries.occurredAt, code: houses.publicCode, reversedBy: reversals.id })
-      .from(allocations).innerJoin(journalEntries, eq(journalEntries.id, allocations.entryId)).innerJoin(houses, eq(houses.id, allocations.houseId))
-      .leftJoin(reversals, eq(reversals.reversesEntryId, allocations.entryId))
-      .where(and(gte(allocations.houseId, first), lte(allocations.houseId, last))).orderBy(asc(allocations.houseId), asc(allocations.id));
-    const houseDisbursements = await tx.select({ d: disbursements, code: houses.publicCode, reversedBy: reversals.id })
-      .from(disbursements).innerJoin(houses, eq(houses.id, disbursements.houseId))
-      .leftJoin(reversals, eq(reversals.reversesEntryId, disbursements.entryId))
-      .where(and(gte(disbursements.houseId, first), lte(disbursements.houseId, last), eq(disbursements.status, 'approved')))
-      .orderBy(asc(disbursements.houseId), asc(disbursements.id));
-    const houseStatePayments = await tx.select({ p: statePayments, code: houses.publicCode, reversedBy: reversals.id })
-      .from(statePayments).innerJoin(houses, eq(houses.id, statePayments.houseId))
-      .leftJoin(reversals, eq(reversals.reversesEntryId, statePayments.entryId))
-      .where(and(gte(statePayments.houseId, first), lte(statePayments.houseId, last)))
-      .orderBy(asc(statePayments.houseId), asc(statePayments.id));
-
-    for (const row of batch) {
-      const h = row.house;
-      const mine = funders.get(h.id) ?? [];
-      const sum = (pick: (f: HouseFunder & { account: string }) => boolean) => mine.filter(pick).reduce((s, f) => s + f.amount_vnd, 0);
-      const inKindVnd = sum((f) => f.account === 'house_in_kind');
-      const house: PublicHouse = {
-        id: h.id, code: h.publicCode, area_code: areaCode.get(h.areaId)!, type: h.type, poverty_status: row.povertyStatus, housing_need: row.housingNeed,
-        head: publicHeadName(row), minutes_ref: h.minutesRef,
-        budget_vnd: h.budgetVnd, allocated_vnd: h.allocatedVnd, remaining_vnd: h.budgetVnd - h.allocatedVnd, cash_allocated_vnd: h.cashAllocatedVnd, disbursed_vnd: h.disbursedVnd,
-        paid: paidBySource(h.disbursedVnd, h.statePaidVnd, inKindVnd),
-        funding: {
-          state_budget_vnd: sum((f) => f.account === 'house_state'),
-          designated_vnd: sum((f) => f.account === 'house_cash' && f.via === 'designated'),
-          pooled_vnd: sum((f) => f.account === 'house_cash' && f.via === 'pool'),
-          in_kind_vnd: inKindVnd,
-          labour_estimate_vnd: sum((f) => f.account === 'house_labour'),
-          labour_person_days: mine.reduce((s, f) => s + (f.labour?.person_days ?? 0), 0),
-        },
-        stage: stageOf(h),
-        stages: stagesWithPhotos(stages, (stage) => h[stageColumn[stage]], photos.get(h.id)),
-      };
-      const detail: HouseDetail = {
-        code: h.publicCode,
-        funders: mine.map(({ account: _account, ...funder }) => funder),
-        allocations: houseAllocations.filter((a) => a.a.houseId === h.id).map(({ a, occurredAt, code, reversedBy }): PublicAllocation => ({
-          id: a.id, entry_id: a.entryId, occurred_at: occurredAt.toISOString(), house_code: code,
-          pool: a.poolKey === 'general' ? 'general' : 'commune',
-          pool_area_code: areaCode.get(parsePoolKey(a.poolKey) ?? 0) ?? null,
-          amount_vnd: a.amountVnd, decision_ref: a.decisionRef, reversed_by_entry_id: reversedBy,
-        })),
-        disbursements: houseDisbursements.filter((d) => d.d.houseId === h.id).map(({ d, code, reversedBy }): PublicDisbursement => ({
-          id: d.id, entry_id: d.entryId!, paid_at: (d.decidedAt ?? d.recordedAt).toISOString(), house_code: code, amount_vnd: d.amountVnd, purpose: d.purpose,
-          reversed_by_entry_id: reversedBy,
-        })),
-        state_payments: houseStatePayments.filter((p) => p.p.houseId === h.id).map(({ p, code, reversedBy }): PublicStatePayment => ({
-          id: p.id, entry_id: p.entryId, paid_on: p.paidOn, house_code: code, amount_vnd: p.amountVnd, document_ref: p.documentRef, reversed_by_entry_id: reversedBy,
-        })),
-      };
-      await writeJson(root, FILES.house(h.publicCode), detail, done);
-      for (const a of detail.allocations) await allocationsOut.write(`${JSON.stringify(a)}\n`);
-      for (const d of detail.disbursements) await disbursementsOut.write(`${JSON.stringify(d)}\n`);
-      await list.push(house);
-      const commune = areaById.get(h.areaId);
-      await csv.write(csvRow([
-        house.code, house.area_code, commune?.name ?? null, house.type, house.poverty_status, house.head, house.stage,
-        house.budget_vnd, house.allocated_vnd, house.funding.state_budget_vnd, house.funding.designated_vnd, house.funding.pooled_vnd,
-        house.funding.in_kind_vnd, house.funding.labour_estimate_vnd, house.funding.labour_person_days, house.disbursed_vnd,
-        house.paid.state_budget_vnd, house.paid.total_vnd,
-        ...house.stages.map((s) => s.on),
-      ]));
-      const grant = grantOf(house, publicCampaign, commune?.name, fundId, 'Quỹ "Vì người nghèo"');
-      if (grant) await grants.push(grant);
-      if (house.remaining_vnd > 0) {
-        short.houses++;
-        short.remaining_vnd += house.remaining_vnd;
-      }
-      // Every area up the tree counts the house.
-      all.total++;
-      all[house.stage]++;
-      for (let area = commune; area; area = area.parentId === null ? undefined : areaById.get(area.parentId)) {
-        const agg = byArea.get(area.id) ?? emptyAreaHouses();
-        agg.paid = paidBySource(agg.paid.cash_vnd + house.paid.cash_vnd, agg.paid.state_budget_vnd + house.paid.state_budget_vnd, agg.paid.in_kind_vnd + house.paid.in_kind_vnd);
-        agg.remaining_vnd += house.remaining_vnd;
-        for (const key of Object.keys(agg.funding) as (keyof HouseFunding)[]) agg.funding[key] += house.funding[key];
-        agg.houses.total++;
-        agg.houses[house.stage]++;
-        agg.budget_vnd += house.budget_vnd;
-        agg.allocated_vnd += house.allocated_vnd;
-        agg.disbursed_vnd += house.disbursed_vnd;
-        byArea.set(area.id, agg);
-      }
-      count++;
-    }
-    after = last;
-    progress('houses', count);
-  }
-  await list.close();
-  await csv.close();
-  await grants.close();
-  await allocationsOut.close();
-  await disbursementsOut.close();
-  return { count, byArea, all, short };
-}
-
-// Lineage: the net amount each gift gave each house in the id range, read from the house's journal lines.
-// A line of an entry that names its contribution is the gift itself (designated); an allocation's lines carry pooled money.
-async function houseFunders(tx: Tx, firstHouseId: number, lastHouseId: number, pageOf: Map<number, number>): Promise<Map<number, (HouseFunder & { account: string })[]>> {
-  const rows = await queryRows(tx, sql`
-    SELECT f.house_id, f.account, f.direct, f.amount_vnd, c.id AS contribution_id, c.receipt_code, c.received_at, c.kind, c.details,
-           d.display_name, d.anonymous
-    FROM (
-      SELECT l.house_id, l.account, l.contribution_id, (e.contribution_id IS NOT NULL) AS direct, -sum(l.amount_vnd) AS amount_vnd
-      FROM journal_lines l JOIN journal_entries e ON e.id = l.entry_id
-      WHERE l.house_id BETWEEN ${firstHouseId} AND ${lastHouseId}
-        AND l.account IN ('house_cash', 'house_in_kind', 'house_state', 'house_labour')
-      GROUP BY l.house_id, l.account, l.contribution_id, (e.contribution_id IS NOT NULL)
-      HAVING sum(l.amount_vnd) <> 0
-    ) f
-    JOIN contributions c ON c.id = f.contribution_id
-    JOIN donors d ON d.id = c.donor_id
-    ORDER BY f.house_id, c.id, f.account, f.direct DESC`);
-  const byHouse = new Map<number, (HouseFunder & { account: string })[]>();
-  for (const row of rows) {
-    const houseId = n(row.house_id);
-    const list = byHouse.get(houseId) ?? [];
-    list.push({
-      account: String(row.account),
-      receipt_code: String(row.receipt_code),
-      contribution_id: n(row.contribution_id),
-      ledger_page: pageOf.get(n(row.contribution_id)) ?? null,
-      donor: publicDonorName({ anonymous: Boolean(row.anonymous), displayName: (row.display_name as string | null) ?? null }),
-      kind: row.kind as HouseFunder['kind'],
-      via: row.account === 'house_cash' ? (row.direct ? 'designated' : 'pool') : null,
-      amount_vnd: n(row.amount_vnd),
-      received_at: iso(row.received_at),
-      items: row.kind === 'in_kind' ? publicItems(row.details) : null,
-      labour: row.kind === 'labour' ? publicLabour(row.details) : null,
-    });
-    byHouse.set(houseId, list);
-  }
-  return byHouse;
+  return { count, pages, index, cashCount, labourPersonDays, monthly, newest, pageFirstIds, byKind, reversed, receivedByArea };
 }

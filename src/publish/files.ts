@@ -57,7 +57,12 @@ export class JsonArraySink {
   }
 
   async push(value: unknown): Promise<void> {
-    await this.sink.write(`${this.first ? '\n' : ',\n'}${JSON.stringify(value)}`);
+    await this.pushRaw(JSON.stringify(value));
+  }
+
+  /** An element already serialised (a line of the last publish's file, kept as it was). */
+  async pushRaw(json: string): Promise<void> {
+    await this.sink.write(`${this.first ? '\n' : ',\n'}${json}`);
     this.first = false;
   }
 

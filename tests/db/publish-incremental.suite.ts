@@ -51,7 +51,7 @@ export function publishIncrementalSuite(driver: string, fresh: FreshDb): void {
       // The same data published in full beside it, from its own copy of the first publish.
       full = join(root, 'full');
       await run('cp', ['-a', join(root, 'kept'), full]);
-      await publishDataset(handle.db, full, { signer, now: later, previous: join(root, 'kept') });
+      await publishDataset(handle.db, full, { signer, now: later, previous: join(root, 'kept'), incremental: false });
     }, 600_000);
     afterAll(async () => {
       await handle?.close();
