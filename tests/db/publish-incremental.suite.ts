@@ -25,6 +25,7 @@ export function publishIncrementalSuite(driver: string, fresh: FreshDb): void {
     let second: string;
     let full: string;
     let report: PublishReport;
+    let fullReport: PublishReport;
     let inodes: Map<string, number>;
     const signer = signerFromPrivateKey(generatePrivateKey('an-cu.test/journal'));
     const later = new Date('2025-02-01T00:00:00Z');
@@ -51,7 +52,7 @@ export function publishIncrementalSuite(driver: string, fresh: FreshDb): void {
       // The same data published in full beside it, from its own copy of the first publish.
       full = join(root, 'full');
       await run('cp', ['-a', join(root, 'kept'), full]);
-      await publishDataset(handle.db, full, { signer, now: later, previous: join(root, 'kept'), incremental: false });
+      fullReport = await publishDataset(handle.db, full, { signer, now: later, previous: join(root, 'kept'), incremental: false });
     }, 600_000);
     afterAll(async () => {
       await handle?.close();
@@ -71,6 +72,16 @@ export function publishIncrementalSuite(driver: string, fresh: FreshDb): void {
       expect(lastPage).toBe(FILES.ledgerPage(2));
       expect(report.changes.removed).toEqual([]);
       expect(report.changes.changedBytes).toBe(checkpoint.files.filter((f) => report.changes.changed.includes(f.path)).reduce((s, f) => s + f.bytes, 0));
+    });
+
+    it('reads the change, not the campaign: the new entries and the one house they touch', () => {
+      expect(report.incremental).toBe(true);
+      expect(report.read.houses).toBe(1);
+      // The new entry, and the entries of the log's unfinished 256-entry bundle before it.
+      expect(report.read.entries).toBeLessThanOrEqual(256);
+      expect(report.read.entries).toBe(report.entries - Math.floor((report.entries - 1) / 256) * 256);
+      expect(fullReport.incremental).toBe(false);
+      expect(fullReport.read).toEqual({ entries: report.entries, houses: world.houses.length });
     });
 
     it('links every other file from the last publish instead of writing it', () => {
