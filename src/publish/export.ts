@@ -4,23 +4,22 @@
 import { exportCashBook } from './cash-book-export';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { asc, gt, sql } from 'drizzle-orm';
+import { asc, sql } from 'drizzle-orm';
 import { queryRows, schema, type Db, type Tx } from '../../db/client';
 import { currentCampaign } from '../domain/campaigns';
 import { DomainError } from '../domain/errors';
 import { journalBatches } from '../domain/journal-read';
 import { balancesOf, canonicalOfRecord, checkRecord, recordOfEntry, startChain } from './chain';
-import { csvRow } from './csv';
-import type { PublishedRecord } from './records';
 import { FileSink, linkUnchanged, sha256Hex, type DatasetChanges } from './files';
 import {
-  CONTRIBUTION_CSV_HEADER, DATASET_FORMAT, FILES, JOURNAL_CHUNK_ENTRIES, LEDGER_PAGE_SIZE,
+  DATASET_FORMAT, FILES, JOURNAL_CHUNK_ENTRIES, LEDGER_PAGE_SIZE,
   type Checkpoint, type DatasetFile, type PublicArea,
-  type PublicCampaign, type PublicContribution, type ReportPeriod, type Summary,
+  type PublicCampaign, type ReportPeriod, type Summary,
 } from './format';
 import { emptyAreaHouses, emptyCounts, exportHouses, type HouseContext } from './house-export';
-import { exportTouchedHouses, incrementalBase, keepJournalChunks, reopenLastChunk } from './incremental';
-import { selectContributions } from './contribution-rows';
+import { exportTouchedHouses, incrementalBase, keepJournalChunks, reopenLastChunk, writePublishState } from './incremental';
+import { exportChangedContributions, exportContributions } from './contribution-export';
+import { exportChangedRecords, exportRecords } from './records-export';
 import { headlineFromBalances } from '../ledger/headline';
 import { LogRewrittenError, LogWriter } from './tlog/log-writer';
 import { extensionFields } from './tlog/note';
@@ -30,7 +29,7 @@ import { toBase64 } from './tlog/sha256';
 import { bundleVerifier } from './tlog/bundle-verifier';
 import { sixMonthReport } from '../staff/report';
 
-const { areas, chainHead, publicRecords } = schema;
+const { areas, chainHead } = schema;
 
 export interface PublishOptions {
   /** The time written into the checkpoint (defaults to now). */
@@ -53,7 +52,7 @@ export interface PublishReport {
   bytes: number;
   headHash: string;
   /** Rows read from the database for the journal and the houses: an incremental publish reads the change, not the campaign. */
-  read: { entries: number; houses: number };
+  read: { entries: number; houses: number; contributions: number };
   /** Whether the publish continued from the last one's files and running totals (false: everything was read). */
   incremental: boolean;
   /** The files this publish wrote against the last one (every other file is the last one's, linked). */
@@ -62,8 +61,6 @@ export interface PublishReport {
   log: { size: number; root: string; tilesWritten: number; tilesReused: number; note: string };
 }
 
-const CONTRIBUTION_BATCH = 5000;
-const VN_OFFSET_MS = 7 * 3_600_000;
 
 const n = (value: unknown) => Number(value ?? 0);
 // Half-years from the campaign's start to its end or to today, whichever is first; each cut to the campaign.
@@ -80,14 +77,15 @@ export function reportPeriods(startsOn: string, endsOn: string, now: string): Re
 }
 
 
+type AreaMoney = Pick<PublicArea, 'received_vnd' | 'received_count' | 'pool_vnd'>;
+
 // Each area's money as a commune officer asks for it: cash given to it or its houses, and what its
-// communes' pools still hold (from the journal's pool_commune lines), summed up the tree.
-async function areaMoneyOf(tx: Tx, areaRows: (typeof areas.$inferSelect)[], receivedByCode: Map<string, { count: number; amount_vnd: number }>) {
+// communes' pools still hold (from the journal's pool_commune lines), summed up the tree onto `start`
+// (nothing for a full publish; the last publish's figures for an incremental one, with the changes).
+function areaMoneyOf(areaRows: (typeof areas.$inferSelect)[], start: Map<number, AreaMoney>, receivedByCode: Map<string, { count: number; amount_vnd: number }>, poolHeld: Map<number, number>) {
   const byId = new Map(areaRows.map((a) => [a.id, a]));
-  const pools = await queryRows<{ area_id: number | string; held: number | string }>(tx, sql`
-    SELECT area_id, -sum(amount_vnd) AS held FROM journal_lines WHERE account = 'pool_commune' AND area_id IS NOT NULL GROUP BY area_id`);
-  const money = new Map<number, Pick<PublicArea, 'received_vnd' | 'received_count' | 'pool_vnd'>>();
-  const add = (areaId: number, delta: Partial<Pick<PublicArea, 'received_vnd' | 'received_count' | 'pool_vnd'>>) => {
+  const money = start;
+  const add = (areaId: number, delta: Partial<AreaMoney>) => {
     for (let area = byId.get(areaId); area; area = area.parentId === null ? undefined : byId.get(area.parentId)) {
       const m = money.get(area.id) ?? { received_vnd: 0, received_count: 0, pool_vnd: 0 };
       m.received_vnd += delta.received_vnd ?? 0;
@@ -101,8 +99,15 @@ async function areaMoneyOf(tx: Tx, areaRows: (typeof areas.$inferSelect)[], rece
     const id = idOfCode.get(code);
     if (id !== undefined) add(id, { received_vnd: got.amount_vnd, received_count: got.count });
   }
-  for (const pool of pools) add(n(pool.area_id), { pool_vnd: n(pool.held) });
+  for (const [areaId, held] of poolHeld) add(areaId, { pool_vnd: held });
   return money;
+}
+
+// What every commune pool holds, from all its journal lines (full publish).
+async function poolsHeld(tx: Tx): Promise<Map<number, number>> {
+  const pools = await queryRows<{ area_id: number | string; held: number | string }>(tx, sql`
+    SELECT area_id, -sum(amount_vnd) AS held FROM journal_lines WHERE account = 'pool_commune' AND area_id IS NOT NULL GROUP BY area_id`);
+  return new Map(pools.map((p) => [n(p.area_id), n(p.held)]));
 }
 
 export async function publishDataset(db: Db, outDir: string, options: PublishOptions = {}): Promise<PublishReport> {
@@ -134,22 +139,6 @@ export async function publishDataset(db: Db, outDir: string, options: PublishOpt
   return { dir: outDir, ...report, changes, files: files.length + 1, bytes: files.reduce((sum, f) => sum + f.bytes, 0) };
 }
 
-// Every committed entry's public record with its salt, so anyone can check it against the chain; a
-// withdrawn record is published as its commitment's entry and "withdrawn", never its old text.
-async function exportRecords(tx: Tx, root: string, done: (file: DatasetFile) => void): Promise<void> {
-  const out = await FileSink.open(root, FILES.records, done);
-  for (let after = 0; ;) {
-    const rows = await tx.select().from(publicRecords).where(gt(publicRecords.entryId, after)).orderBy(asc(publicRecords.entryId)).limit(5000);
-    if (rows.length === 0) break;
-    for (const r of rows) {
-      const line: PublishedRecord = { entry_id: r.entryId, kind: r.kind, subject_id: r.subjectId, salt: r.salt, record: r.body === null ? null : JSON.parse(r.body), withdrawn_by_entry_id: r.withdrawnByEntryId };
-      await out.write(`${JSON.stringify(line)}\n`);
-    }
-    after = rows.at(-1)!.entryId;
-  }
-  await out.close();
-}
-
 async function writeDataset(
   tx: Tx,
   campaign: typeof schema.campaigns.$inferSelect,
@@ -179,7 +168,8 @@ async function writeDataset(
   let chunk: FileSink | undefined = base ? await reopenLastChunk(base, tmp, done) : undefined;
   // Only the log's unfinished bundle is read again before the new entries (fewer than 256 entries).
   const readFrom = base ? log.resumeAt(base.checkpoint.entry_count) : 0;
-  const read = { entries: 0, houses: 0 };
+  const read = { entries: 0, houses: 0, contributions: 0 };
+  const poolMoved = new Map<number, number>();
   for await (const batch of journalBatches(tx, readFrom)) {
     read.entries += batch.length;
     for (const entry of batch) {
@@ -200,6 +190,8 @@ async function writeDataset(
         throw new LogRewrittenError(`The journal's entry #${chain.count} no longer has the hash the last signed checkpoint names (${previousChain}): entries were rewritten. Nothing was published.`);
       }
       await chunk!.write(`${JSON.stringify(record)}\n`);
+      // What the new entries move in the commune pools, for an incremental publish's area figures.
+      for (const [account, , areaId, , amountVnd] of record.lines) if (account === 'pool_commune' && areaId !== null) poolMoved.set(areaId, (poolMoved.get(areaId) ?? 0) - amountVnd);
       // The Merkle leaf is the entry's canonical form, the same bytes the hash chain covers.
       await log.append(encoder.encode(canonicalOfRecord(record)));
     }
@@ -213,9 +205,13 @@ async function writeDataset(
   }
   const balances = balancesOf(chain);
   const totals = headlineFromBalances(balances);
-  await exportRecords(tx, tmp, done);
+  if (base) await exportChangedRecords(tx, base, tmp, done);
+  else await exportRecords(tx, tmp, done);
 
-  const contributionsDone = await exportContributions(tx, campaign.id, tmp, done, progress);
+  const contributionsDone = base
+    ? await exportChangedContributions(tx, campaign.id, base, tmp, done)
+    : await exportContributions(tx, campaign.id, tmp, done, progress);
+  read.contributions = contributionsDone.read;
   const houseContext: HouseContext = {
     campaign: campaignRecord(campaign), areaById: new Map(areaRows.map((a) => [a.id, a])), areaCode, areaIdByCode: new Map(areaRows.map((a) => [a.code, a.id])), pages: contributionsDone.pageFirstIds };
   await writeJson(tmp, FILES.campaign, houseContext.campaign, done);
@@ -244,7 +240,9 @@ async function writeDataset(
   // The six-monthly reports the resolution asks for, the staff report's public figures (public names only).
   for (const period of summary.reports) await writeJson(tmp, FILES.report(period.id), await sixMonthReport(tx, period.from, period.to, 50), done);
   await writeJson(tmp, FILES.summary, summary, done);
-  const areaMoney = await areaMoneyOf(tx, areaRows, contributionsDone.receivedByArea);
+  const areaMoney = base
+    ? areaMoneyOf(areaRows, new Map(base.areas.map((a) => [a.id, { received_vnd: a.received_vnd, received_count: a.received_count, pool_vnd: a.pool_vnd }])), contributionsDone.receivedByArea, poolMoved)
+    : areaMoneyOf(areaRows, new Map(), contributionsDone.receivedByArea, await poolsHeld(tx));
   await writeJson(tmp, FILES.areas, areaRows.map((a): PublicArea => ({
     id: a.id, code: a.code, name: a.name, level: a.level, parent_code: a.parentId === null ? null : areaCode.get(a.parentId) ?? null,
     new_commune_name: a.newCommuneName, new_province_name: a.newProvinceName,
@@ -266,6 +264,7 @@ async function writeDataset(
     files: files.slice().sort((a, b) => a.path.localeCompare(b.path)),
   };
   const checkpointJson = `${JSON.stringify(checkpoint, null, 1)}\n`;
+  await writePublishState(tmp, { entry_count: chain.count, ledger_page_first_ids: contributionsDone.pageFirstIds });
   await writeFile(`${tmp}/${FILES.checkpoint}`, checkpointJson);
   // The signed note covers checkpoint.json by its SHA-256, and through it every file's hash.
   const note = await writeSignedCheckpoint(tmp, signer, {
@@ -290,70 +289,4 @@ function campaignRecord(campaign: typeof schema.campaigns.$inferSelect): PublicC
     baseline: campaign.baseline as PublicCampaign['baseline'], support_levels: campaign.supportLevels as PublicCampaign['support_levels'],
     labour_day_rate_vnd: campaign.labourDayRateVnd, starts_on: campaign.startsOn, ends_on: campaign.endsOn,
   };
-}
-
-// Every contribution in id order: static ledger pages of LEDGER_PAGE_SIZE, the CSV, and the figures the home page charts.
-async function exportContributions(tx: Tx, campaignId: number, root: string, done: (file: DatasetFile) => void, progress: (what: string, done: number) => void) {
-  const csv = await FileSink.open(root, FILES.contributionsCsv, done);
-  await csv.write(csvRow(CONTRIBUTION_CSV_HEADER));
-  const monthly = new Map<string, { count: number; amountVnd: number }>();
-  let page: PublicContribution[] = [];
-  let pages = 0;
-  let count = 0;
-  let cashCount = 0;
-  let labourPersonDays = 0;
-  // What the ledger's rows are, so the site can say why its row count and sums differ from the headline.
-  const byKind: Summary['ledger']['by_kind'] = { cash: 0, in_kind: 0, labour: 0, state_budget: 0 };
-  const reversed = { count: 0, amount_vnd: 0 };
-  // Cash given to a commune or to one of its houses (not reversed), by the commune's code.
-  const receivedByArea = new Map<string, { count: number; amount_vnd: number }>();
-  const newest: PublicContribution[] = [];
-  // The first contribution of each static ledger page, for the links on the house pages.
-  const pageFirstIds: number[] = [];
-  const index: Summary['ledger']['index'] = [];
-  const flushPage = async () => {
-    if (page.length === 0) return;
-    await writeJson(root, FILES.ledgerPage(++pages), page, done);
-    index.push({ page: pages, from: page[0]!.received_at, to: page.at(-1)!.received_at });
-    page = [];
-  };
-  for (let after = 0; ;) {
-    const rows = await selectContributions(tx, sql`c.campaign_id = ${campaignId} AND c.id > ${after}`, sql`ORDER BY c.id LIMIT ${CONTRIBUTION_BATCH}`);
-    if (rows.length === 0) break;
-    for (const record of rows) {
-      if (page.length === 0) pageFirstIds.push(record.id);
-      page.push(record);
-      await csv.write(csvRow(CONTRIBUTION_CSV_HEADER.map((key) => record[key])));
-      if (page.length === LEDGER_PAGE_SIZE) await flushPage();
-      count++;
-      newest.push(record);
-      if (newest.length > 10) newest.shift();
-      byKind[record.kind]++;
-      if (record.reversed_by_entry_id !== null) {
-        reversed.count++;
-        reversed.amount_vnd += record.amount_vnd;
-        continue;
-      }
-      if (record.kind === 'cash') {
-        cashCount++;
-        if (record.area_code !== null) {
-          const got = receivedByArea.get(record.area_code) ?? { count: 0, amount_vnd: 0 };
-          got.count++;
-          got.amount_vnd += record.amount_vnd;
-          receivedByArea.set(record.area_code, got);
-        }
-        const month = new Date(Date.parse(record.received_at) + VN_OFFSET_MS).toISOString().slice(0, 7);
-        const m = monthly.get(month) ?? { count: 0, amountVnd: 0 };
-        m.count++;
-        m.amountVnd += record.amount_vnd;
-        monthly.set(month, m);
-      }
-      if (record.labour) labourPersonDays += record.labour.person_days;
-    }
-    after = rows.at(-1)!.id;
-    progress('contributions', count);
-  }
-  await flushPage();
-  await csv.close();
-  return { count, pages, index, cashCount, labourPersonDays, monthly, newest, pageFirstIds, byKind, reversed, receivedByArea };
 }

@@ -4,7 +4,7 @@
 // lines are copied from the last publish's files, and the area and home figures are the last ones with
 // the touched houses taken out and put back in. The result is byte for byte what a full publish writes.
 import { createReadStream } from 'node:fs';
-import { copyFile, link, mkdir, readFile } from 'node:fs/promises';
+import { copyFile, link, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { inArray, sql } from 'drizzle-orm';
 import { queryRows, schema, type Tx } from '../../db/client';
@@ -20,9 +20,22 @@ import {
 
 const HOUSE_BATCH = 200;
 
+/** Beside the dataset, for the next publish only (not part of the checkpoint): what no published file says compactly. */
+export const PUBLISH_STATE = '.publish-state.json';
+export interface PublishState {
+  entry_count: number;
+  /** The first contribution id of each ledger page, so a contribution's page is found without reading the pages. */
+  ledger_page_first_ids: number[];
+}
+
+export async function writePublishState(root: string, state: PublishState): Promise<void> {
+  await writeFile(join(root, PUBLISH_STATE), `${JSON.stringify(state)}\n`);
+}
+
 /** The last publish as an incremental one starts from. */
 export interface IncrementalBase {
   dir: string;
+  state: PublishState;
   checkpoint: Checkpoint;
   files: Map<string, DatasetFile>;
   summary: Summary;
@@ -38,19 +51,20 @@ export async function incrementalBase(tx: Tx, dir: string, signedHead: string, c
   const checkpoint = await readJson<Checkpoint>(join(dir, FILES.checkpoint));
   const summary = await readJson<Summary>(join(dir, FILES.summary));
   const areas = await readJson<PublicArea[]>(join(dir, FILES.areas));
-  if (!checkpoint || !summary || !areas || checkpoint.campaign_code !== campaignCode || checkpoint.head_hash !== signedHead || checkpoint.entry_count === 0) return undefined;
+  const state = await readJson<PublishState>(join(dir, PUBLISH_STATE));
+  if (!checkpoint || !summary || !areas || state?.entry_count !== checkpoint?.entry_count || checkpoint.campaign_code !== campaignCode || checkpoint.head_hash !== signedHead || checkpoint.entry_count === 0) return undefined;
   const [row] = await queryRows<{ hash: string }>(tx, sql`SELECT hash FROM journal_entries WHERE id = ${checkpoint.entry_count}`);
   if (row?.hash !== checkpoint.head_hash) return undefined;
   const balances = new Map(Object.entries(checkpoint.account_balances).map(([account, sum]) => [account, BigInt(sum)]));
   return {
-    dir, checkpoint, summary, areas,
+    dir, checkpoint, summary, areas, state: state!,
     files: new Map(checkpoint.files.map((f) => [f.path, f])),
     chain: { count: checkpoint.entry_count, headHash: checkpoint.head_hash, balances },
   };
 }
 
 // A file of the last publish taken over unchanged: linked (same inode) and listed with its known hash.
-async function keep(base: IncrementalBase, root: string, path: string, done: (file: DatasetFile) => void): Promise<void> {
+export async function keep(base: IncrementalBase, root: string, path: string, done: (file: DatasetFile) => void): Promise<void> {
   const file = base.files.get(path);
   if (!file) throw new Error(`The last publish does not list ${path}.`);
   const target = join(root, path);
@@ -101,13 +115,25 @@ async function* linesOf(path: string): AsyncGenerator<string> {
   if (rest !== '') yield rest;
 }
 
-/** A pull reader over a file's lines, for walking several of the last publish's files in step. */
-class LineCursor {
+// A CSV file's records as written, each with its line end: a quoted field may hold a line break.
+async function* csvRecordsOf(path: string): AsyncGenerator<string> {
+  let record = '';
+  for await (const line of linesOf(path)) {
+    record += `${line}\n`;
+    if ((record.match(/"/g)?.length ?? 0) % 2 === 0) {
+      yield record;
+      record = '';
+    }
+  }
+}
+
+/** A pull reader over a file's lines (or a CSV file's records), for walking several of the last publish's files in step. */
+export class LineCursor {
   private readonly lines: AsyncGenerator<string>;
   private peeked: string | undefined;
   private done = false;
-  constructor(path: string) {
-    this.lines = linesOf(path);
+  constructor(path: string, csvRecords = false) {
+    this.lines = csvRecords ? csvRecordsOf(path) : linesOf(path);
   }
 
   async peek(): Promise<string | undefined> {
@@ -150,7 +176,7 @@ export async function exportTouchedHouses(tx: Tx, context: HouseContext, base: I
   };
   const sinks = await HouseListSinks.open(root, done);
   const list = new LineCursor(join(base.dir, FILES.houses));
-  const csv = new LineCursor(join(base.dir, FILES.housesCsv));
+  const csv = new LineCursor(join(base.dir, FILES.housesCsv), true);
   const grants = new LineCursor(join(base.dir, FILES.giving360));
   const allocationLines = new LineCursor(join(base.dir, FILES.allocations));
   const disbursementLines = new LineCursor(join(base.dir, FILES.disbursements));
@@ -173,7 +199,7 @@ export async function exportTouchedHouses(tx: Tx, context: HouseContext, base: I
       count++;
     }
     await list.take();
-    const csvLine = `${(await csv.take())!}\n`;
+    const csvLine = (await csv.take())!;
     const grantId = `360G-ancu-${old.code}`;
     const grantLine = await grants.peek();
     const grant = grantLine !== undefined && grantLine.startsWith(`{"id":${JSON.stringify(grantId)}`) ? element((await grants.take())!) : undefined;

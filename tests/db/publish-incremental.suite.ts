@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle } from '../../db/client';
 import { publishDataset, type PublishReport } from '../../src/publish/export';
-import { FILES, type Checkpoint } from '../../src/publish/format';
+import { FILES, LEDGER_PAGE_SIZE, type Checkpoint } from '../../src/publish/format';
 import { verifyDataset } from '../../src/publish/verify-dataset';
 import { generatePrivateKey, signerFromPrivateKey } from '../../src/publish/tlog/signer';
 import { filesUnder, type FreshDb } from './harness';
@@ -74,14 +74,16 @@ export function publishIncrementalSuite(driver: string, fresh: FreshDb): void {
       expect(report.changes.changedBytes).toBe(checkpoint.files.filter((f) => report.changes.changed.includes(f.path)).reduce((s, f) => s + f.bytes, 0));
     });
 
-    it('reads the change, not the campaign: the new entries and the one house they touch', () => {
+    it('reads the change, not the campaign: the new entries, the one house and the one ledger page they touch', () => {
       expect(report.incremental).toBe(true);
       expect(report.read.houses).toBe(1);
       // The new entry, and the entries of the log's unfinished 256-entry bundle before it.
       expect(report.read.entries).toBeLessThanOrEqual(256);
       expect(report.read.entries).toBe(report.entries - Math.floor((report.entries - 1) / 256) * 256);
+      // The last ledger page, where the gift goes, and nothing before it.
+      expect(report.read.contributions).toBe(report.contributions - LEDGER_PAGE_SIZE);
       expect(fullReport.incremental).toBe(false);
-      expect(fullReport.read).toEqual({ entries: report.entries, houses: world.houses.length });
+      expect(fullReport.read).toEqual({ entries: report.entries, houses: world.houses.length, contributions: report.contributions });
     });
 
     it('links every other file from the last publish instead of writing it', () => {
