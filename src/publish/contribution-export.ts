@@ -32,6 +32,8 @@ export interface ContributionTotals {
 /** The ledger as written: its totals, pages, their index, the newest rows and each page's first id; rows read. */
 export interface LedgerDone extends ContributionTotals {
   read: number;
+  /** The kinds of gift whose rows a change touched (every kind for a full publish). */
+  touchedKinds: Set<string>;
   pages: number;
   index: Summary['ledger']['index'];
   newest: PublicContribution[];
@@ -133,7 +135,7 @@ export async function exportContributions(tx: Tx, campaignId: number, root: stri
   }
   await writer.flush();
   await csv.close();
-  return { ...totals, read: totals.count, pages: writer.pages, index: writer.index, newest, pageFirstIds: writer.firstIds };
+  return { ...totals, read: totals.count, touchedKinds: new Set(Object.keys(totals.byKind)), pages: writer.pages, index: writer.index, newest, pageFirstIds: writer.firstIds };
 }
 
 // The contributions a change since the last publish may show differently: those its entries post or
@@ -155,6 +157,8 @@ export async function exportChangedContributions(tx: Tx, campaignId: number, bas
   const firstIds = base.state.ledger_page_first_ids;
   const lastPage = summary.pages;
   const { posted, changed } = await changedContributions(tx, base.checkpoint.entry_count);
+  const changedIds = new Set(changed);
+  const touchedKinds = new Set<string>();
   // The first page laid out again from scratch: the last page, or an earlier one a late id lands in.
   let tailPage = Math.max(1, lastPage);
   for (const id of posted) tailPage = Math.min(tailPage, ledgerPageOf(firstIds, id) ?? 1);
@@ -185,6 +189,7 @@ export async function exportChangedContributions(tx: Tx, campaignId: number, bas
     for (const old of await oldRows(page)) tally(totals, old, -1);
     for (const record of rows) {
       tally(totals, record, 1);
+      if (changedIds.has(record.id)) touchedKinds.add(record.kind);
       renewed.set(record.id, record);
       await csv.write(csvLineOf(record));
     }
@@ -200,6 +205,7 @@ export async function exportChangedContributions(tx: Tx, campaignId: number, bas
     for (const record of rows) {
       await writer.push(record);
       tally(totals, record, 1);
+      if (changedIds.has(record.id)) touchedKinds.add(record.kind);
       tail.push(record);
       if (tail.length > 10) tail.shift();
     }
@@ -209,7 +215,7 @@ export async function exportChangedContributions(tx: Tx, campaignId: number, bas
   const tailStart = writer.firstIds[0] ?? Number.POSITIVE_INFINITY;
   const newest = [...base.summary.newest.slice().reverse().filter((r) => r.id < tailStart).map((r) => renewed.get(r.id) ?? r), ...tail].slice(-10);
   return {
-    ...totals, read, pages: writer.pages, index: [...index, ...writer.index], newest,
+    ...totals, read, touchedKinds, pages: writer.pages, index: [...index, ...writer.index], newest,
     pageFirstIds: [...firstIds.slice(0, tailPage - 1), ...writer.firstIds],
   };
 }

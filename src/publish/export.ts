@@ -1,7 +1,8 @@
 // `npm run publish`: exports the public, privacy-filtered dataset from the database in one consistent
 // snapshot, a batch at a time (nothing assumes the journal or the contributions fit in memory), into
 // a fresh folder that replaces the previous one only once every file is written.
-import { exportCashBook } from './cash-book-export';
+import { exportCashBook, vnMonthOf } from './cash-book-export';
+import { CASH_ACCOUNTS } from './cash-book';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { asc, sql } from 'drizzle-orm';
@@ -170,6 +171,7 @@ async function writeDataset(
   const readFrom = base ? log.resumeAt(base.checkpoint.entry_count) : 0;
   const read = { entries: 0, houses: 0, contributions: 0 };
   const poolMoved = new Map<number, number>();
+  const cashMonths = new Map<string, Set<string>>();
   for await (const batch of journalBatches(tx, readFrom)) {
     read.entries += batch.length;
     for (const entry of batch) {
@@ -190,8 +192,11 @@ async function writeDataset(
         throw new LogRewrittenError(`The journal's entry #${chain.count} no longer has the hash the last signed checkpoint names (${previousChain}): entries were rewritten. Nothing was published.`);
       }
       await chunk!.write(`${JSON.stringify(record)}\n`);
-      // What the new entries move in the commune pools, for an incremental publish's area figures.
-      for (const [account, , areaId, , amountVnd] of record.lines) if (account === 'pool_commune' && areaId !== null) poolMoved.set(areaId, (poolMoved.get(areaId) ?? 0) - amountVnd);
+      // What the new entries move in the commune pools and which cash book months they reach, for an incremental publish.
+      for (const [account, , areaId, , amountVnd] of record.lines) {
+        if (account === 'pool_commune' && areaId !== null) poolMoved.set(areaId, (poolMoved.get(areaId) ?? 0) - amountVnd);
+        if ((CASH_ACCOUNTS as readonly string[]).includes(account)) cashMonths.set(account, (cashMonths.get(account) ?? new Set()).add(vnMonthOf(record.occurred_at)));
+      }
       // The Merkle leaf is the entry's canonical form, the same bytes the hash chain covers.
       await log.append(encoder.encode(canonicalOfRecord(record)));
     }
@@ -219,7 +224,7 @@ async function writeDataset(
     ? await exportTouchedHouses(tx, houseContext, base, tmp, done)
     : await exportHouses(tx, houseContext, campaign.id, tmp, done, progress);
   read.houses = housesDone.read;
-  await exportCashBook(tx, tmp, done);
+  await exportCashBook(tx, tmp, done, base && { base, months: cashMonths, kinds: contributionsDone.touchedKinds });
 
   const summary: Summary = {
     generated_at: generatedAt,
