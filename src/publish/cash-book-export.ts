@@ -16,6 +16,8 @@ import type { DatasetFile } from './format';
 import { keep, type IncrementalBase } from './incremental';
 
 const n = (value: unknown) => Number(value ?? 0);
+/** Cash book pages read by one query: fewer scans of a month's lines, still a bounded batch in memory. */
+const PAGES_PER_QUERY = 25;
 const VN_MONTH = sql`to_char((e.occurred_at AT TIME ZONE 'UTC') + interval '7 hours', 'YYYY-MM')`;
 
 // The first instant of a Vietnam month (yyyy-mm), and of the month after it.
@@ -113,7 +115,9 @@ async function exportMonth(tx: Tx, root: string, done: (file: DatasetFile) => vo
   await csv.write(csvRow(CASH_BOOK_CSV_HEADER));
   let balance = month.opening_vnd;
   let cursor: Cursor | null = null;
-  for (let page = 1; page <= month.pages; page++) {
+  let page = 0;
+  // Many pages a query (each query scans the month's lines), written a page at a time.
+  for (let left = month.rows; left > 0;) {
     const after: Cursor | null = cursor;
     const lines: Record<string, unknown>[] = await queryRows(tx, sql`
       SELECT e.id AS entry_id, l.line_no, e.kind, e.occurred_at, e.occurred_at::text AS occurred_key, e.description, l.amount_vnd, c.receipt_code,
@@ -122,19 +126,23 @@ async function exportMonth(tx: Tx, root: string, done: (file: DatasetFile) => vo
       WHERE l.account = ${account} AND e.occurred_at >= ${start.toISOString()}::timestamptz AND e.occurred_at < ${end.toISOString()}::timestamptz
         ${after ? sql`AND (e.occurred_at, e.id, l.line_no) > (${after.at}::timestamptz, ${after.entryId}, ${after.lineNo})` : sql``}
       ORDER BY e.occurred_at, e.id, l.line_no
-      LIMIT ${CASH_BOOK_PAGE_SIZE}`);
-    const rows: CashBookRow[] = withBalances(balance, lines.map((l) => ({
-      occurred_at: new Date(l.occurred_at as string | Date).toISOString(), entry_id: n(l.entry_id), kind: String(l.kind), description: String(l.description),
-      receipt_code: (l.receipt_code as string | null) ?? null, house_code: (l.house_code as string | null) ?? null, area_code: (l.area_code as string | null) ?? null,
-      in_vnd: Math.max(n(l.amount_vnd), 0), out_vnd: Math.max(-n(l.amount_vnd), 0),
-    })));
-    const last = lines.at(-1);
-    if (last) cursor = { at: String(last.occurred_key), entryId: n(last.entry_id), lineNo: n(last.line_no) };
-    balance = rows.at(-1)?.balance_vnd ?? balance;
-    const sink = await FileSink.open(root, CASH_BOOK_FILES.page(account, month.month, page), done);
-    await sink.write(`${JSON.stringify(rows)}\n`);
-    await sink.close();
-    for (const row of rows) await csv.write(cashBookCsvRow(row));
+      LIMIT ${CASH_BOOK_PAGE_SIZE * PAGES_PER_QUERY}`);
+    if (lines.length === 0) break;
+    left -= lines.length;
+    const last = lines.at(-1)!;
+    cursor = { at: String(last.occurred_key), entryId: n(last.entry_id), lineNo: n(last.line_no) };
+    for (let i = 0; i < lines.length; i += CASH_BOOK_PAGE_SIZE) {
+      const rows: CashBookRow[] = withBalances(balance, lines.slice(i, i + CASH_BOOK_PAGE_SIZE).map((l) => ({
+        occurred_at: new Date(l.occurred_at as string | Date).toISOString(), entry_id: n(l.entry_id), kind: String(l.kind), description: String(l.description),
+        receipt_code: (l.receipt_code as string | null) ?? null, house_code: (l.house_code as string | null) ?? null, area_code: (l.area_code as string | null) ?? null,
+        in_vnd: Math.max(n(l.amount_vnd), 0), out_vnd: Math.max(-n(l.amount_vnd), 0),
+      })));
+      balance = rows.at(-1)?.balance_vnd ?? balance;
+      const sink = await FileSink.open(root, CASH_BOOK_FILES.page(account, month.month, ++page), done);
+      await sink.write(`${JSON.stringify(rows)}\n`);
+      await sink.close();
+      for (const row of rows) await csv.write(cashBookCsvRow(row));
+    }
   }
   await csv.close();
 }
