@@ -1,4 +1,4 @@
-// npm run bench:scale -- --factor N [--seconds S] [--keep 1] — publishing at N times the demo, on PostgreSQL: seeds
+// npm run bench:scale -- --factor N [--seconds S] [--keep] — publishing at N times the demo, on PostgreSQL: seeds
 // N× the demo into a scratch database, publishes and builds from scratch, adds 1,000 gifts and 10 stage
 // changes and publishes again (against the first publish), then serves the site and measures house and
 // ledger pages rendered on request at 32 concurrent clients. Each step runs as its own process under
@@ -163,7 +163,7 @@ if (flags.step) {
     console.log('| --- | --- | --- | --- |');
     for (const r of rows) console.log(r);
     printServed(served);
-    // --keep 1 leaves the scratch database and the folders, so a step can be taken again (--step NAME --url URL).
+    // --keep leaves the scratch database and the folders, so a step can be taken again (--step NAME --url URL).
     if (flags.keep) console.log(`\nKept ${url} and ${root}.`);
     else await scratch.drop();
     await scratch.admin.end();
