@@ -123,6 +123,11 @@ export function openPglite(dataDir: string | PGlite): DbHandle {
 
 const serverClients = new WeakMap<Db, postgres.Sql>();
 
+// The postgres.js client behind a server handle, for what Drizzle cannot do (COPY out); undefined on PGlite.
+export function serverClientOf(db: Db): postgres.Sql | undefined {
+  return serverClients.get(db);
+}
+
 // One transaction whose statements travel together: BEGIN goes out with the first statements and
 // COMMIT (from `commit()`, called right after queuing the last writes) with the last ones, so a
 // transaction that reads once and writes once costs two round trips, and one that only writes one.

@@ -587,7 +587,7 @@ export const cashBalances = pgTable('cash_balances', {
 
 // Money moving between the fund's own accounts (card payouts, office deposits, bank charges), each once
 // by its reference (the payout id, the deposit slip, the bank row), and the bank row that shows it.
-export const treasuryKinds = ['payout', 'deposit', 'bank_charge'] as const;
+export const treasuryKinds = ['payout', 'deposit', 'bank_charge', 'opening_balance'] as const;
 export const treasuryMovements = pgTable('treasury_movements', {
   id: serial('id').primaryKey(),
   kind: text('kind', { enum: treasuryKinds }).notNull(),

@@ -1,8 +1,9 @@
 // npm run bench:intake — signed Stripe webhook events and signed bank-feed notifications posted over
 // HTTP to the built server (PostgreSQL behind it) at 1 and 16 concurrent clients, beside bare one-row
 // INSERTs on the same server in the same run; then the time `npm run import:bank` takes for a 100,000-row statement (--matched 0,0.1,1
-// sets the shares of rows that match a pledge and so post a ledger entry each); and the time from one bank-feed
-// notification to its gift on the public house page, on a server started as `npm start` leaves it (live publish).
+// sets the shares of rows that match a pledge and so post a ledger entry each; beside any matching share, --debits 0.05 of
+// the rows are debits paying approved payments to households); and the time from one bank-feed notification to its gift
+// on the public house page, on a server started as `npm start` leaves it (live publish). `--only statement` runs the statement part alone.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -12,7 +13,9 @@ import postgres from 'postgres';
 import { openPostgres, type Db } from '../db/client';
 import { schema } from '../db/client';
 import { newReceiptCode } from '../src/domain/codes';
-import { eq } from 'drizzle-orm';
+import { recordCashContribution } from '../src/domain/contributions';
+import { decideDisbursement, proposeDisbursement } from '../src/domain/disbursements';
+import { eq, inArray } from 'drizzle-orm';
 import { ensureBuilt, startServer } from '../tests/e2e/browser';
 import { startProdServer } from '../tests/e2e/prod-server';
 import { swappableSite } from '../tests/e2e/staff-server';
@@ -22,11 +25,17 @@ import { sessionObject, signatureFor, startStripeStandIn, stripeEvent } from './
 import { vietcombankCsv, type FixtureRow } from './lib/statement-fixture';
 import { sepayBody, signedFeedRequest } from './lib/bank-feed-sender';
 
-const flags = parseFlags(process.argv.slice(2), ['seconds', 'rows', 'matched']);
+const flags = parseFlags(process.argv.slice(2), ['seconds', 'rows', 'matched', 'debits', 'only']);
+if (flags.only !== undefined && flags.only !== 'statement') {
+  console.error(`--only takes "statement", not "${flags.only}"`);
+  process.exit(2);
+}
 const SECONDS = Number(flags.seconds ?? 5);
 const STATEMENT_ROWS = Number(flags.rows ?? 100_000);
 // Shares of the statement's rows that carry a pending pledge's code (each becomes one ledger entry).
 const MATCHED_SHARES = (flags.matched ?? '0,0.1').split(',').map(Number);
+// Share of the rows that are debits paying an approved payment, beside a matching share (the no-match case has none).
+const DEBIT_SHARE = Number(flags.debits ?? 0.05);
 const SECRET = 'whsec_bench_intake';
 const FEED_SECRET = 'feed_bench_intake';
 
@@ -59,6 +68,36 @@ async function insertPledges(db: Db, campaignId: number, count: number, method: 
   return rows;
 }
 
+/** A payment to a household as the statement's debit shows it. */
+interface PaidOut { amountVnd: number; houseCode: string; day: number }
+
+// Runs `count` operations on `workers` connections at once (the chain lock orders the postings).
+async function inParallel(workers: number, count: number, op: (i: number) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: workers }, async () => {
+    while (next < count) await op(next++);
+  }));
+}
+
+// Approved payments to households made as staff make them: a bank-transfer gift to each house, then
+// each payment recorded by one person and approved by another, on a September day the debit shows.
+async function approvedPayments(db: Db, campaignId: number, houses: { houseId: number }[], count: number): Promise<PaidOut[]> {
+  const codes = new Map((await db.select({ id: schema.houses.id, code: schema.houses.publicCode }).from(schema.houses)
+    .where(inArray(schema.houses.id, houses.map((h) => h.houseId)))).map((h) => [h.id, h.code]));
+  await inParallel(8, houses.length, (h) => recordCashContribution(db, {
+    idempotencyKey: `bench-house-gift-${h}`, campaignId, channel: 'bank_transfer', amountVnd: 30_000_000, target: { type: 'house', houseId: houses[h]!.houseId },
+    receivedAt: new Date(Date.UTC(2024, 7, 20)), donor: { kind: 'organisation', displayName: `Doanh nghiệp ${h}` },
+  }));
+  const paid: PaidOut[] = Array.from({ length: count }, (_, i) => ({ amountVnd: 500_000 + (i % 20) * 50_000, houseCode: codes.get(houses[i % houses.length]!.houseId)!, day: 1 + (i % 28) }));
+  await inParallel(8, count, async (i) => {
+    const houseId = houses[i % houses.length]!.houseId;
+    const when = new Date(Date.UTC(2024, 8, paid[i]!.day, 2));
+    const { result } = await proposeDisbursement(db, { idempotencyKey: `bench-pay-${i}`, houseId, amountVnd: paid[i]!.amountVnd, purpose: `Đợt ${1 + Math.floor(i / houses.length)}`, recordedBy: 'Kế toán', recordedAt: when });
+    await decideDisbursement(db, { idempotencyKey: `bench-approve-${i}`, disbursementId: result.disbursementId, decidedBy: 'Chủ tịch', decidedAt: when, approve: true });
+  });
+  return paid;
+}
+
 // One notification for a house pledge, sent to the production server on a swappable site folder; the
 // seconds until a reload of the house page shows its receipt code (the live publish of the whole ledger).
 async function notificationToVisible(databaseUrl: string, campaignId: number, houseId: number): Promise<number> {
@@ -85,22 +124,12 @@ async function notificationToVisible(databaseUrl: string, campaignId: number, ho
   }
 }
 
-await runCli(async () => {
-  const scratch = await scratchDatabase('bench:intake', 'bench_intake');
-  if (!scratch) return 2;
-  const { admin, url } = scratch;
-  console.log(`Scratch database ${scratch.name}; ${SECONDS} s per measurement.\n`);
+type PledgeTarget = Parameters<typeof insertPledges>[4];
 
-  const setup = openPostgres(url.toString(), 4);
-  await setup.migrate();
-  const { campaignId, communes, houses } = await benchWorld(setup.db);
-  // The mix of the ledger benchmark: 15% to a house, 15% to a commune, the rest to the general fund.
-  const target = (i: number) => {
-    const pick = i % 20;
-    if (pick < 3) { const house = houses[(i * 13) % houses.length]!; return { targetType: 'house' as const, targetHouseId: house.houseId, targetAreaId: house.areaId }; }
-    if (pick < 6) return { targetType: 'commune' as const, targetHouseId: null, targetAreaId: communes[i % 10]! };
-    return { targetType: 'general' as const, targetHouseId: null, targetAreaId: null };
-  };
+// The Stripe webhook and the bank feed at 1 and 16 clients (table rows into `rows`); then the seconds from a
+// notification to its gift on the public site.
+async function endpoints(databaseUrl: string, campaignId: number, target: PledgeTarget, houseId: number, rows: string[]): Promise<number> {
+  const setup = openPostgres(databaseUrl, 4);
   console.log('Preparing 40,000 card pledges ...');
   const cardPledges = await insertPledges(setup.db, campaignId, 40_000, 'card', target);
   console.log('Preparing 40,000 bank-transfer pledges for the feed ...');
@@ -112,16 +141,15 @@ await runCli(async () => {
   const webhook = { url: '', secret: SECRET };
   const standIn = await startStripeStandIn({ webhook });
   cardPledges.forEach((p, i) => standIn.payments.set(`pi_bench_${i}`, p.amountVnd));
-  const server = await startServer({ DATABASE_URL: url.toString(), STRIPE_SECRET_KEY: 'sk_test_bench', STRIPE_WEBHOOK_SECRET: SECRET, STRIPE_API_BASE: standIn.url, BANK_FEED_HMAC_SECRET: FEED_SECRET });
+  const server = await startServer({ DATABASE_URL: databaseUrl, STRIPE_SECRET_KEY: 'sk_test_bench', STRIPE_WEBHOOK_SECRET: SECRET, STRIPE_API_BASE: standIn.url, BANK_FEED_HMAC_SECRET: FEED_SECRET });
   webhook.url = `${server.url}/api/stripe/webhook`;
   console.log(`Built server at ${server.url}, Stripe API stand-in at ${standIn.url}.`);
 
-  const rows: string[] = [];
   let next = 0;
   let nextFeed = 0;
   try {
     for (const clients of [1, 16]) {
-      const plainClient = postgres(url.toString(), { max: clients, onnotice: () => {} });
+      const plainClient = postgres(databaseUrl, { max: clients, onnotice: () => {} });
       let n = 0;
       const plain = await measure(clients, async (w) => { await plainClient`INSERT INTO bench_plain (amount_vnd, note) VALUES (${100_000 + n++}, ${`w${w}`})`; });
       await plainClient.end();
@@ -152,46 +180,77 @@ await runCli(async () => {
     await standIn.close();
   }
 
-  const visible = await notificationToVisible(url.toString(), campaignId, houses[0]!.houseId);
+  return notificationToVisible(databaseUrl, campaignId, houseId);
+}
+
+await runCli(async () => {
+  const scratch = await scratchDatabase('bench:intake', 'bench_intake');
+  if (!scratch) return 2;
+  const { admin, url } = scratch;
+  console.log(`Scratch database ${scratch.name}; ${SECONDS} s per measurement.\n`);
+
+  const setup = openPostgres(url.toString(), 4);
+  await setup.migrate();
+  const { campaignId, communes, houses } = await benchWorld(setup.db);
+  // The mix of the ledger benchmark: 15% to a house, 15% to a commune, the rest to the general fund.
+  const target = (i: number) => {
+    const pick = i % 20;
+    if (pick < 3) { const house = houses[(i * 13) % houses.length]!; return { targetType: 'house' as const, targetHouseId: house.houseId, targetAreaId: house.areaId }; }
+    if (pick < 6) return { targetType: 'commune' as const, targetHouseId: null, targetAreaId: communes[i % 10]! };
+    return { targetType: 'general' as const, targetHouseId: null, targetAreaId: null };
+  };
+  await setup.close();
+  const rows: string[] = [];
+  const visible = flags.only === 'statement' ? null : await endpoints(url.toString(), campaignId, target, houses[0]!.houseId, rows);
 
   console.log(`\nPreparing a ${STATEMENT_ROWS.toLocaleString('en')}-row Vietcombank statement ...`);
   const imports: string[] = [];
   const dir = mkdtempSync(join(os.tmpdir(), 'ancu-bench-intake-'));
   try {
     for (const matchedShare of MATCHED_SHARES) {
-      const handle = openPostgres(url.toString(), 2);
+      const handle = openPostgres(url.toString(), 8);
       const matchedRows = Math.round(STATEMENT_ROWS * matchedShare);
+      const debitRows = matchedShare > 0 ? Math.round(STATEMENT_ROWS * DEBIT_SHARE) : 0;
       const bankPledges = await insertPledges(handle.db, campaignId, matchedRows, 'bank_transfer', target);
+      if (debitRows > 0) console.log(`Approving ${debitRows.toLocaleString('en')} payments to households for the statement's debits ...`);
+      const paid = debitRows > 0 ? await approvedPayments(handle.db, campaignId, houses, debitRows) : [];
       await handle.close();
       const fixture: FixtureRow[] = [];
       for (let i = 0; i < STATEMENT_ROWS; i++) {
         const p = bankPledges[i];
+        const out = paid[i - matchedRows];
         const day = String(1 + (i % 28)).padStart(2, '0');
         fixture.push(p
           ? { date: `${day}/09/2024 10:${String(i % 60).padStart(2, '0')}`, reference: `FT${matchedShare}-${i}`, creditVnd: p.amountVnd, memo: `MBVCB.${1_000_000 + i}.${p.receiptCode}.CT tu 0123456789 NGUYEN VAN ${i}` }
-          : { date: `${day}/09/2024 11:00`, reference: `FT${matchedShare}-${i}`, creditVnd: 50_000 + (i % 30) * 10_000, memo: `ung ho dong bao lu lut ${i}` });
+          : out
+            ? { date: `${String(out.day).padStart(2, '0')}/09/2024 15:00`, reference: `FT${matchedShare}-${i}`, debitVnd: out.amountVnd, memo: `CHI TRA HO ${out.houseCode} XAY NHA DAI DOAN KET` }
+            : { date: `${day}/09/2024 11:00`, reference: `FT${matchedShare}-${i}`, creditVnd: 50_000 + (i % 30) * 10_000, memo: `ung ho dong bao lu lut ${i}` });
       }
       const file = join(dir, `statement-${matchedShare}.csv`);
-      writeFileSync(file, vietcombankCsv(fixture, { openingVnd: 0 }));
+      writeFileSync(file, vietcombankCsv(fixture, { openingVnd: paid.reduce((sum, p) => sum + p.amountVnd, 0) }));
       const report = progress(`import (${Math.round(matchedShare * 100)}% matched)`);
       report(0);
       const started = performance.now();
       const { stdout } = await promisify(execFile)('npx', ['tsx', 'scripts/import-bank.ts', file], { env: { ...process.env, DATABASE_URL: url.toString() }, maxBuffer: 64 * 1024 * 1024 });
       const seconds = (performance.now() - started) / 1000;
       const matched = /matched and confirmed: (\d+)/.exec(stdout)?.[1];
-      if (Number(matched) !== matchedRows) throw new Error(`expected ${matchedRows} matched rows, the import said:\n${stdout}`);
-      imports.push(`| ${STATEMENT_ROWS.toLocaleString('en')} | ${Math.round(matchedShare * 100)}% (${matchedRows.toLocaleString('en')} ledger entries) | ${seconds.toFixed(1)} s (${seconds < 20 ? 'meets' : 'misses'} the 20 s aim) |`);
-      console.log(`${STATEMENT_ROWS.toLocaleString('en')} rows, ${Math.round(matchedShare * 100)}% matched: ${seconds.toFixed(1)} s wall clock including process start and parsing`);
+      const debitsPaid = /matched to approved payments to households: (\d+)/.exec(stdout)?.[1];
+      if (Number(matched) !== matchedRows || Number(debitsPaid) !== debitRows) throw new Error(`expected ${matchedRows} matched rows and ${debitRows} debits matched to payments, the import said:\n${stdout}`);
+      const debitsText = debitRows > 0 ? `, ${Math.round(DEBIT_SHARE * 100)}% debits (${debitRows.toLocaleString('en')} matched to approved payments)` : '';
+      imports.push(`| ${STATEMENT_ROWS.toLocaleString('en')} | ${Math.round(matchedShare * 100)}% (${matchedRows.toLocaleString('en')} ledger entries)${debitsText} | ${seconds.toFixed(1)} s (${seconds < 20 ? 'meets' : 'misses'} the 20 s aim) |`);
+      console.log(`${STATEMENT_ROWS.toLocaleString('en')} rows, ${Math.round(matchedShare * 100)}% matched${debitsText}: ${seconds.toFixed(1)} s wall clock including process start and parsing (${seconds < 20 ? 'meets' : 'misses'} the 20 s aim)`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 
-  console.log('\n| clients | bare INSERT /s | endpoint | requests /s | median ms | p99 ms | requests |');
-  console.log('| --- | --- | --- | --- | --- | --- | --- |');
-  for (const row of rows) console.log(row);
-  console.log(`\nBank-feed notification to the gift on its public house page: ${visible.toFixed(1)} s (${visible < 60 ? 'meets' : 'misses'} the 60 s aim).`);
-  console.log('\n| statement rows | rows matching a pledge | npm run import:bank |');
+  if (visible !== null) {
+    console.log('\n| clients | bare INSERT /s | endpoint | requests /s | median ms | p99 ms | requests |');
+    console.log('| --- | --- | --- | --- | --- | --- | --- |');
+    for (const row of rows) console.log(row);
+    console.log(`\nBank-feed notification to the gift on its public house page: ${visible.toFixed(1)} s (${visible < 60 ? 'meets' : 'misses'} the 60 s aim).`);
+  }
+  console.log('\n| statement rows | rows matching a pledge or a payment | npm run import:bank |');
   console.log('| --- | --- | --- |');
   for (const row of imports) console.log(row);
   await scratch.drop();

@@ -6,6 +6,8 @@ import { parseGeneric, parseStatement, type ColumnMap } from '../src/payments/ba
 import { importStatement, reconcile } from '../src/payments/bank-import';
 import { readStatementFile } from '../src/payments/statement-file';
 import { formatVnd } from '../src/i18n/format';
+import { livePublishIdle, requestLivePublish } from '../src/publish/live-publish';
+import { currentBuild, siteLayout } from '../src/publish/site';
 import { isEntry, progress, runCommand, UsageError, type Command } from './lib/cli';
 
 const USAGE = `Nhập sao kê ngân hàng / Import a bank statement.
@@ -60,6 +62,13 @@ export const command: Command = {
         ctx.out(`  debits: ${report.debits}, of which matched to approved payments to households: ${report.paymentsMatched}`);
         const reasons = Object.entries(report.review).map(([reason, n]) => `${reason} ${n}`).join(', ');
         ctx.out(`  waiting for staff review: ${Object.values(report.review).reduce((a, b) => a + b, 0)} rows, ${formatVnd(report.reviewVnd)}${reasons ? ` (${reasons})` : ''}`);
+        // What the statement confirmed reaches the public site now, as the bank feed's gifts do, when the
+        // site folder is the one `npm start` serves (ANCU_SITE_DIR).
+        if (currentBuild(siteLayout()) !== null) {
+          requestLivePublish(handle.db, siteLayout(), 0);
+          await livePublishIdle();
+          ctx.out(`  published to the public site in ${siteLayout().root}`);
+        }
       }
       const r = await reconcile(handle.db, report.statementId);
       const v = (n: number | null) => (n === null ? 'not stated' : formatVnd(n));
@@ -70,7 +79,11 @@ export const command: Command = {
       ctx.out(`  ledger bank account (cash_bank)  ${formatVnd(r.ledgerBankVnd)}`);
       ctx.out(`  difference (statement − ledger)  ${v(r.differenceVnd)}`);
       ctx.out(`    of which this statement's rows awaiting review (credits − debits): ${formatVnd(r.awaitingReviewVnd)}`);
-      ctx.out(`  The ledger's cash_bank is every bank-transfer gift ever confirmed minus every payment made from the account.
+      if (r.openingBalanceVnd && r.ledgerOpeningVnd === null) {
+        ctx.out(`  The statement opens with ${formatVnd(r.openingBalanceVnd)} and the ledger holds no opening balance: if this is the account's
+    first month in An Cư, record it once on the staff page Số dư đầu kỳ (/staff/opening-balance).`);
+      }
+      ctx.out(`  The ledger's cash_bank is the opening balance and every bank-transfer gift ever confirmed minus every payment made from the account.
     The two agree only when the statement covers the account from its first day and every row is in the ledger:
     credits awaiting review, payments out not yet recorded as disbursements, and bank charges or interest all show
     as the difference. (The demo ledger's cash_bank holds the demo campaign's history, which no real statement has.)`);

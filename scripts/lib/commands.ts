@@ -1,5 +1,6 @@
 // The commands the server runs for callers over its admin channel (those that need the database).
 import type { Command } from './cli';
+import { command as backfillRecords } from '../backfill-records';
 import { command as backup } from '../backup';
 import { command as importBank } from '../import-bank';
 import { command as migrate } from '../migrate';
@@ -11,5 +12,5 @@ import { command as verifyLedger } from '../verify-ledger';
 import { command as virtualAccounts } from '../virtual-accounts';
 
 export const adminCommands = new Map<string, Command>(
-  [backup, importBank, migrate, publish, report, seedDemo, staffAdd, verifyLedger, virtualAccounts].map((command) => [command.name, command]),
+  [backfillRecords, backup, importBank, migrate, publish, report, seedDemo, staffAdd, verifyLedger, virtualAccounts].map((command) => [command.name, command]),
 );

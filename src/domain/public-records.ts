@@ -5,13 +5,13 @@ import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { queryRows, schema, type Db, type Tx } from '../../db/client';
 import { commitmentInput } from '../ledger/canonical';
-import { contributionRecord, RECORD_FIELDS, subjectRecord, type FieldType, type FlatRecordKind, type PublicRecordDraft } from '../ledger/public-record';
+import { contributionRecord, publicRecord, RECORD_FIELDS, subjectRecord, type FieldType, type FlatRecordKind, type PublicRecordDraft } from '../ledger/public-record';
 import { selectContributions, toPublicContribution } from '../publish/contribution-rows';
 import { describeEntry } from '../ledger/descriptions';
 import { assertBalanced, type EntryDraft, type PostedEntry } from '../ledger/entry';
 import { publicHeadName } from '../publish/privacy';
-import { stageColumn } from './houses';
-import { stages } from './schemas';
+import { stageColumn, stageNames } from './houses';
+import { stages, type Stage } from './schemas';
 import { appendEntries, runOnce, type Outcome } from './journal';
 import { idempotencyKey } from './schemas';
 import { parseInput } from './validate';
@@ -41,7 +41,7 @@ export function sqlRecord<K extends FlatRecordKind>(kind: K, expressions: { [F i
 }
 
 /** Where each kind of record's current values live: the side table joined to the entry that committed them. */
-const PROJECTIONS: { [K in 'allocation' | 'disbursement' | 'state_payment']: { from: string; record: string } } = {
+const PROJECTIONS: { [K in 'allocation' | 'disbursement' | 'state_payment' | 'treasury']: { from: string; record: string } } = {
   allocation: {
     from: 'allocations s JOIN houses h ON h.id = s.house_id',
     record: sqlRecord('allocation', { amount_vnd: 's.amount_vnd', decision_ref: 's.decision_ref', house_code: 'h.public_code', pool_key: 's.pool_key' }),
@@ -54,7 +54,25 @@ const PROJECTIONS: { [K in 'allocation' | 'disbursement' | 'state_payment']: { f
     from: 'state_payments s JOIN houses h ON h.id = s.house_id',
     record: sqlRecord('state_payment', { amount_vnd: 's.amount_vnd', document_ref: 's.document_ref', house_code: 'h.public_code', paid_on: 's.paid_on' }),
   },
+  treasury: {
+    // Movements posted before treasury records existed committed nothing: only those whose entry commits are compared.
+    from: '(SELECT s.* FROM treasury_movements s JOIN journal_entries e ON e.id = s.entry_id WHERE e.commitment IS NOT NULL) s',
+    // The SQL twin of treasuryRecord(): a bank charge's reference is the bank row's key, which names the account.
+    record: sqlRecord('treasury', {
+      amount_vnd: 's.amount_vnd', kind: 's.kind', occurred_at: `to_char(s.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
+      reference: "CASE WHEN s.kind = 'bank_charge' THEN NULL ELSE s.reference END",
+    }),
+  },
 };
+
+/** A treasury movement as the public sees it. */
+export interface TreasuryMovement { kind: 'payout' | 'deposit' | 'bank_charge'; reference: string; amountVnd: number; occurredAt: Date }
+
+// What the chain commits of a treasury movement: its kind, amount and time, and the payout id or deposit
+// slip; a bank charge's reference is the bank row's key, which holds the fund's account number, so none.
+export function treasuryRecord(m: TreasuryMovement): PublicRecordDraft {
+  return publicRecord('treasury', { amount_vnd: m.amountVnd, kind: m.kind, occurred_at: m.occurredAt.toISOString(), reference: m.kind === 'bank_charge' ? null : m.reference });
+}
 
 export interface RecordFault {
   /** The entry that committed the record; null for a published row that no record commits. */
@@ -162,6 +180,42 @@ async function subjectMismatch(tx: Tx): Promise<RecordFault | undefined> {
     }
   }
   return undefined;
+}
+
+// The journal's words for a backfilled record, from the record itself.
+function backfillDescription(kind: FlatRecordKind, body: Record<string, string>): string {
+  const stageName = () => stageNames[body.stage as Stage][0];
+  if (kind === 'house') return describeEntry.houseRegistered(body.code!);
+  if (kind === 'consent') return describeEntry.headName(body.house_code!);
+  return kind === 'stage' ? describeEntry.stage(body.house_code!, stageName()) : describeEntry.photo(body.house_code!, stageName());
+}
+
+const BACKFILL_BATCH = 1000;
+
+// `npm run ledger:backfill-records`: commits, once, the record of each house, head of household, stage
+// and photo published before record entries existed, rendered from its row as ledger:verify renders it.
+// Only subjects with no record at all are committed: a row that differs from its record stays a fault.
+export function backfillRecords(db: Db, occurredAt = new Date()): Promise<{ committed: number }> {
+  return db.transaction(async (tx) => {
+    // The chain's one writer locks this row too: two backfills run one after the other, the second finds nothing.
+    await tx.execute(sql`SELECT 1 FROM chain_head WHERE id = 1 FOR UPDATE`);
+    let committed = 0;
+    for (const projection of subjectProjections()) {
+      const missing = await queryRows<{ key: string; record: string }>(tx, sql`
+        WITH shown AS (${sql.raw(projection.shown)})
+        SELECT s.key, s.record FROM shown s
+        WHERE NOT EXISTS (SELECT 1 FROM public_records r WHERE r.kind = ${projection.kind} AND ${sql.raw(projection.key)} = s.key)
+        ORDER BY length(s.key), s.key`);
+      for (let i = 0; i < missing.length; i += BACKFILL_BATCH) {
+        await commitRecords(tx, occurredAt, missing.slice(i, i + BACKFILL_BATCH).map(({ key, record }) => ({
+          description: backfillDescription(projection.kind, JSON.parse(record) as Record<string, string>),
+          record: { kind: projection.kind, subjectId: Number.parseInt(key, 10), body: record },
+        })));
+      }
+      committed += missing.length;
+    }
+    return { committed };
+  });
 }
 
 /** A fact without money to commit: its public record and the words the journal shows for it. */
@@ -315,24 +369,37 @@ async function withdrawIn(tx: Tx, donorId: number, occurredAt: Date): Promise<{ 
   return { withdrawn: again.length };
 }
 
-export const consentWithdrawalInput = z.object({ ...withdrawalRequest, houseId: z.number().int().positive() });
+export const consentInput = z.object({ ...withdrawalRequest, houseId: z.number().int().positive() });
 
 // A household withdraws its consent to show the head's full name: from now on the initials are shown,
 // committed as a new record, and the record that showed the name loses its text.
 export function withdrawHeadNameConsent(db: Db, raw: unknown): Promise<Outcome<{ withdrawn: number }>> {
-  const input = parseInput(consentWithdrawalInput, raw);
+  return changeConsent(db, raw, false).then(({ result, replayed }) => ({ result: { withdrawn: result.withdrawn }, replayed }));
+}
+
+// A household that did not consent at registration gives its consent later: the full name is shown from
+// now on, committed as a new record that supersedes the initials (nothing is withdrawn: initials are public).
+export function giveHeadNameConsent(db: Db, raw: unknown): Promise<Outcome<{ committed: number }>> {
+  return changeConsent(db, raw, true).then(({ result, replayed }) => ({ result: { committed: result.committed }, replayed }));
+}
+
+// Sets the household's consent and commits what the site now shows of its head, once per request;
+// nothing is committed when the site already showed that. Withdrawing clears the record that showed the name.
+function changeConsent(db: Db, raw: unknown, publish: boolean): Promise<Outcome<{ committed: number; withdrawn: number }>> {
+  const input = parseInput(consentInput, raw);
   const { idempotencyKey: key, ...request } = input;
-  return runOnce(db, key, request, async (tx) => {
+  return runOnce(db, key, { ...request, publish }, async (tx) => {
     const [house] = await tx.select({ code: schema.houses.publicCode, householdId: schema.houses.householdId }).from(schema.houses).where(eq(schema.houses.id, input.houseId));
     if (!house) throw new DomainError(404, 'house_unknown', `Không có nhà #${input.houseId}.`, `No house #${input.houseId}.`);
-    const [household] = await tx.update(schema.households).set({ publishFullName: false }).where(eq(schema.households.id, house.householdId)).returning();
+    const [household] = await tx.update(schema.households).set({ publishFullName: publish }).where(eq(schema.households.id, house.householdId)).returning();
     const [latest] = await queryRows<{ entry_id: string | number; body: string | null }>(tx, sql`
       SELECT entry_id, body FROM public_records WHERE kind = 'consent' AND subject_id = ${input.houseId} ORDER BY entry_id DESC LIMIT 1`);
     const record = consentRecord(input.houseId, house.code, household!);
-    // Nothing to withdraw when the initials were already what the site showed.
-    if (latest?.body === record.body) return { withdrawn: 0 };
-    const [posted] = await commitRecords(tx, input.occurredAt, [{ description: describeEntry.consentWithdrawn(house.code), record }]);
-    if (latest?.body) await clearWithdrawn(tx, [{ entry_id: Number(latest.entry_id), by: posted!.id }]);
-    return { withdrawn: latest?.body ? 1 : 0 };
+    if (latest?.body === record.body) return { committed: 0, withdrawn: 0 };
+    const description = publish ? describeEntry.consentGiven(house.code) : describeEntry.consentWithdrawn(house.code);
+    const [posted] = await commitRecords(tx, input.occurredAt, [{ description, record }]);
+    const withdraw = !publish && Boolean(latest?.body);
+    if (withdraw) await clearWithdrawn(tx, [{ entry_id: Number(latest!.entry_id), by: posted!.id }]);
+    return { committed: 1, withdrawn: withdraw ? 1 : 0 };
   });
 }

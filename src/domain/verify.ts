@@ -2,7 +2,7 @@
 // The database renders each entry's lines and sums them, so a million entries stream through in
 // seconds; the hashing and the comparisons happen here.
 import { sql } from 'drizzle-orm';
-import { queryRows, type Db, type Tx } from '../../db/client';
+import { queryRows, serverClientOf, type Db, type Tx } from '../../db/client';
 import { GENESIS_HASH, verifyChain, type ChainLink } from '../ledger/hash';
 import { contributionMismatch, recordMismatch } from './public-records';
 
@@ -19,31 +19,42 @@ interface EntryRow extends Record<string, unknown> {
   kind: string;
   prev_hash: string;
   hash: string;
-  tail: string;
   line_count: string | number;
   total_vnd: string | number | null;
   zero_lines: string | number;
+  tail: string;
 }
 
-// One batch of entries after `afterId`, each rendered by the database as its canonical tail
-// (ledger_canonical_tail(), the SQL rendering of src/ledger/canonical.ts, so a million rows need not be rebuilt in JavaScript),
-// with its lines aggregated over one range scan of their primary key.
-function entryBatch(db: Db | Tx, afterId: number, batchSize: number, upTo = Number.MAX_SAFE_INTEGER) {
+/** An entry as the verify reads it: its chain link and what its lines add up to. */
+type CheckedRow = ChainLink & { kind: string; lineCount: number; totalVnd: number; zeroLines: number };
+
+// The entries with afterId < id <= upTo (the first `limit` of them), each rendered by the database as
+// its canonical tail (ledger_canonical_tail(), the SQL rendering of src/ledger/canonical.ts, so a million
+// rows need not be rebuilt in JavaScript), with its lines aggregated over one range scan of their
+// primary key. The ids are checked integers, inlined so one text serves every batch.
+function renderedEntries(afterId: number, upTo: number, limit?: number): string {
+  for (const n of [afterId, upTo, limit ?? 0]) if (!Number.isSafeInteger(n)) throw new TypeError(`not an entry id: ${n}`);
   // A subquery, not a CTE, so the planner knows the rows come in id order and merges without sorting;
   // lines rendered by concatenation, which is cheaper per row than format().
-  const entries = sql`(SELECT * FROM journal_entries WHERE id > ${afterId} AND id <= ${upTo} ORDER BY id LIMIT ${batchSize})`;
-  return queryRows<EntryRow>(db, sql`
+  const entries = `(SELECT * FROM journal_entries WHERE id > ${afterId} AND id <= ${upTo} ORDER BY id${limit === undefined ? '' : ` LIMIT ${limit}`})`;
+  return `
     SELECT e.id, e.kind, e.prev_hash, e.hash,
-           ledger_canonical_tail(e.kind, e.occurred_at, e.description, e.contribution_id, e.reverses_entry_id, e.reason, e.commitment, l.lines_json) AS tail,
-           coalesce(l.line_count, 0) AS line_count, l.total_vnd, coalesce(l.zero_lines, 0) AS zero_lines
+           coalesce(l.line_count, 0) AS line_count, l.total_vnd, coalesce(l.zero_lines, 0) AS zero_lines,
+           ledger_canonical_tail(e.kind, e.occurred_at, e.description, e.contribution_id, e.reverses_entry_id, e.reason, e.commitment, l.lines_json) AS tail
     FROM ${entries} e
     LEFT JOIN (
       SELECT entry_id,
              string_agg('[' || to_json(account)::text || ',' || coalesce(house_id::text, 'null') || ',' || coalesce(area_id::text, 'null')
                || ',' || coalesce(contribution_id::text, 'null') || ',' || amount_vnd::text || ']', ',' ORDER BY line_no) AS lines_json,
              count(*) AS line_count, sum(amount_vnd) AS total_vnd, count(*) FILTER (WHERE amount_vnd = 0) AS zero_lines
-      FROM journal_lines WHERE entry_id > ${afterId} AND entry_id <= (SELECT max(id) FROM ${entries} m) GROUP BY entry_id) l ON l.entry_id = e.id
-    ORDER BY e.id`);
+      FROM journal_lines WHERE entry_id > ${afterId} AND entry_id <= ${limit === undefined ? upTo : `(SELECT max(id) FROM ${entries} m)`} GROUP BY entry_id) l ON l.entry_id = e.id
+    ORDER BY e.id`;
+}
+
+// A record entry moves no money and has no lines; any other needs two or more that sum to zero.
+function balanceFault(kind: string, lineCount: number, totalVnd: number, zeroLines: number): string | undefined {
+  const lineCountOk = kind === 'record' ? lineCount === 0 : lineCount >= 2;
+  return lineCountOk && zeroLines === 0 && totalVnd === 0 ? undefined : `entry does not balance (${lineCount} lines, sum ${totalVnd} đồng)`;
 }
 
 // Counters the journal implies, side by side with the stored ones: the SQL mirror of
@@ -83,10 +94,13 @@ export async function counterMismatch(db: Db | Tx): Promise<string | undefined> 
   if (lot) {
     return `pool ${lot.pool_key} lot of contribution #${lot.contribution_id} holds ${lot.stored ?? 'nothing'}, the journal says ${lot.journal ?? 'nothing'}`;
   }
+  // One scan of the lines for all cash accounts; a correlated sum per account scanned them twice each.
   const [cash] = await queryRows<Record<string, string | number>>(db, sql`
-    SELECT c.account, c.balance_vnd, coalesce((SELECT sum(l.amount_vnd) FROM journal_lines l WHERE l.account = c.account), 0) AS journal
-    FROM cash_balances c
-    WHERE c.balance_vnd <> coalesce((SELECT sum(l.amount_vnd) FROM journal_lines l WHERE l.account = c.account), 0)
+    SELECT c.account, c.balance_vnd, coalesce(j.total, 0) AS journal
+    FROM cash_balances c LEFT JOIN (
+      SELECT account, sum(amount_vnd) AS total FROM journal_lines
+      WHERE account IN (SELECT account FROM cash_balances) GROUP BY account) j ON j.account = c.account
+    WHERE c.balance_vnd <> coalesce(j.total, 0)
     LIMIT 1`);
   if (cash) return `${cash.account} balance ${cash.balance_vnd} differs from the journal (${cash.journal})`;
   return undefined;
@@ -102,24 +116,37 @@ export function verifyLedger(db: Db, onProgress?: (entries: number) => void, bat
     const [{ max_id: maxId, snapshot } = { max_id: 0, snapshot: null }] = await queryRows<{ max_id: string | number | null; snapshot: string | null }>(tx, sql`
       SELECT (SELECT max(id) FROM journal_entries) AS max_id, ${isPglite(db) ? sql`NULL` : sql`pg_export_snapshot()`} AS snapshot`);
     const last = Number(maxId ?? 0);
-    const parts = snapshot === null || last < batchSize * 2 ? 1 : segments;
+    // Reading side by side needs pooled connections besides this one: one for the totals, one per further segment.
+    const spare = (serverClientOf(db)?.options.max ?? 1) - 1;
+    const parallel = snapshot !== null && spare >= 1;
+    const parts = !parallel || last < batchSize * 2 ? 1 : Math.min(segments, spare);
     const bounds = Array.from({ length: parts }, (_, k) => Math.floor((last * k) / parts));
     const counted = new Array<number>(parts).fill(0);
     const report = (k: number, entries: number) => {
       counted[k] = entries;
       onProgress?.(counted.reduce((a, b) => a + b, 0));
     };
+    // The counters and records are checked meanwhile in the same snapshot; their fault is named only
+    // once the chain itself has checked out, as when they ran after it.
+    const totals = parallel ? inSnapshot(db, snapshot, totalsFault) : undefined;
+    totals?.catch(() => undefined); // awaited in finishVerify; a segment failing first must not leave it unhandled
     const results = await Promise.all(bounds.map((after, k) => {
       const upTo = k === parts - 1 ? Number.MAX_SAFE_INTEGER : bounds[k + 1]!;
-      if (k === 0) return verifySegment(tx, after, upTo, batchSize, (n) => report(k, n));
+      const onSegmentProgress = (n: number) => report(k, n - after);
+      if (k === 0) return checkSegment(batchesOf(tx, after, upTo, batchSize), after, onSegmentProgress);
       // Each further segment reads on its own connection, in the same snapshot as the first.
-      return db.transaction(async (other) => {
-        await other.execute(sql.raw(`SET TRANSACTION SNAPSHOT '${snapshot!.replace(/'/g, '')}'`));
-        await tuneForVerify(other);
-        return verifySegment(other, after, upTo, batchSize, (n) => report(k, n - after));
-      }, { isolationLevel: 'repeatable read', accessMode: 'read only' });
+      return inSnapshot(db, snapshot!, (other) => checkSegment(batchesOf(other, after, upTo, batchSize), after, onSegmentProgress));
     }));
-    return finishVerify(tx, results);
+    return finishVerify(tx, results, totals ?? totalsFault(tx));
+  }, { isolationLevel: 'repeatable read', accessMode: 'read only' });
+}
+
+// Work on another pooled connection that sees exactly what the verify's first connection sees.
+function inSnapshot<T>(db: Db, snapshot: string, work: (tx: Tx) => Promise<T>): Promise<T> {
+  return db.transaction(async (other) => {
+    await other.execute(sql.raw(`SET TRANSACTION SNAPSHOT '${snapshot.replace(/'/g, '')}'`));
+    await tuneForVerify(other);
+    return work(other);
   }, { isolationLevel: 'repeatable read', accessMode: 'read only' });
 }
 
@@ -128,11 +155,12 @@ function isPglite(db: Db): boolean {
   return db.constructor.name !== 'PostgresJsDatabase';
 }
 
+// jit off: these queries are cheap per row but look costly to the planner, and compiling them would cost
+// more; work_mem: a batch's rows sort in memory rather than spilling to disk.
+const VERIFY_SETTINGS = ['SET LOCAL jit = off', "SET LOCAL work_mem = '64MB'"];
+
 async function tuneForVerify(tx: Tx): Promise<void> {
-  // These queries are cheap per row but look costly to the planner; compiling them would cost more.
-  await tx.execute(sql`SET LOCAL jit = off`);
-  // A batch's rows sort in memory rather than spilling to disk.
-  await tx.execute(sql`SET LOCAL work_mem = '64MB'`);
+  for (const setting of VERIFY_SETTINGS) await tx.execute(sql.raw(setting));
 }
 
 interface Segment {
@@ -143,48 +171,61 @@ interface Segment {
   fault?: { entryId: number; reason: string };
 }
 
-// Checks the entries with after < id <= upTo: balance, position and hash, each link against its own prev_hash.
-async function verifySegment(tx: Tx, after: number, upTo: number, batchSize: number, onProgress: (count: number) => void): Promise<Segment> {
-  let position = { count: after, headHash: '' };
-  let firstId: number | null = null;
-  let firstPrevHash: string | null = null;
-  let afterId = after;
-  let next = entryBatch(tx, afterId, batchSize, upTo);
-  for (;;) {
-    const rows = await next;
-    if (rows.length === 0) break;
-    // Ask for the next batch now, so the database works while this one is hashed.
-    afterId = Number(rows.at(-1)!.id);
-    next = entryBatch(tx, afterId, batchSize, upTo);
-    if (firstId === null) {
-      firstId = Number(rows[0]!.id);
-      firstPrevHash = rows[0]!.prev_hash;
-      position.headHash = firstPrevHash;
+// Checks a segment's entries as they stream in, batch by batch: balance, position and hash, each link
+// against its own prev_hash. After a fault the rest is read but not checked, so the reader ends cleanly.
+async function checkSegment(batches: AsyncIterable<CheckedRow[]>, after: number, onProgress: (count: number) => void): Promise<Segment> {
+  const segment: Segment = { firstId: null, firstPrevHash: null, end: { count: after, headHash: '' } };
+  for await (const rows of batches) {
+    if (segment.fault || rows.length === 0) continue;
+    if (segment.firstId === null) {
+      segment.firstId = rows[0]!.id;
+      segment.firstPrevHash = rows[0]!.prevHash;
+      segment.end.headHash = rows[0]!.prevHash;
     }
-    const links: ChainLink[] = [];
-    for (const row of rows) {
-      const id = Number(row.id);
-      // A record entry moves no money and has no lines; any other needs two or more that sum to zero.
-      const lineCountOk = row.kind === 'record' ? Number(row.line_count) === 0 : Number(row.line_count) >= 2;
-      if (!lineCountOk || Number(row.zero_lines) > 0 || Number(row.total_vnd ?? 0) !== 0) {
-        await next.catch(() => undefined);
-        return { firstId, firstPrevHash, end: position, fault: { entryId: id, reason: `entry does not balance (${row.line_count} lines, sum ${row.total_vnd ?? 0} đồng)` } };
-      }
-      links.push({ id, prevHash: row.prev_hash, hash: row.hash, tail: row.tail });
+    const unbalanced = rows.find((row) => balanceFault(row.kind, row.lineCount, row.totalVnd, row.zeroLines));
+    const step = verifyChain(unbalanced ? rows.slice(0, rows.indexOf(unbalanced)) : rows, segment.end).next();
+    if (!step.done) segment.fault = step.value;
+    else if (unbalanced) segment.fault = { entryId: unbalanced.id, reason: balanceFault(unbalanced.kind, unbalanced.lineCount, unbalanced.totalVnd, unbalanced.zeroLines)! };
+    else {
+      segment.end = step.value;
+      onProgress(segment.end.count);
     }
-    const step = verifyChain(links, position).next();
-    if (!step.done) {
-      await next.catch(() => undefined);
-      return { firstId, firstPrevHash, end: position, fault: step.value };
-    }
-    position = step.value;
-    onProgress(position.count);
   }
-  return { firstId, firstPrevHash, end: position };
+  return segment;
+}
+
+// The segment in batches of rendered rows, the next asked for while this one is checked.
+async function* batchesOf(tx: Tx, after: number, upTo: number, batchSize: number): AsyncGenerator<CheckedRow[]> {
+  const fetch = (afterId: number) => queryRows<EntryRow>(tx, sql.raw(renderedEntries(afterId, upTo, batchSize))).then((rows) => rows.map((row) => ({
+    id: Number(row.id), kind: row.kind, prevHash: row.prev_hash, hash: row.hash, tail: row.tail,
+    lineCount: Number(row.line_count), totalVnd: Number(row.total_vnd ?? 0), zeroLines: Number(row.zero_lines),
+  })));
+  let next = fetch(after);
+  try {
+    for (;;) {
+      const rows = await next;
+      if (rows.length === 0) return;
+      next = fetch(rows.at(-1)!.id);
+      yield rows;
+    }
+  } finally {
+    await next.catch(() => undefined);
+  }
+}
+
+type TotalsFault = { entryId: number | null; reason: string } | undefined;
+
+// The counters, then the published records, against the journal.
+async function totalsFault(tx: Tx): Promise<TotalsFault> {
+  const mismatch = await counterMismatch(tx);
+  if (mismatch) return { entryId: null, reason: mismatch };
+  return (await recordMismatch(tx)) ?? (await contributionMismatch(tx));
 }
 
 // Stitches the segments in order (each must start where the one before ended), then the chain head and the counters.
-async function finishVerify(tx: Tx, segments: Segment[]): Promise<VerifyReport> {
+async function finishVerify(tx: Tx, segments: Segment[], totals: Promise<TotalsFault>): Promise<VerifyReport> {
+  // Awaited first, so no check outlives the snapshot whatever is reported.
+  const totalsFound = await totals;
   let position = { count: 0, headHash: GENESIS_HASH };
   const fail = (entryId: number | null, reason: string): VerifyReport => ({ ok: false, entries: position.count, headHash: position.headHash, fault: { entryId, reason } });
   for (const segment of segments) {
@@ -199,9 +240,6 @@ async function finishVerify(tx: Tx, segments: Segment[]): Promise<VerifyReport> 
   if (!head || Number(head.entry_count) !== position.count || head.head_hash !== position.headHash) {
     return fail(null, `chain head says ${head?.entry_count} entries ending ${head?.head_hash}, the journal has ${position.count} ending ${position.headHash}`);
   }
-  const mismatch = await counterMismatch(tx);
-  if (mismatch) return fail(null, mismatch);
-  const record = (await recordMismatch(tx)) ?? (await contributionMismatch(tx));
-  if (record) return fail(record.entryId, record.reason);
+  if (totalsFound) return fail(totalsFound.entryId, totalsFound.reason);
   return { ok: true, entries: position.count, headHash: position.headHash };
 }

@@ -242,6 +242,7 @@ const vi = {
     awaitingList: (month: string) => `Các dòng chờ xử lý đến hết tháng ${month}`,
     reason: 'Lý do',
     feedOnly: (month: string) => `Giao dịch tháng ${month} đã báo qua nguồn tin ngân hàng nhưng không có trong sao kê nào`,
+    opening: (amount: string, date: string) => `Số dư đầu kỳ: tài khoản ngân hàng có ${amount} vào ngày ${date}, khi quỹ bắt đầu dùng An Cư (theo sao kê của ngân hàng). Sổ cái ghi khoản này một lần, là khoản tiền đầu tiên của quỹ chung, mã`,
   },
   search: {
     title: 'Tìm trong sao kê',
@@ -665,6 +666,7 @@ const en: Dict = {
     awaitingList: (month: string) => `Lines waiting for staff up to the end of ${month}`,
     reason: 'Reason',
     feedOnly: (month: string) => `Transactions of ${month} the bank feed reported that no statement contains`,
+    opening: (amount: string, date: string) => `Opening balance: the bank account held ${amount} on ${date}, when the fund started using An Cư (per the bank's statement). The ledger records it once, as the general fund's first money, code`,
   },
   search: {
     title: 'Search the ledger',

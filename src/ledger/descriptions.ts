@@ -18,6 +18,7 @@ export const describeEntry = {
   houseRegistered: (houseCode: string) => `Đăng ký nhà ${houseCode}`,
   headName: (houseCode: string) => `Tên chủ hộ nhà ${houseCode} được công bố theo đồng ý của hộ`,
   consentWithdrawn: (houseCode: string) => `Hộ nhà ${houseCode} rút đồng ý công bố họ tên`,
+  consentGiven: (houseCode: string) => `Hộ nhà ${houseCode} đồng ý công bố họ tên chủ hộ`,
   stage: (houseCode: string, stage: string) => `Nhà ${houseCode} đến giai đoạn "${stage}"`,
   photo: (houseCode: string, stage: string) => `Ảnh nhà ${houseCode} ở giai đoạn "${stage}"`,
 } as const;

@@ -17,6 +17,8 @@ export const RECORD_FIELDS = {
   /** A stage photo: its published file, size and the SHA-256 of the file's bytes. */
   photo: { file: 'text', height: 'int', house_code: 'text', sha256: 'text', stage: 'text', width: 'int' },
   state_payment: { amount_vnd: 'int', document_ref: 'text', house_code: 'text', paid_on: 'text' },
+  /** The fund's own money moving between its accounts (payout, deposit) or to the bank (charge): never an account number or memo. */
+  treasury: { amount_vnd: 'int', kind: 'text', occurred_at: 'text', reference: 'text' },
 } as const satisfies Record<string, Record<string, FieldType>>;
 
 export type FieldType = 'text' | 'int';

@@ -2,19 +2,19 @@
 // pending bank-transfer pledge and confirmed through the domain; each debit to the approved payment
 // it paid; anything else waits for staff in the review queue with its reason. Rows are keyed, so
 // importing the same statement twice changes nothing.
-import { and, desc, eq, gte, inArray, isNull, lte, sql } from 'drizzle-orm';
+import { and, eq, gte, inArray, isNull, lte, sql } from 'drizzle-orm';
 import { queryRows, schema, type Db, type Tx } from '../../db/client';
 import { recordCashContributions } from '../domain/contributions';
 import { DomainError } from '../domain/errors';
 import { runOnce } from '../domain/journal';
 import { enqueueReceipts } from '../mail/outbox';
 import { receiptCodesIn, rowKeys, type ParsedStatement, type StatementRow } from './bank-statement';
-import { claimMovement, recordBankCharge, recordCashTransfer, unclaimedTransfers } from '../domain/treasury';
+import { BANK_INTEREST_DONOR, claimMovement, recordBankCharge, recordCashTransfer, recordGeneralFundIncome, unclaimedTransfers } from '../domain/treasury';
 import { decideCredit, decideDebit, type Decision, type PaymentCandidate, type ReviewReason } from './matching';
 import { pledgeDonor, type Pledge } from './pledges';
 import { codesOfVirtualAccounts } from './virtual-accounts';
 
-const { bankStatements, bankStatementRows, pledges, disbursements, houses, campaigns } = schema;
+const { bankStatements, bankStatementRows, pledges, disbursements, houses } = schema;
 
 /** What became of the rows posted: new, matched, paid out, or waiting for staff and why. */
 export interface RowCounts {
@@ -152,9 +152,6 @@ export async function importRows(tx: Tx, statementId: number | null, batch: { ro
   return { rows: fresh.length };
 }
 
-/** The donor the bank's interest is recorded from: it goes to the general fund like any gift. */
-export const BANK_INTEREST_DONOR = 'Ngân hàng (lãi tiền gửi)';
-
 // Posts what a bank row shows of the fund's own money (or claims the payout or deposit already posted),
 // each once by its own key; a refusal comes back as text for review and changes nothing.
 async function postMovement(tx: Tx, decision: Extract<Decision, { status: 'transfer' | 'charge' | 'interest' }>, row: StatementRow, key: string, rowId: number): Promise<string | undefined> {
@@ -165,14 +162,9 @@ async function postMovement(tx: Tx, decision: Extract<Decision, { status: 'trans
       const { result, replayed } = await recordCashTransfer(tx, { kind: decision.kind, reference: decision.reference, amountVnd: row.creditVnd, occurredAt: row.bookedAt }, rowId);
       if (replayed && !(await claimMovement(tx, result.movementId, rowId))) return `${decision.reference}: already shown by another bank row`;
     } else {
-      const [campaign] = await tx.select({ id: campaigns.id }).from(campaigns).where(lte(campaigns.startsOn, row.bookedAt.toISOString().slice(0, 10))).orderBy(desc(campaigns.startsOn), desc(campaigns.id)).limit(1);
-      if (!campaign) return 'no campaign to record the interest in';
-      const [reply] = await recordCashContributions(tx, [{
-        idempotencyKey: bankPostingKey(key), campaignId: campaign.id, channel: 'bank_transfer', amountVnd: row.creditVnd, target: { type: 'general' },
-        receivedAt: row.bookedAt, donor: { kind: 'organisation', displayName: BANK_INTEREST_DONOR },
-      }]);
-      if (reply instanceof Error) throw reply;
-      await tx.update(bankStatementRows).set({ contributionId: reply!.result.contributionId }).where(eq(bankStatementRows.id, rowId));
+      const gift = await recordGeneralFundIncome(tx, { key: bankPostingKey(key), amountVnd: row.creditVnd, receivedAt: row.bookedAt, donorName: BANK_INTEREST_DONOR });
+      if (typeof gift === 'string') return gift;
+      await tx.update(bankStatementRows).set({ contributionId: gift.contributionId }).where(eq(bankStatementRows.id, rowId));
     }
     return undefined;
   } catch (error) {
@@ -248,6 +240,8 @@ export interface Reconciliation {
   /** Credits minus debits of this statement still waiting for staff: money the ledger does not hold yet. */
   awaitingReviewVnd: number;
   ledgerBankVnd: number;
+  /** The opening balance staff recorded for the account, if any. */
+  ledgerOpeningVnd: number | null;
   differenceVnd: number | null;
 }
 
@@ -260,6 +254,7 @@ export async function reconcile(db: Db, statementId: number): Promise<Reconcilia
            coalesce(sum(credit_vnd - debit_vnd) FILTER (WHERE status = 'review'), 0) AS review
     FROM bank_statement_rows WHERE statement_id = ${statementId}`);
   const [ledger] = await queryRows<{ balance: string | number }>(db, sql`SELECT coalesce(sum(amount_vnd), 0) AS balance FROM journal_lines WHERE account = 'cash_bank'`);
+  const [ledgerOpening] = await db.select({ amountVnd: schema.treasuryMovements.amountVnd }).from(schema.treasuryMovements).where(eq(schema.treasuryMovements.kind, 'opening_balance'));
   const credits = Number(sums!.credits);
   const debits = Number(sums!.debits);
   const opening = statement!.openingBalanceVnd;
@@ -268,7 +263,7 @@ export async function reconcile(db: Db, statementId: number): Promise<Reconcilia
   return {
     accountNo: statement!.accountNo, openingBalanceVnd: opening, closingBalanceVnd: closing, creditsVnd: credits, debitsVnd: debits,
     selfConsistent: opening === null || closing === null ? null : opening + credits - debits === closing,
-    matchedVnd: Number(sums!.matched), awaitingReviewVnd: Number(sums!.review), ledgerBankVnd,
+    matchedVnd: Number(sums!.matched), awaitingReviewVnd: Number(sums!.review), ledgerBankVnd, ledgerOpeningVnd: ledgerOpening?.amountVnd ?? null,
     differenceVnd: closing === null ? null : closing - ledgerBankVnd,
   };
 }

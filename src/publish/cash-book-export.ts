@@ -46,7 +46,7 @@ export async function exportCashBook(tx: Tx, root: string, done: (file: DatasetF
     FROM journal_lines l JOIN journal_entries e ON e.id = l.entry_id
     WHERE l.account IN (${sql.join(CASH_ACCOUNTS.map((a) => sql`${a}`), sql`, `)})
     GROUP BY 1, 2 ORDER BY 1, 2`);
-  const index: CashBookIndex = { accounts: [], units: { in_kind: { gifts: 0, pages: 0 }, labour: { gifts: 0, pages: 0 } }, reconciliation: [] };
+  const index: CashBookIndex = { accounts: [], units: { in_kind: { gifts: 0, pages: 0 }, labour: { gifts: 0, pages: 0 } }, reconciliation: [], opening_balance: null };
   for (const kind of UNIT_KINDS) {
     const kept = changes && !changes.kinds.has(kind) ? previous!.units[kind] : undefined;
     if (kept) for (let page = 1; page <= kept.pages; page++) await keep(changes!.base, root, CASH_BOOK_FILES.units(kind, page), done);
@@ -69,6 +69,10 @@ export async function exportCashBook(tx: Tx, root: string, done: (file: DatasetF
     index.accounts.push({ account, months });
   }
   index.reconciliation = await reconciliationMonths(tx);
+  const [opening] = await queryRows<{ occurred_at: string | Date; amount_vnd: number; receipt_code: string }>(tx, sql`
+    SELECT m.occurred_at, m.amount_vnd, c.receipt_code FROM treasury_movements m JOIN journal_entries e ON e.id = m.entry_id JOIN contributions c ON c.id = e.contribution_id
+    WHERE m.kind = 'opening_balance'`);
+  index.opening_balance = opening ? { as_of: new Date(opening.occurred_at).toISOString(), amount_vnd: n(opening.amount_vnd), receipt_code: opening.receipt_code } : null;
   const sink = await FileSink.open(root, CASH_BOOK_FILES.index, done);
   await sink.write(`${JSON.stringify(index)}\n`);
   await sink.close();

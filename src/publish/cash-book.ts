@@ -76,6 +76,8 @@ export interface CashBookIndex {
   /** Pages of in-kind and labour gifts, and how many gifts each kind has. */
   units: Record<UnitKind, { gifts: number; pages: number }>;
   reconciliation: ReconciliationMonth[];
+  /** The bank account's balance when the fund started using An Cư, posted once as the general fund's first gift. */
+  opening_balance: { as_of: string; amount_vnd: number; receipt_code: string } | null;
 }
 
 export const CASH_BOOK_CSV_HEADER = ['date', 'entry_id', 'kind', 'description', 'receipt_code', 'house_code', 'area_code', 'in_vnd', 'out_vnd', 'balance_vnd'] as const;
@@ -107,7 +109,7 @@ function readDataset<T>(path: string): T | undefined {
 
 // The static pages' view; a dataset published before the cash book existed has an empty one.
 export const cashBook = {
-  index: (): CashBookIndex => readDataset<CashBookIndex>(CASH_BOOK_FILES.index) ?? { accounts: [], units: { in_kind: { gifts: 0, pages: 0 }, labour: { gifts: 0, pages: 0 } }, reconciliation: [] },
+  index: (): CashBookIndex => readDataset<CashBookIndex>(CASH_BOOK_FILES.index) ?? { accounts: [], units: { in_kind: { gifts: 0, pages: 0 }, labour: { gifts: 0, pages: 0 } }, reconciliation: [], opening_balance: null },
   units: (kind: UnitKind, page: number): PublicContribution[] => readDataset<PublicContribution[]>(CASH_BOOK_FILES.units(kind, page)) ?? [],
   page: (account: CashAccount, month: string, page: number): CashBookRow[] => readDataset<CashBookRow[]>(CASH_BOOK_FILES.page(account, month, page)) ?? [],
 };

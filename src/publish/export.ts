@@ -15,13 +15,14 @@ import { FileSink, linkUnchanged, sha256Hex, type DatasetChanges } from './files
 import {
   DATASET_FORMAT, FILES, JOURNAL_CHUNK_ENTRIES, LEDGER_PAGE_SIZE,
   type Checkpoint, type DatasetFile, type PublicArea,
-  type PublicCampaign, type ReportPeriod, type Summary,
+  type PublicCampaign, type Summary,
 } from './format';
 import { emptyAreaHouses, emptyCounts, exportHouses, type HouseContext } from './house-export';
 import { exportTouchedHouses, incrementalBase, keepJournalChunks, reopenLastChunk, writePublishState } from './incremental';
 import { exportChangedContributions, exportContributions } from './contribution-export';
 import { exportChangedRecords, exportRecords } from './records-export';
 import { headlineFromBalances } from '../ledger/headline';
+import { reportPeriods } from './derived';
 import { LogRewrittenError, LogWriter } from './tlog/log-writer';
 import { extensionFields } from './tlog/note';
 import { logOrigin, readPreviousLog, writeSignedCheckpoint, type PreviousLog } from './tlog/history';
@@ -64,20 +65,6 @@ export interface PublishReport {
 
 
 const n = (value: unknown) => Number(value ?? 0);
-// Half-years from the campaign's start to its end or to today, whichever is first; each cut to the campaign.
-export function reportPeriods(startsOn: string, endsOn: string, now: string): ReportPeriod[] {
-  const last = [endsOn, now.slice(0, 10)].sort()[0]!;
-  const periods: ReportPeriod[] = [];
-  for (let year = Number(startsOn.slice(0, 4)); year <= Number(last.slice(0, 4)); year++) {
-    for (const [half, from, to] of [[1, `${year}-01-01`, `${year}-06-30`], [2, `${year}-07-01`, `${year}-12-31`]] as const) {
-      if (to < startsOn || from > last) continue;
-      periods.push({ id: `${year}-h${half}`, from: from < startsOn ? startsOn : from, to: to > endsOn ? endsOn : to });
-    }
-  }
-  return periods;
-}
-
-
 type AreaMoney = Pick<PublicArea, 'received_vnd' | 'received_count' | 'pool_vnd'>;
 
 // Each area's money as a commune officer asks for it: cash given to it or its houses, and what its

@@ -44,16 +44,30 @@ export class FileSink {
   }
 }
 
+// The bytes a JSON array file is made of, defined once for the streaming writer and for the verifier.
+const arrayOpen = (wrap: [string, string]) => `${wrap[0]}[`;
+const arrayItemText = (json: string, first: boolean) => `${first ? '\n' : ',\n'}${json}`;
+const arrayItem = (value: unknown, first: boolean) => arrayItemText(JSON.stringify(value), first);
+const arrayClose = (wrap: [string, string]) => `\n]${wrap[1]}\n`;
+
+/** A single-value JSON file's text (summary.json, areas.json, a house's file). */
+export const jsonFileText = (value: unknown) => `${JSON.stringify(value)}\n`;
+
+/** A whole JSON array file's text, as JsonArraySink writes it. */
+export function jsonArrayText(values: readonly unknown[], wrap: [string, string] = ['', '']): string {
+  return arrayOpen(wrap) + values.map((v, i) => arrayItem(v, i === 0)).join('') + arrayClose(wrap);
+}
+
 /** A JSON array written one element at a time. */
 export class JsonArraySink {
   private first = true;
-  constructor(private readonly sink: FileSink, private readonly after: string) {}
+  constructor(private readonly sink: FileSink, private readonly wrap: [string, string]) {}
 
   /** `wrap` puts the array inside an object, e.g. ['{"grants":', '}']. */
   static async open(root: string, path: string, done: (file: DatasetFile) => void, wrap: [string, string] = ['', '']): Promise<JsonArraySink> {
     const sink = await FileSink.open(root, path, done);
-    await sink.write(`${wrap[0]}[`);
-    return new JsonArraySink(sink, wrap[1]);
+    await sink.write(arrayOpen(wrap));
+    return new JsonArraySink(sink, wrap);
   }
 
   async push(value: unknown): Promise<void> {
@@ -62,12 +76,12 @@ export class JsonArraySink {
 
   /** An element already serialised (a line of the last publish's file, kept as it was). */
   async pushRaw(json: string): Promise<void> {
-    await this.sink.write(`${this.first ? '\n' : ',\n'}${json}`);
+    await this.sink.write(arrayItemText(json, this.first));
     this.first = false;
   }
 
   async close(): Promise<void> {
-    await this.sink.write(`\n]${this.after}\n`);
+    await this.sink.write(arrayClose(this.wrap));
     await this.sink.close();
   }
 }

@@ -14,7 +14,8 @@ import {
   FILES, type DatasetFile, type HouseDetail, type HouseFunder, type HouseFunding, type PublicAllocation, type PublicArea, type PublicCampaign,
   type PublicDisbursement, type PublicHouse, type PublicStatePayment, type StageCounts,
 } from './format';
-import { grantOf, type Grant360 } from './giving360';
+import type { Grant360 } from './giving360';
+import { GIVING360_WRAP, grantOfHouse, HOUSE_CSV_HEADER, houseCsvRow } from './derived';
 import { photosWhere, stagesWithPhotos } from './photos';
 import { publicDonorName, publicHeadName, publicItems, publicLabour } from './privacy';
 
@@ -24,7 +25,6 @@ const HOUSE_BATCH = 200;
 const n = (value: unknown) => Number(value ?? 0);
 const iso = (value: unknown) => new Date(value as string | Date).toISOString();
 
-export const HOUSE_CSV_HEADER = ['code', 'area_code', 'commune', 'type', 'poverty_status', 'head', 'stage', 'budget_vnd', 'allocated_vnd', 'state_budget_vnd', 'designated_vnd', 'pooled_vnd', 'in_kind_vnd', 'labour_estimate_vnd', 'labour_person_days', 'disbursed_vnd', 'state_paid_vnd', 'paid_total_vnd', ...stages.map((s) => `${s}_on`)] as const;
 
 export const emptyCounts = (): StageCounts => ({ total: 0, approved: 0, funded: 0, under_construction: 0, completed: 0, handed_over: 0 });
 const emptyFunding = (): HouseFunding => ({ state_budget_vnd: 0, designated_vnd: 0, pooled_vnd: 0, in_kind_vnd: 0, labour_estimate_vnd: 0, labour_person_days: 0 });
@@ -109,7 +109,7 @@ export class HouseListSinks {
     const csv = await FileSink.open(root, FILES.housesCsv, done);
     await csv.write(csvRow(HOUSE_CSV_HEADER));
     return new HouseListSinks(
-      await JsonArraySink.open(root, FILES.houses, done), csv, await JsonArraySink.open(root, FILES.giving360, done, ['{"grants":', '}']),
+      await JsonArraySink.open(root, FILES.houses, done), csv, await JsonArraySink.open(root, FILES.giving360, done, GIVING360_WRAP),
       await FileSink.open(root, FILES.allocations, done), await FileSink.open(root, FILES.disbursements, done),
     );
   }
@@ -188,7 +188,6 @@ export async function deriveHouses(tx: Tx, context: HouseContext, batch: HouseRo
     .leftJoin(reversals, eq(reversals.reversesEntryId, statePayments.entryId))
     .where(inScope(statePayments.houseId, scope))
     .orderBy(asc(statePayments.houseId), asc(statePayments.id));
-  const fundId = `ancu-${context.campaign.code}`;
 
   return batch.map((row): DerivedHouse => {
     const h = row.house;
@@ -229,14 +228,7 @@ export async function deriveHouses(tx: Tx, context: HouseContext, batch: HouseRo
       })),
     };
     const commune = areaById.get(h.areaId);
-    const csvLine = csvRow([
-      house.code, house.area_code, commune?.name ?? null, house.type, house.poverty_status, house.head, house.stage,
-      house.budget_vnd, house.allocated_vnd, house.funding.state_budget_vnd, house.funding.designated_vnd, house.funding.pooled_vnd,
-      house.funding.in_kind_vnd, house.funding.labour_estimate_vnd, house.funding.labour_person_days, house.disbursed_vnd,
-      house.paid.state_budget_vnd, house.paid.total_vnd,
-      ...house.stages.map((s) => s.on),
-    ]);
-    return { house, detail, csvLine, grant: grantOf(house, context.campaign, commune?.name, fundId, 'Quỹ "Vì người nghèo"') };
+    return { house, detail, csvLine: houseCsvRow(house, commune?.name), grant: grantOfHouse(house, context.campaign, commune?.name) };
   });
 }
 

@@ -6,9 +6,10 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { effectsOf, type Effects } from '../ledger/effects';
 import { canonicalOfRecord, checkRecord, compareWithCheckpoint, linesOfRecord, startChain, type JournalRecord } from './chain';
-import { CONTRIBUTION_CSV_HEADER, DATASET_FORMAT, FILES, type Checkpoint, type HouseDetail, type PublicAllocation, type PublicContribution, type PublicDisbursement, type PublicHouse, type Summary } from './format';
+import { CONTRIBUTION_CSV_HEADER, DATASET_FORMAT, FILES, type Checkpoint, type HouseDetail, type PublicAllocation, type PublicArea, type PublicCampaign, type PublicContribution, type PublicDisbursement, type PublicHouse } from './format';
 import { csvRow } from './csv';
-import { sha256Hex } from './files';
+import { jsonFileText, sha256Hex } from './files';
+import { areaMoneyOf, areaNodesOf, ContributionTally, giving360Text, HOUSE_CSV_HEADER, houseCsvRow, HouseTally, publicAreas, summaryOf } from './derived';
 import { headlineFromBalances, paidBySource } from '../ledger/headline';
 import { contributionFault, csvRows, funderDifference, houseDifference, houseRecordsOf, lineFromRecord, recordFault, type PublishedRecord } from './records';
 import { hashLeaf, sameHash } from './tlog/merkle';
@@ -135,7 +136,7 @@ function journalDifference(shown: PublicContribution, journal: GiftEntries): str
   return undefined;
 }
 
-async function checkRecords(source: string, checkpoint: Checkpoint, commitments: Map<number, string>, journal: GiftEntries): Promise<{ summary: string; records: Map<number, PublishedRecord> }> {
+async function checkRecords(source: string, checkpoint: Checkpoint, commitments: Map<number, string>, journal: GiftEntries): Promise<{ summary: string; records: Map<number, PublishedRecord>; contributions: ContributionTally }> {
   const records = new Map<number, PublishedRecord>();
   for (const raw of ndjsonLines(await readText(source, FILES.records))) {
     const parsed = publishedRecordSchema.safeParse(raw);
@@ -171,6 +172,8 @@ async function checkRecords(source: string, checkpoint: Checkpoint, commitments:
   const csv = csvRows(await readText(source, FILES.contributionsCsv));
   if (csv.next().value !== csvRow(CONTRIBUTION_CSV_HEADER)) throw new Fault(null, FILES.contributionsCsv, 'the header row is not the dataset\'s');
   let shownCount = 0;
+  // The ledger's figures, from the rows just checked, for summary.json and areas.json.
+  const contributions = new ContributionTally();
   for (const page of pages) {
     for (const shown of JSON.parse(await readText(source, page)) as PublicContribution[]) {
       const fault = contributionFault(shown, latest.get(shown.id)) ?? journalDifference(shown, journal);
@@ -181,6 +184,7 @@ async function checkRecords(source: string, checkpoint: Checkpoint, commitments:
         throw new Fault(entryId, FILES.contributionsCsv, `the row of contribution ${shown.receipt_code} differs from its committed record and the journal (found ${JSON.stringify(row ?? null)})`);
       }
       if (latest.delete(shown.id)) shownCount++;
+      contributions.add(shown);
     }
   }
   const extra = csv.next().value;
@@ -191,6 +195,7 @@ async function checkRecords(source: string, checkpoint: Checkpoint, commitments:
   return {
     summary: `${records.size.toLocaleString('en')} public records against their commitments (${withdrawn} withdrawn), and the allocations, payments and ${shownCount.toLocaleString('en')} contributions they show (ledger pages and contributions.csv)`,
     records,
+    contributions,
   };
 }
 
@@ -223,6 +228,64 @@ async function checkHouses(source: string, houses: PublicHouse[], records: Map<n
   const unlisted = byHouse.house.values().next().value;
   if (unlisted) throw new Fault(unlisted.entry_id, FILES.houses, `the registered house ${String(unlisted.record?.code ?? `#${unlisted.subject_id}`)} is not listed`);
   return `${houses.length.toLocaleString('en')} houses and their files against their committed records`;
+}
+
+// Where two JSON values first differ, as a path and both values (undefined when they are equal).
+function jsonDifference(expected: unknown, found: unknown, path: string): string | undefined {
+  if (typeof expected === 'object' && expected !== null && typeof found === 'object' && found !== null && Array.isArray(expected) === Array.isArray(found)) {
+    const keys = [...new Set([...Object.keys(expected), ...Object.keys(found)])];
+    for (const key of keys) {
+      const difference = jsonDifference((expected as Record<string, unknown>)[key], (found as Record<string, unknown>)[key], Array.isArray(expected) ? `${path}[${key}]` : `${path}.${key}`);
+      if (difference) return difference;
+    }
+    return undefined;
+  }
+  return JSON.stringify(expected) === JSON.stringify(found) ? undefined : `${path.replace(/^\./, '') || 'the file'} is ${JSON.stringify(found) ?? 'missing'}, the chain gives ${JSON.stringify(expected) ?? 'nothing'}`;
+}
+
+// A published file against the text recomputed from the chain, byte for byte, naming the first difference.
+async function expectText(source: string, file: string, expected: string): Promise<void> {
+  const found = await readText(source, file);
+  if (found === expected) return;
+  if (file.endsWith('.json')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(found);
+    } catch {
+      throw new Fault(null, file, 'not valid JSON');
+    }
+    const difference = jsonDifference(JSON.parse(expected), parsed, '');
+    throw new Fault(null, file, difference ?? 'the same values, but not the bytes the publisher writes');
+  }
+  const want = expected.split('\n');
+  const got = found.split('\n');
+  const line = want.findIndex((text, i) => text !== got[i]);
+  const at = line === -1 ? want.length : line;
+  throw new Fault(null, file, `line ${at + 1} is ${JSON.stringify(got[at] ?? null)}, the chain gives ${JSON.stringify(want[at] ?? null)}`);
+}
+
+// houses.csv, 360giving.json, areas.json and summary.json recomputed from the checked houses, ledger
+// pages and journal with the publisher's own functions. Area names and the campaign are taken as published.
+async function checkDerived(source: string, checkpoint: Checkpoint, houses: PublicHouse[], contributions: ContributionTally, effects: Effects): Promise<string> {
+  const campaign = JSON.parse(await readText(source, FILES.campaign)) as PublicCampaign;
+  const areaRows = areaNodesOf(JSON.parse(await readText(source, FILES.areas)) as PublicArea[]);
+  const byCode = new Map(areaRows.map((a) => [a.code, a]));
+  const communeOf = (house: PublicHouse) => byCode.get(house.area_code);
+  const tally = new HouseTally(new Map(areaRows.map((a) => [a.id, a])));
+  let csv = csvRow(HOUSE_CSV_HEADER);
+  for (const house of houses) {
+    csv += houseCsvRow(house, communeOf(house)?.name);
+    tally.add(house, communeOf(house));
+  }
+  await expectText(source, FILES.housesCsv, csv);
+  await expectText(source, FILES.giving360, giving360Text(houses, campaign, communeOf));
+  const pools = [...effects.pools.values()].flatMap((p): [number, number][] => (p.areaId === null ? [] : [[p.areaId, p.deltaVnd]]));
+  await expectText(source, FILES.areas, jsonFileText(publicAreas(areaRows, tally, areaMoneyOf(areaRows, contributions.receivedByArea, pools))));
+  await expectText(source, FILES.summary, jsonFileText(summaryOf({
+    generatedAt: checkpoint.generated_at, totals: headlineFromBalances(checkpoint.account_balances), contributions, houses: tally, areaRows,
+    entryCount: checkpoint.entry_count, headHash: checkpoint.head_hash, campaign,
+  })));
+  return `${FILES.housesCsv}, ${FILES.giving360}, ${FILES.areas} and ${FILES.summary} recomputed from the journal, the records and the houses`;
 }
 
 export async function verifyDataset(source: string, options: VerifyOptions | VerifyOptions['onProgress'] = {}): Promise<DatasetReport> {
@@ -342,7 +405,7 @@ export async function verifyDataset(source: string, options: VerifyOptions | Ver
     }
     checked.push(`SHA-256 of ${checkpoint.files.length.toLocaleString('en')} files`);
 
-    const { summary: recordsChecked, records } = await checkRecords(source, checkpoint, commitments, journal);
+    const { summary: recordsChecked, records, contributions } = await checkRecords(source, checkpoint, commitments, journal);
     checked.push(recordsChecked);
 
     const houses = JSON.parse(await readText(source, FILES.houses)) as PublicHouse[];
@@ -363,12 +426,7 @@ export async function verifyDataset(source: string, options: VerifyOptions | Ver
     }
     checked.push(`counters and funding of ${houses.length.toLocaleString('en')} houses`);
 
-    const summary = JSON.parse(await readText(source, FILES.summary)) as Summary;
-    const totals = headlineFromBalances(checkpoint.account_balances);
-    for (const [name, value] of Object.entries(totals) as [keyof typeof totals, number][]) {
-      if (summary.totals[name] !== value) throw new Fault(null, FILES.summary, `total ${name} is ${summary.totals[name]}, the journal gives ${value}`);
-    }
-    checked.push('the summary totals shown on the home page');
+    checked.push(await checkDerived(source, checkpoint, houses, contributions, effects));
     return { ok: true, entries: state.count, headHash: state.headHash, checked };
   } catch (error) {
     const fault = error instanceof Fault ? { entryId: error.entryId, file: error.file, reason: error.message } : { entryId: null, file: '', reason: String((error as Error)?.message ?? error) };

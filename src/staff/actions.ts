@@ -12,8 +12,8 @@ import { mergeDonors, unmergeDonor, type ReturningDonor } from '../domain/donors
 import { describeItem, priceItem, recordShipment, type PricedItem } from '../domain/in-kind';
 import { advanceStage, initialsOf, registerHouseProject, stageNames } from '../domain/houses';
 import { runOnce } from '../domain/journal';
-import { recordCashTransfer } from '../domain/treasury';
-import { withdrawDonorName, withdrawHeadNameConsent } from '../domain/public-records';
+import { recordCashTransfer, recordOpeningBalance } from '../domain/treasury';
+import { giveHeadNameConsent, withdrawDonorName, withdrawHeadNameConsent } from '../domain/public-records';
 import { formatCount, formatDate, formatVnd } from '../i18n/format';
 import { audit } from './audit';
 import { checkbox, count, decimal, integer, optionalText, optionalVnd, pastDate, startOfDayVn, submissionId, text, vnd, type Fields } from './forms';
@@ -771,10 +771,25 @@ export async function bankDepositAction(ctx: ActionContext, form: Fields): Promi
   });
 }
 
+// The bank account's balance on the day the fund starts using An Cư, from the bank's statement: posted once
+// as the general fund's first money in the bank, so the monthly reconciliation starts from the bank's figure.
+export async function openingBalanceAction(ctx: ActionContext, form: Fields): Promise<Done> {
+  return logged(ctx, 'opening_balance.record', 'cash_bank', async () => {
+    const amountVnd = vnd(form, 'amount');
+    const asOf = pastDate(form, 'asOf');
+    const { result, replayed } = await recordOpeningBalance(ctx.db, { amountVnd, asOf: startOfDayVn(asOf), recordedBy: ctx.user.username });
+    return {
+      vi: `Đã ghi số dư đầu kỳ của tài khoản ngân hàng: ${formatVnd(amountVnd)} ngày ${formatDate(asOf)} (bút toán #${result.entryId}).`,
+      en: `Recorded the bank account's opening balance: ${formatVnd(amountVnd, 'en')} on ${formatDate(asOf)} (entry #${result.entryId}).`,
+      replayed, details: { amountVnd, asOf, entryId: result.entryId },
+    };
+  });
+}
+
 // The route admits administrators only; the handler checks again, so no other caller can reach it.
 function assertMayWithdraw(ctx: ActionContext): void {
   if (can(ctx.user.role, 'publication.withdraw')) return;
-  throw new DomainError(403, 'forbidden', 'Chỉ quản trị viên được rút tên khỏi công bố.', 'Only an administrator may withdraw a name from publication.');
+  throw new DomainError(403, 'forbidden', 'Chỉ quản trị viên được rút hoặc công bố tên.', 'Only an administrator may withdraw or publish a name.');
 }
 
 // A donor asked to become anonymous: their name leaves every published record; the chain still verifies.
@@ -787,6 +802,21 @@ export async function withdrawDonorNameAction(ctx: ActionContext, form: Fields):
       vi: `Người ủng hộ #${donorId} nay là "Nhà hảo tâm"; ${result.withdrawn} bản ghi công khai đã rút tên và được ghi lại. Tên sẽ biến mất khỏi trang công khai ở lần xuất bản tới.`,
       en: `Donor #${donorId} is now anonymous; ${result.withdrawn} public record(s) withdrawn and committed again. The name leaves the public site at the next publish.`,
       replayed, link: '/staff/withdrawals', details: result,
+    };
+  });
+}
+
+// A household that did not consent at registration now consents, in writing: the head's full name from now on.
+export async function giveConsentAction(ctx: ActionContext, form: Fields): Promise<Done> {
+  const code = text(form, 'houseCode').toUpperCase();
+  return logged(ctx, 'household.give_consent', `house:${code}`, async () => {
+    assertMayWithdraw(ctx);
+    const house = await houseByCode(ctx.db, code);
+    const { result, replayed } = await giveHeadNameConsent(ctx.db, { idempotencyKey: keyOf('household.give_consent', form), houseId: house.id, requestedBy: ctx.user.username, occurredAt: new Date() });
+    return {
+      vi: result.committed ? `Nhà ${house.publicCode}: hộ đồng ý công bố họ tên chủ hộ; họ tên hiện trên trang công khai ở lần xuất bản tới.` : `Nhà ${house.publicCode} đã công bố họ tên chủ hộ; không có gì thay đổi.`,
+      en: result.committed ? `House ${house.publicCode}: the household consents; the head's full name is shown from the next publish.` : `House ${house.publicCode} already showed the full name; nothing changed.`,
+      replayed, link: '/staff/withdrawals', details: { houseCode: house.publicCode, ...result },
     };
   });
 }

@@ -74,6 +74,7 @@ export const staffRoutes: readonly StaffRoute[] = [
   { pattern: '/staff/labour', methods: { GET: 'records.write', POST: 'records.write' }, nav: ['Ngày công', 'Labour'] },
   { pattern: '/staff/office-cash', methods: { GET: 'records.write', POST: 'records.write' }, nav: ['Tiền mặt tại quỹ', 'Office cash'] },
   { pattern: '/staff/bank-deposits', methods: { GET: 'records.write', POST: 'records.write' }, nav: ['Nộp tiền mặt vào ngân hàng', 'Cash to the bank'] },
+  { pattern: '/staff/opening-balance', methods: { GET: 'records.write', POST: 'records.write' }, nav: ['Số dư đầu kỳ', 'Opening balance'] },
   { pattern: '/staff/state-budget', methods: { GET: 'records.write', POST: 'records.write' }, nav: ['Ngân sách nhà nước', 'State budget'] },
   { pattern: '/staff/state-payments', methods: { GET: 'records.write', POST: 'records.write' }, maxBodyBytes: IMPORT_BODY_BYTES, nav: ['Ngân sách đã chi cho hộ', 'State support paid'] },
   { pattern: '/staff/allocations', methods: { GET: 'records.read', POST: 'allocations.create' }, nav: ['Phân bổ', 'Allocations'] },

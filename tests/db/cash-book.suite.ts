@@ -8,7 +8,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { queryRows, type DbHandle } from '../../db/client';
 import { sql } from 'drizzle-orm';
 import { decideDisbursement, proposeDisbursement } from '../../src/domain/disbursements';
-import { importStatement } from '../../src/payments/bank-import';
+import { importStatement, reconcile } from '../../src/payments/bank-import';
+import { OPENING_BALANCE_DONOR, recordOpeningBalance } from '../../src/domain/treasury';
+import { DomainError } from '../../src/domain/errors';
 import { feedPayload, postFeedTransaction } from '../../src/payments/bank-feed';
 import { parseStatement } from '../../src/payments/bank-statement';
 import { createPledge } from '../../src/payments/pledges';
@@ -103,6 +105,35 @@ export function cashBookSuite(driver: string, fresh: FreshDb): void {
       expect(index.reconciliation.map((m) => m.feed_only)).toEqual([[], [{ booked_at: '2024-10-20T01:00:00.000Z', in_vnd: 200_000, out_vnd: 0 }]]);
       expect(index.reconciliation[1]!.awaiting).toEqual([{ booked_at: '2024-10-14T17:00:00.000Z', in_vnd: 300_000, out_vnd: 0, reason: 'no_code' }]);
       expect(JSON.stringify(index)).not.toContain('ung ho');
+    });
+
+    it("starts the ledger's bank account at the statement's opening balance, recorded once, so the first month ties out and the sao kê shows it", async () => {
+      const opening = { amountVnd: 20_000_000, asOf: '2024-08-31T17:00:00Z', recordedBy: 'An' };
+      const { result } = await recordOpeningBalance(handle.db, opening);
+      expect((await recordOpeningBalance(handle.db, opening)).replayed).toBe(true);
+      const refused = await recordOpeningBalance(handle.db, { ...opening, amountVnd: 21_000_000 }).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(DomainError);
+      expect((refused as DomainError).code).toBe('opening_balance_recorded');
+      const path = join(dir, 'sep.csv');
+      writeFileSync(path, sheetCsv(bankSheet('vietcombank', [
+        { date: '05/09/2024', reference: 'FT1', creditVnd: 5_000_000, memo: 'ung ho khong ma' },
+        { date: '30/09/2024', reference: 'FT2', debitVnd: 11_000, memo: 'Phi quan ly tai khoan' },
+      ], { openingVnd: 20_000_000 })));
+      const file = await readStatementFile(path);
+      const report = await importStatement(handle.db, parseStatement(file.table), file);
+      // The stranger's credit waits for staff: the one difference, and named.
+      expect(await reconcile(handle.db, report.statementId)).toMatchObject({ openingBalanceVnd: 20_000_000, closingBalanceVnd: 24_989_000, ledgerOpeningVnd: 20_000_000, ledgerBankVnd: 19_989_000, differenceVnd: 5_000_000, awaitingReviewVnd: 5_000_000 });
+      await publishDataset(handle.db, join(dir, 'data'));
+      const index = read<CashBookIndex>(CASH_BOOK_FILES.index);
+      expect(index.opening_balance).toMatchObject({ as_of: '2024-08-31T17:00:00.000Z', amount_vnd: 20_000_000 });
+      expect(index.reconciliation.map((m) => [m.month, m.statement_closing_vnd, m.ledger_closing_vnd, m.difference_vnd, m.unexplained_vnd])).toEqual([['2024-09', 24_989_000, 19_989_000, 5_000_000, 0]]);
+      const rows = read<CashBookRow[]>(CASH_BOOK_FILES.page('cash_bank', '2024-09', 1));
+      expect(rows.map((r) => [r.receipt_code, r.in_vnd, r.out_vnd, r.balance_vnd])).toEqual([[index.opening_balance!.receipt_code, 20_000_000, 0, 20_000_000], [null, 0, 11_000, 19_989_000]]);
+      // Its receipt names where it came from, as the public ledger of gifts shows it.
+      const gift = read<PublicContribution[]>(FILES.ledgerPage(1)).find((c) => c.receipt_code === index.opening_balance!.receipt_code);
+      expect(JSON.stringify(gift)).toContain(OPENING_BALANCE_DONOR);
+      const [posted] = await queryRows<{ kind: string }>(handle.db, sql`SELECT kind FROM journal_entries WHERE id = ${result.entryId}`);
+      expect(posted!.kind).toBe('contribution');
     });
   });
 }

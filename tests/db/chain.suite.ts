@@ -11,10 +11,10 @@ import { promisify } from 'node:util';
 import fc from 'fast-check';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { queryRows, type DbHandle } from '../../db/client';
+import { queryRows, schema, type DbHandle } from '../../db/client';
 import { allocateFromPool } from '../../src/domain/allocations';
 import { decideDisbursement, proposeDisbursement } from '../../src/domain/disbursements';
-import { sqlRecord, withdrawDonorName, withdrawHeadNameConsent } from '../../src/domain/public-records';
+import { backfillRecords, giveHeadNameConsent, sqlRecord, withdrawDonorName, withdrawHeadNameConsent } from '../../src/domain/public-records';
 import { advanceStage, registerHouseProject } from '../../src/domain/houses';
 import { reverseEntry } from '../../src/domain/corrections';
 import { storePhoto } from '../../src/staff/photos';
@@ -314,6 +314,16 @@ export function chainSuite(driver: string, fresh: FreshDb): void {
         [FILES.houses, (t) => t.replace(/"on":\s*"2024-08-01"/, '"on":"2024-08-02"'), /stage approved is dated 2024-08-02/],
         [FILES.house(firstHouse()), (t) => t.replace('QĐ 12/2024', 'QĐ 13/2024'), /decision_ref/],
         [FILES.house(firstHouse()), (t) => t.replace('Người 0', 'Người khác'), /donor is "Người khác"/],
+        [FILES.housesCsv, (t) => t.replace('H.V.T.1.', 'Hoàng Văn Thử 1'), /line 2 is ".*Hoàng Văn Thử 1.*", the chain gives ".*H\.V\.T\.1\./],
+        [FILES.housesCsv, (t) => `${t}X-9,,,,,,,,,,,,,,,,,,,,,,\r\n`, /line 4 is "X-9/],
+        [FILES.giving360, (t) => t.replace(/"amountAwarded":(\d+)/, (_, n: string) => `"amountAwarded":${Number(n) + 1}`), /grants\[0\]\.amountAwarded is \d+, the chain gives 25000000/],
+        [FILES.giving360, (t) => t.replace('"grants":[', '"grants":[ '), /not the bytes the publisher writes/],
+        [FILES.areas, (t) => t.replace(/"pool_vnd":(\d+)/, (_, n: string) => `"pool_vnd":${Number(n) + 1}`), /\[0\]\.pool_vnd is/],
+        [FILES.areas, (t) => t.replace(/"received_count":(\d+)/, (_, n: string) => `"received_count":${Number(n) + 1}`), /\[0\]\.received_count is/],
+        [FILES.summary, (t) => t.replace(/"cash_contributions":(\d+)/, (_, n: string) => `"cash_contributions":${Number(n) + 1}`), /totals\.cash_contributions is 4, the chain gives 3/],
+        [FILES.summary, (t) => t.replace(/"short_of_money":\{"houses":(\d+)/, (_, n: string) => `"short_of_money":{"houses":${Number(n) - 1}`), /short_of_money\.houses is/],
+        [FILES.summary, (t) => t.replace('"Người 2"', '"Người khác"'), /newest\[0\]\.donor is "Người khác", the chain gives "Người 2"/],
+        [FILES.summary, (t) => t.replace(/"reports":\[.*\]/, '"reports":[]'), /reports\[0\] is missing/],
       ];
       for (const [file, edit, reason] of cases) {
         for (const redone of [false, true]) {
@@ -366,16 +376,95 @@ export function chainSuite(driver: string, fresh: FreshDb): void {
       expect((await verifyLedger(handle.db)).ok).toBe(true);
     }, 60_000);
 
-    it('the standalone verify.mjs checks the records too', async () => {
+    it('the standalone verify.mjs checks the records and the files derived from them too', async () => {
       const dir = join(root, 'standalone');
       await run('cp', ['-a', published, dir]);
       const ok = await run(process.execPath, [join(dir, 'verify.mjs'), dir, '--key', signer.verifierKey]);
       expect(ok.stdout).toMatch(/public records against their commitments/);
-      writeFileSync(join(dir, FILES.records), readFileSync(join(dir, FILES.records), 'utf8').replace('xi măng', 'xi mang'));
-      forgeWithKey(dir, signer, [FILES.records]);
-      const bad = await run(process.execPath, [join(dir, 'verify.mjs'), dir, '--key', signer.verifierKey]).catch((error: { code: number; stderr: string; stdout: string }) => error);
-      expect(bad).toMatchObject({ code: 1 });
-      expect(`${(bad as { stderr: string }).stderr}`).toMatch(/does not match the commitment/);
+      expect(ok.stdout).toMatch(/houses\.csv, 360giving\.json, areas\.json and summary\.json recomputed/);
+      const forgeries: [string, (text: string) => string, RegExp][] = [
+        [FILES.records, (t) => t.replace('xi măng', 'xi mang'), /does not match the commitment/],
+        [FILES.housesCsv, (t) => t.replace('H.V.T.1.', 'Hoàng Văn Thử 1'), /houses\.csv.*line 2/],
+        [FILES.giving360, (t) => t.replace(/"amountAwarded":(\d+)/, (_, n: string) => `"amountAwarded":${Number(n) + 1}`), /360giving\.json.*amountAwarded/],
+        [FILES.areas, (t) => t.replace(/"pool_vnd":(\d+)/, (_, n: string) => `"pool_vnd":${Number(n) + 1}`), /areas\.json.*pool_vnd/],
+        [FILES.summary, (t) => t.replace(/"cash_contributions":(\d+)/, (_, n: string) => `"cash_contributions":${Number(n) + 1}`), /summary\.json.*cash_contributions/],
+      ];
+      for (const [file, edit, reason] of forgeries) {
+        const forged = join(root, `standalone-${file.replace(/\W/g, '_')}`);
+        await run('cp', ['-a', published, forged]);
+        writeFileSync(join(forged, file), edit(readFileSync(join(forged, file), 'utf8')));
+        forgeWithKey(forged, signer, [file]);
+        const bad = await run(process.execPath, [join(forged, 'verify.mjs'), forged, '--key', signer.verifierKey]).catch((error: { code: number; stderr: string; stdout: string }) => error);
+        expect(bad, file).toMatchObject({ code: 1 });
+        expect(`${(bad as { stderr: string }).stderr}`, file).toMatch(reason);
+        rmSync(forged, { recursive: true, force: true });
+      }
     }, 60_000);
+
+    it('a household consenting after registration: its full name is committed and published; withdrawn again, it leaves every file; the chain and the dataset verify throughout', async () => {
+      const later = await registerHouseProject(handle.db, {
+        campaignId: world.campaignId, areaId: world.communeB, type: 'repair', minutesRef: 'BB-8', approvedOn: '2024-08-06',
+        household: { headFullName: 'Đinh Văn Sau Này', povertyStatus: 'poor', members: 3, publishFullName: false },
+      });
+      const published = async (name: string) => {
+        const dir = join(root, name);
+        await publishDataset(handle.db, dir, { signer, now: new Date('2025-02-01T00:00:00Z') });
+        const report = await verifyDataset(dir, { key: signer.verifierKey });
+        expect(report.fault).toBeUndefined();
+        const house = (JSON.parse(readFileSync(join(dir, FILES.houses), 'utf8')) as { code: string; head: string }[]).find((h) => h.code === later.publicCode);
+        const csvLine = readFileSync(join(dir, FILES.housesCsv), 'utf8').split('\r\n').find((line) => line.startsWith(`${later.publicCode},`));
+        const { stdout } = await run('grep', ['-rl', 'Sau Này', dir]).catch((error: { stdout: string }) => error);
+        return { head: house?.head, csvLine, filesNaming: stdout.trim().split('\n').filter(Boolean).map((f) => f.slice(dir.length + 1)).sort() };
+      };
+      const consent = (houseId: number) => ({ idempotencyKey: nextKey('consent'), houseId, requestedBy: 'can.bo', occurredAt: '2025-01-20T00:00:00Z' });
+      expect(await published('consent-before')).toMatchObject({ head: 'Đ.V.S.N.', filesNaming: [] });
+
+      const given = await giveHeadNameConsent(handle.db, consent(later.houseId));
+      expect(given.result.committed).toBe(1);
+      const [record] = await queryRows<{ body: string; description: string; commitment: string | null }>(handle.db, sql`
+        SELECT r.body, e.description, e.commitment FROM public_records r JOIN journal_entries e ON e.id = r.entry_id
+        WHERE r.kind = 'consent' AND r.subject_id = ${later.houseId} ORDER BY r.entry_id DESC LIMIT 1`);
+      expect(record).toMatchObject({ body: JSON.stringify({ head: 'Đinh Văn Sau Này', house_code: later.publicCode }), description: expect.stringMatching(/đồng ý công bố họ tên/) });
+      expect(record!.commitment).toMatch(/^[0-9a-f]{64}$/);
+      expect(await verifyLedger(handle.db)).toMatchObject({ ok: true });
+      // Consent already given: nothing more to commit.
+      expect((await giveHeadNameConsent(handle.db, consent(later.houseId))).result.committed).toBe(0);
+      const shown = await published('consent-given');
+      expect(shown.head).toBe('Đinh Văn Sau Này');
+      expect(shown.csvLine).toContain('Đinh Văn Sau Này');
+      expect(shown.filesNaming).toEqual([FILES.housesCsv, FILES.houses, FILES.records]);
+
+      expect((await withdrawHeadNameConsent(handle.db, consent(later.houseId))).result.withdrawn).toBe(1);
+      expect(await verifyLedger(handle.db)).toMatchObject({ ok: true });
+      expect(await published('consent-withdrawn')).toMatchObject({ head: 'Đ.V.S.N.', filesNaming: [] });
+      await expect(giveHeadNameConsent(handle.db, consent(99_999))).rejects.toMatchObject({ status: 404 });
+    }, 120_000);
+
+    it('ledger:backfill-records commits the records of a house registered before records existed, once; a row changed since its record is not laundered', async () => {
+      const [household] = await handle.db.insert(schema.households).values({ areaId: world.communeB, headFullName: 'Hà Văn Cũ', headInitials: 'H.V.C.', povertyStatus: 'poor', members: 2 }).returning();
+      const [old] = await handle.db.insert(schema.houses).values({
+        publicCode: 'CU-0001', campaignId: world.campaignId, householdId: household!.id, areaId: world.communeB, type: 'repair', budgetVnd: 30_000_000, minutesRef: 'BB-cu', approvedOn: '2024-07-01',
+      }).returning();
+      expect(await verifyLedger(handle.db)).toMatchObject({ ok: false, fault: { entryId: null, reason: expect.stringMatching(/CU-0001.*has no committed record/) } });
+      expect((await backfillRecords(handle.db, new Date('2025-03-01T00:00:00Z'))).committed).toBe(3);
+      const records = await queryRows<{ kind: string; body: string; description: string }>(handle.db, sql`
+        SELECT r.kind, r.body, e.description FROM public_records r JOIN journal_entries e ON e.id = r.entry_id WHERE r.subject_id = ${old!.id} AND e.occurred_at = '2025-03-01T00:00:00Z' ORDER BY r.entry_id`);
+      expect(records.map((r) => [r.kind, JSON.parse(r.body), r.description])).toEqual([
+        ['house', { area_code: expect.any(String), budget_vnd: 30_000_000, code: 'CU-0001', housing_need: null, minutes_ref: 'BB-cu', poverty_status: 'poor', type: 'repair' }, 'Đăng ký nhà CU-0001'],
+        ['consent', { head: 'H.V.C.', house_code: 'CU-0001' }, 'Tên chủ hộ nhà CU-0001 được công bố theo đồng ý của hộ'],
+        ['stage', { house_code: 'CU-0001', on: '2024-07-01', stage: 'approved' }, 'Nhà CU-0001 đến giai đoạn "Đã phê duyệt"'],
+      ]);
+      expect(await verifyLedger(handle.db)).toMatchObject({ ok: true });
+      expect((await backfillRecords(handle.db)).committed).toBe(0);
+      const asSuperuser = (statement: ReturnType<typeof sql>) => handle.db.transaction(async (tx) => {
+        await tx.execute(sql`SET LOCAL session_replication_role = replica`);
+        await tx.execute(statement);
+      });
+      await asSuperuser(sql`UPDATE houses SET minutes_ref = 'BB-gia' WHERE id = ${old!.id}`);
+      expect((await backfillRecords(handle.db)).committed).toBe(0);
+      expect(await verifyLedger(handle.db)).toMatchObject({ ok: false, fault: { reason: expect.stringMatching(/BB-gia/) } });
+      await asSuperuser(sql`UPDATE houses SET minutes_ref = 'BB-cu' WHERE id = ${old!.id}`);
+      expect(await verifyLedger(handle.db)).toMatchObject({ ok: true });
+    }, 120_000);
   });
 }

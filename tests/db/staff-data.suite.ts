@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { queryRows, schema, type DbHandle } from '../../db/client';
 import {
   accountsAction, advanceStageAction, allocateAction, decideDisbursementAction, importHouseholdsAction, proposeDisbursementAction, inKindAction, mergeDonorsAction, officeCashAction, registerHouseholdAction,
-  unmergeDonorAction, uploadPhotoAction, withdrawConsentAction, withdrawDonorNameAction,
+  unmergeDonorAction, uploadPhotoAction, withdrawConsentAction, withdrawDonorNameAction, giveConsentAction,
 } from '../../src/staff/actions';
 import { listAudit } from '../../src/staff/audit';
 import { verifyLedger } from '../../src/domain/verify';
@@ -217,6 +217,13 @@ export function staffDataSuite(driver: string, fresh: FreshDb): void {
         const log = await listAudit(handle.db, { action: 'donor.withdraw_name' });
         expect(log.map((e) => `${e.actor}:${e.outcome}`)).toEqual(['admin:refused', 'admin:ok', 'hanh:refused']);
         expect((await listAudit(handle.db, { action: 'household.withdraw_consent' })).map((e) => `${e.actor}:${e.outcome}`)).toEqual(['admin:ok', 'hanh:refused']);
+        // Consent given later, in writing: the full name is committed; a second time changes nothing.
+        expect(await refusal(() => giveConsentAction(hanh, formOf({ houseCode: house.publicCode })))).toMatchObject({ status: 403 });
+        expect((await giveConsentAction(admin, formOf({ houseCode: house.publicCode }))).vi).toMatch(/hộ đồng ý công bố họ tên chủ hộ/);
+        expect((await giveConsentAction(admin, formOf({ houseCode: house.publicCode }))).vi).toMatch(/đã công bố họ tên chủ hộ; không có gì thay đổi/);
+        const [household] = await queryRows<{ publish_full_name: boolean }>(handle.db, sql`SELECT d.publish_full_name FROM houses h JOIN households d ON d.id = h.household_id WHERE h.id = ${house.houseId}`);
+        expect(household!.publish_full_name).toBe(true);
+        expect((await listAudit(handle.db, { action: 'household.give_consent' })).map((e) => `${e.actor}:${e.outcome}`)).toEqual(['admin:ok', 'admin:ok', 'hanh:refused']);
         expect((await verifyLedger(handle.db)).ok).toBe(true);
       });
     });

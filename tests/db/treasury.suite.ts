@@ -17,7 +17,7 @@ import type { FreshDb } from './harness';
 import { expectPostings, fulfilled, race, RACE_NOTE, refusalCodes } from './race';
 import { buildWorld, give, nextKey } from './world';
 import { buildStaffWorld, contextOf, formOf } from './staff-world';
-import { bankDepositAction } from '../../src/staff/actions';
+import { bankDepositAction, openingBalanceAction } from '../../src/staff/actions';
 import { refusal } from '../refusal';
 
 const day = (d: number, hour = 9) => new Date(Date.UTC(2024, 8, d, hour - 7));
@@ -83,6 +83,36 @@ export function treasurySuite(driver: string, fresh: FreshDb): void {
       await expectPostings(handle, sql`kind = 'payout'`, 2);
     });
 
+    it('a payout credit the bank shows before Stripe reports it waits, then the payout.paid webhook claims it: one posting, nothing left in review, either order', async () => {
+      const handle = await open();
+      const world = await buildWorld(handle.db);
+      const deps: WebhookDeps = intakeDeps(handle.db, standIn);
+      await give(handle.db, world, { channel: 'card', amountVnd: 2_000_000, feeVnd: 0 });
+      const openReviews = async () => (await handle.db.select().from(schema.paymentReviews)).filter((r) => r.resolvedAt === null);
+      // The bank's words only (no payout id): the credit waits for Stripe's report.
+      expect(await bankRow(handle.db, 'ref:early', { creditVnd: 700_000, memo: 'STRIPE PAYMENTS SINGAPORE CHUYEN TIEN', bookedAt: day(6, 8) })).toMatchObject({ movements: 0, review: { stripe_payout: 1 } });
+      expect(await openReviews()).toHaveLength(1);
+      // payout.paid, delivered twice: posted once, shown by the waiting row, its review closed.
+      expect((await postWebhook(deps, payoutEvent('po_1EEEEEEEEEEEE', 700_000))).body).toMatchObject({ outcome: 'noted' });
+      expect((await postWebhook(deps, payoutEvent('po_1EEEEEEEEEEEE', 700_000))).body).toMatchObject({ outcome: 'already_done' });
+      // The reverse order: Stripe first, then the bank's credit in its words claims that payout.
+      expect((await postWebhook(deps, payoutEvent('po_1FFFFFFFFFFFF', 400_000))).body).toMatchObject({ outcome: 'noted' });
+      expect(await bankRow(handle.db, 'ref:late', { creditVnd: 400_000, memo: 'STRIPE PAYMENTS SINGAPORE', bookedAt: day(7) })).toMatchObject({ movements: 1, review: {} });
+      // A credit naming its payout that the card account could not cover yet (the gift's own webhook late):
+      // refused and waiting; once the gift and the payout are reported, the payout claims that row too.
+      expect(await bankRow(handle.db, 'ref:named', { creditVnd: 1_000_000, memo: 'STRIPE po_1GGGGGGGGGGGG', bookedAt: day(6) })).toMatchObject({ movements: 0, review: { posting_refused: 1 } });
+      await give(handle.db, world, { channel: 'card', amountVnd: 1_000_000, feeVnd: 0 });
+      expect((await postWebhook(deps, payoutEvent('po_1GGGGGGGGGGGG', 1_000_000))).body).toMatchObject({ outcome: 'noted' });
+      await expectPostings(handle, sql`kind = 'payout'`, 3);
+      expect(await openReviews()).toEqual([]);
+      const rows = await handle.db.select().from(schema.bankStatementRows).orderBy(schema.bankStatementRows.id);
+      expect(rows.map((r) => [r.rowKey, r.status])).toEqual([['ref:early', 'matched'], ['ref:late', 'matched'], ['ref:named', 'matched']]);
+      const movements = await handle.db.select().from(schema.treasuryMovements).orderBy(schema.treasuryMovements.id);
+      expect(movements.map((m) => [m.reference, m.bankRowId])).toEqual([['po_1EEEEEEEEEEEE', rows[0]!.id], ['po_1FFFFFFFFFFFF', rows[1]!.id], ['po_1GGGGGGGGGGGG', rows[2]!.id]]);
+      expect(await cash(handle.db)).toEqual({ cash_bank: 2_100_000, cash_card: 900_000, cash_office: 0 });
+      expect((await verifyLedger(handle.db)).ok).toBe(true);
+    });
+
     it('office cash deposited is recorded once, claimed by the statement credit in either order, and never more than the office holds', async () => {
       const handle = await open();
       const world = await buildWorld(handle.db);
@@ -130,6 +160,29 @@ export function treasurySuite(driver: string, fresh: FreshDb): void {
       expect(movement).toMatchObject({ kind: 'deposit', reference: 'GNT-2025-0007', recordedBy: 'thu', bankRowId: null });
     });
 
+    it('staff record the bank account\'s opening balance once, before any bank transaction; another figure is refused clearly and changes nothing', async () => {
+      const handle = await open();
+      const world = await buildStaffWorld(handle.db);
+      await give(handle.db, world, { amountVnd: 400_000, receivedAt: day(3) });
+      const thu = await contextOf(handle.db, 'thu');
+      const before = await intakeState(handle.db);
+      // After money already in the ledger's bank account: it would not be an opening balance.
+      expect(await refusal(() => openingBalanceAction(thu, formOf({ amount: '8.000.000', asOf: '2024-09-04' })))).toMatchObject({ status: 409, code: 'opening_after_activity' });
+      expect(await refusal(() => openingBalanceAction(thu, formOf({ amount: '8.000.000', asOf: 'mai' })))).toMatchObject({ status: 400 });
+      expect(await intakeState(handle.db)).toEqual(before);
+      const form = { amount: '8.000.000', asOf: '2024-09-01' };
+      expect((await openingBalanceAction(thu, formOf(form))).vi).toMatch(/8\.000\.000 ₫ ngày 01\/09\/2024/);
+      expect((await openingBalanceAction(thu, formOf(form))).replayed).toBe(true);
+      const after = await intakeState(handle.db);
+      expect(await refusal(() => openingBalanceAction(thu, formOf({ ...form, amount: '9.000.000' })))).toMatchObject({ status: 409, code: 'opening_balance_recorded' });
+      expect(await intakeState(handle.db)).toEqual(after);
+      await expectPostings(handle, sql`kind = 'contribution' AND occurred_at = '2024-08-31T17:00:00Z'`, 1);
+      expect(await cash(handle.db)).toEqual({ cash_bank: 8_400_000, cash_card: 0, cash_office: 0 });
+      const [movement] = await handle.db.select().from(schema.treasuryMovements);
+      expect(movement).toMatchObject({ kind: 'opening_balance', reference: 'cash_bank', amountVnd: 8_000_000, recordedBy: 'thu', bankRowId: null });
+      expect((await verifyLedger(handle.db)).ok).toBe(true);
+    });
+
     it('a bank charge is paid by the general fund from its oldest gift, once; interest joins the general fund; a charge the fund cannot pay waits', async () => {
       const handle = await open();
       const world = await buildWorld(handle.db);
@@ -153,6 +206,44 @@ export function treasurySuite(driver: string, fresh: FreshDb): void {
       // More than the general fund holds: the ledger refuses, the row waits for staff, nothing moves.
       expect(await bankRow(handle.db, 'ref:fee2', { debitVnd: 500_000, memo: 'Thu phi dich vu', bookedAt: day(30) })).toMatchObject({ movements: 0, review: { posting_refused: 1 } });
       await expectPostings(handle, sql`kind = 'bank_charge'`, 1);
+    });
+
+    it('each movement commits its public record (a bank charge\'s without the row key that names the account); a movement changed behind the application\'s back is caught naming its entry', async () => {
+      const handle = await open();
+      const world = await buildWorld(handle.db);
+      await give(handle.db, world, { channel: 'office', amountVnd: 2_000_000 });
+      await give(handle.db, world, { channel: 'card', amountVnd: 1_000_000, feeVnd: 33_000 });
+      const deposit = await recordCashTransfer(handle.db, { kind: 'deposit', reference: 'GNT-0001', amountVnd: 1_500_000, occurredAt: day(3), recordedBy: 'An' });
+      const payout = await recordCashTransfer(handle.db, { kind: 'payout', reference: 'po_1AAAAAAAAAAAA', amountVnd: 500_000, occurredAt: day(4) });
+      const rowKey = 'h:0071000123456:5f1c0ffee:1';
+      expect(await bankRow(handle.db, rowKey, { debitVnd: 11_000, memo: 'Phi quan ly tai khoan T9', bookedAt: day(30) })).toMatchObject({ movements: 1 });
+      const records = await queryRows<{ entry_id: string | number; body: string; commitment: string }>(handle.db, sql`
+        SELECT r.entry_id, r.body, e.commitment FROM public_records r JOIN journal_entries e ON e.id = r.entry_id WHERE r.kind = 'treasury' ORDER BY r.entry_id`);
+      expect(records.map((r) => JSON.parse(r.body))).toEqual([
+        { amount_vnd: 1_500_000, kind: 'deposit', occurred_at: day(3).toISOString(), reference: 'GNT-0001' },
+        { amount_vnd: 500_000, kind: 'payout', occurred_at: day(4).toISOString(), reference: 'po_1AAAAAAAAAAAA' },
+        { amount_vnd: 11_000, kind: 'bank_charge', occurred_at: day(30).toISOString(), reference: null },
+      ]);
+      expect(records.every((r) => r.commitment !== null)).toBe(true);
+      expect(Number(records[0]!.entry_id)).toBe(deposit.result.entryId);
+      expect(await verifyLedger(handle.db)).toMatchObject({ ok: true });
+      const asSuperuser = (statement: ReturnType<typeof sql>) => handle.db.transaction(async (tx) => {
+        await tx.execute(sql`SET LOCAL session_replication_role = replica`);
+        await tx.execute(statement);
+      });
+      for (const [change, undo] of [
+        [sql`UPDATE treasury_movements SET amount_vnd = 400000 WHERE entry_id = ${payout.result.entryId}`, sql`UPDATE treasury_movements SET amount_vnd = 500000 WHERE entry_id = ${payout.result.entryId}`],
+        [sql`UPDATE treasury_movements SET reference = 'po_1ZZZZZZZZZZZZ' WHERE entry_id = ${payout.result.entryId}`, sql`UPDATE treasury_movements SET reference = 'po_1AAAAAAAAAAAA' WHERE entry_id = ${payout.result.entryId}`],
+        [sql`UPDATE treasury_movements SET kind = 'payout', reference = 'GNT-0009' WHERE entry_id = ${deposit.result.entryId}`, sql`UPDATE treasury_movements SET kind = 'deposit', reference = 'GNT-0001' WHERE entry_id = ${deposit.result.entryId}`],
+      ] as [ReturnType<typeof sql>, ReturnType<typeof sql>][]) {
+        await asSuperuser(change);
+        const report = await verifyLedger(handle.db);
+        expect(report.ok).toBe(false);
+        expect(report.fault?.reason).toMatch(/the treasury shown now/);
+        expect([payout.result.entryId, deposit.result.entryId]).toContain(report.fault?.entryId);
+        await asSuperuser(undo);
+      }
+      expect(await verifyLedger(handle.db)).toMatchObject({ ok: true });
     });
 
     it('a payment to a household the bank account cannot cover is refused with the rulebook\'s code and changes nothing', async () => {

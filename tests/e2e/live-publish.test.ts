@@ -1,6 +1,6 @@
 // A gift on the public site within a minute of the bank's notification, with no site build: the server
-// started as `npm start` leaves it (a swappable site folder) receives a signed feed notification, publishes
-// the dataset on its own, and a visitor reloading the house page in Chromium sees the gift; the house and
+// started as `npm start` leaves it (a swappable site folder) receives a signed feed notification (or
+// Stripe's signed event for a card gift), publishes the dataset on its own, and a visitor reloading the house page in Chromium sees the gift; the house and
 // ledger pages are rendered on request with validators (304 for a current copy) and 404 for what the
 // dataset does not hold. On PGlite, and on PostgreSQL too when DATABASE_URL is set.
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -11,12 +11,16 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildWorld, type World } from '../db/world';
 import { createPledge } from '../../src/payments/pledges';
 import { sepayBody, signedFeedRequest } from '../../scripts/lib/bank-feed-sender';
+import { deliver, sessionObject, startStripeStandIn, stripeEvent, type StripeStandIn } from '../../scripts/lib/stripe-stand-in';
+import { schema } from '../../db/client';
+import { newReceiptCode } from '../../src/domain/codes';
 import { ensureBuilt, launchBrowser } from './browser';
 import { serverDatabase, type ServerDatabase } from './server-database';
 import { swappableSite, type SwappableSite } from './staff-server';
 import { startProdServer, type ProdServer } from './prod-server';
 
 const FEED_SECRET = 'feed-secret-live';
+const WEBHOOK_SECRET = 'whsec_live';
 const baseUrl = process.env.DATABASE_URL;
 const dbName = `ancu_e2e_live_${process.pid}`;
 const drivers = ['pglite', ...(baseUrl ? ['postgres' as const] : [])] as const;
@@ -29,6 +33,8 @@ for (const driver of drivers) describe(`a gift on the public site within one pub
   let world: World;
   let browser: Browser;
   let receipt: string;
+  let standIn: StripeStandIn;
+  const card = { code: newReceiptCode(), session: 'cs_live_1', intent: 'pi_live_1', amountVnd: 2_340_000 };
 
   beforeAll(async () => {
     await ensureBuilt();
@@ -39,8 +45,13 @@ for (const driver of drivers) describe(`a gift on the public site within one pub
     world = await buildWorld(handle.db);
     const { pledge } = await createPledge(handle.db, { target: { type: 'house', houseCode: world.houses[0]!.publicCode }, amountVnd: 3_450_000, displayName: 'Cô Lan', anonymous: false, email: null, method: 'bank_transfer' });
     receipt = pledge.receiptCode;
+    await handle.db.insert(schema.pledges).values({ receiptCode: card.code, campaignId: world.campaignId, targetType: 'house', targetHouseId: world.houses[1]!.houseId,
+      targetAreaId: world.communeA, amountVnd: card.amountVnd, displayName: 'Anh Minh', anonymous: false, method: 'card', stripeSessionId: card.session });
     await handle.close();
-    server = await startProdServer({ ...database.env, ANCU_SITE_DIR: site.root, BANK_FEED_HMAC_SECRET: FEED_SECRET, LIVE_PUBLISH_DELAY_MS: '500' });
+    standIn = await startStripeStandIn();
+    standIn.payments.set(card.intent, card.amountVnd);
+    server = await startProdServer({ ...database.env, ANCU_SITE_DIR: site.root, BANK_FEED_HMAC_SECRET: FEED_SECRET, LIVE_PUBLISH_DELAY_MS: '500',
+      STRIPE_SECRET_KEY: 'sk_test_live', STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_API_BASE: standIn.url });
     browser = await launchBrowser();
   }, 600_000);
 
@@ -51,6 +62,7 @@ for (const driver of drivers) describe(`a gift on the public site within one pub
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
+    await standIn?.close();
     await database?.drop();
     site?.cleanup();
     rmSync(dir, { recursive: true, force: true });
@@ -87,6 +99,22 @@ for (const driver of drivers) describe(`a gift on the public site within one pub
     expect(added).toHaveLength(1);
     expect(readdirSync(join(site.root, 'builds', added[0]!))).toEqual(['client']);
     await page.close();
+  });
+
+  it("shows a card gift on its house page within a minute of Stripe's signed event, without a build", { timeout: 180_000 }, async () => {
+    const house = world.houses[1]!;
+    const event = stripeEvent('checkout.session.completed', sessionObject({ id: card.session, paymentIntent: card.intent, amountVnd: card.amountVnd, receiptCode: card.code, paid: true }));
+    const started = performance.now();
+    const answer = await deliver(`${server.url}/api/stripe/webhook`, WEBHOOK_SECRET, event);
+    expect(await answer.json()).toMatchObject({ outcome: 'confirmed' });
+    let page = '';
+    while (performance.now() - started < 60_000 && !page.includes(card.code)) {
+      await new Promise((r) => setTimeout(r, 500));
+      const response = await fetch(`${server.url}/nha/${house.publicCode}/`);
+      page = response.status === 200 ? await response.text() : '';
+    }
+    expect(page).toContain(card.code);
+    expect(page).toContain('Anh Minh');
   });
 
   it('answers a current copy with 304 and what the dataset does not hold with 404', async () => {

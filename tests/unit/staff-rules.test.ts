@@ -50,7 +50,7 @@ describe('the staff route table', () => {
     expect(postAllowed('administrator')).toEqual(['/staff/accounts', '/staff/logout', '/staff/mail', '/staff/publish', '/staff/report', '/staff/withdrawals']);
     expect(staffRoles.filter((role) => can(role, 'publication.withdraw'))).toEqual(['administrator']);
     expect(staffRoles.filter((role) => can(role, 'areas.manage'))).toEqual(['administrator']);
-    expect(postAllowed('recorder')).toEqual(['/staff/bank-deposits', '/staff/corrections/request', '/staff/disbursements', '/staff/feedback', '/staff/households', '/staff/households/import', '/staff/houses/[id]', '/staff/in-kind', '/staff/labour', '/staff/logout', '/staff/office-cash', '/staff/state-budget', '/staff/state-payments']);
+    expect(postAllowed('recorder')).toEqual(['/staff/bank-deposits', '/staff/corrections/request', '/staff/disbursements', '/staff/feedback', '/staff/households', '/staff/households/import', '/staff/houses/[id]', '/staff/in-kind', '/staff/labour', '/staff/logout', '/staff/office-cash', '/staff/opening-balance', '/staff/state-budget', '/staff/state-payments']);
     expect(postAllowed('approver')).toEqual(['/staff/allocations', '/staff/corrections', '/staff/disbursements/[id]', '/staff/donors', '/staff/logout', '/staff/mail', '/staff/payment-reviews', '/staff/publish']);
     expect(staffRoles.filter((role) => can(role, 'mail.manage'))).toEqual(['administrator', 'approver']);
     expect(staffRoles.filter((role) => can(role, 'bank.memo.read'))).toEqual(['recorder', 'approver']);

@@ -9,7 +9,7 @@ import type { CashChannel } from '../../ledger/postings';
 import { houseCode, newReceiptCode } from '../codes';
 import { initialsOf } from '../houses';
 import { STATE_DONOR_NAME } from '../contributions';
-import { BANK_INTEREST_DONOR } from '../../payments/bank-import';
+import { BANK_INTEREST_DONOR } from '../treasury';
 import { BIG_DONORS, BUSINESS_PARTS, DISTRICTS, IN_KIND_ITEMS, LABOUR_GROUPS, NAMES, PROVINCE, VILLAGES } from './places';
 import { Random } from './random';
 import type { LabourUnit } from '../schemas';

@@ -10,7 +10,7 @@ import type { PostedEntry } from '../../ledger/entry';
 import { chainHash, GENESIS_HASH } from '../../ledger/hash';
 import { publicRecord, type PublicRecordDraft } from '../../ledger/public-record';
 import { registrationRecords } from '../houses';
-import { giftRecord, sealRecord, type RecordPosting } from '../public-records';
+import { giftRecord, sealRecord, treasuryRecord, type RecordPosting } from '../public-records';
 
 export async function isEmpty(db: Db): Promise<boolean> {
   const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(schema.campaigns);
@@ -34,12 +34,15 @@ export function sealDemo(data: DemoData): { entries: PostedEntry[]; records: (ty
   const allocations = new Map(data.allocations.map((a) => [a.entryId, a]));
   const payments = new Map(data.disbursements.filter((d) => d.entryId !== null).map((d) => [d.entryId!, d]));
   const statePayments = new Map(data.statePayments.map((p) => [p.entryId, p]));
+  const movements = new Map(data.movements.map((m) => [m.entryId, m]));
   const codeOf = (houseId: number | null) => (houseId === null ? null : houses.get(houseId)!.publicCode);
   const recordOf = (entry: PostedEntry): PublicRecordDraft | undefined => {
     const allocation = allocations.get(entry.id);
     if (allocation) return publicRecord('allocation', { amount_vnd: allocation.amountVnd, decision_ref: allocation.decisionRef, house_code: codeOf(allocation.houseId), pool_key: allocation.poolKey });
     const payment = payments.get(entry.id);
     if (payment) return publicRecord('disbursement', { amount_vnd: payment.amountVnd, house_code: codeOf(payment.houseId), purpose: payment.purpose });
+    const movement = movements.get(entry.id);
+    if (movement) return treasuryRecord(movement);
     const paid = statePayments.get(entry.id);
     if (paid) return publicRecord('state_payment', { amount_vnd: paid.amountVnd, document_ref: paid.documentRef, house_code: codeOf(paid.houseId), paid_on: paid.paidOn });
     const gift = entry.kind === 'reversal' || entry.contributionId === null ? undefined : gifts.get(entry.contributionId);

@@ -1,0 +1,2 @@
+ALTER TABLE "public_records" DROP CONSTRAINT "public_records_kind_known";--> statement-breakpoint
+ALTER TABLE "public_records" ADD CONSTRAINT "public_records_kind_known" CHECK ("public_records"."kind" IN ('allocation', 'disbursement', 'house', 'consent', 'stage', 'photo', 'state_payment', 'treasury', 'contribution'));

@@ -1,0 +1,2 @@
+ALTER TABLE "treasury_movements" DROP CONSTRAINT "treasury_movements_kind_known";--> statement-breakpoint
+ALTER TABLE "treasury_movements" ADD CONSTRAINT "treasury_movements_kind_known" CHECK ("treasury_movements"."kind" IN ('payout', 'deposit', 'bank_charge', 'opening_balance'));
