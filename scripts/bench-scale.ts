@@ -1,4 +1,4 @@
-// npm run bench:scale -- --factor N [--seconds S] — publishing at N times the demo, on PostgreSQL: seeds
+// npm run bench:scale -- --factor N [--seconds S] [--keep] — publishing at N times the demo, on PostgreSQL: seeds
 // N× the demo into a scratch database, publishes and builds from scratch, adds 1,000 gifts and 10 stage
 // changes and publishes again (against the first publish), then serves the site and measures house and
 // ledger pages rendered on request at 32 concurrent clients. Each step runs as its own process under
@@ -19,7 +19,7 @@ import { startProdServer } from '../tests/e2e/prod-server';
 import { scratchDatabase } from './lib/bench';
 import { parseFlags, runCli } from './lib/cli';
 
-const flags = parseFlags(process.argv.slice(2), ['factor', 'seconds', 'step', 'url']);
+const flags = parseFlags(process.argv.slice(2), ['factor', 'seconds', 'step', 'url', 'keep']);
 const FACTOR = Number(flags.factor ?? 1);
 const SECONDS = Number(flags.seconds ?? 10);
 const DB_NAME = 'ancu_bench_scale';
@@ -39,7 +39,7 @@ async function step(name: string, url: string): Promise<void> {
       await loadDemo(handle, generateDemo({ ...FULL_DEMO, houses: FULL_DEMO.houses * FACTOR, cashContributions: FULL_DEMO.cashContributions * FACTOR }));
     } else if (name === 'publish') {
       const report = await publishDataset(handle.db, dataDir, { now: new Date() });
-      console.log(JSON.stringify({ files: report.files, bytes: report.bytes, changed: report.changes.changed.length, changedBytes: report.changes.changedBytes }));
+      console.log(JSON.stringify({ files: report.files, bytes: report.bytes, changed: report.changes.changed.length, changedBytes: report.changes.changedBytes, incremental: report.incremental, ...report.read }));
     } else if (name === 'gifts') {
       // 1,000 gifts to 100 houses still short of money (10 each).
       const short = await queryRows<{ id: number }>(handle.db, sql`SELECT id FROM houses WHERE budget_vnd - allocated_vnd >= 1000000 ORDER BY id LIMIT 100`);
@@ -148,6 +148,8 @@ if (flags.step) {
     row('publish from scratch', first, `${firstOut.files} files, ${(firstOut.bytes! / 2 ** 20).toFixed(0)} MiB`);
     const build = await timed(process.execPath, ['node_modules/astro/astro.js', 'build', '--outDir', siteDir], { ANCU_DATASET_DIR: dataDir });
     const built = htmlStats(join(siteDir, 'client'));
+    // The first publish kept aside, so the second can be taken again against it (`--step publish` after copying it back).
+    await run('cp', ['-a', dataDir, `${dataDir}-first`]);
     row('astro build from scratch', build, `${built.pages} pages, ${(built.bytes / 2 ** 20).toFixed(0)} MiB of HTML (+ the dataset copied)`);
     const gifts = await timed(process.execPath, [...self, 'gifts']);
     row(`add 1,000 gifts (to ${lastJson(gifts.stdout).houses} houses)`, gifts, '');
@@ -155,13 +157,15 @@ if (flags.step) {
     row(`${lastJson(stages.stdout).stages} stage changes`, stages, '');
     const again = await timed(process.execPath, [...self, 'publish']);
     const againOut = lastJson(again.stdout);
-    row('publish again (against the first)', again, `${againOut.changed} files changed, ${(againOut.changedBytes! / 2 ** 20).toFixed(1)} MiB; no build needed for house and ledger pages`);
+    row('publish again (against the first)', again, `${againOut.changed} files changed, ${(againOut.changedBytes! / 2 ** 20).toFixed(1)} MiB; read ${againOut.entries} journal entries and ${againOut.houses} houses${againOut.incremental ? '' : ' (not incremental)'}; no build needed for house and ledger pages`);
     const served = await serveBench(url);
     console.log('\n| step | time | peak memory | written |');
     console.log('| --- | --- | --- | --- |');
     for (const r of rows) console.log(r);
     printServed(served);
-    await scratch.drop();
+    // --keep leaves the scratch database and the folders, so a step can be taken again (--step NAME --url URL).
+    if (flags.keep) console.log(`\nKept ${url} and ${root}.`);
+    else await scratch.drop();
     await scratch.admin.end();
   });
 }

@@ -6,9 +6,10 @@ import type { PostedEntry } from '../ledger/entry';
 
 const { journalEntries, journalLines } = schema;
 
-// Reads the journal in id order a batch at a time, so a national-size journal never sits in memory.
-export async function* journalBatches(db: Db | Tx, batchSize = 5000): AsyncGenerator<PostedEntry[]> {
-  let after = 0;
+// Reads the journal in id order a batch at a time, so a national-size journal never sits in memory;
+// `from` skips the entries an incremental publish already has.
+export async function* journalBatches(db: Db | Tx, from = 0, batchSize = 5000): AsyncGenerator<PostedEntry[]> {
+  let after = from;
   for (;;) {
     const entries = await db.select().from(journalEntries).where(gt(journalEntries.id, after)).orderBy(asc(journalEntries.id)).limit(batchSize);
     if (entries.length === 0) return;

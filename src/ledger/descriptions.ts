@@ -1,3 +1,10 @@
+// A bank row's key names the fund's account (ref:<account>:<bank ref>, or h:<account>:<digest of the row>),
+// and the chain holds no account number, not even hashed: only the bank's own reference stays.
+function publicBankReference(reference: string): string | null {
+  if (reference.startsWith('h:')) return null;
+  return reference.startsWith('ref:') ? reference.slice(reference.indexOf(':', 4) + 1) : reference;
+}
+
 // The public text of each kind of entry, built here only: it is hashed into the chain, so the
 // database path and the in-memory book (demo data) must write exactly the same words.
 export const describeEntry = {
@@ -11,7 +18,10 @@ export const describeEntry = {
   disbursement: (houseCode: string, purpose: string) => `Chi cho hộ nhà ${houseCode}: ${purpose}`,
   payout: (payoutId: string) => `Stripe chuyển tiền thẻ về tài khoản ngân hàng (${payoutId})`,
   deposit: (slipRef: string) => `Nộp tiền mặt tại văn phòng vào tài khoản ngân hàng (${slipRef})`,
-  bankCharge: (reference: string) => `Phí ngân hàng (${reference}), quỹ chung chịu`,
+  bankCharge: (reference: string) => {
+    const shown = publicBankReference(reference);
+    return `Phí ngân hàng${shown ? ` (${shown})` : ''}, quỹ chung chịu`;
+  },
   statePayment: (houseCode: string, documentRef: string) => `Ngân sách nhà nước đã chi cho hộ nhà ${houseCode} (${documentRef})`,
   reversal: (entryId: number) => `Đảo bút toán #${entryId}`,
   withdrawal: (receiptCode: string) => `Rút tên người đóng góp ${receiptCode} khỏi công bố`,

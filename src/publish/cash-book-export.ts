@@ -1,6 +1,8 @@
 // Writes the two-sided sao kê into the dataset: for each cash account and month, pages of journal lines
 // with running balances and one CSV of the same rows; and the monthly reconciliation of the bank
 // statements against the ledger's bank account. Read a page at a time, so no month is held whole.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { queryRows, type Tx } from '../../db/client';
 import {
@@ -11,8 +13,11 @@ import { selectContributions } from './contribution-rows';
 import { csvRow } from './csv';
 import { FileSink } from './files';
 import type { DatasetFile } from './format';
+import { keep, type IncrementalBase } from './incremental';
 
 const n = (value: unknown) => Number(value ?? 0);
+/** Cash book pages read by one query: fewer scans of a month's lines, still a bounded batch in memory. */
+const PAGES_PER_QUERY = 25;
 const VN_MONTH = sql`to_char((e.occurred_at AT TIME ZONE 'UTC') + interval '7 hours', 'YYYY-MM')`;
 
 // The first instant of a Vietnam month (yyyy-mm), and of the month after it.
@@ -21,7 +26,20 @@ export function monthBounds(month: string): [Date, Date] {
   return [new Date(Date.UTC(y, m - 1, 1) - 7 * 3_600_000), new Date(Date.UTC(y, m, 1) - 7 * 3_600_000)];
 }
 
-export async function exportCashBook(tx: Tx, root: string, done: (file: DatasetFile) => void): Promise<CashBookIndex> {
+/** What an incremental publish tells the cash book: the months each account got new lines in, the gift kinds that changed. */
+export interface CashBookChanges {
+  base: IncrementalBase;
+  months: Map<string, Set<string>>;
+  kinds: Set<string>;
+}
+
+// The Vietnam month (yyyy-mm) of an instant, as the cash book's SQL groups lines.
+export const vnMonthOf = (iso: string) => new Date(Date.parse(iso) + 7 * 3_600_000).toISOString().slice(0, 7);
+
+// With `changes`, a month before the first one with new lines (per account) and a kind of gift no change
+// touched are the last publish's files: their rows and running balances cannot have moved.
+export async function exportCashBook(tx: Tx, root: string, done: (file: DatasetFile) => void, changes?: CashBookChanges): Promise<CashBookIndex> {
+  const previous = changes && JSON.parse(await readFile(join(changes.base.dir, CASH_BOOK_FILES.index), 'utf8')) as CashBookIndex;
   const sums = await queryRows<{ account: CashAccount; month: string; rows: number; in_vnd: number; out_vnd: number }>(tx, sql`
     SELECT l.account, ${VN_MONTH} AS month, count(*) AS rows,
            coalesce(sum(greatest(l.amount_vnd, 0)), 0) AS in_vnd, coalesce(sum(greatest(-l.amount_vnd, 0)), 0) AS out_vnd
@@ -29,16 +47,22 @@ export async function exportCashBook(tx: Tx, root: string, done: (file: DatasetF
     WHERE l.account IN (${sql.join(CASH_ACCOUNTS.map((a) => sql`${a}`), sql`, `)})
     GROUP BY 1, 2 ORDER BY 1, 2`);
   const index: CashBookIndex = { accounts: [], units: { in_kind: { gifts: 0, pages: 0 }, labour: { gifts: 0, pages: 0 } }, reconciliation: [], opening_balance: null };
-  for (const kind of UNIT_KINDS) index.units[kind] = await exportUnits(tx, root, done, kind);
+  for (const kind of UNIT_KINDS) {
+    const kept = changes && !changes.kinds.has(kind) ? previous!.units[kind] : undefined;
+    if (kept) for (let page = 1; page <= kept.pages; page++) await keep(changes!.base, root, CASH_BOOK_FILES.units(kind, page), done);
+    index.units[kind] = kept ?? await exportUnits(tx, root, done, kind);
+  }
   for (const account of CASH_ACCOUNTS) {
     const months: CashBookMonth[] = [];
     let opening = 0;
+    const firstMoved = changes && ([...(changes.months.get(account) ?? [])].sort()[0] ?? '9999-99');
     for (const s of sums.filter((row) => row.account === account)) {
       const month: CashBookMonth = {
         month: s.month, opening_vnd: opening, in_vnd: n(s.in_vnd), out_vnd: n(s.out_vnd),
         closing_vnd: opening + n(s.in_vnd) - n(s.out_vnd), rows: n(s.rows), pages: Math.ceil(n(s.rows) / CASH_BOOK_PAGE_SIZE),
       };
-      await exportMonth(tx, root, done, account, month);
+      if (firstMoved !== undefined && month.month < firstMoved) await keepMonth(changes!.base, root, done, account, month);
+      else await exportMonth(tx, root, done, account, month);
       months.push(month);
       opening = month.closing_vnd;
     }
@@ -82,6 +106,12 @@ export const CASH_LINES_FROM = sql`journal_lines l JOIN journal_entries e ON e.i
 
 type Cursor = { at: string; entryId: number; lineNo: number };
 
+// A month the change did not reach: its pages and CSV from the last publish.
+async function keepMonth(base: IncrementalBase, root: string, done: (file: DatasetFile) => void, account: CashAccount, month: CashBookMonth) {
+  await keep(base, root, CASH_BOOK_FILES.csv(account, month.month), done);
+  for (let page = 1; page <= month.pages; page++) await keep(base, root, CASH_BOOK_FILES.page(account, month.month, page), done);
+}
+
 // One account's month: its pages, in the order the lines were posted, and the CSV of all of them.
 async function exportMonth(tx: Tx, root: string, done: (file: DatasetFile) => void, account: CashAccount, month: CashBookMonth) {
   const [start, end] = monthBounds(month.month);
@@ -89,7 +119,9 @@ async function exportMonth(tx: Tx, root: string, done: (file: DatasetFile) => vo
   await csv.write(csvRow(CASH_BOOK_CSV_HEADER));
   let balance = month.opening_vnd;
   let cursor: Cursor | null = null;
-  for (let page = 1; page <= month.pages; page++) {
+  let page = 0;
+  // Many pages a query (each query scans the month's lines), written a page at a time.
+  for (let left = month.rows; left > 0;) {
     const after: Cursor | null = cursor;
     const lines: Record<string, unknown>[] = await queryRows(tx, sql`
       SELECT e.id AS entry_id, l.line_no, e.kind, e.occurred_at, e.occurred_at::text AS occurred_key, e.description, l.amount_vnd, c.receipt_code,
@@ -98,19 +130,23 @@ async function exportMonth(tx: Tx, root: string, done: (file: DatasetFile) => vo
       WHERE l.account = ${account} AND e.occurred_at >= ${start.toISOString()}::timestamptz AND e.occurred_at < ${end.toISOString()}::timestamptz
         ${after ? sql`AND (e.occurred_at, e.id, l.line_no) > (${after.at}::timestamptz, ${after.entryId}, ${after.lineNo})` : sql``}
       ORDER BY e.occurred_at, e.id, l.line_no
-      LIMIT ${CASH_BOOK_PAGE_SIZE}`);
-    const rows: CashBookRow[] = withBalances(balance, lines.map((l) => ({
-      occurred_at: new Date(l.occurred_at as string | Date).toISOString(), entry_id: n(l.entry_id), kind: String(l.kind), description: String(l.description),
-      receipt_code: (l.receipt_code as string | null) ?? null, house_code: (l.house_code as string | null) ?? null, area_code: (l.area_code as string | null) ?? null,
-      in_vnd: Math.max(n(l.amount_vnd), 0), out_vnd: Math.max(-n(l.amount_vnd), 0),
-    })));
-    const last = lines.at(-1);
-    if (last) cursor = { at: String(last.occurred_key), entryId: n(last.entry_id), lineNo: n(last.line_no) };
-    balance = rows.at(-1)?.balance_vnd ?? balance;
-    const sink = await FileSink.open(root, CASH_BOOK_FILES.page(account, month.month, page), done);
-    await sink.write(`${JSON.stringify(rows)}\n`);
-    await sink.close();
-    for (const row of rows) await csv.write(cashBookCsvRow(row));
+      LIMIT ${CASH_BOOK_PAGE_SIZE * PAGES_PER_QUERY}`);
+    if (lines.length === 0) break;
+    left -= lines.length;
+    const last = lines.at(-1)!;
+    cursor = { at: String(last.occurred_key), entryId: n(last.entry_id), lineNo: n(last.line_no) };
+    for (let i = 0; i < lines.length; i += CASH_BOOK_PAGE_SIZE) {
+      const rows: CashBookRow[] = withBalances(balance, lines.slice(i, i + CASH_BOOK_PAGE_SIZE).map((l) => ({
+        occurred_at: new Date(l.occurred_at as string | Date).toISOString(), entry_id: n(l.entry_id), kind: String(l.kind), description: String(l.description),
+        receipt_code: (l.receipt_code as string | null) ?? null, house_code: (l.house_code as string | null) ?? null, area_code: (l.area_code as string | null) ?? null,
+        in_vnd: Math.max(n(l.amount_vnd), 0), out_vnd: Math.max(-n(l.amount_vnd), 0),
+      })));
+      balance = rows.at(-1)?.balance_vnd ?? balance;
+      const sink = await FileSink.open(root, CASH_BOOK_FILES.page(account, month.month, ++page), done);
+      await sink.write(`${JSON.stringify(rows)}\n`);
+      await sink.close();
+      for (const row of rows) await csv.write(cashBookCsvRow(row));
+    }
   }
   await csv.close();
 }

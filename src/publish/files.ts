@@ -46,7 +46,8 @@ export class FileSink {
 
 // The bytes a JSON array file is made of, defined once for the streaming writer and for the verifier.
 const arrayOpen = (wrap: [string, string]) => `${wrap[0]}[`;
-const arrayItem = (value: unknown, first: boolean) => `${first ? '\n' : ',\n'}${JSON.stringify(value)}`;
+const arrayItemText = (json: string, first: boolean) => `${first ? '\n' : ',\n'}${json}`;
+const arrayItem = (value: unknown, first: boolean) => arrayItemText(JSON.stringify(value), first);
 const arrayClose = (wrap: [string, string]) => `\n]${wrap[1]}\n`;
 
 /** A single-value JSON file's text (summary.json, areas.json, a house's file). */
@@ -70,7 +71,12 @@ export class JsonArraySink {
   }
 
   async push(value: unknown): Promise<void> {
-    await this.sink.write(arrayItem(value, this.first));
+    await this.pushRaw(JSON.stringify(value));
+  }
+
+  /** An element already serialised (a line of the last publish's file, kept as it was). */
+  async pushRaw(json: string): Promise<void> {
+    await this.sink.write(arrayItemText(json, this.first));
     this.first = false;
   }
 

@@ -1,5 +1,5 @@
 // Stage photos for the public house records: the cleaned JPEGs the staff uploaded, by public path.
-import { and, asc, gte, inArray, lte, type SQL } from 'drizzle-orm';
+import { asc, inArray, type SQL } from 'drizzle-orm';
 import { schema, type Db, type Tx } from '../../db/client';
 import type { Stage } from '../domain/schemas';
 import type { HouseStage, PublicPhoto } from './format';
@@ -10,8 +10,8 @@ import { photoPath } from './records';
 
 export type StagePhotos = Map<number, Map<string, PublicPhoto[]>>;
 
-// One query per batch of houses, oldest upload first, so a stage's photos keep their order between publishes.
-async function photosWhere(db: Db | Tx, where: SQL | undefined): Promise<StagePhotos> {
+// One query per batch of houses (an id range or a list), oldest upload first, so a stage's photos keep their order between publishes.
+export async function photosWhere(db: Db | Tx, where: SQL | undefined): Promise<StagePhotos> {
   const rows = await db.select({ houseId: photos.houseId, stage: photos.stage, storedName: photos.storedName, width: photos.width, height: photos.height })
     .from(photos).where(where).orderBy(asc(photos.houseId), asc(photos.id));
   const byHouse: StagePhotos = new Map();
@@ -24,10 +24,6 @@ async function photosWhere(db: Db | Tx, where: SQL | undefined): Promise<StagePh
   }
   return byHouse;
 }
-
-// The export reads houses in id ranges.
-export const photosOfHouseRange = (db: Db | Tx, first: number, last: number) =>
-  photosWhere(db, and(gte(photos.houseId, first), lte(photos.houseId, last)));
 
 // The live lookup names its houses.
 export const photosOfHouses = (db: Db, houseIds: number[]) =>

@@ -2,7 +2,7 @@
 // prerender pages; the running server reads the dataset it serves at /du-lieu/ to render house and
 // ledger pages on request, and notices a new publish by its checkpoint.json.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { LOG_FILES, type HistoryLine } from './tlog/history';
 import type { SixMonthReport } from '../staff/report';
@@ -23,7 +23,8 @@ export function datasetDir(): string {
 
 const cache = new Map<string, unknown>();
 let areaIndex: Map<string, PublicArea> | undefined;
-let houseIndex: Map<string, PublicHouse> | undefined;
+/** Where each house's line lies in houses.json: a few bytes a house instead of the parsed list. */
+let houseIndex: Map<string, [start: number, end: number]> | undefined;
 let seen: { dir: string; ino: number; mtimeMs: number; size: number } | undefined;
 
 // A new publish swapped in (another checkpoint.json, or another folder) empties the caches, so a
@@ -79,11 +80,21 @@ export const dataset = {
   areas: () => readJson<PublicArea[]>(FILES.areas),
   houses: () => readJson<PublicHouse[]>(FILES.houses),
   house: (code: string) => readOnce<HouseDetail>(FILES.house(code)),
-  /** One house of the list by its public code (for pages rendered on request). */
+  /** One house of the list by its public code (for pages rendered on request): its one line of houses.json is read and parsed. */
   houseByCode: (code: string): PublicHouse | undefined => {
-    const houses = dataset.houses();
-    houseIndex ??= new Map(houses.map((h) => [h.code, h]));
-    return houseIndex.get(code);
+    const dir = datasetDir();
+    freshCache(dir);
+    houseIndex ??= houseLines(join(dir, FILES.houses));
+    const at = houseIndex.get(code);
+    if (!at) return undefined;
+    const fd = openSync(join(dir, FILES.houses), 'r');
+    try {
+      const bytes = Buffer.alloc(at[1] - at[0]);
+      readSync(fd, bytes, 0, bytes.length, at[0]);
+      return JSON.parse(bytes.toString('utf8')) as PublicHouse;
+    } finally {
+      closeSync(fd);
+    }
   },
   ledgerPage: (page: number) => readOnce<PublicContribution[]>(FILES.ledgerPage(page)),
   /** The signed checkpoints of every publish, oldest first. */
@@ -93,6 +104,23 @@ export const dataset = {
   },
   report: (period: string) => readOnce<SixMonthReport>(FILES.report(period)),
 };
+
+// houses.json is written one house a line ({"id":…,"code":"…",…}); each line's byte range by code, found without parsing the houses.
+function houseLines(path: string): Map<string, [number, number]> {
+  if (!existsSync(path)) throw new Error(`The open dataset has no ${FILES.houses} in ${datasetDir()}: run "npm run publish" before building the site.`);
+  const text = readFileSync(path);
+  const index = new Map<string, [number, number]>();
+  const prefix = /^\{"id":\d+,"code":("(?:[^"\\]|\\.)*")/;
+  for (let start = 0; start < text.length;) {
+    let end = text.indexOf(10, start);
+    if (end < 0) end = text.length;
+    const lineEnd = text[end - 1] === 44 ? end - 1 : end;
+    const match = prefix.exec(text.toString('utf8', start, Math.min(lineEnd, start + 200)));
+    if (match) index.set(JSON.parse(match[1]!) as string, [start, lineEnd]);
+    start = end + 1;
+  }
+  return index;
+}
 
 // Areas by code, and the district above a commune, for naming places on every page.
 export function areaByCode(code: string | null): PublicArea | undefined {

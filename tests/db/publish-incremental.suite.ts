@@ -6,13 +6,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DbHandle } from '../../db/client';
+import { sql } from 'drizzle-orm';
+import { queryRows, type DbHandle } from '../../db/client';
+import { allocateFromPool } from '../../src/domain/allocations';
+import { reverseEntry } from '../../src/domain/corrections';
+import { advanceStage } from '../../src/domain/houses';
+import { withdrawDonorName, withdrawHeadNameConsent } from '../../src/domain/public-records';
 import { publishDataset, type PublishReport } from '../../src/publish/export';
-import { FILES, type Checkpoint } from '../../src/publish/format';
+import { FILES, LEDGER_PAGE_SIZE, type Checkpoint } from '../../src/publish/format';
 import { verifyDataset } from '../../src/publish/verify-dataset';
 import { generatePrivateKey, signerFromPrivateKey } from '../../src/publish/tlog/signer';
 import { filesUnder, type FreshDb } from './harness';
-import { buildWorld, give, type World } from './world';
+import { buildWorld, give, nextKey, type World } from './world';
 
 const run = promisify(execFile);
 
@@ -25,6 +30,7 @@ export function publishIncrementalSuite(driver: string, fresh: FreshDb): void {
     let second: string;
     let full: string;
     let report: PublishReport;
+    let fullReport: PublishReport;
     let inodes: Map<string, number>;
     const signer = signerFromPrivateKey(generatePrivateKey('an-cu.test/journal'));
     const later = new Date('2025-02-01T00:00:00Z');
@@ -51,7 +57,7 @@ export function publishIncrementalSuite(driver: string, fresh: FreshDb): void {
       // The same data published in full beside it, from its own copy of the first publish.
       full = join(root, 'full');
       await run('cp', ['-a', join(root, 'kept'), full]);
-      await publishDataset(handle.db, full, { signer, now: later, previous: join(root, 'kept') });
+      fullReport = await publishDataset(handle.db, full, { signer, now: later, previous: join(root, 'kept'), incremental: false });
     }, 600_000);
     afterAll(async () => {
       await handle?.close();
@@ -73,6 +79,18 @@ export function publishIncrementalSuite(driver: string, fresh: FreshDb): void {
       expect(report.changes.changedBytes).toBe(checkpoint.files.filter((f) => report.changes.changed.includes(f.path)).reduce((s, f) => s + f.bytes, 0));
     });
 
+    it('reads the change, not the campaign: the new entries, the one house and the one ledger page they touch', () => {
+      expect(report.incremental).toBe(true);
+      expect(report.read.houses).toBe(1);
+      // The new entry, and the entries of the log's unfinished 256-entry bundle before it.
+      expect(report.read.entries).toBeLessThanOrEqual(256);
+      expect(report.read.entries).toBe(report.entries - Math.floor((report.entries - 1) / 256) * 256);
+      // The last ledger page, where the gift goes, and nothing before it.
+      expect(report.read.contributions).toBe(report.contributions - LEDGER_PAGE_SIZE);
+      expect(fullReport.incremental).toBe(false);
+      expect(fullReport.read).toEqual({ entries: report.entries, houses: world.houses.length, contributions: report.contributions });
+    });
+
     it('links every other file from the last publish instead of writing it', () => {
       const kept = join(root, 'kept');
       const unchanged = [FILES.house(world.houses[0]!.publicCode), FILES.house(world.houses[2]!.publicCode), FILES.ledgerPage(1), FILES.campaign, FILES.allocations];
@@ -83,6 +101,37 @@ export function publishIncrementalSuite(driver: string, fresh: FreshDb): void {
       const house = FILES.house(world.houses[1]!.publicCode);
       expect(statSync(join(second, house)).ino).not.toBe(inodes.get(house));
     });
+
+    it('after every other kind of change is still byte for byte the full publish, reading only what changed', async () => {
+      // An early gift reversed (its ledger page, not the last), its donor's name withdrawn, a gift to a commune,
+      // pooled money allocated to a house, a stage reached and a household's consent withdrawn.
+      const [early] = await queryRows<{ id: number | string; donor_id: number | string; entry_id: number | string }>(handle.db, sql`
+        SELECT c.id, c.donor_id, e.id AS entry_id FROM contributions c JOIN journal_entries e ON e.contribution_id = c.id ORDER BY c.id LIMIT 1 OFFSET 3`);
+      const [named] = await queryRows<{ id: number | string }>(handle.db, sql`
+        SELECT c.id FROM contributions c JOIN donors d ON d.id = c.donor_id WHERE NOT d.anonymous AND c.id > ${Number(early!.id)} ORDER BY c.id LIMIT 1`);
+      const [namedDonor] = await queryRows<{ donor_id: number | string }>(handle.db, sql`SELECT donor_id FROM contributions WHERE id = ${Number(named!.id)}`);
+      await reverseEntry(handle.db, { idempotencyKey: nextKey('rev'), entryId: Number(early!.entry_id), reason: 'Nhập trùng', requestedBy: 'can.bo', occurredAt: '2025-02-02T00:00:00Z' });
+      await withdrawDonorName(handle.db, { idempotencyKey: nextKey('withdraw'), donorId: Number(namedDonor!.donor_id), requestedBy: 'can.bo', occurredAt: '2025-02-02T00:00:00Z' });
+      await give(handle.db, world, { amountVnd: 3_000_000, target: { type: 'commune', areaId: world.communeA }, receivedAt: '2025-02-02T03:00:00Z' });
+      await allocateFromPool(handle.db, { idempotencyKey: nextKey(), houseId: world.houses[2]!.houseId, fromAreaId: world.communeA, amountVnd: 1_000_000, decisionRef: 'QĐ 9', createdBy: 'A', occurredAt: '2025-02-02' });
+      await advanceStage(handle.db, { houseId: world.houses[0]!.houseId, stage: 'funded', on: '2025-02-02', reason: 'Kinh phí của xã, ngoài sổ cái' });
+      await withdrawHeadNameConsent(handle.db, { idempotencyKey: nextKey('consent'), houseId: world.houses[1]!.houseId, requestedBy: 'can.bo', occurredAt: '2025-02-02T00:00:00Z' });
+      const third = join(root, 'third');
+      const thirdFull = join(root, 'third-full');
+      await run('cp', ['-a', second, third]);
+      await run('cp', ['-a', second, thirdFull]);
+      const evenLater = new Date('2025-03-01T00:00:00Z');
+      const changed = await publishDataset(handle.db, third, { signer, now: evenLater });
+      await publishDataset(handle.db, thirdFull, { signer, now: evenLater, incremental: false });
+      expect(changed.incremental).toBe(true);
+      expect(changed.read.houses).toBeLessThan(world.houses.length + 1);
+      expect(changed.changes.changed).toContain(FILES.ledgerPage(1));
+      const paths = filesUnder(third);
+      expect(filesUnder(thirdFull)).toEqual(paths);
+      for (const path of paths) expect(readFileSync(join(third, path)).equals(readFileSync(join(thirdFull, path))), path).toBe(true);
+      const verified = await verifyDataset(third, { key: signer.verifierKey });
+      expect(verified.fault).toBeUndefined();
+    }, 600_000);
 
     it('is byte for byte the full publish of the same data, and verifies', async () => {
       const paths = filesUnder(second);

@@ -63,6 +63,16 @@ export class LogWriter {
     return true;
   }
 
+  /**
+   * An incremental publish feeds only the entries from the start of the previous log's unfinished bundle
+   * on: returns that entry count (the caller appends from the next entry), once the log continued.
+   */
+  resumeAt(count: number): number {
+    if (!this.continued || count !== this.previous!.size) throw new Error('The log resumes only where the previous publish ended.');
+    this.seen = Math.floor(count / TILE_WIDTH) * TILE_WIDTH;
+    return this.seen;
+  }
+
   /** How many leading entries are covered by the previous log (nothing to hash or write for them). */
   get carriedOver(): number {
     return this.continued ? this.previous!.size : 0;
