@@ -2,7 +2,7 @@
 // served by its own Node process on a free port.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createServer } from 'node:net';
@@ -87,6 +87,23 @@ function newestSource(paths: string[]): number {
   return newest;
 }
 
+// Whether the process that took the build lock still runs (a lock just made may not name it yet).
+function builderAlive(lock: string): boolean {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(join(lock, 'pid'), 'utf8'));
+  } catch {
+    const made = statSync(lock, { throwIfNoEntry: false })?.mtimeMs;
+    return made === undefined || Date.now() - made < 10_000;
+  }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
 // Builds the site once for all test files (a lock folder keeps parallel files from building twice),
 // and only when a source file is newer than the built server. The static pages come from a small
 // demo dataset published once into .build/, since a fresh clone has no public-data/.
@@ -95,9 +112,12 @@ export async function ensureBuilt(): Promise<void> {
   for (;;) {
     try {
       mkdirSync(lock);
+      writeFileSync(join(lock, 'pid'), String(process.pid));
       break;
     } catch {
-      await new Promise((r) => setTimeout(r, 500));
+      // A lock left by a killed build would otherwise be waited on forever.
+      if (!builderAlive(lock)) rmSync(lock, { recursive: true, force: true });
+      else await new Promise((r) => setTimeout(r, 500));
     }
   }
   try {
