@@ -10,7 +10,7 @@ import { drizzle as drizzlePostgres, PostgresJsSession, PostgresJsTransaction } 
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import type { SQL } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import * as schema from './schema';
 import { acquireFolderLock, releaseFolderLock } from './lock';
 
@@ -180,6 +180,12 @@ export async function pipelinedTransaction<T>(db: Db | Tx, work: (tx: Tx, commit
 export async function queryRows<T extends Record<string, unknown>>(db: Db | Tx, query: SQL): Promise<T[]> {
   const result = (await db.execute(query)) as unknown as T[] | { rows: T[] };
   return Array.isArray(result) ? result : result.rows;
+}
+
+// Rows sent as one JSON parameter and read as a table. The LIMIT tells the planner how many rows come (it
+// guesses 100 for a set-returning function), so a batch of one joins by index instead of scanning the table.
+export function jsonRows(rows: readonly object[], columns: string): SQL {
+  return sql`(SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(${sql.raw(columns)}) LIMIT ${sql.raw(String(rows.length))})`;
 }
 
 // The server process opens the database once; PGlite allows one process per data folder. The slot is on

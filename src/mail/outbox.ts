@@ -3,7 +3,7 @@
 // (same dedupe key) adds nothing. The worker (worker.ts) sends what is due.
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { queryRows, schema, type Tx } from '../../db/client';
+import { jsonRows, queryRows, schema, type Tx } from '../../db/client';
 import { todayInVietnam } from '../staff/forms';
 import type { MailPayload } from './messages';
 
@@ -59,21 +59,20 @@ export function enqueueReceipts(tx: Tx, pledgeIds: number[]): Promise<void> {
       r.token, 'pending'
     FROM (
       SELECT p.campaign_id, p.receipt_code, btrim(p.email) AS email, c.amount_vnd, c.received_at, c.channel, h.public_code AS house_code,
-             coalesce(ca.name, pa.name) AS commune_name, e.id AS entry_id, t.token,
-             coalesce(-sum(l.amount_vnd) FILTER (WHERE l.account = 'house_cash'), 0) AS house_vnd,
-             coalesce(-sum(l.amount_vnd) FILTER (WHERE l.account = 'pool_commune'), 0) AS commune_vnd,
-             coalesce(-sum(l.amount_vnd) FILTER (WHERE l.account = 'pool_general'), 0) AS general_vnd
-      FROM jsonb_to_recordset(${JSON.stringify(tokens)}::jsonb) AS t(pledge_id integer, token text)
+             coalesce(went.commune_name, pa.name) AS commune_name, e.id AS entry_id, t.token,
+             coalesce(went.house_vnd, 0) AS house_vnd, coalesce(went.commune_vnd, 0) AS commune_vnd, coalesce(went.general_vnd, 0) AS general_vnd
+      FROM ${jsonRows(tokens, 'pledge_id integer, token text')} AS t
       JOIN pledges p ON p.id = t.pledge_id
       JOIN contributions c ON c.id = p.contribution_id
       LEFT JOIN journal_entries e ON e.contribution_id = c.id AND e.kind = 'contribution'
-      LEFT JOIN journal_lines l ON l.entry_id = e.id
       LEFT JOIN houses h ON h.id = p.target_house_id
       LEFT JOIN areas pa ON pa.id = p.target_area_id
-      LEFT JOIN LATERAL (SELECT a.name FROM journal_lines cl JOIN areas a ON a.id = cl.area_id
-                         WHERE cl.entry_id = e.id AND cl.account = 'pool_commune' LIMIT 1) ca ON true
-      WHERE btrim(p.email) <> ''
-      GROUP BY p.id, c.id, e.id, h.public_code, ca.name, pa.name, t.token) r
+      LEFT JOIN LATERAL (SELECT -sum(l.amount_vnd) FILTER (WHERE l.account = 'house_cash') AS house_vnd,
+                                -sum(l.amount_vnd) FILTER (WHERE l.account = 'pool_commune') AS commune_vnd,
+                                -sum(l.amount_vnd) FILTER (WHERE l.account = 'pool_general') AS general_vnd,
+                                min(a.name) FILTER (WHERE l.account = 'pool_commune') AS commune_name
+                         FROM journal_lines l LEFT JOIN areas a ON a.id = l.area_id WHERE l.entry_id = e.id) went ON true
+      WHERE btrim(p.email) <> '') r
     ON CONFLICT (dedupe_key) DO NOTHING`).then(() => undefined);
 }
 

@@ -3,7 +3,7 @@
 // it paid; anything else waits for staff in the review queue with its reason. Rows are keyed, so
 // importing the same statement twice changes nothing.
 import { and, eq, gte, inArray, isNull, lte, sql } from 'drizzle-orm';
-import { queryRows, schema, type Db, type Tx } from '../../db/client';
+import { jsonRows, queryRows, schema, type Db, type Tx } from '../../db/client';
 import { recordCashContributions } from '../domain/contributions';
 import { DomainError } from '../domain/errors';
 import { runOnce } from '../domain/journal';
@@ -208,7 +208,7 @@ export interface ConfirmedTransfer { pledge_id: number; row_id: number; contribu
 // The three statements go out together (in this order), one round trip.
 export async function markConfirmed(tx: Tx, confirmed: ConfirmedTransfer[]): Promise<void> {
   if (confirmed.length === 0) return;
-  const values = sql`jsonb_to_recordset(${JSON.stringify(confirmed)}::jsonb) AS v(pledge_id integer, row_id integer, contribution_id integer, confirmed_at timestamptz)`;
+  const values = sql`${jsonRows(confirmed, 'pledge_id integer, row_id integer, contribution_id integer, confirmed_at timestamptz')} AS v`;
   await Promise.all([
     tx.execute(sql`UPDATE pledges p SET status = 'confirmed', status_reason = NULL, contribution_id = v.contribution_id, confirmed_at = v.confirmed_at FROM ${values} WHERE p.id = v.pledge_id`).then(() => undefined),
     tx.execute(sql`
