@@ -27,7 +27,8 @@ export function canonicalEntry(id: number, entry: EntryDraft): string {
 
 // Each hash covers the previous one, so rewriting any past entry changes every hash after it.
 export function hashTail(prevHash: string, id: number, tail: string): string {
-  return createHash('sha256').update(prevHash).update('\n').update(`{"id":${id},`).update(tail).digest('hex');
+  // One update of the joined text: the bytes are the same, and a million entries cross into C++ a quarter as often.
+  return createHash('sha256').update(`${prevHash}\n{"id":${id},${tail}`).digest('hex');
 }
 
 export function chainHash(prevHash: string, id: number, entry: EntryDraft): string {
