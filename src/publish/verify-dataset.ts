@@ -347,13 +347,14 @@ export async function verifyDataset(source: string, options: VerifyOptions | Ver
         } catch (error) {
           throw new Fault(state.count + 1, path, `line ${lineNo} is not a journal record: ${(error as Error).message}`);
         }
-        const fault = await checkRecord(state, record, sha256Hex);
+        const canonical = canonicalOfRecord(record);
+        const fault = await checkRecord(state, record, sha256Hex, canonical);
         if (fault) throw new Fault(fault.entryId, path, fault.reason);
         effectsOf(linesOfRecord(record), effects);
         if (record.commitment) commitments.set(record.id, record.commitment);
         if (record.kind === 'reversal' && record.reverses_entry_id !== null) journal.reversedBy.set(record.reverses_entry_id, record.id);
         else if (record.contribution_id !== null) journal.posted.set(record.contribution_id, { id: record.id, hash: record.hash });
-        const leaf = encoder.encode(canonicalOfRecord(record));
+        const leaf = encoder.encode(canonical);
         tree.append(hashLeaf(leaf));
         bundle.push(bundleRecord(leaf));
         if (bundle.length === TILE_WIDTH) {
