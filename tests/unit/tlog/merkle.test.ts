@@ -26,11 +26,11 @@ describe('SHA-256 (pure JavaScript, and Node\'s where there is one)', () => {
       expect(toHex(sha256Js(data))).toBe(createHash('sha256').update(data).digest('hex'));
     }
   });
-  it('hashes the concatenation of its parts the same way in Node as in JavaScript, with Node\'s own in Node', () => {
+  it('hashes the concatenation of its parts the same way in Node as in JavaScript, with Node\'s own where Node has one', () => {
     fc.assert(fc.property(fc.array(fc.uint8Array({ maxLength: 150 }), { maxLength: 4 }), (parts) => {
       expect(toHex(sha256(...parts))).toBe(toHex(sha256Js(...parts)));
     }));
-    expect(sha256).not.toBe(sha256Js);
+    expect(sha256 === sha256Js).toBe(typeof (process as { getBuiltinModule?: unknown }).getBuiltinModule !== 'function');
   });
   it('round-trips base64 and refuses non-canonical forms', () => {
     fc.assert(fc.property(fc.uint8Array({ maxLength: 80 }), (bytes) => {
