@@ -1,6 +1,10 @@
 // npm run bench:ledger — posting rate through the domain layer against bare INSERTs on the same
-// PostgreSQL, and the time ledger:verify takes over a million journal entries.
+// PostgreSQL, and the time ledger:verify takes over a million journal entries; then that journal
+// published, and the time ledger:verify-dataset and the standalone verify.mjs take over it.
+// --verify-only skips the posting rates.
 import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { openPostgres, queryRows } from '../db/client';
@@ -8,13 +12,18 @@ import { recordCashContribution } from '../src/domain/contributions';
 import { committerFor } from '../src/domain/gift-batch';
 import { GENESIS_HASH, chainHash } from '../src/ledger/hash';
 import { cashGiftEntry } from '../src/ledger/postings';
-import { parseFlags, progress, runCli } from './lib/cli';
+import { parseFlags, progress, runCli, stagedProgress } from './lib/cli';
 import { benchWorld, scratchDatabase } from './lib/bench';
 import { commitmentCostPerGift } from './lib/bench-commitments';
+import { timeDatasetVerifiers } from './lib/bench-verify';
+import { publishDataset } from '../src/publish/export';
+import { generatePrivateKey, signerFromPrivateKey } from '../src/publish/tlog/signer';
 
-const flags = parseFlags(process.argv.slice(2), ['seconds', 'entries', 'keep']);
+const flags = parseFlags(process.argv.slice(2), ['seconds', 'entries', 'keep', 'verify-only']);
 const SECONDS = Number(flags.seconds ?? 5);
 const VERIFY_ENTRIES = Number(flags.entries ?? 1_000_000);
+// Where the million-entry journal is published for the dataset verifiers (kept with --keep).
+const DATA_DIR = resolve('.build/bench-ledger/data');
 
 // Runs `workers` loops of `op` for the given time and returns operations per second.
 async function rate(workers: number, op: (worker: number, i: number) => Promise<unknown>): Promise<{ perSecond: number; count: number }> {
@@ -44,7 +53,7 @@ await runCli(async () => {
 
   const rows: string[] = [];
   let run = 0;
-  for (const connections of [1, 8, 32]) {
+  for (const connections of flags['verify-only'] ? [] : [1, 8, 32]) {
     const plainClient = postgres(benchUrl.toString(), { max: connections, onnotice: () => {} });
     const plain = await rate(connections, (w, i) => plainClient`INSERT INTO bench_plain (amount_vnd, note) VALUES (${100_000 + i}, ${`w${w}`})`);
     await plainClient.end();
@@ -67,17 +76,21 @@ await runCli(async () => {
     console.log(`${connections} client(s): bare INSERT ${plain.perSecond.toFixed(0)}/s, recorded contributions ${domain.perSecond.toFixed(0)}/s (${(gifts / batches).toFixed(1)} per commit), ratio ${ratio.toFixed(2)}`);
   }
 
-  const costing = openPostgres(benchUrl.toString(), 1);
-  const [someDonor] = await queryRows<{ id: number }>(costing.db, sql`SELECT min(id) AS id FROM donors`);
-  const cost = await commitmentCostPerGift(costing.db, campaignId, Number(someDonor!.id), houseIds);
-  await costing.close();
-  const commitmentLine = `Commitments (public record, salt, SHA-256, one lookup per batch): ${cost.perBatchMs.toFixed(1)} ms per batch of 256 gifts, ${cost.perGiftUs.toFixed(0)} µs per gift of posting work (without them a gift skips exactly this).`;
-  console.log(`\n${commitmentLine}`);
+  let commitmentLine = '';
+  if (!flags['verify-only']) {
+    const costing = openPostgres(benchUrl.toString(), 1);
+    const [someDonor] = await queryRows<{ id: number }>(costing.db, sql`SELECT min(id) AS id FROM donors`);
+    const cost = await commitmentCostPerGift(costing.db, campaignId, Number(someDonor!.id), houseIds);
+    await costing.close();
+    commitmentLine = `Commitments (public record, salt, SHA-256, one lookup per batch): ${cost.perBatchMs.toFixed(1)} ms per batch of 256 gifts, ${cost.perGiftUs.toFixed(0)} µs per gift of posting work (without them a gift skips exactly this).`;
+    console.log(`\n${commitmentLine}`);
+  }
 
   console.log(`\nLoading ${VERIFY_ENTRIES.toLocaleString('en')} journal entries for the verify benchmark ...`);
   const loadStarted = Date.now();
   const load = openPostgres(benchUrl.toString(), 1);
-  const [donor] = await queryRows<{ id: number }>(load.db, sql`SELECT min(id) AS id FROM donors`);
+  // One donor gives every gift (its own row: with --verify-only no gift has made one).
+  const [donor] = await queryRows<{ id: number }>(load.db, sql`INSERT INTO donors (kind, display_name) VALUES ('individual', 'Nhà hảo tâm B') RETURNING id`);
   await load.bulkLoad(async (bulk) => {
     // Bulk load only: the triggers (and foreign keys) are skipped here and verify checks everything after.
     await bulk.exec('SET LOCAL session_replication_role = replica');
@@ -129,12 +142,29 @@ await runCli(async () => {
   }
   console.log(verify.stdout.trim().split('\n').at(-1));
 
-  console.log('\n| clients | bare INSERT /s | recorded contributions /s | gifts per commit | ratio |');
-  console.log('| --- | --- | --- | --- | --- |');
-  for (const row of rows) console.log(row);
-  console.log(`\n${commitmentLine}`);
+  console.log(`\nPublishing the ${VERIFY_ENTRIES.toLocaleString('en')}-entry journal to ${DATA_DIR} ...`);
+  const publishing = openPostgres(benchUrl.toString(), 1);
+  const publishStarted = performance.now();
+  // A scratch key: the benchmark's checkpoints are not the fund's.
+  const published = await publishDataset(publishing.db, DATA_DIR, { signer: signerFromPrivateKey(generatePrivateKey('bench-ledger/journal')), incremental: false, onProgress: stagedProgress() });
+  const publishSeconds = (performance.now() - publishStarted) / 1000;
+  await publishing.close();
+  const verifierLines = timeDatasetVerifiers(DATA_DIR, published.entries);
+  for (const line of verifierLines) console.log(line);
+
+  if (rows.length > 0) {
+    console.log('\n| clients | bare INSERT /s | recorded contributions /s | gifts per commit | ratio |');
+    console.log('| --- | --- | --- | --- | --- |');
+    for (const row of rows) console.log(row);
+    console.log(`\n${commitmentLine}`);
+  }
   console.log(`\nledger:verify over ${VERIFY_ENTRIES.toLocaleString('en')} entries: ${verifySeconds.toFixed(1)} s wall clock, including process start (${verifySeconds < 10 ? 'meets' : 'misses'} the 10 s aim).`);
-  // --keep leaves the million-entry journal in the scratch database for looking into verify.
-  if (!flags.keep) await scratch.drop();
+  console.log(`Published in ${publishSeconds.toFixed(1)} s (${published.files.toLocaleString('en')} files, ${(published.bytes / 2 ** 20).toFixed(0)} MiB).`);
+  for (const line of verifierLines) console.log(line);
+  // --keep leaves the million-entry journal in the scratch database and its published folder, for looking into the verifiers.
+  if (!flags.keep) {
+    await scratch.drop();
+    rmSync(DATA_DIR, { recursive: true, force: true });
+  }
   await admin.end();
 });

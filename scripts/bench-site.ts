@@ -3,7 +3,8 @@
 // second); for home, a house, a ledger page, a district page and the lookup page the bytes a phone
 // receives on a first visit (headers and bodies as transferred, Brotli) and Lighthouse 12 mobile scores
 // (performance, accessibility, best practices, SEO; default simulated slow-4G, Debian's Chromium); and
-// the live search endpoint's latency. --small uses the small demo (60 houses) instead of the full one.
+// the live search endpoint's latency; and the time ledger:verify-dataset and the standalone verify.mjs
+// take over the published demo. --small uses the small demo (60 houses) instead of the full one.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
@@ -23,6 +24,7 @@ import { startProdServer } from '../tests/e2e/prod-server';
 import { FILES, type PublicArea, type Summary } from '../src/publish/format';
 import { parseFlags, progress, runCli, stagedProgress } from './lib/cli';
 import { benchLog } from './lib/bench-log';
+import { timeDatasetVerifiers } from './lib/bench-verify';
 
 const flags = parseFlags(process.argv.slice(2), ['runs', 'log-only', 'entries', 'small']);
 const demo = flags.small ? SMALL_DEMO : FULL_DEMO;
@@ -88,6 +90,8 @@ await runCli(async () => {
   const published = await publishDataset(handle.db, dataDir, { onProgress: stagedProgress() });
   const publishSeconds = (performance.now() - started) / 1000;
   console.log(`Published ${published.entries.toLocaleString('en')} entries, ${published.contributions.toLocaleString('en')} contributions, ${published.houses.toLocaleString('en')} houses in ${publishSeconds.toFixed(1)} s.`);
+  const verifierLines = timeDatasetVerifiers(dataDir, published.entries);
+  for (const line of verifierLines) console.log(line);
   const logLines = await benchLog(join(root, 'log'), { dataDir });
   const [house] = await queryRows<{ code: string }>(handle.db, sql`
     SELECT h.public_code AS code FROM houses h JOIN journal_lines l ON l.house_id = h.id GROUP BY h.id ORDER BY count(*) DESC, h.id LIMIT 1`);
@@ -199,6 +203,7 @@ await runCli(async () => {
 
     console.log(`\nPublish: ${publishSeconds.toFixed(1)} s for ${published.entries.toLocaleString('en')} journal entries (${published.files.toLocaleString('en')} files, ${(published.bytes / 2 ** 20).toFixed(0)} MiB).`);
     console.log(`Build: ${buildSeconds.toFixed(1)} s wall clock for ${pages.length.toLocaleString('en')} pages = ${(pages.length / buildSeconds).toFixed(0)} pages/s overall; prerendering alone ${prerenderSeconds.toFixed(1)} s = ${(pages.length / prerenderSeconds).toFixed(0)} pages/s.`);
+    for (const line of verifierLines) console.log(line);
     console.log(`Heaviest page: ${heaviest[0].replace(`${siteDir}/client`, '')} at ${kb(heaviest[1])} gzip (budget ${kb(PAGE_BUDGET_BYTES)}).`);
     console.log('\n| page | HTML | CSS | JS | other | transferred (< 30 KB) | performance | accessibility | best practices | SEO |');
     console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');

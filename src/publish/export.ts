@@ -11,7 +11,7 @@ import { currentCampaign } from '../domain/campaigns';
 import { DomainError } from '../domain/errors';
 import { journalBatches } from '../domain/journal-read';
 import { balancesOf, canonicalOfRecord, checkRecord, recordOfEntry, startChain } from './chain';
-import { FileSink, linkUnchanged, sha256Hex, type DatasetChanges } from './files';
+import { FileSink, linkUnchanged, manifestOrder, sha256Hex, type DatasetChanges } from './files';
 import {
   DATASET_FORMAT, FILES, JOURNAL_CHUNK_ENTRIES, LEDGER_PAGE_SIZE,
   type Checkpoint, type DatasetFile, type PublicArea,
@@ -253,7 +253,7 @@ async function writeDataset(
     account_balances: balances,
     totals,
     log: { origin: signer.name, verifier_key: signer.verifierKey, tree_size: tree.size, root_hash: toBase64(tree.root) },
-    files: files.slice().sort((a, b) => a.path.localeCompare(b.path)),
+    files: manifestOrder(files),
   };
   const checkpointJson = `${JSON.stringify(checkpoint, null, 1)}\n`;
   await writePublishState(tmp, { entry_count: chain.count, ledger_page_first_ids: contributionsDone.pageFirstIds });

@@ -86,6 +86,9 @@ export class JsonArraySink {
   }
 }
 
+/** The checkpoint's file list, sorted by name so two publishes of the same files list them alike (by name, not page: see ledgerPagesIn). */
+export const manifestOrder = (files: readonly DatasetFile[]): DatasetFile[] => files.slice().sort((a, b) => a.path.localeCompare(b.path));
+
 export function sha256Hex(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }

@@ -29,6 +29,18 @@ export const FILES = {
   journalChunk: (chunk: number) => `journal/${String(chunk).padStart(6, '0')}.ndjson`,
 } as const;
 
+/** Every name FILES gives a ledger page or a journal chunk: zero-padded to 4 and 6 digits, and wider past 9,999 pages or 999,999 chunks. */
+export const NUMBERED_FILES = { ledgerPage: /^contributions\/(\d{4,})\.json$/, journalChunk: /^journal\/(\d{6,})\.ndjson$/ } as const;
+
+/** A manifest's ledger page files in page order, by number: by name, page 10000 would come before page 1001. */
+export function ledgerPagesIn(paths: readonly string[]): string[] {
+  const numbered = paths.flatMap((path): [number, string][] => {
+    const match = NUMBERED_FILES.ledgerPage.exec(path);
+    return match ? [[Number(match[1]), path]] : [];
+  });
+  return numbered.sort(([a], [b]) => a - b).map(([, path]) => path);
+}
+
 export type ContributionKind = 'cash' | 'in_kind' | 'labour' | 'state_budget';
 export type Channel = 'card' | 'bank_transfer' | 'office';
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { effectsOf, type Effects } from '../ledger/effects';
 import { canonicalOfRecord, checkRecord, compareWithCheckpoint, linesOfRecord, startChain, type JournalRecord } from './chain';
-import { CONTRIBUTION_CSV_HEADER, DATASET_FORMAT, FILES, type Checkpoint, type HouseDetail, type PublicAllocation, type PublicArea, type PublicCampaign, type PublicContribution, type PublicDisbursement, type PublicHouse } from './format';
+import { CONTRIBUTION_CSV_HEADER, DATASET_FORMAT, FILES, ledgerPagesIn, NUMBERED_FILES, type Checkpoint, type HouseDetail, type PublicAllocation, type PublicArea, type PublicCampaign, type PublicContribution, type PublicDisbursement, type PublicHouse } from './format';
 import { csvRow } from './csv';
 import { jsonFileText, sha256Hex } from './files';
 import { areaMoneyOf, areaNodesOf, ContributionTally, giving360Text, HOUSE_CSV_HEADER, houseCsvRow, HouseTally, publicAreas, summaryOf } from './derived';
@@ -69,7 +69,7 @@ const checkpointSchema = z.object({
   generated_at: z.string(),
   entry_count: z.number().int().nonnegative(),
   head_hash: hex64,
-  journal_chunks: z.array(z.string().regex(/^journal\/\d{6}\.ndjson$/)),
+  journal_chunks: z.array(z.string().regex(NUMBERED_FILES.journalChunk)),
   account_balances: z.record(vnd),
   totals: totalsSchema,
   log: z.object({ origin: z.string(), verifier_key: z.string(), tree_size: z.number().int().nonnegative(), root_hash: z.string() }),
@@ -167,7 +167,7 @@ async function checkRecords(source: string, checkpoint: Checkpoint, commitments:
   // The latest record of each contribution (records are in entry order) against every ledger page.
   const latest = new Map<number, PublishedRecord>();
   for (const r of records.values()) if (r.kind === 'contribution' && r.subject_id !== null) latest.set(r.subject_id, r);
-  const pages = checkpoint.files.map((f) => f.path).filter((p) => /^contributions\/\d+\.json$/.test(p));
+  const pages = ledgerPagesIn(checkpoint.files.map((f) => f.path));
   // contributions.csv lists the same rows as the ledger pages, in the same order, through the one CSV writer.
   const csv = csvRows(await readText(source, FILES.contributionsCsv));
   if (csv.next().value !== csvRow(CONTRIBUTION_CSV_HEADER)) throw new Fault(null, FILES.contributionsCsv, 'the header row is not the dataset\'s');
@@ -347,13 +347,14 @@ export async function verifyDataset(source: string, options: VerifyOptions | Ver
         } catch (error) {
           throw new Fault(state.count + 1, path, `line ${lineNo} is not a journal record: ${(error as Error).message}`);
         }
-        const fault = await checkRecord(state, record, sha256Hex);
+        const canonical = canonicalOfRecord(record);
+        const fault = await checkRecord(state, record, sha256Hex, canonical);
         if (fault) throw new Fault(fault.entryId, path, fault.reason);
         effectsOf(linesOfRecord(record), effects);
         if (record.commitment) commitments.set(record.id, record.commitment);
         if (record.kind === 'reversal' && record.reverses_entry_id !== null) journal.reversedBy.set(record.reverses_entry_id, record.id);
         else if (record.contribution_id !== null) journal.posted.set(record.contribution_id, { id: record.id, hash: record.hash });
-        const leaf = encoder.encode(canonicalOfRecord(record));
+        const leaf = encoder.encode(canonical);
         tree.append(hashLeaf(leaf));
         bundle.push(bundleRecord(leaf));
         if (bundle.length === TILE_WIDTH) {
