@@ -1,13 +1,11 @@
 // Brotli and gzip copies of every compressible file of a built site, made once at build so the server
 // never compresses on a request. A copy is kept only when it is smaller than the original.
-import { copyFile, link, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { copyFile, link, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { promisify } from 'node:util';
-import { brotliCompress, constants, gzip } from 'node:zlib';
+import { pipeline } from 'node:stream/promises';
+import { constants, createBrotliCompress, createGzip, type BrotliCompress, type Gzip } from 'node:zlib';
 import { COMPRESSIBLE } from './static';
-
-const brotli = promisify(brotliCompress);
-const gz = promisify(gzip);
 
 /** Pages and scripts are sent on every visit; open-data files are downloads, many, and grow with the gifts. */
 export type Payload = 'page' | 'data';
@@ -35,6 +33,16 @@ export interface PrecompressReport {
   gzipBytes: number;
 }
 
+// Streams one file through a compressor into `to`, kept only when smaller; its size, or 0 when not kept.
+// Streamed, so a file of hundreds of megabytes (records.ndjson at scale) costs buffers, not its size.
+async function compressTo(from: string, to: string, bytes: number, compressor: BrotliCompress | Gzip): Promise<number> {
+  await pipeline(createReadStream(from), compressor, createWriteStream(to));
+  const { size } = await stat(to);
+  if (size < bytes) return size;
+  await rm(to);
+  return 0;
+}
+
 // Compresses with a few files in flight (zlib runs them on libuv's thread pool).
 export function precompressFolder(dir: string, keep?: (name: string) => boolean, concurrency = 4): Promise<PrecompressReport> {
   return precompressFiles(files(dir, keep), 'page', concurrency);
@@ -49,16 +57,16 @@ export async function precompressFiles(paths: AsyncIterable<string> | Iterable<s
       const next = await queue.next();
       if (next.done) return;
       const path = next.value;
-      const original = await readFile(path);
-      if (original.length < 256) continue;
+      const { size } = await stat(path);
+      if (size < 256) continue;
       const [br, gzipped] = await Promise.all([
-        brotli(original, { params: { [constants.BROTLI_PARAM_QUALITY]: brotliQuality(original.length, payload), [constants.BROTLI_PARAM_SIZE_HINT]: original.length } }),
-        gz(original, { level: 9 }),
+        compressTo(path, `${path}.br`, size, createBrotliCompress({ params: { [constants.BROTLI_PARAM_QUALITY]: brotliQuality(size, payload), [constants.BROTLI_PARAM_SIZE_HINT]: size } })),
+        compressTo(path, `${path}.gz`, size, createGzip({ level: 9 })),
       ]);
       report.files += 1;
-      report.bytes += original.length;
-      if (br.length < original.length) { await writeFile(`${path}.br`, br); report.brotliBytes += br.length; }
-      if (gzipped.length < original.length) { await writeFile(`${path}.gz`, gzipped); report.gzipBytes += gzipped.length; }
+      report.bytes += size;
+      report.brotliBytes += br;
+      report.gzipBytes += gzipped;
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));

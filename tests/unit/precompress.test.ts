@@ -2,6 +2,7 @@
 // previous dataset, and compresses only the files it changed: a build after one gift does not
 // recompress the campaign. Open-data files get a fast Brotli level, pages the best.
 import { linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliDecompressSync, constants } from 'node:zlib';
@@ -27,15 +28,20 @@ describe('placing a dataset with its compressed copies', () => {
     writeFileSync(join(published, 'houses', 'B.json'), text('b2'));
     writeFileSync(join(published, 'houses', 'C.json'), text('c'));
     writeFileSync(join(published, 'tiny.json'), '{}');
+    writeFileSync(join(published, 'noise.json'), randomBytes(4096));
     const target = join(root, 'site', 'du-lieu');
     const report = await placeDataset(published, target, previous);
-    expect(report.files).toBe(2);
+    expect(report.files).toBe(3);
     expect(statSync(join(target, 'houses', 'A.json.br')).ino).toBe(statSync(join(previous, 'houses', 'A.json.br')).ino);
     expect(statSync(join(target, 'houses', 'A.json.gz')).ino).toBe(statSync(join(previous, 'houses', 'A.json.gz')).ino);
     for (const name of ['A', 'B', 'C']) {
       expect(statSync(join(target, 'houses', `${name}.json`)).ino).toBe(statSync(join(published, 'houses', `${name}.json`)).ino);
       expect(brotliDecompressSync(readFileSync(join(target, 'houses', `${name}.json.br`))).toString()).toBe(readFileSync(join(published, 'houses', `${name}.json`), 'utf8'));
     }
+    // Kept only when smaller: a file that does not compress keeps no copy (streamed, so a partial copy would show here).
+    expect(statSync(join(target, 'noise.json')).size).toBe(4096);
+    expect(() => statSync(join(target, 'noise.json.br'))).toThrow();
+    expect(() => statSync(join(target, 'noise.json.gz'))).toThrow();
     expect(readFileSync(join(target, 'tiny.json'), 'utf8')).toBe('{}');
     expect(() => statSync(join(target, 'tiny.json.br'))).toThrow();
   });
