@@ -1,28 +1,29 @@
 // @ts-check
-import { cp } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineConfig } from 'astro/config';
 import node from '@astrojs/node';
 import react from '@astrojs/react';
 import { fileURLToPath } from 'node:url';
-import { precompressFolder } from './src/server/precompress.ts';
+import { placeDataset, precompressFolder } from './src/server/precompress.ts';
 
 // Host names the server answers as: Astro builds each request's URL from a Host header only when it
 // matches, and refuses a form POST whose Origin differs. Add the public domain with ALLOWED_HOSTS at build.
 const allowedHosts = ['localhost', '127.0.0.1', ...(process.env.ALLOWED_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean)];
 
-// The open dataset the pages were built from is served beside them for download, at /du-lieu/.
+// The open dataset the pages were built from is served beside them for download, at /du-lieu/; the
+// previous one (ANCU_PREVIOUS_DATASET_DIR) lends the compressed copies of the files it shares with it.
 const datasetDir = resolve(process.env.ANCU_DATASET_DIR ?? 'public-data');
+const previousDataset = process.env.ANCU_PREVIOUS_DATASET_DIR ? resolve(process.env.ANCU_PREVIOUS_DATASET_DIR) : null;
 const serveDataset = {
   name: 'ancu-open-dataset',
   hooks: {
     /** @param {{ dir: URL }} options */
     'astro:build:done': async ({ dir }) => {
       if (!existsSync(datasetDir)) throw new Error(`No open dataset at ${datasetDir}: run "npm run publish" first.`);
-      await cp(datasetDir, new URL('du-lieu/', dir), { recursive: true });
       // Brotli and gzip copies of pages, assets and the dataset, served as they are by the production server.
-      await precompressFolder(fileURLToPath(dir));
+      await precompressFolder(fileURLToPath(dir), (name) => name !== 'du-lieu');
+      await placeDataset(datasetDir, fileURLToPath(new URL('du-lieu/', dir)), previousDataset);
     },
   },
 };

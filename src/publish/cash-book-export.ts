@@ -18,6 +18,8 @@ import { keep, type IncrementalBase } from './incremental';
 const n = (value: unknown) => Number(value ?? 0);
 /** Cash book pages read by one query: fewer scans of a month's lines, still a bounded batch in memory. */
 const PAGES_PER_QUERY = 25;
+/** Later than any month: an account no change reached. */
+const NOTHING_MOVED = '9999-99';
 const VN_MONTH = sql`to_char((e.occurred_at AT TIME ZONE 'UTC') + interval '7 hours', 'YYYY-MM')`;
 
 // The first instant of a Vietnam month (yyyy-mm), and of the month after it.
@@ -40,11 +42,15 @@ export const vnMonthOf = (iso: string) => new Date(Date.parse(iso) + 7 * 3_600_0
 // touched are the last publish's files: their rows and running balances cannot have moved.
 export async function exportCashBook(tx: Tx, root: string, done: (file: DatasetFile) => void, changes?: CashBookChanges): Promise<CashBookIndex> {
   const previous = changes && JSON.parse(await readFile(join(changes.base.dir, CASH_BOOK_FILES.index), 'utf8')) as CashBookIndex;
-  const sums = await queryRows<{ account: CashAccount; month: string; rows: number; in_vnd: number; out_vnd: number }>(tx, sql`
+  // Each account's first month with new lines; the months before it are the last publish's running totals.
+  const firstMoved = (account: CashAccount) => changes && ([...(changes.months.get(account) ?? [])].sort()[0] ?? NOTHING_MOVED);
+  const since = changes ? CASH_ACCOUNTS.map(firstMoved).sort()[0]! : null;
+  const sums = since === NOTHING_MOVED ? [] : await queryRows<{ account: CashAccount; month: string; rows: number; in_vnd: number; out_vnd: number }>(tx, sql`
     SELECT l.account, ${VN_MONTH} AS month, count(*) AS rows,
            coalesce(sum(greatest(l.amount_vnd, 0)), 0) AS in_vnd, coalesce(sum(greatest(-l.amount_vnd, 0)), 0) AS out_vnd
     FROM journal_lines l JOIN journal_entries e ON e.id = l.entry_id
     WHERE l.account IN (${sql.join(CASH_ACCOUNTS.map((a) => sql`${a}`), sql`, `)})
+      ${since === null ? sql`` : sql`AND e.occurred_at >= ${monthBounds(since)[0].toISOString()}::timestamptz`}
     GROUP BY 1, 2 ORDER BY 1, 2`);
   const index: CashBookIndex = { accounts: [], units: { in_kind: { gifts: 0, pages: 0 }, labour: { gifts: 0, pages: 0 } }, reconciliation: [], opening_balance: null };
   for (const kind of UNIT_KINDS) {
@@ -53,22 +59,23 @@ export async function exportCashBook(tx: Tx, root: string, done: (file: DatasetF
     index.units[kind] = kept ?? await exportUnits(tx, root, done, kind);
   }
   for (const account of CASH_ACCOUNTS) {
-    const months: CashBookMonth[] = [];
-    let opening = 0;
-    const firstMoved = changes && ([...(changes.months.get(account) ?? [])].sort()[0] ?? '9999-99');
-    for (const s of sums.filter((row) => row.account === account)) {
+    const moved = firstMoved(account);
+    const kept = moved === undefined ? [] : (previous!.accounts.find((a) => a.account === account)?.months ?? []).filter((m) => m.month < moved);
+    for (const month of kept) await keepMonth(changes!.base, root, done, account, month);
+    const months = [...kept];
+    let opening = kept.at(-1)?.closing_vnd ?? 0;
+    for (const s of sums.filter((row) => row.account === account && (moved === undefined || row.month >= moved))) {
       const month: CashBookMonth = {
         month: s.month, opening_vnd: opening, in_vnd: n(s.in_vnd), out_vnd: n(s.out_vnd),
         closing_vnd: opening + n(s.in_vnd) - n(s.out_vnd), rows: n(s.rows), pages: Math.ceil(n(s.rows) / CASH_BOOK_PAGE_SIZE),
       };
-      if (firstMoved !== undefined && month.month < firstMoved) await keepMonth(changes!.base, root, done, account, month);
-      else await exportMonth(tx, root, done, account, month);
+      await exportMonth(tx, root, done, account, month);
       months.push(month);
       opening = month.closing_vnd;
     }
     index.accounts.push({ account, months });
   }
-  index.reconciliation = await reconciliationMonths(tx);
+  index.reconciliation = await reconciliationMonths(tx, index.accounts.find((a) => a.account === 'cash_bank')!.months);
   const [opening] = await queryRows<{ occurred_at: string | Date; amount_vnd: number; receipt_code: string }>(tx, sql`
     SELECT m.occurred_at, m.amount_vnd, c.receipt_code FROM treasury_movements m JOIN journal_entries e ON e.id = m.entry_id JOIN contributions c ON c.id = e.contribution_id
     WHERE m.kind = 'opening_balance'`);
@@ -151,9 +158,17 @@ async function exportMonth(tx: Tx, root: string, done: (file: DatasetFile) => vo
   await csv.close();
 }
 
+// The ledger's bank account at the end of a month: the closing of its last cash-book month up to then
+// (the running balance the cash book already carries, instead of summing the account again per month).
+export function closingAt(months: CashBookMonth[], month: string): number {
+  let closing = 0;
+  for (const m of months) if (m.month <= month) closing = m.closing_vnd;
+  return closing;
+}
+
 // Per month a statement closes: its closing balance beside the ledger's bank account at the month's
 // end, and the statement rows up to then that wait for staff (in the bank, not in the ledger).
-async function reconciliationMonths(tx: Tx): Promise<ReconciliationMonth[]> {
+async function reconciliationMonths(tx: Tx, bankMonths: CashBookMonth[]): Promise<ReconciliationMonth[]> {
   const statements = await queryRows<{ account_no: string | null; closing: number | null; last_at: string | Date }>(tx, sql`
     SELECT s.account_no, s.closing_balance_vnd AS closing, max(r.booked_at) AS last_at
     FROM bank_statements s JOIN bank_statement_rows r ON r.statement_id = s.id
@@ -164,9 +179,7 @@ async function reconciliationMonths(tx: Tx): Promise<ReconciliationMonth[]> {
   const months: ReconciliationMonth[] = [];
   for (const [month, s] of byMonth) {
     const [, end] = monthBounds(month);
-    const [ledger] = await queryRows<{ balance: number }>(tx, sql`
-      SELECT coalesce(sum(l.amount_vnd), 0) AS balance FROM journal_lines l JOIN journal_entries e ON e.id = l.entry_id
-      WHERE l.account = 'cash_bank' AND e.occurred_at < ${end.toISOString()}::timestamptz`);
+    const ledger = closingAt(bankMonths, month);
     const awaiting = await queryRows<{ booked_at: string | Date; credit_vnd: number; debit_vnd: number; reason: string | null }>(tx, sql`
       SELECT r.booked_at, r.credit_vnd, r.debit_vnd, p.reason
       FROM bank_statement_rows r LEFT JOIN payment_reviews p ON p.bank_row_id = r.id
@@ -180,9 +193,9 @@ async function reconciliationMonths(tx: Tx): Promise<ReconciliationMonth[]> {
     const rows = awaiting.map((r) => ({ booked_at: new Date(r.booked_at).toISOString(), in_vnd: n(r.credit_vnd), out_vnd: n(r.debit_vnd), reason: r.reason ?? 'review' }));
     const net = rows.reduce((sum, r) => sum + r.in_vnd - r.out_vnd, 0);
     const closing = s.closing === null ? null : n(s.closing);
-    const difference = closing === null ? null : closing - n(ledger!.balance);
+    const difference = closing === null ? null : closing - ledger;
     months.push({
-      month, account: s.account_no ? `…${s.account_no.slice(-4)}` : '—', statement_closing_vnd: closing, ledger_closing_vnd: n(ledger!.balance),
+      month, account: s.account_no ? `…${s.account_no.slice(-4)}` : '—', statement_closing_vnd: closing, ledger_closing_vnd: ledger,
       difference_vnd: difference, awaiting: rows,
       feed_only: feedOnly.map((r) => ({ booked_at: new Date(r.booked_at).toISOString(), in_vnd: n(r.credit_vnd), out_vnd: n(r.debit_vnd) })), awaiting_net_vnd: net, unexplained_vnd: difference === null ? null : difference - net,
     });

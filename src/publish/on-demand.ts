@@ -15,3 +15,9 @@ export function notModifiedPage(request: Request, headers: Headers): Response | 
   if (!notModified((name) => request.headers.get(name), version.etag, version.modified)) return null;
   return new Response(null, { status: 304, headers });
 }
+
+// A page number as the publish's links spell it ("7", never "07" or "7.0"), or 0 for any other text, so
+// one page has one address (and one cached copy).
+export function pageParam(value: string | undefined): number {
+  return /^[1-9]\d{0,6}$/.test(value ?? '') ? Number(value) : 0;
+}

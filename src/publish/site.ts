@@ -3,14 +3,13 @@
 // (a symlink the Node adapter resolves on every request), builds/<id>/ (the last two builds).
 import { spawn } from 'node:child_process';
 import { existsSync, lstatSync, readlinkSync } from 'node:fs';
-import { link, mkdir, readdir, realpath, rename, rm, stat, symlink } from 'node:fs/promises';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { link, mkdir, readdir, realpath, rename, rm, symlink } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Db } from '../../db/client';
 import { DomainError } from '../domain/errors';
 import { publishDataset, type PublishReport } from './export';
 import { builtSiteRoot } from './read';
-import { precompressFiles } from '../server/precompress';
-import { COMPRESSIBLE } from '../server/static';
+import { placeDataset } from '../server/precompress';
 
 export interface SiteLayout {
   root: string;
@@ -48,10 +47,12 @@ export function assertSwappable(layout: SiteLayout): void {
 }
 
 // Runs `astro build` in a child process, so the server keeps answering meanwhile; its output is kept for errors.
-export function astroBuild(outDir: string, datasetDir: string, projectDir = process.cwd()): Promise<void> {
+// `previousDataset` (the served one, which the publish hard-linked its unchanged files to) lends the build
+// its compressed copies of those files.
+export function astroBuild(outDir: string, datasetDir: string, previousDataset: string | null = null, projectDir = process.cwd()): Promise<void> {
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [join(projectDir, 'node_modules/astro/astro.js'), 'build', '--outDir', outDir], {
-      cwd: projectDir, env: { ...process.env, ANCU_DATASET_DIR: datasetDir }, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: projectDir, env: { ...process.env, ANCU_DATASET_DIR: datasetDir, ...(previousDataset === null ? {} : { ANCU_PREVIOUS_DATASET_DIR: previousDataset }) }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
     const keep = (chunk: Buffer) => { output = (output + chunk.toString()).slice(-4000); };
@@ -61,6 +62,8 @@ export function astroBuild(outDir: string, datasetDir: string, projectDir = proc
     child.on('exit', (code) => (code === 0 ? done() : fail(new Error(`astro build exited with ${code}:\n${output}`))));
   });
 }
+
+const DATASET_FOLDER = 'du-lieu';
 
 export type BuildStage = 'dataset' | 'build' | 'swap';
 
@@ -78,20 +81,19 @@ export async function buildSite(db: Db, layout: SiteLayout, onStage: (stage: Bui
   try {
     onStage('dataset');
     // The served dataset is the previous publish: its tiles are reused and its checkpoint history extended.
-    const dataset = await publishDataset(db, datasetDir, { previous: join(layout.client, 'du-lieu') });
+    const previous = join(layout.client, DATASET_FOLDER);
+    const dataset = await publishDataset(db, datasetDir, { previous });
     onStage('build');
-    await astroBuild(outDir, datasetDir);
+    await astroBuild(outDir, datasetDir, existsSync(previous) ? await realpath(previous) : null);
     return { id, dataset };
   } catch (error) {
     await rm(outDir, { recursive: true, force: true });
     throw error;
   } finally {
-    // The build copied the dataset into the site at /du-lieu/.
+    // The build linked the dataset into the site at /du-lieu/.
     await rm(datasetDir, { recursive: true, force: true });
   }
 }
-
-const DATASET_FOLDER = 'du-lieu';
 
 // Publishes the dataset and serves it without an astro build: the new build is the served one's files,
 // hard-linked, with the new dataset in /du-lieu/. House and ledger pages render from it on request;
@@ -106,34 +108,12 @@ export async function refreshSite(db: Db, layout: SiteLayout): Promise<SiteBuild
     const previous = join(served, DATASET_FOLDER);
     const out = join(newClient, DATASET_FOLDER);
     const dataset = await publishDataset(db, out, { previous });
-    // Compressed copies: the last publish's for a file it shares (the same inode), made anew for the rest.
-    const fresh: string[] = [];
-    for (const name of await walk(out)) {
-      if (!COMPRESSIBLE.has(extname(name))) continue;
-      const [now, before] = await Promise.all([stat(join(out, name)), stat(join(previous, name)).catch(() => null)]);
-      if (before?.ino !== now.ino) {
-        fresh.push(join(out, name));
-        continue;
-      }
-      for (const suffix of ['.br', '.gz']) await link(join(previous, name + suffix), join(out, name + suffix)).catch(() => {});
-    }
-    await precompressFiles(fresh);
+    await placeDataset(out, out, previous);
     return { id, dataset };
   } catch (error) {
     await rm(join(layout.builds, id), { recursive: true, force: true });
     throw error;
   }
-}
-
-// Every file under `dir`, as paths relative to it.
-async function walk(dir: string, rel = ''): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(join(dir, rel), { withFileTypes: true })) {
-    const path = rel ? join(rel, entry.name) : entry.name;
-    if (entry.isDirectory()) out.push(...await walk(dir, path));
-    else if (entry.isFile()) out.push(path);
-  }
-  return out;
 }
 
 // A copy of a folder made of hard links (no bytes copied), leaving out the top-level names `keep` refuses

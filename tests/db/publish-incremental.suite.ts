@@ -1,7 +1,7 @@
 // A publish after one new gift, on one driver: it writes exactly the files that show the gift, links
 // every other file from the last publish, equals a full publish byte for byte, and verifies.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -12,6 +12,11 @@ import { allocateFromPool } from '../../src/domain/allocations';
 import { reverseEntry } from '../../src/domain/corrections';
 import { advanceStage } from '../../src/domain/houses';
 import { withdrawDonorName, withdrawHeadNameConsent } from '../../src/domain/public-records';
+import { importStatement } from '../../src/payments/bank-import';
+import { parseStatement } from '../../src/payments/bank-statement';
+import { readStatementFile } from '../../src/payments/statement-file';
+import { CASH_BOOK_FILES, type CashBookIndex } from '../../src/publish/cash-book';
+import { bankSheet, sheetCsv } from '../../scripts/lib/statement-fixture';
 import { publishDataset, type PublishReport } from '../../src/publish/export';
 import { FILES, LEDGER_PAGE_SIZE, ledgerPagesIn, type Checkpoint } from '../../src/publish/format';
 import { verifyDataset } from '../../src/publish/verify-dataset';
@@ -44,6 +49,13 @@ export function publishIncrementalSuite(driver: string, fresh: FreshDb): void {
         await give(handle.db, world, { amountVnd: 100_000 + i, target: house ? { type: 'house', houseId: house.houseId } : { type: 'general' } });
       }
       root = mkdtempSync(join(tmpdir(), 'ancu-incremental-'));
+      // August: a gift and the bank's statement, with a credit it does not explain (awaiting review): the
+      // reconciliation's month, which later publishes keep from the cash book's running totals.
+      await give(handle.db, world, { amountVnd: 2_500_000, receivedAt: '2024-08-10T03:00:00Z' });
+      const august = join(root, 'aug.csv');
+      writeFileSync(august, sheetCsv(bankSheet('bidv', [{ date: '20/08/2024', reference: 'FT1', creditVnd: 50_000, memo: 'ung ho' }])));
+      const augustFile = await readStatementFile(august);
+      await importStatement(handle.db, parseStatement(augustFile.table), augustFile);
       first = join(root, 'first');
       await publishDataset(handle.db, first, { signer, now: new Date('2025-01-01T00:00:00Z') });
       await run('cp', ['-a', first, join(root, 'kept')]);
@@ -77,6 +89,12 @@ export function publishIncrementalSuite(driver: string, fresh: FreshDb): void {
       expect(lastPage).toBe(FILES.ledgerPage(2));
       expect(report.changes.removed).toEqual([]);
       expect(report.changes.changedBytes).toBe(checkpoint.files.filter((f) => report.changes.changed.includes(f.path)).reduce((s, f) => s + f.bytes, 0));
+    });
+
+    it("reconciles the kept month from the cash book's running totals", () => {
+      const index = JSON.parse(readFileSync(join(second, CASH_BOOK_FILES.index), 'utf8')) as CashBookIndex;
+      expect(index.reconciliation.map((m) => [m.month, m.statement_closing_vnd, m.ledger_closing_vnd, m.awaiting_net_vnd, m.unexplained_vnd])).toEqual([['2024-08', 50_000, 2_500_000, 50_000, -2_500_000]]);
+      expect(statSync(join(second, CASH_BOOK_FILES.page('cash_bank', '2024-08', 1))).ino).toBe(inodes.get(CASH_BOOK_FILES.page('cash_bank', '2024-08', 1)));
     });
 
     it('reads the change, not the campaign: the new entries, the one house and the one ledger page they touch', () => {

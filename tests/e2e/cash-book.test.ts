@@ -1,6 +1,7 @@
 // The two-sided sao kê in Chromium against the built site (small demo): each line's balance follows
 // from the one before it, the page and month totals add up, and the bank account's last balance is the
-// ledger's (the checkpoint's cash_bank); the reconciliation page renders.
+// ledger's (the checkpoint's cash_bank); the pages, rendered on request, answer 304 and 404 as house pages do;
+// the reconciliation page renders.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -67,6 +68,14 @@ describe('two-sided sao kê in the browser', () => {
     expect(await page.locator('[data-testid="units-labour"] thead th').allTextContents()).toEqual(['Ngày', 'Đơn vị', 'Số người', 'Số ngày', 'Ngày công', 'Giá trị ước tính (không phải tiền)']);
     expect((await page.goto(`${server.url}/en/sao-ke/hien-vat/1/`))?.status()).toBe(200);
     expect(await page.locator('[data-testid="units-in_kind"] tbody tr').count()).toBeGreaterThan(0);
+    // Rendered on request: revalidated with the publish's ETag, and only the accounts, months and pages the dataset holds.
+    const lastPage = `${server.url}/sao-ke/so-quy/ngan-hang/${last.month}/${last.pages}/`;
+    const etag = (await fetch(lastPage)).headers.get('etag')!;
+    expect((await fetch(lastPage, { headers: { 'if-none-match': etag } })).status).toBe(304);
+    for (const path of [`/sao-ke/so-quy/ngan-hang/${last.month}/${last.pages + 1}/`, `/sao-ke/so-quy/ngan-hang/${last.month}/01/`, '/sao-ke/so-quy/ngan-hang/1999-01/1/',
+      `/sao-ke/so-quy/khong-co/${last.month}/1/`, `/sao-ke/hien-vat/${index.units.in_kind.pages + 1}/`, '/sao-ke/khong-co/1/', '/fr/sao-ke/ngay-cong/1/']) {
+      expect((await fetch(`${server.url}${path}`)).status, path).toBe(404);
+    }
     const reconciliation = await page.goto(`${server.url}/doi-soat/`);
     expect(reconciliation?.status()).toBe(200);
     await page.close();

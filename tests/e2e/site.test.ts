@@ -17,6 +17,7 @@ import { generateDemo, SMALL_DEMO } from '../../src/domain/demo/generate';
 import { loadDemo } from '../../src/domain/demo/load';
 import { publishDataset } from '../../src/publish/export';
 import { FILES, type Checkpoint, type PublicContribution } from '../../src/publish/format';
+import { CASH_ACCOUNT_SLUG, CASH_BOOK_FILES, UNIT_KINDS, UNIT_SLUG, type CashBookIndex } from '../../src/publish/cash-book';
 
 import { privateValues, scanForPrivateValues, type PrivateValues } from '../db/privacy';
 import { launchBrowser, startServer, type RunningServer } from './browser';
@@ -24,7 +25,7 @@ import { launchBrowser, startServer, type RunningServer } from './browser';
 const root = resolve('.build', `site-test-${process.pid}`);
 const dataDir = join(root, 'data');
 const siteDir = join(root, 'site');
-// House and ledger pages are rendered on request: fetched once from the server and kept here as files.
+// House, ledger and cash-book pages are rendered on request: fetched once from the server and kept here as files.
 const renderedDir = join(root, 'rendered');
 let server: RunningServer;
 const drivers = ['pglite', ...(process.env.DATABASE_URL ? ['postgres' as const] : [])] as const;
@@ -47,11 +48,15 @@ function* htmlFiles(dir: string): Generator<string> {
   }
 }
 
-// Every house page and ledger page in both languages, as the server renders them, saved as index.html files.
+// Every house, ledger and cash-book page in both languages, as the server renders them, saved as index.html files.
 async function fetchOnDemandPages(): Promise<void> {
   const houses = JSON.parse(readFileSync(join(dataDir, FILES.houses), 'utf8')) as { code: string }[];
   const { pages } = (JSON.parse(readFileSync(join(dataDir, FILES.summary), 'utf8')) as { ledger: { pages: number } }).ledger;
-  const paths = [...houses.map((h) => `/nha/${h.code}/`), ...Array.from({ length: pages }, (_, i) => `/sao-ke/${i + 1}/`)];
+  const cashBook = JSON.parse(readFileSync(join(dataDir, CASH_BOOK_FILES.index), 'utf8')) as CashBookIndex;
+  const numbered = (base: string, count: number) => Array.from({ length: count }, (_, i) => `${base}${i + 1}/`);
+  const paths = [...houses.map((h) => `/nha/${h.code}/`), ...numbered('/sao-ke/', pages),
+    ...cashBook.accounts.flatMap(({ account, months }) => months.flatMap((m) => numbered(`/sao-ke/so-quy/${CASH_ACCOUNT_SLUG[account]}/${m.month}/`, m.pages))),
+    ...UNIT_KINDS.flatMap((kind) => numbered(`/sao-ke/${UNIT_SLUG[kind]}/`, cashBook.units[kind].pages))];
   for (const path of [...paths, ...paths.map((p) => `/en${p}`)]) {
     const response = await fetch(`${server.url}${path}`);
     if (response.status !== 200) throw new Error(`${path}: ${response.status}`);
