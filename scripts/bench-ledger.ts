@@ -71,7 +71,7 @@ await runCli(async () => {
     const ratio = domain.perSecond / plain.perSecond;
     // One client cannot share a commit with anyone; many clients share one (group commit).
     const aim = connections === 1 ? 1 / 3 : 1;
-    const { batches, gifts } = committerFor(handle.db).stats;
+    const { batches, items: gifts } = committerFor(handle.db).stats;
     rows.push(`| ${connections} | ${plain.perSecond.toFixed(0)} | ${domain.perSecond.toFixed(0)} | ${(gifts / batches).toFixed(1)} | ${ratio.toFixed(2)} (${ratio >= aim ? 'meets' : 'below'} the ${connections === 1 ? '0.33' : '1.0'} aim) |`);
     console.log(`${connections} client(s): bare INSERT ${plain.perSecond.toFixed(0)}/s, recorded contributions ${domain.perSecond.toFixed(0)}/s (${(gifts / batches).toFixed(1)} per commit), ratio ${ratio.toFixed(2)}`);
   }

@@ -16,6 +16,7 @@ import { newReceiptCode } from './codes';
 import { batchDonorKeys, findReturningDonor, type ReturningDonor } from './donors';
 import { DomainError, fromLedgerRule, notFound, pgErrorOf, translateDbError } from './errors';
 import { appendArg, lockHouses, requestHash, writeCounters, type Outcome } from './journal';
+import { GroupCommit, groupCommitFor } from './group-commit';
 import { contributionRecords, recordLookup } from './public-records';
 import type { cashContributionInput } from './schemas';
 
@@ -311,68 +312,12 @@ export class IdBlocks {
   }
 }
 
-interface Waiting {
-  input: CashInput;
-  resolve: (reply: GiftReply) => void;
-  reject: (error: unknown) => void;
-}
-
-// Group commit: gifts that arrive while a batch is being written wait and go together in the next
-// one (up to maxBatch), so one commit serves many gifts. An idle committer posts at once: no timer.
-// A second batch starts beside a running one only once `gatherAtLeast` gifts wait: two half-empty
-// batches would each pay a commit for a few gifts (at 8 clients they shared 2.6 gifts per commit).
-export class GiftCommitter {
-  private readonly queue: Waiting[] = [];
-  private inFlight = 0;
-  /** Batches written and gifts in them: their ratio is how much the group commit is sharing. */
-  readonly stats = { batches: 0, gifts: 0 };
-  private readonly writing = new Set<string>();
-  private readonly ids: IdBlocks;
-
-  constructor(private readonly db: Db, private readonly maxBatch = 256, private readonly maxInFlight = 2, private readonly gatherAtLeast = 16) {
-    this.ids = new IdBlocks(db);
-  }
-
-  submit(input: CashInput): Promise<GiftReply> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ input, resolve, reject });
-      this.pump();
-    });
-  }
-
-  private pump(): void {
-    while (this.queue.length > 0 && (this.inFlight === 0 || (this.inFlight < this.maxInFlight && this.queue.length >= this.gatherAtLeast))) {
-      // A key already being written waits for a later batch, where it is answered as a replay.
-      const batch: Waiting[] = [];
-      for (let i = 0; i < this.queue.length && batch.length < this.maxBatch;) {
-        const waiting = this.queue[i]!;
-        if (this.writing.has(waiting.input.idempotencyKey)) { i++; continue; }
-        this.writing.add(waiting.input.idempotencyKey);
-        batch.push(waiting);
-        this.queue.splice(i, 1);
-      }
-      if (batch.length === 0) return;
-      this.inFlight++;
-      this.stats.batches++;
-      this.stats.gifts += batch.length;
-      postCashGiftsIsolated(this.db, batch.map((w) => w.input), 1, this.ids)
-        .then((replies) => replies.forEach((reply, i) => batch[i]!.resolve(reply)), (error) => batch.forEach((w) => w.reject(error)))
-        .finally(() => {
-          for (const waiting of batch) this.writing.delete(waiting.input.idempotencyKey);
-          this.inFlight--;
-          this.pump();
-        });
-    }
-  }
-}
-
-const committers = new WeakMap<Db, GiftCommitter>();
-
-// The group commit of one database handle (the server has one): made on first use.
-export function committerFor(db: Db): GiftCommitter {
-  let committer = committers.get(db);
-  if (!committer) committers.set(db, (committer = new GiftCommitter(db)));
-  return committer;
+// The cash gifts of one database handle (the server has one) posted by group commit, with ids taken a block at a time.
+export function committerFor(db: Db): GroupCommit<CashInput, GiftReply> {
+  return groupCommitFor(db, 'cash-gifts', () => {
+    const ids = new IdBlocks(db);
+    return new GroupCommit<CashInput, GiftReply>((inputs) => postCashGiftsIsolated(db, inputs, 1, ids), (input) => [input.idempotencyKey]);
+  });
 }
 
 // Inside a caller's transaction the gift joins that transaction; otherwise it joins the database's batch.

@@ -172,9 +172,8 @@ export interface Outcome<T> {
 
 // Runs a write once per idempotency key, in one transaction (a savepoint inside a caller's batch): a repeat with the same content
 // returns the first result; a repeat with different content is refused (409). The claim travels with BEGIN and the result
-// with COMMIT (pipelinedTransaction); `finish(result)` lets the write queue both behind its own last statements, so a lock
-// those take (the chain's) is held for one round trip.
-export async function runOnce<T>(db: Db | Tx, key: string, request: unknown, write: (tx: Tx, finish: (result: T) => Promise<unknown>) => Promise<T>): Promise<Outcome<T>> {
+// with COMMIT (pipelinedTransaction). Writes that arrive together in numbers share a transaction instead (group-commit.ts).
+export async function runOnce<T>(db: Db | Tx, key: string, request: unknown, write: (tx: Tx) => Promise<T>): Promise<Outcome<T>> {
   const hash = requestHash(request);
   try {
     return await pipelinedTransaction(db, async (tx, commit) => {
@@ -191,13 +190,8 @@ export async function runOnce<T>(db: Db | Tx, key: string, request: unknown, wri
         }
         return { result: first!.result as T, replayed: true };
       }
-      let finished: Promise<unknown> | undefined;
-      const finish = (result: T) => (finished ??= Promise.all([
-        tx.update(idempotencyKeys).set({ result: result as never }).where(eq(idempotencyKeys.key, key)).then(() => undefined),
-        commit(),
-      ]));
-      const result = await write(tx, finish);
-      await finish(result);
+      const result = await write(tx);
+      await Promise.all([tx.update(idempotencyKeys).set({ result: result as never }).where(eq(idempotencyKeys.key, key)).then(() => undefined), commit()]);
       return { result, replayed: false };
     });
   } catch (error) {

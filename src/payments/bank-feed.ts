@@ -5,10 +5,11 @@
 // once and the month's statement later recognises the row by its bank reference.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import type { Db } from '../../db/client';
+import { sql } from 'drizzle-orm';
+import { jsonRows, pipelinedTransaction, queryRows, type Db } from '../../db/client';
 import { DomainError } from '../domain/errors';
-import { PipelineFailed } from '../domain/gift-batch';
-import { runOnce } from '../domain/journal';
+import { GroupCommit, groupCommitFor } from '../domain/group-commit';
+import { requestHash, runOnce } from '../domain/journal';
 import { logEvent } from '../log';
 import { readLimitedBody } from '../request-body';
 import { importRows, noRows, type RowCounts } from './bank-import';
@@ -74,21 +75,58 @@ export function feedRow(payload: FeedPayload): { row: StatementRow; key: string 
   return { row, key: reference ? `ref:${payload.accountNumber}:${reference}` : `feed:${payload.gateway}:${payload.id}` };
 }
 
+// The key that claims a notification: the service's own id for it.
+const notificationKey = (payload: FeedPayload) => `bank-feed:${payload.gateway}:${payload.id}`;
+
+export interface FeedReply { replayed: boolean; counts: RowCounts }
+
 // One notification, posted once: the service's id claims it, in the same transaction as the posting.
-// The gift posts without a savepoint and the result goes with the last writes and COMMIT; should the
-// database refuse the gift, the transaction is done again with the savepoint, so the refusal goes to review.
-export async function postFeedTransaction(db: Db, payload: FeedPayload): Promise<{ replayed: boolean; counts: RowCounts }> {
+// Notifications that arrive together share one transaction (group commit); one that batch leaves
+// (its id already claimed: a retry) or a batch the database refuses is done alone, with a savepoint
+// around each gift, so a refusal goes to review.
+export async function postFeedTransaction(db: Db, payload: FeedPayload): Promise<FeedReply> {
+  const batched = await feedCommitter(db).submit(payload);
+  if (batched) return batched;
   const { row, key } = feedRow(payload);
-  const post = (pipelined: boolean) => runOnce<RowCounts>(db, `bank-feed:${payload.gateway}:${payload.id}`, payload, async (tx, finish) => {
+  const { result, replayed } = await runOnce<RowCounts>(db, notificationKey(payload), payload, async (tx) => {
     const counts = noRows();
-    await importRows(tx, null, [{ row, key }], counts, { pipelined, finish: () => finish(counts) });
+    await importRows(tx, null, [{ row, key }], counts);
     return counts;
   });
-  const { result, replayed } = await post(true).catch((error: unknown) => {
-    if (error instanceof PipelineFailed) return post(false);
-    throw error;
-  });
   return { replayed, counts: result };
+}
+
+// The feed's group commit: two notifications of one bank row never share a batch.
+export function feedCommitter(db: Db): GroupCommit<FeedPayload, FeedReply | undefined> {
+  return groupCommitFor(db, 'bank-feed', () => new GroupCommit(
+    (payloads: FeedPayload[]) => postFeedBatch(db, payloads).catch(() => payloads.map(() => undefined)),
+    (payload) => [notificationKey(payload), feedRow(payload).key],
+  ));
+}
+
+// Claims the notifications' ids and posts their rows as one batch: every gift in one chain append, and
+// the answers with COMMIT. A notification whose id was claimed before is left undefined for the caller.
+async function postFeedBatch(db: Db, payloads: FeedPayload[]): Promise<(FeedReply | undefined)[]> {
+  return pipelinedTransaction(db, async (tx, commit) => {
+    const claims = payloads.map((payload) => ({ key: notificationKey(payload), request_hash: requestHash(payload) }));
+    const claimed = new Set((await queryRows<{ key: string }>(tx, sql`
+      INSERT INTO idempotency_keys (key, request_hash) SELECT key, request_hash FROM ${jsonRows(claims, 'key text, request_hash text')} AS k
+      ON CONFLICT (key) DO NOTHING RETURNING key`)).map((row) => row.key));
+    const mine = payloads.map((payload, i) => (claimed.has(claims[i]!.key) ? { ...feedRow(payload), counts: noRows(), claim: claims[i]!.key } : undefined));
+    const posting = mine.filter((item) => item !== undefined);
+    if (posting.length === 0) return mine.map(() => undefined);
+    const countsByRow = new Map(posting.map((item) => [item.key, item.counts]));
+    let finished: Promise<unknown> | undefined;
+    // Every answer in one statement, behind the last writes and before COMMIT (done once, whether importRows queued it or not).
+    const finish = () => (finished ??= Promise.all([
+      tx.execute(sql`UPDATE idempotency_keys k SET result = v.result FROM ${jsonRows(posting.map((item) => ({ key: item.claim, result: item.counts })), 'key text, result jsonb')} AS v
+        WHERE k.key = v.key`),
+      commit(),
+    ]));
+    await importRows(tx, null, posting.map(({ row, key }) => ({ row, key })), (rowKey) => countsByRow.get(rowKey)!, { pipelined: true, finish });
+    await finish();
+    return mine.map((item) => item && { replayed: false, counts: item.counts });
+  });
 }
 
 const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8' } });

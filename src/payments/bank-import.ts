@@ -72,10 +72,12 @@ export interface RowsOptions {
 }
 
 // Matches, keeps and posts bank rows not seen before, in the caller's transaction: a statement's batch,
-// or one transaction the bank feed reported (statementId null). A row already kept, by key, is skipped.
+// or transactions the bank feed reported (statementId null), each counted in its own report when
+// `report` is a function of the row key. A row already kept, by key, is skipped.
 // The writes after the gifts' chain append go out together, so the chain lock is not held through
 // one round trip each.
-export async function importRows(tx: Tx, statementId: number | null, batch: { row: StatementRow; key: string }[], report: RowCounts, options: RowsOptions = {}): Promise<{ rows: number }> {
+export async function importRows(tx: Tx, statementId: number | null, batch: { row: StatementRow; key: string }[], report: RowCounts | ((rowKey: string) => RowCounts), options: RowsOptions = {}): Promise<{ rows: number }> {
+  const countsOf = typeof report === 'function' ? report : () => report;
   const existing = new Set((await tx.select({ key: bankStatementRows.rowKey }).from(bankStatementRows).where(inArray(bankStatementRows.rowKey, batch.map((b) => b.key)))).map((r) => r.key));
   const fresh = batch.filter((b) => !existing.has(b.key));
   if (fresh.length === 0) return { rows: 0 };
@@ -124,13 +126,14 @@ export async function importRows(tx: Tx, statementId: number | null, batch: { ro
   const postedByKey = new Map((await confirmTransfers(tx, matched, options.pipelined)).map((posted, i) => [matched[i]!.key, posted]));
   for (const { row, key, decision } of newDecisions) {
     const rowId = idByKey.get(key)!;
-    report.newRows++;
-    if (row.debitVnd > 0) report.debits++;
-    if (decision.status === 'paid') report.paymentsMatched++;
+    const counts = countsOf(key);
+    counts.newRows++;
+    if (row.debitVnd > 0) counts.debits++;
+    if (decision.status === 'paid') counts.paymentsMatched++;
     else if (decision.status === 'transfer' || decision.status === 'charge' || decision.status === 'interest') {
       const refused = await postMovement(tx, decision, row, key, rowId);
       if (refused) reviews.push({ key, rowId, reason: 'posting_refused', detail: refused, pledgeId: null, amountVnd: row.creditVnd || row.debitVnd });
-      else report.movements++;
+      else counts.movements++;
     } else if (decision.status === 'review') reviews.push({ key, rowId, reason: decision.reason, detail: decision.detail, pledgeId: decision.pledge?.id ?? null, amountVnd: row.creditVnd || row.debitVnd });
     else {
       const posted = postedByKey.get(key)!;
@@ -138,14 +141,15 @@ export async function importRows(tx: Tx, statementId: number | null, batch: { ro
         reviews.push({ key, rowId, reason: 'posting_refused', detail: posted, pledgeId: decision.pledge.id, amountVnd: row.creditVnd });
       } else {
         confirmed.push({ pledge_id: decision.pledge.id, row_id: rowId, contribution_id: posted, confirmed_at: row.bookedAt.toISOString() });
-        report.matched++;
-        report.matchedVnd += row.creditVnd;
+        counts.matched++;
+        counts.matchedVnd += row.creditVnd;
       }
     }
   }
   for (const r of reviews) {
-    report.review[r.reason] = (report.review[r.reason] ?? 0) + 1;
-    report.reviewVnd += r.amountVnd;
+    const counts = countsOf(r.key);
+    counts.review[r.reason] = (counts.review[r.reason] ?? 0) + 1;
+    counts.reviewVnd += r.amountVnd;
   }
   const refusedRows = reviews.filter((r) => r.reason === 'posting_refused').map((r) => r.rowId);
   await Promise.all([

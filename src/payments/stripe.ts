@@ -1,15 +1,16 @@
 // Card payments through Stripe Checkout: opening a session for a pledge, and the webhook that turns
 // Stripe's events into ledger entries exactly once, whatever order or how often they arrive.
 import Stripe from 'stripe';
-import { and, asc, eq, isNull, or, sql } from 'drizzle-orm';
-import { schema, type Db, type Tx } from '../../db/client';
+import { and, asc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import { jsonRows, pipelinedTransaction, schema, type Db, type Tx } from '../../db/client';
 import type { CashResult } from '../domain/contributions';
-import { PipelineFailed, postCashGifts, postCashGiftsIsolated, type PlannedReply } from '../domain/gift-batch';
+import { PipelineFailed, postCashGifts, postCashGiftsIsolated, type CashInput, type GiftReply } from '../domain/gift-batch';
+import { GroupCommit, groupCommitFor } from '../domain/group-commit';
 import { cashContributionInput } from '../domain/schemas';
 import { parseInput } from '../domain/validate';
 import { reverseEntry } from '../domain/corrections';
 import { DomainError } from '../domain/errors';
-import { runOnce } from '../domain/journal';
+import { requestHash, runOnce } from '../domain/journal';
 import { recordCashTransfer } from '../domain/treasury';
 import { formatVnd } from '../i18n/format';
 import { logEvent } from '../log';
@@ -123,13 +124,9 @@ export async function processStripeEvent(deps: WebhookDeps, event: Stripe.Event)
         return (await runOnce(deps.db, eventKey, request, (tx) => noteAwaiting(tx, session))).result;
       }
       const feeVnd = await feeFor(deps, session);
-      const confirmOnce = (isolated: boolean) => runOnce<Handled>(deps.db, eventKey, request, (tx, finish) => confirm(tx, event.id, session, feeVnd, occurredAt, finish, isolated));
-      try {
-        return (await confirmOnce(false)).result;
-      } catch (error) {
-        if (!(error instanceof PipelineFailed)) throw error;
-        return (await confirmOnce(true)).result;
-      }
+      // Confirmed with the others arriving now; one the batch leaves (anything but a pending pledge paid as pledged) is done alone.
+      const batched = await cardCommitter(deps.db).submit({ eventId: event.id, request, session, feeVnd, occurredAt });
+      return batched ?? (await runOnce<Handled>(deps.db, eventKey, request, (tx) => confirm(tx, event.id, session, feeVnd, occurredAt))).result;
     }
     case 'checkout.session.async_payment_failed':
     case 'checkout.session.expired': {
@@ -219,12 +216,38 @@ async function fail(tx: Tx, session: Stripe.Checkout.Session, reason: string): P
   return { outcome: 'noted', detail: reason };
 }
 
-// Paid: the pledge becomes a contribution through the domain, allocated as the donor chose. The pledge's
-// update goes before the gift's chain append and its receipt and the event's result (`finish`, with COMMIT)
-// right behind it, all in one round trip, so the chain lock is held for that one. A database refusal then
-// fails the whole transaction (PipelineFailed); `isolated`, the gift posts in a savepoint as before and a
-// refusal goes to review. A refund that arrived first (parked) is applied after the gift.
-async function confirm(tx: Tx, eventId: string, session: Stripe.Checkout.Session, feeVnd: number, occurredAt: Date, finish: (result: Handled) => Promise<unknown>, isolated: boolean): Promise<Handled> {
+// What makes a paid session differ from its pledge, if anything: such a payment is not posted but reviewed.
+function mismatchOf(session: Stripe.Checkout.Session, pledge: Pledge): 'currency_mismatch' | 'amount_mismatch' | 'metadata_mismatch' | null {
+  return session.currency !== 'vnd' ? 'currency_mismatch'
+    : (session.amount_total ?? 0) !== pledge.amountVnd ? 'amount_mismatch'
+    : session.metadata?.receipt_code !== pledge.receiptCode ? 'metadata_mismatch' : null;
+}
+
+// The pledge's gift as the domain takes it: keyed by the payment, so a payment posts once whichever event reports it.
+function giftOf(pledge: Pledge, paymentIntentId: string, amountVnd: number, feeVnd: number, occurredAt: Date): CashInput {
+  const target = pledge.targetType === 'house' ? { type: 'house', houseId: pledge.targetHouseId }
+    : pledge.targetType === 'commune' ? { type: 'commune', areaId: pledge.targetAreaId } : { type: 'general' };
+  return parseInput(cashContributionInput, {
+    idempotencyKey: `stripe:${paymentIntentId}`, campaignId: pledge.campaignId, channel: 'card', amountVnd, feeVnd, target,
+    receivedAt: occurredAt, receiptCode: pledge.receiptCode, donor: pledgeDonor(pledge),
+  });
+}
+
+interface PaidPledge { pledge_id: number; contribution_id: number; confirmed_at: Date; session_id: string; payment_intent_id: string }
+
+// Paid pledges point at their contributions and payments: one statement for a whole batch.
+function markPaid(tx: Tx, paid: PaidPledge[]): Promise<unknown> {
+  return tx.execute(sql`
+    UPDATE pledges p SET status = 'confirmed', status_reason = NULL, contribution_id = v.contribution_id, confirmed_at = v.confirmed_at,
+      stripe_session_id = v.session_id, stripe_payment_intent_id = v.payment_intent_id
+    FROM ${jsonRows(paid, 'pledge_id integer, contribution_id integer, confirmed_at timestamptz, session_id text, payment_intent_id text')} AS v
+    WHERE p.id = v.pledge_id`);
+}
+
+// Paid, done alone (what the group commit left): the pledge becomes a contribution through the domain, allocated
+// as the donor chose, in a savepoint, so a gift the ledger refuses goes to review. An unknown pledge, a mismatch
+// or a payment already settled is recorded as such. A refund that arrived first (parked) is applied after the gift.
+async function confirm(tx: Tx, eventId: string, session: Stripe.Checkout.Session, feeVnd: number, occurredAt: Date): Promise<Handled> {
   const paymentIntentId = idOf(session.payment_intent);
   if (!paymentIntentId) throw new DomainError(400, 'no_payment_intent', 'Phiên thanh toán không có PaymentIntent.', 'The session has no PaymentIntent.');
   // One round trip: the payment's lock, then the pledge and the refunds waiting for it.
@@ -244,45 +267,16 @@ async function confirm(tx: Tx, eventId: string, session: Stripe.Checkout.Session
   if (pledge.status === 'confirmed' || pledge.status === 'refunded' || pledge.status === 'disputed' || pledge.status === 'review') {
     return { outcome: 'already_done', detail: pledge.status };
   }
-  const mismatch = session.currency !== 'vnd' ? 'currency_mismatch'
-    : amountVnd !== pledge.amountVnd ? 'amount_mismatch'
-    : session.metadata?.receipt_code !== pledge.receiptCode ? 'metadata_mismatch' : null;
+  const mismatch = mismatchOf(session, pledge);
   if (mismatch) {
     await tx.update(pledges).set({ status: 'review', statusReason: mismatch, stripeSessionId: session.id, stripePaymentIntentId: paymentIntentId }).where(eq(pledges.id, pledge.id));
     await queueReview(tx, { source: 'stripe', reference: eventId, reason: mismatch, pledgeId: pledge.id, amountVnd,
       detail: `Paid ${amountVnd} ${session.currency}, pledge ${pledge.receiptCode} is ${formatVnd(pledge.amountVnd)}; not posted` });
     return { outcome: 'review', detail: mismatch };
   }
-  const target = pledge.targetType === 'house' ? { type: 'house', houseId: pledge.targetHouseId }
-    : pledge.targetType === 'commune' ? { type: 'commune', areaId: pledge.targetAreaId } : { type: 'general' };
-  const confirmed = (split: CashResult['split']): Handled => ({ outcome: 'confirmed', receiptCode: pledge.receiptCode, split, feeVnd });
-  const markPaid = (contributionId: number) => tx.update(pledges).set({
-    status: 'confirmed', statusReason: null, contributionId, confirmedAt: occurredAt, stripeSessionId: session.id, stripePaymentIntentId: paymentIntentId,
-  }).where(eq(pledges.id, pledge.id)).then(() => undefined);
-  let reply: PlannedReply;
-  /** The gift as planned, once its pledge's update is queued beside it. */
-  let queued: Omit<CashResult, 'entryId' | 'entryHash'> | undefined;
+  let reply: GiftReply;
   try {
-    const input = parseInput(cashContributionInput, {
-      idempotencyKey: `stripe:${paymentIntentId}`, campaignId: pledge.campaignId, channel: 'card', amountVnd, feeVnd, target,
-      receivedAt: occurredAt, receiptCode: pledge.receiptCode, donor: pledgeDonor(pledge),
-    });
-    if (isolated) {
-      const [posted] = await postCashGiftsIsolated(tx, [input]);
-      reply = posted instanceof Error ? posted : posted!.result;
-    } else {
-      const [posted] = await postCashGifts(tx, [input], {
-        checkKeys: true,
-        beside: ([planned]) => {
-          if (planned instanceof Error) return Promise.resolve();
-          queued = planned!;
-          return markPaid(planned!.contributionId);
-        },
-        after: () => enqueueReceipts(tx, [pledge.id]),
-        commit: () => (parked.length === 0 && queued ? finish(confirmed(queued.split)) : Promise.resolve()),
-      }).catch(PipelineFailed.wrap);
-      reply = posted instanceof Error ? posted : posted!.result;
-    }
+    [reply] = (await postCashGiftsIsolated(tx, [giftOf(pledge, paymentIntentId, amountVnd, feeVnd, occurredAt)])) as [GiftReply];
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
     reply = error;
@@ -294,16 +288,88 @@ async function confirm(tx: Tx, eventId: string, session: Stripe.Checkout.Session
     await queueReview(tx, { source: 'stripe', reference: eventId, reason: 'posting_refused', pledgeId: pledge.id, amountVnd, detail: `${pledge.receiptCode}: ${reply.messageEn}` });
     return { outcome: 'review', detail: 'posting_refused' };
   }
-  // Posted before (a replay of the gift) or isolated: the pledge and its receipt follow one by one.
-  if (!queued) {
-    await markPaid(reply.contributionId);
-    await enqueueReceipts(tx, [pledge.id]);
-  }
+  await markPaid(tx, [{ pledge_id: pledge.id, contribution_id: reply.result.contributionId, confirmed_at: occurredAt, session_id: session.id, payment_intent_id: paymentIntentId }]);
+  await enqueueReceipts(tx, [pledge.id]);
   for (const event of parked) {
     await applyReversal(tx, { eventId: event.eventId, type: event.type, object: event.object, paymentIntentId, occurredAt: event.createdAt });
     await tx.update(stripeParkedEvents).set({ appliedAt: new Date() }).where(eq(stripeParkedEvents.eventId, event.eventId));
   }
-  return confirmed(reply.split);
+  return { outcome: 'confirmed', receiptCode: pledge.receiptCode, split: reply.result.split, feeVnd };
+}
+
+/** A paid session's event, verified, with its fee read from Stripe. */
+interface PaidSession {
+  eventId: string;
+  request: { type: string; objectId: string };
+  session: Stripe.Checkout.Session;
+  feeVnd: number;
+  occurredAt: Date;
+}
+
+// The webhook's group commit: two events of one payment never share a batch.
+export function cardCommitter(db: Db): GroupCommit<PaidSession, Handled | undefined> {
+  return groupCommitFor(db, 'stripe-paid', () => new GroupCommit(
+    (items: PaidSession[]) => confirmPaidBatch(db, items).catch(() => items.map(() => undefined)),
+    (item) => [`stripe-pi:${idOf(item.session.payment_intent) ?? item.eventId}`],
+  ));
+}
+
+// Paid sessions confirmed together, in three round trips whatever their number: the payments' locks with
+// their pledges, then the gifts' state, then every write, the chain append, the events' answers and
+// COMMIT. Only the plain case is taken here: a pending pledge paid as pledged, with no refund waiting and
+// a gift the ledger accepts. Anything else is left undefined, and done alone after this batch commits.
+async function confirmPaidBatch(db: Db, items: PaidSession[]): Promise<(Handled | undefined)[]> {
+  return pipelinedTransaction(db, async (tx, commit) => {
+    const eventKeys = items.map((item) => `stripe-event:${item.eventId}`);
+    const paymentIds = items.map((item) => idOf(item.session.payment_intent));
+    const codes = items.map(({ session }) => session.client_reference_id ?? session.metadata?.receipt_code ?? '');
+    const [, found, parked, seen] = await Promise.all([
+      // The locks each event takes alone (lockPayment), in one order, so two batches never wait on each other in a ring.
+      tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(k)) FROM (SELECT value AS k FROM jsonb_array_elements_text(${JSON.stringify(paymentIds.flatMap((id) => (id ? [`stripe-pi:${id}`] : [])))}::jsonb) ORDER BY 1) AS l`),
+      tx.select().from(pledges)
+        .where(or(inArray(pledges.stripeSessionId, items.map((item) => item.session.id)), and(inArray(pledges.receiptCode, codes), isNull(pledges.stripeSessionId))))
+        .orderBy(asc(pledges.id)).for('update').then((rows) => rows),
+      tx.selectDistinct({ paymentIntentId: stripeParkedEvents.paymentIntentId }).from(stripeParkedEvents)
+        .where(and(inArray(stripeParkedEvents.paymentIntentId, paymentIds.filter((id) => id !== null)), isNull(stripeParkedEvents.appliedAt))).then((rows) => rows),
+      tx.select({ key: idempotencyKeys.key }).from(idempotencyKeys).where(inArray(idempotencyKeys.key, eventKeys)).then((rows) => rows),
+    ]);
+    const waiting = new Set(parked.map((row) => row.paymentIntentId));
+    const answered = new Set(seen.map((row) => row.key));
+    const taken = new Set<number>();
+    // The plain cases, each with its one pending pledge and its gift.
+    const plain = items.flatMap((item, i) => {
+      const paymentIntentId = paymentIds[i];
+      const matches = found.filter((p) => p.stripeSessionId === item.session.id || (p.stripeSessionId === null && p.receiptCode === codes[i]));
+      const pledge = matches[0];
+      if (!paymentIntentId || matches.length !== 1 || !pledge || pledge.status !== 'pending' || taken.has(pledge.id)
+        || answered.has(eventKeys[i]!) || waiting.has(paymentIntentId) || mismatchOf(item.session, pledge)) return [];
+      taken.add(pledge.id);
+      try {
+        return [{ i, item, pledge, paymentIntentId, input: giftOf(pledge, paymentIntentId, item.session.amount_total ?? 0, item.feeVnd, item.occurredAt) }];
+      } catch {
+        return [];
+      }
+    });
+    const answers: (Handled | undefined)[] = items.map(() => undefined);
+    if (plain.length === 0) return answers;
+    // A gift the ledger refuses gets no answer here: it is done alone, where a refusal goes to review.
+    await postCashGifts(tx, plain.map((p) => p.input), {
+      checkKeys: true,
+      beside: (planned) => markPaid(tx, plain.flatMap((p, n) => {
+        const gift = planned[n]!;
+        if (gift instanceof Error) return [];
+        answers[p.i] = { outcome: 'confirmed', receiptCode: p.pledge.receiptCode, split: gift.split, feeVnd: p.item.feeVnd };
+        return [{ pledge_id: p.pledge.id, contribution_id: gift.contributionId, confirmed_at: p.item.occurredAt, session_id: p.item.session.id, payment_intent_id: p.paymentIntentId }];
+      })),
+      after: () => enqueueReceipts(tx, plain.filter((p) => answers[p.i]).map((p) => p.pledge.id)),
+      commit: () => Promise.all([
+        tx.execute(sql`INSERT INTO idempotency_keys (key, request_hash, result) SELECT key, request_hash, result
+          FROM ${jsonRows(plain.filter((p) => answers[p.i]).map((p) => ({ key: eventKeys[p.i], request_hash: requestHash(p.item.request), result: answers[p.i] })), 'key text, request_hash text, result jsonb')} AS k`),
+        commit(),
+      ]),
+    }).catch(PipelineFailed.wrap);
+    return answers;
+  });
 }
 
 interface ReversalEvent {

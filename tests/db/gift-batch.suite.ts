@@ -101,7 +101,7 @@ export function giftBatchSuite(driver: string, fresh: FreshDb): void {
       expect(outcomes.filter((o) => o.replayed)).toHaveLength(1);
       expect(outcomes.at(-1)!.result).toEqual(outcomes.at(-2)!.result);
       expect(await entryCount(handle)).toBe(base + 31);
-      const { batches, gifts } = committerFor(handle.db).stats;
+      const { batches, items: gifts } = committerFor(handle.db).stats;
       expect(gifts / batches).toBeGreaterThan(2);
       expect((await verifyLedger(handle.db)).ok).toBe(true);
     });
@@ -111,14 +111,14 @@ export function giftBatchSuite(driver: string, fresh: FreshDb): void {
       await recordCashContribution(handle.db, gift(world, { amountVnd: 29_000_000, target: { type: 'house', houseId } }));
       // A pool as large as the race: half the gifts go through the group commit, half in their own transactions.
       const racer = handle.url ? openPostgres(handle.url, 50) : handle;
-      const batchedBefore = committerFor(racer.db).stats.gifts;
+      const batchedBefore = committerFor(racer.db).stats.items;
       try {
         const outcomes = await Promise.all(Array.from({ length: 50 }, (_, i) => {
           const input = gift(world, { amountVnd: 100_000, target: { type: 'house', houseId } });
           return i % 2 === 0 ? recordCashContribution(racer.db, input) : racer.db.transaction((tx) => recordCashContribution(tx, input));
         }));
         expect(outcomes.reduce((sum, o) => sum + o.result.split.houseVnd, 0)).toBe(1_000_000);
-        expect(committerFor(racer.db).stats.gifts - batchedBefore).toBe(25);
+        expect(committerFor(racer.db).stats.items - batchedBefore).toBe(25);
       } finally {
         if (racer !== handle) await racer.close();
       }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { queryRows, schema, type DbHandle } from '../../db/client';
 import { sql } from 'drizzle-orm';
-import { handleBankFeed, type FeedSettings } from '../../src/payments/bank-feed';
+import { feedCommitter, handleBankFeed, type FeedSettings } from '../../src/payments/bank-feed';
 import { importStatement } from '../../src/payments/bank-import';
 import { parseStatement } from '../../src/payments/bank-statement';
 import { createPledge, pledgeView } from '../../src/payments/pledges';
@@ -80,6 +80,28 @@ export function bankFeedSuite(driver: string, fresh: FreshDb): void {
       expect([Number(counts!.rows), Number(counts!.contributions)]).toEqual([42, 40]);
       const reviews = await handle.db.select().from(schema.paymentReviews);
       expect(reviews.map((r) => r.reason).sort()).toEqual(['amount_mismatch', 'no_code']);
+    });
+
+    it('notifications arriving together share transactions; a gift the database refuses among them goes to review alone, its neighbours post', async () => {
+      const pledges = [];
+      for (let i = 0; i < 12; i++) pledges.push(await pledge(300_000 + i * 1000));
+      const refused = pledges[5]!;
+      await handle.db.execute(sql.raw(`CREATE FUNCTION refuse_test_gift() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'test refusal' USING ERRCODE = 'P0001'; END $$`));
+      await handle.db.execute(sql.raw(`CREATE TRIGGER refuse_test_gift BEFORE INSERT ON contributions FOR EACH ROW WHEN (NEW.receipt_code = '${refused.receiptCode}') EXECUTE FUNCTION refuse_test_gift()`));
+      const shared = { ...feedCommitter(handle.db).stats };
+      const answers = await Promise.all(pledges.map((p, i) => send(notification(sepay(700 + i, p.amountVnd, `CK ${p.receiptCode}`)))));
+      expect(answers.map((a) => [a.status, a.body.matched, a.body.review])).toEqual(pledges.map((p) => (p === refused ? [200, false, ['posting_refused']] : [200, true, []])));
+      // PGlite has one connection, which each batch holds: only a server shares.
+      const { batches, items } = feedCommitter(handle.db).stats;
+      if (handle.url) expect(batches - shared.batches).toBeLessThan(items - shared.items);
+      for (const p of pledges) expect((await pledgeView(handle.db, p.receiptCode))?.pledge.status).toBe(p === refused ? 'pending' : 'confirmed');
+      const [counts] = await queryRows(handle.db, sql`
+        SELECT (SELECT count(*) FROM bank_statement_rows) AS rows, (SELECT count(*) FROM bank_statement_rows WHERE status = 'review') AS waiting,
+               (SELECT count(*) FROM contributions) AS gifts, (SELECT count(*) FROM payment_reviews WHERE reason = 'posting_refused') AS reviews`);
+      expect([counts!.rows, counts!.waiting, counts!.gifts, counts!.reviews].map(Number)).toEqual([12, 1, 11, 1]);
+      // A retry of every notification posts nothing more and gives each its first answer.
+      const again = await Promise.all(pledges.map((p, i) => send(notification(sepay(700 + i, p.amountVnd, `CK ${p.receiptCode}`)))));
+      expect(again.map((a) => [a.body.replayed, a.body.matched])).toEqual(answers.map((a) => [true, a.body.matched]));
     });
 
     it('gives house and commune pledges a virtual account, shown in the VietQR code, and confirms money sent to it without a memo', async () => {

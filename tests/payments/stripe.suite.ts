@@ -6,7 +6,7 @@ import { allocateFromPool } from '../../src/domain/allocations';
 import { DomainError } from '../../src/domain/errors';
 import { verifyLedger } from '../../src/domain/verify';
 import { createPledge, pledgeView } from '../../src/payments/pledges';
-import type { WebhookDeps } from '../../src/payments/stripe';
+import { cardCommitter, type WebhookDeps } from '../../src/payments/stripe';
 import { dispute, refundedCharge, standInFeeVnd, startStripeStandIn, stripeEvent, type StripeStandIn } from '../../scripts/lib/stripe-stand-in';
 import { buildWorld, nextKey, type World } from '../db/world';
 import type { FreshDb } from '../db/harness';
@@ -174,6 +174,42 @@ export function stripeSuite(driver: string, fresh: FreshDb): void {
       expect([Number(sums!.reversals), Number(sums!.pooled)]).toEqual([2, 0]);
       const won = await postWebhook(deps, stripeEvent('charge.dispute.closed', dispute(disputed.session.payment_intent, 300_000, 'won')));
       expect(won.body).toMatchObject({ outcome: 'review', detail: 'dispute_won' });
+    });
+
+    it('paid events arriving together share transactions; a mismatch, a waiting refund and a refused gift among them are done alone, each answered once', async () => {
+      const plain = [];
+      for (let i = 0; i < 10; i++) plain.push(await cardPledge(deps, standIn, { amountVnd: 100_000 + i * 10_000, emailConsent: true }));
+      const short = await cardPledge(deps, standIn, { amountVnd: 700_000 });
+      const refunded = await cardPledge(deps, standIn, { amountVnd: 200_000, emailConsent: true });
+      const refused = await cardPledge(deps, standIn, { amountVnd: 600_000 });
+      await postWebhook(deps, stripeEvent('charge.refunded', refundedCharge(refunded.session.payment_intent, 200_000, 200_000)));
+      await handle.db.execute(sql.raw(`CREATE FUNCTION refuse_test_gift() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'test refusal' USING ERRCODE = 'P0001'; END $$`));
+      await handle.db.execute(sql.raw(`CREATE TRIGGER refuse_test_gift BEFORE INSERT ON contributions FOR EACH ROW WHEN (NEW.receipt_code = '${refused.pledge.receiptCode}') EXECUTE FUNCTION refuse_test_gift()`));
+      const events = [
+        ...plain.map((p) => checkoutEvent('checkout.session.completed', p.session)),
+        checkoutEvent('checkout.session.completed', short.session, true, { amountVnd: 500_000 }),
+        checkoutEvent('checkout.session.completed', refunded.session),
+        checkoutEvent('checkout.session.completed', refused.session),
+      ];
+      const shared = { ...cardCommitter(handle.db).stats };
+      // Every event at once, and the first delivered twice.
+      const answers = await Promise.all([...events, events[0]!].map((event) => postWebhook(deps, event)));
+      expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));
+      expect(answers.slice(0, 10).map((a) => a.body.outcome)).toEqual(plain.map(() => 'confirmed'));
+      expect(answers.slice(10, 13).map((a) => [a.body.outcome, a.body.detail])).toEqual([['review', 'amount_mismatch'], ['confirmed', undefined], ['review', 'posting_refused']]);
+      expect(answers[13]!.body).toEqual(answers[0]!.body);
+      // PGlite has one connection, which each batch holds: the events' reads before it queue behind it, so only a server shares.
+      const { batches, items } = cardCommitter(handle.db).stats;
+      if (handle.url) expect(batches - shared.batches).toBeLessThan(items - shared.items);
+      for (const p of plain) expect(await pledgeRow(p.pledge.receiptCode)).toMatchObject({ status: 'confirmed', stripePaymentIntentId: p.session.payment_intent });
+      expect((await pledgeRow(short.pledge.receiptCode)).status).toBe('review');
+      expect((await pledgeRow(refunded.pledge.receiptCode)).status).toBe('refunded');
+      expect((await pledgeRow(refused.pledge.receiptCode)).status).toBe('review');
+      const [counts] = await queryRows(handle.db, sql`
+        SELECT (SELECT count(*) FROM journal_entries WHERE kind = 'contribution') AS gifts, (SELECT count(*) FROM journal_entries WHERE kind = 'reversal') AS reversals,
+               (SELECT count(*) FROM mail_outbox WHERE kind = 'receipt') AS receipts, (SELECT count(*) FROM payment_reviews) AS reviews`);
+      expect([counts!.gifts, counts!.reversals, counts!.receipts, counts!.reviews].map(Number)).toEqual([11, 1, 11, 2]);
+      expect((await verifyLedger(handle.db)).ok).toBe(true);
     });
 
     it('queues for staff a refund the ledger refuses because the pooled money was already allocated', async () => {
