@@ -2,7 +2,7 @@
 // Stripe's events into ledger entries exactly once, whatever order or how often they arrive.
 import Stripe from 'stripe';
 import { and, asc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
-import { jsonRows, pipelinedTransaction, schema, type Db, type Tx } from '../../db/client';
+import { jsonRows, pipelinedTransaction, queryRows, schema, type Db, type Tx } from '../../db/client';
 import type { CashResult } from '../domain/contributions';
 import { PipelineFailed, postCashGifts, postCashGiftsIsolated, type CashInput, type GiftReply } from '../domain/gift-batch';
 import { GroupCommit, groupCommitFor } from '../domain/group-commit';
@@ -113,8 +113,12 @@ export async function processStripeEvent(deps: WebhookDeps, event: Stripe.Event)
   const eventKey = `stripe-event:${event.id}`;
   const object = event.data.object as { id: string };
   const request = { type: event.type, objectId: object.id };
-  const [seen] = await deps.db.select({ result: idempotencyKeys.result }).from(idempotencyKeys).where(eq(idempotencyKeys.key, eventKey));
-  if (seen?.result) return seen.result as Handled;
+  // One read: the event's answer if it was handled before, and the state of a checkout's pledge.
+  const sessionId = event.type.startsWith('checkout.session.') ? object.id : null;
+  const [seen] = await queryRows<{ result: Handled | null; pledge_status: string | null }>(deps.db, sql`
+    SELECT (SELECT result FROM idempotency_keys WHERE key = ${eventKey}) AS result,
+           (SELECT status FROM pledges WHERE stripe_session_id = ${sessionId}) AS pledge_status`);
+  if (seen?.result) return seen.result;
   const occurredAt = new Date(event.created * 1000);
   switch (event.type) {
     case 'checkout.session.completed':
@@ -123,7 +127,7 @@ export async function processStripeEvent(deps: WebhookDeps, event: Stripe.Event)
       if (session.payment_status !== 'paid') {
         return (await runOnce(deps.db, eventKey, request, (tx) => noteAwaiting(tx, session))).result;
       }
-      const feeVnd = await feeFor(deps, session);
+      const feeVnd = await feeFor(deps, session, seen?.pledge_status ?? null);
       // Confirmed with the others arriving now; one the batch leaves (anything but a pending pledge paid as pledged) is done alone.
       const batched = await cardCommitter(deps.db).submit({ eventId: event.id, request, session, feeVnd, occurredAt });
       return batched ?? (await runOnce<Handled>(deps.db, eventKey, request, (tx) => confirm(tx, event.id, session, feeVnd, occurredAt))).result;
@@ -181,12 +185,12 @@ async function lockPledgeForSession(tx: Tx, session: Stripe.Checkout.Session): P
 }
 
 // The processing fee, from the charge's balance transaction, converted to đồng pro rata when the
-// account settles in another currency. Fetched before the transaction so no lock waits on Stripe.
-async function feeFor(deps: WebhookDeps, session: Stripe.Checkout.Session): Promise<number> {
+// account settles in another currency. Fetched before the transaction so no lock waits on Stripe; not
+// fetched for a pledge already settled (the session's pledge status, read with the event's answer).
+async function feeFor(deps: WebhookDeps, session: Stripe.Checkout.Session, pledgeStatus: string | null): Promise<number> {
   const paymentIntentId = idOf(session.payment_intent);
   if (!paymentIntentId) return 0;
-  const [pledge] = await deps.db.select({ status: pledges.status }).from(pledges).where(eq(pledges.stripeSessionId, session.id));
-  if (pledge && pledge.status !== 'pending') return 0;
+  if (pledgeStatus !== null && pledgeStatus !== 'pending') return 0;
   const intent = await deps.stripe.paymentIntents.retrieve(paymentIntentId, { expand: ['latest_charge.balance_transaction'] });
   const charge = intent.latest_charge as Stripe.Charge | null;
   const balance = charge?.balance_transaction as Stripe.BalanceTransaction | null | undefined;
