@@ -230,7 +230,7 @@ async function writeDataset(
   };
   // The six-monthly reports the resolution asks for, the staff report's public figures (public names only).
   const donorMerges = await donorMergesDigest(tx);
-  read.reports = await exportReports(tx, summary.reports, chain, donorMerges, (path, value) => writeJson(tmp, path, value, done), touched && { base: base!, housesFrom: touched.housesFrom });
+  read.reports = await exportReports(tx, summary.reports, chain, donorMerges, (path, value) => writeJson(tmp, path, value, done), base && touched && { base, housesFrom: touched.housesFrom });
   await writeJson(tmp, FILES.summary, summary, done);
   const areaMoney = base
     ? areaMoneyOf(areaRows, new Map(base.areas.map((a) => [a.id, { received_vnd: a.received_vnd, received_count: a.received_count, pool_vnd: a.pool_vnd }])), contributionsDone.receivedByArea, poolMoved)
