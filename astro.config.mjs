@@ -32,7 +32,8 @@ export default defineConfig({
   // The public address, for canonical and hreflang links (set PUBLIC_SITE_URL when building for a real domain).
   site: process.env.PUBLIC_SITE_URL ?? 'http://127.0.0.1:4321',
   output: 'static',
-  adapter: node({ mode: 'standalone' }),
+  // Pages render to one string, not a stream of small chunks: they are small, and kept whole (src/publish/page-cache.ts).
+  adapter: node({ mode: 'standalone', experimentalDisableStreaming: true }),
   integrations: [react(), serveDataset],
   server: { host: '127.0.0.1', port: 4321 },
   // checkOrigin is done in src/origin.ts (the same rule, plus the one-click unsubscribe exception).

@@ -1,13 +1,15 @@
 // Every on-demand request passes here: it gets a request id and its client address, cross-site form
 // posts are refused (src/origin.ts), staff routes go through the staff gate (chosen by the route Astro
-// matched, never by the path text), and every response leaves with the security headers. The first
-// live request starts the mail worker in this server process.
+// matched, never by the path text), a page rendered from the dataset is kept until the next publish
+// (src/publish/page-cache.ts), and every response leaves with the security headers. The first live
+// request starts the mail worker in this server process.
 import { randomBytes } from 'node:crypto';
 import { defineMiddleware } from 'astro:middleware';
 import { clientAddressOf, stampPeerAddresses } from './client-address';
 import { logEvent } from './log';
 import { ensureMailWorker } from './mail/worker';
 import { crossSiteFormRefused } from './origin';
+import { keptOrRendered } from './publish/page-cache';
 import { applySecurityHeaders, securityHeaders, staffHeaders } from './security-headers';
 import { refusalPage, staffGuard } from './staff/guard';
 import { looksLikeStaffPath, staffRouteByPattern } from './staff/permissions';
@@ -37,7 +39,8 @@ export const onRequest = defineMiddleware(async (context, next) => {
   try {
     response = !context.isPrerendered && crossSiteFormRefused(context.request, context.url)
       ? new Response(`Cross-site ${context.request.method} form submissions are forbidden`, { status: 403 })
-      : staff ? await staffGuard(context, next, staffRoute) : await next();
+      : staff ? await staffGuard(context, next, staffRoute)
+        : context.isPrerendered ? await next() : await keptOrRendered(context.url, context.request, next);
   } catch (error) {
     // Whatever failed, the log line names the request, never its values.
     logEvent('error', 'request_failed', { requestId, route: context.routePattern, method: context.request.method, error: error instanceof Error ? error.name : 'unknown' });

@@ -29,7 +29,7 @@ import { logOrigin, readPreviousLog, writeSignedCheckpoint, type PreviousLog } f
 import { fundSigner, type NoteSigner } from './tlog/signer';
 import { toBase64 } from './tlog/sha256';
 import { bundleVerifier } from './tlog/bundle-verifier';
-import { sixMonthReport } from '../staff/report';
+import { donorMergesDigest, exportReports } from './report-export';
 
 const { areas, chainHead } = schema;
 
@@ -53,8 +53,8 @@ export interface PublishReport {
   files: number;
   bytes: number;
   headHash: string;
-  /** Rows read from the database for the journal and the houses: an incremental publish reads the change, not the campaign. */
-  read: { entries: number; houses: number; contributions: number };
+  /** Rows read from the database for the journal and the houses, and the half-year reports made from the database: an incremental publish reads the change, not the campaign. */
+  read: { entries: number; houses: number; contributions: number; reports: number };
   /** Whether the publish continued from the last one's files and running totals (false: everything was read). */
   incremental: boolean;
   /** The files this publish wrote against the last one (every other file is the last one's, linked). */
@@ -156,7 +156,7 @@ async function writeDataset(
   let chunk: FileSink | undefined = base ? await reopenLastChunk(base, tmp, done) : undefined;
   // Only the log's unfinished bundle is read again before the new entries (fewer than 256 entries).
   const readFrom = base ? log.resumeAt(base.checkpoint.entry_count) : 0;
-  const read = { entries: 0, houses: 0, contributions: 0 };
+  const read = { entries: 0, houses: 0, contributions: 0, reports: 0 };
   const poolMoved = new Map<number, number>();
   const cashMonths = new Map<string, Set<string>>();
   for await (const batch of journalBatches(tx, readFrom)) {
@@ -207,9 +207,8 @@ async function writeDataset(
   const houseContext: HouseContext = {
     campaign: campaignRecord(campaign), areaById: new Map(areaRows.map((a) => [a.id, a])), areaCode, areaIdByCode: new Map(areaRows.map((a) => [a.code, a.id])), pages: contributionsDone.pageFirstIds };
   await writeJson(tmp, FILES.campaign, houseContext.campaign, done);
-  const housesDone = base
-    ? await exportTouchedHouses(tx, houseContext, base, tmp, done)
-    : await exportHouses(tx, houseContext, campaign.id, tmp, done, progress);
+  const touched = base && await exportTouchedHouses(tx, houseContext, base, tmp, done);
+  const housesDone = touched ?? await exportHouses(tx, houseContext, campaign.id, tmp, done, progress);
   read.houses = housesDone.read;
   await exportCashBook(tx, tmp, done, base && { base, months: cashMonths, kinds: contributionsDone.touchedKinds });
 
@@ -230,7 +229,8 @@ async function writeDataset(
     reports: reportPeriods(campaign.startsOn, campaign.endsOn, generatedAt),
   };
   // The six-monthly reports the resolution asks for, the staff report's public figures (public names only).
-  for (const period of summary.reports) await writeJson(tmp, FILES.report(period.id), await sixMonthReport(tx, period.from, period.to, 50), done);
+  const donorMerges = await donorMergesDigest(tx);
+  read.reports = await exportReports(tx, summary.reports, chain, donorMerges, (path, value) => writeJson(tmp, path, value, done), base && touched && { base, housesFrom: touched.housesFrom });
   await writeJson(tmp, FILES.summary, summary, done);
   const areaMoney = base
     ? areaMoneyOf(areaRows, new Map(base.areas.map((a) => [a.id, { received_vnd: a.received_vnd, received_count: a.received_count, pool_vnd: a.pool_vnd }])), contributionsDone.receivedByArea, poolMoved)
@@ -256,7 +256,7 @@ async function writeDataset(
     files: manifestOrder(files),
   };
   const checkpointJson = `${JSON.stringify(checkpoint, null, 1)}\n`;
-  await writePublishState(tmp, { entry_count: chain.count, ledger_page_first_ids: contributionsDone.pageFirstIds });
+  await writePublishState(tmp, { entry_count: chain.count, ledger_page_first_ids: contributionsDone.pageFirstIds, donor_merges: donorMerges });
   await writeFile(`${tmp}/${FILES.checkpoint}`, checkpointJson);
   // The signed note covers checkpoint.json by its SHA-256, and through it every file's hash.
   const note = await writeSignedCheckpoint(tmp, signer, {

@@ -17,6 +17,7 @@ import {
   deriveHouses, emptyCounts, foldHouse, HouseListSinks, houseRows, writeHouseFile,
   type AreaHouses, type DerivedHouse, type HouseContext, type HouseTotals,
 } from './house-export';
+import { earlierDay, houseCountsMovedFrom } from './report-export';
 
 const HOUSE_BATCH = 200;
 
@@ -26,6 +27,8 @@ export interface PublishState {
   entry_count: number;
   /** The first contribution id of each ledger page, so a contribution's page is found without reading the pages. */
   ledger_page_first_ids: number[];
+  /** Which donor records counted under which (a digest): a merge moves the reports' contributors without a journal entry. */
+  donor_merges: string;
 }
 
 export async function writePublishState(root: string, state: PublishState): Promise<void> {
@@ -160,7 +163,8 @@ const areaHousesOf = (a: PublicArea): AreaHouses => ({
 });
 
 // The touched houses derived again and merged, in id order, into the last publish's house lists;
-// every other house's file is the last one's. The totals are the last ones adjusted by the difference.
+// every other house's file is the last one's. The totals are the last ones adjusted by the difference;
+// `housesFrom` is the first day the six-monthly reports' house counts moved on (null when they did not).
 export async function exportTouchedHouses(tx: Tx, context: HouseContext, base: IncrementalBase, root: string, done: (file: DatasetFile) => void) {
   const ids = await touchedHouses(tx, base.checkpoint.entry_count);
   const fresh = new Map<number, DerivedHouse>();
@@ -184,7 +188,9 @@ export async function exportTouchedHouses(tx: Tx, context: HouseContext, base: I
   await csv.take();
   await grants.take();
   const pending = [...fresh.values()].sort((a, b) => a.house.id - b.house.id);
-  const emit = async (derived: DerivedHouse) => {
+  let housesFrom = null as string | null;
+  const emit = async (derived: DerivedHouse, old?: PublicHouse) => {
+    housesFrom = earlierDay(housesFrom, houseCountsMovedFrom(old, derived.house));
     await writeHouseFile(root, derived, done);
     await sinks.push(derived);
     foldHouse(totals, context, context.areaIdByCode.get(derived.house.area_code)!, derived.house, 1);
@@ -210,7 +216,7 @@ export async function exportTouchedHouses(tx: Tx, context: HouseContext, base: I
     count++;
     if (pending[0]?.house.id === old.id) {
       foldHouse(totals, context, context.areaIdByCode.get(old.area_code)!, old, -1);
-      await emit(pending.shift()!);
+      await emit(pending.shift()!, old);
       continue;
     }
     await keep(base, root, FILES.house(old.code), done);
@@ -225,5 +231,5 @@ export async function exportTouchedHouses(tx: Tx, context: HouseContext, base: I
     count++;
   }
   await sinks.close();
-  return { count, read: ids.length, ...totals };
+  return { count, read: ids.length, housesFrom, ...totals };
 }

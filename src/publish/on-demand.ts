@@ -6,13 +6,22 @@ import { datasetVersion } from './read';
 // Stored but revalidated on every use: a 304 costs a header check, and a new publish is seen at once.
 export const ON_DEMAND_CACHE = 'public, no-cache';
 
+// The validators of this publish's pages: one ETag per publish, its time, and revalidation on every use.
+export function datasetValidators(): [string, string][] {
+  const version = datasetVersion();
+  return [['ETag', version.etag], ['Last-Modified', version.modified.toUTCString()], ['Cache-Control', ON_DEMAND_CACHE]];
+}
+
+// True when the client's copy is this publish's; `header` reads a request header by its lower-case name.
+export function clientCopyCurrent(header: (name: 'if-none-match' | 'if-modified-since') => string | null | undefined): boolean {
+  const version = datasetVersion();
+  return notModified(header, version.etag, version.modified);
+}
+
 // Sets ETag, Last-Modified and Cache-Control on the page's response; a 304 when the client's copy is current.
 export function notModifiedPage(request: Request, headers: Headers): Response | null {
-  const version = datasetVersion();
-  headers.set('ETag', version.etag);
-  headers.set('Last-Modified', version.modified.toUTCString());
-  headers.set('Cache-Control', ON_DEMAND_CACHE);
-  if (!notModified((name) => request.headers.get(name), version.etag, version.modified)) return null;
+  for (const [name, value] of datasetValidators()) headers.set(name, value);
+  if (!clientCopyCurrent((name) => request.headers.get(name))) return null;
   return new Response(null, { status: 304, headers });
 }
 

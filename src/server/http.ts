@@ -1,5 +1,5 @@
-// The production HTTP server: security headers on every response, /healthz, the built site's files
-// (pre-compressed, cached, HEAD), everything else to Astro's handler; one JSON log line per request
+// The production HTTP server: security headers on every response, /healthz, pages kept from this publish,
+// the built site's files (pre-compressed, cached, HEAD), everything else to Astro's handler; one JSON log line per request
 // (method, kind, status, bytes, time: never the path or query, which can carry receipt codes or names);
 // a graceful stop that finishes the requests in flight.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -8,6 +8,7 @@ import { logEvent } from '../log';
 import { securityHeaders } from '../security-headers';
 import { FIRST_ADMIN_PATH, firstAdminHandler, type FirstAdminToken } from './first-admin';
 import { serveStatic } from './static';
+import { keptAnswer } from '../publish/page-cache';
 import type { Db } from '../../db/client';
 
 export type NodeHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
@@ -56,6 +57,15 @@ export function productionHandler(options: ProductionOptions): NodeHandler {
       if (urlPath === FIRST_ADMIN_PATH && options.firstAdmin) {
         kind = 'first_admin';
         await firstAdminHandler(req, res, options.firstAdmin.db, options.firstAdmin.token());
+        return;
+      }
+      // A page rendered from this publish and kept (src/publish/page-cache.ts): its bytes or a 304, without Astro.
+      const kept = req.method === 'GET' && !(req.url ?? '').includes('?') ? keptAnswer(urlPath, (name) => req.headers[name]) : null;
+      if (kept) {
+        kind = 'kept';
+        const body = kept.body === null ? undefined : Buffer.from(kept.body);
+        res.writeHead(kept.status, { ...Object.fromEntries(kept.headers), ...(body && { 'content-length': body.length }) });
+        res.end(body);
         return;
       }
       kind = 'static';

@@ -142,13 +142,21 @@ const stageAt = (day: string) => sql`CASE WHEN h.handed_over_on <= ${day} THEN '
 // The reporting unit of a commune: its district before the 2025 reform, or itself where there is none.
 const areaRow = sql`CASE WHEN parent.level = 'district' THEN parent.id ELSE c.id END`;
 
-export async function sixMonthReport(db: Db, from: string, to: string, top = 10): Promise<SixMonthReport> {
-  assertPeriod(from, to);
+/** What every report is drawn on before any figure: the campaign, the province, and its reporting units and communes, all figures zero. */
+export interface ReportFrame {
+  campaignId: number;
+  campaign: SixMonthReport['campaign'];
+  provinceName: string;
+  areas: Map<number, AreaReport>;
+  communes: Map<number, CommuneReport>;
+  /** The reports a commune's figures are added to: its reporting unit, and the commune itself when it has a district. */
+  targetsOf: Map<number, AreaReport[]>;
+}
+
+// Read apart from the figures, so a publish can tell whether a kept report still names the same places and targets.
+export async function reportFrame(db: Db): Promise<ReportFrame> {
   const campaign = await currentCampaign(db);
   if (!campaign) throw new DomainError(409, 'no_campaign', 'Chưa có chiến dịch nào.', 'There is no campaign yet.');
-  const start = `${from}T00:00:00+07:00`;
-  const end = endOfDay(to);
-
   // Every figure is read per commune, then added to the commune, its reporting unit and (for houses) the province.
   const communeRows = await queryRows<{ id: number; code: string; name: string; target: number | null; unit_id: number; unit_code: string; unit_name: string; unit_target: number | null }>(db, sql`
     SELECT c.id, c.code, c.name, c.target_houses AS target, r.id AS unit_id, r.code AS unit_code, r.name AS unit_name, r.target_houses AS unit_target
@@ -168,6 +176,22 @@ export async function sixMonthReport(db: Db, from: string, to: string, top = 10)
     // A commune with no district is its own reporting unit: count it once there.
     targetsOf.set(commune.areaId, unit.areaId === commune.areaId ? [unit] : [unit, commune]);
   }
+  const [provinceArea] = await queryRows<{ name: string }>(db, sql`SELECT name FROM areas WHERE level = 'province' ORDER BY id LIMIT 1`);
+  return {
+    campaignId: campaign.id, campaign: { name: campaign.name, targetHouses: campaign.targetHouses, isDemo: campaign.isDemo },
+    provinceName: (provinceArea?.name ?? '').replace(/^tỉnh\s+/i, ''), areas, communes, targetsOf,
+  };
+}
+
+// The chain head a report was made at, and the fund's log key, so a paper copy anchors both.
+export const reportAnchor = (entries: number, headHash: string): SixMonthReport['ledger'] => ({ entries, headHash, logKey: fundSigner(logOrigin()).verifierKey });
+
+export async function sixMonthReport(db: Db, from: string, to: string, top = 10): Promise<SixMonthReport> {
+  assertPeriod(from, to);
+  const { campaignId, campaign, provinceName, areas, communes, targetsOf } = await reportFrame(db);
+  const start = `${from}T00:00:00+07:00`;
+  const end = endOfDay(to);
+
   const province = { inPeriod: emptyCounts(), toDate: emptyCounts(), mix: emptyMix(), labourDaysByUnit: emptyUnits(), money: { ...emptyMoney(), cashByChannel: { bank_transfer: 0, card: 0, office: 0 }, cashDonationsVnd: 0, cardFeesVnd: 0, bankChargesVnd: 0, generalFundVnd: 0, allocatedCashVnd: 0 } };
 
   const houseRows = await queryRows(db, sql`
@@ -185,7 +209,7 @@ export async function sixMonthReport(db: Db, from: string, to: string, top = 10)
       count(*) FILTER (WHERE h.construction_on <= ${to}) AS started_to_date,
       count(*) FILTER (WHERE h.completed_on <= ${to}) AS completed_to_date,
       count(*) FILTER (WHERE h.handed_over_on <= ${to}) AS handed_over_to_date
-    FROM houses h WHERE h.campaign_id = ${campaign.id} GROUP BY 1`);
+    FROM houses h WHERE h.campaign_id = ${campaignId} GROUP BY 1`);
   const withCommune = (areaId: unknown) => [province, ...(targetsOf.get(n(areaId)) ?? [])];
   for (const row of houseRows) {
     const mix: HouseMix = {
@@ -268,7 +292,7 @@ export async function sixMonthReport(db: Db, from: string, to: string, top = 10)
       coalesce(sum((k.details->>'personDays')::numeric) FILTER (WHERE k.kind = 'labour'), 0) AS days,
       sum(k.amount_vnd) AS total
     FROM contributions k JOIN donor_roots r ON r.id = k.donor_id JOIN donors d ON d.id = r.root
-    WHERE k.campaign_id = ${campaign.id} AND d.kind <> 'state' AND NOT d.anonymous AND d.display_name IS NOT NULL
+    WHERE k.campaign_id = ${campaignId} AND d.kind <> 'state' AND NOT d.anonymous AND d.display_name IS NOT NULL
       AND k.received_at >= ${start}::timestamptz AND k.received_at < ${end}::timestamptz
       AND NOT EXISTS (SELECT 1 FROM journal_entries r JOIN journal_entries o ON o.id = r.reverses_entry_id
                       WHERE o.contribution_id = k.id AND o.kind <> 'allocation')
@@ -277,7 +301,7 @@ export async function sixMonthReport(db: Db, from: string, to: string, top = 10)
   const itemRows = await queryRows(db, sql`
     SELECT min(item->>'name') AS name, min(item->>'unit') AS unit, sum((item->>'quantity')::numeric) AS quantity, sum((item->>'valueVnd')::numeric) AS value
     FROM contributions k CROSS JOIN jsonb_array_elements(k.details->'items') AS item
-    WHERE k.campaign_id = ${campaign.id} AND k.kind = 'in_kind'
+    WHERE k.campaign_id = ${campaignId} AND k.kind = 'in_kind'
       AND k.received_at >= ${start}::timestamptz AND k.received_at < ${end}::timestamptz
       AND NOT EXISTS (SELECT 1 FROM journal_entries r JOIN journal_entries o ON o.id = r.reverses_entry_id WHERE o.contribution_id = k.id)
     GROUP BY lower(btrim(item->>'name')), lower(btrim(item->>'unit')) ORDER BY value DESC, name`);
@@ -288,11 +312,8 @@ export async function sixMonthReport(db: Db, from: string, to: string, top = 10)
   }));
 
   const [head] = await queryRows(db, sql`SELECT entry_count, head_hash FROM chain_head`);
-  const [provinceArea] = await queryRows<{ name: string }>(db, sql`SELECT name FROM areas WHERE level = 'province' ORDER BY id LIMIT 1`);
   return {
-    campaign: { name: campaign.name, targetHouses: campaign.targetHouses, isDemo: campaign.isDemo },
-    provinceName: (provinceArea?.name ?? '').replace(/^tỉnh\s+/i, ''),
-    from, to, province, areas: [...areas.values()], communes: [...communes.values()], contributors, inKindItems,
-    ledger: { entries: n(head?.entry_count), headHash: String(head?.head_hash ?? ''), logKey: fundSigner(logOrigin()).verifierKey },
+    campaign, provinceName, from, to, province, areas: [...areas.values()], communes: [...communes.values()], contributors, inKindItems,
+    ledger: reportAnchor(n(head?.entry_count), String(head?.head_hash ?? '')),
   };
 }

@@ -10,6 +10,7 @@ import { sql } from 'drizzle-orm';
 import { queryRows, type DbHandle } from '../../db/client';
 import { allocateFromPool } from '../../src/domain/allocations';
 import { reverseEntry } from '../../src/domain/corrections';
+import { mergeDonors } from '../../src/domain/donors';
 import { advanceStage } from '../../src/domain/houses';
 import { withdrawDonorName, withdrawHeadNameConsent } from '../../src/domain/public-records';
 import { importStatement } from '../../src/payments/bank-import';
@@ -17,6 +18,7 @@ import { parseStatement } from '../../src/payments/bank-statement';
 import { readStatementFile } from '../../src/payments/statement-file';
 import { CASH_BOOK_FILES, type CashBookIndex } from '../../src/publish/cash-book';
 import { bankSheet, sheetCsv } from '../../scripts/lib/statement-fixture';
+import type { SixMonthReport } from '../../src/staff/report';
 import { publishDataset, type PublishReport } from '../../src/publish/export';
 import { FILES, LEDGER_PAGE_SIZE, ledgerPagesIn, type Checkpoint } from '../../src/publish/format';
 import { verifyDataset } from '../../src/publish/verify-dataset';
@@ -71,6 +73,20 @@ export function publishIncrementalSuite(driver: string, fresh: FreshDb): void {
       await run('cp', ['-a', join(root, 'kept'), full]);
       fullReport = await publishDataset(handle.db, full, { signer, now: later, previous: join(root, 'kept'), incremental: false });
     }, 600_000);
+    // Publishes the same data from copies of `from`: incrementally, and in full beside it; the two must be equal byte for byte.
+    async function publishBoth(from: string, name: string, now: Date): Promise<{ dir: string; report: PublishReport; fullReport: PublishReport }> {
+      const dir = join(root, name);
+      const fullDir = join(root, `${name}-full`);
+      await run('cp', ['-a', from, dir]);
+      await run('cp', ['-a', from, fullDir]);
+      const report = await publishDataset(handle.db, dir, { signer, now });
+      const fullReport = await publishDataset(handle.db, fullDir, { signer, now, incremental: false });
+      const paths = filesUnder(dir);
+      expect(filesUnder(fullDir)).toEqual(paths);
+      for (const path of paths) expect(readFileSync(join(dir, path)).equals(readFileSync(join(fullDir, path))), path).toBe(true);
+      return { dir, report, fullReport };
+    }
+
     afterAll(async () => {
       await handle?.close();
       if (root) rmSync(root, { recursive: true, force: true });
@@ -106,7 +122,7 @@ export function publishIncrementalSuite(driver: string, fresh: FreshDb): void {
       // The last ledger page, where the gift goes, and nothing before it.
       expect(report.read.contributions).toBe(report.contributions - LEDGER_PAGE_SIZE);
       expect(fullReport.incremental).toBe(false);
-      expect(fullReport.read).toEqual({ entries: report.entries, houses: world.houses.length, contributions: report.contributions });
+      expect(fullReport.read).toEqual({ entries: report.entries, houses: world.houses.length, contributions: report.contributions, reports: 2 });
     });
 
     it('links every other file from the last publish instead of writing it', () => {
@@ -134,21 +150,45 @@ export function publishIncrementalSuite(driver: string, fresh: FreshDb): void {
       await allocateFromPool(handle.db, { idempotencyKey: nextKey(), houseId: world.houses[2]!.houseId, fromAreaId: world.communeA, amountVnd: 1_000_000, decisionRef: 'QĐ 9', createdBy: 'A', occurredAt: '2025-02-02' });
       await advanceStage(handle.db, { houseId: world.houses[0]!.houseId, stage: 'funded', on: '2025-02-02', reason: 'Kinh phí của xã, ngoài sổ cái' });
       await withdrawHeadNameConsent(handle.db, { idempotencyKey: nextKey('consent'), houseId: world.houses[1]!.houseId, requestedBy: 'can.bo', occurredAt: '2025-02-02T00:00:00Z' });
-      const third = join(root, 'third');
-      const thirdFull = join(root, 'third-full');
-      await run('cp', ['-a', second, third]);
-      await run('cp', ['-a', second, thirdFull]);
       const evenLater = new Date('2025-03-01T00:00:00Z');
-      const changed = await publishDataset(handle.db, third, { signer, now: evenLater });
-      await publishDataset(handle.db, thirdFull, { signer, now: evenLater, incremental: false });
+      const { dir: third, report: changed } = await publishBoth(second, 'third', evenLater);
       expect(changed.incremental).toBe(true);
       expect(changed.read.houses).toBeLessThan(world.houses.length + 1);
       expect(changed.changes.changed).toContain(FILES.ledgerPage(1));
-      const paths = filesUnder(third);
-      expect(filesUnder(thirdFull)).toEqual(paths);
-      for (const path of paths) expect(readFileSync(join(third, path)).equals(readFileSync(join(thirdFull, path))), path).toBe(true);
       const verified = await verifyDataset(third, { key: signer.verifierKey });
       expect(verified.fault).toBeUndefined();
+    }, 600_000);
+
+    it('makes again only the half-year reports a change reaches, and keeps the others with the new chain head', async () => {
+      const april = new Date('2025-04-01T00:00:00Z');
+      const reportOf = (dir: string, period: string) => JSON.parse(readFileSync(join(dir, FILES.report(period)), 'utf8')) as SixMonthReport;
+      // A gift in the first half of 2025: that half-year's report only; the 2024 one is the last one's figures.
+      await give(handle.db, world, { amountVnd: 4_000_000, receivedAt: '2025-03-05T03:00:00Z' });
+      const march = await publishBoth(join(root, 'third'), 'march', april);
+      expect([march.report.read.reports, march.fullReport.read.reports]).toEqual([1, 2]);
+      const { ledger, ...figures } = reportOf(march.dir, '2024-h2');
+      expect({ ...reportOf(join(root, 'third'), '2024-h2'), ledger }).toEqual({ ...figures, ledger });
+      expect(ledger.entries).toBe(march.report.entries);
+      // A gift received in 2024 and recorded late: the 2024 half-year's report only.
+      await give(handle.db, world, { amountVnd: 5_000_000, receivedAt: '2024-11-05T03:00:00Z' });
+      const late = await publishBoth(march.dir, 'late', april);
+      expect(late.report.read.reports).toBe(1);
+      // A house funded on a day in 2024, recorded now: every half-year from that day counts it.
+      await advanceStage(handle.db, { houseId: world.houses[1]!.houseId, stage: 'funded', on: '2024-12-20', reason: 'Kinh phí của xã, ngoài sổ cái' });
+      const funded = await publishBoth(late.dir, 'funded', april);
+      expect(funded.report.read.reports).toBe(2);
+      // Two donors merged (not a journal entry): every contributors list may change.
+      const donorOf = async (amountVnd: number) => Number((await queryRows<{ donor_id: number | string }>(handle.db, sql`SELECT donor_id FROM contributions WHERE amount_vnd = ${amountVnd}`))[0]!.donor_id);
+      await mergeDonors(handle.db, { fromId: await donorOf(777_000), intoId: await donorOf(2_500_000) });
+      const merged = await publishBoth(funded.dir, 'merged', april);
+      expect(merged.report.read.reports).toBe(2);
+      expect(reportOf(merged.dir, '2024-h2').contributors.map((c) => c.totalVnd)).toContain(3_277_000);
+      // A district's target set (not a journal entry either): every report names it.
+      await queryRows(handle.db, sql`UPDATE areas SET target_houses = 40 WHERE code = 'T-D'`);
+      const targeted = await publishBoth(merged.dir, 'targeted', april);
+      expect(targeted.report.read.reports).toBe(2);
+      expect(reportOf(targeted.dir, '2024-h2').areas.map((a) => a.targetHouses)).toEqual([40]);
+      expect((await verifyDataset(targeted.dir, { key: signer.verifierKey })).fault).toBeUndefined();
     }, 600_000);
 
     it('is byte for byte the full publish of the same data, and verifies', async () => {
