@@ -199,11 +199,17 @@ export class CompactRange {
     return range;
   }
 
-  append(leaf: Hash): void {
+  /** Appends a leaf; returns the perfect subtrees it completed (of 2, 4, 8 ... leaves, ending at it), for tiles. */
+  append(leaf: Hash): Hash[] {
+    const formed: Hash[] = [];
     let hash = leaf;
-    for (let n = this.size; odd(n); n = half(n)) hash = hashChildren(this.peaks.pop()!, hash);
+    for (let n = this.size; odd(n); n = half(n)) {
+      hash = hashChildren(this.peaks.pop()!, hash);
+      formed.push(hash);
+    }
     this.peaks.push(hash);
     this.size++;
+    return formed;
   }
 
   root(): Hash {

@@ -134,7 +134,8 @@ export class TileBuilder {
   }
 
   append(leaf: Hash): void {
-    this.range.append(leaf);
+    // A full tile's root is a subtree the compact range has just completed: no hash is computed twice.
+    const formed = this.range.append(leaf);
     let hash = leaf;
     for (let level = 0; ; level++) {
       const row = (this.rows[level] ??= []);
@@ -142,7 +143,7 @@ export class TileBuilder {
       if (row.length < TILE_WIDTH) return;
       const index = fullTiles(level, this.range.size) - 1;
       this.onFullTile({ level, index, hashes: row.slice() });
-      hash = perfectRoot(row);
+      hash = formed[TILE_HEIGHT * (level + 1) - 1]!;
       row.length = 0;
     }
   }
