@@ -4,20 +4,21 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { compareWithCheckpoint, startChain } from './chain';
-import { CONTRIBUTION_CSV_HEADER, DATASET_FORMAT, FILES, ledgerPagesIn, NUMBERED_FILES, type Checkpoint, type HouseDetail, type PublicAllocation, type PublicArea, type PublicCampaign, type PublicContribution, type PublicDisbursement, type PublicHouse } from './format';
+import { DATASET_FORMAT, FILES, ledgerPagesIn, NUMBERED_FILES, type Checkpoint, type HouseDetail, type PublicAllocation, type PublicArea, type PublicCampaign, type PublicDisbursement, type PublicHouse } from './format';
 import { csvRow } from './csv';
 import { jsonFileText, sha256Hex } from './files';
 import { areaMoneyOf, areaNodesOf, ContributionTally, giving360Text, HOUSE_CSV_HEADER, houseCsvRow, HouseTally, publicAreas, summaryOf } from './derived';
 import { headlineFromBalances, paidBySource } from '../ledger/headline';
 import type { Counters } from '../ledger/effects';
-import { contributionFault, csvRows, funderDifference, houseDifference, houseRecordsOf, lineFromRecord, recordFault, type PublishedRecord } from './records';
+import { funderDifference, houseDifference, houseRecordsOf, lineFromRecord, recordFault, type PublishedRecord } from './records';
 import { sameHash } from './tlog/merkle';
 import { extensionFields } from './tlog/note';
 import { checkConsistency, openCheckpoint, parseSaved, readText, trustPolicy, verifyHistory, LogFault } from './tlog/verify-log';
 import { LOG_FILES } from './tlog/history';
 import { toBase64 } from './tlog/sha256';
-import { DatasetFiles, datasetReader, Fault, isUrl, TextCursor, utf8Text } from './verify-files';
-import { checkJournal, type GiftEntries } from './verify-journal';
+import { DatasetFiles, datasetReader, Fault, isUrl } from './verify-files';
+import { GiftEntries, journalPass } from './verify-journal';
+import { checkLedgerPages, ledgerPagesFault, type LedgerPages } from './verify-ledger-pages';
 import { isId, isIdOrNull, isText, shapeOf, type FieldRule } from './shape';
 
 export interface VerifyOptions {
@@ -73,16 +74,46 @@ const PUBLISHED_RECORD_RULES: FieldRule<PublishedRecord>[] = [
 
 const ndjsonLines = (text: string) => text.split('\n').filter((line) => line.trim()).map((line) => JSON.parse(line) as unknown);
 
-// Each committed entry's published record against its commitment in the chain, then every published
-// allocation and payment against the record its entry committed to (a file rewritten with its hash is still caught).
-async function checkRecords(files: DatasetFiles, checkpoint: Checkpoint, commitments: Map<number, string>, journal: GiftEntries): Promise<{ summary: string; records: Map<number, PublishedRecord>; contributions: ContributionTally }> {
+// records.ndjson read and each line's shape checked, in entry order (checked against the commitments once the journal is known).
+async function readRecords(files: DatasetFiles): Promise<Map<number, PublishedRecord>> {
   const records = new Map<number, PublishedRecord>();
   for (const raw of ndjsonLines(await files.text(FILES.records))) {
     const published = shapeOf(raw, PUBLISHED_RECORD_RULES);
     if (typeof published === 'string') throw new Fault(null, FILES.records, `not a public record: ${published}`);
+    records.set(published.entry_id, published);
+  }
+  return records;
+}
+
+// The latest record of each contribution (records are in entry order), each subject once.
+function latestContributions(records: Map<number, PublishedRecord>): Map<number, PublishedRecord> {
+  const latest = new Map<number, PublishedRecord>();
+  for (const r of records.values()) if (r.kind === 'contribution' && r.subject_id !== null) latest.set(r.subject_id, r);
+  return latest;
+}
+
+/** What is checked while the journal is: the records read, and the ledger pages and contributions.csv against them. */
+interface BeforeJournal {
+  records: Map<number, PublishedRecord>;
+  /** The latest contribution records no ledger page has shown yet. */
+  unshown: Map<number, PublishedRecord>;
+  ledger: LedgerPages;
+}
+
+async function checkBeforeJournal(files: DatasetFiles, pages: readonly string[]): Promise<BeforeJournal> {
+  const records = await readRecords(files);
+  const unshown = latestContributions(records);
+  return { records, unshown, ledger: await checkLedgerPages(files, pages, unshown) };
+}
+
+// Each committed entry's published record against its commitment in the chain, then every published
+// allocation and payment against the record its entry committed to (a file rewritten with its hash is still caught),
+// then the ledger pages' rows against the journal.
+async function checkRecords(files: DatasetFiles, pages: readonly string[], early: BeforeJournal, commitments: Map<number, string>, gifts: GiftEntries): Promise<string> {
+  const { records, unshown, ledger } = early;
+  for (const published of records.values()) {
     const fault = await recordFault(published, commitments.get(published.entry_id), sha256Hex);
     if (fault) throw new Fault(published.entry_id, FILES.records, fault);
-    records.set(published.entry_id, published);
   }
   for (const entryId of commitments.keys()) {
     if (!records.has(entryId)) throw new Fault(entryId, FILES.records, 'the entry commits to a public record that is not published');
@@ -102,50 +133,14 @@ async function checkRecords(files: DatasetFiles, checkpoint: Checkpoint, commitm
     const missing = [...records.values()].find((r) => r.kind === kind && r.record !== null && !seen.has(r.entry_id));
     if (missing) throw new Fault(missing.entry_id, file, `the committed ${kind} of entry #${missing.entry_id} is not listed`);
   }
-  // The latest record of each contribution (records are in entry order) against every ledger page.
-  const latest = new Map<number, PublishedRecord>();
-  for (const r of records.values()) if (r.kind === 'contribution' && r.subject_id !== null) latest.set(r.subject_id, r);
-  const pages = ledgerPagesIn(checkpoint.files.map((f) => f.path));
-  // The entry a contribution's fault names: its latest record's, else the one that posted it.
-  const entryOf = (row: PublicContribution) => latest.get(row.id)?.entry_id ?? journal.entryOf(row.id) ?? null;
-  // contributions.csv lists the same rows as the ledger pages, in the same order, through the one CSV writer:
-  // streamed, and compared a page at a time.
-  const { shownCount, contributions } = await files.check(FILES.contributionsCsv, async (text) => {
-    const csv = new TextCursor(text[Symbol.asyncIterator]());
-    // The CSV row at the cursor, for a fault (up to a generous length: a row is a few hundred characters).
-    const foundRow = async () => csvRows(await csv.peek(1 << 16)).next().value as string | undefined;
-    if (!(await csv.take(csvRow(CONTRIBUTION_CSV_HEADER)))) throw new Fault(null, FILES.contributionsCsv, 'the header row is not the dataset\'s');
-    let shown = 0;
-    // The ledger's figures, from the rows just checked, for summary.json and areas.json.
-    const tally = new ContributionTally();
-    for await (const { path: page, bytes } of files.inOrder(pages)) {
-      const rows = JSON.parse(utf8Text(bytes)) as PublicContribution[];
-      const csvOf = rows.map((row) => csvRow(CONTRIBUTION_CSV_HEADER.map((key) => row[key])));
-      for (const row of rows) {
-        const fault = contributionFault(row, latest.get(row.id)) ?? journal.difference(row);
-        if (fault) throw new Fault(entryOf(row), page, `contribution ${row.receipt_code} ${fault}`);
-        tally.add(row);
-      }
-      if (!(await csv.take(csvOf.join('')))) {
-        for (const [i, row] of rows.entries()) {
-          if (await csv.take(csvOf[i]!)) continue;
-          throw new Fault(entryOf(row), FILES.contributionsCsv, `the row of contribution ${row.receipt_code} differs from its committed record and the journal (found ${JSON.stringify((await foundRow()) ?? null)})`);
-        }
-      }
-      for (const row of rows) if (latest.delete(row.id)) shown++;
-    }
-    const extra = await foundRow();
-    if (extra !== undefined) throw new Fault(null, FILES.contributionsCsv, `a row no ledger page lists: ${JSON.stringify(extra)}`);
-    return { shownCount: shown, contributions: tally };
-  });
-  const unlisted = latest.values().next().value;
+  // The entry a contribution's fault names: its latest record's (looked up only for a fault), else the one that posted it.
+  const recordEntryOf = (id: number) => [...records.values()].filter((r) => r.kind === 'contribution' && r.subject_id === id).at(-1)?.entry_id;
+  const fault = await ledgerPagesFault(files, pages, ledger, gifts, recordEntryOf);
+  if (fault) throw fault;
+  const unlisted = unshown.values().next().value;
   if (unlisted) throw new Fault(unlisted.entry_id, FILES.records, `the committed contribution #${unlisted.subject_id} is on no ledger page`);
   const withdrawn = [...records.values()].filter((r) => r.record === null).length;
-  return {
-    summary: `${records.size.toLocaleString('en')} public records against their commitments (${withdrawn} withdrawn), and the allocations, payments and ${shownCount.toLocaleString('en')} contributions they show (ledger pages and contributions.csv)`,
-    records,
-    contributions,
-  };
+  return `${records.size.toLocaleString('en')} public records against their commitments (${withdrawn} withdrawn), and the allocations, payments and ${ledger.shownCount.toLocaleString('en')} contributions they show (ledger pages and contributions.csv)`;
 }
 
 // Each house in houses.json against its committed registration, head, stages and photos, and its own
@@ -260,20 +255,23 @@ export async function verifyDataset(source: string, options: VerifyOptions | Ver
     if (signed.size !== checkpoint.entry_count || fields.chain !== checkpoint.head_hash) throw new Fault(null, LOG_FILES.checkpoint, 'the signed checkpoint and checkpoint.json disagree on the entry count or head hash');
     checked.push(`signed checkpoint of ${signed.size.toLocaleString('en')} entries by ${policy.logKey.name}${trust.key ? '' : ' (key as named by the dataset itself: pin it with --key)'}${policy.threshold ? ` and ${policy.threshold} witness(es)` : ''}`);
 
-    // The Merkle tree rebuilt from the journal: its tiles and entry bundles must be the published ones.
+    // The journal on the second core (where there is one to start), the ledger pages and records on this one
+    // meanwhile; their faults are named in the order of the checks, the journal's first.
+    const pages = ledgerPagesIn(checkpoint.files.map((f) => f.path));
+    const early = checkBeforeJournal(files, pages);
+    early.catch(() => {}); // awaited after the journal's checks; this only keeps an early fault from being reported twice
+    // Then every listed file no check reads, hashed while the journal still runs (a fault named last, as before).
+    const restHashed = early.then(() => files.rest(checkpoint.journal_chunks)).then(() => undefined, (error: unknown) => error);
     // A copy made from the file list alone has no tile/ folder: the root is still recomputed from the journal.
     const tilesPresent = isUrl(source) || existsSync(join(source, 'tile'));
-    const compareFile = (path: string, bytes: Uint8Array) => {
-      if (!tilesPresent) return undefined;
-      const check = files.bytes(path).then((published) => {
-        if (!Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).equals(published)) throw new Fault(null, path, 'differs from the tree the journal gives');
-      }, (error: unknown) => { throw error instanceof Fault ? error : new Fault(null, path, 'missing from the log'); });
-      check.catch(() => {}); // awaited by the journal pass; this only keeps an early failure from being reported twice
-      return check;
-    };
-    const { counters, commitments, gifts, tree } = await checkJournal(files, checkpoint.journal_chunks, state, compareFile, (entries) => onProgress?.(entries, checkpoint.entry_count));
+    const journal = await journalPass({ source, files: checkpoint.files, chunks: checkpoint.journal_chunks, tilesPresent }, (entries) => onProgress?.(entries, checkpoint.entry_count));
+    Object.assign(state, journal.state);
+    if (!journal.pass) throw new Fault(journal.fault!.entryId, journal.fault!.file, journal.fault!.reason);
+    const { counters, commitments, tree } = journal.pass;
+    const gifts = new GiftEntries(journal.pass.gifts);
     checked.push(`hash chain of ${state.count.toLocaleString('en')} entries`);
-    if (tree.size !== signed.size || !sameHash(tree.root(), signed.root)) throw new Fault(null, LOG_FILES.checkpoint, `the journal's Merkle root ${toBase64(tree.root())} is not the signed root ${toBase64(signed.root)}`);
+    // The Merkle tree rebuilt from the journal: its tiles and entry bundles are the published ones (checked in the pass).
+    if (tree.size !== signed.size || !sameHash(tree.root, signed.root)) throw new Fault(null, LOG_FILES.checkpoint, `the journal's Merkle root ${toBase64(tree.root)} is not the signed root ${toBase64(signed.root)}`);
     checked.push(tilesPresent ? 'Merkle root, tiles and entry bundles of the transparency log' : 'Merkle root recomputed from the journal (this copy has no tile/ folder)');
 
     const history = await verifyHistory(read, await readText(read, LOG_FILES.history), signed, { ...policy, threshold: 0 }).catch(logFault(LOG_FILES.history));
@@ -288,8 +286,10 @@ export async function verifyDataset(source: string, options: VerifyOptions | Ver
     if (mismatch) throw new Fault(mismatch.entryId, FILES.checkpoint, mismatch.reason);
     checked.push('checkpoint head hash, entry count, account balances and totals');
 
-    const { summary: recordsChecked, records, contributions } = await checkRecords(files, checkpoint, commitments, gifts);
-    checked.push(recordsChecked);
+    const before = await early;
+    checked.push(await checkRecords(files, pages, before, commitments, gifts));
+    const { records } = before;
+    const contributions = before.ledger.tally;
 
     const houses = JSON.parse(await files.text(FILES.houses)) as PublicHouse[];
     checked.push(await checkHouses(files, houses, records));
@@ -310,7 +310,9 @@ export async function verifyDataset(source: string, options: VerifyOptions | Ver
     checked.push(`counters and funding of ${houses.length.toLocaleString('en')} houses`);
 
     checked.push(await checkDerived(files, checkpoint, houses, contributions, counters));
-    checked.push(`SHA-256 of ${(await files.rest()).toLocaleString('en')} files`);
+    const restFault = await restHashed;
+    if (restFault) throw restFault;
+    checked.push(`SHA-256 of ${checkpoint.files.length.toLocaleString('en')} files`);
     return { ok: true, entries: state.count, headHash: state.headHash, checked };
   } catch (error) {
     const fault = error instanceof Fault ? { entryId: error.entryId, file: error.file, reason: error.message } : { entryId: null, file: '', reason: String((error as Error)?.message ?? error) };

@@ -2,12 +2,14 @@
 // (a schema library costs seconds over a million lines), then folded into the chain, the balances, the
 // house counters and the Merkle tree, keeping per entry only what later checks need, in compact form.
 import { effectsOf, type Counters } from '../ledger/effects';
-import { canonicalOfRecord, checkRecord, linesOfRecord, type ChainState, type JournalRecord } from './chain';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { canonicalOfRecord, checkRecord, linesOfRecord, startChain, type ChainState, type JournalRecord } from './chain';
 import { sha256Hex } from './files';
-import type { PublicContribution } from './format';
-import { hashLeaf } from './tlog/merkle';
+import type { DatasetFile, PublicContribution } from './format';
+import { hashLeaf, type Hash } from './tlog/merkle';
 import { bundleRecord, concatHashes, entriesPath, TileBuilder, tilePath, TILE_WIDTH } from './tlog/tiles';
-import { Fault, type DatasetFiles } from './verify-files';
+import { DatasetFiles, Fault, hashFault } from './verify-files';
+import { parseUtf8Json } from './utf8-json';
 import { isHex64, isId, isIdOrNull, isText, isTextOrNull, shapeOf, type FieldRule } from './shape';
 
 // One `[account, house_id, area_id, contribution_id, amount_vnd]` line, amounts whole đồng.
@@ -38,14 +40,36 @@ export function journalRecordOf(value: unknown): JournalRecord | string {
   return record;
 }
 
+/** What a ledger page's row says of the journal. */
+export type JournalFields = Pick<PublicContribution, 'id' | 'entry_id' | 'entry_hash' | 'reversed_by_entry_id'>;
+
+/** GiftEntries as plain data. */
+export interface GiftData {
+  postedBy: Map<number, number>;
+  reversedBy: Map<number, number>;
+  hashes: Uint8Array;
+}
+
 /**
  * What the journal says of each contribution (the entry that posted it, that entry's hash, the reversal
  * that undid it), for checking the ledger pages: numbers in maps and hashes as bytes, not a million objects.
  */
 export class GiftEntries {
-  private readonly postedBy = new Map<number, number>();
-  private readonly reversedBy = new Map<number, number>();
-  private hashes = Buffer.alloc(32 * 4096);
+  private readonly postedBy: Map<number, number>;
+  private readonly reversedBy: Map<number, number>;
+  private hashes: Buffer;
+
+  /** Empty, or rebuilt from `data()` of one made in another thread. */
+  constructor(data?: GiftData) {
+    this.postedBy = data?.postedBy ?? new Map();
+    this.reversedBy = data?.reversedBy ?? new Map();
+    this.hashes = data ? Buffer.from(data.hashes.buffer, data.hashes.byteOffset, data.hashes.length) : Buffer.alloc(32 * 4096);
+  }
+
+  /** What a worker thread sends back (maps and bytes copy across threads; a class does not). */
+  data(): GiftData {
+    return { postedBy: this.postedBy, reversedBy: this.reversedBy, hashes: this.hashes };
+  }
 
   // Folds in one checked record (entry ids run 1, 2, 3 ... so the hash of entry n sits at (n - 1) * 32).
   add(record: JournalRecord): void {
@@ -60,10 +84,19 @@ export class GiftEntries {
     return this.postedBy.get(contributionId);
   }
 
+  /** Whether a row's compact journal fields (NaN for null) are what the journal says; `difference` words it. */
+  shows(contributionId: number, entryId: number, hash: Uint8Array | null, reversedBy: number): boolean {
+    const entry = this.postedBy.get(contributionId);
+    if (entry === undefined) return Number.isNaN(entryId) && hash === null && Number.isNaN(reversedBy);
+    const reversal = this.reversedBy.get(entry);
+    return entryId === entry && hash !== null && this.hashes.subarray((entry - 1) * 32, entry * 32).equals(hash)
+      && (reversal === undefined ? Number.isNaN(reversedBy) : reversedBy === reversal);
+  }
+
   // A ledger page's row against the journal: its entry, that entry's hash and its reversal.
-  difference(shown: PublicContribution): string | undefined {
+  difference(shown: JournalFields): string | undefined {
     const entry = this.postedBy.get(shown.id);
-    const expected: [keyof PublicContribution, string | number | null][] = [
+    const expected: [keyof JournalFields, string | number | null][] = [
       ['entry_id', entry ?? null],
       ['entry_hash', entry === undefined ? null : this.hashes.toString('hex', (entry - 1) * 32, entry * 32)],
       ['reversed_by_entry_id', entry === undefined ? null : this.reversedBy.get(entry) ?? null],
@@ -80,36 +113,52 @@ export interface JournalPass {
   counters: Counters;
   commitments: Map<number, string>;
   gifts: GiftEntries;
-  tree: TileBuilder;
+  /** The Merkle tree the journal gives: its size and root. */
+  tree: { size: number; root: Hash };
 }
 
 /** Compares a tile or entry bundle the journal gives with the published one (a no-op for a copy without tile/). */
-export type CompareFile = (path: string, bytes: Uint8Array) => Promise<void> | undefined;
+type CompareFile = (path: string, bytes: Uint8Array) => Promise<void> | undefined;
+
+// Tiles and entry bundles against the published ones, read as the journal reaches them (none in a copy without tile/).
+function tileComparer(files: DatasetFiles, tilesPresent: boolean): CompareFile {
+  return (path, bytes) => {
+    if (!tilesPresent) return undefined;
+    const check = files.bytes(path).then((published) => {
+      if (!Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).equals(published)) throw new Fault(null, path, 'differs from the tree the journal gives');
+    }, (error: unknown) => { throw error instanceof Fault ? error : new Fault(null, path, 'missing from the log'); });
+    check.catch(() => {}); // awaited by the journal pass; this only keeps an early failure from being reported twice
+    return check;
+  };
+}
+
+const NEWLINE = 0x0a;
+const OPEN_BRACE = 0x7b;
 
 // Pending tile comparisons are awaited between pieces of a chunk, so reading them overlaps the journal
 // without piling up.
 const TILE_CHECKS_IN_FLIGHT = 32;
 
 /** Streams every journal chunk once: lines checked in order, each chunk's bytes against its listed SHA-256. */
-export async function checkJournal(files: DatasetFiles, chunks: readonly string[], state: ChainState, compareFile: CompareFile, onProgress: (entries: number) => void): Promise<JournalPass> {
+async function checkJournal(files: DatasetFiles, chunks: readonly string[], state: ChainState, compareFile: CompareFile, onProgress: (entries: number) => void): Promise<JournalPass> {
   const tileChecks: Promise<void>[] = [];
   const compare = (path: string, bytes: Uint8Array) => {
     const check = compareFile(path, bytes);
     if (check) tileChecks.push(check);
   };
   const tree = new TileBuilder((t) => compare(tilePath(t.level, t.index), concatHashes(t.hashes)));
-  const pass: JournalPass = { counters: { houses: new Map(), pools: new Map() }, commitments: new Map(), gifts: new GiftEntries(), tree };
+  const pass = { counters: { houses: new Map(), pools: new Map() }, commitments: new Map<number, string>(), gifts: new GiftEntries() };
   let bundle: Uint8Array[] = [];
   for (const path of chunks) {
     // A chunk the file list leaves out has no listed SHA-256 to hold it to.
-    if (!files.lists(path)) throw new Fault(null, path, 'the file differs from the SHA-256 in the checkpoint');
+    if (!files.lists(path)) throw hashFault(path);
     let lineNo = 0;
-    const handle = (line: string) => {
+    const handle = (line: Buffer) => {
       lineNo++;
-      if (!line.trim()) return;
+      if (line[0] !== OPEN_BRACE && !line.toString('utf8').trim()) return;
       let parsed: JournalRecord | string;
       try {
-        parsed = journalRecordOf(JSON.parse(line));
+        parsed = journalRecordOf(parseUtf8Json(line));
       } catch (error) {
         parsed = (error as Error).message;
       }
@@ -129,22 +178,79 @@ export async function checkJournal(files: DatasetFiles, chunks: readonly string[
         bundle = [];
       }
     };
-    let pending = '';
-    for await (const text of files.textStream(path)) {
-      pending += text;
+    // Lines split on the bytes and each parsed from its own bytes (see utf8-json.ts), not sliced from a
+    // decoded megabyte of text, which JSON.parse reads several times slower.
+    let rest = Buffer.alloc(0);
+    for await (const piece of files.stream(path)) {
+      const bytes = Buffer.concat([rest, piece]);
       let start = 0;
-      for (let end = pending.indexOf('\n'); end !== -1; end = pending.indexOf('\n', start)) {
-        handle(pending.slice(start, end));
+      for (let end = bytes.indexOf(NEWLINE); end !== -1; end = bytes.indexOf(NEWLINE, start)) {
+        handle(bytes.subarray(start, end));
         start = end + 1;
       }
-      pending = pending.slice(start);
+      rest = bytes.subarray(start);
       if (tileChecks.length > TILE_CHECKS_IN_FLIGHT) await Promise.all(tileChecks.splice(0));
     }
-    handle(pending);
+    handle(rest);
     onProgress(state.count);
   }
   for (const t of tree.partials()) compare(tilePath(t.level, t.index, t.hashes.length), concatHashes(t.hashes));
   if (bundle.length > 0) compare(entriesPath(Math.floor(tree.size / TILE_WIDTH), bundle.length), Buffer.concat(bundle));
   await Promise.all(tileChecks);
-  return pass;
+  return { ...pass, tree: { size: tree.size, root: tree.root() } };
+}
+
+/** What the journal pass needs: where the dataset is, its file list, the chunks in order, whether tiles are published. */
+export interface JournalJob {
+  source: string;
+  files: DatasetFile[];
+  chunks: string[];
+  tilesPresent: boolean;
+}
+
+/** The journal pass's answer as plain data (it crosses threads): the chain so far, and the pass or its fault. */
+export interface JournalOutcome {
+  state: ChainState;
+  pass?: Omit<JournalPass, 'gifts'> & { gifts: GiftData };
+  fault?: { entryId: number | null; file: string; reason: string };
+}
+
+// Runs the journal pass and words its outcome as data.
+async function journalOutcome(job: JournalJob, onProgress: (entries: number) => void): Promise<JournalOutcome> {
+  const state = startChain();
+  const files = new DatasetFiles(job.source, job.files);
+  try {
+    const pass = await checkJournal(files, job.chunks, state, tileComparer(files, job.tilesPresent), onProgress);
+    return { state, pass: { ...pass, gifts: pass.gifts.data() } };
+  } catch (error) {
+    if (error instanceof Fault) return { state, fault: { entryId: error.entryId, file: error.file, reason: error.message } };
+    throw error;
+  }
+}
+
+const JOURNAL_TASK = 'an-cu:journal-pass';
+
+// A worker thread can load this module only from a bundle (verify.mjs, the npm script's build); from
+// TypeScript sources (tests, tsx) the pass runs in this thread.
+const bundled = /\.m?js$/.test(new URL(import.meta.url).pathname);
+
+/**
+ * The journal pass on the second core when there is a bundle to start it from, so the ledger pages and
+ * the other files are checked meanwhile on this one.
+ */
+export function journalPass(job: JournalJob, onProgress: (entries: number) => void): Promise<JournalOutcome> {
+  if (!bundled) return journalOutcome(job, onProgress);
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL(import.meta.url), { workerData: { task: JOURNAL_TASK, job } });
+    worker.on('message', (message: { progress: number } | { done: JournalOutcome }) => ('done' in message ? resolve(message.done) : onProgress(message.progress)));
+    worker.on('error', reject);
+    worker.on('exit', (code) => reject(new Error(`the journal check stopped before its answer (exit code ${code})`)));
+  });
+}
+
+// In the worker thread started above: the pass, its progress and its outcome posted back.
+if (!isMainThread && (workerData as { task?: string } | null)?.task === JOURNAL_TASK) {
+  const port = parentPort!;
+  const { job } = workerData as { job: JournalJob };
+  await journalOutcome(job, (entries) => port.postMessage({ progress: entries })).then((done) => port.postMessage({ done }));
 }
