@@ -5,7 +5,9 @@ import { sha256 } from './sha256';
 
 export type Hash = Uint8Array;
 
-const LEAF = new Uint8Array([0]);
+/** The byte a leaf's hash input starts with (an inner node's starts with 1). */
+export const LEAF_PREFIX = 0;
+const LEAF = new Uint8Array([LEAF_PREFIX]);
 const NODE = new Uint8Array([1]);
 
 /** MTH of the empty tree: SHA-256 of nothing. */

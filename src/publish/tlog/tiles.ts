@@ -66,9 +66,13 @@ export function splitHashes(bytes: Uint8Array): Hash[] {
   return out;
 }
 
+/** The largest entry a bundle's 16-bit length prefix allows, and the error past it. */
+export const MAX_ENTRY_BYTES = 0xffff;
+export const tooLong = (bytes: number) => new Error(`a log entry of ${bytes} bytes is over the 65,535 an entry bundle allows`);
+
 /** One length-prefixed entry of an entry bundle (big-endian uint16 length, then the bytes). */
 export function bundleRecord(entry: Uint8Array): Uint8Array {
-  if (entry.length > 0xffff) throw new Error(`a log entry of ${entry.length} bytes is over the 65,535 an entry bundle allows`);
+  if (entry.length > MAX_ENTRY_BYTES) throw tooLong(entry.length);
   const out = new Uint8Array(2 + entry.length);
   out[0] = entry.length >> 8;
   out[1] = entry.length & 255;
