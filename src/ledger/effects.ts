@@ -17,7 +17,7 @@ export interface Effects {
   lots: Map<string, { poolKey: PoolKey; contributionId: number; deltaVnd: Vnd }>;
 }
 
-function houseEffect(effects: Effects, houseId: number): HouseEffect {
+function houseEffect(effects: Counters, houseId: number): HouseEffect {
   let found = effects.houses.get(houseId);
   if (!found) {
     found = { allocatedVnd: 0, cashAllocatedVnd: 0, disbursedVnd: 0, stateAllocatedVnd: 0, statePaidVnd: 0 };
@@ -26,10 +26,15 @@ function houseEffect(effects: Effects, houseId: number): HouseEffect {
   return found;
 }
 
+/** The counters alone, without per-gift lots: what the dataset verifier folds a million entries into. */
+export type Counters = Pick<Effects, 'houses' | 'pools'> & { lots?: Effects['lots'] };
+
 // Derives every counter change from the lines alone, so a reversal (negated lines) undoes them
 // and ledger:verify can recompute the counters from the journal with the same function.
-export function effectsOf(lines: Iterable<JournalLine>, into?: Effects): Effects {
-  const effects: Effects = into ?? { houses: new Map(), pools: new Map(), lots: new Map() };
+export function effectsOf(lines: Iterable<JournalLine>): Effects;
+export function effectsOf<T extends Counters>(lines: Iterable<JournalLine>, into: T): T;
+export function effectsOf(lines: Iterable<JournalLine>, into?: Counters): Counters {
+  const effects: Counters = into ?? { houses: new Map(), pools: new Map(), lots: new Map() };
   for (const item of lines) {
     const credit = -item.amountVnd;
     switch (item.account) {
@@ -61,7 +66,7 @@ export function effectsOf(lines: Iterable<JournalLine>, into?: Effects): Effects
         const pool = effects.pools.get(key) ?? { areaId, deltaVnd: 0 };
         pool.deltaVnd += credit;
         effects.pools.set(key, pool);
-        if (item.contributionId !== null) {
+        if (effects.lots && item.contributionId !== null) {
           const lotKey = `${key}|${item.contributionId}`;
           const lot = effects.lots.get(lotKey) ?? { poolKey: key, contributionId: item.contributionId, deltaVnd: 0 };
           lot.deltaVnd += credit;

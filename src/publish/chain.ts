@@ -81,12 +81,20 @@ export function startChain(): ChainState {
 }
 
 // Checks one record against the chain so far and folds it in; returns the fault, if any. A caller that
-// needs the canonical text too (the Merkle leaf) passes it in, so a million entries render it once each.
-export async function checkRecord(state: ChainState, record: JournalRecord, sha256: Sha256Hex, canonical = canonicalOfRecord(record)): Promise<ChainFault | undefined> {
+// needs the canonical text too (the Merkle leaf) passes it in, so a million entries render it once each;
+// with a synchronous SHA-256 the answer is synchronous too (no promise per entry).
+export function checkRecord(state: ChainState, record: JournalRecord, sha256: (text: string) => string, canonical?: string): ChainFault | undefined;
+export function checkRecord(state: ChainState, record: JournalRecord, sha256: Sha256Hex, canonical?: string): Promise<ChainFault | undefined> | ChainFault | undefined;
+export function checkRecord(state: ChainState, record: JournalRecord, sha256: Sha256Hex, canonical = canonicalOfRecord(record)): Promise<ChainFault | undefined> | ChainFault | undefined {
   const expectedId = state.count + 1;
   if (record.id !== expectedId) return { entryId: record.id, reason: `expected entry #${expectedId} next, found #${record.id}` };
   if (record.prev_hash !== state.headHash) return { entryId: record.id, reason: 'prev_hash does not match the hash of the entry before it' };
-  const hash = await sha256(`${state.headHash}\n${canonical}`);
+  const hash = sha256(`${state.headHash}\n${canonical}`);
+  return typeof hash === 'string' ? foldRecord(state, record, hash) : hash.then((known) => foldRecord(state, record, known));
+}
+
+// The checks that follow the entry's hash (the hash itself, whole đồng, balanced lines), then the fold.
+function foldRecord(state: ChainState, record: JournalRecord, hash: string): ChainFault | undefined {
   if (hash !== record.hash) return { entryId: record.id, reason: 'hash does not match the entry content' };
   let sum = 0n;
   for (const [account, , , , amountVnd] of record.lines) {

@@ -9,9 +9,10 @@ const FORMULA_START = /^[\s]*[=+\-@]|^[\t\r]/;
 // One field: formula-safe, quoted only when it needs it, any quote inside doubled.
 export function csvField(value: CsvValue): string {
   if (value === null) return '';
-  const text = String(value);
-  const safe = typeof value === 'string' && FORMULA_START.test(text) ? `'${text}` : text;
-  return /[",\r\n]/.test(safe) || safe !== text ? `"${safe.replace(/"/g, '""')}"` : safe;
+  // A number or boolean is never a formula and never holds a quote, comma or line break.
+  if (typeof value !== 'string') return String(value);
+  const safe = FORMULA_START.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) || safe !== value ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
 // One row, ended by CRLF.

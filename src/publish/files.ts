@@ -1,4 +1,5 @@
 // Writing the dataset's files: buffered appends, and each file's size and SHA-256 recorded for the checkpoint.
+import * as crypto from 'node:crypto';
 import { createHash, type Hash } from 'node:crypto';
 import { copyFile, link, mkdir, open, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -89,8 +90,11 @@ export class JsonArraySink {
 /** The checkpoint's file list, sorted by name so two publishes of the same files list them alike (by name, not page: see ledgerPagesIn). */
 export const manifestOrder = (files: readonly DatasetFile[]): DatasetFile[] => files.slice().sort((a, b) => a.path.localeCompare(b.path));
 
+// Node's one-shot hash (20.12+) where there is one: for a million short texts it costs a fraction of createHash's.
+const oneShot = (crypto as { hash?: typeof crypto.hash }).hash;
+
 export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return oneShot ? oneShot('sha256', text, 'hex') : createHash('sha256').update(text).digest('hex');
 }
 
 /** What a publish changed against the last one: paths written anew or gone; every other file is the last publish's, linked. */

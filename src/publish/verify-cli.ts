@@ -6,7 +6,8 @@ import { LOG_FILES } from './tlog/history';
 import { splitBundle, entriesPath, TILE_WIDTH } from './tlog/tiles';
 import { checkConsistency, checkInclusion, openCheckpoint, parseSaved, readText, trustPolicy, verifyHistory, LogFault } from './tlog/verify-log';
 import { toBase64 } from './tlog/sha256';
-import { datasetReader, verifyDataset } from './verify-dataset';
+import { verifyDataset } from './verify-dataset';
+import { datasetReader } from './verify-files';
 
 export const USAGE = `Usage: <verifier> <folder or URL> [--key <fund verifier key>] [--witness <key> ... --threshold N]
        [--since <saved checkpoint file, "size root" or root hash> [--quick]] [--entry <id> | --receipt <code>]

@@ -388,6 +388,11 @@ export function chainSuite(driver: string, fresh: FreshDb): void {
         [FILES.giving360, (t) => t.replace(/"amountAwarded":(\d+)/, (_, n: string) => `"amountAwarded":${Number(n) + 1}`), /360giving\.json.*amountAwarded/],
         [FILES.areas, (t) => t.replace(/"pool_vnd":(\d+)/, (_, n: string) => `"pool_vnd":${Number(n) + 1}`), /areas\.json.*pool_vnd/],
         [FILES.summary, (t) => t.replace(/"cash_contributions":(\d+)/, (_, n: string) => `"cash_contributions":${Number(n) + 1}`), /summary\.json.*cash_contributions/],
+        // The journal is checked in a worker thread here, the ledger pages meanwhile: each still names its fault.
+        [FILES.journalChunk(1), (t) => t.replace('"kind":"contribution"', '"kind":"contributiom"'), /journal entry #\d+ .*hash does not match the entry content/],
+        [FILES.ledgerPage(1), (t) => t.replace('Người 1', 'Người khác'), /contributions\/0001\.json.*committed record/],
+        [FILES.ledgerPage(1), (t) => t.replace(/"entry_hash":"[0-9a-f]{64}"/, `"entry_hash":"${'0'.repeat(64)}"`), /contributions\/0001\.json.*entry_hash is "0{64}", the journal says/],
+        [FILES.contributionsCsv, (t) => t.replace('Người 1', 'Người khác'), /row of contribution .* differs/],
       ];
       for (const [file, edit, reason] of forgeries) {
         const forged = join(root, `standalone-${file.replace(/\W/g, '_')}`);

@@ -5,7 +5,9 @@ import { sha256 } from './sha256';
 
 export type Hash = Uint8Array;
 
-const LEAF = new Uint8Array([0]);
+/** The byte a leaf's hash input starts with (an inner node's starts with 1). */
+export const LEAF_PREFIX = 0;
+const LEAF = new Uint8Array([LEAF_PREFIX]);
 const NODE = new Uint8Array([1]);
 
 /** MTH of the empty tree: SHA-256 of nothing. */
@@ -199,11 +201,17 @@ export class CompactRange {
     return range;
   }
 
-  append(leaf: Hash): void {
+  /** Appends a leaf; returns the perfect subtrees it completed (of 2, 4, 8 ... leaves, ending at it), for tiles. */
+  append(leaf: Hash): Hash[] {
+    const formed: Hash[] = [];
     let hash = leaf;
-    for (let n = this.size; odd(n); n = half(n)) hash = hashChildren(this.peaks.pop()!, hash);
+    for (let n = this.size; odd(n); n = half(n)) {
+      hash = hashChildren(this.peaks.pop()!, hash);
+      formed.push(hash);
+    }
     this.peaks.push(hash);
     this.size++;
+    return formed;
   }
 
   root(): Hash {

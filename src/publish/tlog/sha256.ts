@@ -66,9 +66,8 @@ const nodeCrypto = (globalThis as { process?: { getBuiltinModule?: (id: string) 
 /** SHA-256 of the concatenation of the given byte arrays: Node's where there is one, else sha256Js (the same bytes). */
 export const sha256: (...parts: Uint8Array[]) => Uint8Array = nodeCrypto
   ? (...parts) => {
-    const hash = nodeCrypto.createHash('sha256');
-    for (const part of parts) hash.update(part);
-    return new Uint8Array(hash.digest());
+    const digest = nodeCrypto.hash ? nodeCrypto.hash('sha256', parts.length === 1 ? parts[0]! : Buffer.concat(parts), 'buffer') : parts.reduce((hash, part) => hash.update(part), nodeCrypto.createHash('sha256')).digest();
+    return new Uint8Array(digest.buffer, digest.byteOffset, digest.length);
   }
   : sha256Js;
 

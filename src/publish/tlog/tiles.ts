@@ -66,9 +66,13 @@ export function splitHashes(bytes: Uint8Array): Hash[] {
   return out;
 }
 
+/** The largest entry a bundle's 16-bit length prefix allows, and the error past it. */
+export const MAX_ENTRY_BYTES = 0xffff;
+export const tooLong = (bytes: number) => new Error(`a log entry of ${bytes} bytes is over the 65,535 an entry bundle allows`);
+
 /** One length-prefixed entry of an entry bundle (big-endian uint16 length, then the bytes). */
 export function bundleRecord(entry: Uint8Array): Uint8Array {
-  if (entry.length > 0xffff) throw new Error(`a log entry of ${entry.length} bytes is over the 65,535 an entry bundle allows`);
+  if (entry.length > MAX_ENTRY_BYTES) throw tooLong(entry.length);
   const out = new Uint8Array(2 + entry.length);
   out[0] = entry.length >> 8;
   out[1] = entry.length & 255;
@@ -134,7 +138,8 @@ export class TileBuilder {
   }
 
   append(leaf: Hash): void {
-    this.range.append(leaf);
+    // A full tile's root is a subtree the compact range has just completed: no hash is computed twice.
+    const formed = this.range.append(leaf);
     let hash = leaf;
     for (let level = 0; ; level++) {
       const row = (this.rows[level] ??= []);
@@ -142,7 +147,7 @@ export class TileBuilder {
       if (row.length < TILE_WIDTH) return;
       const index = fullTiles(level, this.range.size) - 1;
       this.onFullTile({ level, index, hashes: row.slice() });
-      hash = perfectRoot(row);
+      hash = formed[TILE_HEIGHT * (level + 1) - 1]!;
       row.length = 0;
     }
   }
