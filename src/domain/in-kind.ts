@@ -36,10 +36,13 @@ export interface PricedItem {
   valueVnd: number;
 }
 
+// Made once: a number formatter costs far more to build than to use, and pages list many items.
+const quantityFormat = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 3 });
+
 // Quantity × unit price rounded to the đồng (a valuation, not money paid), checked against a typed total.
 export function priceItem(item: TypedItem, row: number, field: (part: 'UnitPrice' | 'Total') => string): PricedItem {
   const { quantity, unitPriceVnd, totalVnd } = item;
-  const quantityText = `${new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 3 }).format(quantity)} ${item.unit}`;
+  const quantityText = `${quantityFormat.format(quantity)} ${item.unit}`;
   if (unitPriceVnd === undefined && totalVnd === undefined) {
     throw new DomainError(400, 'invalid_field', `Dòng ${row}: nhập đơn giá hoặc thành tiền cho "${item.name}".`,
       `Row ${row}: enter the unit price or the line total for "${item.name}".`, { field: field('Total') });
@@ -62,7 +65,7 @@ export function priceItem(item: TypedItem, row: number, field: (part: 'UnitPrice
 
 // "20 bao × 100.000 ₫ = 2.000.000 ₫" for the recorder to check what was saved.
 export function describeItem(item: PricedItem): string {
-  const quantity = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 3 }).format(item.quantity);
+  const quantity = quantityFormat.format(item.quantity);
   return `${item.name}: ${quantity} ${item.unit} × ${formatVnd(item.unitPriceVnd)} = ${formatVnd(item.valueVnd)}`;
 }
 
