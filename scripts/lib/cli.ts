@@ -76,11 +76,22 @@ export function parseFlags(argv: string[], known: string[], usage = `Flags: ${kn
   return parsed.flags;
 }
 
+/** PostgreSQL's code for a missing table: the database was never migrated, or is behind the code. */
+const UNDEFINED_TABLE = '42P01';
+
+// The error and what it wraps: Drizzle's "Failed query" hides the driver's own error in `cause`.
+const causesOf = (error: unknown): unknown[] => (error ? [error, ...causesOf((error as { cause?: unknown }).cause)] : []);
+
 // A refusal prints its message in both languages and what to do; anything else its stack.
 export function describeError(error: unknown): string[] {
   if (error instanceof DomainError) return [`Lỗi: ${error.message}`, `Error: ${error.messageEn}`];
   if (error instanceof UsageError) return [error.message];
   const lines = [error instanceof Error ? (error.stack ?? error.message) : String(error)];
+  const causes = causesOf(error).slice(1);
+  for (const cause of causes) lines.push(`Caused by: ${cause instanceof Error ? cause.message : String(cause)}`);
+  if (causes.some((cause) => (cause as { code?: unknown }).code === UNDEFINED_TABLE)) {
+    lines.push('Cơ sở dữ liệu chưa có bảng hoặc chưa được cập nhật: chạy `npm run db:migrate` rồi thử lại. / The database has no tables yet, or is behind the code: run `npm run db:migrate`, then try again.');
+  }
   if (/ECONNREFUSED|connect/.test(String((error as Error)?.message ?? error))) {
     lines.push('Hint: is PostgreSQL running at DATABASE_URL? Start it, or unset DATABASE_URL to use the embedded database.');
   }
