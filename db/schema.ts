@@ -154,6 +154,8 @@ export const journalEntries = pgTable('journal_entries', {
   hash: text('hash').notNull(),
 }, (t) => [
   index('journal_entries_contribution_idx').on(t.contributionId),
+  // The cash book and the reconciliation read a month of entries at a time.
+  index('journal_entries_occurred_idx').on(t.occurredAt),
   check('journal_entries_kind_known', oneOf(t.kind, ENTRY_KINDS)),
 ]);
 
@@ -243,6 +245,8 @@ export const disbursements = pgTable('disbursements', {
   receiptKind: text('receipt_kind', { enum: receiptKinds }),
 }, (t) => [
   index('disbursements_house_idx').on(t.houseId),
+  // The cash book finds a payment's house from its journal entry, a line at a time.
+  index('disbursements_entry_idx').on(t.entryId),
   // NULL (an older record) passes a CHECK.
   check('disbursements_method_known', oneOf(t.method, paymentMethods)),
   check('disbursements_receipt_kind_known', oneOf(t.receiptKind, receiptKinds)),

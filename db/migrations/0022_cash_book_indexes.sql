@@ -1,0 +1,2 @@
+CREATE INDEX "disbursements_entry_idx" ON "disbursements" USING btree ("entry_id");--> statement-breakpoint
+CREATE INDEX "journal_entries_occurred_idx" ON "journal_entries" USING btree ("occurred_at");
