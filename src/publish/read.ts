@@ -23,8 +23,8 @@ export function datasetDir(): string {
 
 const cache = new Map<string, unknown>();
 let areaIndex: Map<string, PublicArea> | undefined;
-/** Where each house's line lies in houses.json: a few bytes a house instead of the parsed list. */
-let houseIndex: Map<string, [start: number, end: number]> | undefined;
+/** Where each house's line lies in houses.json, and each commune's house codes: a few bytes a house instead of the parsed list. */
+let houseIndex: HouseIndex | undefined;
 let seen: { dir: string; ino: number; mtimeMs: number; size: number } | undefined;
 
 // A new publish swapped in (another checkpoint.json, or another folder) empties the caches, so a
@@ -78,24 +78,13 @@ export const dataset = {
   campaign: () => readJson<PublicCampaign>(FILES.campaign),
   summary: () => readJson<Summary>(FILES.summary),
   areas: () => readJson<PublicArea[]>(FILES.areas),
-  houses: () => readJson<PublicHouse[]>(FILES.houses),
   house: (code: string) => readOnce<HouseDetail>(FILES.house(code)),
   /** One house of the list by its public code (for pages rendered on request): its one line of houses.json is read and parsed. */
-  houseByCode: (code: string): PublicHouse | undefined => {
-    const dir = datasetDir();
-    freshCache(dir);
-    houseIndex ??= houseLines(join(dir, FILES.houses));
-    const at = houseIndex.get(code);
-    if (!at) return undefined;
-    const fd = openSync(join(dir, FILES.houses), 'r');
-    try {
-      const bytes = Buffer.alloc(at[1] - at[0]);
-      readSync(fd, bytes, 0, bytes.length, at[0]);
-      return JSON.parse(bytes.toString('utf8')) as PublicHouse;
-    } finally {
-      closeSync(fd);
-    }
-  },
+  houseByCode: (code: string): PublicHouse | undefined => housesByCode([code])[0],
+  /** A commune's houses in list order (for pages rendered on request): only their lines are read and parsed. */
+  housesIn: (areaCode: string): PublicHouse[] => housesByCode(indexOfHouses().byArea.get(areaCode) ?? []),
+  /** The whole list parsed for one render and not kept, so a server holds no list that grows with the campaign. */
+  housesOnce: () => readOnce<PublicHouse[]>(FILES.houses),
   ledgerPage: (page: number) => readOnce<PublicContribution[]>(FILES.ledgerPage(page)),
   /** The signed checkpoints of every publish, oldest first. */
   logHistory: (): HistoryLine[] => {
@@ -105,18 +94,60 @@ export const dataset = {
   report: (period: string) => readOnce<SixMonthReport>(FILES.report(period)),
 };
 
-// houses.json is written one house a line ({"id":…,"code":"…",…}); each line's byte range by code, found without parsing the houses.
-function houseLines(path: string): Map<string, [number, number]> {
+/** Each house's byte range in houses.json by code, and each commune's house codes in list order. */
+interface HouseIndex {
+  lines: Map<string, [start: number, end: number]>;
+  byArea: Map<string, string[]>;
+}
+
+// The house index of the served publish, made once per publish.
+function indexOfHouses(): HouseIndex {
+  const dir = datasetDir();
+  freshCache(dir);
+  return (houseIndex ??= houseLines(join(dir, FILES.houses)));
+}
+
+// The houses with these codes (unknown codes left out), each read from its own line of houses.json.
+function housesByCode(codes: readonly string[]): PublicHouse[] {
+  const { lines } = indexOfHouses();
+  const found = codes.flatMap((code) => { const at = lines.get(code); return at ? [at] : []; });
+  if (found.length === 0) return [];
+  const fd = openSync(join(datasetDir(), FILES.houses), 'r');
+  try {
+    return found.map(([start, end]) => {
+      const bytes = Buffer.alloc(end - start);
+      readSync(fd, bytes, 0, bytes.length, start);
+      return JSON.parse(bytes.toString('utf8')) as PublicHouse;
+    });
+  } finally {
+    closeSync(fd);
+  }
+}
+
+// houses.json is written a house per line: each line's code and commune are read without parsing the house.
+function houseLines(path: string): HouseIndex {
   if (!existsSync(path)) throw new Error(`The open dataset has no ${FILES.houses} in ${datasetDir()}: run "npm run publish" before building the site.`);
   const text = readFileSync(path);
-  const index = new Map<string, [number, number]>();
+  const index: HouseIndex = { lines: new Map(), byArea: new Map() };
   const prefix = /^\{"id":\d+,"code":("(?:[^"\\]|\\.)*")/;
+  const area = /"area_code":("(?:[^"\\]|\\.)*")/;
   for (let start = 0; start < text.length;) {
     let end = text.indexOf(10, start);
     if (end < 0) end = text.length;
     const lineEnd = text[end - 1] === 44 ? end - 1 : end;
-    const match = prefix.exec(text.toString('utf8', start, Math.min(lineEnd, start + 200)));
-    if (match) index.set(JSON.parse(match[1]!) as string, [start, lineEnd]);
+    const line = text.toString('utf8', start, lineEnd);
+    const match = prefix.exec(line);
+    if (match) {
+      const code = JSON.parse(match[1]!) as string;
+      index.lines.set(code, [start, lineEnd]);
+      const areaMatch = area.exec(line);
+      if (areaMatch) {
+        const areaCode = JSON.parse(areaMatch[1]!) as string;
+        const codes = index.byArea.get(areaCode);
+        if (codes) codes.push(code);
+        else index.byArea.set(areaCode, [code]);
+      }
+    }
     start = end + 1;
   }
   return index;

@@ -9,7 +9,7 @@ import { FileSink, JsonArraySink } from '../../src/publish/files';
 import { FILES } from '../../src/publish/format';
 import { dataset } from '../../src/publish/read';
 
-const houseOf = (id: number, head: string) => ({ id, code: `BK-${String(id).padStart(5, '0')}`, area_code: 'X', head, stages: [{ stage: 'approved', on: '2024-08-01', photos: [] }] });
+const houseOf = (id: number, head: string, area = 'X') => ({ id, code: `BK-${String(id).padStart(5, '0')}`, area_code: area, head, stages: [{ stage: 'approved', on: '2024-08-01', photos: [] }] });
 
 async function publish(dir: string, houses: unknown[], version: string): Promise<void> {
   const list = await JsonArraySink.open(dir, FILES.houses, () => {});
@@ -46,5 +46,13 @@ describe('houseByCode', () => {
     expect(dataset.houseByCode('BK-00001')?.head).toBe('Người Mới');
     expect(dataset.houseByCode('BK-00007')?.head).toBe('Thêm');
     expect(dataset.houseByCode('BK-00003')).toBeUndefined();
+  });
+
+  it("finds a commune's houses in list order, and none for a commune without any", async () => {
+    const houses = [houseOf(1, 'An', 'BK-01-01'), houseOf(2, 'Bình', 'BK-01-02'), houseOf(3, 'Chi "C"', 'BK-01-01'), houseOf(4, 'Dũng', 'BK-01-01')];
+    await publish(dir, houses, '2025-01-03T00:00:00Z');
+    expect(dataset.housesIn('BK-01-01')).toEqual([houses[0], houses[2], houses[3]]);
+    expect(dataset.housesIn('BK-01-02')).toEqual([houses[1]]);
+    expect(dataset.housesIn('BK-09-09')).toEqual([]);
   });
 });
