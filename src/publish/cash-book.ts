@@ -88,6 +88,30 @@ export function cashBookCsvRow(row: CashBookRow): string {
   return csvRow(values);
 }
 
+// A journal line on a cash account as a row (before its balance): a positive amount is money in, a negative one money out.
+export function cashLine(occurredAt: Date, entryId: number, kind: string, description: string, codes: Pick<CashBookRow, 'receipt_code' | 'house_code' | 'area_code'>, amountVnd: number): Omit<CashBookRow, 'balance_vnd'> {
+  return {
+    occurred_at: occurredAt.toISOString(), entry_id: entryId, kind, description,
+    receipt_code: codes.receipt_code, house_code: codes.house_code, area_code: codes.area_code,
+    in_vnd: Math.max(amountVnd, 0), out_vnd: Math.max(-amountVnd, 0),
+  };
+}
+
+// The ledger's bank account at the end of a month: the closing of its last cash-book month up to then
+// (the running balance the cash book already carries, instead of summing the account again per month).
+export function closingAt(months: readonly CashBookMonth[], month: string): number {
+  let closing = 0;
+  for (const m of months) if (m.month <= month) closing = m.closing_vnd;
+  return closing;
+}
+
+/** The sums a reconciliation month states: the statement's closing less the ledger's, what the rows awaiting review explain, and the rest. */
+export function reconciliationSums(statementClosing: number | null, ledgerClosing: number, awaiting: readonly { in_vnd: number; out_vnd: number }[]): Pick<ReconciliationMonth, 'ledger_closing_vnd' | 'difference_vnd' | 'awaiting_net_vnd' | 'unexplained_vnd'> {
+  const net = awaiting.reduce((sum, r) => sum + r.in_vnd - r.out_vnd, 0);
+  const difference = statementClosing === null ? null : statementClosing - ledgerClosing;
+  return { ledger_closing_vnd: ledgerClosing, difference_vnd: difference, awaiting_net_vnd: net, unexplained_vnd: difference === null ? null : difference - net };
+}
+
 // Running balances from the month's opening: each line moves the balance by its signed amount.
 export function withBalances(opening: number, lines: Omit<CashBookRow, 'balance_vnd'>[]): CashBookRow[] {
   let balance = opening;

@@ -18,6 +18,7 @@ import { LOG_FILES } from './tlog/history';
 import { toBase64 } from './tlog/sha256';
 import { DatasetFiles, datasetReader, Fault, isUrl } from './verify-files';
 import { GiftEntries, journalPass } from './verify-journal';
+import { CASH_BOOK_PREFIX, CashLines, checkCashBook } from './verify-cash-book';
 import { checkLedgerPages, ledgerPagesFault, type LedgerPages } from './verify-ledger-pages';
 import { isId, isIdOrNull, isText, shapeOf, type FieldRule } from './shape';
 
@@ -210,9 +211,9 @@ async function expectText(files: DatasetFiles, file: string, expected: string): 
 
 // houses.csv, 360giving.json, areas.json and summary.json recomputed from the checked houses, ledger
 // pages and journal with the publisher's own functions. Area names and the campaign are taken as published.
-async function checkDerived(files: DatasetFiles, checkpoint: Checkpoint, houses: PublicHouse[], contributions: ContributionTally, counters: Counters): Promise<string> {
+async function checkDerived(files: DatasetFiles, checkpoint: Checkpoint, houses: PublicHouse[], areas: PublicArea[], contributions: ContributionTally, counters: Counters): Promise<string> {
   const campaign = JSON.parse(await files.text(FILES.campaign)) as PublicCampaign;
-  const areaRows = areaNodesOf(JSON.parse(await files.text(FILES.areas)) as PublicArea[]);
+  const areaRows = areaNodesOf(areas);
   const byCode = new Map(areaRows.map((a) => [a.code, a]));
   const communeOf = (house: PublicHouse) => byCode.get(house.area_code);
   const tally = new HouseTally(new Map(areaRows.map((a) => [a.id, a])));
@@ -261,7 +262,7 @@ export async function verifyDataset(source: string, options: VerifyOptions | Ver
     const early = checkBeforeJournal(files, pages);
     early.catch(() => {}); // awaited after the journal's checks; this only keeps an early fault from being reported twice
     // Then every listed file no check reads, hashed while the journal still runs (a fault named last, as before).
-    const restHashed = early.then(() => files.rest(checkpoint.journal_chunks)).then(() => undefined, (error: unknown) => error);
+    const restHashed = early.then(() => files.rest(checkpoint.journal_chunks, CASH_BOOK_PREFIX)).then(() => undefined, (error: unknown) => error);
     // A copy made from the file list alone has no tile/ folder: the root is still recomputed from the journal.
     const tilesPresent = isUrl(source) || existsSync(join(source, 'tile'));
     const journal = await journalPass({ source, files: checkpoint.files, chunks: checkpoint.journal_chunks, tilesPresent }, (entries) => onProgress?.(entries, checkpoint.entry_count));
@@ -309,7 +310,9 @@ export async function verifyDataset(source: string, options: VerifyOptions | Ver
     }
     checked.push(`counters and funding of ${houses.length.toLocaleString('en')} houses`);
 
-    checked.push(await checkDerived(files, checkpoint, houses, contributions, counters));
+    const areas = JSON.parse(await files.text(FILES.areas)) as PublicArea[];
+    checked.push(await checkDerived(files, checkpoint, houses, areas, contributions, counters));
+    checked.push(await checkCashBook(files, new CashLines(journal.pass.cash), { records, latest: latestContributions(records), houses, areas, gifts }));
     const restFault = await restHashed;
     if (restFault) throw restFault;
     checked.push(`SHA-256 of ${checkpoint.files.length.toLocaleString('en')} files`);

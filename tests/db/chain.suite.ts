@@ -23,9 +23,9 @@ import { verifyLedger } from '../../src/domain/verify';
 import { canonicalJson, canonicalTailOf, lineJson } from '../../src/ledger/canonical';
 import { publishDataset } from '../../src/publish/export';
 import { FILES } from '../../src/publish/format';
-import { formatCheckpoint, parseCheckpoint, parseNote } from '../../src/publish/tlog/note';
-import { generatePrivateKey, signerFromPrivateKey, type NoteSigner } from '../../src/publish/tlog/signer';
+import { generatePrivateKey, signerFromPrivateKey } from '../../src/publish/tlog/signer';
 import { verifyDataset } from '../../src/publish/verify-dataset';
+import { forgeWithKey } from './forge';
 import type { FreshDb } from './harness';
 import { buildWorld, give, nextKey, type World } from './world';
 
@@ -41,27 +41,6 @@ const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: null });
 const id = fc.integer({ min: 1, max: 2_147_483_647 });
 const vnd = fc.oneof(fc.integer({ min: -1e12, max: 1e12 }), fc.constantFrom(Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER)).filter((n) => n !== 0);
 const when = fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('2999-12-31T23:59:59.999Z'), noInvalidDate: true });
-
-// What a forger with the fund's key does: after editing files, rewrites their listed SHA-256 in
-// checkpoint.json, and signs a new checkpoint naming the new checkpoint.json.
-function forgeWithKey(dir: string, signer: NoteSigner, edited: string[]): void {
-  const checkpointPath = join(dir, FILES.checkpoint);
-  const checkpoint = JSON.parse(readFileSync(checkpointPath, 'utf8')) as { files: { path: string; bytes: number; sha256: string }[] };
-  for (const file of checkpoint.files.filter((f) => edited.includes(f.path))) {
-    const bytes = readFileSync(join(dir, file.path));
-    Object.assign(file, { bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
-  }
-  const json = JSON.stringify(checkpoint);
-  writeFileSync(checkpointPath, json);
-  const signed = parseCheckpoint(parseNote(readFileSync(join(dir, 'checkpoint'), 'utf8')).text);
-  signed.extensions = signed.extensions.map((line) => (line.startsWith('dataset ') ? `dataset ${createHash('sha256').update(json).digest('hex')}` : line));
-  const body = formatCheckpoint(signed);
-  const note = `${body}\n${signer.sign(body)}`;
-  writeFileSync(join(dir, 'checkpoint'), note);
-  const history = readFileSync(join(dir, 'checkpoints.ndjson'), 'utf8').trim().split('\n');
-  history[history.length - 1] = JSON.stringify({ ...JSON.parse(history.at(-1)!), note });
-  writeFileSync(join(dir, 'checkpoints.ndjson'), `${history.join('\n')}\n`);
-}
 
 export function chainSuite(driver: string, fresh: FreshDb): void {
   describe(`the public record is the chain (${driver})`, () => {
