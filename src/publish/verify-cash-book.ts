@@ -246,7 +246,7 @@ async function checkMonth(files: DatasetFiles, walk: AccountWalk, account: CashA
       const found = parsePage(file, body);
       const expected = withBalances(walk.balance, found.map((shown, n) => {
         const i = walk.lineOf(shown);
-        if (typeof i === 'string') throw new Fault(null, file, `row ${n + 1}: ${i}`);
+        if (typeof i === 'string') throw new Fault(Number.isSafeInteger((shown as CashBookRow)?.entry_id) ? (shown as CashBookRow).entry_id : null, file, `row ${n + 1}: ${i}`);
         const row = rowOf(i, shown as Record<string, unknown>);
         if (vietnamMonth(new Date(row.occurred_at)) !== month) throw new Fault(row.entry_id, file, `entry #${row.entry_id} is dated ${row.occurred_at}, not in ${month}`);
         return row;
@@ -304,7 +304,7 @@ async function checkUnits(files: DatasetFiles, index: CashBookIndex, context: Ca
       pages = page;
     }
     for (const r of context.latest.values()) {
-      if (r.record?.kind === kind && !listed.has(r.subject_id!)) throw new Fault(r.entry_id, CASH_BOOK_FILES.units(kind, pages + 1), `the committed ${kind} gift ${String(r.record.receipt_code)} is on no ${kind} page`);
+      if (r.record?.kind === kind && !listed.has(r.subject_id!)) throw new Fault(r.entry_id, CASH_BOOK_FILES.units(kind, Math.max(pages, 1)), `the committed ${kind} gift ${String(r.record.receipt_code)} is on no ${kind} page`);
     }
     const difference = fieldDifference({ gifts: listed.size, pages }, index.units?.[kind]);
     if (difference) throw new Fault(null, CASH_BOOK_FILES.index, `units.${kind}: ${difference}`);
