@@ -4,7 +4,7 @@
 // pages against the committed contributions. The journal pass keeps each cash line as numbers in typed
 // arrays and its description as UTF-8 bytes (no object per line), so a million entries stay lean.
 import {
-  CASH_ACCOUNTS, CASH_BOOK_CSV_HEADER, CASH_BOOK_FILES, CASH_BOOK_PAGE_SIZE, cashBookCsvRow, cashLine, closingAt, reconciliationSums, UNIT_KINDS, vietnamMonth, withBalances,
+  CASH_ACCOUNTS, CASH_BOOK_CSV_HEADER, CASH_BOOK_FILES, CASH_BOOK_PAGE_SIZE, cashBookCsvRow, cashLine, closingAt, OPENING_BALANCE_DONOR, reconciliationSums, UNIT_KINDS, vietnamMonth, withBalances,
   type CashAccount, type CashBookIndex, type CashBookMonth, type CashBookRow,
 } from './cash-book';
 import type { JournalRecord } from './chain';
@@ -354,6 +354,7 @@ export async function checkCashBook(files: DatasetFiles, lines: CashLines, conte
     throw new Fault(lines.entryOf(missing), CASH_BOOK_FILES.csv(account, month), `entry #${lines.entryOf(missing)}'s line on ${account} in ${month} is on no cash-book page`);
   }
   checkReconciliation(index, indexFile);
+  checkOpeningBalance(index, indexFile, lines, context);
   const units = await checkUnits(files, index, context);
   const stray = files.unread(CASH_BOOK_PREFIX)[0];
   if (stray) throw new Fault(null, stray, 'a cash-book file that cash-book/index.json does not list');
@@ -368,4 +369,25 @@ function checkReconciliation(index: CashBookIndex, indexFile: string): void {
     const difference = fieldDifference(reconciliationSums(m.statement_closing_vnd, closingAt(bank, m.month), Array.isArray(m.awaiting) ? m.awaiting : []), m);
     if (difference) throw new Fault(null, indexFile, `reconciliation[${n}] (${m.month}): ${difference}`);
   }
+}
+
+// The balance brought forward against the gift it was posted as, where a committed record names that gift:
+// its date and amount are the gift's bank line in the journal. (That the gift is the opening balance is the
+// committed donor's word; that there is none when no gift says so is what the index says.)
+function checkOpeningBalance(index: CashBookIndex, indexFile: string, lines: CashLines, context: CashBookContext): void {
+  const opening = index.opening_balance as CashBookIndex['opening_balance'] | undefined;
+  const brought = [...context.latest.values()].find((r) => r.record?.donor === OPENING_BALANCE_DONOR);
+  if (!opening) {
+    if (brought) throw new Fault(brought.entry_id, indexFile, `opening_balance is ${JSON.stringify(opening ?? null)}, but gift ${String(brought.record!.receipt_code)} is committed as the balance brought forward`);
+    return;
+  }
+  const gift = [...context.latest.values()].find((r) => r.kind === 'contribution' && r.record?.receipt_code === opening.receipt_code);
+  if (!gift) return;
+  if (gift.record!.donor !== OPENING_BALANCE_DONOR) throw new Fault(gift.entry_id, indexFile, `opening_balance names gift ${opening.receipt_code}, which is committed from ${JSON.stringify(gift.record!.donor)}, not the balance brought forward`);
+  const entry = context.gifts.entryOf(gift.subject_id!);
+  const line = entry === undefined ? -1 : lines.nextOf(entry, 0, lines.firstOf(entry));
+  const difference = line < 0
+    ? `gift ${opening.receipt_code} has no line on cash_bank`
+    : fieldDifference({ as_of: new Date(lines.occurredMsOf(line)).toISOString(), amount_vnd: lines.amountOf(line), receipt_code: opening.receipt_code }, opening);
+  if (difference) throw new Fault(entry ?? gift.entry_id, indexFile, `opening_balance: ${difference}`);
 }
