@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { queryRows, type Tx } from '../../db/client';
 import {
-  CASH_ACCOUNTS, CASH_BOOK_CSV_HEADER, CASH_BOOK_FILES, CASH_BOOK_PAGE_SIZE, cashBookCsvRow, cashLine, closingAt, reconciliationSums, withBalances,
+  CASH_ACCOUNTS, CASH_BOOK_CSV_HEADER, CASH_BOOK_FILES, CASH_BOOK_PAGE_SIZE, cashBookCsvRow, cashLine, closingAt, monthBounds, reconciliationSums, withBalances,
   UNIT_KINDS, type CashAccount, type CashBookIndex, type CashBookMonth, type CashBookRow, type ReconciliationMonth, type UnitKind,
 } from './cash-book';
 import { selectContributions } from './contribution-rows';
@@ -22,11 +22,6 @@ const PAGES_PER_QUERY = 25;
 const NOTHING_MOVED = '9999-99';
 const VN_MONTH = sql`to_char((e.occurred_at AT TIME ZONE 'UTC') + interval '7 hours', 'YYYY-MM')`;
 
-// The first instant of a Vietnam month (yyyy-mm), and of the month after it.
-export function monthBounds(month: string): [Date, Date] {
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  return [new Date(Date.UTC(y, m - 1, 1) - 7 * 3_600_000), new Date(Date.UTC(y, m, 1) - 7 * 3_600_000)];
-}
 
 /** What an incremental publish tells the cash book: the months each account got new lines in, the gift kinds that changed. */
 export interface CashBookChanges {

@@ -124,6 +124,12 @@ export function withBalances(opening: number, lines: Omit<CashBookRow, 'balance_
   });
 }
 
+// The first instant of a Vietnam month (yyyy-mm), and of the month after it.
+export function monthBounds(month: string): [Date, Date] {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return [new Date(Date.UTC(y, m - 1, 1) - 7 * 3_600_000), new Date(Date.UTC(y, m, 1) - 7 * 3_600_000)];
+}
+
 // The month (yyyy-mm) a moment falls in, in Vietnam (UTC+7).
 export function vietnamMonth(at: Date): string {
   return new Date(at.getTime() + 7 * 3_600_000).toISOString().slice(0, 7);

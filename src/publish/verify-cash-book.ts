@@ -4,14 +4,14 @@
 // pages against the committed contributions. The journal pass keeps each cash line as numbers in typed
 // arrays and its description as UTF-8 bytes (no object per line), so a million entries stay lean.
 import {
-  CASH_ACCOUNTS, CASH_BOOK_CSV_HEADER, CASH_BOOK_FILES, CASH_BOOK_PAGE_SIZE, cashBookCsvRow, cashLine, closingAt, OPENING_BALANCE_DONOR, reconciliationSums, UNIT_KINDS, vietnamMonth, withBalances,
+  CASH_ACCOUNTS, CASH_BOOK_CSV_HEADER, CASH_BOOK_FILES, CASH_BOOK_PAGE_SIZE, cashBookCsvRow, cashLine, closingAt, monthBounds, OPENING_BALANCE_DONOR, reconciliationSums, UNIT_KINDS, vietnamMonth, withBalances,
   type CashAccount, type CashBookIndex, type CashBookMonth, type CashBookRow,
 } from './cash-book';
 import type { JournalRecord } from './chain';
 import { csvRow } from './csv';
 import type { PublicArea, PublicContribution, PublicHouse } from './format';
 import { contributionFault, csvRows, type PublishedRecord } from './records';
-import { ByteCursor, Fault, utf8Text, type DatasetFiles } from './verify-files';
+import { Fault, utf8Text, type DatasetFiles } from './verify-files';
 import type { GiftEntries } from './verify-journal';
 
 /** Where the cash book's files are: the hashing of the other files leaves them to this check. */
@@ -194,7 +194,7 @@ class AccountWalk {
   private lastMs = -Infinity;
   balance = 0;
 
-  constructor(private readonly lines: CashLines, private readonly seen: Uint8Array, private readonly account: number) {}
+  constructor(readonly lines: CashLines, private readonly seen: Uint8Array, private readonly account: number) {}
 
   /** The journal line a row shows, or why there is none. */
   lineOf(row: unknown): number | string {
@@ -244,48 +244,50 @@ async function checkMonth(files: DatasetFiles, walk: AccountWalk, account: CashA
   const csvPath = CASH_BOOK_FILES.csv(account, month);
   const recomputed: CashBookMonth = { month, opening_vnd: walk.balance, in_vnd: 0, out_vnd: 0, closing_vnd: 0, rows: 0, pages: 0 };
   if (!files.lists(csvPath)) throw new Fault(null, csvPath, 'the month\'s CSV is not listed in the checkpoint');
-  await files.check(csvPath, async (bytes) => {
-    const csv = new ByteCursor(bytes[Symbol.asyncIterator]());
-    const foundLine = async () => csvRows(utf8Text(await csv.peek(1 << 16))).next().value as string | undefined;
-    if (!(await csv.take(Buffer.from(csvRow(CASH_BOOK_CSV_HEADER))))) throw new Fault(null, csvPath, 'the header row is not the dataset\'s');
-    for (let page = 1; files.lists(CASH_BOOK_FILES.page(account, month, page)); page++) {
-      const file = CASH_BOOK_FILES.page(account, month, page);
-      const body = await files.text(file);
-      const found = parsePage(file, body);
-      const expected = withBalances(walk.balance, found.map((shown, n) => {
-        const i = walk.lineOf(shown);
-        if (typeof i === 'string') throw new Fault(Number.isSafeInteger((shown as CashBookRow)?.entry_id) ? (shown as CashBookRow).entry_id : null, file, `row ${n + 1}: ${i}`);
-        const row = rowOf(i, shown as Record<string, unknown>);
-        if (vietnamMonth(new Date(row.occurred_at)) !== month) throw new Fault(row.entry_id, file, `entry #${row.entry_id} is dated ${row.occurred_at}, not in ${month}`);
-        return row;
-      }));
-      if (body !== `${JSON.stringify(expected)}\n`) {
-        const n = expected.findIndex((row, k) => JSON.stringify(row) !== JSON.stringify(found[k]));
-        throw new Fault(n < 0 ? null : expected[n]!.entry_id, file, n < 0 ? 'the same rows, but not the bytes the publisher writes' : `entry #${expected[n]!.entry_id}: ${fieldDifference(expected[n]!, found[n]) ?? 'the same values, but not the bytes the publisher writes'}`);
-      }
-      const full = found.length === CASH_BOOK_PAGE_SIZE;
-      if (found.length === 0 || (!full && files.lists(CASH_BOOK_FILES.page(account, month, page + 1)))) {
-        throw new Fault(null, file, `${found.length} rows: every page but the month's last has ${CASH_BOOK_PAGE_SIZE}`);
-      }
-      // A page's CSV lines compared as bytes in one piece; only a difference is looked for line by line.
-      const csvLines = expected.map(cashBookCsvRow);
-      if (!(await csv.take(Buffer.from(csvLines.join(''))))) {
-        for (const [k, line] of csvLines.entries()) {
-          if (await csv.take(Buffer.from(line))) continue;
-          throw new Fault(expected[k]!.entry_id, csvPath, `line ${recomputed.rows + k + 2} (entry #${expected[k]!.entry_id}) is ${JSON.stringify((await foundLine()) ?? null)}, the chain gives ${JSON.stringify(line)}`);
-        }
-      }
-      for (const row of expected) {
-        recomputed.in_vnd += row.in_vnd;
-        recomputed.out_vnd += row.out_vnd;
-      }
-      recomputed.rows += expected.length;
-      walk.balance = expected.at(-1)!.balance_vnd;
-      recomputed.pages = page;
+  // A month's CSV is read whole (it is one month of one account) and compared a page of lines at a time.
+  const csv = await files.text(csvPath);
+  let at = 0;
+  const foundLine = () => csvRows(csv.slice(at, at + (1 << 16))).next().value as string | undefined;
+  const expectLines = (text: string) => csv.startsWith(text, at) && (at += text.length) > 0;
+  if (!expectLines(csvRow(CASH_BOOK_CSV_HEADER))) throw new Fault(null, csvPath, 'the header row is not the dataset\'s');
+  const [start, end] = monthBounds(month).map((d) => d.getTime()) as [number, number];
+  for (let page = 1; files.lists(CASH_BOOK_FILES.page(account, month, page)); page++) {
+    const file = CASH_BOOK_FILES.page(account, month, page);
+    const body = await files.text(file);
+    const found = parsePage(file, body);
+    const expected = withBalances(walk.balance, found.map((shown, n) => {
+      const i = walk.lineOf(shown);
+      if (typeof i === 'string') throw new Fault(Number.isSafeInteger((shown as CashBookRow)?.entry_id) ? (shown as CashBookRow).entry_id : null, file, `row ${n + 1}: ${i}`);
+      const row = rowOf(i, shown as Record<string, unknown>);
+      const ms = walk.lines.occurredMsOf(i);
+      if (ms < start || ms >= end) throw new Fault(row.entry_id, file, `entry #${row.entry_id} is dated ${row.occurred_at}, not in ${month}`);
+      return row;
+    }));
+    if (body !== `${JSON.stringify(expected)}\n`) {
+      const n = expected.findIndex((row, k) => JSON.stringify(row) !== JSON.stringify(found[k]));
+      throw new Fault(n < 0 ? null : expected[n]!.entry_id, file, n < 0 ? 'the same rows, but not the bytes the publisher writes' : `entry #${expected[n]!.entry_id}: ${fieldDifference(expected[n]!, found[n]) ?? 'the same values, but not the bytes the publisher writes'}`);
     }
-    const extra = await foundLine();
-    if (extra !== undefined) throw new Fault(null, csvPath, `line ${recomputed.rows + 2} is a row no page lists: ${JSON.stringify(extra)}`);
-  });
+    const full = found.length === CASH_BOOK_PAGE_SIZE;
+    if (found.length === 0 || (!full && files.lists(CASH_BOOK_FILES.page(account, month, page + 1)))) {
+      throw new Fault(null, file, `${found.length} rows: every page but the month's last has ${CASH_BOOK_PAGE_SIZE}`);
+    }
+    // A page's CSV lines compared in one piece; only a difference is looked for line by line.
+    const csvLines = expected.map(cashBookCsvRow);
+    if (!expectLines(csvLines.join(''))) {
+      for (const [k, line] of csvLines.entries()) {
+        if (!expectLines(line)) throw new Fault(expected[k]!.entry_id, csvPath, `line ${recomputed.rows + k + 2} (entry #${expected[k]!.entry_id}) is ${JSON.stringify(foundLine() ?? null)}, the chain gives ${JSON.stringify(line)}`);
+      }
+    }
+    for (const row of expected) {
+      recomputed.in_vnd += row.in_vnd;
+      recomputed.out_vnd += row.out_vnd;
+    }
+    recomputed.rows += expected.length;
+    walk.balance = expected.at(-1)!.balance_vnd;
+    recomputed.pages = page;
+  }
+  const extra = foundLine();
+  if (extra !== undefined) throw new Fault(null, csvPath, `line ${recomputed.rows + 2} is a row no page lists: ${JSON.stringify(extra)}`);
   recomputed.closing_vnd = walk.balance;
   return recomputed;
 }
