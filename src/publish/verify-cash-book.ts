@@ -303,6 +303,7 @@ async function checkUnits(files: DatasetFiles, index: CashBookIndex, context: Ca
       const file = CASH_BOOK_FILES.units(kind, page);
       const rows = parsePage(file, await files.text(file)) as PublicContribution[];
       for (const row of rows) {
+        if (typeof row !== 'object' || row === null) throw new Fault(null, file, `a row is ${JSON.stringify(row)}, not a contribution`);
         const latest = context.latest.get(row.id);
         const entry = latest?.entry_id ?? context.gifts.entryOf(row.id) ?? null;
         if (row.kind !== kind) throw new Fault(entry, file, `contribution ${row.receipt_code} is ${JSON.stringify(row.kind)}, not ${kind}`);

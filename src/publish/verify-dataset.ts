@@ -146,10 +146,8 @@ async function checkRecords(files: DatasetFiles, pages: readonly string[], early
 
 // Each house in houses.json against its committed registration, head, stages and photos, and its own
 // file's gifts, allocations and payments against their records; every registered house must be listed.
-async function checkHouses(files: DatasetFiles, houses: PublicHouse[], records: Map<number, PublishedRecord>): Promise<string> {
+async function checkHouses(files: DatasetFiles, houses: PublicHouse[], records: Map<number, PublishedRecord>, latestGift: Map<number, PublishedRecord>): Promise<string> {
   const byHouse = houseRecordsOf(records.values());
-  const latestGift = new Map<number, PublishedRecord>();
-  for (const r of records.values()) if (r.kind === 'contribution' && r.subject_id !== null) latestGift.set(r.subject_id, r);
   // Houses registered before records existed carry none: checked only when the dataset commits houses.
   const committed = byHouse.house.size > 0;
   for (const house of houses) {
@@ -293,7 +291,8 @@ export async function verifyDataset(source: string, options: VerifyOptions | Ver
     const contributions = before.ledger.tally;
 
     const houses = JSON.parse(await files.text(FILES.houses)) as PublicHouse[];
-    checked.push(await checkHouses(files, houses, records));
+    const latest = latestContributions(records);
+    checked.push(await checkHouses(files, houses, records, latest));
     for (const house of houses) {
       const expected = counters.houses.get(house.id) ?? { allocatedVnd: 0, cashAllocatedVnd: 0, disbursedVnd: 0, stateAllocatedVnd: 0, statePaidVnd: 0 };
       if (house.allocated_vnd !== expected.allocatedVnd || house.cash_allocated_vnd !== expected.cashAllocatedVnd || house.disbursed_vnd !== expected.disbursedVnd) {
@@ -312,7 +311,7 @@ export async function verifyDataset(source: string, options: VerifyOptions | Ver
 
     const areas = JSON.parse(await files.text(FILES.areas)) as PublicArea[];
     checked.push(await checkDerived(files, checkpoint, houses, areas, contributions, counters));
-    checked.push(await checkCashBook(files, new CashLines(journal.pass.cash), { records, latest: latestContributions(records), houses, areas, gifts }));
+    checked.push(await checkCashBook(files, new CashLines(journal.pass.cash), { records, latest, houses, areas, gifts }));
     const restFault = await restHashed;
     if (restFault) throw restFault;
     checked.push(`SHA-256 of ${checkpoint.files.length.toLocaleString('en')} files`);
