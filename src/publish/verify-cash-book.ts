@@ -11,7 +11,7 @@ import type { JournalRecord } from './chain';
 import { csvRow } from './csv';
 import type { PublicArea, PublicContribution, PublicHouse } from './format';
 import { contributionFault, csvRows, type PublishedRecord } from './records';
-import { Fault, utf8Text, type DatasetFiles } from './verify-files';
+import { Fault, isHashFault, utf8Text, type DatasetFiles } from './verify-files';
 import type { GiftEntries } from './verify-journal';
 
 /** Where the cash book's files are: the hashing of the other files leaves them to this check. */
@@ -38,15 +38,57 @@ export interface CashLineData {
 type Column = Exclude<keyof CashLineData, 'count' | 'kinds' | 'text'>;
 const COLUMNS: Column[] = ['entry', 'account', 'kind', 'occurredMs', 'amount', 'contribution', 'house', 'area', 'textStart', 'textLength'];
 
+// A typed array twice as long, holding what the old one held.
+function wider<T extends Float64Array | Uint32Array | Uint16Array | Uint8Array>(old: T): T {
+  const next = new (old.constructor as new (length: number) => T)(old.length * 2);
+  next.set(old as never);
+  return next;
+}
+
+/** Texts appended as UTF-8 into one growing buffer (no string kept per line), each read back by its start and length. */
+class Utf8Texts {
+  private at: number;
+  private view: Buffer;
+
+  constructor(public bytes: Uint8Array = new Uint8Array(1 << 16)) {
+    this.at = 0;
+    this.view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  }
+
+  /** Appends a text; returns its start and length in bytes. */
+  add(text: string): [number, number] {
+    if (this.at + text.length * 3 > this.bytes.length) {
+      const next = new Uint8Array(Math.max(this.bytes.length * 2, this.at + text.length * 3));
+      next.set(this.bytes.subarray(0, this.at));
+      this.bytes = next;
+      this.view = Buffer.from(next.buffer, next.byteOffset, next.length);
+    }
+    const start = this.at;
+    this.at += this.view.write(text, start, 'utf8');
+    return [start, this.at - start];
+  }
+
+  read(start: number, length: number): string {
+    return utf8Text(this.bytes.subarray(start, start + length));
+  }
+
+  private scratch = Buffer.alloc(1 << 12);
+
+  /** Whether the text at `start` is `text`, compared as bytes (nothing decoded). */
+  equals(start: number, length: number, text: string): boolean {
+    if (this.scratch.length < text.length * 3) this.scratch = Buffer.alloc(text.length * 3);
+    const written = this.scratch.write(text, 0, 'utf8');
+    return written === length && this.scratch.compare(this.view, start, start + length, 0, written) === 0;
+  }
+}
+
 /** Every journal line on a cash account, in journal order (so by entry id), folded in as the journal is read. */
 export class CashLines {
   private data: CashLineData;
   private readonly kindIndex = new Map<string, number>();
-  private textAt = 0;
-  /** The description bytes as a Buffer, for its UTF-8 writer (remade when they grow). */
-  private textBytes: Buffer;
+  private readonly texts: Utf8Texts;
 
-  /** Empty, or rebuilt from `data()` of one made in another thread. */
+  /** Empty, or rebuilt from `plain()` of one made in another thread. */
   constructor(data?: CashLineData) {
     const size = 4096;
     this.data = data ?? {
@@ -54,12 +96,12 @@ export class CashLines {
       amount: new Float64Array(size), contribution: new Uint32Array(size), house: new Uint32Array(size), area: new Uint32Array(size),
       textStart: new Float64Array(size), textLength: new Uint32Array(size), text: new Uint8Array(1 << 16),
     };
-    this.textBytes = Buffer.from(this.data.text.buffer, this.data.text.byteOffset, this.data.text.length);
+    this.texts = new Utf8Texts(this.data.text);
   }
 
   /** What a worker thread sends back, and the buffers it can hand over instead of copying. */
   plain(): { data: CashLineData; transfer: ArrayBuffer[] } {
-    const d = this.data;
+    const d = { ...this.data, text: this.texts.bytes };
     return { data: d, transfer: [...COLUMNS.map((c) => d[c].buffer as ArrayBuffer), d.text.buffer as ArrayBuffer] };
   }
 
@@ -67,46 +109,23 @@ export class CashLines {
     return this.data.count;
   }
 
-  // Doubles every column, keeping what is there.
-  private grow(): void {
-    for (const column of COLUMNS) {
-      const old = this.data[column];
-      const wider = new (old.constructor as new (length: number) => typeof old)(old.length * 2);
-      wider.set(old as never);
-      (this.data as unknown as Record<Column, typeof old>)[column] = wider;
-    }
-  }
-
-  // Room for `bytes` more bytes of description.
-  private room(bytes: number): void {
-    if (this.textAt + bytes <= this.data.text.length) return;
-    const wider = new Uint8Array(Math.max(this.data.text.length * 2, this.textAt + bytes));
-    wider.set(this.data.text.subarray(0, this.textAt));
-    this.data.text = wider;
-    this.textBytes = Buffer.from(wider.buffer, wider.byteOffset, wider.length);
-  }
-
-  /** Folds in one checked record: its cash lines, and once for them its date and description. */
+  /** Folds in one checked record: its cash lines, and once for them its date, kind and description. */
   add(record: JournalRecord): void {
-    let textStart = -1;
-    let textLength = 0;
+    let text: [number, number] | undefined;
     let occurredMs = 0;
     let kind = 0;
     for (const [account, houseId, areaId, contributionId, amount] of record.lines) {
       const at = CASH_ACCOUNTS.indexOf(account as CashAccount);
       if (at < 0) continue;
       const d = this.data;
-      if (textStart < 0) {
-        this.room(record.description.length * 3);
-        textStart = this.textAt;
-        textLength = this.textBytes.write(record.description, this.textAt, 'utf8');
-        this.textAt += textLength;
+      if (!text) {
+        text = this.texts.add(record.description);
         occurredMs = Date.parse(record.occurred_at);
         const known = this.kindIndex.get(record.kind);
         if (known === undefined) this.kindIndex.set(record.kind, kind = d.kinds.push(record.kind) - 1);
         else kind = known;
       }
-      if (d.count === d.entry.length) this.grow();
+      if (d.count === d.entry.length) for (const column of COLUMNS) (d as unknown as Record<Column, Float64Array>)[column] = wider(d[column] as Float64Array);
       const i = d.count++;
       d.entry[i] = record.id;
       d.account[i] = at;
@@ -116,8 +135,7 @@ export class CashLines {
       d.contribution[i] = contributionId ?? record.contribution_id ?? 0;
       d.house[i] = houseId ?? 0;
       d.area[i] = areaId ?? 0;
-      d.textStart[i] = textStart;
-      d.textLength[i] = textLength;
+      [d.textStart[i], d.textLength[i]] = text;
     }
   }
 
@@ -147,7 +165,7 @@ export class CashLines {
   houseOf = (i: number) => this.data.house[i]! || null;
   areaOf = (i: number) => this.data.area[i]! || null;
   kindOf = (i: number) => this.data.kinds[this.data.kind[i]!]!;
-  descriptionOf = (i: number) => utf8Text(this.data.text.subarray(this.data.textStart[i], this.data.textStart[i]! + this.data.textLength[i]!));
+  descriptionOf = (i: number) => this.texts.read(this.data.textStart[i]!, this.data.textLength[i]!);
 }
 
 /** What the checks of the cash book need besides the journal: the records, the houses and communes as checked. */
@@ -192,13 +210,11 @@ class AccountWalk {
   private lastEntry = 0;
   private lastLine = -1;
   private lastMs = -Infinity;
-  balance = 0;
 
-  constructor(readonly lines: CashLines, private readonly seen: Uint8Array, private readonly account: number) {}
+  constructor(private readonly lines: CashLines, private readonly seen: Uint8Array, private readonly account: number) {}
 
-  /** The journal line a row shows, or why there is none. */
-  lineOf(row: unknown): number | string {
-    const entry = (typeof row === 'object' && row !== null ? (row as { entry_id?: unknown }).entry_id : undefined) as number;
+  /** The journal line of the row that names `entry`, or why there is none. */
+  lineOf(entry: number): number | string {
     if (!Number.isSafeInteger(entry) || entry < 1) return `entry_id ${JSON.stringify(entry)} is not a journal entry`;
     const from = entry === this.lastEntry ? this.lastLine + 1 : this.lines.firstOf(entry);
     const i = this.lines.nextOf(entry, this.account, from);
@@ -239,10 +255,115 @@ const parsePage = (file: string, body: string): unknown[] => {
   return rows;
 };
 
-/** One account's month: its pages row by row against the journal, the CSV against the pages; returns the month recomputed. */
-async function checkMonth(files: DatasetFiles, walk: AccountWalk, account: CashAccount, month: string, rowOf: (i: number, shown: Record<string, unknown>) => Omit<CashBookRow, 'balance_vnd'>): Promise<CashBookMonth> {
+/** A cash-book fault found while the journal is still being checked, placed by row to be named in the order of the checks. */
+interface PagesProblem {
+  /** The row it is about (-1: before any; the row count: after them all). */
+  row: number;
+  /** A row's own fault comes before its journal comparison; a CSV line's or a recomputed balance's after it. */
+  beforeJournal: boolean;
+  fault: Fault;
+}
+
+/** What each cash-book row says of the journal, kept compactly until the journal is known. */
+class ShownRows {
+  count = 0;
+  entry = new Float64Array(4096);
+  ms = new Float64Array(4096);
+  inVnd = new Float64Array(4096);
+  outVnd = new Float64Array(4096);
+  /** Kind, description and codes as the JSON of a list, in UTF-8. */
+  readonly texts = new Utf8Texts();
+  textStart = new Float64Array(4096);
+  textLength = new Uint32Array(4096);
+
+  add(entry: unknown, ms: number, inVnd: unknown, outVnd: unknown, texts: unknown[]): void {
+    if (this.count === this.entry.length) {
+      for (const key of ['entry', 'ms', 'inVnd', 'outVnd', 'textStart', 'textLength'] as const) (this as Record<typeof key, Float64Array | Uint32Array>)[key] = wider(this[key]);
+    }
+    const i = this.count++;
+    const number = (v: unknown) => (typeof v === 'number' ? v : NaN);
+    this.entry[i] = number(entry);
+    this.ms[i] = ms;
+    this.inVnd[i] = number(inVnd);
+    this.outVnd[i] = number(outVnd);
+    [this.textStart[i], this.textLength[i]] = this.texts.add(JSON.stringify(texts));
+  }
+
+  /** Whether row i shows this kind, description and codes. */
+  showsTexts(i: number, texts: readonly unknown[]): boolean {
+    return this.texts.equals(this.textStart[i]!, this.textLength[i]!, JSON.stringify(texts));
+  }
+
+  /** Row i as shown (its date already checked to be the publisher's ISO text of `ms`). */
+  row(i: number): Omit<CashBookRow, 'balance_vnd'> {
+    const [kind, description, receipt, house, area] = JSON.parse(this.texts.read(this.textStart[i]!, this.textLength[i]!)) as [string, string, string | null, string | null, string | null];
+    return { occurred_at: new Date(this.ms[i]!).toISOString(), entry_id: this.entry[i]!, kind, description, receipt_code: receipt, house_code: house, area_code: area, in_vnd: this.inVnd[i]!, out_vnd: this.outVnd[i]! };
+  }
+}
+
+/** The cash book as read while the journal is checked on the other thread. */
+export interface CashBookPages {
+  index?: CashBookIndex;
+  rows: ShownRows;
+  /** Each page and the row it starts at, in reading order. */
+  pages: { file: string; start: number }[];
+  /** The row each account's pages start at, and the row count. */
+  accountStarts: number[];
+  months: number;
+  problem?: PagesProblem;
+}
+
+type Place = (row: number, beforeJournal: boolean) => void;
+
+/**
+ * Reads the cash book while the journal is checked: each month's pages in order, their running balances and
+ * the CSV recomputed from the rows with the publisher's functions, each month's totals against index.json;
+ * what each row says of the journal is kept for `checkCashBook`. Its first fault is kept, placed by row.
+ */
+export async function readCashBook(files: DatasetFiles): Promise<CashBookPages> {
+  const read: CashBookPages = { rows: new ShownRows(), pages: [], accountStarts: [], months: 0 };
+  let at = { row: -1, beforeJournal: true };
+  const place: Place = (row, beforeJournal) => {
+    at = { row, beforeJournal };
+  };
+  const indexFile = CASH_BOOK_FILES.index;
+  try {
+    if (!files.lists(indexFile)) return read;
+    const index = JSON.parse(await files.text(indexFile)) as CashBookIndex;
+    const accounts = Array.isArray(index.accounts) ? index.accounts.map((a) => a?.account) : [];
+    if (JSON.stringify(accounts) !== JSON.stringify(CASH_ACCOUNTS)) throw new Fault(null, indexFile, `accounts are ${JSON.stringify(accounts)}, the cash book lists ${JSON.stringify(CASH_ACCOUNTS)}`);
+    read.index = index;
+    for (const { account, months } of index.accounts) {
+      read.accountStarts.push(read.rows.count);
+      let previous = '';
+      let opening = 0;
+      for (const found of Array.isArray(months) ? months : []) {
+        place(read.rows.count, true);
+        const month = String(found?.month);
+        if (!/^\d{4}-\d{2}$/.test(month) || month <= previous) throw new Fault(null, indexFile, `${account}: month ${JSON.stringify(found?.month)} is not a month after ${previous || 'the start'}`);
+        previous = month;
+        const recomputed = await readMonth(files, read, account, month, opening, place);
+        place(read.rows.count, true);
+        const difference = fieldDifference(recomputed, found);
+        if (difference) throw new Fault(null, indexFile, `${account} ${month}: ${difference}`);
+        opening = recomputed.closing_vnd;
+        read.months++;
+      }
+    }
+    read.accountStarts.push(read.rows.count);
+  } catch (error) {
+    if (!(error instanceof Fault)) throw error;
+    // A file whose bytes are not the listed ones is named before anything read from it.
+    if (isHashFault(error)) place(-1, true);
+    read.problem = { ...at, fault: error };
+  }
+  return read;
+}
+
+/** One account's month: its pages and CSV as the publisher writes them from the rows shown; returns the month recomputed. */
+async function readMonth(files: DatasetFiles, read: CashBookPages, account: CashAccount, month: string, opening: number, place: Place): Promise<CashBookMonth> {
   const csvPath = CASH_BOOK_FILES.csv(account, month);
-  const recomputed: CashBookMonth = { month, opening_vnd: walk.balance, in_vnd: 0, out_vnd: 0, closing_vnd: 0, rows: 0, pages: 0 };
+  const recomputed: CashBookMonth = { month, opening_vnd: opening, in_vnd: 0, out_vnd: 0, closing_vnd: opening, rows: 0, pages: 0 };
   if (!files.lists(csvPath)) throw new Fault(null, csvPath, 'the month\'s CSV is not listed in the checkpoint');
   // A month's CSV is read whole (it is one month of one account) and compared a page of lines at a time.
   const csv = await files.text(csvPath);
@@ -255,26 +376,37 @@ async function checkMonth(files: DatasetFiles, walk: AccountWalk, account: CashA
     const file = CASH_BOOK_FILES.page(account, month, page);
     const body = await files.text(file);
     const found = parsePage(file, body);
-    const expected = withBalances(walk.balance, found.map((shown, n) => {
-      const i = walk.lineOf(shown);
-      if (typeof i === 'string') throw new Fault(Number.isSafeInteger((shown as CashBookRow)?.entry_id) ? (shown as CashBookRow).entry_id : null, file, `row ${n + 1}: ${i}`);
-      const row = rowOf(i, shown as Record<string, unknown>);
-      const ms = walk.lines.occurredMsOf(i);
-      if (ms < start || ms >= end) throw new Fault(row.entry_id, file, `entry #${row.entry_id} is dated ${row.occurred_at}, not in ${month}`);
-      return row;
+    const first = read.rows.count;
+    read.pages.push({ file, start: first });
+    // Each row as the publisher writes it from the row's own values, its balance run on from the one before.
+    const expected = withBalances(recomputed.closing_vnd, found.map((shown, n) => {
+      place(first + n, true);
+      const s = (typeof shown === 'object' && shown !== null ? shown : {}) as Record<string, unknown>;
+      const ms = typeof s.occurred_at === 'string' ? Date.parse(s.occurred_at) : NaN;
+      if (Number.isNaN(ms) || typeof s.in_vnd !== 'number' || typeof s.out_vnd !== 'number') throw new Fault(null, file, `row ${n + 1} is not a cash-book row: ${JSON.stringify(shown)?.slice(0, 200)}`);
+      read.rows.add(s.entry_id, ms, s.in_vnd, s.out_vnd, [s.kind, s.description, s.receipt_code, s.house_code, s.area_code]);
+      const codes = { receipt_code: text(s.receipt_code) ?? null, house_code: text(s.house_code) ?? null, area_code: text(s.area_code) ?? null };
+      return cashLine(new Date(ms), s.entry_id as number, s.kind as string, s.description as string, codes, s.in_vnd - s.out_vnd);
     }));
     if (body !== `${JSON.stringify(expected)}\n`) {
       const n = expected.findIndex((row, k) => JSON.stringify(row) !== JSON.stringify(found[k]));
+      place(first + Math.max(n, 0), false);
       throw new Fault(n < 0 ? null : expected[n]!.entry_id, file, n < 0 ? 'the same rows, but not the bytes the publisher writes' : `entry #${expected[n]!.entry_id}: ${fieldDifference(expected[n]!, found[n]) ?? 'the same values, but not the bytes the publisher writes'}`);
     }
-    const full = found.length === CASH_BOOK_PAGE_SIZE;
-    if (found.length === 0 || (!full && files.lists(CASH_BOOK_FILES.page(account, month, page + 1)))) {
+    for (const [n, row] of expected.entries()) {
+      const ms = read.rows.ms[first + n]!;
+      place(first + n, false);
+      if (ms < start || ms >= end) throw new Fault(row.entry_id, file, `entry #${row.entry_id} is dated ${row.occurred_at}, not in ${month}`);
+    }
+    place(read.rows.count, true);
+    if (found.length === 0 || (found.length !== CASH_BOOK_PAGE_SIZE && files.lists(CASH_BOOK_FILES.page(account, month, page + 1)))) {
       throw new Fault(null, file, `${found.length} rows: every page but the month's last has ${CASH_BOOK_PAGE_SIZE}`);
     }
     // A page's CSV lines compared in one piece; only a difference is looked for line by line.
     const csvLines = expected.map(cashBookCsvRow);
     if (!expectLines(csvLines.join(''))) {
       for (const [k, line] of csvLines.entries()) {
+        place(first + k, false);
         if (!expectLines(line)) throw new Fault(expected[k]!.entry_id, csvPath, `line ${recomputed.rows + k + 2} (entry #${expected[k]!.entry_id}) is ${JSON.stringify(foundLine() ?? null)}, the chain gives ${JSON.stringify(line)}`);
       }
     }
@@ -283,12 +415,12 @@ async function checkMonth(files: DatasetFiles, walk: AccountWalk, account: CashA
       recomputed.out_vnd += row.out_vnd;
     }
     recomputed.rows += expected.length;
-    walk.balance = expected.at(-1)!.balance_vnd;
+    recomputed.closing_vnd = expected.at(-1)!.balance_vnd;
     recomputed.pages = page;
   }
+  place(read.rows.count, true);
   const extra = foundLine();
   if (extra !== undefined) throw new Fault(null, csvPath, `line ${recomputed.rows + 2} is a row no page lists: ${JSON.stringify(extra)}`);
-  recomputed.closing_vnd = walk.balance;
   return recomputed;
 }
 
@@ -328,52 +460,55 @@ async function checkUnits(files: DatasetFiles, index: CashBookIndex, context: Ca
   return shown;
 }
 
-/** The whole cash book against the chain; returns what it checked, for the report. */
-export async function checkCashBook(files: DatasetFiles, lines: CashLines, context: CashBookContext): Promise<string> {
+/** The cash book read by `readCashBook` against the journal and the records; returns what it checked, for the report. */
+export async function checkCashBook(files: DatasetFiles, read: CashBookPages, lines: CashLines, context: CashBookContext): Promise<string> {
   const indexFile = CASH_BOOK_FILES.index;
-  if (!files.lists(indexFile)) {
+  const { index, rows, problem } = read;
+  if (!index && !problem) {
     if (lines.count === 0) return 'no cash book (no journal line on a cash account)';
     throw new Fault(lines.entryOf(0), indexFile, 'the journal has cash lines but the dataset has no cash book');
   }
-  const index = JSON.parse(await files.text(indexFile)) as CashBookIndex;
-  const accounts = Array.isArray(index.accounts) ? index.accounts.map((a) => a?.account) : [];
-  if (JSON.stringify(accounts) !== JSON.stringify(CASH_ACCOUNTS)) throw new Fault(null, indexFile, `accounts are ${JSON.stringify(accounts)}, the cash book lists ${JSON.stringify(CASH_ACCOUNTS)}`);
   const houseById = new Map(context.houses.map((h) => [h.id, h]));
   const houseByCode = new Map(context.houses.map((h) => [h.code, h]));
   const areaById = new Map(context.areas.map((a) => [a.id, a.code]));
   const seen = new Uint8Array(lines.count);
-  let months = 0;
-  for (const [a, { account, months: listed }] of index.accounts.entries()) {
-    const walk = new AccountWalk(lines, seen, a);
-    let previous = '';
-    for (const found of Array.isArray(listed) ? listed : []) {
-      const month = String(found?.month);
-      if (!/^\d{4}-\d{2}$/.test(month) || month <= previous) throw new Fault(null, indexFile, `${account}: month ${JSON.stringify(found?.month)} is not a month after ${previous || 'the start'}`);
-      previous = month;
-      const recomputed = await checkMonth(files, walk, account, month, (i, shown) => {
-        const [receipt, house, area] = codesOf(lines, i, context, houseById, houseByCode, areaById);
-        // A code no committed record says is taken as shown (when it is text or null).
-        const or = (said: Said, value: unknown) => (said === undefined ? text(value) ?? null : said);
-        const codes = { receipt_code: or(receipt, shown.receipt_code), house_code: or(house, shown.house_code), area_code: or(area, shown.area_code) };
-        return cashLine(new Date(lines.occurredMsOf(i)), lines.entryOf(i), lines.kindOf(i), lines.descriptionOf(i), codes, lines.amountOf(i));
-      });
-      const difference = fieldDifference(recomputed, found);
-      if (difference) throw new Fault(null, indexFile, `${account} ${month}: ${difference}`);
-      months++;
-    }
+  // Rows up to the first fault the reading found (or all of them), each against its journal line.
+  const limit = problem ? Math.min(problem.row + (problem.beforeJournal ? 0 : 1), rows.count) : rows.count;
+  let account = -1;
+  let walk: AccountWalk | undefined;
+  let page = 0;
+  for (let r = 0; r < limit; r++) {
+    while (r >= read.accountStarts[account + 1]!) walk = new AccountWalk(lines, seen, ++account);
+    while (page + 1 < read.pages.length && read.pages[page + 1]!.start <= r) page++;
+    const { file, start } = read.pages[page]!;
+    const i = walk!.lineOf(rows.entry[r]!);
+    if (typeof i === 'string') throw new Fault(Number.isSafeInteger(rows.entry[r]) ? rows.entry[r]! : null, file, `row ${r - start + 1}: ${i}`);
+    const [receipt, house, area] = codesOf(lines, i, context, houseById, houseByCode, areaById);
+    const amount = lines.amountOf(i);
+    // Compared as numbers and bytes; the row is worded only when it differs or names a code no record says.
+    if (receipt !== undefined && house !== undefined && area !== undefined && rows.ms[r] === lines.occurredMsOf(i)
+      && rows.inVnd[r] === Math.max(amount, 0) && rows.outVnd[r] === Math.max(-amount, 0)
+      && rows.showsTexts(r, [lines.kindOf(i), lines.descriptionOf(i), receipt, house, area])) continue;
+    const shown = rows.row(r);
+    // A code no committed record says is taken as shown.
+    const codes = { receipt_code: receipt === undefined ? shown.receipt_code : receipt, house_code: house === undefined ? shown.house_code : house, area_code: area === undefined ? shown.area_code : area };
+    const expected = cashLine(new Date(lines.occurredMsOf(i)), lines.entryOf(i), lines.kindOf(i), lines.descriptionOf(i), codes, amount);
+    const difference = fieldDifference(expected, shown);
+    if (difference) throw new Fault(expected.entry_id, file, `entry #${expected.entry_id}: ${difference}`);
   }
+  if (problem) throw problem.fault;
   const missing = seen.indexOf(0);
   if (missing >= 0) {
-    const account = CASH_ACCOUNTS[lines.accountOf(missing)]!;
+    const name = CASH_ACCOUNTS[lines.accountOf(missing)]!;
     const month = vietnamMonth(new Date(lines.occurredMsOf(missing)));
-    throw new Fault(lines.entryOf(missing), CASH_BOOK_FILES.csv(account, month), `entry #${lines.entryOf(missing)}'s line on ${account} in ${month} is on no cash-book page`);
+    throw new Fault(lines.entryOf(missing), CASH_BOOK_FILES.csv(name, month), `entry #${lines.entryOf(missing)}'s line on ${name} in ${month} is on no cash-book page`);
   }
-  checkReconciliation(index, indexFile);
-  checkOpeningBalance(index, indexFile, lines, context);
-  const units = await checkUnits(files, index, context);
+  checkReconciliation(index!, indexFile);
+  checkOpeningBalance(index!, indexFile, lines, context);
+  const units = await checkUnits(files, index!, context);
   const stray = files.unread(CASH_BOOK_PREFIX)[0];
   if (stray) throw new Fault(null, stray, 'a cash-book file that cash-book/index.json does not list');
-  return `cash book: ${lines.count.toLocaleString('en')} cash lines on ${months.toLocaleString('en')} account months (pages, CSVs, running balances and month totals) against the journal, and ${units.toLocaleString('en')} goods and labour gifts against their records`;
+  return `cash book: ${lines.count.toLocaleString('en')} cash lines on ${read.months.toLocaleString('en')} account months (pages, CSVs, running balances and month totals) against the journal, and ${units.toLocaleString('en')} goods and labour gifts against their records`;
 }
 
 // The ledger's side of each reconciliation month: its bank balance at the month's end, and the sums the

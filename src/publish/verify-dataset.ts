@@ -18,7 +18,7 @@ import { LOG_FILES } from './tlog/history';
 import { toBase64 } from './tlog/sha256';
 import { DatasetFiles, datasetReader, Fault, isUrl } from './verify-files';
 import { GiftEntries, journalPass } from './verify-journal';
-import { CASH_BOOK_PREFIX, CashLines, checkCashBook } from './verify-cash-book';
+import { CASH_BOOK_PREFIX, CashLines, checkCashBook, readCashBook } from './verify-cash-book';
 import { checkLedgerPages, ledgerPagesFault, type LedgerPages } from './verify-ledger-pages';
 import { isId, isIdOrNull, isText, shapeOf, type FieldRule } from './shape';
 
@@ -259,8 +259,11 @@ export async function verifyDataset(source: string, options: VerifyOptions | Ver
     const pages = ledgerPagesIn(checkpoint.files.map((f) => f.path));
     const early = checkBeforeJournal(files, pages);
     early.catch(() => {}); // awaited after the journal's checks; this only keeps an early fault from being reported twice
-    // Then every listed file no check reads, hashed while the journal still runs (a fault named last, as before).
-    const restHashed = early.then(() => files.rest(checkpoint.journal_chunks, CASH_BOOK_PREFIX)).then(() => undefined, (error: unknown) => error);
+    // Then the cash book's pages and CSVs, read and recomputed from their own rows while the journal still runs
+    // (compared with it after), and every listed file no check reads, hashed (a fault named last, as before).
+    const cashBook = early.then(() => readCashBook(files));
+    cashBook.catch(() => {}); // awaited after the journal's checks, like `early`
+    const restHashed = cashBook.then(() => files.rest(checkpoint.journal_chunks, CASH_BOOK_PREFIX)).then(() => undefined, (error: unknown) => error);
     // A copy made from the file list alone has no tile/ folder: the root is still recomputed from the journal.
     const tilesPresent = isUrl(source) || existsSync(join(source, 'tile'));
     const journal = await journalPass({ source, files: checkpoint.files, chunks: checkpoint.journal_chunks, tilesPresent }, (entries) => onProgress?.(entries, checkpoint.entry_count));
@@ -311,7 +314,7 @@ export async function verifyDataset(source: string, options: VerifyOptions | Ver
 
     const areas = JSON.parse(await files.text(FILES.areas)) as PublicArea[];
     checked.push(await checkDerived(files, checkpoint, houses, areas, contributions, counters));
-    checked.push(await checkCashBook(files, new CashLines(journal.pass.cash), { records, latest, houses, areas, gifts }));
+    checked.push(await checkCashBook(files, await cashBook, new CashLines(journal.pass.cash), { records, latest, houses, areas, gifts }));
     const restFault = await restHashed;
     if (restFault) throw restFault;
     checked.push(`SHA-256 of ${checkpoint.files.length.toLocaleString('en')} files`);
