@@ -1,8 +1,10 @@
-// The cash book ("sao kê") recomputed from the chain: every row of each account's month pages and CSV
-// against the journal line it shows (in order, with its running balance), each month's totals in
-// cash-book/index.json, the codes a row names against the committed records, and the goods and labour
-// pages against the committed contributions. The journal pass keeps each cash line as numbers in typed
-// arrays and its description as UTF-8 bytes (no object per line), so a million entries stay lean.
+// The cash book ("sao kê") recomputed from the chain. While the journal is checked on the other thread, the
+// pages and CSVs of each account's months are read and recomputed from their own rows with the publisher's
+// functions (running balances, the CSV, page sizes, each month's totals in cash-book/index.json), keeping
+// what each row says of the journal compactly; the journal pass keeps each cash line as numbers in typed
+// arrays and its description as UTF-8 bytes (no object per line). After the journal, every row is compared
+// with the journal line it shows (each line exactly once, in order) and the codes it names with the
+// committed records, and the goods and labour pages with the committed contributions.
 import {
   CASH_ACCOUNTS, CASH_BOOK_CSV_HEADER, CASH_BOOK_FILES, CASH_BOOK_PAGE_SIZE, cashBookCsvRow, cashLine, closingAt, monthBounds, OPENING_BALANCE_DONOR, reconciliationSums, UNIT_KINDS, vietnamMonth, withBalances,
   type CashAccount, type CashBookIndex, type CashBookMonth, type CashBookRow,
