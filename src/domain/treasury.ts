@@ -2,6 +2,7 @@
 // arriving in the bank account, and bank charges paid from the general fund. Each posts once by its
 // reference (payout id, deposit slip, bank row) whichever reports it first: the webhook, a staff form,
 // the statement import or the bank feed. The rules are the rulebook's (src/ledger/rules.ts).
+import { OPENING_BALANCE_DONOR } from '../publish/cash-book';
 import { and, asc, desc, eq, gte, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { queryRows, schema, type Db, type Tx } from '../../db/client';
@@ -117,8 +118,7 @@ export async function claimMovement(tx: Tx, movementId: number, bankRowId: numbe
 
 /** The donor the bank's interest is recorded from: it goes to the general fund like any gift. */
 export const BANK_INTEREST_DONOR = 'Ngân hàng (lãi tiền gửi)';
-/** The donor of the money the account held before the fund used An Cư: the general fund's first gift. */
-export const OPENING_BALANCE_DONOR = 'Số dư đầu kỳ chuyển sang / Opening balance brought forward';
+export { OPENING_BALANCE_DONOR };
 
 // Bank money that no pledge names (interest, the balance brought forward) is a gift to the general fund of
 // the campaign running then, so it has a receipt code, a pool lot and lineage; a refusal comes back as text.

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { queryRows, type Tx } from '../../db/client';
 import {
-  CASH_ACCOUNTS, CASH_BOOK_CSV_HEADER, CASH_BOOK_FILES, CASH_BOOK_PAGE_SIZE, cashBookCsvRow, withBalances,
+  CASH_ACCOUNTS, CASH_BOOK_CSV_HEADER, CASH_BOOK_FILES, CASH_BOOK_PAGE_SIZE, cashBookCsvRow, cashLine, closingAt, monthBounds, reconciliationSums, withBalances,
   UNIT_KINDS, type CashAccount, type CashBookIndex, type CashBookMonth, type CashBookRow, type ReconciliationMonth, type UnitKind,
 } from './cash-book';
 import { selectContributions } from './contribution-rows';
@@ -22,11 +22,6 @@ const PAGES_PER_QUERY = 25;
 const NOTHING_MOVED = '9999-99';
 const VN_MONTH = sql`to_char((e.occurred_at AT TIME ZONE 'UTC') + interval '7 hours', 'YYYY-MM')`;
 
-// The first instant of a Vietnam month (yyyy-mm), and of the month after it.
-export function monthBounds(month: string): [Date, Date] {
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  return [new Date(Date.UTC(y, m - 1, 1) - 7 * 3_600_000), new Date(Date.UTC(y, m, 1) - 7 * 3_600_000)];
-}
 
 /** What an incremental publish tells the cash book: the months each account got new lines in, the gift kinds that changed. */
 export interface CashBookChanges {
@@ -143,11 +138,11 @@ async function exportMonth(tx: Tx, root: string, done: (file: DatasetFile) => vo
     const last = lines.at(-1)!;
     cursor = { at: String(last.occurred_key), entryId: n(last.entry_id), lineNo: n(last.line_no) };
     for (let i = 0; i < lines.length; i += CASH_BOOK_PAGE_SIZE) {
-      const rows: CashBookRow[] = withBalances(balance, lines.slice(i, i + CASH_BOOK_PAGE_SIZE).map((l) => ({
-        occurred_at: new Date(l.occurred_at as string | Date).toISOString(), entry_id: n(l.entry_id), kind: String(l.kind), description: String(l.description),
-        receipt_code: (l.receipt_code as string | null) ?? null, house_code: (l.house_code as string | null) ?? null, area_code: (l.area_code as string | null) ?? null,
-        in_vnd: Math.max(n(l.amount_vnd), 0), out_vnd: Math.max(-n(l.amount_vnd), 0),
-      })));
+      const rows: CashBookRow[] = withBalances(balance, lines.slice(i, i + CASH_BOOK_PAGE_SIZE).map((l) => cashLine(
+        new Date(l.occurred_at as string | Date), n(l.entry_id), String(l.kind), String(l.description),
+        { receipt_code: (l.receipt_code as string | null) ?? null, house_code: (l.house_code as string | null) ?? null, area_code: (l.area_code as string | null) ?? null },
+        n(l.amount_vnd),
+      )));
       balance = rows.at(-1)?.balance_vnd ?? balance;
       const sink = await FileSink.open(root, CASH_BOOK_FILES.page(account, month.month, ++page), done);
       await sink.write(`${JSON.stringify(rows)}\n`);
@@ -156,14 +151,6 @@ async function exportMonth(tx: Tx, root: string, done: (file: DatasetFile) => vo
     }
   }
   await csv.close();
-}
-
-// The ledger's bank account at the end of a month: the closing of its last cash-book month up to then
-// (the running balance the cash book already carries, instead of summing the account again per month).
-export function closingAt(months: CashBookMonth[], month: string): number {
-  let closing = 0;
-  for (const m of months) if (m.month <= month) closing = m.closing_vnd;
-  return closing;
 }
 
 // Per month a statement closes: its closing balance beside the ledger's bank account at the month's
@@ -191,13 +178,12 @@ async function reconciliationMonths(tx: Tx, bankMonths: CashBookMonth[]): Promis
       WHERE statement_id IS NULL AND booked_at >= ${start.toISOString()}::timestamptz AND booked_at < ${end.toISOString()}::timestamptz
       ORDER BY booked_at, id`);
     const rows = awaiting.map((r) => ({ booked_at: new Date(r.booked_at).toISOString(), in_vnd: n(r.credit_vnd), out_vnd: n(r.debit_vnd), reason: r.reason ?? 'review' }));
-    const net = rows.reduce((sum, r) => sum + r.in_vnd - r.out_vnd, 0);
     const closing = s.closing === null ? null : n(s.closing);
-    const difference = closing === null ? null : closing - ledger;
+    const sums = reconciliationSums(closing, ledger, rows);
     months.push({
-      month, account: s.account_no ? `…${s.account_no.slice(-4)}` : '—', statement_closing_vnd: closing, ledger_closing_vnd: ledger,
-      difference_vnd: difference, awaiting: rows,
-      feed_only: feedOnly.map((r) => ({ booked_at: new Date(r.booked_at).toISOString(), in_vnd: n(r.credit_vnd), out_vnd: n(r.debit_vnd) })), awaiting_net_vnd: net, unexplained_vnd: difference === null ? null : difference - net,
+      month, account: s.account_no ? `…${s.account_no.slice(-4)}` : '—', statement_closing_vnd: closing, ledger_closing_vnd: sums.ledger_closing_vnd,
+      difference_vnd: sums.difference_vnd, awaiting: rows,
+      feed_only: feedOnly.map((r) => ({ booked_at: new Date(r.booked_at).toISOString(), in_vnd: n(r.credit_vnd), out_vnd: n(r.debit_vnd) })), awaiting_net_vnd: sums.awaiting_net_vnd, unexplained_vnd: sums.unexplained_vnd,
     });
   }
   return months;

@@ -4,8 +4,8 @@
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { queryRows, type Db } from '../../db/client';
-import { CASH_ACCOUNT_SLUG, type CashAccount, type CashBookRow } from './cash-book';
-import { CASH_LINES_FROM, monthBounds } from './cash-book-export';
+import { CASH_ACCOUNT_SLUG, monthBounds, type CashAccount, type CashBookRow } from './cash-book';
+import { CASH_LINES_FROM } from './cash-book-export';
 import { parseQuery } from './live';
 
 /** At most this many rows a request: a commune's or a house's lines fit; the month narrows the rest. */

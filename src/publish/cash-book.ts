@@ -80,12 +80,39 @@ export interface CashBookIndex {
   opening_balance: { as_of: string; amount_vnd: number; receipt_code: string } | null;
 }
 
+/** The donor of the money the account held before the fund used An Cư: the general fund's first gift. */
+export const OPENING_BALANCE_DONOR = 'Số dư đầu kỳ chuyển sang / Opening balance brought forward';
+
 export const CASH_BOOK_CSV_HEADER = ['date', 'entry_id', 'kind', 'description', 'receipt_code', 'house_code', 'area_code', 'in_vnd', 'out_vnd', 'balance_vnd'] as const;
 
 // One CSV line per row, the same fields and order the page shows, through the one CSV writer.
 export function cashBookCsvRow(row: CashBookRow): string {
   const values: CsvValue[] = [row.occurred_at, row.entry_id, row.kind, row.description, row.receipt_code, row.house_code, row.area_code, row.in_vnd, row.out_vnd, row.balance_vnd];
   return csvRow(values);
+}
+
+// A journal line on a cash account as a row (before its balance): a positive amount is money in, a negative one money out.
+export function cashLine(occurredAt: Date, entryId: number, kind: string, description: string, codes: Pick<CashBookRow, 'receipt_code' | 'house_code' | 'area_code'>, amountVnd: number): Omit<CashBookRow, 'balance_vnd'> {
+  return {
+    occurred_at: occurredAt.toISOString(), entry_id: entryId, kind, description,
+    receipt_code: codes.receipt_code, house_code: codes.house_code, area_code: codes.area_code,
+    in_vnd: Math.max(amountVnd, 0), out_vnd: Math.max(-amountVnd, 0),
+  };
+}
+
+// The ledger's bank account at the end of a month: the closing of its last cash-book month up to then
+// (the running balance the cash book already carries, instead of summing the account again per month).
+export function closingAt(months: readonly CashBookMonth[], month: string): number {
+  let closing = 0;
+  for (const m of months) if (m.month <= month) closing = m.closing_vnd;
+  return closing;
+}
+
+/** The sums a reconciliation month states: the statement's closing less the ledger's, what the rows awaiting review explain, and the rest. */
+export function reconciliationSums(statementClosing: number | null, ledgerClosing: number, awaiting: readonly { in_vnd: number; out_vnd: number }[]): Pick<ReconciliationMonth, 'ledger_closing_vnd' | 'difference_vnd' | 'awaiting_net_vnd' | 'unexplained_vnd'> {
+  const net = awaiting.reduce((sum, r) => sum + r.in_vnd - r.out_vnd, 0);
+  const difference = statementClosing === null ? null : statementClosing - ledgerClosing;
+  return { ledger_closing_vnd: ledgerClosing, difference_vnd: difference, awaiting_net_vnd: net, unexplained_vnd: difference === null ? null : difference - net };
 }
 
 // Running balances from the month's opening: each line moves the balance by its signed amount.
@@ -95,6 +122,12 @@ export function withBalances(opening: number, lines: Omit<CashBookRow, 'balance_
     balance += line.in_vnd - line.out_vnd;
     return { ...line, balance_vnd: balance };
   });
+}
+
+// The first instant of a Vietnam month (yyyy-mm), and of the month after it.
+export function monthBounds(month: string): [Date, Date] {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return [new Date(Date.UTC(y, m - 1, 1) - 7 * 3_600_000), new Date(Date.UTC(y, m, 1) - 7 * 3_600_000)];
 }
 
 // The month (yyyy-mm) a moment falls in, in Vietnam (UTC+7).

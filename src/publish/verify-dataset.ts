@@ -18,6 +18,7 @@ import { LOG_FILES } from './tlog/history';
 import { toBase64 } from './tlog/sha256';
 import { DatasetFiles, datasetReader, Fault, isUrl } from './verify-files';
 import { GiftEntries, journalPass } from './verify-journal';
+import { CASH_BOOK_PREFIX, CashLines, checkCashBook, readCashBook } from './verify-cash-book';
 import { checkLedgerPages, ledgerPagesFault, type LedgerPages } from './verify-ledger-pages';
 import { isId, isIdOrNull, isText, shapeOf, type FieldRule } from './shape';
 
@@ -145,10 +146,8 @@ async function checkRecords(files: DatasetFiles, pages: readonly string[], early
 
 // Each house in houses.json against its committed registration, head, stages and photos, and its own
 // file's gifts, allocations and payments against their records; every registered house must be listed.
-async function checkHouses(files: DatasetFiles, houses: PublicHouse[], records: Map<number, PublishedRecord>): Promise<string> {
+async function checkHouses(files: DatasetFiles, houses: PublicHouse[], records: Map<number, PublishedRecord>, latestGift: Map<number, PublishedRecord>): Promise<string> {
   const byHouse = houseRecordsOf(records.values());
-  const latestGift = new Map<number, PublishedRecord>();
-  for (const r of records.values()) if (r.kind === 'contribution' && r.subject_id !== null) latestGift.set(r.subject_id, r);
   // Houses registered before records existed carry none: checked only when the dataset commits houses.
   const committed = byHouse.house.size > 0;
   for (const house of houses) {
@@ -210,9 +209,9 @@ async function expectText(files: DatasetFiles, file: string, expected: string): 
 
 // houses.csv, 360giving.json, areas.json and summary.json recomputed from the checked houses, ledger
 // pages and journal with the publisher's own functions. Area names and the campaign are taken as published.
-async function checkDerived(files: DatasetFiles, checkpoint: Checkpoint, houses: PublicHouse[], contributions: ContributionTally, counters: Counters): Promise<string> {
+async function checkDerived(files: DatasetFiles, checkpoint: Checkpoint, houses: PublicHouse[], areas: PublicArea[], contributions: ContributionTally, counters: Counters): Promise<string> {
   const campaign = JSON.parse(await files.text(FILES.campaign)) as PublicCampaign;
-  const areaRows = areaNodesOf(JSON.parse(await files.text(FILES.areas)) as PublicArea[]);
+  const areaRows = areaNodesOf(areas);
   const byCode = new Map(areaRows.map((a) => [a.code, a]));
   const communeOf = (house: PublicHouse) => byCode.get(house.area_code);
   const tally = new HouseTally(new Map(areaRows.map((a) => [a.id, a])));
@@ -260,8 +259,11 @@ export async function verifyDataset(source: string, options: VerifyOptions | Ver
     const pages = ledgerPagesIn(checkpoint.files.map((f) => f.path));
     const early = checkBeforeJournal(files, pages);
     early.catch(() => {}); // awaited after the journal's checks; this only keeps an early fault from being reported twice
-    // Then every listed file no check reads, hashed while the journal still runs (a fault named last, as before).
-    const restHashed = early.then(() => files.rest(checkpoint.journal_chunks)).then(() => undefined, (error: unknown) => error);
+    // Then the cash book's pages and CSVs, read and recomputed from their own rows while the journal still runs
+    // (compared with it after), and every listed file no check reads, hashed (a fault named last, as before).
+    const cashBook = early.then(() => readCashBook(files));
+    cashBook.catch(() => {}); // awaited after the journal's checks, like `early`
+    const restHashed = cashBook.then(() => files.rest(checkpoint.journal_chunks, CASH_BOOK_PREFIX)).then(() => undefined, (error: unknown) => error);
     // A copy made from the file list alone has no tile/ folder: the root is still recomputed from the journal.
     const tilesPresent = isUrl(source) || existsSync(join(source, 'tile'));
     const journal = await journalPass({ source, files: checkpoint.files, chunks: checkpoint.journal_chunks, tilesPresent }, (entries) => onProgress?.(entries, checkpoint.entry_count));
@@ -292,7 +294,8 @@ export async function verifyDataset(source: string, options: VerifyOptions | Ver
     const contributions = before.ledger.tally;
 
     const houses = JSON.parse(await files.text(FILES.houses)) as PublicHouse[];
-    checked.push(await checkHouses(files, houses, records));
+    const latest = latestContributions(records);
+    checked.push(await checkHouses(files, houses, records, latest));
     for (const house of houses) {
       const expected = counters.houses.get(house.id) ?? { allocatedVnd: 0, cashAllocatedVnd: 0, disbursedVnd: 0, stateAllocatedVnd: 0, statePaidVnd: 0 };
       if (house.allocated_vnd !== expected.allocatedVnd || house.cash_allocated_vnd !== expected.cashAllocatedVnd || house.disbursed_vnd !== expected.disbursedVnd) {
@@ -309,7 +312,9 @@ export async function verifyDataset(source: string, options: VerifyOptions | Ver
     }
     checked.push(`counters and funding of ${houses.length.toLocaleString('en')} houses`);
 
-    checked.push(await checkDerived(files, checkpoint, houses, contributions, counters));
+    const areas = JSON.parse(await files.text(FILES.areas)) as PublicArea[];
+    checked.push(await checkDerived(files, checkpoint, houses, areas, contributions, counters));
+    checked.push(await checkCashBook(files, await cashBook, new CashLines(journal.pass.cash), { records, latest, houses, areas, gifts }));
     const restFault = await restHashed;
     if (restFault) throw restFault;
     checked.push(`SHA-256 of ${checkpoint.files.length.toLocaleString('en')} files`);

@@ -122,10 +122,15 @@ export class DatasetFiles {
     }
   }
 
-  /** Every listed file no check has read yet (but those `elsewhere` checks), hashed: the SHA-256 list is checked in full. */
-  async rest(elsewhere: readonly string[]): Promise<void> {
+  /** The listed files under a folder that no check has read. */
+  unread(prefix: string): string[] {
+    return [...this.listed.keys()].filter((path) => path.startsWith(prefix) && !this.read.has(path));
+  }
+
+  /** Every listed file no check has read yet (but those `elsewhere` checks, and a `folder` checked later), hashed: the SHA-256 list is checked in full. */
+  async rest(elsewhere: readonly string[], folder?: string): Promise<void> {
     const skip = new Set(elsewhere);
-    for await (const _ of this.inOrder([...this.listed.keys()].filter((path) => !this.read.has(path) && !skip.has(path))));
+    for await (const _ of this.inOrder([...this.listed.keys()].filter((path) => !this.read.has(path) && !skip.has(path) && !(folder && path.startsWith(folder)))));
   }
 }
 

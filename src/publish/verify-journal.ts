@@ -9,6 +9,7 @@ import type { DatasetFile, PublicContribution } from './format';
 import { LEAF_PREFIX, type Hash } from './tlog/merkle';
 import { sha256 } from './tlog/sha256';
 import { concatHashes, entriesPath, MAX_ENTRY_BYTES, TileBuilder, tilePath, tooLong, TILE_WIDTH } from './tlog/tiles';
+import { CashLines, type CashLineData } from './verify-cash-book';
 import { DatasetFiles, Fault, hashFault } from './verify-files';
 import { parseUtf8Json } from './utf8-json';
 import { isHex64, isId, isIdOrNull, isText, isTextOrNull, shapeOf, type FieldRule } from './shape';
@@ -148,6 +149,8 @@ export interface JournalPass {
   counters: Counters;
   commitments: Map<number, string>;
   gifts: GiftEntries;
+  /** Every line on a cash account, for the cash book's check. */
+  cash: CashLines;
   /** The Merkle tree the journal gives: its size and root. */
   tree: { size: number; root: Hash };
 }
@@ -182,7 +185,7 @@ async function checkJournal(files: DatasetFiles, chunks: readonly string[], stat
     if (check) tileChecks.push(check);
   };
   const tree = new TileBuilder((t) => compare(tilePath(t.level, t.index), concatHashes(t.hashes)));
-  const pass = { counters: { houses: new Map(), pools: new Map() }, commitments: new Map<number, string>(), gifts: new GiftEntries() };
+  const pass = { counters: { houses: new Map(), pools: new Map() }, commitments: new Map<number, string>(), gifts: new GiftEntries(), cash: new CashLines() };
   const bundle = new BundleWriter();
   for (const path of chunks) {
     // A chunk the file list leaves out has no listed SHA-256 to hold it to.
@@ -205,6 +208,7 @@ async function checkJournal(files: DatasetFiles, chunks: readonly string[], stat
       effectsOf(linesOfRecord(record), pass.counters);
       if (record.commitment) pass.commitments.set(record.id, record.commitment);
       pass.gifts.add(record);
+      pass.cash.add(record);
       tree.append(bundle.add(canonical));
       if (bundle.count === TILE_WIDTH) compare(entriesPath(tree.size / TILE_WIDTH - 1), bundle.take());
     };
@@ -242,19 +246,20 @@ export interface JournalJob {
 /** The journal pass's answer as plain data (it crosses threads): the chain so far, and the pass or its fault. */
 export interface JournalOutcome {
   state: ChainState;
-  pass?: Omit<JournalPass, 'gifts'> & { gifts: GiftData };
+  pass?: Omit<JournalPass, 'gifts' | 'cash'> & { gifts: GiftData; cash: CashLineData };
   fault?: { entryId: number | null; file: string; reason: string };
 }
 
-// Runs the journal pass and words its outcome as data.
-async function journalOutcome(job: JournalJob, onProgress: (entries: number) => void): Promise<JournalOutcome> {
+// Runs the journal pass and words its outcome as data, with the buffers a thread can hand over instead of copying.
+async function journalOutcome(job: JournalJob, onProgress: (entries: number) => void): Promise<{ done: JournalOutcome; transfer: ArrayBuffer[] }> {
   const state = startChain();
   const files = new DatasetFiles(job.source, job.files);
   try {
     const pass = await checkJournal(files, job.chunks, state, tileComparer(files, job.tilesPresent), onProgress);
-    return { state, pass: { ...pass, gifts: pass.gifts.data() } };
+    const cash = pass.cash.plain();
+    return { done: { state, pass: { ...pass, gifts: pass.gifts.data(), cash: cash.data } }, transfer: cash.transfer };
   } catch (error) {
-    if (error instanceof Fault) return { state, fault: { entryId: error.entryId, file: error.file, reason: error.message } };
+    if (error instanceof Fault) return { done: { state, fault: { entryId: error.entryId, file: error.file, reason: error.message } }, transfer: [] };
     throw error;
   }
 }
@@ -270,7 +275,7 @@ const bundled = /\.m?js$/.test(new URL(import.meta.url).pathname);
  * the other files are checked meanwhile on this one.
  */
 export function journalPass(job: JournalJob, onProgress: (entries: number) => void): Promise<JournalOutcome> {
-  if (!bundled) return journalOutcome(job, onProgress);
+  if (!bundled) return journalOutcome(job, onProgress).then(({ done }) => done);
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL(import.meta.url), { workerData: { task: JOURNAL_TASK, job } });
     worker.on('message', (message: { progress: number } | { done: JournalOutcome }) => ('done' in message ? resolve(message.done) : onProgress(message.progress)));
@@ -283,5 +288,5 @@ export function journalPass(job: JournalJob, onProgress: (entries: number) => vo
 if (!isMainThread && (workerData as { task?: string } | null)?.task === JOURNAL_TASK) {
   const port = parentPort!;
   const { job } = workerData as { job: JournalJob };
-  await journalOutcome(job, (entries) => port.postMessage({ progress: entries })).then((done) => port.postMessage({ done }));
+  await journalOutcome(job, (entries) => port.postMessage({ progress: entries })).then(({ done, transfer }) => port.postMessage({ done }, transfer));
 }

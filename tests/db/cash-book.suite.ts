@@ -1,6 +1,6 @@
 // The two-sided sao kê and the monthly reconciliation as published: transfers confirmed by a statement,
 // a payment to a household matched to its debit, a credit left for staff; on one driver.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -17,6 +17,9 @@ import { createPledge } from '../../src/payments/pledges';
 import { readStatementFile } from '../../src/payments/statement-file';
 import { CASH_BOOK_FILES, type CashBookIndex, type CashBookRow } from '../../src/publish/cash-book';
 import { publishDataset } from '../../src/publish/export';
+import { generatePrivateKey, signerFromPrivateKey } from '../../src/publish/tlog/signer';
+import { verifyDataset } from '../../src/publish/verify-dataset';
+import { forgeWithKey } from './forge';
 import { FILES, type Checkpoint, type PublicContribution } from '../../src/publish/format';
 import { recordInKind, recordLabour } from '../../src/domain/contributions';
 import { bankSheet, sheetCsv } from '../../scripts/lib/statement-fixture';
@@ -29,6 +32,18 @@ export function cashBookSuite(driver: string, fresh: FreshDb): void {
     let world: World;
     let dir: string;
     const read = <T>(path: string) => JSON.parse(readFileSync(join(dir, 'data', path), 'utf8')) as T;
+    const signer = signerFromPrivateKey(generatePrivateKey('an-cu.test/journal'));
+    // The published index.json edited and re-signed by someone holding the fund's key: verify-dataset's answer.
+    const forgedIndex = async (edit: (index: CashBookIndex) => void) => {
+      const forged = join(dir, 'forged');
+      rmSync(forged, { recursive: true, force: true });
+      cpSync(join(dir, 'data'), forged, { recursive: true });
+      const index = read<CashBookIndex>(CASH_BOOK_FILES.index);
+      edit(index);
+      writeFileSync(join(forged, CASH_BOOK_FILES.index), `${JSON.stringify(index)}\n`);
+      forgeWithKey(forged, signer, [CASH_BOOK_FILES.index]);
+      return (await verifyDataset(forged, { key: signer.verifierKey })).fault;
+    };
     beforeEach(async () => {
       handle = await fresh();
       world = await buildWorld(handle.db);
@@ -73,7 +88,8 @@ export function cashBookSuite(driver: string, fresh: FreshDb): void {
       }));
       await recordInKind(handle.db, { idempotencyKey: nextKey(), campaignId: world.campaignId, houseId: house.houseId, receivedAt: '2024-09-01', donor: { kind: 'business', displayName: 'Công ty Xi măng' }, items: [{ name: 'Xi măng', quantity: 3, unit: 'tấn', valueVnd: 4_800_000 }] });
       await recordLabour(handle.db, { idempotencyKey: nextKey(), campaignId: world.campaignId, houseId: house.houseId, organisation: 'Ban Chỉ huy Quân sự huyện', unit: 'army', people: 10, days: 4, workedOn: '2024-09-05', donor: { kind: 'organisation', displayName: 'Ban Chỉ huy Quân sự huyện' } });
-      await publishDataset(handle.db, join(dir, 'data'));
+      await publishDataset(handle.db, join(dir, 'data'), { signer });
+      expect((await verifyDataset(join(dir, 'data'), { key: signer.verifierKey })).fault).toBeUndefined();
       const index = read<CashBookIndex>(CASH_BOOK_FILES.index);
       const bank = index.accounts.find((x) => x.account === 'cash_bank')!;
       // Goods and labour on their own tabs, in their own units; neither touches a cash account.
@@ -105,6 +121,10 @@ export function cashBookSuite(driver: string, fresh: FreshDb): void {
       expect(index.reconciliation.map((m) => m.feed_only)).toEqual([[], [{ booked_at: '2024-10-20T01:00:00.000Z', in_vnd: 200_000, out_vnd: 0 }]]);
       expect(index.reconciliation[1]!.awaiting).toEqual([{ booked_at: '2024-10-14T17:00:00.000Z', in_vnd: 300_000, out_vnd: 0, reason: 'no_code' }]);
       expect(JSON.stringify(index)).not.toContain('ung ho');
+      // The ledger's side of the reconciliation and its sums are recomputed; the statement's figures are not in the chain.
+      expect(await forgedIndex((i) => { i.reconciliation[1]!.ledger_closing_vnd += 100_000; })).toMatchObject({ file: CASH_BOOK_FILES.index, reason: 'reconciliation[1] (2024-10): ledger_closing_vnd is 3300000, the chain gives 3200000' });
+      expect(await forgedIndex((i) => { i.reconciliation[1]!.unexplained_vnd = 0; })).toMatchObject({ file: CASH_BOOK_FILES.index, reason: 'reconciliation[1] (2024-10): unexplained_vnd is 0, the chain gives -200000' });
+      expect(await forgedIndex((i) => { i.units.labour.gifts = 2; })).toMatchObject({ file: CASH_BOOK_FILES.index, reason: 'units.labour: gifts is 2, the chain gives 1' });
     });
 
     it("starts the ledger's bank account at the statement's opening balance, recorded once, so the first month ties out and the sao kê shows it", async () => {
@@ -123,8 +143,12 @@ export function cashBookSuite(driver: string, fresh: FreshDb): void {
       const report = await importStatement(handle.db, parseStatement(file.table), file);
       // The stranger's credit waits for staff: the one difference, and named.
       expect(await reconcile(handle.db, report.statementId)).toMatchObject({ openingBalanceVnd: 20_000_000, closingBalanceVnd: 24_989_000, ledgerOpeningVnd: 20_000_000, ledgerBankVnd: 19_989_000, differenceVnd: 5_000_000, awaitingReviewVnd: 5_000_000 });
-      await publishDataset(handle.db, join(dir, 'data'));
+      await publishDataset(handle.db, join(dir, 'data'), { signer });
+      expect((await verifyDataset(join(dir, 'data'), { key: signer.verifierKey })).fault).toBeUndefined();
       const index = read<CashBookIndex>(CASH_BOOK_FILES.index);
+      // The balance brought forward is its gift's bank line in the journal.
+      expect(await forgedIndex((i) => { i.opening_balance!.amount_vnd = 25_000_000; })).toMatchObject({ file: CASH_BOOK_FILES.index, entryId: result.entryId, reason: 'opening_balance: amount_vnd is 25000000, the chain gives 20000000' });
+      expect(await forgedIndex((i) => { i.opening_balance = null; })).toMatchObject({ file: CASH_BOOK_FILES.index, reason: expect.stringMatching(/committed as the balance brought forward/) });
       expect(index.opening_balance).toMatchObject({ as_of: '2024-08-31T17:00:00.000Z', amount_vnd: 20_000_000 });
       expect(index.reconciliation.map((m) => [m.month, m.statement_closing_vnd, m.ledger_closing_vnd, m.difference_vnd, m.unexplained_vnd])).toEqual([['2024-09', 24_989_000, 19_989_000, 5_000_000, 0]]);
       const rows = read<CashBookRow[]>(CASH_BOOK_FILES.page('cash_bank', '2024-09', 1));

@@ -22,10 +22,11 @@ import { publicRecord, RECORD_FIELDS, type FlatRecordKind, type RecordValues } f
 import { verifyLedger } from '../../src/domain/verify';
 import { canonicalJson, canonicalTailOf, lineJson } from '../../src/ledger/canonical';
 import { publishDataset } from '../../src/publish/export';
+import { CASH_BOOK_FILES, type CashBookIndex } from '../../src/publish/cash-book';
 import { FILES } from '../../src/publish/format';
-import { formatCheckpoint, parseCheckpoint, parseNote } from '../../src/publish/tlog/note';
-import { generatePrivateKey, signerFromPrivateKey, type NoteSigner } from '../../src/publish/tlog/signer';
+import { generatePrivateKey, signerFromPrivateKey } from '../../src/publish/tlog/signer';
 import { verifyDataset } from '../../src/publish/verify-dataset';
+import { forgeWithKey } from './forge';
 import type { FreshDb } from './harness';
 import { buildWorld, give, nextKey, type World } from './world';
 
@@ -41,27 +42,6 @@ const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: null });
 const id = fc.integer({ min: 1, max: 2_147_483_647 });
 const vnd = fc.oneof(fc.integer({ min: -1e12, max: 1e12 }), fc.constantFrom(Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER)).filter((n) => n !== 0);
 const when = fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('2999-12-31T23:59:59.999Z'), noInvalidDate: true });
-
-// What a forger with the fund's key does: after editing files, rewrites their listed SHA-256 in
-// checkpoint.json, and signs a new checkpoint naming the new checkpoint.json.
-function forgeWithKey(dir: string, signer: NoteSigner, edited: string[]): void {
-  const checkpointPath = join(dir, FILES.checkpoint);
-  const checkpoint = JSON.parse(readFileSync(checkpointPath, 'utf8')) as { files: { path: string; bytes: number; sha256: string }[] };
-  for (const file of checkpoint.files.filter((f) => edited.includes(f.path))) {
-    const bytes = readFileSync(join(dir, file.path));
-    Object.assign(file, { bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
-  }
-  const json = JSON.stringify(checkpoint);
-  writeFileSync(checkpointPath, json);
-  const signed = parseCheckpoint(parseNote(readFileSync(join(dir, 'checkpoint'), 'utf8')).text);
-  signed.extensions = signed.extensions.map((line) => (line.startsWith('dataset ') ? `dataset ${createHash('sha256').update(json).digest('hex')}` : line));
-  const body = formatCheckpoint(signed);
-  const note = `${body}\n${signer.sign(body)}`;
-  writeFileSync(join(dir, 'checkpoint'), note);
-  const history = readFileSync(join(dir, 'checkpoints.ndjson'), 'utf8').trim().split('\n');
-  history[history.length - 1] = JSON.stringify({ ...JSON.parse(history.at(-1)!), note });
-  writeFileSync(join(dir, 'checkpoints.ndjson'), `${history.join('\n')}\n`);
-}
 
 export function chainSuite(driver: string, fresh: FreshDb): void {
   describe(`the public record is the chain (${driver})`, () => {
@@ -382,6 +362,9 @@ export function chainSuite(driver: string, fresh: FreshDb): void {
       const ok = await run(process.execPath, [join(dir, 'verify.mjs'), dir, '--key', signer.verifierKey]);
       expect(ok.stdout).toMatch(/public records against their commitments/);
       expect(ok.stdout).toMatch(/houses\.csv, 360giving\.json, areas\.json and summary\.json recomputed/);
+      expect(ok.stdout).toMatch(/cash book: \d+ cash lines on \d+ account months/);
+      const bankMonth = (JSON.parse(readFileSync(join(dir, CASH_BOOK_FILES.index), 'utf8')) as CashBookIndex).accounts[0]!.months[0]!.month;
+      const bankPage = CASH_BOOK_FILES.page('cash_bank', bankMonth, 1);
       const forgeries: [string, (text: string) => string, RegExp][] = [
         [FILES.records, (t) => t.replace('xi măng', 'xi mang'), /does not match the commitment/],
         [FILES.housesCsv, (t) => t.replace('H.V.T.1.', 'Hoàng Văn Thử 1'), /houses\.csv.*line 2/],
@@ -393,6 +376,9 @@ export function chainSuite(driver: string, fresh: FreshDb): void {
         [FILES.ledgerPage(1), (t) => t.replace('Người 1', 'Người khác'), /contributions\/0001\.json.*committed record/],
         [FILES.ledgerPage(1), (t) => t.replace(/"entry_hash":"[0-9a-f]{64}"/, `"entry_hash":"${'0'.repeat(64)}"`), /contributions\/0001\.json.*entry_hash is "0{64}", the journal says/],
         [FILES.contributionsCsv, (t) => t.replace('Người 1', 'Người khác'), /row of contribution .* differs/],
+        // The cash book, recomputed from the cash lines the journal's thread hands back.
+        [bankPage, (t) => t.replace('"out_vnd":10000000', '"out_vnd":1000000'), /cash-book\/cash_bank\/\d{4}-\d{2}\/0001\.json.*entry #\d+: out_vnd is 1000000, the chain gives 10000000/],
+        [CASH_BOOK_FILES.index, (t) => t.replace(/"in_vnd":(\d+)/, (_, n: string) => `"in_vnd":${Number(n) + 1}`), /cash-book\/index\.json.*cash_bank \d{4}-\d{2}: in_vnd is/],
       ];
       for (const [file, edit, reason] of forgeries) {
         const forged = join(root, `standalone-${file.replace(/\W/g, '_')}`);

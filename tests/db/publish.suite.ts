@@ -1,6 +1,6 @@
 // Publishing the open dataset, and the live search and lookup, on one driver: the small demo is
 // loaded once, published once, and everything after only reads.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { asc, sql } from 'drizzle-orm';
@@ -19,6 +19,8 @@ import { storePhoto } from '../../src/staff/photos';
 import { verifyDataset } from '../../src/publish/verify-dataset';
 import { CASH_BOOK_FILES, type CashBookIndex, type CashBookRow } from '../../src/publish/cash-book';
 import { filterCashBook } from '../../src/publish/cash-book-live';
+import { generatePrivateKey, signerFromPrivateKey } from '../../src/publish/tlog/signer';
+import { forgeWithKey } from './forge';
 import type { FreshDb } from './harness';
 import { privateValues, scanForPrivateValues } from './privacy';
 import { refusal } from '../refusal';
@@ -182,6 +184,74 @@ export function publishSuite(driver: string, fresh: FreshDb): void {
       expect((await refusal(() => filterCashBook(handle.db, { tk: 'ngan-hang' }))).code).toBe('invalid_query');
       expect((await refusal(() => filterCashBook(handle.db, { tk: 'ngan-hang', nha: paid!.code, sql: '1' }))).code).toBe('invalid_query');
     });
+
+    it('verify-dataset recomputes the cash book from the chain: a forged row, balance, month total, CSV line or goods row is caught, even re-signed', async () => {
+      const signer = signerFromPrivateKey(generatePrivateKey('an-cu.test/journal'));
+      const signed = join(dir, '..', 'signed');
+      await publishDataset(handle.db, signed, { signer, now: new Date('2025-11-01T00:00:00Z') });
+      const good = await verifyDataset(signed, { key: signer.verifierKey });
+      expect(good.fault).toBeUndefined();
+      const index = JSON.parse(readFileSync(join(signed, CASH_BOOK_FILES.index), 'utf8')) as CashBookIndex;
+      const bankMonths = index.accounts.find((a) => a.account === 'cash_bank')!.months;
+      const lines = bankMonths.reduce((sum, m) => sum + m.rows, 0);
+      expect(good.checked.join('\n')).toMatch(/cash book: [\d,]+ cash lines on \d+ account months .* against the journal, and [\d,]+ goods and labour gifts against their records/);
+      expect(lines).toBeGreaterThan(0);
+      // The first bank row (in page order) a predicate picks, with its page.
+      const pages = bankMonths.flatMap((m) => Array.from({ length: m.pages }, (_, i) => CASH_BOOK_FILES.page('cash_bank', m.month, i + 1)));
+      const find = (pick: (row: CashBookRow) => boolean) => {
+        for (const page of pages) {
+          const at = (JSON.parse(readFileSync(join(signed, page), 'utf8')) as CashBookRow[]).findIndex(pick);
+          if (at >= 0) return { page, at };
+        }
+        throw new Error('no such row');
+      };
+      // A row edited as the publisher writes it (same bytes but the change).
+      const editRow = (pick: (row: CashBookRow) => boolean, edit: (row: CashBookRow) => void) => {
+        const { page, at } = find(pick);
+        const entry = (JSON.parse(readFileSync(join(signed, page), 'utf8')) as CashBookRow[])[at]!.entry_id;
+        return { file: page, entry, edit: (t: string) => {
+          const rows = JSON.parse(t) as CashBookRow[];
+          edit(rows[at]!);
+          return `${JSON.stringify(rows)}\n`;
+        } };
+      };
+      const first = (JSON.parse(readFileSync(join(signed, pages[0]!), 'utf8')) as CashBookRow[])[0]!;
+      const csv = CASH_BOOK_FILES.csv('cash_bank', bankMonths[0]!.month);
+      const units = CASH_BOOK_FILES.units('in_kind', 1);
+      const gift = (JSON.parse(readFileSync(join(signed, units), 'utf8')) as PublicContribution[])[0]!;
+      const otherHouse = read<PublicHouse[]>(FILES.houses).at(-1)!.code;
+      const cases: { file: string; edit: (text: string) => string; reason: RegExp; entry: number | null }[] = [
+        { ...editRow((r) => r.in_vnd > 0, (r) => { r.in_vnd += 1; }), reason: /in_vnd is \d+, the chain gives/ },
+        { ...editRow((r) => r.out_vnd > 0, (r) => { r.description = 'Chi mua vật liệu'; }), reason: /description is "Chi mua vật liệu", the chain gives/ },
+        { ...editRow((r) => r.in_vnd > 0, (r) => { r.balance_vnd -= 1; }), reason: /balance_vnd is \d+, the chain gives/ },
+        { ...editRow((r) => r.receipt_code !== null, (r) => { r.receipt_code = 'AC-FORGED'; }), reason: /receipt_code is "AC-FORGED", the chain gives/ },
+        { ...editRow((r) => r.house_code !== null && r.house_code !== otherHouse, (r) => { r.house_code = otherHouse; }), reason: /house_code is ".*", the chain gives/ },
+        { ...editRow((r) => r.area_code !== null, (r) => { r.area_code = 'BK-XX-99'; }), reason: /area_code is "BK-XX-99", the chain gives/ },
+        { ...editRow((r) => r.out_vnd > 0, (r) => { r.entry_id = first.entry_id; }), entry: first.entry_id, reason: /row \d+: entry #\d+'s line on cash_bank is shown more often than the journal has it/ },
+        { file: CASH_BOOK_FILES.index, edit: (t) => t.replace(/"out_vnd":(\d+)/, (_, n: string) => `"out_vnd":${Number(n) + 1}`), reason: /cash_bank \d{4}-\d{2}: out_vnd is \d+, the chain gives/, entry: null },
+        { file: CASH_BOOK_FILES.index, edit: (t) => t.replace(/"closing_vnd":(\d+)/, (_, n: string) => `"closing_vnd":${Number(n) - 1}`), reason: /closing_vnd is \d+, the chain gives/, entry: null },
+        { file: csv, edit: (t) => t.replace(`,${first.in_vnd},`, `,${first.in_vnd + 1},`), reason: /line 2 \(entry #\d+\) is ".*", the chain gives/, entry: first.entry_id },
+        { file: csv, edit: (t) => `${t}2024-01-01T00:00:00.000Z,1,contribution,X,,,,1,0,1\r\n`, reason: /a row no page lists/, entry: null },
+        { file: units, edit: (t) => t.replace(JSON.stringify(gift.donor), '"Người khác"'), reason: /contribution .* shows .*"Người khác".*the committed record says/, entry: gift.entry_id },
+        { file: units, edit: (t) => `${JSON.stringify((JSON.parse(t) as PublicContribution[]).slice(1))}\n`, reason: /on no in_kind page/, entry: gift.entry_id },
+      ];
+      for (const { file, edit, reason, entry } of cases) {
+        for (const redone of [false, true]) {
+          const forged = join(dir, '..', `forged-${file.replace(/\W/g, '_')}-${redone}`);
+          cpSync(signed, forged, { recursive: true });
+          writeFileSync(join(forged, file), edit(readFileSync(join(forged, file), 'utf8')));
+          if (redone) forgeWithKey(forged, signer, [file]);
+          const report = await verifyDataset(forged, { key: signer.verifierKey });
+          expect(report.ok, `${file} ${redone}`).toBe(false);
+          if (!redone) expect(report.fault?.reason, file).toMatch(/SHA-256/);
+          else {
+            expect(report.fault, file).toMatchObject({ reason: expect.stringMatching(reason), file });
+            if (entry !== null) expect(report.fault?.entryId, `${file} ${reason}`).toBe(entry);
+          }
+          rmSync(forged, { recursive: true, force: true });
+        }
+      }
+    }, 300_000);
 
     it('contains no private value of the seeded data', async () => {
       const values = await privateValues(handle.db);
