@@ -3,6 +3,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DbHandle } from '../../db/client';
+import { causesOf, hasCode } from '../../db/conflicts';
 import { DomainError } from '../../src/domain/errors';
 
 /** Where a command writes: the terminal, or the admin channel back to the caller's terminal. */
@@ -77,10 +78,7 @@ export function parseFlags(argv: string[], known: string[], usage = `Flags: ${kn
 }
 
 /** PostgreSQL's code for a missing table: the database was never migrated, or is behind the code. */
-const UNDEFINED_TABLE = '42P01';
-
-// The error and what it wraps: Drizzle's "Failed query" hides the driver's own error in `cause`.
-const causesOf = (error: unknown): unknown[] => (error ? [error, ...causesOf((error as { cause?: unknown }).cause)] : []);
+const UNDEFINED_TABLE = new Set(['42P01']);
 
 // A refusal prints its message in both languages and what to do; anything else its stack.
 export function describeError(error: unknown): string[] {
@@ -89,7 +87,7 @@ export function describeError(error: unknown): string[] {
   const lines = [error instanceof Error ? (error.stack ?? error.message) : String(error)];
   const causes = causesOf(error).slice(1);
   for (const cause of causes) lines.push(`Caused by: ${cause instanceof Error ? cause.message : String(cause)}`);
-  if (causes.some((cause) => (cause as { code?: unknown }).code === UNDEFINED_TABLE)) {
+  if (hasCode(error, UNDEFINED_TABLE)) {
     lines.push('Cơ sở dữ liệu chưa có bảng hoặc chưa được cập nhật: chạy `npm run db:migrate` rồi thử lại. / The database has no tables yet, or is behind the code: run `npm run db:migrate`, then try again.');
   }
   if (/ECONNREFUSED|connect/.test(String((error as Error)?.message ?? error))) {

@@ -7,6 +7,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { sql } from 'drizzle-orm';
 import { jsonRows, pipelinedTransaction, queryRows, type Db } from '../../db/client';
+import { retryConflicts } from '../../db/conflicts';
 import { DomainError } from '../domain/errors';
 import { GroupCommit, groupCommitFor } from '../domain/group-commit';
 import { requestHash, runOnce } from '../domain/journal';
@@ -148,7 +149,7 @@ export async function handleBankFeed(db: Db, settings: FeedSettings | undefined,
     return refusal(400, 'invalid_payload', 'Nội dung thông báo không đúng định dạng; không có gì thay đổi.', 'The notification is not in the expected shape; nothing changed.');
   }
   try {
-    const { replayed, counts } = await postFeedTransaction(db, payload);
+    const { replayed, counts } = await retryConflicts(() => postFeedTransaction(db, payload));
     return json(200, { success: true, replayed, matched: counts.matched > 0 || counts.paymentsMatched > 0, review: Object.keys(counts.review) });
   } catch (error) {
     if (error instanceof DomainError) return refusal(error.status, error.code, error.message, error.messageEn);

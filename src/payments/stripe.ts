@@ -3,6 +3,7 @@
 import Stripe from 'stripe';
 import { and, asc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import { jsonRows, pipelinedTransaction, queryRows, schema, type Db, type Tx } from '../../db/client';
+import { retryConflicts } from '../../db/conflicts';
 import type { CashResult } from '../domain/contributions';
 import { PipelineFailed, postCashGifts, postCashGiftsIsolated, type CashInput, type GiftReply } from '../domain/gift-batch';
 import { GroupCommit, groupCommitFor } from '../domain/group-commit';
@@ -96,7 +97,7 @@ export async function handleStripeWebhook(deps: WebhookDeps, request: Request): 
       : refusal(400, 'bad_signature', 'Chữ ký Stripe không đúng; không có gì thay đổi.', 'The Stripe signature does not verify; nothing changed.');
   }
   try {
-    return json(200, { received: true, ...(await processStripeEvent(deps, event)) });
+    return json(200, { received: true, ...(await retryConflicts(() => processStripeEvent(deps, event))) });
   } catch (error) {
     if (error instanceof DomainError) return refusal(error.status, error.code, error.message, error.messageEn);
     logEvent('error', 'stripe_webhook_failed', { eventId: event.id, eventType: event.type, error: error instanceof Error ? error.name : 'unknown' });
