@@ -255,9 +255,10 @@ function markPaid(tx: Tx, paid: PaidPledge[]): Promise<unknown> {
 async function confirm(tx: Tx, eventId: string, session: Stripe.Checkout.Session, feeVnd: number, occurredAt: Date): Promise<Handled> {
   const paymentIntentId = idOf(session.payment_intent);
   if (!paymentIntentId) throw new DomainError(400, 'no_payment_intent', 'Phiên thanh toán không có PaymentIntent.', 'The session has no PaymentIntent.');
-  // One round trip: the payment's lock, then the pledge and the refunds waiting for it.
-  const [, pledge, parked] = await Promise.all([
-    lockPayment(tx, paymentIntentId),
+  // The payment's lock first, awaited: a read sent beside it could reach the server before it and miss a
+  // refund parked by the event that held the lock. Then the pledge and the refunds waiting for it.
+  await lockPayment(tx, paymentIntentId);
+  const [pledge, parked] = await Promise.all([
     lockPledgeForSession(tx, session),
     tx.select().from(stripeParkedEvents)
       .where(and(eq(stripeParkedEvents.paymentIntentId, paymentIntentId), isNull(stripeParkedEvents.appliedAt)))
@@ -319,8 +320,8 @@ export function cardCommitter(db: Db): GroupCommit<PaidSession, Handled | undefi
   ));
 }
 
-// Paid sessions confirmed together, in three round trips whatever their number: the payments' locks with
-// their pledges, then the gifts' state, then every write, the chain append, the events' answers and
+// Paid sessions confirmed together, in four round trips whatever their number: the payments' locks, their
+// pledges, then the gifts' state, then every write, the chain append, the events' answers and
 // COMMIT. Only the plain case is taken here: a pending pledge paid as pledged, with no refund waiting and
 // a gift the ledger accepts. Anything else is left undefined, and done alone after this batch commits.
 async function confirmPaidBatch(db: Db, items: PaidSession[]): Promise<(Handled | undefined)[]> {
@@ -328,9 +329,10 @@ async function confirmPaidBatch(db: Db, items: PaidSession[]): Promise<(Handled 
     const eventKeys = items.map((item) => `stripe-event:${item.eventId}`);
     const paymentIds = items.map((item) => idOf(item.session.payment_intent));
     const codes = items.map(({ session }) => session.client_reference_id ?? session.metadata?.receipt_code ?? '');
-    const [, found, parked, seen] = await Promise.all([
-      // The locks each event takes alone (lockPayment), in one order, so two batches never wait on each other in a ring.
-      tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(k)) FROM (SELECT value AS k FROM jsonb_array_elements_text(${JSON.stringify(paymentIds.flatMap((id) => (id ? [`stripe-pi:${id}`] : [])))}::jsonb) ORDER BY 1) AS l`),
+    // The locks each event takes alone (lockPayment), in one order, so two batches never wait on each other in a ring;
+    // awaited before the reads, which must see every refund parked by an event that held one of them.
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(k)) FROM (SELECT value AS k FROM jsonb_array_elements_text(${JSON.stringify(paymentIds.flatMap((id) => (id ? [`stripe-pi:${id}`] : [])))}::jsonb) ORDER BY 1) AS l`);
+    const [found, parked, seen] = await Promise.all([
       tx.select().from(pledges)
         .where(or(inArray(pledges.stripeSessionId, items.map((item) => item.session.id)), and(inArray(pledges.receiptCode, codes), isNull(pledges.stripeSessionId))))
         .orderBy(asc(pledges.id)).for('update').then((rows) => rows),
