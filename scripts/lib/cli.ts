@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DbHandle } from '../../db/client';
-import { causesOf, hasCode } from '../../db/conflicts';
+import { causesOf, hasCode } from '../../db/pg-errors';
 import { DomainError } from '../../src/domain/errors';
 
 /** Where a command writes: the terminal, or the admin channel back to the caller's terminal. */

@@ -2,11 +2,10 @@
 // arriving in the bank account, and bank charges paid from the general fund. Each posts once by its
 // reference (payout id, deposit slip, bank row) whichever reports it first: the webhook, a staff form,
 // the statement import or the bank feed. The rules are the rulebook's (src/ledger/rules.ts).
-import { OPENING_BALANCE_DONOR } from '../publish/cash-book';
 import { and, asc, desc, eq, gte, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { queryRows, schema, type Db, type Tx } from '../../db/client';
-import { describeEntry } from '../ledger/descriptions';
+import { describeEntry, OPENING_BALANCE_DONOR } from '../ledger/descriptions';
 import { formatDate, formatVnd } from '../i18n/format';
 import { recordCashContributions, type CashResult } from './contributions';
 import { DomainError } from './errors';
@@ -118,7 +117,6 @@ export async function claimMovement(tx: Tx, movementId: number, bankRowId: numbe
 
 /** The donor the bank's interest is recorded from: it goes to the general fund like any gift. */
 export const BANK_INTEREST_DONOR = 'Ngân hàng (lãi tiền gửi)';
-export { OPENING_BALANCE_DONOR };
 
 // Bank money that no pledge names (interest, the balance brought forward) is a gift to the general fund of
 // the campaign running then, so it has a receipt code, a pool lot and lineage; a refusal comes back as text.

@@ -5,6 +5,9 @@ function publicBankReference(reference: string): string | null {
   return reference.startsWith('ref:') ? reference.slice(reference.indexOf(':', 4) + 1) : reference;
 }
 
+/** The donor of the money the account held before the fund used An Cư: the general fund's first gift (its name is committed, and the verifier reads it). */
+export const OPENING_BALANCE_DONOR = 'Số dư đầu kỳ chuyển sang / Opening balance brought forward';
+
 // The public text of each kind of entry, built here only: it is hashed into the chain, so the
 // database path and the in-memory book (demo data) must write exactly the same words.
 export const describeEntry = {

@@ -7,7 +7,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { sql } from 'drizzle-orm';
 import { jsonRows, pipelinedTransaction, queryRows, type Db } from '../../db/client';
-import { retryConflicts } from '../../db/conflicts';
+import { retryConflicts } from '../../db/pg-errors';
 import { DomainError } from '../domain/errors';
 import { GroupCommit, groupCommitFor } from '../domain/group-commit';
 import { requestHash, runOnce } from '../domain/journal';

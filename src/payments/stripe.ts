@@ -3,7 +3,7 @@
 import Stripe from 'stripe';
 import { and, asc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import { jsonRows, pipelinedTransaction, queryRows, schema, type Db, type Tx } from '../../db/client';
-import { retryConflicts } from '../../db/conflicts';
+import { retryConflicts } from '../../db/pg-errors';
 import type { CashResult } from '../domain/contributions';
 import { PipelineFailed, postCashGifts, postCashGiftsIsolated, type CashInput, type GiftReply } from '../domain/gift-batch';
 import { GroupCommit, groupCommitFor } from '../domain/group-commit';

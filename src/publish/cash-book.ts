@@ -80,9 +80,6 @@ export interface CashBookIndex {
   opening_balance: { as_of: string; amount_vnd: number; receipt_code: string } | null;
 }
 
-/** The donor of the money the account held before the fund used An Cư: the general fund's first gift. */
-export const OPENING_BALANCE_DONOR = 'Số dư đầu kỳ chuyển sang / Opening balance brought forward';
-
 export const CASH_BOOK_CSV_HEADER = ['date', 'entry_id', 'kind', 'description', 'receipt_code', 'house_code', 'area_code', 'in_vnd', 'out_vnd', 'balance_vnd'] as const;
 
 // One CSV line per row, the same fields and order the page shows, through the one CSV writer.

@@ -6,12 +6,13 @@
 // with the journal line it shows (each line exactly once, in order) and the codes it names with the
 // committed records, and the goods and labour pages with the committed contributions.
 import {
-  CASH_ACCOUNTS, CASH_BOOK_CSV_HEADER, CASH_BOOK_FILES, CASH_BOOK_PAGE_SIZE, cashBookCsvRow, cashLine, closingAt, monthBounds, OPENING_BALANCE_DONOR, reconciliationSums, UNIT_KINDS, vietnamMonth, withBalances,
+  CASH_ACCOUNTS, CASH_BOOK_CSV_HEADER, CASH_BOOK_FILES, CASH_BOOK_PAGE_SIZE, cashBookCsvRow, cashLine, closingAt, monthBounds, reconciliationSums, UNIT_KINDS, vietnamMonth, withBalances,
   type CashAccount, type CashBookIndex, type CashBookMonth, type CashBookRow,
 } from './cash-book';
 import type { JournalRecord } from './chain';
 import { csvRow } from './csv';
 import type { PublicArea, PublicContribution, PublicHouse } from './format';
+import { OPENING_BALANCE_DONOR } from '../ledger/descriptions';
 import { contributionFault, csvRows, type PublishedRecord } from './records';
 import { Fault, isHashFault, utf8Text, type DatasetFiles } from './verify-files';
 import type { GiftEntries } from './verify-journal';

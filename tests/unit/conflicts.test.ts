@@ -1,7 +1,7 @@
 // Confirmations racing on PostgreSQL can deadlock; the transaction PostgreSQL rolls back is run again,
 // anything else is not.
 import { describe, expect, it } from 'vitest';
-import { retryConflicts } from '../../db/conflicts';
+import { retryConflicts } from '../../db/pg-errors';
 
 // An error as Drizzle raises it, the driver's error (with its SQLSTATE) in `cause`.
 const failedQuery = (code: string) => Object.assign(new Error('Failed query: select 1'), { cause: Object.assign(new Error('driver error'), { code }) });

@@ -1,5 +1,5 @@
-// PostgreSQL breaks a deadlock or a serialization conflict by rolling one transaction back; that
-// transaction, done again, succeeds. Kept free of the drivers so a command without a database loads it.
+// What PostgreSQL errors say, under the wrappers: a missing table, and a transaction rolled back to break a
+// deadlock or a serialization conflict, which done again succeeds. Free of the drivers, so a command without a database loads it.
 
 /** deadlock_detected and serialization_failure: the transaction was rolled back and can simply be run again. */
 const CONFLICT_CODES = new Set(['40P01', '40001']);
